@@ -1,0 +1,148 @@
+"""The ``mzkb`` command: thin Click commands, arguments -> pipeline -> diagnostics -> exit code.
+
+Exit codes: 0 ok, 1 diagnostics with errors (or a failed operation), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .content.model import DocType
+from .diagnostics import Diagnostic, Severity, render_json
+
+CONFIG_HELP = "site_config.yml 的路径（默认：当前目录下的 site_config.yml）"
+
+
+def config_option(func):
+    """The ``-c/--config`` option every command takes."""
+    return click.option("-c", "--config", "config_path", default="site_config.yml", show_default=True,
+                        type=click.Path(dir_okay=False), help=CONFIG_HELP)(func)
+
+
+def report(diagnostics: list[Diagnostic] | tuple[Diagnostic, ...], err: bool = False) -> None:
+    """Print diagnostics as ``path:line:col: 代码 消息`` and a count line."""
+    for diag in diagnostics:
+        click.echo(diag.format(), err=err)
+    errors = sum(1 for d in diagnostics if d.severity is Severity.ERROR)
+    warnings = len(diagnostics) - errors
+    if diagnostics:
+        click.echo(f"共 {errors} 个错误，{warnings} 个警告。", err=err)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="mzkb")
+def cli() -> None:
+    """mzkb（民政知识库）：把民政政策通知、指南、微视频和典型案例编译成可搜索、可离线使用的静态网站。"""
+
+
+@cli.command()
+@config_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="输出格式")
+@click.option("--strict", is_flag=True, help="把警告也当作错误")
+def check(config_path: str, fmt: str, strict: bool) -> None:
+    """检查配置和全部文档，报告所有问题（不生成网站）。"""
+    from .pipeline import prepare
+
+    result = prepare(config_path, strict=strict)
+    if fmt == "json":
+        click.echo(render_json(list(result.diagnostics)))
+    else:
+        report(result.diagnostics)
+        if not result.failed:
+            click.echo(f"检查通过：{len(result.corpus.documents)} 个文档。")
+    sys.exit(1 if result.failed else 0)
+
+
+@cli.command()
+@config_option
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="输出目录（默认：配置文件旁的 site/）")
+@click.option("--strict", is_flag=True, help="把警告也当作错误")
+def build(config_path: str, out_dir: str | None, strict: bool) -> None:
+    """检查并生成网站；失败时保留原来的网站不变。"""
+    from .pipeline import build as run_build
+
+    result = run_build(config_path, out_dir, strict)
+    report([*result.prepared.diagnostics, *result.diagnostics], err=True)
+    if not result.ok:
+        click.echo("生成失败，原有网站未被改动。", err=True)
+        sys.exit(1)
+    count = len(result.prepared.corpus.documents)
+    click.echo(f"已生成 {count} 个文档的网站：{result.out_dir}")
+    click.echo(f"可直接用浏览器打开 {result.out_dir / 'index.html'}")
+
+
+@cli.command()
+@config_option
+@click.option("-a", "--addr", default="127.0.0.1:8000", show_default=True, help="监听地址（默认只允许本机访问）")
+@click.option("--open", "open_browser", is_flag=True, help="启动后打开浏览器")
+def serve(config_path: str, addr: str, open_browser: bool) -> None:
+    """本地预览网站，修改内容后自动刷新。"""
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    from .pipeline import prepare
+    from .site.mkdocs import write_mkdocs_yml
+
+    result = prepare(config_path)
+    report(result.diagnostics, err=True)
+    if result.failed:
+        click.echo("存在错误，请修正后再预览。", err=True)
+        sys.exit(1)
+    if ":" not in addr:
+        raise click.BadParameter("应为 主机:端口，例如 127.0.0.1:8000", param_hint="--addr")
+    path = write_mkdocs_yml(result.config, result.config.state_dir / "serve-site")
+    click.echo(f"预览地址：http://{addr}/  （按 Ctrl+C 停止）")
+    mkdocs_serve(str(path), livereload=True, dev_addr=addr, open_in_browser=open_browser)
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False))
+@click.option("--title", default="民政知识库", show_default=True, help="站点标题")
+def init(directory: str, title: str) -> None:
+    """在 DIRECTORY 中创建一个新的知识库（site_config.yml 和 content/ 目录）。"""
+    from .scaffold import init_kb
+
+    try:
+        created = init_kb(Path(directory), title)
+    except FileExistsError as exc:
+        click.echo(f"{exc}：文件已存在，未做任何改动。", err=True)
+        sys.exit(1)
+    for path in created:
+        click.echo(f"已创建 {path}")
+    click.echo(f"下一步：cd {directory} && mzkb build")
+
+
+TYPE_CHOICES = [t.value for t in DocType]
+
+
+@cli.command()
+@config_option
+@click.argument("doc_type", metavar="TYPE", type=click.Choice(TYPE_CHOICES + ["通知", "指南", "视频", "微视频", "案例", "典型案例"]))
+@click.argument("title")
+@click.option("--issuer", default="（请填写发文机关）", help="发文机关")
+@click.option("--audience", "audiences", multiple=True, help="适用机构（可重复；默认：全部）")
+def new(config_path: str, doc_type: str, title: str, issuer: str, audiences: tuple[str, ...]) -> None:
+    """新建一个文档：TYPE 为 notice、guideline、video 或 case，TITLE 为标题。"""
+    from .config import load_config
+    from .scaffold import new_document
+
+    config, diags = load_config(config_path)
+    if config is None:
+        report(diags, err=True)
+        sys.exit(1)
+    kind = DocType.parse(doc_type)
+    try:
+        path = new_document(config.content_dir, kind, title, issuer, audiences or ("全部",))
+    except FileExistsError as exc:
+        click.echo(f"{exc}：文件已存在，未做任何改动。", err=True)
+        sys.exit(1)
+    click.echo(f"已创建 {path}")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="mzkb")

@@ -1,0 +1,240 @@
+"""``site_config.yml`` -> a typed ``SiteConfig``.
+
+Every key is declared once (``_KEYS``) with its type, default and meaning; all keys
+are checked in one pass and each problem names the key, the file and the line.
+Paths in the file are relative to the file itself.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import yamlsrc
+from .diagnostics import Diagnostic, make
+
+ALL_AUDIENCES = "全部"
+_KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Audience:
+    """One institution type of the audience taxonomy."""
+
+    key: str
+    """ASCII key used in URLs (``elderly-care``)."""
+    label: str
+    """Chinese label shown to readers (``养老机构``)."""
+    synonyms: tuple[str, ...] = ()
+    """Other names staff type (``养老院``); used by search."""
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    """The validated site configuration."""
+
+    path: Path
+    """Absolute path of site_config.yml."""
+    title: str
+    """Site title."""
+    description: str = ""
+    """One-line description shown on the home page."""
+    language: str = "zh"
+    """Site language (only zh is supported)."""
+    url: str = ""
+    """Public base URL, optional (feeds resolve links against it)."""
+    demo: bool = False
+    """Mark every page as sample content (示例)."""
+    content_dir: Path = Path("content")
+    """Absolute path of the content folder."""
+    audiences: tuple[Audience, ...] = ()
+    """Audience taxonomy, in display order."""
+    topics: tuple[str, ...] = ()
+    """Known topic tags."""
+    synonyms: tuple[tuple[str, ...], ...] = ()
+    """Search synonym groups (search.synonyms)."""
+    future_date_margin_days: int = 31
+    """Dates later than today by more than this many days are warned about."""
+    max_file_mb: float = 50.0
+    """Attachments and media larger than this are refused."""
+    search: dict = field(default_factory=dict)
+    """Search settings (reserved)."""
+    bundle: dict = field(default_factory=dict)
+    """Offline bundle settings (reserved)."""
+    releases: dict = field(default_factory=dict)
+    """Release settings (reserved)."""
+
+    @property
+    def root(self) -> Path:
+        """The knowledge-base folder (where site_config.yml is)."""
+        return self.path.parent
+
+    @property
+    def state_dir(self) -> Path:
+        """``.mzkb/`` beside site_config.yml: caches and the Whoosh index."""
+        return self.root / ".mzkb"
+
+    def audience(self, name: str) -> Audience | None:
+        """Find an audience by key or Chinese label."""
+        for aud in self.audiences:
+            if name in (aud.key, aud.label):
+                return aud
+        return None
+
+
+# key -> (expected type, Chinese description of the type)
+_KEYS: dict[str, tuple[type | tuple, str]] = {
+    "site": (dict, "映射"),
+    "content_dir": (str, "字符串（路径）"),
+    "audiences": (list, "列表"),
+    "topics": (list, "列表"),
+    "search": (dict, "映射"),
+    "bundle": (dict, "映射"),
+    "releases": (dict, "映射"),
+    "validation": (dict, "映射"),
+}
+_SITE_KEYS = {"title": str, "description": str, "language": str, "url": str, "demo": bool}
+_VALIDATION_KEYS = {"future_date_margin_days": int, "max_file_mb": (int, float)}
+_TYPE_NAMES = {str: "字符串", bool: "true 或 false", int: "整数", (int, float): "数字", list: "列表", dict: "映射"}
+
+
+def _type_name(value: object) -> str:
+    return {str: "字符串", bool: "布尔值", int: "整数", float: "数字", list: "列表", dict: "映射", type(None): "空值"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def load_config(path: str | Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
+    """Read and validate ``site_config.yml``; return the config (None on errors) and all problems."""
+    path = Path(path).absolute()
+    shown = path.name
+    if not path.is_file():
+        return None, [make("MZ101", str(path), path=str(path))]
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None, [make("MZ201", shown, 1, 1, encoding="非 UTF-8")]
+    try:
+        data, marks = yamlsrc.load(text)
+    except yamlsrc.YamlError as exc:
+        return None, [make("MZ102", shown, exc.line, exc.column, detail=exc.detail)]
+    diags: list[Diagnostic] = []
+
+    def pos(*keys: object) -> tuple[int, int]:
+        return marks.get(tuple(keys), marks.get(tuple(keys[:-1]), (1, 1)))
+
+    def check(value: object, expected: type | tuple, key: str, *keypath: object) -> bool:
+        if isinstance(value, bool) and expected in (int, (int, float)):
+            ok = False
+        else:
+            ok = isinstance(value, expected)
+        if not ok:
+            diags.append(make("MZ104", shown, *pos(*keypath), key=key, expected=_TYPE_NAMES.get(expected, "?"), actual=_type_name(value)))
+        return ok
+
+    if not isinstance(data, dict):
+        return None, [make("MZ104", shown, 1, 1, key="（顶层）", expected="映射", actual=_type_name(data))]
+    for key, value in data.items():
+        if key not in _KEYS:
+            diags.append(make("MZ105", shown, *pos(key, "__key__"), key=key))
+        else:
+            check(value, _KEYS[key][0], key, key)
+    site = data.get("site") if isinstance(data.get("site"), dict) else {}
+    if "site" not in data:
+        diags.append(make("MZ103", shown, 1, 1, key="site"))
+    for key, value in site.items():
+        if key not in _SITE_KEYS:
+            diags.append(make("MZ105", shown, *pos("site", key, "__key__"), key=f"site.{key}"))
+        else:
+            check(value, _SITE_KEYS[key], f"site.{key}", "site", key)
+    title = site.get("title")
+    if "site" in data and not (isinstance(title, str) and title.strip()):
+        if title is None:
+            diags.append(make("MZ103", shown, *pos("site", "__key__"), key="site.title"))
+    if site.get("language", "zh") != "zh":
+        diags.append(make("MZ104", shown, *pos("site", "language"), key="site.language", expected=" zh", actual=str(site.get("language"))))
+    validation = data.get("validation") if isinstance(data.get("validation"), dict) else {}
+    for key, value in validation.items():
+        if key not in _VALIDATION_KEYS:
+            diags.append(make("MZ105", shown, *pos("validation", key, "__key__"), key=f"validation.{key}"))
+        else:
+            check(value, _VALIDATION_KEYS[key], f"validation.{key}", "validation", key)
+
+    audiences = _audiences(data.get("audiences"), shown, pos, diags)
+    topics = tuple(str(t) for t in data.get("topics") or [] if isinstance(t, (str, int))) if isinstance(data.get("topics"), list) else ()
+    search = data.get("search") if isinstance(data.get("search"), dict) else {}
+    synonyms = _synonyms(search, shown, pos, diags)
+
+    content_raw = data.get("content_dir", "content")
+    content_dir = (path.parent / (content_raw if isinstance(content_raw, str) else "content")).resolve()
+    if isinstance(content_raw, str) and not content_dir.is_dir():
+        diags.append(make("MZ107", shown, *pos("content_dir"), path=content_raw))
+
+    if any(d.severity.value == "error" for d in diags):
+        return None, diags
+    margin = validation.get("future_date_margin_days", 31)
+    config = SiteConfig(
+        path=path,
+        title=str(site.get("title", "")).strip(),
+        description=str(site.get("description", "") or ""),
+        language="zh",
+        url=str(site.get("url", "") or ""),
+        demo=bool(site.get("demo", False)),
+        content_dir=content_dir,
+        audiences=audiences,
+        topics=topics,
+        synonyms=synonyms,
+        future_date_margin_days=int(margin),
+        max_file_mb=float(validation.get("max_file_mb", 50.0)),
+        search=search,
+        bundle=data.get("bundle") if isinstance(data.get("bundle"), dict) else {},
+        releases=data.get("releases") if isinstance(data.get("releases"), dict) else {},
+    )
+    return config, diags
+
+
+def _audiences(raw: object, shown: str, pos, diags: list[Diagnostic]) -> tuple[Audience, ...]:
+    if raw is None:
+        diags.append(make("MZ103", shown, 1, 1, key="audiences"))
+        return ()
+    if not isinstance(raw, list):
+        return ()
+    result: list[Audience] = []
+    seen: set[str] = set()
+    for index, item in enumerate(raw):
+        where = pos("audiences", index)
+        if not isinstance(item, dict) or not isinstance(item.get("key"), str) or not isinstance(item.get("label"), str):
+            diags.append(make("MZ106", shown, *where, key=f"audiences[{index}]", detail="需要 key 和 label 两项"))
+            continue
+        key, label = item["key"], item["label"].strip()
+        if not _KEY_RE.match(key):
+            diags.append(make("MZ106", shown, *pos("audiences", index, "key"), key=key, detail="键只能含小写字母、数字和连字符"))
+            continue
+        if key in seen or label in seen or label == ALL_AUDIENCES:
+            diags.append(make("MZ106", shown, *where, key=key, detail="键或名称重复"))
+            continue
+        seen.update((key, label))
+        for extra in item:
+            if extra not in ("key", "label", "synonyms"):
+                diags.append(make("MZ105", shown, *pos("audiences", index, extra, "__key__"), key=f"audiences[{index}].{extra}"))
+        synonyms = item.get("synonyms") or []
+        if not isinstance(synonyms, list):
+            diags.append(make("MZ104", shown, *pos("audiences", index, "synonyms"), key=f"audiences[{index}].synonyms", expected="列表", actual=_type_name(synonyms)))
+            synonyms = []
+        result.append(Audience(key, label, tuple(str(s) for s in synonyms)))
+    return tuple(result)
+
+
+def _synonyms(search: dict, shown: str, pos, diags: list[Diagnostic]) -> tuple[tuple[str, ...], ...]:
+    raw = search.get("synonyms", [])
+    groups: list[tuple[str, ...]] = []
+    if not isinstance(raw, list):
+        diags.append(make("MZ104", shown, *pos("search", "synonyms"), key="search.synonyms", expected="列表的列表", actual=_type_name(raw)))
+        return ()
+    for index, group in enumerate(raw):
+        if not isinstance(group, list) or len(group) < 2:
+            diags.append(make("MZ104", shown, *pos("search", "synonyms", index), key=f"search.synonyms[{index}]", expected="至少两个词的列表", actual=_type_name(group)))
+            continue
+        groups.append(tuple(str(word) for word in group))
+    return tuple(groups)

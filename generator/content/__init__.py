@@ -1,0 +1,1 @@
+"""Content stages: load files, validate front matter, link documents together."""

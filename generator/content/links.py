@@ -1,0 +1,169 @@
+"""Stage 3, link: ids, edition chains, derived status, relations and body links.
+
+Produces new ``Document`` values (``dataclasses.replace``); never mutates.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from urllib.parse import unquote
+
+from ..diagnostics import Diagnostic, make
+from .ids import make_id
+from .model import Document, Status
+
+_SAFE_SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_SCHEMES = ("http://", "https://", "mailto:", "tel:")
+
+
+@dataclass(frozen=True, slots=True)
+class Corpus:
+    """All linked documents, by id, in a stable order (type, date descending, id)."""
+
+    documents: tuple[Document, ...]
+    by_id: dict
+    by_path: dict
+
+    def get(self, doc_id: str) -> Document | None:
+        """The document with this id, or None."""
+        return self.by_id.get(doc_id)
+
+
+def asset_url(rel: str) -> str:
+    """Site path of a content file: ASCII segments (pinyin for Chinese names)."""
+    parts = []
+    for segment in rel.split("/"):
+        if _SAFE_SEGMENT.match(segment):
+            parts.append(segment)
+        else:
+            stem, dot, suffix = segment.rpartition(".")
+            if not dot:
+                stem, suffix = segment, ""
+            ascii_suffix = ("." + re.sub(r"[^a-z0-9]", "", suffix.lower())) if suffix else ""
+            parts.append(make_id(stem) + (ascii_suffix if ascii_suffix != "." else ""))
+    return "assets/" + "/".join(parts)
+
+
+def relative_url(from_url: str, to_url: str) -> str:
+    """Relative link from one site page to another site path."""
+    return posixpath.relpath(to_url, posixpath.dirname(from_url) or ".")
+
+
+def link(documents: list[Document], content_dir: Path) -> tuple[Corpus, list[Diagnostic]]:
+    """Resolve ids and relations across all documents; derive status; check body links."""
+    diags: list[Diagnostic] = []
+    by_id: dict[str, Document] = {}
+    for doc in sorted(documents, key=lambda d: d.rel_path):
+        if doc.id in by_id:
+            diags.append(make("MZ401", doc.rel_path, doc.line_of("id"), 1, value=doc.id, other=by_id[doc.id].rel_path))
+            continue
+        by_id[doc.id] = doc
+    for doc in by_id.values():
+        for key in ("supersedes", "related"):
+            for target in getattr(doc, key):
+                if target not in by_id:
+                    diags.append(make("MZ402", doc.rel_path, doc.line_of(key), 1, key=key, value=target))
+    diags.extend(_cycles(by_id))
+    linked = _derive(by_id, diags)
+    by_path = {d.source.resolve(): d for d in linked.values()}
+    for doc in linked.values():
+        for href_link in doc.links:
+            _, problem = resolve_href(doc, href_link.href, by_path, content_dir)
+            if problem:
+                code, fields = problem
+                diags.append(make(code, doc.rel_path, href_link.line, 1, **fields))
+    ordered = tuple(sorted(linked.values(), key=lambda d: (d.type.value, -d.date.toordinal(), d.id)))
+    return Corpus(ordered, {d.id: d for d in ordered}, by_path), diags
+
+
+def _cycles(by_id: dict[str, Document]) -> list[Diagnostic]:
+    diags = []
+    reported: set[str] = set()
+    for start in sorted(by_id):
+        path, node = [start], start
+        while True:
+            nexts = [t for t in by_id[node].supersedes if t in by_id] if node in by_id else []
+            if not nexts:
+                break
+            node = nexts[0]
+            if node in path:
+                cycle = path[path.index(node):] + [node]
+                if not reported.intersection(cycle):
+                    doc = by_id[start]
+                    diags.append(make("MZ405", doc.rel_path, doc.line_of("supersedes"), 1, value=" → ".join(cycle)))
+                reported.update(cycle)
+                break
+            path.append(node)
+    return diags
+
+
+def _derive(by_id: dict[str, Document], diags: list[Diagnostic]) -> dict[str, Document]:
+    successors: dict[str, list[Document]] = {}
+    citers: dict[str, list[str]] = {}
+    for doc in by_id.values():
+        for old in doc.supersedes:
+            successors.setdefault(old, []).append(doc)
+        for target in doc.related:
+            citers.setdefault(target, []).append(doc.id)
+    result = {}
+    for doc_id, doc in by_id.items():
+        newer = sorted(successors.get(doc_id, []), key=lambda d: (d.date, d.id))
+        status = doc.status
+        if newer and status is not Status.REPEALED:
+            status = Status.SUPERSEDED
+        if newer and doc.declared_status == "current":
+            diags.append(make("MZ407", doc.rel_path, doc.line_of("status"), 1, value=newer[0].id))
+        for successor in newer:
+            if successor.date < doc.date:
+                diags.append(make("MZ408", successor.rel_path, successor.line_of("date"), 1, value=successor.id, other=doc.id))
+        current = [d for d in newer if d.status is Status.CURRENT and not successors.get(d.id)]
+        if len(current) > 1:
+            diags.append(make("MZ409", doc.rel_path, 1, 1, value=doc.id, other="、".join(d.id for d in current)))
+        result[doc_id] = replace(
+            doc, status=status, superseded_by=tuple(d.id for d in newer),
+            cited_by=tuple(sorted(set(citers.get(doc_id, [])))),
+        )
+    return result
+
+
+def resolve_href(doc: Document, href: str, by_path: dict, content_dir: Path) -> tuple[str | None, tuple | None]:
+    """Map a body link to its site URL (relative to ``doc``'s page).
+
+    Returns (new_href or None to keep as written, problem or None) where a problem is
+    (code, fields) for a diagnostic.
+    """
+    href = href.strip()
+    if not href or href.startswith(_SCHEMES) or href.startswith("//"):
+        return None, None
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", href):
+        return None, ("MZ601", {"value": href[:40]})
+    path_part, _, anchor = href.partition("#")
+    path_part = unquote(path_part.split("?")[0])
+    if not path_part:
+        return None, _anchor_problem(doc, unquote(anchor), doc.rel_path)
+    if path_part.startswith("/"):
+        return None, ("MZ406", {"value": href})
+    target = (doc.source.parent / path_part)
+    resolved = target.resolve()
+    if not resolved.is_relative_to(content_dir) or not Path(posixpath.normpath(target.as_posix())).is_relative_to(content_dir):
+        return None, ("MZ406", {"value": href})
+    if resolved.suffix.lower() == ".md":
+        other = by_path.get(resolved)
+        if other is None:
+            return None, ("MZ403", {"value": href})
+        problem = _anchor_problem(other, unquote(anchor), href) if anchor else None
+        url = relative_url(doc.url, other.url) + (f"#{anchor}" if anchor else "")
+        return url, problem
+    if not resolved.is_file():
+        return None, ("MZ403", {"value": href})
+    rel = resolved.relative_to(content_dir).as_posix()
+    return relative_url(doc.url, asset_url(rel)) + (f"#{anchor}" if anchor else ""), None
+
+
+def _anchor_problem(doc: Document, anchor: str, shown: str) -> tuple | None:
+    if not anchor or anchor.startswith("t=") or any(s.anchor == anchor for s in doc.sections):
+        return None
+    return ("MZ404", {"anchor": anchor, "value": shown})

@@ -1,0 +1,199 @@
+"""The values that flow through the pipeline: ``Document`` and its parts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+
+class DocType(str, Enum):
+    """The four document types; a document's type comes from its top folder."""
+
+    NOTICE = "notice"
+    GUIDELINE = "guideline"
+    VIDEO = "video"
+    CASE = "case"
+
+    @property
+    def folder(self) -> str:
+        """Folder under content/ and under the site."""
+        return self.value + "s"
+
+    @property
+    def label(self) -> str:
+        """Chinese name shown to readers."""
+        return _TYPE_LABELS[self]
+
+    @classmethod
+    def parse(cls, name: str) -> "DocType | None":
+        """Accept ``notice``, ``notices`` or the Chinese label; None if unknown."""
+        name = name.strip().lower()
+        for doc_type in cls:
+            if name in (doc_type.value, doc_type.folder, doc_type.label) or name in _TYPE_ALIASES.get(doc_type, ()):
+                return doc_type
+        return None
+
+
+_TYPE_LABELS = {DocType.NOTICE: "政策通知", DocType.GUIDELINE: "指南", DocType.VIDEO: "微视频", DocType.CASE: "典型案例"}
+_TYPE_ALIASES = {DocType.NOTICE: ("通知",), DocType.VIDEO: ("视频",), DocType.CASE: ("案例",)}
+
+
+class Status(str, Enum):
+    """Validity of a document. ``superseded`` is derived, never written by editors."""
+
+    CURRENT = "current"
+    SUPERSEDED = "superseded"
+    REPEALED = "repealed"
+
+    @property
+    def label(self) -> str:
+        """Chinese name shown to readers."""
+        return {"current": "现行有效", "superseded": "已被替代", "repealed": "已废止"}[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A heading of a document body and the text under it (up to the next heading)."""
+
+    title: str
+    """Heading text as shown."""
+    anchor: str
+    """Fragment id, identical to the one MkDocs' toc puts on the heading."""
+    level: int
+    """Heading level (2..6; the document title is the only h1)."""
+    line: int
+    """1-based line of the heading in the source file."""
+    text: str
+    """Plain text of the section body (for excerpts and the search index)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A Markdown link in a document body."""
+
+    href: str
+    """Target as written."""
+    line: int
+    """1-based line in the source file."""
+
+
+@dataclass(frozen=True, slots=True)
+class Asset:
+    """A local file referenced by a document (attachment, media, poster, transcript)."""
+
+    source: Path
+    """Absolute path of the file."""
+    rel: str
+    """Path relative to the content folder, with forward slashes."""
+    size: int
+    """Size in bytes."""
+
+
+@dataclass(frozen=True, slots=True)
+class Chapter:
+    """A chapter mark of a video."""
+
+    seconds: int
+    """Start, in seconds from the beginning."""
+    title: str
+    """Chapter title."""
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """A transcript cue of a video."""
+
+    start: float
+    """Start in seconds."""
+    end: float
+    """End in seconds."""
+    text: str
+    """Spoken text."""
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One document, as loaded, validated and (after linking) related to others."""
+
+    id: str
+    """Stable ASCII id (from front matter, or pinyin of the file name)."""
+    type: DocType
+    """Document type, from its top folder."""
+    source: Path
+    """Absolute path of the Markdown file."""
+    rel_path: str
+    """Path relative to the knowledge base root, as shown in diagnostics."""
+    title: str
+    """标题."""
+    date: dt.date
+    """发布日期."""
+    audiences: tuple[str, ...]
+    """Audience keys; all keys when the editor wrote 全部."""
+    body: str
+    """Markdown body (front matter removed, line endings normalised)."""
+    body_line: int
+    """1-based file line of the body's first line."""
+    issuer: str = ""
+    """发文机关."""
+    doc_number: str = ""
+    """文号."""
+    topics: tuple[str, ...] = ()
+    """Free tags."""
+    summary: str = ""
+    """摘要: given, or the first paragraph."""
+    status: Status = Status.CURRENT
+    """Validity; ``superseded`` is derived by the link stage."""
+    declared_status: str = ""
+    """The status as written in front matter ('' when absent)."""
+    supersedes: tuple[str, ...] = ()
+    """Ids this document replaces."""
+    superseded_by: tuple[str, ...] = ()
+    """Ids of documents replacing this one (derived)."""
+    edition: str = ""
+    """Edition label, e.g. 第二版."""
+    related: tuple[str, ...] = ()
+    """Related document ids (as written)."""
+    cited_by: tuple[str, ...] = ()
+    """Ids of documents whose ``related`` names this one (derived)."""
+    attachments: tuple[Asset, ...] = ()
+    """Attached files."""
+    media: str = ""
+    """Video: an https URL, or '' when ``media_asset`` is set."""
+    media_asset: Asset | None = None
+    """Video: local media file."""
+    poster: Asset | None = None
+    """Video: poster image."""
+    transcript: Asset | None = None
+    """Video: transcript file."""
+    duration: int = 0
+    """Video: length in seconds."""
+    chapters: tuple[Chapter, ...] = ()
+    """Video: chapter marks."""
+    cues: tuple[Cue, ...] = ()
+    """Video: parsed transcript cues."""
+    region: str = ""
+    """Case: region name, e.g. 浙江省杭州市."""
+    region_code: str = ""
+    """Case: GB/T 2260 code."""
+    sections: tuple[Section, ...] = ()
+    """Headings of the body with their text."""
+    links: tuple[Link, ...] = ()
+    """Links in the body."""
+    lines: dict = field(default_factory=dict, compare=False, hash=False)
+    """Front-matter key -> 1-based file line (for diagnostics of later stages)."""
+
+    @property
+    def url(self) -> str:
+        """Site path of the document page, relative to the site root."""
+        return f"{self.type.folder}/{self.id}.html"
+
+    @property
+    def src_uri(self) -> str:
+        """Path of the generated Markdown page inside the renderer."""
+        return f"{self.type.folder}/{self.id}.md"
+
+    def line_of(self, key: str) -> int:
+        """File line of a front-matter key (1 if unknown)."""
+        return self.lines.get(key, 1)

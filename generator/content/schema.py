@@ -1,0 +1,276 @@
+"""Stage 2, validate: ``Source`` -> ``Document`` against the editors' contract.
+
+Every key is checked in one pass and every problem carries the file line of its key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from ..config import ALL_AUDIENCES, SiteConfig
+from ..diagnostics import Diagnostic, Severity, make
+from ..markdown import analyse
+from . import media as video
+from .ids import is_valid_id, make_id
+from .loader import Source
+from .model import Asset, DocType, Document, Section, Status
+
+COMMON = {"title", "date", "audiences", "issuer", "doc_number", "id", "topics", "summary", "status",
+          "supersedes", "edition", "related", "attachments", "type"}
+EXTRA = {DocType.VIDEO: {"media", "poster", "transcript", "duration", "chapters"}, DocType.CASE: {"region", "region_code"}}
+REQUIRED = {"title": "标题", "date": "发布日期", "audiences": "适用机构"}
+LABELS = {"issuer": "发文机关"}
+MEDIA_EXT = {".mp4", ".webm", ".m4v", ".ogv", ".mp3", ".m4a", ".ogg"}
+IMAGE_EXT = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".svg"}
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_UNSAFE = re.compile(r"<\s*/?\s*(script|iframe|object|embed|style|form|base|meta|link)\b|\son\w+\s*=|javascript:|vbscript:|data:text/html", re.I)
+
+
+class _Checker:
+    """Collects diagnostics for one Source while reading its keys."""
+
+    def __init__(self, src: Source, config: SiteConfig, today: dt.date):
+        self.src, self.config, self.today = src, config, today
+        self.diags: list[Diagnostic] = []
+
+    def line(self, key: str) -> tuple[int, int]:
+        return self.src.marks.get((key,), self.src.marks.get((key, "__key__"), (1, 1)))
+
+    def report(self, code: str, key: str | None = None, where: tuple[int, int] | None = None, **fields) -> None:
+        pos = where or (self.line(key) if key else (1, 1))
+        self.diags.append(make(code, self.src.rel_path, *pos, **fields))
+
+    def text(self, key: str, required: bool = False) -> str:
+        value = self.src.meta.get(key)
+        if value is None or value == "":
+            if required:
+                self.report("MZ305", None, (1, 1), key=key, label=REQUIRED.get(key) or LABELS.get(key, key))
+            return ""
+        if isinstance(value, (dict, list, bool)):
+            self.report("MZ307", key, key=key, expected="文本", actual=_kind(value))
+            return ""
+        return str(value).strip()
+
+    def ids(self, key: str) -> tuple[str, ...]:
+        value = self.src.meta.get(key)
+        if value in (None, "", []):
+            return ()
+        items = value if isinstance(value, list) else [value]
+        result = []
+        for index, item in enumerate(items):
+            if not isinstance(item, str) or not is_valid_id(item):
+                where = self.src.marks.get((key, index)) if isinstance(value, list) else None
+                self.report("MZ311", key, where, value=item)
+            else:
+                result.append(item)
+        return tuple(result)
+
+    def strings(self, key: str) -> tuple[str, ...]:
+        value = self.src.meta.get(key)
+        if value in (None, "", []):
+            return ()
+        if isinstance(value, (str, int)) and not isinstance(value, bool):
+            return (str(value),)
+        if not isinstance(value, list) or any(isinstance(v, (dict, list)) for v in value):
+            self.report("MZ307", key, key=key, expected="文本列表", actual=_kind(value))
+            return ()
+        return tuple(str(v).strip() for v in value if v is not None)
+
+    def date(self) -> dt.date | None:
+        value = self.src.meta.get("date")
+        if value is None or value == "":
+            self.report("MZ305", None, (1, 1), key="date", label="发布日期")
+            return None
+        text = str(value).strip()
+        try:
+            if not _DATE.match(text):
+                raise ValueError
+            parsed = dt.date.fromisoformat(text)
+        except ValueError:
+            self.report("MZ308", "date", key="date", value=text)
+            return None
+        if (parsed - self.today).days > self.config.future_date_margin_days:
+            self.report("MZ315", "date", value=text, margin=self.config.future_date_margin_days)
+        return parsed
+
+    def audiences(self) -> tuple[str, ...]:
+        names = self.strings("audiences")
+        if not names and "audiences" not in self.src.meta:
+            self.report("MZ305", None, (1, 1), key="audiences", label="适用机构")
+            return ()
+        keys: list[str] = []
+        raw = self.src.meta.get("audiences")
+        for index, name in enumerate(names):
+            if name == ALL_AUDIENCES:
+                keys.extend(a.key for a in self.config.audiences)
+                continue
+            audience = self.config.audience(name)
+            if audience is None:
+                where = self.src.marks.get(("audiences", index)) if isinstance(raw, list) else None
+                self.report("MZ309", "audiences", where, value=name)
+            else:
+                keys.append(audience.key)
+        ordered = [a.key for a in self.config.audiences if a.key in keys]
+        return tuple(ordered)
+
+    def asset(self, key: str, value: object, allowed: set[str] | None = None, where=None) -> Asset | None:
+        if not isinstance(value, str) or not value.strip():
+            self.report("MZ307", key, where, key=key, expected="相对路径", actual=_kind(value))
+            return None
+        rel = value.strip()
+        content = self.config.content_dir
+        candidate = Path(rel)
+        if candidate.is_absolute() or rel.startswith(("/", "\\")) or re.match(r"^[a-zA-Z]:", rel):
+            self.report("MZ502", key, where, key=key, value=rel)
+            return None
+        target = (self.src.path.parent / candidate)
+        resolved = target.resolve()
+        if not resolved.is_relative_to(content) or not target.absolute().is_relative_to(content):
+            self.report("MZ502", key, where, key=key, value=rel)
+            return None
+        if not resolved.is_file():
+            self.report("MZ501", key, where, key=key, value=rel)
+            return None
+        if allowed is not None and resolved.suffix.lower() not in allowed:
+            self.report("MZ506", key, where, key=key, value=resolved.suffix or "（无扩展名）", allowed="、".join(sorted(allowed)))
+            return None
+        size = resolved.stat().st_size
+        if size > self.config.max_file_mb * 1024 * 1024:
+            self.report("MZ313", key, where, key=key, value=rel, expected=f"文件不能超过 {self.config.max_file_mb:g} MB")
+            return None
+        return Asset(resolved, resolved.relative_to(content).as_posix(), size)
+
+
+def _kind(value: object) -> str:
+    return {dict: "映射", list: "列表", bool: "布尔值", int: "数字", float: "数字", str: "文本"}.get(type(value), "空值")
+
+
+def validate(sources: tuple[Source, ...], config: SiteConfig, today: dt.date | None = None) -> tuple[list[Document], list[Diagnostic]]:
+    """Check every source; return the valid documents and all problems."""
+    today = today or dt.date.today()
+    documents: list[Document] = []
+    diags: list[Diagnostic] = []
+    for src in sources:
+        doc, problems = validate_one(src, config, today)
+        diags.extend(problems)
+        if doc is not None:
+            documents.append(doc)
+    return documents, diags
+
+
+def validate_one(src: Source, config: SiteConfig, today: dt.date) -> tuple[Document | None, list[Diagnostic]]:
+    """Validate one source; the Document is None when it has errors."""
+    c = _Checker(src, config, today)
+    allowed = COMMON | EXTRA.get(src.doc_type, set())
+    for key in src.meta:
+        if key not in allowed:
+            c.report("MZ306", None, src.marks.get((key, "__key__"), (1, 1)), key=key)
+    declared_type = src.meta.get("type")
+    if declared_type is not None and DocType.parse(str(declared_type)) is not src.doc_type:
+        c.report("MZ310", "type", value=declared_type, folder=src.doc_type.folder)
+    title = c.text("title", required=True)
+    date = c.date()
+    audiences = c.audiences()
+    issuer = c.text("issuer", required=src.doc_type in (DocType.NOTICE, DocType.GUIDELINE))
+    doc_id = c.text("id")
+    if doc_id and not is_valid_id(doc_id):
+        c.report("MZ311", "id", value=doc_id)
+    doc_id = doc_id or make_id(src.path.stem)
+    status_raw = c.text("status")
+    if status_raw and status_raw not in ("current", "repealed"):
+        c.report("MZ312", "status", value=status_raw)
+    topics = c.strings("topics")
+    for topic in topics:
+        if config.topics and topic not in config.topics:
+            c.report("MZ314", "topics", value=topic)
+    attachments = []
+    raw_attachments = src.meta.get("attachments") or []
+    if not isinstance(raw_attachments, list):
+        raw_attachments = [raw_attachments]
+    for index, item in enumerate(raw_attachments):
+        asset = c.asset("attachments", item, where=src.marks.get(("attachments", index)))
+        if asset:
+            attachments.append(asset)
+    extra = _video(c) if src.doc_type is DocType.VIDEO else _case(c) if src.doc_type is DocType.CASE else {}
+    sections, links, html, first_paragraph = analyse(src.body, src.body_line)
+    for fragment, line, _kind_ in html:
+        found = _UNSAFE.search(fragment)
+        if found:
+            c.diags.append(make("MZ601", src.rel_path, line, 1, value=found.group(0).strip()))
+    body = src.body
+    if any(s.level == 1 for s in sections if s.title):
+        body, sections = _demote_h1(c, body, sections)
+    if any(d.severity is Severity.ERROR for d in c.diags) or date is None:
+        return None, c.diags
+    lines = {key: c.line(key)[0] for key in src.meta}
+    doc = Document(
+        id=doc_id, type=src.doc_type, source=src.path, rel_path=src.rel_path, title=title, date=date,
+        audiences=audiences, body=body, body_line=src.body_line, issuer=issuer, doc_number=c.text("doc_number"),
+        topics=topics, summary=c.text("summary") or first_paragraph, declared_status=status_raw,
+        status=Status.REPEALED if status_raw == "repealed" else Status.CURRENT,
+        supersedes=c.ids("supersedes"), edition=c.text("edition"), related=c.ids("related"),
+        attachments=tuple(attachments), sections=tuple(sections), links=tuple(links), lines=lines, **extra,
+    )
+    if any(d.severity is Severity.ERROR for d in c.diags):
+        return None, c.diags
+    return doc, c.diags
+
+
+def _demote_h1(c: _Checker, body: str, sections: list[Section]) -> tuple[str, list[Section]]:
+    """Body ``# heading`` -> ``## heading`` with a warning (the title is the page's only h1)."""
+    lines = body.split("\n")
+    for section in sections:
+        if section.level == 1 and section.title:
+            c.diags.append(make("MZ602", c.src.rel_path, section.line, 1, value=section.title))
+            index = section.line - c.src.body_line
+            if 0 <= index < len(lines) and lines[index].lstrip().startswith("#"):
+                lines[index] = "#" + lines[index].lstrip()
+    new_body = "\n".join(lines)
+    return new_body, list(analyse(new_body, c.src.body_line)[0])
+
+
+def _video(c: _Checker) -> dict:
+    meta = c.src.meta
+    result: dict = {}
+    duration = video.parse_hms(meta.get("duration", "")) if "duration" in meta else None
+    if "duration" in meta and duration is None:
+        c.report("MZ313", "duration", key="duration", value=meta.get("duration"), expected="格式 HH:MM:SS")
+    result["duration"] = duration or 0
+    media = meta.get("media")
+    if isinstance(media, str) and media.startswith("https://"):
+        result["media"] = media
+    elif isinstance(media, str) and re.match(r"^[a-z]+:", media):
+        c.report("MZ313", "media", key="media", value=media, expected="本地文件或 https:// 地址")
+    elif media is not None:
+        result["media_asset"] = c.asset("media", media, MEDIA_EXT)
+    if meta.get("poster") is not None:
+        result["poster"] = c.asset("poster", meta.get("poster"), IMAGE_EXT)
+    if meta.get("transcript") is not None:
+        transcript = c.asset("transcript", meta.get("transcript"), {".vtt", ".srt"})
+        result["transcript"] = transcript
+        if transcript:
+            try:
+                cues = video.parse_transcript(transcript.source)
+            except video.TranscriptError as exc:
+                c.report("MZ503", "transcript", value=meta.get("transcript"), detail=exc.args[0])
+            else:
+                problem = video.check_cues(cues, result["duration"])
+                if problem:
+                    c.report("MZ504", "transcript", value=meta.get("transcript"), detail=problem)
+                result["cues"] = cues
+    if meta.get("chapters") is not None:
+        chapters, problem = video.parse_chapters(meta.get("chapters"), result["duration"])
+        if problem:
+            c.report("MZ505", "chapters", detail=problem)
+        result["chapters"] = chapters
+    return result
+
+
+def _case(c: _Checker) -> dict:
+    region = c.text("region")
+    code = c.text("region_code")
+    if code and not re.match(r"^\d{6}$", code):
+        c.report("MZ313", "region_code", key="region_code", value=code, expected="6 位数字行政区划代码")
+    return {"region": region, "region_code": code}

@@ -1,0 +1,160 @@
+"""One diagnostic type for every problem found by every stage.
+
+Each code is declared once in ``CATALOGUE`` with its severity, Chinese message
+template and the fix an editor should apply; ``docs/diagnostics.md`` is generated
+from it (``python -m generator.diagnostics``).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from enum import Enum
+from pathlib import Path
+
+
+class Severity(str, Enum):
+    """How bad a problem is: errors stop a build, warnings do not (unless --strict)."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Spec:
+    """Catalogue entry for one diagnostic code."""
+
+    severity: Severity
+    message: str
+    """Chinese message template, formatted with the keyword arguments of ``make``."""
+    fix: str
+    """What the editor should do, in Chinese."""
+    example: str = ""
+    """A short example of input that triggers it."""
+
+
+E, W = Severity.ERROR, Severity.WARNING
+
+CATALOGUE: dict[str, Spec] = {
+    # configuration
+    "MZ101": Spec(E, "找不到配置文件 {path}", "用 -c 指定 site_config.yml 的路径，或先运行 mzkb init 创建知识库。", "mzkb build -c 不存在.yml"),
+    "MZ102": Spec(E, "配置文件 YAML 语法错误：{detail}", "按提示的行列修正 YAML 语法（缩进用空格，冒号后加空格）。", "site:\n\ttitle: x"),
+    "MZ103": Spec(E, "配置缺少必填项 {key}", "在 site_config.yml 中补上该项。", "site: {}"),
+    "MZ104": Spec(E, "配置项 {key} 的值应为{expected}，实际为 {actual}", "按说明修改该项的值。", "audiences: 养老机构"),
+    "MZ105": Spec(W, "未知配置项 {key}，将被忽略", "检查拼写，或删除该项。", "titel: 知识库"),
+    "MZ106": Spec(E, "受众 {key} 定义重复或不合法：{detail}", "每个受众需要唯一的 ASCII 键（小写字母、数字、连字符）和中文名称。", "- key: 养老\n  label: 养老机构"),
+    "MZ107": Spec(E, "内容目录 {path} 不存在", "检查 content_dir 配置，或创建该目录。", "content_dir: contnet"),
+    # files and encodings
+    "MZ201": Spec(E, "文件编码为 {encoding}，不是 UTF-8（第一个无法按 UTF-8 解码的字节在本行）", "用编辑器将文件另存为 UTF-8 编码（不要用 GBK/GB2312）。", "用记事本以 ANSI 编码保存的文件"),
+    "MZ202": Spec(E, "文件编码为 UTF-16，不是 UTF-8", "将文件另存为 UTF-8 编码。", "以 Unicode (UTF-16) 保存的文件"),
+    "MZ203": Spec(E, "文件含有 NUL 字节，像是二进制文件而不是 Markdown", "确认该文件确实是文本文件；二进制文件请作为附件引用，不要用 .md 后缀。", "把 Word 文档改名为 .md"),
+    "MZ204": Spec(E, "文件是空的", "补充 front matter 和正文，或删除该文件。", ""),
+    "MZ205": Spec(E, "文件（或其链接目标）位于内容目录之外：{target}", "不要用符号链接指向内容目录以外的文件，把文件复制到内容目录中。", "ln -s /etc/passwd content/notices/x.md"),
+    "MZ206": Spec(W, "文件不在 notices、guidelines、videos、cases 任一目录下，已忽略", "把文档移动到对应类型的目录中。", "content/其他/说明.md"),
+    # front matter
+    "MZ301": Spec(E, "缺少 front matter：文件必须以一行 --- 开头", "在文件开头加上由 --- 包围的 YAML 元数据块。", "# 标题\n正文"),
+    "MZ302": Spec(E, "front matter 没有结束：找不到第二行 ---", "在元数据结束处加一行 ---。", "---\ntitle: x\n正文"),
+    "MZ303": Spec(E, "front matter YAML 语法错误：{detail}", "按提示的行列修正 YAML 语法（缩进只能用空格，冒号后加空格，含冒号的值加引号）。", "title: [未闭合"),
+    "MZ304": Spec(E, "front matter 应为“键: 值”的映射，实际为 {actual}", "每行写成“键: 值”的形式。", "---\n- a\n---"),
+    "MZ305": Spec(E, "缺少必填项 {key}（{label}）", "补上该项。", "没有 date 的通知"),
+    "MZ306": Spec(W, "未知的元数据项 {key}，将被忽略", "检查拼写；可用的项见编辑指南。", "titel: x"),
+    "MZ307": Spec(E, "{key} 的值应为{expected}，实际为 {actual}", "按说明修改该项的值。", "audiences: 5"),
+    "MZ308": Spec(E, "{key} 不是有效日期：{value}（应为 YYYY-MM-DD）", "改为真实存在的日期，格式 YYYY-MM-DD。", "date: 2020-02-30"),
+    "MZ309": Spec(E, "未知的适用机构 {value}", "使用 site_config.yml 中 audiences 定义的键或中文名称，或“全部”。", "audiences: [养老中心]"),
+    "MZ310": Spec(E, "type 为 {value}，与所在目录的类型 {folder} 不一致", "删除 type 项，或把文件移到对应目录。", "content/notices/x.md 中 type: video"),
+    "MZ311": Spec(E, "id {value} 不合法：只能包含小写字母、数字和连字符", "改用 ASCII id，例如 elderly-care-guide-2。", "id: 养老指南"),
+    "MZ312": Spec(E, "status 只能是 current 或 repealed，实际为 {value}", "已被新版替代的状态会自动推导，无需填写 superseded。", "status: 作废"),
+    "MZ313": Spec(E, "{key} 格式不正确：{value}（{expected}）", "按说明修改。", "duration: 5分钟"),
+    "MZ314": Spec(W, "主题 {value} 不在 site_config.yml 的 topics 列表中", "使用已定义的主题，或在配置中添加它。", "topics: [防疫]"),
+    "MZ315": Spec(W, "日期 {value} 晚于今天 {margin} 天以上", "检查日期是否写错。", "date: 2099-01-01"),
+    # relations and links
+    "MZ401": Spec(E, "id {value} 重复：{other} 也使用了这个 id", "为其中一个文档指定不同的 id。", "两个文件都是 guide.md"),
+    "MZ402": Spec(E, "{key} 引用的文档 {value} 不存在", "检查 id 拼写，或先创建被引用的文档。", "supersedes: no-such-id"),
+    "MZ403": Spec(E, "链接目标 {value} 不存在", "检查链接路径（相对于当前文件），或使用文档 id。", "[见指南](../guidelines/不存在.md)"),
+    "MZ404": Spec(E, "链接锚点 #{anchor} 在 {value} 中不存在", "检查标题文字，锚点由标题生成。", "[见第三条](guide.md#不存在)"),
+    "MZ405": Spec(E, "supersedes 形成循环：{value}", "版本链必须从旧到新单向引用。", "a 替代 b，b 又替代 a"),
+    "MZ406": Spec(E, "链接 {value} 指向内容目录之外", "只链接内容目录中的文件。", "[x](../../etc/passwd)"),
+    "MZ407": Spec(E, "文档写明 status: current，但已被 {value} 替代", "删除 status 项（状态会自动推导为“已被替代”），或删除替代关系。", "旧版写 status: current"),
+    "MZ408": Spec(E, "新版 {value} 的日期早于被替代的 {other}", "检查两个版本的发布日期和 supersedes 方向。", "第二版日期早于第一版"),
+    "MZ409": Spec(E, "{value} 同时被两个现行文档替代：{other}", "一个文档只能有一个现行的新版；让其中一个替代另一个。", "两个现行新版都写 supersedes 同一个旧版"),
+    # media and attachments
+    "MZ501": Spec(E, "{key} 指向的文件 {value} 不存在", "检查文件名和相对路径（相对于当前文档）。", "media: 不存在.mp4"),
+    "MZ502": Spec(E, "{key} 指向内容目录之外：{value}", "把文件放到内容目录中，使用相对路径。", "attachments: [../../etc/passwd]"),
+    "MZ503": Spec(E, "字幕文件 {value} 无法解析：{detail}", "使用有效的 WebVTT（.vtt）或 SRT（.srt）文件。", "缺少 WEBVTT 头的 .vtt"),
+    "MZ504": Spec(E, "字幕 {value} 时间有误：{detail}", "字幕时间应递增，且不超过视频时长。", "第 3 条字幕早于第 2 条"),
+    "MZ505": Spec(E, "章节时间有误：{detail}", "章节按时间递增排列，且不超过视频时长。", "chapters 顺序颠倒"),
+    "MZ506": Spec(E, "{key} 的文件类型 {value} 不受支持（允许：{allowed}）", "使用支持的文件格式。", "media: video.exe"),
+    # body
+    "MZ601": Spec(E, "正文含有不安全的 HTML：{value}", "删除 <script>、<iframe>、on...= 事件属性和 javascript: 链接；需要的格式请用 Markdown 写。", "<script>alert(1)</script>"),
+    "MZ602": Spec(W, "正文中使用了一级标题 {value}，已降为二级标题", "文档标题来自 title，正文标题请从 ## 开始。", "# 一、总体要求"),
+    # build
+    "MZ901": Spec(E, "站点生成失败：{detail}", "查看上面的信息；如无法解决请报告问题。", ""),
+    "MZ903": Spec(W, "渲染警告：{detail}", "通常是正文中的链接或格式问题，按提示修正。", ""),
+    "MZ902": Spec(E, "无法写入输出目录 {path}：{detail}", "检查输出目录的权限和磁盘空间。", ""),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One problem in one place, from any stage."""
+
+    code: str
+    """Catalogue code, e.g. ``MZ303``."""
+    severity: Severity
+    """Error (stops the build) or warning."""
+    file: str
+    """Path as the editor knows it (relative to the knowledge base when possible)."""
+    line: int
+    """1-based line; 0 when the problem concerns the whole file."""
+    column: int
+    """1-based column; 0 when unknown."""
+    message: str
+    """Chinese message with the specifics filled in."""
+
+    def format(self) -> str:
+        """Render as ``path:line:col: 代码 消息`` (GitHub/GitLab friendly)."""
+        label = "错误" if self.severity is Severity.ERROR else "警告"
+        return f"{self.file}:{self.line}:{self.column}: {self.code} {label}：{self.message}"
+
+    def to_json(self) -> dict:
+        """A JSON-ready dict."""
+        data = asdict(self)
+        data["severity"] = self.severity.value
+        return data
+
+
+def make(code: str, file: str | Path, line: int = 0, column: int = 0, **fields: object) -> Diagnostic:
+    """Build a diagnostic from its catalogue entry, filling the message template."""
+    spec = CATALOGUE[code]
+    return Diagnostic(code, spec.severity, str(file), max(line, 0), max(column, 0), spec.message.format(**fields))
+
+
+def has_errors(diagnostics: list[Diagnostic], strict: bool = False) -> bool:
+    """True if any diagnostic stops the build (warnings count when ``strict``)."""
+    return any(d.severity is Severity.ERROR or strict for d in diagnostics)
+
+
+def sort_key(d: Diagnostic) -> tuple:
+    """Stable report order: by file, line, column, code."""
+    return (d.file, d.line, d.column, d.code)
+
+
+def render_json(diagnostics: list[Diagnostic]) -> str:
+    """All diagnostics as a JSON array."""
+    return json.dumps([d.to_json() for d in diagnostics], ensure_ascii=False, indent=2)
+
+
+def catalogue_markdown() -> str:
+    """The diagnostics catalogue as Markdown (docs/diagnostics.md)."""
+    lines = ["# 诊断信息一览", "", "本文件由 `python -m generator.diagnostics` 根据代码生成，请勿手工编辑。", ""]
+    for code, spec in CATALOGUE.items():
+        level = "错误" if spec.severity is Severity.ERROR else "警告"
+        lines += [f"## {code}（{level}）", "", f"- 信息：{spec.message}", f"- 处理：{spec.fix}"]
+        if spec.example:
+            lines.append(f"- 示例：`{spec.example.replace(chr(10), ' ⏎ ')}`")
+        lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(catalogue_markdown())

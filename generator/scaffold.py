@@ -1,0 +1,93 @@
+"""``mzkb init`` and ``mzkb new``: create a knowledge base and new documents."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import yaml
+
+from .content.ids import make_id
+from .content.model import DocType
+
+SITE_CONFIG = """\
+# mzkb 站点配置。路径均相对于本文件。
+site:
+  title: {title}
+  description: 民政服务机构政策、指南、微视频和典型案例汇编。
+  language: zh
+
+content_dir: content
+
+audiences:
+  - key: elderly-care
+    label: 养老机构
+    synonyms: [养老院, 敬老院]
+  - key: child-welfare
+    label: 儿童福利机构
+    synonyms: [儿童福利院]
+  - key: relief
+    label: 流浪乞讨人员救助管理机构
+    synonyms: [救助站, 救助管理站]
+  - key: funeral
+    label: 殡葬服务机构
+    synonyms: [殡仪馆]
+  - key: community
+    label: 城乡社区
+    synonyms: [社区]
+
+topics: [疫情防控, 安全管理]
+
+search:
+  synonyms:
+    - [新冠, 新冠肺炎, 新型冠状病毒]
+
+bundle: {{}}
+"""
+
+GITIGNORE = "/site/\n.mzkb/\n"
+
+
+def init_kb(target: Path, title: str = "民政知识库") -> list[Path]:
+    """Create site_config.yml, the four content folders and one sample notice; return created paths."""
+    target.mkdir(parents=True, exist_ok=True)
+    created = []
+    config = target / "site_config.yml"
+    if config.exists():
+        raise FileExistsError(str(config))
+    config.write_text(SITE_CONFIG.format(title=title), encoding="utf-8")
+    created.append(config)
+    for doc_type in DocType:
+        folder = target / "content" / doc_type.folder
+        folder.mkdir(parents=True, exist_ok=True)
+    (target / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
+    created.append(target / ".gitignore")
+    created.append(new_document(target / "content", DocType.NOTICE, "关于启用民政知识库的通知", issuer="（请填写发文机关）",
+                                body="本知识库收录适用于各类民政服务机构的政策通知、指南、微视频和典型案例。\n\n## 使用方法\n\n1. 在首页按机构类型查找；\n2. 在搜索框输入关键词。\n"))
+    return created
+
+
+def new_document(content_dir: Path, doc_type: DocType, title: str, issuer: str = "（请填写发文机关）",
+                 audiences: tuple[str, ...] = ("全部",), today: dt.date | None = None, body: str | None = None) -> Path:
+    """Write a new, valid document with an ASCII id from the title's pinyin; return its path."""
+    doc_id = make_id(title)
+    path = content_dir / doc_type.folder / f"{doc_id}.md"
+    if path.exists():
+        raise FileExistsError(str(path))
+    meta: dict = {"id": doc_id, "title": title, "date": (today or dt.date.today()).isoformat(), "audiences": list(audiences)}
+    if doc_type in (DocType.NOTICE, DocType.GUIDELINE):
+        meta["issuer"] = issuer
+    edition = re.search(r"[（(](第[一二三四五六七八九十\d]+版)[）)]", title)
+    if edition:
+        meta["edition"] = edition.group(1)
+    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, default_flow_style=None).strip()
+    extra = {
+        DocType.VIDEO: "# media: 视频文件.mp4\n# poster: 封面.jpg\n# transcript: 字幕.vtt\n# duration: \"00:03:00\"\n",
+        DocType.CASE: "# region: 浙江省杭州市\n# region_code: \"330100\"\n",
+        DocType.GUIDELINE: "# supersedes: 被本版替代的旧版 id\n",
+    }.get(doc_type, "")
+    text = f"---\n{front}\n{extra}---\n\n" + (body or "（在此撰写正文，标题从 ## 开始。）\n")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path

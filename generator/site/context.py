@@ -1,0 +1,118 @@
+"""Template context for document pages: everything a template shows, precomputed.
+
+URLs here are site-root relative; templates pass them through MkDocs' ``url`` filter.
+"""
+
+from __future__ import annotations
+
+from ..config import SiteConfig
+from ..content.links import Corpus, asset_url
+from ..content.model import Asset, Document, DocType, Status
+
+_KIND = {
+    ".pdf": "PDF 文档", ".doc": "Word 文档", ".docx": "Word 文档", ".xls": "Excel 表格", ".xlsx": "Excel 表格",
+    ".ppt": "PowerPoint 演示文稿", ".pptx": "PowerPoint 演示文稿", ".wps": "WPS 文档", ".txt": "文本文件",
+    ".zip": "压缩包", ".jpg": "图片", ".jpeg": "图片", ".png": "图片", ".mp4": "视频", ".mp3": "音频",
+    ".ofd": "OFD 版式文档", ".csv": "CSV 表格",
+}
+
+
+def human_size(size: int) -> str:
+    """Bytes -> ``12.3 KB`` style (1024-based)."""
+    value = float(size)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} GB"
+
+
+def hms(seconds: float) -> str:
+    """Seconds -> ``MM:SS`` or ``H:MM:SS``."""
+    seconds = int(seconds)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+
+
+def doc_ref(doc: Document) -> dict:
+    """A short reference to another document, for lists and banners."""
+    return {
+        "id": doc.id, "title": doc.title, "url": doc.url, "date": doc.date.isoformat(), "type": doc.type.value,
+        "type_label": doc.type.label, "status": doc.status.value, "status_label": doc.status.label,
+        "edition": doc.edition, "doc_number": doc.doc_number,
+    }
+
+
+def _asset(asset: Asset) -> dict:
+    name = asset.rel.rsplit("/", 1)[-1]
+    suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+    return {"name": name, "url": asset_url(asset.rel), "size": human_size(asset.size), "kind": _KIND.get(suffix, (suffix[1:].upper() + " 文件") if suffix else "文件")}
+
+
+def edition_chain(doc: Document, corpus: Corpus) -> list[Document]:
+    """All documents connected to ``doc`` by supersedes, oldest first (just ``doc`` if none)."""
+    seen: dict[str, Document] = {}
+    stack = [doc]
+    while stack:
+        current = stack.pop()
+        if current.id in seen:
+            continue
+        seen[current.id] = current
+        for other_id in current.supersedes + current.superseded_by:
+            other = corpus.get(other_id)
+            if other is not None:
+                stack.append(other)
+    return sorted(seen.values(), key=lambda d: (d.date, d.id))
+
+
+def latest_successor(doc: Document, corpus: Corpus) -> Document | None:
+    """Follow superseded_by to the newest current document (None when doc is current)."""
+    current, seen = doc, {doc.id}
+    while current.superseded_by:
+        nxt = corpus.get(current.superseded_by[-1])
+        if nxt is None or nxt.id in seen:
+            break
+        seen.add(nxt.id)
+        current = nxt
+    return current if current is not doc else None
+
+
+def document_context(doc: Document, corpus: Corpus, config: SiteConfig) -> dict:
+    """The ``page.meta.mzkb`` dict of a document page."""
+    labels = {a.key: a.label for a in config.audiences}
+    all_audiences = len(doc.audiences) == len(config.audiences) and len(config.audiences) > 1
+    successor = latest_successor(doc, corpus)
+    chain = edition_chain(doc, corpus)
+    context = {
+        "kind": "document",
+        "doc": doc_ref(doc),
+        "issuer": doc.issuer,
+        "summary": doc.summary,
+        "topics": list(doc.topics),
+        "audiences": [{"key": k, "label": labels[k], "url": f"audiences/{k}.html"} for k in doc.audiences],
+        "all_audiences": all_audiences,
+        "successor": doc_ref(successor) if successor else None,
+        "superseded_by": [doc_ref(d) for d in map(corpus.get, doc.superseded_by) if d],
+        "editions": [dict(doc_ref(d), this=d.id == doc.id) for d in chain] if len(chain) > 1 else [],
+        "related": [doc_ref(d) for d in map(corpus.get, doc.related) if d],
+        "cited_by": [doc_ref(d) for d in map(corpus.get, doc.cited_by) if d],
+        "attachments": [_asset(a) for a in doc.attachments],
+        "breadcrumbs": [{"title": "首页", "url": "index.html"}, {"title": doc.type.label, "url": f"{doc.type.folder}/index.html"}],
+        "demo": config.demo,
+        "region": doc.region,
+    }
+    if doc.type is DocType.VIDEO:
+        context["video"] = {
+            "src": asset_url(doc.media_asset.rel) if doc.media_asset else doc.media,
+            "external": not doc.media_asset,
+            "poster": asset_url(doc.poster.rel) if doc.poster else "",
+            "duration": hms(doc.duration) if doc.duration else "",
+            "chapters": [{"t": c.seconds, "time": hms(c.seconds), "title": c.title} for c in doc.chapters],
+            "cues": [{"t": int(c.start), "time": hms(c.start), "text": c.text} for c in doc.cues],
+            "transcript": _asset(doc.transcript) if doc.transcript else None,
+        }
+    return context
+
+
+STATUS_ORDER = {Status.CURRENT: 0, Status.SUPERSEDED: 1, Status.REPEALED: 2}

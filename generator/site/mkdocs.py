@@ -1,0 +1,101 @@
+"""Drive MkDocs + Material: write the generated mkdocs.yml and build into a folder.
+
+Everything MkDocs/Material-specific in configuration lives here.
+"""
+
+from __future__ import annotations
+
+import logging
+from importlib.resources import files as package_files
+from pathlib import Path
+
+import yaml
+
+from ..config import SiteConfig
+from ..content.model import DocType
+from ..diagnostics import Diagnostic, make
+from .plugin import RenderInput
+
+
+def theme_dir() -> Path:
+    """Our Material ``custom_dir`` (the top-level ``theme/`` folder, installed as ``mzkb_theme``)."""
+    return Path(str(package_files("mzkb_theme")))
+
+
+def mkdocs_config(config: SiteConfig, site_dir: Path) -> dict:
+    """The MkDocs configuration for a knowledge base (as a YAML-ready dict)."""
+    nav = [{"首页": "index.md"}]
+    nav += [{t.label: f"{t.folder}/index.md"} for t in DocType]
+    nav += [{"按机构类型": ["audiences/index.md"] + [{a.label: f"audiences/{a.key}.md"} for a in config.audiences]}]
+    return {
+        "site_name": config.title,
+        "site_description": config.description,
+        "site_url": config.url or None,
+        "docs_dir": str(config.state_dir / "docs"),
+        "site_dir": str(site_dir),
+        "use_directory_urls": False,
+        "strict": False,
+        "theme": {
+            "name": "material",
+            "custom_dir": str(theme_dir()),
+            "language": "zh",
+            "font": False,
+            "features": ["navigation.sections", "navigation.top", "toc.follow", "content.tooltips"],
+            "palette": {"scheme": "default", "primary": "teal", "accent": "deep orange"},
+        },
+        "plugins": [{"mzkb": {"site_config": str(config.path)}}],
+        "markdown_extensions": [
+            {"toc": {"permalink": "¶", "slugify": "__SLUGIFY__", "toc_depth": "2-4"}},
+            "tables", "admonition", "attr_list", "def_list", "footnotes", "sane_lists",
+        ],
+        "extra": {"generator": False},
+        "nav": nav,
+        "validation": {"nav": {"omitted_files": "ignore", "not_found": "warn"}, "links": {"not_found": "warn", "unrecognized_links": "ignore"}},
+        "watch": [str(config.content_dir), str(config.path)],
+    }
+
+
+def write_mkdocs_yml(config: SiteConfig, site_dir: Path) -> Path:
+    """Write ``.mzkb/mkdocs.yml`` (and the empty docs folder it needs); return its path."""
+    config.state_dir.mkdir(parents=True, exist_ok=True)
+    (config.state_dir / "docs").mkdir(exist_ok=True)
+    text = yaml.safe_dump(mkdocs_config(config, site_dir), allow_unicode=True, sort_keys=False)
+    text = text.replace("__SLUGIFY__", "!!python/name:generator.markdown.slugify")
+    path = config.state_dir / "mkdocs.yml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def render(state: RenderInput, site_dir: Path) -> list[Diagnostic]:
+    """Build the site with MkDocs into ``site_dir`` (which is created)."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    path = write_mkdocs_yml(state.config, site_dir)
+    logger = logging.getLogger("mkdocs")
+    handler = _Collect()
+    logger.addHandler(handler)
+    old_level, old_propagate = logger.level, logger.propagate
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False
+    try:
+        cfg = load_config(str(path))
+        cfg.plugins["mzkb"].state = state
+        build(cfg)
+    except (MkDocsException, OSError, ValueError, KeyError, TypeError) as exc:
+        return [make("MZ901", state.config.path.name, 0, 0, detail=str(exc) or type(exc).__name__)]
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+        logger.propagate = old_propagate
+    return [make("MZ903", state.config.path.name, 0, 0, detail=m) for m in handler.messages]

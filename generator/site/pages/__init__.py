@@ -1,0 +1,1 @@
+"""Generated pages: home, type listings, audience portals. Each returns Markdown text."""

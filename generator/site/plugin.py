@@ -1,0 +1,111 @@
+"""Our MkDocs plugin: generated pages, document pages from the corpus, metadata in the page context.
+
+``mzkb build`` hands the plugin an already validated corpus; under ``mkdocs serve``
+(``mzkb serve``) the plugin runs load -> validate -> link itself on every rebuild.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote
+
+from mkdocs.config import config_options
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from ..config import SiteConfig
+from ..content.links import Corpus, asset_url, resolve_href
+from ..content.model import Document, DocType
+from .context import document_context
+from .pages.home import home_page
+from .pages.listings import audience_page, audiences_index, type_pages
+
+
+@dataclass(frozen=True, slots=True)
+class RenderInput:
+    """What the render stage needs: the site configuration and the linked corpus."""
+
+    config: SiteConfig
+    corpus: Corpus
+
+
+class MzkbPluginConfig(Config):
+    """Options of the plugin in the generated mkdocs.yml."""
+
+    site_config = config_options.Type(str, default="")
+
+
+def rewrite_links(doc: Document, corpus: Corpus, content_dir: Path) -> tuple[str, list[Path]]:
+    """The document body with links to other documents and files turned into site URLs.
+
+    Returns (markdown, absolute paths of the local files the body links to).
+    """
+    body = doc.body
+    assets = []
+    for link in doc.links:
+        new, _problem = resolve_href(doc, link.href, corpus.by_path, content_dir)
+        if new is None or new == link.href:
+            continue
+        if not new.split("#")[0].endswith(".html"):
+            assets.append((doc.source.parent / unquote(link.href.split("#")[0])).resolve())
+        pattern = re.compile(r"(\]\(\s*<?|^\s*\[[^\]]+\]:\s*<?)" + re.escape(link.href) + r"(?=[\s>)]|$)", re.M)
+        body = pattern.sub(lambda m: m.group(1) + new, body)
+    return body, assets
+
+
+class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
+    """Adds every page of the knowledge base to MkDocs' file collection."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.state: RenderInput | None = None
+        self._by_uri: dict[str, Document] = {}
+
+    def on_config(self, config):  # noqa: D102 (MkDocs event)
+        if self.state is None:
+            self.state = self._load_from_disk()
+        return config
+
+    def _load_from_disk(self) -> RenderInput:
+        from ..pipeline import prepare  # local import: pipeline imports this package
+
+        result = prepare(self.config.site_config)
+        if result.failed:
+            raise PluginError("\n".join(d.format() for d in result.diagnostics))
+        return RenderInput(result.config, result.corpus)
+
+    def on_files(self, files: Files, config) -> Files:  # noqa: D102
+        assert self.state is not None
+        site, corpus = self.state.config, self.state.corpus
+        generated: list[tuple[str, str]] = [("index.md", home_page(corpus, site)), audiences_index(site)]
+        for doc_type in DocType:
+            generated.extend(type_pages(corpus, site, doc_type))
+        generated.extend(audience_page(corpus, site, a) for a in site.audiences)
+        for src_uri, text in generated:
+            files.append(File.generated(config, src_uri, content=text))
+        copied: dict[str, str] = {}
+        for doc in corpus.documents:
+            body, linked = rewrite_links(doc, corpus, site.content_dir)
+            self._by_uri[doc.src_uri] = doc
+            files.append(File.generated(config, doc.src_uri, content=body, inclusion=InclusionLevel.NOT_IN_NAV))
+            for asset in (*doc.attachments, doc.media_asset, doc.poster, doc.transcript):
+                if asset is not None:
+                    copied.setdefault(asset_url(asset.rel), str(asset.source))
+            for path in linked:
+                copied.setdefault(asset_url(path.relative_to(site.content_dir).as_posix()), str(path))
+        for url, source in sorted(copied.items()):
+            files.append(File.generated(config, url, abs_src_path=source))
+        return files
+
+    def on_page_markdown(self, markdown: str, page, config, files) -> str:  # noqa: D102
+        doc = self._by_uri.get(page.file.src_uri)
+        if doc is not None and self.state is not None:
+            page.meta["title"] = doc.title
+            page.meta["mzkb"] = document_context(doc, self.state.corpus, self.state.config)
+        elif self.state is not None:
+            page.meta["mzkb_page"] = {"demo": self.state.config.demo}
+        return markdown

@@ -1,0 +1,100 @@
+"""YAML with source positions and without implicit dates.
+
+PyYAML's safe loader turns ``2020-02-30`` into a ``ValueError`` deep inside its
+constructor; we keep every scalar that looks like a date as a string and let the
+schema check it, with the line it came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import yaml
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that leaves timestamps as strings."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+Path_ = tuple  # a path of keys/indexes into the document
+
+
+@dataclass(frozen=True, slots=True)
+class YamlError(Exception):
+    """A YAML syntax error at a 1-based line and column."""
+
+    line: int
+    column: int
+    detail: str
+
+
+_PROBLEMS = {
+    "found character '\\t' that cannot start any token": "含有制表符（Tab），YAML 缩进只能用空格",
+    "mapping values are not allowed here": "此处不允许出现“: ”（值中含冒号时请给整个值加引号）",
+    "could not find expected ':'": "缺少“:”（每行应写成“键: 值”）",
+    "found duplicate anchor": "锚点重复",
+    "expected <block end>, but found '-'": "列表缩进不一致",
+    "found unexpected end of stream": "内容意外结束（引号或括号没有闭合）",
+    "did not find expected node content": "缺少值",
+    "found undefined alias": "引用了未定义的别名",
+}
+
+
+def _explain(problem: str | None) -> str:
+    problem = problem or "无法解析"
+    for english, chinese in _PROBLEMS.items():
+        if problem.startswith(english):
+            return chinese
+    if "expected ',' or ']'" in problem or "expected ',' or '}'" in problem:
+        return "方括号或花括号没有正确闭合"
+    if "while scanning a quoted scalar" in problem or "found unexpected end of stream" in problem:
+        return "引号没有闭合"
+    return f"无法解析（{problem}）"
+
+
+def load(text: str, first_line: int = 1) -> tuple[object, dict[Path_, tuple[int, int]]]:
+    """Parse ``text``; return the data and a map from key path to (line, column).
+
+    ``first_line`` is the file line of the text's first line, so positions are file
+    positions. Raises ``YamlError`` on syntax errors, duplicate keys included.
+    """
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line if mark else 0) + first_line
+        col = (mark.column + 1) if mark else 1
+        raise YamlError(line, col, _explain(exc.problem)) from None
+    except yaml.YAMLError as exc:  # e.g. reader errors on control characters
+        raise YamlError(first_line, 1, _explain(str(exc))) from None
+    if node is None:
+        return None, {}
+    marks: dict[Path_, tuple[int, int]] = {}
+    _walk(node, (), marks, first_line)
+    try:
+        data = _Loader(text).construct_document(node)  # type: ignore[arg-type]
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise YamlError((mark.line if mark else 0) + first_line, 1, _explain(getattr(exc, "problem", str(exc)))) from None
+    return data, marks
+
+
+def _walk(node: yaml.Node, path: Path_, marks: dict, first_line: int) -> None:
+    marks[path] = (node.start_mark.line + first_line, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        seen: set = set()
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.start_mark)
+            if key in seen:
+                raise YamlError(key_node.start_mark.line + first_line, key_node.start_mark.column + 1, f"键 {key} 重复")
+            seen.add(key)
+            _walk(value_node, path + (key,), marks, first_line)
+            marks[path + (key, "__key__")] = (key_node.start_mark.line + first_line, key_node.start_mark.column + 1)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _walk(item, path + (index,), marks, first_line)
