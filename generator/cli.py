@@ -146,3 +146,7 @@ def new(config_path: str, doc_type: str, title: str, issuer: str, audiences: tup
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="mzkb")
+
+
+if __name__ == "__main__":
+    main()

@@ -12,8 +12,11 @@ from dataclasses import dataclass
 import yaml
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that leaves timestamps as strings."""
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: same nodes, faster
+
+
+class _Loader(_Base):  # type: ignore[misc, valid-type]
+    """Safe loader that leaves timestamps as strings."""
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -45,15 +48,19 @@ _PROBLEMS = {
 }
 
 
+_UNCLOSED_BRACKET = "方括号或花括号没有正确闭合"
+_UNCLOSED_QUOTE = "引号没有闭合"
+
+
 def _explain(problem: str | None) -> str:
     problem = problem or "无法解析"
     for english, chinese in _PROBLEMS.items():
         if problem.startswith(english):
             return chinese
     if "expected ',' or ']'" in problem or "expected ',' or '}'" in problem:
-        return "方括号或花括号没有正确闭合"
+        return _UNCLOSED_BRACKET
     if "while scanning a quoted scalar" in problem or "found unexpected end of stream" in problem:
-        return "引号没有闭合"
+        return _UNCLOSED_QUOTE
     return f"无法解析（{problem}）"
 
 
@@ -66,10 +73,13 @@ def load(text: str, first_line: int = 1) -> tuple[object, dict[Path_, tuple[int,
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
+        detail = _explain(exc.problem)
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark is not None and detail in (_UNCLOSED_BRACKET, _UNCLOSED_QUOTE):
+            mark = exc.context_mark  # where the bracket or quote was opened
         line = (mark.line if mark else 0) + first_line
         col = (mark.column + 1) if mark else 1
-        raise YamlError(line, col, _explain(exc.problem)) from None
+        raise YamlError(line, col, detail) from None
     except yaml.YAMLError as exc:  # e.g. reader errors on control characters
         raise YamlError(first_line, 1, _explain(str(exc))) from None
     if node is None:

@@ -56,11 +56,15 @@ def link(documents: list[Document], content_dir: Path) -> tuple[Corpus, list[Dia
     """Resolve ids and relations across all documents; derive status; check body links."""
     diags: list[Diagnostic] = []
     by_id: dict[str, Document] = {}
+    groups: dict[str, list[Document]] = {}
     for doc in sorted(documents, key=lambda d: d.rel_path):
-        if doc.id in by_id:
-            diags.append(make("MZ401", doc.rel_path, doc.line_of("id"), 1, value=doc.id, other=by_id[doc.id].rel_path))
-            continue
-        by_id[doc.id] = doc
+        groups.setdefault(doc.id, []).append(doc)
+        by_id.setdefault(doc.id, doc)
+    for doc_id, same in groups.items():
+        if len(same) > 1:
+            for doc in same:
+                others = "、".join(o.rel_path for o in same if o is not doc)
+                diags.append(make("MZ401", doc.rel_path, doc.line_of("id"), 1, value=doc_id, other=others))
     for doc in by_id.values():
         for key in ("supersedes", "related"):
             for target in getattr(doc, key):

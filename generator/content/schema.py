@@ -25,6 +25,7 @@ LABELS = {"issuer": "发文机关"}
 MEDIA_EXT = {".mp4", ".webm", ".m4v", ".ogv", ".mp3", ".m4a", ".ogg"}
 IMAGE_EXT = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".svg"}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_UNSAFE_LINK = re.compile(r"\]\s*[(:]\s*<?\s*((?:javascript|vbscript|data)\s*:)", re.I)
 _UNSAFE = re.compile(r"<\s*/?\s*(script|iframe|object|embed|style|form|base|meta|link)\b|\son\w+\s*=|javascript:|vbscript:|data:text/html", re.I)
 
 
@@ -36,10 +37,16 @@ class _Checker:
         self.diags: list[Diagnostic] = []
 
     def line(self, key: str) -> tuple[int, int]:
-        return self.src.marks.get((key,), self.src.marks.get((key, "__key__"), (1, 1)))
+        """(line, column) of a key's value when on the key's line, else of the key."""
+        key_pos = self.src.marks.get((key, "__key__"))
+        value_pos = self.src.marks.get((key,))
+        if key_pos and value_pos and value_pos[0] != key_pos[0]:
+            return key_pos
+        return value_pos or key_pos or (1, 1)
 
-    def report(self, code: str, key: str | None = None, where: tuple[int, int] | None = None, **fields) -> None:
-        pos = where or (self.line(key) if key else (1, 1))
+    def report(self, code: str, at: str | None = None, where: tuple[int, int] | None = None, **fields) -> None:
+        """Add a diagnostic at ``where``, else at the line of key ``at``, else at line 1."""
+        pos = where or (self.line(at) if at else (1, 1))
         self.diags.append(make(code, self.src.rel_path, *pos, **fields))
 
     def text(self, key: str, required: bool = False) -> str:
@@ -195,6 +202,10 @@ def validate_one(src: Source, config: SiteConfig, today: dt.date) -> tuple[Docum
             attachments.append(asset)
     extra = _video(c) if src.doc_type is DocType.VIDEO else _case(c) if src.doc_type is DocType.CASE else {}
     sections, links, html, first_paragraph = analyse(src.body, src.body_line)
+    for number, text_line in enumerate(src.body.split("\n")):
+        found = _UNSAFE_LINK.search(text_line)
+        if found:
+            c.diags.append(make("MZ601", src.rel_path, src.body_line + number, found.start() + 3, value=found.group(1)))
     for fragment, line, _kind_ in html:
         found = _UNSAFE.search(fragment)
         if found:

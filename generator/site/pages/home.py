@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from html import escape
 
 from ...config import SiteConfig
@@ -27,7 +28,11 @@ def home_page(corpus: Corpus, config: SiteConfig) -> str:
     )
     latest = sorted(corpus.documents, key=lambda d: (d.date, d.id), reverse=True)[:LATEST]
     demo = '<p class="mzkb-demo-note">本站内容均为示例，文号中的“示例”字样表示并非真实文件。</p>' if config.demo else ""
-    return f"""# {config.title}
+    return f"""---
+title: {json.dumps(config.title, ensure_ascii=False)}
+---
+
+<h1>{escape(config.title)}</h1>
 
 <div class="mzkb-hero">
 <p class="mzkb-hero__desc">{escape(config.description)}</p>

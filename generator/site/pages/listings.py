@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from html import escape
 
 from ...config import Audience, SiteConfig
@@ -31,7 +32,7 @@ def type_pages(corpus: Corpus, config: SiteConfig, doc_type: DocType) -> list[tu
         body = doc_list(chunk, url, config, show_type=False) if chunk else "<p>暂无现行文件。</p>"
         extra = history_block(history, url, config, show_type=False) if number == total else ""
         title = doc_type.label if number == 1 else f"{doc_type.label}（第 {number} 页）"
-        text = f"# {title}\n\n<p class=\"mzkb-lead\">现行有效 {len(current)} 件，历史文件 {len(history)} 件。</p>\n\n{nav}\n{body}\n{nav}\n\n{extra}\n"
+        text = f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n---\n\n<p class=\"mzkb-lead\">现行有效 {len(current)} 件，历史文件 {len(history)} 件。</p>\n\n{nav}\n{body}\n{nav}\n\n{extra}\n"
         pages.append((url[:-5] + ".md", text))
     return pages
 
@@ -40,7 +41,7 @@ def audience_page(corpus: Corpus, config: SiteConfig, audience: Audience) -> tup
     """(src_uri, markdown) of an audience portal: its current documents grouped by type."""
     url = f"audiences/{audience.key}.html"
     docs = [d for d in corpus.documents if audience.key in d.audiences]
-    parts = [f"# {audience.label}", ""]
+    parts = [f"---\ntitle: {json.dumps(audience.label, ensure_ascii=False)}\n---", ""]
     if audience.synonyms:
         parts.append(f'<p class="mzkb-lead">适用于：{escape("、".join((audience.label,) + audience.synonyms))}</p>\n')
     for doc_type in DocType:
@@ -61,4 +62,4 @@ def audience_page(corpus: Corpus, config: SiteConfig, audience: Audience) -> tup
 def audiences_index(config: SiteConfig) -> tuple[str, str]:
     """(src_uri, markdown) of the list of all audience portals."""
     items = "\n".join(f'<li><a href="{escape(a.key)}.html">{escape(a.label)}</a></li>' for a in config.audiences)
-    return "audiences/index.md", f"# 按机构类型\n\n<ul class=\"mzkb-list\">\n{items}\n</ul>\n"
+    return "audiences/index.md", f"---\ntitle: 按机构类型\n---\n\n<ul class=\"mzkb-list\">\n{items}\n</ul>\n"

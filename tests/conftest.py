@@ -1,0 +1,60 @@
+"""Shared fixtures: sample sites copied to temporary folders, and headless Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+CHROMIUM = os.environ.get("MZKB_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic", "--autoplay-policy=no-user-gesture-required"]
+
+
+@pytest.fixture
+def small_kb(tmp_path: Path) -> Path:
+    """A writable copy of tests/fixtures/sites/small; returns its site_config.yml."""
+    target = tmp_path / "kb"
+    shutil.copytree(FIXTURES / "sites" / "small", target)
+    return target / "site_config.yml"
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory) -> Path:
+    """The demo knowledge base of the repository, built once per test session."""
+    from generator.pipeline import build
+
+    out = tmp_path_factory.mktemp("demo") / "site"
+    result = build(ROOT / "site_config.yml", out)
+    assert result.ok, [d.format() for d in (*result.prepared.diagnostics, *result.diagnostics)]
+    return out
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium (see .ci/run)")
+    with playwright.sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page that records console errors, page errors and non-file requests."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.errors = []
+    pg.remote_requests = []
+    pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    pg.on("request", lambda r: pg.remote_requests.append(r.url) if not r.url.startswith(("file:", "data:", "blob:")) else None)
+    yield pg
+    context.close()

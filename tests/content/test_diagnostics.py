@@ -1,0 +1,112 @@
+"""Content diagnostics, table-driven: each bad input -> exact code, file and line.
+
+Each case adds one file to a copy of the small fixture site and runs the checking
+stages; the previous site/ must survive a failed build (see site/test_build.py).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from generator.pipeline import prepare
+
+OK_HEAD = "---\ntitle: 测试通知\ndate: 2020-01-01\nissuer: 测试局\naudiences: [养老机构]\n"
+
+# (title, relative path, bytes, code, line)
+CASES = [
+    ("broken yaml", "notices/bad.md", "---\ntitle: [未闭合\ndate: 2020-01-01\n---\n正文\n", "MZ303", 2),
+    ("tab in yaml", "notices/bad.md", "---\ntitle: x\n\tdate: 2020-01-01\n---\n", "MZ303", 3),
+    ("unclosed front matter", "notices/bad.md", "---\ntitle: x\ndate: 2020-01-01\n正文\n", "MZ302", 1),
+    ("no front matter", "notices/bad.md", "# 标题\n\n正文\n", "MZ301", 1),
+    ("empty file", "notices/bad.md", "", "MZ204", 1),
+    ("front matter is a list", "notices/bad.md", "---\n- a\n- b\n---\n", "MZ304", 2),
+    ("gbk file", "notices/bad.md", (OK_HEAD + "---\n\n第一行\n中文正文\n").encode("gbk"), "MZ201", 2),
+    ("utf-16 file", "notices/bad.md", (OK_HEAD + "---\n").encode("utf-16"), "MZ202", 1),
+    ("nul bytes", "notices/bad.md", (OK_HEAD + "---\n\x00\x01binary").encode(), "MZ203", 7),
+    ("missing title", "notices/bad.md", "---\ndate: 2020-01-01\nissuer: x\naudiences: [养老机构]\n---\n", "MZ305", 1),
+    ("missing issuer on notice", "notices/bad.md", "---\ntitle: x\ndate: 2020-01-01\naudiences: [养老机构]\n---\n", "MZ305", 1),
+    ("impossible date", "notices/bad.md", "---\ntitle: x\ndate: 2020-02-30\nissuer: x\naudiences: [养老机构]\n---\n", "MZ308", 3),
+    ("date wrong format", "notices/bad.md", "---\ntitle: x\ndate: 2020/02/03\nissuer: x\naudiences: [养老机构]\n---\n", "MZ308", 3),
+    ("future date", "notices/bad.md", "---\ntitle: x\ndate: 2099-01-01\nissuer: x\naudiences: [养老机构]\n---\n", "MZ315", 3),
+    ("unknown audience", "notices/bad.md", "---\ntitle: x\ndate: 2020-01-01\nissuer: x\naudiences:\n  - 养老机构\n  - 养老中心\n---\n", "MZ309", 7),
+    ("unknown key", OK_HEAD and "notices/bad.md", OK_HEAD + "titel: y\n---\n", "MZ306", 6),
+    ("wrong type of key", "notices/bad.md", OK_HEAD + "topics: {a: 1}\n---\n", "MZ307", 6),
+    ("type disagrees with folder", "notices/bad.md", OK_HEAD + "type: video\n---\n", "MZ310", 6),
+    ("non-ascii id", "notices/bad.md", OK_HEAD + "id: 养老通知\n---\n", "MZ311", 6),
+    ("bad status", "notices/bad.md", OK_HEAD + "status: 作废\n---\n", "MZ312", 6),
+    ("duplicate id", "guidelines/dup.md", "---\nid: guide-1\ntitle: x\ndate: 2020-05-01\nissuer: x\naudiences: [养老机构]\n---\n", "MZ401", 2),
+    ("dangling supersedes", "notices/bad.md", OK_HEAD + "supersedes: no-such-doc\n---\n", "MZ402", 6),
+    ("link to missing document", "notices/bad.md", OK_HEAD + "---\n\n见[指南](../guidelines/none.md)。\n", "MZ403", 8),
+    ("link to missing anchor", "notices/bad.md", OK_HEAD + "---\n\n见[指南](../guidelines/guide-1.md#不存在)。\n", "MZ404", 8),
+    ("link escapes content", "notices/bad.md", OK_HEAD + "---\n\n[密码](../../../etc/passwd)\n", "MZ406", 8),
+    ("attachment missing", "notices/bad.md", OK_HEAD + "attachments: [files/none.pdf]\n---\n", "MZ501", 6),
+    ("attachment outside", "notices/bad.md", OK_HEAD + "attachments: [../../../../etc/passwd]\n---\n", "MZ502", 6),
+    ("attachment absolute", "notices/bad.md", OK_HEAD + "attachments: [/etc/passwd]\n---\n", "MZ502", 6),
+    ("raw script", "notices/bad.md", OK_HEAD + "---\n\n正文\n\n<script>alert(1)</script>\n", "MZ601", 10),
+    ("onerror attribute", "notices/bad.md", OK_HEAD + "---\n\n图片 <img src=x onerror=alert(1)>\n", "MZ601", 8),
+    ("javascript link", "notices/bad.md", OK_HEAD + "---\n\n[点我](javascript:alert(1))\n", "MZ601", 8),
+    ("body h1 demoted", "notices/bad.md", OK_HEAD + "---\n\n# 一级标题\n", "MZ602", 8),
+    ("transcript does not parse", "videos/v.md", "---\ntitle: v\ndate: 2020-01-01\naudiences: [殡葬服务机构]\ntranscript: v.vtt\n---\n", "MZ503", 5),
+    ("bad duration", "videos/v2.md", "---\ntitle: v\ndate: 2020-01-01\naudiences: [殡葬服务机构]\nduration: 五分钟\n---\n", "MZ313", 5),
+    ("chapters out of order", "videos/v3.md", "---\ntitle: v\ndate: 2020-01-01\naudiences: [殡葬服务机构]\nduration: '00:01:00'\nchapters:\n  - {time: '00:00:30', title: b}\n  - {time: '00:00:10', title: a}\n---\n", "MZ505", 6),
+    ("supersedes cycle", "guidelines/c1.md", "---\nid: c1\ntitle: x\ndate: 2020-01-01\nissuer: x\naudiences: [养老机构]\nsupersedes: c2\n---\n", "MZ405", 7),
+    ("bad region code", "cases/r.md", "---\ntitle: x\ndate: 2020-01-01\naudiences: [养老机构]\nregion_code: '33'\n---\n", "MZ313", 5),
+]
+
+EXTRA_FILES = {
+    "transcript does not parse": {"videos/v.vtt": "这不是字幕\n"},
+    "supersedes cycle": {"guidelines/c2.md": "---\nid: c2\ntitle: y\ndate: 2020-02-01\nissuer: x\naudiences: [养老机构]\nsupersedes: c1\n---\n"},
+}
+
+
+@pytest.mark.parametrize("title,rel,data,code,line", CASES, ids=[c[0] for c in CASES])
+def test_bad_input_is_reported_with_code_and_line(small_kb: Path, title, rel, data, code, line):
+    content = small_kb.parent / "content"
+    for extra_rel, text in EXTRA_FILES.get(title, {}).items():
+        (content / extra_rel).write_text(text, encoding="utf-8")
+    target = content / rel
+    target.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+    result = prepare(small_kb)
+    found = [(d.code, d.file, d.line) for d in result.diagnostics]
+    assert (code, f"content/{rel}", line) in found, found
+    for diag in result.diagnostics:  # messages are Chinese and name no Python internals
+        assert "Traceback" not in diag.message and diag.message
+
+
+def test_every_problem_of_a_run_is_reported_together(small_kb: Path):
+    content = small_kb.parent / "content"
+    (content / "notices/a.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
+    (content / "notices/b.md").write_text("---\ntitle: x\ndate: 2020-13-01\nissuer: x\naudiences: [养老机构]\n---\n", encoding="utf-8")
+    (content / "notices/c.md").write_text("---\ntitle: x\ndate: 2020-01-01\nissuer: x\naudiences: [无此机构]\n---\n", encoding="utf-8")
+    result = prepare(small_kb)
+    assert {d.code for d in result.diagnostics} >= {"MZ303", "MZ308", "MZ309"}
+    assert result.failed
+    assert len(result.corpus.documents) == 5  # the good documents are still checked and linked
+
+
+def test_bom_and_crlf_are_accepted(small_kb: Path):
+    content = small_kb.parent / "content"
+    text = (OK_HEAD + "---\r\n\r\n## 标题\r\n\r\n正文。\r\n").replace("\n", "\r\n").replace("\r\r", "\r")
+    (content / "notices/crlf.md").write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    result = prepare(small_kb)
+    assert not result.failed, [d.format() for d in result.diagnostics]
+    doc = result.corpus.get("crlf")
+    assert doc.title == "测试通知" and doc.sections[-1].title == "标题" and doc.sections[-1].line == 8
+
+
+@pytest.mark.skipif(os.name == "nt", reason="symlinks")
+def test_symlink_pointing_outside_content_is_refused(small_kb: Path, tmp_path: Path):
+    outside = tmp_path / "secret.md"
+    outside.write_text(OK_HEAD + "---\n", encoding="utf-8")
+    (small_kb.parent / "content/notices/link.md").symlink_to(outside)
+    result = prepare(small_kb)
+    assert ("MZ205", "content/notices/link.md") in [(d.code, d.file) for d in result.diagnostics]
+
+
+def test_diagnostic_text_format(small_kb: Path):
+    (small_kb.parent / "content/notices/bad.md").write_text("---\ntitle: x\ndate: 2020-02-30\nissuer: x\naudiences: [养老机构]\n---\n", encoding="utf-8")
+    line = next(d.format() for d in prepare(small_kb).diagnostics if d.code == "MZ308")
+    assert line == "content/notices/bad.md:3:7: MZ308 错误：date 不是有效日期：2020-02-30（应为 YYYY-MM-DD）"

@@ -1,0 +1,51 @@
+"""site_config.yml diagnostics: exact code and line."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.config import load_config
+
+BASE = "site:\n  title: 测试\ncontent_dir: content\naudiences:\n  - key: elderly-care\n    label: 养老机构\n"
+
+CASES = [
+    # (title, text, code, line)
+    ("yaml syntax", "site:\n  title: [未闭合\n", "MZ102", 2),
+    ("tab indent", "site:\n\ttitle: x\n", "MZ102", 2),
+    ("unknown top key", BASE + "titel: x\n", "MZ105", 7),
+    ("unknown site key", "site:\n  title: 测试\n  colour: red\ncontent_dir: content\naudiences: []\n", "MZ105", 3),
+    ("audiences not list", "site:\n  title: 测试\ncontent_dir: content\naudiences: 养老机构\n", "MZ104", 4),
+    ("bad audience key", "site:\n  title: 测试\ncontent_dir: content\naudiences:\n  - key: 养老\n    label: 养老机构\n", "MZ106", 5),
+    ("duplicate audience", BASE + "  - key: elderly-care\n    label: 养老院\n", "MZ106", 7),
+    ("missing site", "content_dir: content\naudiences: []\n", "MZ103", 1),
+    ("missing content dir", "site:\n  title: 测试\ncontent_dir: nowhere\naudiences: []\n", "MZ107", 3),
+    ("demo not bool", "site:\n  title: 测试\n  demo: 是\ncontent_dir: content\naudiences: []\n", "MZ104", 3),
+    ("synonyms group too small", BASE + "search:\n  synonyms:\n    - [新冠]\n", "MZ104", 9),
+]
+
+
+@pytest.mark.parametrize("title,text,code,line", CASES, ids=[c[0] for c in CASES])
+def test_config_diagnostics(tmp_path, title, text, code, line):
+    (tmp_path / "content").mkdir()
+    path = tmp_path / "site_config.yml"
+    path.write_text(text, encoding="utf-8")
+    _config, diags = load_config(path)
+    found = [(d.code, d.file, d.line) for d in diags]
+    assert (code, "site_config.yml", line) in found, found
+
+
+def test_valid_config_is_typed(tmp_path):
+    (tmp_path / "content").mkdir()
+    path = tmp_path / "site_config.yml"
+    path.write_text(BASE + "  - key: funeral\n    label: 殡葬服务机构\n    synonyms: [殡仪馆]\n", encoding="utf-8")
+    config, diags = load_config(path)
+    assert diags == []
+    assert config.audience("殡葬服务机构").key == "funeral"
+    assert config.audience("funeral").synonyms == ("殡仪馆",)
+    assert config.content_dir == (tmp_path / "content").resolve()
+    assert config.state_dir == tmp_path / ".mzkb"
+
+
+def test_missing_config_file(tmp_path):
+    config, diags = load_config(tmp_path / "nope.yml")
+    assert config is None and diags[0].code == "MZ101"
