@@ -143,6 +143,50 @@ def new(config_path: str, doc_type: str, title: str, issuer: str, audiences: tup
     click.echo(f"已创建 {path}")
 
 
+@cli.command()
+@config_option
+@click.argument("query")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 数组输出（id、title、url、type、status、score、snippet 等）")
+@click.option("-n", "--limit", default=10, show_default=True, type=click.IntRange(1, 1000), help="最多显示多少条")
+@click.option("--type", "doc_type", type=click.Choice(TYPE_CHOICES), help="只看某类文件")
+@click.option("--audience", help="只看适用于某类机构的文件（键或中文名称）")
+@click.option("--status", type=click.Choice(["current", "superseded", "repealed"]), help="只看某种状态的文件")
+def search(config_path: str, query: str, as_json: bool, limit: int, doc_type: str | None, audience: str | None, status: str | None) -> None:
+    """在最近一次 mzkb build 生成的索引中搜索（Whoosh 全文检索）。"""
+    import json
+
+    from .config import load_config
+    from .search.whoosh_index import IndexMissing, search as run_search
+
+    config, diags = load_config(config_path)
+    if config is None:
+        report(diags, err=True)
+        sys.exit(1)
+    if audience:
+        found = config.audience(audience)
+        if found is None:
+            raise click.BadParameter(f"未知的适用机构 {audience}", param_hint="--audience")
+        audience = found.key
+    try:
+        hits = run_search(config.state_dir / "whoosh", query, config, limit, doc_type, audience, status)
+    except IndexMissing:
+        click.echo("还没有搜索索引：请先运行 mzkb build。", err=True)
+        sys.exit(1)
+    if as_json:
+        click.echo(json.dumps([h.to_json() for h in hits], ensure_ascii=False, indent=2))
+        return
+    if not hits:
+        click.echo(f"没有找到与“{query}”相关的文件。")
+        return
+    labels = {"notice": "政策通知", "guideline": "指南", "video": "微视频", "case": "典型案例"}
+    status_labels = {"current": "现行有效", "superseded": "已被替代", "repealed": "已废止"}
+    for rank, hit in enumerate(hits, 1):
+        badge = f"[{labels.get(hit.type, hit.type)}·{status_labels.get(hit.status, hit.status)}]"
+        click.echo(f"{rank}. {click.style(hit.title, bold=True)} {badge} {hit.date}")
+        click.echo(f"   {hit.url}")
+        click.echo(f"   {hit.snippet}")
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="mzkb")

@@ -60,6 +60,8 @@ def prepare(config_path: str | Path, strict: bool = False, today: dt.date | None
 
 def build(config_path: str | Path, out_dir: str | Path | None = None, strict: bool = False) -> BuildResult:
     """Check, then render into a staging folder and swap it into place on success."""
+    from .search.browser_index import build_browser_index
+    from .search.whoosh_index import write_index
     from .site.mkdocs import render
     from .site.plugin import RenderInput
     from .writer import write_atomically
@@ -71,13 +73,17 @@ def build(config_path: str | Path, out_dir: str | Path | None = None, strict: bo
     target = Path(out_dir) if out_dir else config.root / "site"
     render_diags: list[Diagnostic] = []
 
+    browser_index = build_browser_index(corpus, config)
+
     def produce(stage: Path) -> bool:
         with source_date_epoch(config, corpus):
-            render_diags.extend(render(RenderInput(config, corpus), stage))
+            render_diags.extend(render(RenderInput(config, corpus, browser_index.files), stage))
         return not any(d.severity is Severity.ERROR for d in render_diags)
 
     try:
         ok = write_atomically(target, produce)
+        if ok:
+            write_index(corpus, config, config.state_dir / "whoosh")
     except OSError as exc:
         render_diags.append(make("MZ902", str(target), 0, 0, path=str(target), detail=exc.strerror or str(exc)))
         ok = False

@@ -27,6 +27,7 @@ def mkdocs_config(config: SiteConfig, site_dir: Path) -> dict:
     nav = [{"首页": "index.md"}]
     nav += [{t.label: f"{t.folder}/index.md"} for t in DocType]
     nav += [{"按机构类型": ["audiences/index.md"] + [{a.label: f"audiences/{a.key}.md"} for a in config.audiences]}]
+    nav += [{"搜索": "search.md"}]
     return {
         "site_name": config.title,
         "site_description": config.description,

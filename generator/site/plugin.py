@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -31,6 +31,8 @@ class RenderInput:
 
     config: SiteConfig
     corpus: Corpus
+    extra_files: dict = field(default_factory=dict)
+    """Site-relative path -> text of files produced by other stages (the browser search index)."""
 
 
 class MzkbPluginConfig(Config):
@@ -72,16 +74,18 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
 
     def _load_from_disk(self) -> RenderInput:
         from ..pipeline import prepare  # local import: pipeline imports this package
+        from ..search.browser_index import build_browser_index
 
         result = prepare(self.config.site_config)
         if result.failed:
             raise PluginError("\n".join(d.format() for d in result.diagnostics))
-        return RenderInput(result.config, result.corpus)
+        return RenderInput(result.config, result.corpus, build_browser_index(result.corpus, result.config).files)
 
     def on_files(self, files: Files, config) -> Files:  # noqa: D102
         assert self.state is not None
         site, corpus = self.state.config, self.state.corpus
-        generated: list[tuple[str, str]] = [("index.md", home_page(corpus, site)), audiences_index(site)]
+        generated: list[tuple[str, str]] = [("index.md", home_page(corpus, site)), audiences_index(site),
+                                            ("search.md", "---\ntitle: 搜索\n---\n")]
         for doc_type in DocType:
             generated.extend(type_pages(corpus, site, doc_type))
         generated.extend(audience_page(corpus, site, a) for a in site.audiences)
@@ -99,6 +103,8 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
                 copied.setdefault(asset_url(path.relative_to(site.content_dir).as_posix()), str(path))
         for url, source in sorted(copied.items()):
             files.append(File.generated(config, url, abs_src_path=source))
+        for path, text in sorted(self.state.extra_files.items()):
+            files.append(File.generated(config, path, content=text))
         return files
 
     def on_page_markdown(self, markdown: str, page, config, files) -> str:  # noqa: D102
@@ -107,5 +113,5 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
             page.meta["title"] = doc.title
             page.meta["mzkb"] = document_context(doc, self.state.corpus, self.state.config)
         elif self.state is not None:
-            page.meta["mzkb_page"] = {"demo": self.state.config.demo}
+            page.meta["mzkb_page"] = {"demo": self.state.config.demo, "search": page.file.src_uri == "search.md"}
         return markdown

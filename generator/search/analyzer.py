@@ -1,0 +1,187 @@
+"""The one place that turns text into search terms.
+
+A short chain of small steps; ``theme/assets/mzkb/search.js`` mirrors the query side
+step by step (same names, same order), and ``tests/search/analyzer_vectors.json``
+holds test vectors that both implementations must pass.
+
+Index side:  normalize -> doc_numbers + runs -> (Han: bigrams + words) / (Latin: word)
+Query side:  normalize -> expand_synonyms -> doc_numbers + runs -> (Han: bigrams +
+             vocabulary_words) / (Latin: word, prefix)
+
+``words`` come from rjieba (jieba's dictionary plus a user dictionary built from the
+taxonomy and document titles); the query side cannot run jieba in the browser, so both
+engines cut the query against the index's own vocabulary instead (``vocabulary_words``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+
+import rjieba
+
+# Brackets people type around the year of a 文号: 〔〕 [] () （） 【】 ［］ ｛｝
+_BRACKETS = str.maketrans({"〔": "[", "〕": "]", "【": "[", "】": "]", "(": "[", ")": "]", "{": "[", "}": "]",
+                           "［": "[", "］": "]", "（": "[", "）": "]", "﹝": "[", "﹞": "]", "[": "[", "]": "]"})
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_RUNS = re.compile(rf"[{_HAN}]+|[a-z0-9]+")
+_DOCNO = re.compile(rf"([{_HAN}]{{1,12}}) *\[ *([0-9]{{4}}) *\] *([{_HAN}]{{0,4}}[0-9]+) *号")
+DOCNO_PREFIX = (2, 6)
+"""文号 terms keep the last 2..6 characters of the issuer code, so 根据民发〔2020〕12号 still yields 民发[2020]12号."""
+MAX_WORD = 8
+"""Longest vocabulary word the query side looks for."""
+MIN_WORD = 3
+"""Shortest jieba word kept as a term (two-character words are already bigrams)."""
+
+
+def normalize(text: str) -> str:
+    """NFKC (full width -> half width), lowercase, and one bracket style for 文号."""
+    return unicodedata.normalize("NFKC", text).lower().translate(_BRACKETS)
+
+
+def doc_numbers(text: str) -> list[str]:
+    """文号 terms, e.g. ``民发[2020]12号`` whatever brackets were typed (text is normalized).
+
+    One term per issuer-code suffix of 2..6 characters (a lone 1-character code is kept).
+    """
+    terms = []
+    for match in _DOCNO.finditer(text):
+        code, rest = match.group(1), f"[{match.group(2)}]{match.group(3)}号"
+        low, high = DOCNO_PREFIX
+        sizes = range(min(low, len(code)), min(high, len(code)) + 1)
+        terms.extend(code[len(code) - size :] + rest for size in sizes)
+    return terms
+
+
+def runs(text: str) -> list[str]:
+    """Maximal runs of Han characters or of ASCII letters/digits (text is normalized)."""
+    return _RUNS.findall(text)
+
+
+def is_han(run: str) -> bool:
+    """True for a run of Han characters."""
+    return bool(run) and not run[0].isascii()
+
+
+def bigrams(run: str) -> list[str]:
+    """Overlapping character pairs of a Han run; a single character stands alone."""
+    if len(run) < 2:
+        return [run]
+    return [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+@lru_cache(maxsize=4)
+def segmenter(user_words: frozenset[str] = frozenset()) -> rjieba.Jieba:
+    """A jieba segmenter with a user dictionary (taxonomy labels, synonyms, titles).
+
+    One instance per dictionary, so two knowledge bases in one process never mix words.
+    """
+    seg = rjieba.Jieba()
+    for word in sorted(user_words):
+        for run in runs(normalize(word)):
+            if is_han(run) and MIN_WORD <= len(run) <= 16:
+                seg.add_word(run, None, None)
+    return seg
+
+
+def words(run: str, seg: rjieba.Jieba | None = None) -> list[str]:
+    """Jieba words (search mode) of a Han run, ``MIN_WORD`` to ``MAX_WORD`` characters long."""
+    seg = seg or segmenter()
+    return [w for w in seg.cut_for_search(run, True) if MIN_WORD <= len(w) <= MAX_WORD]
+
+
+def vocabulary_words(run: str, has_term: Callable[[str], bool]) -> list[str]:
+    """Substrings of a Han run (``MIN_WORD``..``MAX_WORD`` long) that the index holds as words."""
+    found = []
+    for size in range(MIN_WORD, min(MAX_WORD, len(run)) + 1):
+        for start in range(len(run) - size + 1):
+            candidate = run[start : start + size]
+            if has_term(candidate):
+                found.append(candidate)
+    return found
+
+
+def analyze(text: str, seg: rjieba.Jieba | None = None) -> list[str]:
+    """Index-side terms of a text, in order, with repeats (term frequency matters)."""
+    text = normalize(text)
+    terms = doc_numbers(text)
+    for run in runs(text):
+        if is_han(run):
+            terms.extend(bigrams(run))
+            terms.extend(words(run, seg))
+        else:
+            terms.append(run)
+    return terms
+
+
+MAX_VARIANTS = 8
+"""At most this many spellings of one query are searched (the original first)."""
+
+
+def expand_synonyms(text: str, groups: Iterable[Iterable[str]]) -> list[str]:
+    """The query and its variants with synonyms swapped in (养老院探视 -> 养老机构探视 …).
+
+    For each group the query mentions, its longest mentioned member is replaced by each
+    other member; a document's score is its best score over the variants.
+    """
+    variants = [text]
+    for group in groups:
+        members = [normalize(m) for m in group]
+        present = sorted((m for m in members if m and m in text), key=len, reverse=True)
+        if not present:
+            continue
+        found = present[0]
+        added = [v.replace(found, m) for v in variants for m in members if m != found and m]
+        for variant in added:
+            if variant not in variants and len(variants) < MAX_VARIANTS:
+                variants.append(variant)
+    return variants
+
+
+def analyze_one(text: str, has_term: Callable[[str], bool]) -> list[dict]:
+    """Query-side terms of one (normalized) spelling: [{term, kind}], kinds docno, bigram, word, latin, char."""
+    out: list[dict] = []
+    seen: set[str] = set()
+
+    def add(term: str, kind: str) -> None:
+        if term not in seen:
+            seen.add(term)
+            out.append({"term": term, "kind": kind})
+
+    for number in doc_numbers(text):
+        add(number, "docno")
+    for run in runs(text):
+        if is_han(run):
+            if len(run) == 1:
+                add(run, "char")
+                continue
+            for gram in bigrams(run):
+                add(gram, "bigram")
+            for word in vocabulary_words(run, has_term):
+                add(word, "word")
+        else:
+            add(run, "latin")
+    if any(t["kind"] != "char" for t in out):  # a lone character only matters in a one-character query
+        out = [t for t in out if t["kind"] != "char"]
+    return out
+
+
+def analyze_query(text: str, has_term: Callable[[str], bool], synonyms: Iterable[Iterable[str]] = ()) -> list[list[dict]]:
+    """Query-side terms for each spelling of the query (see ``expand_synonyms``), original first.
+
+    ``has_term`` answers whether the index holds a term (the vocabulary the query is cut against).
+    """
+    return [analyze_one(variant, has_term) for variant in expand_synonyms(normalize(text), synonyms)]
+
+
+def first_chars(text: str, synonyms: Iterable[Iterable[str]] = ()) -> list[str]:
+    """First characters of every term any spelling of the query can produce (the shards it needs)."""
+    chars: list[str] = []
+    for variant in expand_synonyms(normalize(text), synonyms):
+        firsts = [n[0] for n in doc_numbers(variant)]
+        for run in runs(variant):
+            firsts.extend(run[: max(1, len(run) - 1)] if is_han(run) else run[0])
+        chars.extend(c for c in firsts if c not in chars)
+    return chars

@@ -1,0 +1,158 @@
+"""The browser index: plain scripts loaded with <script>, split so one query loads little.
+
+Layout under ``search/`` of the site (``H`` = content hash of the index):
+
+- ``manifest.js``   small: shard count, option lists for filters, synonym groups
+- ``H/sN.js``       term shards: every term whose first character falls in shard N, with
+                    postings ``[key, score, key, score …]`` (keys delta-encoded; key =
+                    document * 128 + unit; score = BM25 with field weights and the status
+                    factor, precomputed and quantized)
+- ``H/fD.js``       one fragment per document: title, URL, badges and unit texts for snippets
+- ``H/docs.js``     per-document filter data, loaded only when a filter is used
+
+Each file calls ``mzkbSearch.load(kind, n, data)``; no fetch, no worker, no modules, so it
+works the same from file:// and http://.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from ..config import SiteConfig
+from ..content.links import Corpus
+from ..content.model import DocType, Status
+from . import analyzer
+from .records import FIELD_WEIGHTS, STATUS_FACTOR, document_units, synonym_groups, user_words
+
+K1, B = 1.2, 0.75
+SCALE = 20
+"""Scores are stored as round(score * SCALE)."""
+SHARD_TARGET_BYTES = 12_000
+MAX_SNIPPET_TEXT = 1500
+_PROVINCE = re.compile(r"^(.{2,8}?(?:省|自治区|特别行政区)|北京市|天津市|上海市|重庆市)")
+
+
+@dataclass(frozen=True, slots=True)
+class BrowserIndex:
+    """The files of the browser index (site-relative path -> text) and a few numbers."""
+
+    files: dict
+    terms: int
+    shards: int
+    bytes: int
+
+
+def _js(kind: str, number: int, data: object) -> str:
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return f"mzkbSearch.load({json.dumps(kind)},{number},{payload});\n"
+
+
+def province(region: str) -> str:
+    """Province-level part of a region name ('' when unknown)."""
+    match = _PROVINCE.match(region or "")
+    return match.group(1) if match else ""
+
+
+def build_browser_index(corpus: Corpus, config: SiteConfig) -> BrowserIndex:
+    """Analyze every unit of every document and write the sharded index files."""
+    seg = analyzer.segmenter(user_words(corpus, config))
+    docs = list(corpus.documents)
+    weighted: dict[str, dict[int, float]] = defaultdict(dict)
+    lengths: dict[int, int] = {}
+    fragments: dict[int, str] = {}
+    for di, doc in enumerate(docs):
+        units = document_units(doc, config)
+        for unit in units:
+            key = di * 128 + unit.number
+            tf: Counter = Counter()
+            length = 0
+            for field, text in unit.fields.items():
+                if not text:
+                    continue
+                terms = analyzer.analyze(text, seg)
+                length += len(terms)
+                weight = FIELD_WEIGHTS[field]
+                for term in terms:
+                    tf[term] += weight
+            lengths[key] = max(length, 1)
+            for term, value in tf.items():
+                weighted[term][key] = value
+        fragments[di] = _js("frag", di, _fragment(doc, units, config))
+    postings = _score(weighted, lengths, docs)
+    size = sum(len(t.encode()) + 4 + sum(len(str(x)) + 1 for x in p) for t, p in postings.items())
+    shard_count = max(1, min(4096, size // SHARD_TARGET_BYTES))
+    shards: dict[int, dict[str, list[int]]] = defaultdict(dict)
+    for term in sorted(postings):
+        shards[ord(term[0]) % shard_count][term] = postings[term]
+    body_files = {f"s{n}.js": _js("shard", n, shards.get(n, {})) for n in range(shard_count)}
+    body_files |= {f"f{di}.js": text for di, text in fragments.items()}
+    body_files["docs.js"] = _js("docs", 0, _doc_filters(docs, config))
+    digest = hashlib.sha256()
+    for name in sorted(body_files):
+        digest.update(name.encode() + b"\0" + body_files[name].encode())
+    build_hash = digest.hexdigest()[:12]
+    manifest = {
+        "build": build_hash, "shards": shard_count, "docs": len(docs), "scale": SCALE,
+        "maxWord": analyzer.MAX_WORD, "minWord": analyzer.MIN_WORD,
+        "types": [[t.value, t.label] for t in DocType],
+        "statuses": [[s.value, s.label] for s in Status],
+        "audiences": [[a.key, a.label] for a in config.audiences],
+        "regions": sorted({province(d.region) for d in docs if province(d.region)}),
+        "years": sorted({d.date.year for d in docs}, reverse=True),
+        "synonyms": [[analyzer.normalize(w) for w in g] for g in synonym_groups(config)],
+    }
+    files = {f"search/{build_hash}/{name}": text for name, text in body_files.items()}
+    files["search/manifest.js"] = _js("manifest", 0, manifest)
+    return BrowserIndex(files, len(postings), shard_count, sum(len(t.encode()) for t in files.values()))
+
+
+def _score(weighted: dict[str, dict[int, float]], lengths: dict[int, int], docs: list) -> dict[str, list[int]]:
+    """BM25 per (term, unit) with document-level idf, times the status factor, quantized."""
+    n_docs = max(len(docs), 1)
+    avg = sum(lengths.values()) / max(len(lengths), 1)
+    factor = [STATUS_FACTOR[d.status.value] for d in docs]
+    result: dict[str, list[int]] = {}
+    for term, units in weighted.items():
+        df = len({key >> 7 for key in units})
+        idf = math.log(1 + (n_docs - df + 0.5) / (df + 0.5))
+        flat: list[int] = []
+        previous = 0
+        for key in sorted(units):
+            tf = units[key]
+            norm = tf * (K1 + 1) / (tf + K1 * (1 - B + B * lengths[key] / avg))
+            score = max(1, round(idf * norm * factor[key >> 7] * SCALE))
+            flat += [key - previous, score]
+            previous = key
+        result[term] = flat
+    return result
+
+
+def _fragment(doc, units, config: SiteConfig) -> dict:
+    labels = {a.key: a.label for a in config.audiences}
+    all_audiences = len(doc.audiences) == len(config.audiences) and len(config.audiences) > 1
+    data = {
+        "t": doc.title, "u": doc.url, "y": doc.type.value, "s": doc.status.value, "d": doc.date.isoformat(),
+        "i": doc.issuer, "n": doc.doc_number, "e": doc.edition, "r": doc.region,
+        "a": ["全部机构"] if all_audiences else [labels[k] for k in doc.audiences],
+        "x": [[u.anchor, u.heading, (u.text or doc.summary)[:MAX_SNIPPET_TEXT]] for u in units],
+    }
+    return data
+
+
+def _doc_filters(docs, config: SiteConfig) -> list[list]:
+    types = [t.value for t in DocType]
+    statuses = [s.value for s in Status]
+    keys = [a.key for a in config.audiences]
+    regions = sorted({province(d.region) for d in docs if province(d.region)})
+    rows = []
+    for doc in docs:
+        mask = sum(1 << keys.index(k) for k in doc.audiences if k in keys)
+        region = province(doc.region)
+        rows.append([types.index(doc.type.value), statuses.index(doc.status.value), doc.date.year, mask,
+                     regions.index(region) if region else -1])
+    return rows

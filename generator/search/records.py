@@ -1,0 +1,92 @@
+"""Search records: each document becomes units (its head, its sections, its transcript cues).
+
+Both engines index the same units with the same analyzer, so a hit deep-links to the
+same place: ``page.html`` (head), ``page.html#anchor`` (section) or ``page.html#t=75`` (cue).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..config import SiteConfig
+from ..content.links import Corpus
+from ..content.model import Document
+
+FIELD_WEIGHTS = {"title": 6.0, "docno": 5.0, "meta": 1.5, "headings": 2.5, "body": 1.0, "transcript": 0.8}
+"""BM25F field weights: title > 文号 > headings > body > transcript (meta: issuer, audiences, topics, region)."""
+MAX_UNITS = 127
+"""Units per document beyond this are merged into the last one (unit numbers fit 7 bits)."""
+CUES_PER_UNIT = 2
+"""Transcript cues grouped into one unit, so a hit lands at the right moment without a unit per line."""
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One searchable part of a document."""
+
+    doc_id: str
+    """Document id."""
+    number: int
+    """0 = the document head (title, 文号, metadata, text before the first heading)."""
+    anchor: str
+    """Fragment to link to ('' for the head, a heading anchor, or ``t=SECONDS``)."""
+    heading: str
+    """Heading shown with the snippet ('' for the head; ``MM:SS`` for a cue)."""
+    fields: dict
+    """Field name -> text."""
+
+    @property
+    def text(self) -> str:
+        """Plain text used for snippets."""
+        return self.fields.get("body") or self.fields.get("transcript") or ""
+
+
+def document_units(doc: Document, config: SiteConfig) -> list[Unit]:
+    """The units of one document, head first."""
+    labels = {a.key: (a.label, *a.synonyms) for a in config.audiences}
+    meta = " ".join([doc.issuer, doc.region, doc.edition, " ".join(doc.topics),
+                     " ".join(" ".join(labels.get(k, ())) for k in doc.audiences)])
+    intro = [s.text for s in doc.sections if not s.title]
+    head_body = " ".join(intro) or doc.summary
+    units = [Unit(doc.id, 0, "", "", {"title": doc.title, "docno": doc.doc_number, "meta": meta, "body": head_body})]
+    for section in doc.sections:
+        if not section.title:
+            continue
+        if len(units) >= MAX_UNITS:
+            last = units[-1]
+            merged = dict(last.fields, body=last.fields["body"] + "\n" + section.title + "\n" + section.text)
+            units[-1] = Unit(doc.id, last.number, last.anchor, last.heading, merged)
+            continue
+        units.append(Unit(doc.id, len(units), section.anchor, section.title, {"headings": section.title, "body": section.text}))
+    for start in range(0, len(doc.cues), CUES_PER_UNIT):
+        if len(units) >= MAX_UNITS:
+            break
+        group = doc.cues[start : start + CUES_PER_UNIT]
+        seconds = int(group[0].start)
+        minutes, secs = divmod(seconds, 60)
+        units.append(Unit(doc.id, len(units), f"t={seconds}", f"{minutes:02d}:{secs:02d}",
+                          {"transcript": " ".join(c.text for c in group)}))
+    return units
+
+
+def user_words(corpus: Corpus, config: SiteConfig) -> frozenset[str]:
+    """The segmenter's user dictionary: audience labels and synonyms, synonym groups, topics, titles."""
+    words: set[str] = set(config.topics)
+    for audience in config.audiences:
+        words.add(audience.label)
+        words.update(audience.synonyms)
+    for group in config.synonyms:
+        words.update(group)
+    words.update(d.title for d in corpus.documents)
+    return frozenset(words)
+
+
+def synonym_groups(config: SiteConfig) -> list[list[str]]:
+    """Synonym groups applied to queries: each audience with its synonyms, plus search.synonyms."""
+    groups = [[a.label, *a.synonyms] for a in config.audiences if a.synonyms]
+    groups += [list(g) for g in config.synonyms]
+    return groups
+
+
+STATUS_FACTOR = {"current": 1.0, "superseded": 0.45, "repealed": 0.35}
+"""Score multipliers: current documents rank above superseded and repealed ones."""

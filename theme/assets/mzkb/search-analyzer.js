@@ -1,0 +1,125 @@
+/* mzkb query analyzer: mirrors generator/search/analyzer.py step by step (same names,
+   same order). Plain script: sets window.MzkbAnalyzer, or module.exports under node.
+   Test vectors: tests/search/analyzer_vectors.json (asserted by pytest and by node). */
+(function (root) {
+  "use strict";
+
+  var BRACKETS = { "〔": "[", "〕": "]", "【": "[", "】": "]", "(": "[", ")": "]", "{": "[", "}": "]",
+    "［": "[", "］": "]", "（": "[", "）": "]", "﹝": "[", "﹞": "]" };
+  var HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff";
+  var RUNS = new RegExp("[" + HAN + "]+|[a-z0-9]+", "g");
+  var DOCNO = new RegExp("([" + HAN + "]{1,12}) *\\[ *([0-9]{4}) *\\] *([" + HAN + "]{0,4}[0-9]+) *号", "g");
+  var IS_HAN = new RegExp("^[" + HAN + "]");
+  var DOCNO_PREFIX = [2, 6];
+  var MAX_WORD = 8;
+  var MIN_WORD = 3;
+
+  /* NFKC (full width -> half width), lowercase, and one bracket style for 文号. */
+  function normalize(text) {
+    return String(text).normalize("NFKC").toLowerCase().replace(/[〔〕【】(){}［］（）﹝﹞]/g, function (c) { return BRACKETS[c]; });
+  }
+
+  /* 文号 terms, one per issuer-code suffix of 2..6 characters. */
+  function docNumbers(text) {
+    var terms = [], match;
+    DOCNO.lastIndex = 0;
+    while ((match = DOCNO.exec(text)) !== null) {
+      var code = match[1], rest = "[" + match[2] + "]" + match[3] + "号";
+      var low = Math.min(DOCNO_PREFIX[0], code.length), high = Math.min(DOCNO_PREFIX[1], code.length);
+      for (var size = low; size <= high; size++) terms.push(code.slice(code.length - size) + rest);
+    }
+    return terms;
+  }
+
+  /* Maximal runs of Han characters or of ASCII letters/digits. */
+  function runs(text) { return text.match(RUNS) || []; }
+
+  function isHan(run) { return IS_HAN.test(run); }
+
+  /* Overlapping character pairs of a Han run; a single character stands alone. */
+  function bigrams(run) {
+    if (run.length < 2) return [run];
+    var out = [];
+    for (var i = 0; i < run.length - 1; i++) out.push(run.slice(i, i + 2));
+    return out;
+  }
+
+  /* Substrings of a Han run (MIN_WORD..MAX_WORD long) that the index holds as words. */
+  function vocabularyWords(run, hasTerm) {
+    var found = [];
+    for (var size = MIN_WORD; size <= Math.min(MAX_WORD, run.length); size++) {
+      for (var start = 0; start + size <= run.length; start++) {
+        var candidate = run.slice(start, start + size);
+        if (hasTerm(candidate)) found.push(candidate);
+      }
+    }
+    return found;
+  }
+
+  var MAX_VARIANTS = 8;
+
+  /* The query and its variants with synonyms swapped in (养老院探视 -> 养老机构探视 …). */
+  function expandSynonyms(text, groups) {
+    var variants = [text];
+    (groups || []).forEach(function (group) {
+      var members = group.map(normalize);
+      var present = members.filter(function (m) { return m && text.indexOf(m) >= 0; });
+      if (!present.length) return;
+      var found = present.reduce(function (a, b) { return b.length > a.length ? b : a; });
+      var added = [];
+      variants.forEach(function (v) {
+        members.forEach(function (m) { if (m !== found && m) added.push(v.split(found).join(m)); });
+      });
+      added.forEach(function (v) {
+        if (variants.indexOf(v) < 0 && variants.length < MAX_VARIANTS) variants.push(v);
+      });
+    });
+    return variants;
+  }
+
+  /* Query-side terms of one (normalized) spelling: [{term, kind}]. */
+  function analyzeOne(text, hasTerm) {
+    var out = [], seen = {};
+    function add(term, kind) {
+      if (!Object.prototype.hasOwnProperty.call(seen, term)) { seen[term] = true; out.push({ term: term, kind: kind }); }
+    }
+    docNumbers(text).forEach(function (n) { add(n, "docno"); });
+    runs(text).forEach(function (run) {
+      if (isHan(run)) {
+        if (run.length === 1) { add(run, "char"); return; }
+        bigrams(run).forEach(function (g) { add(g, "bigram"); });
+        vocabularyWords(run, hasTerm).forEach(function (w) { add(w, "word"); });
+      } else {
+        add(run, "latin");
+      }
+    });
+    if (out.some(function (t) { return t.kind !== "char"; })) out = out.filter(function (t) { return t.kind !== "char"; });
+    return out;
+  }
+
+  /* Query-side terms for each spelling of the query, original first. */
+  function analyzeQuery(text, hasTerm, synonyms) {
+    return expandSynonyms(normalize(text), synonyms).map(function (v) { return analyzeOne(v, hasTerm); });
+  }
+
+  /* First characters of every term any spelling of the query can produce (the shards it needs). */
+  function firstChars(text, synonyms) {
+    var chars = [];
+    expandSynonyms(normalize(text), synonyms).forEach(function (variant) {
+      var firsts = docNumbers(variant).map(function (n) { return n[0]; });
+      runs(variant).forEach(function (run) {
+        if (isHan(run)) firsts = firsts.concat(run.slice(0, Math.max(1, run.length - 1)).split(""));
+        else firsts.push(run[0]);
+      });
+      firsts.forEach(function (c) { if (chars.indexOf(c) < 0) chars.push(c); });
+    });
+    return chars;
+  }
+
+  var api = { normalize: normalize, docNumbers: docNumbers, runs: runs, isHan: isHan, bigrams: bigrams,
+    vocabularyWords: vocabularyWords, expandSynonyms: expandSynonyms, analyzeOne: analyzeOne, analyzeQuery: analyzeQuery,
+    firstChars: firstChars,
+    MAX_WORD: MAX_WORD, MIN_WORD: MIN_WORD };
+  if (typeof module !== "undefined" && module.exports) module.exports = api;
+  else root.MzkbAnalyzer = api;
+})(this);

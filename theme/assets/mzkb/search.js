@@ -1,0 +1,318 @@
+/* mzkb browser search: loads the sharded index with <script> tags (works from file://),
+   scores with precomputed BM25 postings, renders the header box and search.html.
+   Query analysis lives in search-analyzer.js (mirror of generator/search/analyzer.py). */
+(function () {
+  "use strict";
+  var A = window.MzkbAnalyzer;
+  var hasOwn = function (o, k) { return Object.prototype.hasOwnProperty.call(o, k); };
+  var TYPE_LABELS = {}, STATUS_LABELS = {};
+  var state = { manifest: null, shards: {}, frags: {}, docs: null, scripts: {}, waiting: {} };
+
+  /* ---- loading: every index file calls mzkbSearch.load(kind, n, data) ---- */
+  window.mzkbSearch = {
+    load: function (kind, n, data) {
+      if (kind === "manifest") state.manifest = data;
+      else if (kind === "shard") state.shards[n] = data;
+      else if (kind === "frag") state.frags[n] = data;
+      else if (kind === "docs") state.docs = data;
+    },
+    search: function (q, filters, limit) { return search(q, filters || {}, limit || 10); },
+    state: state
+  };
+
+  function siteRoot() {
+    var el = document.querySelector("[data-mzkb-root]");
+    var r = el ? el.getAttribute("data-mzkb-root") : ".";
+    return r.replace(/\/?$/, "/");
+  }
+
+  function loadScript(src) {
+    if (!state.scripts[src]) {
+      state.scripts[src] = new Promise(function (resolve, reject) {
+        var s = document.createElement("script");
+        s.src = src;
+        s.async = true;
+        s.onload = function () { resolve(); };
+        s.onerror = function () { delete state.scripts[src]; reject(new Error("无法加载 " + src)); };
+        document.head.appendChild(s);
+      });
+    }
+    return state.scripts[src];
+  }
+
+  function indexFile(name) { return siteRoot() + "search/" + state.manifest.build + "/" + name; }
+
+  function ensureManifest() {
+    if (state.manifest) return Promise.resolve(state.manifest);
+    return loadScript(siteRoot() + "search/manifest.js").then(function () {
+      state.manifest.types.forEach(function (t) { TYPE_LABELS[t[0]] = t[1]; });
+      state.manifest.statuses.forEach(function (s) { STATUS_LABELS[s[0]] = s[1]; });
+      return state.manifest;
+    });
+  }
+
+  function shardOf(ch) { return ch.codePointAt(0) % state.manifest.shards; }
+  function loadShard(n) { return hasOwn(state.shards, n) ? Promise.resolve() : loadScript(indexFile("s" + n + ".js")); }
+  function loadFrag(d) { return hasOwn(state.frags, d) ? Promise.resolve() : loadScript(indexFile("f" + d + ".js")); }
+  function loadDocs() { return state.docs ? Promise.resolve() : loadScript(indexFile("docs.js")); }
+
+  function hasTerm(term) {
+    var shard = state.shards[shardOf(term)];
+    return !!shard && hasOwn(shard, term);
+  }
+
+  /* ---- scoring ---- */
+  function postingsFor(item) {
+    var shard = state.shards[shardOf(item.term)] || {};
+    if (item.kind !== "latin" && item.kind !== "char") return hasOwn(shard, item.term) ? [shard[item.term]] : [];
+    var lists = [];
+    Object.keys(shard).forEach(function (t) {
+      if (lists.length < 64 && t.lastIndexOf(item.term, 0) === 0) lists.push(shard[t]);
+    });
+    return lists;
+  }
+
+  function passes(doc, f) {
+    if (!state.docs || !(f.type || f.audience || f.status || f.year || f.region)) return true;
+    var row = state.docs[doc], m = state.manifest;
+    if (f.type && m.types[row[0]][0] !== f.type) return false;
+    if (f.status && m.statuses[row[1]][0] !== f.status) return false;
+    if (f.year && String(row[2]) !== String(f.year)) return false;
+    if (f.audience) {
+      var bit = -1;
+      m.audiences.forEach(function (a, i) { if (a[0] === f.audience || a[1] === f.audience) bit = i; });
+      if (bit < 0 || !(row[3] & (1 << bit))) return false;
+    }
+    if (f.region && m.regions[row[4]] !== f.region) return false;
+    return true;
+  }
+
+  /* Best score per document over the query's spellings (synonym variants). */
+  function rankVariants(variants, filters) {
+    var best = {};
+    variants.forEach(function (terms) {
+      if (!terms.length) return;
+      rank(terms, filters).forEach(function (r) {
+        if (!best[r.doc] || best[r.doc].score < r.score) best[r.doc] = r;
+      });
+    });
+    var results = Object.keys(best).map(function (k) { return best[k]; });
+    results.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+    return results;
+  }
+
+  function rank(terms, filters) {
+    var units = {}, matched = {};
+    terms.forEach(function (item, ti) {
+      var best = {};
+      postingsFor(item).forEach(function (flat) {
+        var key = 0;
+        for (var i = 0; i < flat.length; i += 2) {
+          key += flat[i];
+          if (!best[key] || best[key] < flat[i + 1]) best[key] = flat[i + 1];
+        }
+      });
+      Object.keys(best).forEach(function (k) {
+        units[k] = (units[k] || 0) + best[k];
+        var doc = Math.floor(k / 128);
+        (matched[doc] = matched[doc] || {})[ti] = true;
+      });
+    });
+    var docs = {};
+    Object.keys(units).forEach(function (k) {
+      var doc = Math.floor(k / 128), unit = k % 128;
+      var d = docs[doc] = docs[doc] || { doc: doc, units: [] };
+      d.units.push([units[k], unit]);
+    });
+    var results = [];
+    Object.keys(docs).forEach(function (key) {
+      var d = docs[key];
+      if (!passes(d.doc, filters)) return;
+      d.units.sort(function (a, b) { return b[0] - a[0] || a[1] - b[1]; });
+      var score = d.units[0][0];
+      for (var i = 1; i < d.units.length; i++) score += 0.25 * d.units[i][0];
+      var coord = Object.keys(matched[d.doc]).length / terms.length;
+      results.push({ doc: d.doc, unit: d.units[0][1], score: score * coord * coord });
+    });
+    results.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+    return results;
+  }
+
+  function search(q, filters, limit) {
+    var started = performance.now();
+    return ensureManifest().then(function (m) {
+      var shards = {};
+      A.firstChars(q, m.synonyms).forEach(function (c) { shards[shardOf(c)] = true; });
+      var loads = Object.keys(shards).map(function (n) { return loadShard(Number(n)); });
+      var active = filters.type || filters.audience || filters.status || filters.year || filters.region;
+      if (active) loads.push(loadDocs());
+      return Promise.all(loads);
+    }).then(function () {
+      var variants = A.analyzeQuery(q, hasTerm, state.manifest.synonyms);
+      var results = rankVariants(variants, filters);
+      var terms = [].concat.apply([], variants);
+      var shown = results.slice(0, limit);
+      return Promise.all(shown.map(function (r) { return loadFrag(r.doc); })).then(function () {
+        return { query: q, terms: terms, total: results.length, results: shown, ms: performance.now() - started };
+      });
+    });
+  }
+
+  /* ---- rendering (DOM only, never innerHTML with data) ---- */
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = text;
+    return e;
+  }
+
+  function badge(text, kind) { return el("span", "mzkb-badge mzkb-badge--" + kind, text); }
+
+  function snippetNode(text, terms) {
+    var lower = text.toLowerCase();
+    var words = terms.filter(function (t) { return t.kind !== "docno"; }).map(function (t) { return t.term; });
+    var first = -1;
+    words.forEach(function (w) { var i = lower.indexOf(w); if (i >= 0 && (first < 0 || i < first)) first = i; });
+    var start = Math.max(0, first - 20), end = Math.min(text.length, start + 110);
+    var ranges = [];
+    words.forEach(function (w) {
+      for (var i = lower.indexOf(w, start); i >= 0 && i < end; i = lower.indexOf(w, i + 1)) ranges.push([i, Math.min(end, i + w.length)]);
+    });
+    ranges.sort(function (a, b) { return a[0] - b[0]; });
+    var merged = [];
+    ranges.forEach(function (r) {
+      var last = merged[merged.length - 1];
+      if (last && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]); else merged.push(r.slice());
+    });
+    var p = el("p", "mzkb-result__snippet");
+    var pos = start;
+    if (start > 0) p.appendChild(document.createTextNode("…"));
+    merged.forEach(function (r) {
+      p.appendChild(document.createTextNode(text.slice(pos, r[0])));
+      p.appendChild(el("mark", null, text.slice(r[0], r[1])));
+      pos = r[1];
+    });
+    p.appendChild(document.createTextNode(text.slice(pos, end) + (end < text.length ? "…" : "")));
+    return p;
+  }
+
+  function resultNode(r, terms, compact) {
+    var f = state.frags[r.doc], unit = f.x[r.unit] || f.x[0];
+    var li = el("li", "mzkb-result mzkb-result--" + f.s);
+    li.setAttribute("data-mzkb-result", "");
+    var a = el("a", "mzkb-result__title", f.t);
+    a.href = siteRoot() + f.u + (unit[0] ? "#" + unit[0] : "");
+    li.appendChild(a);
+    var badges = el("span", "mzkb-result__badges");
+    badges.appendChild(badge(TYPE_LABELS[f.y] || f.y, f.y));
+    if (f.s !== "current") badges.appendChild(badge(STATUS_LABELS[f.s] || f.s, f.s));
+    if (f.e) badges.appendChild(badge(f.e, "edition"));
+    li.appendChild(badges);
+    var facts = [f.d];
+    if (f.i) facts.push(f.i);
+    if (f.n) facts.push(f.n);
+    if (!compact && f.r) facts.push(f.r);
+    if (!compact && f.a.length) facts.push("适用：" + f.a.join("、"));
+    li.appendChild(el("div", "mzkb-result__facts", facts.join(" · ")));
+    if (unit[1]) li.appendChild(el("div", "mzkb-result__where", (unit[0].indexOf("t=") === 0 ? "视频 " : "位置：") + unit[1]));
+    li.appendChild(snippetNode(unit[2] || "", terms));
+    return li;
+  }
+
+  function debounce(fn, ms) {
+    var timer;
+    return function () { var args = arguments; clearTimeout(timer); timer = setTimeout(function () { fn.apply(null, args); }, ms); };
+  }
+
+  /* ---- header box: results as you type ---- */
+  function initHeader(form) {
+    var input = form.querySelector("input[name=q]");
+    var panel = form.querySelector(".mzkb-suggest");
+    var seq = 0;
+    var run = debounce(function () {
+      var q = input.value.trim(), mine = ++seq;
+      if (!q) { panel.hidden = true; return; }
+      search(q, {}, 6).then(function (res) {
+        if (mine !== seq) return;
+        panel.textContent = "";
+        var list = el("ol", "mzkb-results mzkb-results--compact");
+        res.results.forEach(function (r) { list.appendChild(resultNode(r, res.terms, true)); });
+        if (!res.results.length) panel.appendChild(el("p", "mzkb-suggest__empty", "没有找到与“" + q + "”相关的文件。"));
+        panel.appendChild(list);
+        if (res.total > res.results.length) {
+          var more = el("a", "mzkb-suggest__more", "查看全部 " + res.total + " 条结果 →");
+          more.href = siteRoot() + "search.html?q=" + encodeURIComponent(q);
+          panel.appendChild(more);
+        }
+        panel.hidden = false;
+      }).catch(function (e) { panel.textContent = e.message; panel.hidden = false; });
+    }, 120);
+    input.addEventListener("input", run);
+    input.addEventListener("focus", function () { ensureManifest().catch(function () {}); if (input.value.trim()) run(); });
+    input.addEventListener("keydown", function (e) { if (e.key === "Escape") { panel.hidden = true; input.blur(); } });
+    document.addEventListener("click", function (e) { if (!form.contains(e.target)) panel.hidden = true; });
+  }
+
+  /* ---- search.html ---- */
+  var FILTERS = ["type", "audience", "status", "year", "region"];
+
+  function fillSelect(select, options) {
+    options.forEach(function (o) { var opt = el("option", null, o[1]); opt.value = o[0]; select.appendChild(opt); });
+  }
+
+  function initPage(form) {
+    var input = form.querySelector("input[name=q]");
+    var summary = document.getElementById("mzkb-search-summary");
+    var list = document.getElementById("mzkb-results");
+    var params = new URLSearchParams(window.location.search);
+    input.value = params.get("q") || "";
+    var seq = 0;
+    ensureManifest().then(function (m) {
+      fillSelect(form.elements.type, m.types);
+      fillSelect(form.elements.audience, m.audiences);
+      fillSelect(form.elements.status, m.statuses);
+      fillSelect(form.elements.year, m.years.map(function (y) { return [String(y), y + " 年"]; }));
+      fillSelect(form.elements.region, m.regions.map(function (r) { return [r, r]; }));
+      FILTERS.forEach(function (name) {
+        var v = params.get(name);
+        if (!v) return;
+        if (name === "audience") m.audiences.forEach(function (a) { if (a[1] === v) v = a[0]; });
+        form.elements[name].value = v;
+      });
+      update(false);
+    }).catch(function (e) { summary.textContent = "搜索索引加载失败：" + e.message; });
+
+    function update(push) {
+      var q = input.value.trim(), mine = ++seq, filters = {};
+      FILTERS.forEach(function (name) { if (form.elements[name].value) filters[name] = form.elements[name].value; });
+      if (push) {
+        var p = new URLSearchParams();
+        if (q) p.set("q", q);
+        FILTERS.forEach(function (name) { if (filters[name]) p.set(name, filters[name]); });
+        try { history.replaceState(null, "", "?" + p.toString()); } catch (e) { /* some file:// setups refuse */ }
+      }
+      if (!q) { list.textContent = ""; summary.textContent = "请输入关键词，例如：养老机构探视、遗体处置、临时救助条件。"; return; }
+      search(q, filters, 20).then(function (res) {
+        if (mine !== seq) return;
+        list.textContent = "";
+        res.results.forEach(function (r) { list.appendChild(resultNode(r, res.terms, false)); });
+        summary.textContent = res.total
+          ? "找到 " + res.total + " 个相关文件" + (res.total > res.results.length ? "，显示前 " + res.results.length + " 个" : "") + "（现行有效的文件排在前面）。"
+          : "没有找到与“" + q + "”相关的文件。请尝试更短的关键词，或减少筛选条件。";
+        document.title = q + " - 搜索";
+      });
+    }
+    input.addEventListener("input", debounce(function () { update(true); }, 150));
+    form.addEventListener("change", function () { update(true); });
+    form.addEventListener("submit", function (e) { e.preventDefault(); update(true); });
+  }
+
+  function init() {
+    var page = document.getElementById("mzkb-search-page");
+    if (page) initPage(page);
+    Array.prototype.forEach.call(document.querySelectorAll("form.mzkb-header-search"), function (f) {
+      if (!page) initHeader(f); else f.hidden = true;
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init); else init();
+})();
