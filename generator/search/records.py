@@ -16,8 +16,7 @@ FIELD_WEIGHTS = {"title": 6.0, "docno": 5.0, "meta": 1.5, "headings": 2.5, "body
 """BM25F field weights: title > 文号 > headings > body > transcript (meta: issuer, audiences, topics, region)."""
 MAX_UNITS = 127
 """Units per document beyond this are merged into the last one (unit numbers fit 7 bits)."""
-CUES_PER_UNIT = 2
-"""Transcript cues grouped into one unit, so a hit lands at the right moment without a unit per line."""
+
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,10 +57,10 @@ def document_units(doc: Document, config: SiteConfig) -> list[Unit]:
             units[-1] = Unit(doc.id, last.number, last.anchor, last.heading, merged)
             continue
         units.append(Unit(doc.id, len(units), section.anchor, section.title, {"headings": section.title, "body": section.text}))
-    for start in range(0, len(doc.cues), CUES_PER_UNIT):
-        if len(units) >= MAX_UNITS:
-            break
-        group = doc.cues[start : start + CUES_PER_UNIT]
+    room = MAX_UNITS - len(units)
+    per_unit = max(1, -(-len(doc.cues) // room)) if room > 0 else len(doc.cues) or 1
+    for start in range(0, len(doc.cues) if room > 0 else 0, per_unit):
+        group = doc.cues[start : start + per_unit]
         seconds = int(group[0].start)
         minutes, secs = divmod(seconds, 60)
         units.append(Unit(doc.id, len(units), f"t={seconds}", f"{minutes:02d}:{secs:02d}",

@@ -15,7 +15,7 @@ from pathlib import Path
 from whoosh import index as windex
 from whoosh import query as wq
 from whoosh.analysis import RegexTokenizer
-from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.scoring import BM25F
 
 from ..config import SiteConfig
@@ -35,7 +35,7 @@ def schema() -> Schema:
     return Schema(
         doc_id=ID(stored=True), unit=NUMERIC(stored=True), anchor=STORED, heading=STORED, text=STORED,
         title_s=STORED, url=STORED, date=STORED, issuer=STORED, doc_number=STORED,
-        type=ID(stored=True), status=ID(stored=True), audience=ID(stored=True), year=ID(stored=True),
+        type=ID(stored=True), status=ID(stored=True), audience=KEYWORD(stored=True), year=ID(stored=True),
         region=ID(stored=True), **text_fields,
     )
 

@@ -1,0 +1,21 @@
+// Runs the shared analyzer test vectors against the browser analyzer (node tests/search/run_vectors.js).
+// Prints a JSON report; exit code 1 when any vector fails. Called by test_analyzer.py.
+"use strict";
+const path = require("path");
+const fs = require("fs");
+const A = require(path.join(__dirname, "..", "..", "theme", "assets", "mzkb", "search-analyzer.js"));
+const vectors = JSON.parse(fs.readFileSync(path.join(__dirname, "analyzer_vectors.json"), "utf8")).query;
+const failures = [];
+for (const v of vectors) {
+  const vocab = new Set(v.vocabulary);
+  const got = {
+    normalized: A.normalize(v.text),
+    first_chars: A.firstChars(v.text, v.synonyms),
+    variants: A.analyzeQuery(v.text, (t) => vocab.has(t), v.synonyms).map((terms) => terms.map((t) => [t.term, t.kind])),
+  };
+  for (const key of ["normalized", "first_chars", "variants"]) {
+    if (JSON.stringify(got[key]) !== JSON.stringify(v[key])) failures.push({ title: v.title, key, expected: v[key], got: got[key] });
+  }
+}
+console.log(JSON.stringify({ checked: vectors.length, failures }, null, 1));
+process.exit(failures.length ? 1 : 0);

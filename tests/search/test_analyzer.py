@@ -1,0 +1,63 @@
+"""The analyzer: shared vectors asserted on the Python side and (under node) on the browser side."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from generator.search import analyzer
+
+VECTORS = json.loads((Path(__file__).parent / "analyzer_vectors.json").read_text(encoding="utf-8"))["query"]
+
+
+@pytest.mark.parametrize("vector", VECTORS, ids=[v["title"] for v in VECTORS])
+def test_python_query_analysis_matches_vectors(vector):
+    vocabulary = set(vector["vocabulary"])
+    variants = analyzer.analyze_query(vector["text"], vocabulary.__contains__, vector["synonyms"])
+    assert analyzer.normalize(vector["text"]) == vector["normalized"]
+    assert analyzer.first_chars(vector["text"], vector["synonyms"]) == vector["first_chars"]
+    assert [[[t["term"], t["kind"]] for t in v] for v in variants] == vector["variants"]
+
+
+def test_browser_analyzer_passes_the_same_vectors():
+    node = shutil.which("node")
+    assert node, "node is needed to run the browser analyzer's vectors (install Debian nodejs)"
+    run = subprocess.run([node, str(Path(__file__).parent / "run_vectors.js")], capture_output=True, text=True, timeout=60)
+    report = json.loads(run.stdout)
+    assert report["checked"] == len(VECTORS)
+    assert report["failures"] == [], report["failures"]
+
+
+def test_every_first_char_shard_covers_every_query_term():
+    """The browser loads shards by first character: every term must start with a listed character."""
+    for vector in VECTORS:
+        chars = set(vector["first_chars"])
+        for variant in vector["variants"]:
+            for term, _kind in variant:
+                assert term[0] in chars, (vector["title"], term)
+
+
+def test_doc_numbers_match_whatever_brackets_are_typed():
+    typed = ["民发〔2020〕12号", "民发[2020]12号", "民发(2020)12号", "民发（2020）12号", "民发【2020】12号", "民发 ［２０２０］ １２号"]
+    terms = {tuple(analyzer.doc_numbers(analyzer.normalize(t))) for t in typed}
+    assert terms == {("民发[2020]12号",)}
+    assert analyzer.doc_numbers(analyzer.normalize("民发〔2020〕2号")) != analyzer.doc_numbers(analyzer.normalize("民发〔2020〕12号"))
+
+
+def test_index_side_uses_jieba_with_user_dictionary():
+    plain = analyzer.analyze("精神卫生福利机构探视管理", analyzer.segmenter())
+    taught = analyzer.analyze("精神卫生福利机构探视管理", analyzer.segmenter(frozenset({"精神卫生福利机构"})))
+    assert "精神卫生福利机构" not in plain and "精神卫生福利机构" in taught
+    assert {"精神", "探视", "管理"} <= set(taught)  # bigrams are always there for recall
+
+
+def test_index_terms_cover_what_the_query_side_produces():
+    """Cutting a query against the index vocabulary finds the words the index side made."""
+    seg = analyzer.segmenter(frozenset({"殡葬服务机构"}))
+    index_terms = set(analyzer.analyze("殡葬服务机构遗体处置工作规范", seg))
+    variants = analyzer.analyze_query("殡葬服务机构遗体处置", index_terms.__contains__)
+    assert all(t["term"] in index_terms for t in variants[0])

@@ -1,0 +1,101 @@
+"""`mzkb search` over the Whoosh index of the last build."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import cli
+from generator.pipeline import build
+
+
+@pytest.fixture
+def built_kb(small_kb: Path) -> Path:
+    assert build(small_kb).ok
+    return small_kb
+
+
+def search(config: Path, *args: str) -> list[dict]:
+    result = CliRunner().invoke(cli, ["search", "-c", str(config), "--json", *args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_json_contract(built_kb: Path):
+    hits = search(built_kb, "暂停探视")
+    assert hits, "no hits"
+    for key in ("id", "title", "url", "type", "status", "score", "snippet"):
+        assert key in hits[0]
+    assert hits[0]["id"] == "tan-shi-tong-zhi"
+    assert hits[0]["url"] == "notices/tan-shi-tong-zhi.html#一暂停探视"
+    assert "探视" in hits[0]["snippet"]
+    assert [h["score"] for h in hits] == sorted((h["score"] for h in hits), reverse=True)
+
+
+def test_current_edition_ranks_above_superseded(built_kb: Path):
+    hits = search(built_kb, "养老机构防控指南消毒要求")
+    ids = [h["id"] for h in hits]
+    assert ids.index("guide-2") < ids.index("guide-1")
+    assert hits[ids.index("guide-1")]["status"] == "superseded"
+
+
+def test_transcript_hit_links_to_the_moment(built_kb: Path):
+    hits = search(built_kb, "双层密封袋")
+    assert hits[0]["id"] == "remains-video"
+    assert hits[0]["url"] == "videos/remains-video.html#t=6"
+    assert "双层密封袋" in hits[0]["snippet"]
+
+
+def test_doc_number_in_any_bracket_style(built_kb: Path):
+    for typed in ("测民发〔2020〕示例1号", "测民发[2020]示例1号", "测民发(2020)示例1号"):
+        assert search(built_kb, typed, "-n", "1")[0]["id"] == "tan-shi-tong-zhi", typed
+
+
+def test_synonym_from_site_config(built_kb: Path):
+    hits = search(built_kb, "殡仪馆防护服")
+    assert hits and hits[0]["id"] == "remains-video"
+
+
+def test_filters(built_kb: Path):
+    assert {h["type"] for h in search(built_kb, "养老机构", "--type", "guideline")} == {"guideline"}
+    assert {h["status"] for h in search(built_kb, "养老机构", "--status", "current")} == {"current"}
+    by_label = search(built_kb, "防护", "--audience", "殡葬服务机构")
+    assert [h["id"] for h in by_label] == ["remains-video"]
+
+
+def test_limit_and_text_output(built_kb: Path):
+    assert len(search(built_kb, "养老机构", "-n", "1")) == 1
+    result = CliRunner().invoke(cli, ["search", "-c", str(built_kb), "暂停探视"])
+    assert result.exit_code == 0 and "关于暂停养老机构探视的通知" in result.output and "[政策通知·现行有效]" in result.output
+
+
+def test_no_index_yet_and_unknown_audience(small_kb: Path):
+    result = CliRunner().invoke(cli, ["search", "-c", str(small_kb), "探视"])
+    assert result.exit_code == 1 and "mzkb build" in result.output
+    assert build(small_kb).ok
+    assert CliRunner().invoke(cli, ["search", "-c", str(small_kb), "探视", "--audience", "外星机构"]).exit_code == 2
+
+
+def test_index_lives_beside_site_config_whatever_the_output(small_kb: Path, tmp_path: Path):
+    assert build(small_kb, tmp_path / "elsewhere").ok
+    assert (small_kb.parent / ".mzkb" / "whoosh").is_dir()
+    assert search(small_kb, "暂停探视")[0]["id"] == "tan-shi-tong-zhi"
+
+
+def test_demo_query_set_finds_the_best_answer(demo_site: Path):
+    """The visible query set over the demo: nothing empty, best answer in the top 5 for >= 95%."""
+    import yaml
+
+    from generator.config import load_config
+    from generator.search.whoosh_index import search as whoosh_search
+
+    root = Path(__file__).resolve().parents[2]
+    config, _ = load_config(root / "site_config.yml")
+    queries = yaml.safe_load((Path(__file__).parent / "queries_demo.yml").read_text(encoding="utf-8"))
+    top5 = {q["q"]: [h.id for h in whoosh_search(config.state_dir / "whoosh", q["q"], config, 5)] for q in queries}
+    assert [q for q, ids in top5.items() if not ids] == []
+    hits = sum(q["expect"][0] in top5[q["q"]] for q in queries)
+    assert hits / len(queries) >= 0.95
