@@ -125,7 +125,9 @@ def _derive(by_id: dict[str, Document], diags: list[Diagnostic]) -> dict[str, Do
                 diags.append(make("MZ408", successor.rel_path, successor.line_of("date"), 1, value=successor.id, other=doc.id))
         current = [d for d in newer if d.status is Status.CURRENT and not successors.get(d.id)]
         if len(current) > 1:
-            diags.append(make("MZ409", doc.rel_path, 1, 1, value=doc.id, other="、".join(d.id for d in current)))
+            latest = current[-1]
+            diags.append(make("MZ409", latest.rel_path, latest.line_of("supersedes"), 1, value=doc.id,
+                              other="、".join(d.id for d in current)))
         result[doc_id] = replace(
             doc, status=status, superseded_by=tuple(d.id for d in newer),
             cited_by=tuple(sorted(set(citers.get(doc_id, [])))),

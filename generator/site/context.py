@@ -78,6 +78,15 @@ def latest_successor(doc: Document, corpus: Corpus) -> Document | None:
     return current if current is not doc else None
 
 
+def _compare_link(doc: Document, corpus: Corpus) -> str:
+    """Comparison page of ``doc`` with the edition it directly replaces ('' if none)."""
+    older = [d for d in map(corpus.get, doc.supersedes) if d]
+    if not older:
+        return ""
+    previous = max(older, key=lambda d: (d.date, d.id))
+    return f"compare/{previous.id}--{doc.id}.html"
+
+
 def document_context(doc: Document, corpus: Corpus, config: SiteConfig) -> dict:
     """The ``page.meta.mzkb`` dict of a document page."""
     labels = {a.key: a.label for a in config.audiences}
@@ -94,7 +103,8 @@ def document_context(doc: Document, corpus: Corpus, config: SiteConfig) -> dict:
         "all_audiences": all_audiences,
         "successor": doc_ref(successor) if successor else None,
         "superseded_by": [doc_ref(d) for d in map(corpus.get, doc.superseded_by) if d],
-        "editions": [dict(doc_ref(d), this=d.id == doc.id) for d in chain] if len(chain) > 1 else [],
+        "editions": [dict(doc_ref(d), this=d.id == doc.id, compare=_compare_link(d, corpus)) for d in chain] if len(chain) > 1 else [],
+        "compare_next": (f"compare/{doc.id}--{doc.superseded_by[-1]}.html" if doc.superseded_by else ""),
         "related": [doc_ref(d) for d in map(corpus.get, doc.related) if d],
         "cited_by": [doc_ref(d) for d in map(corpus.get, doc.cited_by) if d],
         "attachments": [_asset(a) for a in doc.attachments],

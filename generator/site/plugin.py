@@ -21,6 +21,7 @@ from ..config import SiteConfig
 from ..content.links import Corpus, asset_url, resolve_href
 from ..content.model import Document, DocType
 from .context import document_context
+from .pages.compare import compare_page, edition_pairs
 from .pages.home import home_page
 from .pages.listings import audience_page, audiences_index, type_pages
 
@@ -89,6 +90,7 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
         for doc_type in DocType:
             generated.extend(type_pages(corpus, site, doc_type))
         generated.extend(audience_page(corpus, site, a) for a in site.audiences)
+        generated.extend(compare_page(old, new) for old, new in edition_pairs(corpus))
         for src_uri, text in generated:
             files.append(File.generated(config, src_uri, content=text))
         copied: dict[str, str] = {}

@@ -53,6 +53,9 @@ CASES = [
     ("bad duration", "videos/v2.md", "---\ntitle: v\ndate: 2020-01-01\naudiences: [殡葬服务机构]\nduration: 五分钟\n---\n", "MZ313", 5),
     ("chapters out of order", "videos/v3.md", "---\ntitle: v\ndate: 2020-01-01\naudiences: [殡葬服务机构]\nduration: '00:01:00'\nchapters:\n  - {time: '00:00:30', title: b}\n  - {time: '00:00:10', title: a}\n---\n", "MZ505", 6),
     ("supersedes cycle", "guidelines/c1.md", "---\nid: c1\ntitle: x\ndate: 2020-01-01\nissuer: x\naudiences: [养老机构]\nsupersedes: c2\n---\n", "MZ405", 7),
+    ("status current but superseded", "guidelines/guide-1.md", "---\nid: guide-1\ntitle: x\ndate: 2020-02-01\nissuer: x\naudiences: [养老机构]\nstatus: current\n---\n", "MZ407", 7),
+    ("successor older than predecessor", "guidelines/g4.md", "---\nid: g4\ntitle: x\ndate: 2019-01-01\nissuer: x\naudiences: [养老机构]\nsupersedes: guide-2\n---\n", "MZ408", 4),
+    ("superseded twice by current documents", "guidelines/g5.md", "---\nid: g5\ntitle: x\ndate: 2020-06-01\nissuer: x\naudiences: [养老机构]\nsupersedes: guide-1\n---\n", "MZ409", 7),
     ("bad region code", "cases/r.md", "---\ntitle: x\ndate: 2020-01-01\naudiences: [养老机构]\nregion_code: '33'\n---\n", "MZ313", 5),
 ]
 

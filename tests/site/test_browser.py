@@ -57,3 +57,34 @@ def test_phone_width_has_no_horizontal_scroll(demo_site: Path, browser):
         overflow = pg.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 1, (rel, overflow)
     context.close()
+
+
+def test_first_edition_banner_then_comparison_shows_changes(demo_site: Path, page):
+    page.goto((demo_site / "guidelines/elderly-care-covid-guide-1.html").as_uri())
+    page.locator(".mzkb-status-banner a.mzkb-successor").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("guidelines/elderly-care-covid-guide-2.html")
+    history = page.locator(".mzkb-editions")
+    assert "第一版" in history.inner_text() and "已被替代" in history.inner_text()
+    history.locator("a.mzkb-compare-link[href*='elderly-care-covid-guide-1--']").click()
+    page.wait_for_load_state()
+    assert "/compare/elderly-care-covid-guide-1--elderly-care-covid-guide-2.html" in page.url
+    assert page.locator("h1").inner_text().startswith("修订对照")
+    inserted = page.locator(".mzkb-diff__side ins").first
+    deleted = page.locator(".mzkb-diff__side del").first
+    assert inserted.is_visible() and deleted.is_visible()
+    assert inserted.evaluate("e => getComputedStyle(e).backgroundColor") != "rgba(0, 0, 0, 0)"  # highlighted
+    assert "移动" in page.locator(".mzkb-diff-summary").inner_text()
+    page.locator("label[for=mzkb-diff-unified]").click()
+    assert page.locator(".mzkb-diff__unified ins").first.is_visible()
+    assert not page.locator(".mzkb-diff__side").is_visible()
+    assert page.errors == [] and page.remote_requests == []
+
+
+def test_comparison_reads_on_a_phone(demo_site: Path, browser):
+    context = browser.new_context(viewport={"width": 375, "height": 740})
+    pg = context.new_page()
+    pg.goto((demo_site / "compare/mental-health-covid-guide-1--mental-health-covid-guide-2.html").as_uri())
+    assert pg.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
+    assert pg.locator(".mzkb-diff__side ins").first.is_visible()
+    context.close()
