@@ -149,9 +149,10 @@ def speed(docs: int, with_pagefind: bool) -> dict:
             page.goto((site / "search.html").as_uri() + "?q=" + q)
             page.wait_for_selector("[data-mzkb-result]", timeout=30000)
             first = time.perf_counter() - started
-            loaded = page.evaluate("performance.getEntriesByType('resource').map(e => e.name)")
-            search_files = [u for u in loaded if "/search/" in u or "/search-analyzer.js" in u or u.endswith("/search.js")]
-            size = sum((Path(u.replace("file://", "").split("?")[0])).stat().st_size for u in search_files)
+            loaded = page.evaluate("Object.keys(mzkbSearch.state.scripts)")
+            search_files = [site / "assets/mzkb/search.js", site / "assets/mzkb/search-analyzer.js"]
+            search_files += [(site / "search.html").parent / u for u in loaded]
+            size = sum(f.resolve().stat().st_size for f in search_files)
             warm = []
             for _ in range(5):
                 warm.append(page.evaluate("async q => { const t = performance.now(); await mzkbSearch.search(q, {}, 10); return performance.now() - t; }", q))

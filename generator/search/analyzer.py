@@ -176,12 +176,26 @@ def analyze_query(text: str, has_term: Callable[[str], bool], synonyms: Iterable
     return [analyze_one(variant, has_term) for variant in expand_synonyms(normalize(text), synonyms)]
 
 
-def first_chars(text: str, synonyms: Iterable[Iterable[str]] = ()) -> list[str]:
-    """First characters of every term any spelling of the query can produce (the shards it needs)."""
-    chars: list[str] = []
+def shard_key(term: str) -> str:
+    """The index shard a term lives in is chosen by its first two characters."""
+    return term[:2]
+
+
+def shard_keys(text: str, synonyms: Iterable[Iterable[str]] = ()) -> list[str]:
+    """Shard keys of every term any spelling of the query can produce.
+
+    Han runs: their bigrams (every word of the run starts with one), or the character of a
+    one-character run; 文号 terms: their first two characters; ASCII words: their first two
+    characters (prefix matches share them).
+    """
+    keys: list[str] = []
     for variant in expand_synonyms(normalize(text), synonyms):
-        firsts = [n[0] for n in doc_numbers(variant)]
+        found = [shard_key(n) for n in doc_numbers(variant)]
+        lone: list[str] = []
         for run in runs(variant):
-            firsts.extend(run[: max(1, len(run) - 1)] if is_han(run) else run[0])
-        chars.extend(c for c in firsts if c not in chars)
-    return chars
+            if is_han(run) and len(run) == 1:
+                lone.append(run)  # only searched when nothing else is (see analyze_one)
+            else:
+                found.extend(bigrams(run) if is_han(run) else [shard_key(run)])
+        keys.extend(k for k in (found or lone) if k not in keys)
+    return keys

@@ -3,10 +3,11 @@
 Layout under ``search/`` of the site (``H`` = content hash of the index):
 
 - ``manifest.js``   small: shard count, option lists for filters, synonym groups
-- ``H/sN.js``       term shards: every term whose first character falls in shard N, with
-                    postings ``[key, score, key, score …]`` (keys delta-encoded; key =
-                    document * 128 + unit; score = BM25 with field weights and the status
-                    factor, precomputed and quantized)
+- ``H/sN.js``       term shards: every term whose first two characters hash to shard N,
+                    with document postings (document delta, score, best unit) as base-64
+                    varints in one string; score = BM25 with field weights and the status
+                    factor over the document's units (best unit + 1/4 of the others),
+                    precomputed and quantized
 - ``H/fD.js``       one fragment per document: title, URL, badges and unit texts for snippets
 - ``H/docs.js``     per-document filter data, loaded only when a filter is used
 
@@ -32,7 +33,7 @@ from .records import FIELD_WEIGHTS, STATUS_FACTOR, document_units, synonym_group
 K1, B = 1.2, 0.75
 SCALE = 20
 """Scores are stored as round(score * SCALE)."""
-SHARD_TARGET_BYTES = 12_000
+SHARD_TARGET_BYTES = 4_000
 MAX_SNIPPET_TEXT = 1500
 _PROVINCE = re.compile(r"^(.{2,8}?(?:省|自治区|特别行政区)|北京市|天津市|上海市|重庆市)")
 
@@ -84,11 +85,11 @@ def build_browser_index(corpus: Corpus, config: SiteConfig) -> BrowserIndex:
                 weighted[term][key] = value
         fragments[di] = _js("frag", di, _fragment(doc, units, config))
     postings = _score(weighted, lengths, docs)
-    size = sum(len(t.encode()) + 4 + sum(len(str(x)) + 1 for x in p) for t, p in postings.items())
-    shard_count = max(1, min(4096, size // SHARD_TARGET_BYTES))
-    shards: dict[int, dict[str, list[int]]] = defaultdict(dict)
+    size = sum(len(t.encode()) + len(p) + 6 for t, p in postings.items())
+    shard_count = max(1, min(8192, size // SHARD_TARGET_BYTES))
+    shards: dict[int, dict[str, str]] = defaultdict(dict)
     for term in sorted(postings):
-        shards[ord(term[0]) % shard_count][term] = postings[term]
+        shards[shard_of(analyzer.shard_key(term), shard_count)][term] = postings[term]
     body_files = {f"s{n}.js": _js("shard", n, shards.get(n, {})) for n in range(shard_count)}
     body_files |= {f"f{di}.js": text for di, text in fragments.items()}
     body_files["docs.js"] = _js("docs", 0, _doc_filters(docs, config))
@@ -111,24 +112,61 @@ def build_browser_index(corpus: Corpus, config: SiteConfig) -> BrowserIndex:
     return BrowserIndex(files, len(postings), shard_count, sum(len(t.encode()) for t in files.values()))
 
 
-def _score(weighted: dict[str, dict[int, float]], lengths: dict[int, int], docs: list) -> dict[str, list[int]]:
-    """BM25 per (term, unit) with document-level idf, times the status factor, quantized."""
+ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
+"""Varint digits: 0..31 end a number, 32..63 continue it (5 bits each, least significant first)."""
+
+
+def encode_varints(numbers: list[int]) -> str:
+    """Non-negative integers -> compact JSON-safe text (``search.js`` decodes it)."""
+    out = []
+    for n in numbers:
+        while n >= 32:
+            out.append(ALPHABET[32 + (n & 31)])
+            n >>= 5
+        out.append(ALPHABET[n])
+    return "".join(out)
+
+
+def decode_varints(text: str) -> list[int]:
+    """Inverse of ``encode_varints``."""
+    numbers, value, shift = [], 0, 0
+    for ch in text:
+        digit = ALPHABET.index(ch)
+        if digit >= 32:
+            value |= (digit - 32) << shift
+            shift += 5
+        else:
+            numbers.append(value | (digit << shift))
+            value, shift = 0, 0
+    return numbers
+
+
+def shard_of(key: str, shards: int) -> int:
+    """Shard number of a one- or two-character shard key (same arithmetic in search.js)."""
+    return (ord(key[0]) * 65599 + (ord(key[1]) if len(key) > 1 else 0)) % shards
+
+
+def _score(weighted: dict[str, dict[int, float]], lengths: dict[int, int], docs: list) -> dict[str, str]:
+    """Per term and document: BM25 of each unit (document-level idf), best unit + 1/4 of the
+    others, times the status factor, quantized; encoded as (doc delta, score, best unit) varints."""
     n_docs = max(len(docs), 1)
     avg = sum(lengths.values()) / max(len(lengths), 1)
     factor = [STATUS_FACTOR[d.status.value] for d in docs]
-    result: dict[str, list[int]] = {}
+    result: dict[str, str] = {}
     for term, units in weighted.items():
-        df = len({key >> 7 for key in units})
-        idf = math.log(1 + (n_docs - df + 0.5) / (df + 0.5))
+        per_doc: dict[int, list[tuple[float, int]]] = defaultdict(list)
+        for key, tf in units.items():
+            norm = tf * (K1 + 1) / (tf + K1 * (1 - B + B * lengths[key] / avg))
+            per_doc[key >> 7].append((norm, key & 127))
+        idf = math.log(1 + (n_docs - len(per_doc) + 0.5) / (len(per_doc) + 0.5))
         flat: list[int] = []
         previous = 0
-        for key in sorted(units):
-            tf = units[key]
-            norm = tf * (K1 + 1) / (tf + K1 * (1 - B + B * lengths[key] / avg))
-            score = max(1, round(idf * norm * factor[key >> 7] * SCALE))
-            flat += [key - previous, score]
-            previous = key
-        result[term] = flat
+        for doc in sorted(per_doc):
+            scores = sorted(per_doc[doc], key=lambda item: (-item[0], item[1]))
+            total = scores[0][0] + 0.25 * sum(value for value, _ in scores[1:])
+            flat += [doc - previous, max(1, round(idf * total * factor[doc] * SCALE)), scores[0][1]]
+            previous = doc
+        result[term] = encode_varints(flat)
     return result
 
 

@@ -10,10 +10,10 @@ for (const v of vectors) {
   const vocab = new Set(v.vocabulary);
   const got = {
     normalized: A.normalize(v.text),
-    first_chars: A.firstChars(v.text, v.synonyms),
+    shard_keys: A.shardKeys(v.text, v.synonyms),
     variants: A.analyzeQuery(v.text, (t) => vocab.has(t), v.synonyms).map((terms) => terms.map((t) => [t.term, t.kind])),
   };
-  for (const key of ["normalized", "first_chars", "variants"]) {
+  for (const key of ["normalized", "shard_keys", "variants"]) {
     if (JSON.stringify(got[key]) !== JSON.stringify(v[key])) failures.push({ title: v.title, key, expected: v[key], got: got[key] });
   }
 }

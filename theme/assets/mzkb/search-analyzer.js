@@ -102,23 +102,26 @@
     return expandSynonyms(normalize(text), synonyms).map(function (v) { return analyzeOne(v, hasTerm); });
   }
 
-  /* First characters of every term any spelling of the query can produce (the shards it needs). */
-  function firstChars(text, synonyms) {
-    var chars = [];
+  /* The index shard a term lives in is chosen by its first two characters. */
+  function shardKey(term) { return term.slice(0, 2); }
+
+  /* Shard keys of every term any spelling of the query can produce. */
+  function shardKeys(text, synonyms) {
+    var keys = [];
     expandSynonyms(normalize(text), synonyms).forEach(function (variant) {
-      var firsts = docNumbers(variant).map(function (n) { return n[0]; });
+      var found = docNumbers(variant).map(shardKey), lone = [];
       runs(variant).forEach(function (run) {
-        if (isHan(run)) firsts = firsts.concat(run.slice(0, Math.max(1, run.length - 1)).split(""));
-        else firsts.push(run[0]);
+        if (isHan(run) && run.length === 1) lone.push(run); /* only searched when nothing else is */
+        else found = found.concat(isHan(run) ? bigrams(run) : [shardKey(run)]);
       });
-      firsts.forEach(function (c) { if (chars.indexOf(c) < 0) chars.push(c); });
+      (found.length ? found : lone).forEach(function (k) { if (keys.indexOf(k) < 0) keys.push(k); });
     });
-    return chars;
+    return keys;
   }
 
   var api = { normalize: normalize, docNumbers: docNumbers, runs: runs, isHan: isHan, bigrams: bigrams,
     vocabularyWords: vocabularyWords, expandSynonyms: expandSynonyms, analyzeOne: analyzeOne, analyzeQuery: analyzeQuery,
-    firstChars: firstChars,
+    shardKey: shardKey, shardKeys: shardKeys,
     MAX_WORD: MAX_WORD, MIN_WORD: MIN_WORD };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   else root.MzkbAnalyzer = api;

@@ -16,7 +16,7 @@
       else if (kind === "frag") state.frags[n] = data;
       else if (kind === "docs") state.docs = data;
     },
-    search: function (q, filters, limit) { return search(q, filters || {}, limit || 10); },
+    search: function (q, filters, limit, offset) { return search(q, filters || {}, limit || 10, offset || 0); },
     state: state
   };
 
@@ -51,23 +51,44 @@
     });
   }
 
-  function shardOf(ch) { return ch.codePointAt(0) % state.manifest.shards; }
+  function shardOf(key) {
+    return (key.charCodeAt(0) * 65599 + (key.length > 1 ? key.charCodeAt(1) : 0)) % state.manifest.shards;
+  }
   function loadShard(n) { return hasOwn(state.shards, n) ? Promise.resolve() : loadScript(indexFile("s" + n + ".js")); }
   function loadFrag(d) { return hasOwn(state.frags, d) ? Promise.resolve() : loadScript(indexFile("f" + d + ".js")); }
   function loadDocs() { return state.docs ? Promise.resolve() : loadScript(indexFile("docs.js")); }
 
+  function shardFor(term) { return state.shards[shardOf(A.shardKey(term))]; }
+
   function hasTerm(term) {
-    var shard = state.shards[shardOf(term)];
+    var shard = shardFor(term);
     return !!shard && hasOwn(shard, term);
   }
 
-  /* ---- scoring ---- */
+  /* ---- postings: (document delta, score, best unit) as base-64 varints, decoded once ---- */
+  var DIGITS = {};
+  "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_".split("").forEach(function (c, i) { DIGITS[c] = i; });
+  var decoded = {};
+
+  function decode(term, text) {
+    if (decoded[term]) return decoded[term];
+    var nums = [], value = 0, shift = 0;
+    for (var i = 0; i < text.length; i++) {
+      var d = DIGITS[text.charAt(i)];
+      if (d >= 32) { value += (d - 32) * Math.pow(2, shift); shift += 5; }
+      else { nums.push(value + d * Math.pow(2, shift)); value = 0; shift = 0; }
+    }
+    var n = nums.length / 3, docs = new Int32Array(n), scores = new Float64Array(n), units = new Int32Array(n), doc = 0;
+    for (var j = 0; j < n; j++) { doc += nums[3 * j]; docs[j] = doc; scores[j] = nums[3 * j + 1]; units[j] = nums[3 * j + 2]; }
+    return (decoded[term] = { docs: docs, scores: scores, units: units });
+  }
+
   function postingsFor(item) {
-    var shard = state.shards[shardOf(item.term)] || {};
-    if (item.kind !== "latin" && item.kind !== "char") return hasOwn(shard, item.term) ? [shard[item.term]] : [];
+    var shard = shardFor(item.term) || {};
+    if (item.kind !== "latin" && item.kind !== "char") return hasOwn(shard, item.term) ? [decode(item.term, shard[item.term])] : [];
     var lists = [];
     Object.keys(shard).forEach(function (t) {
-      if (lists.length < 64 && t.lastIndexOf(item.term, 0) === 0) lists.push(shard[t]);
+      if (lists.length < 64 && t.lastIndexOf(item.term, 0) === 0) lists.push(decode(t, shard[t]));
     });
     return lists;
   }
@@ -87,62 +108,57 @@
     return true;
   }
 
+  /* One spelling: sum of per-term document scores, times (matched terms / terms)². The deep
+     link goes to the unit that carries most of the score. */
+  function rank(terms, filters) {
+    var score = new Map(), matched = new Map(), votes = new Map();
+    terms.forEach(function (item) {
+      var seen = new Map();
+      postingsFor(item).forEach(function (p) {
+        for (var i = 0; i < p.docs.length; i++) {
+          var d = p.docs[i], prev = seen.get(d);
+          if (prev === undefined || prev[0] < p.scores[i]) seen.set(d, [p.scores[i], p.units[i]]);
+        }
+      });
+      seen.forEach(function (v, d) {
+        score.set(d, (score.get(d) || 0) + v[0]);
+        matched.set(d, (matched.get(d) || 0) + 1);
+        var unitVotes = votes.get(d);
+        if (!unitVotes) votes.set(d, unitVotes = new Map());
+        unitVotes.set(v[1], (unitVotes.get(v[1]) || 0) + v[0]);
+      });
+    });
+    var results = [];
+    score.forEach(function (s, d) {
+      if (!passes(d, filters)) return;
+      var coord = matched.get(d) / terms.length, best = 0, bestVotes = -1;
+      votes.get(d).forEach(function (v, u) { if (v > bestVotes || (v === bestVotes && u < best)) { bestVotes = v; best = u; } });
+      results.push({ doc: d, unit: best, score: s * coord * coord });
+    });
+    return results;
+  }
+
   /* Best score per document over the query's spellings (synonym variants). */
   function rankVariants(variants, filters) {
-    var best = {};
+    var best = new Map();
     variants.forEach(function (terms) {
       if (!terms.length) return;
       rank(terms, filters).forEach(function (r) {
-        if (!best[r.doc] || best[r.doc].score < r.score) best[r.doc] = r;
+        var prev = best.get(r.doc);
+        if (!prev || prev.score < r.score) best.set(r.doc, r);
       });
     });
-    var results = Object.keys(best).map(function (k) { return best[k]; });
+    var results = Array.from(best.values());
     results.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
     return results;
   }
 
-  function rank(terms, filters) {
-    var units = {}, matched = {};
-    terms.forEach(function (item, ti) {
-      var best = {};
-      postingsFor(item).forEach(function (flat) {
-        var key = 0;
-        for (var i = 0; i < flat.length; i += 2) {
-          key += flat[i];
-          if (!best[key] || best[key] < flat[i + 1]) best[key] = flat[i + 1];
-        }
-      });
-      Object.keys(best).forEach(function (k) {
-        units[k] = (units[k] || 0) + best[k];
-        var doc = Math.floor(k / 128);
-        (matched[doc] = matched[doc] || {})[ti] = true;
-      });
-    });
-    var docs = {};
-    Object.keys(units).forEach(function (k) {
-      var doc = Math.floor(k / 128), unit = k % 128;
-      var d = docs[doc] = docs[doc] || { doc: doc, units: [] };
-      d.units.push([units[k], unit]);
-    });
-    var results = [];
-    Object.keys(docs).forEach(function (key) {
-      var d = docs[key];
-      if (!passes(d.doc, filters)) return;
-      d.units.sort(function (a, b) { return b[0] - a[0] || a[1] - b[1]; });
-      var score = d.units[0][0];
-      for (var i = 1; i < d.units.length; i++) score += 0.25 * d.units[i][0];
-      var coord = Object.keys(matched[d.doc]).length / terms.length;
-      results.push({ doc: d.doc, unit: d.units[0][1], score: score * coord * coord });
-    });
-    results.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
-    return results;
-  }
-
-  function search(q, filters, limit) {
+  function search(q, filters, limit, offset) {
     var started = performance.now();
+    offset = offset || 0;
     return ensureManifest().then(function (m) {
       var shards = {};
-      A.firstChars(q, m.synonyms).forEach(function (c) { shards[shardOf(c)] = true; });
+      A.shardKeys(q, m.synonyms).forEach(function (k) { shards[shardOf(k)] = true; });
       var loads = Object.keys(shards).map(function (n) { return loadShard(Number(n)); });
       var active = filters.type || filters.audience || filters.status || filters.year || filters.region;
       if (active) loads.push(loadDocs());
@@ -151,7 +167,7 @@
       var variants = A.analyzeQuery(q, hasTerm, state.manifest.synonyms);
       var results = rankVariants(variants, filters);
       var terms = [].concat.apply([], variants);
-      var shown = results.slice(0, limit);
+      var shown = results.slice(offset, offset + limit);
       return Promise.all(shown.map(function (r) { return loadFrag(r.doc); })).then(function () {
         return { query: q, terms: terms, total: results.length, results: shown, ms: performance.now() - started };
       });
@@ -255,6 +271,7 @@
 
   /* ---- search.html ---- */
   var FILTERS = ["type", "audience", "status", "year", "region"];
+  var PAGE = 10;
 
   function fillSelect(select, options) {
     options.forEach(function (o) { var opt = el("option", null, o[1]); opt.value = o[0]; select.appendChild(opt); });
@@ -264,6 +281,7 @@
     var input = form.querySelector("input[name=q]");
     var summary = document.getElementById("mzkb-search-summary");
     var list = document.getElementById("mzkb-results");
+    var more = document.getElementById("mzkb-more");
     var params = new URLSearchParams(window.location.search);
     input.value = params.get("q") || "";
     var seq = 0;
@@ -291,14 +309,23 @@
         FILTERS.forEach(function (name) { if (filters[name]) p.set(name, filters[name]); });
         try { history.replaceState(null, "", "?" + p.toString()); } catch (e) { /* some file:// setups refuse */ }
       }
-      if (!q) { list.textContent = ""; summary.textContent = "请输入关键词，例如：养老机构探视、遗体处置、临时救助条件。"; return; }
-      search(q, filters, 20).then(function (res) {
+      if (!q) { list.textContent = ""; more.hidden = true; summary.textContent = "请输入关键词，例如：养老机构探视、遗体处置、临时救助条件。"; return; }
+      search(q, filters, PAGE).then(function (res) {
         if (mine !== seq) return;
         list.textContent = "";
         res.results.forEach(function (r) { list.appendChild(resultNode(r, res.terms, false)); });
         summary.textContent = res.total
-          ? "找到 " + res.total + " 个相关文件" + (res.total > res.results.length ? "，显示前 " + res.results.length + " 个" : "") + "（现行有效的文件排在前面）。"
+          ? "找到 " + res.total + " 个相关文件（现行有效的文件排在前面）。"
           : "没有找到与“" + q + "”相关的文件。请尝试更短的关键词，或减少筛选条件。";
+        more.hidden = res.total <= res.results.length;
+        more.onclick = function () {
+          var shown = list.children.length;
+          search(q, filters, PAGE, shown).then(function (next) {
+            if (mine !== seq) return;
+            next.results.forEach(function (r) { list.appendChild(resultNode(r, next.terms, false)); });
+            more.hidden = next.total <= list.children.length;
+          });
+        };
         document.title = q + " - 搜索";
       });
     }

