@@ -59,12 +59,11 @@ def prepare(config_path: str | Path, strict: bool = False, today: dt.date | None
 
 
 def build(config_path: str | Path, out_dir: str | Path | None = None, strict: bool = False) -> BuildResult:
-    """Check, then render into a staging folder and swap it into place on success."""
-    from .search.browser_index import build_browser_index
-    from .search.whoosh_index import write_index
+    """Check, index, render into a staging folder and swap it into place on success."""
+    from .search import indexer
     from .site.mkdocs import render
     from .site.plugin import RenderInput
-    from .writer import write_atomically
+    from .writer import write_atomically, write_files
 
     prepared = prepare(config_path, strict)
     if prepared.failed:
@@ -73,20 +72,29 @@ def build(config_path: str | Path, out_dir: str | Path | None = None, strict: bo
     target = Path(out_dir) if out_dir else config.root / "site"
     render_diags: list[Diagnostic] = []
 
-    browser_index = build_browser_index(corpus, config)
+    pending = indexer.start(corpus, config, config.state_dir / "whoosh")  # a second process for large corpora
+    indexes = None
 
     def produce(stage: Path) -> bool:
+        nonlocal indexes
         with source_date_epoch(config, corpus):
-            render_diags.extend(render(RenderInput(config, corpus, browser_index.files), stage))
-        return not any(d.severity is Severity.ERROR for d in render_diags)
+            render_diags.extend(render(RenderInput(config, corpus), stage))
+        indexes = pending.result()
+        if any(d.severity is Severity.ERROR for d in render_diags):
+            return False
+        write_files(stage, indexes.browser.files)
+        return True
 
     try:
         ok = write_atomically(target, produce)
-        if ok:
-            write_index(corpus, config, config.state_dir / "whoosh")
     except OSError as exc:
         render_diags.append(make("MZ902", str(target), 0, 0, path=str(target), detail=exc.strerror or str(exc)))
         ok = False
+    indexes = indexes or pending.result()
+    if ok:
+        indexes.whoosh.install()
+    else:
+        indexes.whoosh.discard()
     return BuildResult(prepared, target.absolute() if ok else None, tuple(render_diags))
 
 

@@ -50,3 +50,15 @@ def write_atomically(out_dir: Path, produce: Callable[[Path], bool]) -> bool:
     finally:
         if stage.exists():
             shutil.rmtree(stage, ignore_errors=True)
+
+
+def write_files(stage: Path, files: dict[str, str]) -> None:
+    """Write generated text files into a staging folder; refuse to overwrite a page already there."""
+    for rel in sorted(files):
+        path = (stage / rel).resolve()
+        if not path.is_relative_to(stage.resolve()):
+            raise ValueError(f"path escapes the output folder: {rel}")
+        if path.exists():
+            raise FileExistsError(f"two outputs at one path: {rel}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(files[rel], encoding="utf-8")

@@ -28,7 +28,7 @@ from ..config import SiteConfig
 from ..content.links import Corpus
 from ..content.model import DocType, Status
 from . import analyzer
-from .records import FIELD_WEIGHTS, STATUS_FACTOR, document_units, synonym_groups, user_words
+from .records import FIELD_WEIGHTS, STATUS_FACTOR, analyze_unit, document_units, synonym_groups, user_words
 
 K1, B = 1.2, 0.75
 SCALE = 20
@@ -59,57 +59,73 @@ def province(region: str) -> str:
     return match.group(1) if match else ""
 
 
-def build_browser_index(corpus: Corpus, config: SiteConfig) -> BrowserIndex:
-    """Analyze every unit of every document and write the sharded index files."""
-    seg = analyzer.segmenter(user_words(corpus, config))
-    docs = list(corpus.documents)
-    weighted: dict[str, dict[int, float]] = defaultdict(dict)
-    lengths: dict[int, int] = {}
-    fragments: dict[int, str] = {}
-    for di, doc in enumerate(docs):
-        units = document_units(doc, config)
-        for unit in units:
+class BrowserIndexBuilder:
+    """Collects analyzed units document by document, then writes the index files."""
+
+    def __init__(self, config: SiteConfig) -> None:
+        self.config = config
+        self.docs: list = []
+        self.weighted: dict[str, dict[int, float]] = defaultdict(dict)
+        self.lengths: dict[int, int] = {}
+        self.fragments: dict[int, str] = {}
+
+    def add(self, doc, units: list, analyzed: list[dict[str, Counter]]) -> None:
+        """Add one document: its units and, for each unit, field -> term counts."""
+        di = len(self.docs)
+        self.docs.append(doc)
+        for unit, fields in zip(units, analyzed):
             key = di * 128 + unit.number
             tf: Counter = Counter()
             length = 0
-            for field, text in unit.fields.items():
-                if not text:
-                    continue
-                terms = analyzer.analyze(text, seg)
-                length += len(terms)
+            for field, counts in fields.items():
                 weight = FIELD_WEIGHTS[field]
-                for term in terms:
-                    tf[term] += weight
-            lengths[key] = max(length, 1)
+                for term, count in counts.items():
+                    tf[term] += weight * count
+                    length += count
+            self.lengths[key] = max(length, 1)
             for term, value in tf.items():
-                weighted[term][key] = value
-        fragments[di] = _js("frag", di, _fragment(doc, units, config))
-    postings = _score(weighted, lengths, docs)
-    size = sum(len(t.encode()) + len(p) + 6 for t, p in postings.items())
-    shard_count = max(1, min(8192, size // SHARD_TARGET_BYTES))
-    shards: dict[int, dict[str, str]] = defaultdict(dict)
-    for term in sorted(postings):
-        shards[shard_of(analyzer.shard_key(term), shard_count)][term] = postings[term]
-    body_files = {f"s{n}.js": _js("shard", n, shards.get(n, {})) for n in range(shard_count)}
-    body_files |= {f"f{di}.js": text for di, text in fragments.items()}
-    body_files["docs.js"] = _js("docs", 0, _doc_filters(docs, config))
-    digest = hashlib.sha256()
-    for name in sorted(body_files):
-        digest.update(name.encode() + b"\0" + body_files[name].encode())
-    build_hash = digest.hexdigest()[:12]
-    manifest = {
-        "build": build_hash, "shards": shard_count, "docs": len(docs), "scale": SCALE,
-        "maxWord": analyzer.MAX_WORD, "minWord": analyzer.MIN_WORD,
-        "types": [[t.value, t.label] for t in DocType],
-        "statuses": [[s.value, s.label] for s in Status],
-        "audiences": [[a.key, a.label] for a in config.audiences],
-        "regions": sorted({province(d.region) for d in docs if province(d.region)}),
-        "years": sorted({d.date.year for d in docs}, reverse=True),
-        "synonyms": [[analyzer.normalize(w) for w in g] for g in synonym_groups(config)],
-    }
-    files = {f"search/{build_hash}/{name}": text for name, text in body_files.items()}
-    files["search/manifest.js"] = _js("manifest", 0, manifest)
-    return BrowserIndex(files, len(postings), shard_count, sum(len(t.encode()) for t in files.values()))
+                self.weighted[term][key] = value
+        self.fragments[di] = _js("frag", di, _fragment(doc, units, self.config))
+
+    def finish(self) -> BrowserIndex:
+        """Score, shard and serialize; return the files."""
+        docs, config = self.docs, self.config
+        postings = _score(self.weighted, self.lengths, docs)
+        size = sum(len(t.encode()) + len(p) + 6 for t, p in postings.items())
+        shard_count = max(1, min(8192, size // SHARD_TARGET_BYTES))
+        shards: dict[int, dict[str, str]] = defaultdict(dict)
+        for term in sorted(postings):
+            shards[shard_of(analyzer.shard_key(term), shard_count)][term] = postings[term]
+        body_files = {f"s{n}.js": _js("shard", n, shards.get(n, {})) for n in range(shard_count)}
+        body_files |= {f"f{di}.js": text for di, text in self.fragments.items()}
+        body_files["docs.js"] = _js("docs", 0, _doc_filters(docs, config))
+        digest = hashlib.sha256()
+        for name in sorted(body_files):
+            digest.update(name.encode() + b"\0" + body_files[name].encode())
+        build_hash = digest.hexdigest()[:12]
+        manifest = {
+            "build": build_hash, "shards": shard_count, "docs": len(docs), "scale": SCALE,
+            "maxWord": analyzer.MAX_WORD, "minWord": analyzer.MIN_WORD,
+            "types": [[t.value, t.label] for t in DocType],
+            "statuses": [[s.value, s.label] for s in Status],
+            "audiences": [[a.key, a.label] for a in config.audiences],
+            "regions": sorted({province(d.region) for d in docs if province(d.region)}),
+            "years": sorted({d.date.year for d in docs}, reverse=True),
+            "synonyms": [[analyzer.normalize(w) for w in g] for g in synonym_groups(config)],
+        }
+        files = {f"search/{build_hash}/{name}": text for name, text in body_files.items()}
+        files["search/manifest.js"] = _js("manifest", 0, manifest)
+        return BrowserIndex(files, len(postings), shard_count, sum(len(t.encode()) for t in files.values()))
+
+
+def build_browser_index(corpus: Corpus, config: SiteConfig) -> BrowserIndex:
+    """Analyze every unit of every document and return the browser index files."""
+    seg = analyzer.segmenter(user_words(corpus, config))
+    builder = BrowserIndexBuilder(config)
+    for doc in corpus.documents:
+        units = document_units(doc, config)
+        builder.add(doc, units, [analyze_unit(u, seg) for u in units])
+    return builder.finish()
 
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"

@@ -6,11 +6,15 @@ same place: ``page.html`` (head), ``page.html#anchor`` (section) or ``page.html#
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
+
+import rjieba
 
 from ..config import SiteConfig
 from ..content.links import Corpus
 from ..content.model import Document
+from . import analyzer
 
 FIELD_WEIGHTS = {"title": 6.0, "docno": 5.0, "meta": 1.5, "headings": 2.5, "body": 1.0, "transcript": 0.8}
 """BM25F field weights: title > 文号 > headings > body > transcript (meta: issuer, audiences, topics, region)."""
@@ -89,3 +93,8 @@ def synonym_groups(config: SiteConfig) -> list[list[str]]:
 
 STATUS_FACTOR = {"current": 1.0, "superseded": 0.45, "repealed": 0.35}
 """Score multipliers: current documents rank above superseded and repealed ones."""
+
+
+def analyze_unit(unit: Unit, seg: rjieba.Jieba) -> dict[str, Counter]:
+    """Field -> term counts of one unit (the analysis both engines index)."""
+    return {field: Counter(analyzer.analyze(text, seg)) for field, text in unit.fields.items() if text}

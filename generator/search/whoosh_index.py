@@ -1,14 +1,15 @@
 """The Whoosh index behind ``mzkb search``: same units, same analyzer, BM25F field weights.
 
-Text is analyzed by ``analyzer.analyze`` before it reaches Whoosh (terms joined with
-U+001F and split by a stock tokenizer), so the stored schema pickles no custom code and
-both engines index exactly the same terms.
+Text is analyzed once by ``analyzer.analyze`` (see ``records.analyze_unit``) and handed to
+Whoosh as (term, count) pairs through ``CountedFrequency``, so both engines index exactly
+the same terms and Whoosh does not tokenize again.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,56 +17,110 @@ from whoosh import index as windex
 from whoosh import query as wq
 from whoosh.analysis import RegexTokenizer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.formats import Frequency
 from whoosh.scoring import BM25F
+from whoosh.system import pack_uint
 
 from ..config import SiteConfig
 from ..content.links import Corpus
 from . import analyzer
 from .browser_index import province
-from .records import FIELD_WEIGHTS, STATUS_FACTOR, document_units, synonym_groups, user_words
+from .records import FIELD_WEIGHTS, STATUS_FACTOR, analyze_unit, document_units, synonym_groups, user_words
 
-SEP = "\x1f"
 TEXT_FIELDS = tuple(FIELD_WEIGHTS)
+MAX_UNIT_TEXT = 2000
+
+
+class CountedFrequency(Frequency):
+    """A Frequency format fed with (term, count) pairs instead of text."""
+
+    def word_values(self, value, analyzer, **kwargs):  # noqa: D102 (Whoosh API)
+        for term, count in value:
+            yield term, count, count * self.field_boost, pack_uint(count)
 
 
 def schema() -> Schema:
-    """One Whoosh document per unit; text fields carry their BM25F weight as field boost."""
-    tokens = RegexTokenizer(r"[^\x1f]+")
-    text_fields = {name: TEXT(analyzer=tokens, field_boost=weight, phrase=False) for name, weight in FIELD_WEIGHTS.items()}
+    """One Whoosh document per document (units kept as a stored list for deep links);
+    text fields carry their BM25F weight as field boost."""
+    text_fields = {}
+    for name, weight in FIELD_WEIGHTS.items():
+        field = TEXT(analyzer=RegexTokenizer(r"\S+"), field_boost=weight, phrase=False)
+        field.format = CountedFrequency(field_boost=weight)
+        text_fields[name] = field
     return Schema(
-        doc_id=ID(stored=True), unit=NUMERIC(stored=True), anchor=STORED, heading=STORED, text=STORED,
-        title_s=STORED, url=STORED, date=STORED, issuer=STORED, doc_number=STORED,
+        doc_id=ID(stored=True), units=STORED, title_s=STORED, url=STORED, date=STORED, issuer=STORED, doc_number=STORED,
         type=ID(stored=True), status=ID(stored=True), audience=KEYWORD(stored=True), year=ID(stored=True),
         region=ID(stored=True), **text_fields,
     )
 
 
+class WhooshWriter:
+    """Writes the index into a staging folder; ``install`` swaps it into place."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+        self.stage = target.parent / f".{target.name}.building-{os.getpid()}"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(self.stage, ignore_errors=True)
+        self.stage.mkdir(parents=True)
+        self.writer = windex.create_in(str(self.stage), schema()).writer(limitmb=256)
+        self.count = 0
+
+    def add(self, doc, units: list, analyzed: list[dict]) -> None:
+        """Add one document: its units' field -> term counts, merged per field."""
+        merged: dict[str, Counter] = {}
+        for fields in analyzed:
+            for field, counts in fields.items():
+                merged.setdefault(field, Counter()).update(counts)
+        stored_units = [[u.number, u.anchor, u.heading, u.text[:MAX_UNIT_TEXT]] for u in units]
+        self.writer.add_document(
+            doc_id=doc.id, units=stored_units, title_s=doc.title, url=doc.url, date=doc.date.isoformat(),
+            issuer=doc.issuer, doc_number=doc.doc_number, type=doc.type.value, status=doc.status.value,
+            audience=" ".join(doc.audiences), year=str(doc.date.year), region=province(doc.region),
+            **{f: sorted(c.items()) for f, c in merged.items()},
+        )
+        self.count += len(units)
+
+    def commit(self) -> StagedIndex:
+        """Finish writing into the staging folder."""
+        self.writer.commit()
+        return StagedIndex(self.stage, self.target)
+
+    def discard(self) -> None:
+        """Drop the staged index (indexing failed)."""
+        self.writer.cancel()
+        shutil.rmtree(self.stage, ignore_errors=True)
+
+
+@dataclass(frozen=True, slots=True)
+class StagedIndex:
+    """A committed index in a staging folder, installed only when the build succeeds."""
+
+    stage: Path
+    target: Path
+
+    def install(self) -> None:
+        """Replace the previous index with the staged one."""
+        old = self.target.parent / f".{self.target.name}.old-{os.getpid()}"
+        if self.target.exists():
+            os.replace(self.target, old)
+        os.replace(self.stage, self.target)
+        shutil.rmtree(old, ignore_errors=True)
+
+    def discard(self) -> None:
+        """Drop the staged index (the build failed)."""
+        shutil.rmtree(self.stage, ignore_errors=True)
+
+
 def write_index(corpus: Corpus, config: SiteConfig, target: Path) -> int:
-    """Build the index in a sibling folder and swap it into ``target``; return the unit count."""
+    """Build the index for a corpus and install it at ``target``; return the unit count."""
     seg = analyzer.segmenter(user_words(corpus, config))
-    stage = target.parent / f".{target.name}.building-{os.getpid()}"
-    shutil.rmtree(stage, ignore_errors=True)
-    stage.mkdir(parents=True)
-    ix = windex.create_in(str(stage), schema())
-    writer = ix.writer(limitmb=256)
-    count = 0
+    writer = WhooshWriter(target)
     for doc in corpus.documents:
-        for unit in document_units(doc, config):
-            analyzed = {f: SEP.join(analyzer.analyze(t, seg)) for f, t in unit.fields.items() if t}
-            writer.add_document(
-                doc_id=doc.id, unit=unit.number, anchor=unit.anchor, heading=unit.heading, text=unit.text[:2000],
-                title_s=doc.title, url=doc.url, date=doc.date.isoformat(), issuer=doc.issuer, doc_number=doc.doc_number,
-                type=doc.type.value, status=doc.status.value, audience=" ".join(doc.audiences),
-                year=str(doc.date.year), region=province(doc.region), **analyzed,
-            )
-            count += 1
-    writer.commit()
-    old = target.parent / f".{target.name}.old-{os.getpid()}"
-    if target.exists():
-        os.replace(target, old)
-    os.replace(stage, target)
-    shutil.rmtree(old, ignore_errors=True)
-    return count
+        units = document_units(doc, config)
+        writer.add(doc, units, [analyze_unit(u, seg) for u in units])
+    writer.commit().install()
+    return writer.count
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,47 +160,50 @@ def search(index_dir: Path, text: str, config: SiteConfig, limit: int = 10, doc_
         filters = [wq.Term(name, value) for name, value in (("type", doc_type), ("audience", audience), ("status", status)) if value]
         best: dict[str, tuple[float, dict]] = {}
         for terms in variants:
-            for doc_id, score, unit in _rank_variant(searcher, terms, filters):
+            for doc_id, score, fields in _rank_variant(searcher, terms, filters):
                 if doc_id not in best or best[doc_id][0] < score:
-                    best[doc_id] = (score, unit)
+                    best[doc_id] = (score, fields)
         ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))
-        all_terms = [t["term"] for terms in variants for t in terms]
-        return [_hit(score, unit, all_terms) for _doc_id, (score, unit) in ranked[:limit]]
+        all_terms = list(dict.fromkeys(t["term"] for terms in variants for t in terms if t["kind"] != "docno"))
+        return [_hit(score, fields, all_terms) for _doc_id, (score, fields) in ranked[:limit]]
 
 
 def _rank_variant(searcher, terms: list[dict], filters: list) -> list[tuple[str, float, dict]]:
-    """(doc id, score, best unit) for one spelling: best unit + 1/4 of the others, times coordination²."""
+    """(doc id, score, stored fields) for one spelling: BM25F times coordination² and the status factor."""
     if not terms:
         return []
     subqueries = []
     for item in terms:
-        kind, term = item["kind"], item["term"]
-        make = wq.Prefix if kind in ("latin", "char") else wq.Term
-        subqueries.append(wq.Or([make(f, term) for f in TEXT_FIELDS]))
-    results = searcher.search(wq.Or(subqueries), limit=2000, filter=wq.And(filters) if filters else None, terms=True)
-    docs: dict[str, dict] = {}
-    for hit in results:
-        entry = docs.setdefault(hit["doc_id"], {"units": [], "matched": set()})
-        entry["units"].append((hit.score, dict(hit)))
-        for _field, term in hit.matched_terms():
-            entry["matched"].add(term.decode() if isinstance(term, bytes) else term)
+        make = wq.Prefix if item["kind"] in ("latin", "char") else wq.Term
+        subqueries.append(wq.Or([make(f, item["term"]) for f in TEXT_FIELDS]))
+    results = searcher.search(wq.Or(subqueries), limit=None, filter=wq.And(filters) if filters else None, terms=True)
     ranked = []
-    for doc_id, entry in docs.items():
-        units = sorted(entry["units"], key=lambda u: (-u[0], u[1]["unit"]))
-        best_score, best = units[0]
-        score = best_score + 0.25 * sum(s for s, _ in units[1:])
-        matched = sum(1 for t in terms if t["term"] in entry["matched"]
-                      or (t["kind"] in ("latin", "char") and any(m.startswith(t["term"]) for m in entry["matched"])))
-        score *= (matched / len(terms)) ** 2 * STATUS_FACTOR[best["status"]]
-        ranked.append((doc_id, score, best))
+    for hit in results:
+        found = {t.decode() if isinstance(t, bytes) else t for _field, t in hit.matched_terms()}
+        matched = sum(1 for t in terms if t["term"] in found
+                      or (t["kind"] in ("latin", "char") and any(m.startswith(t["term"]) for m in found)))
+        fields = hit.fields()
+        score = hit.score * (matched / len(terms)) ** 2 * STATUS_FACTOR[fields["status"]]
+        ranked.append((fields["doc_id"], score, fields))
     return ranked
 
 
-def _hit(score: float, unit: dict, terms: list[str]) -> Hit:
-    url = unit["url"] + (f"#{unit['anchor']}" if unit["anchor"] else "")
-    return Hit(unit["doc_id"], unit["title_s"], url, unit["type"], unit["status"], round(score, 4),
-               snippet(unit["text"] or unit["title_s"], terms), unit["heading"], unit["date"],
-               unit["issuer"], unit["doc_number"])
+def best_unit(units: list, terms: list[str]) -> list:
+    """The unit a hit should link to: most query-term occurrences (headings count 2.5x), else the head."""
+    best, best_score = units[0], 0.0
+    for unit in units:
+        heading, text = unit[2].lower(), unit[3].lower()
+        score = sum(2.5 * heading.count(t) + text.count(t) for t in terms)
+        if score > best_score:
+            best, best_score = unit, score
+    return best
+
+
+def _hit(score: float, fields: dict, terms: list[str]) -> Hit:
+    unit = best_unit(fields["units"], terms)
+    url = fields["url"] + (f"#{unit[1]}" if unit[1] else "")
+    return Hit(fields["doc_id"], fields["title_s"], url, fields["type"], fields["status"], round(score, 4),
+               snippet(unit[3] or fields["title_s"], terms), unit[2], fields["date"], fields["issuer"], fields["doc_number"])
 
 
 def snippet(text: str, terms: list[str], width: int = 80) -> str:

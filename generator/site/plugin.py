@@ -80,6 +80,7 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
         result = prepare(self.config.site_config)
         if result.failed:
             raise PluginError("\n".join(d.format() for d in result.diagnostics))
+        # under `mzkb serve` the browser index is served from the preview build as well
         return RenderInput(result.config, result.corpus, build_browser_index(result.corpus, result.config).files)
 
     def on_files(self, files: Files, config) -> Files:  # noqa: D102
