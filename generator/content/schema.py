@@ -12,6 +12,7 @@ from pathlib import Path
 from ..config import ALL_AUDIENCES, SiteConfig
 from ..diagnostics import Diagnostic, Severity, make
 from ..markdown import analyse
+from ..regions import check_region, load_regions
 from . import media as video
 from .ids import is_valid_id, make_id
 from .loader import Source
@@ -284,4 +285,8 @@ def _case(c: _Checker) -> dict:
     code = c.text("region_code")
     if code and not re.match(r"^\d{6}$", code):
         c.report("MZ313", "region_code", key="region_code", value=code, expected="6 位数字行政区划代码")
+    elif region or code:
+        problem = check_region(region, code, load_regions())
+        if problem:
+            c.report("MZ316", "region_code" if code and "代码" in problem else "region", detail=problem)
     return {"region": region, "region_code": code}

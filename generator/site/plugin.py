@@ -20,9 +20,12 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from ..config import SiteConfig
 from ..content.links import Corpus, asset_url, resolve_href
 from ..content.model import Document, DocType
+from ..regions import load_regions
 from .context import document_context
 from .pages.compare import compare_page, edition_pairs
+from .pages.cases import case_pages
 from .pages.home import home_page
+from .pages.videos import video_index
 from .pages.listings import audience_page, audiences_index, type_pages
 
 
@@ -88,12 +91,17 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
         site, corpus = self.state.config, self.state.corpus
         generated: list[tuple[str, str]] = [("index.md", home_page(corpus, site)), audiences_index(site),
                                             ("search.md", "---\ntitle: 搜索\n---\n")]
-        for doc_type in DocType:
+        for doc_type in (DocType.NOTICE, DocType.GUIDELINE):
             generated.extend(type_pages(corpus, site, doc_type))
+        generated.append(video_index(corpus, site))
+        case_files = case_pages(corpus, site, load_regions())
+        generated.extend(case_files[:1])
         generated.extend(audience_page(corpus, site, a) for a in site.audiences)
         generated.extend(compare_page(old, new) for old, new in edition_pairs(corpus))
         for src_uri, text in generated:
             files.append(File.generated(config, src_uri, content=text))
+        for src_uri, text in case_files[1:]:  # one page per province: reached from the tile map
+            files.append(File.generated(config, src_uri, content=text, inclusion=InclusionLevel.NOT_IN_NAV))
         copied: dict[str, str] = {}
         for doc in corpus.documents:
             body, linked = rewrite_links(doc, corpus, site.content_dir)

@@ -56,6 +56,9 @@ CASES = [
     ("status current but superseded", "guidelines/guide-1.md", "---\nid: guide-1\ntitle: x\ndate: 2020-02-01\nissuer: x\naudiences: [养老机构]\nstatus: current\n---\n", "MZ407", 7),
     ("successor older than predecessor", "guidelines/g4.md", "---\nid: g4\ntitle: x\ndate: 2019-01-01\nissuer: x\naudiences: [养老机构]\nsupersedes: guide-2\n---\n", "MZ408", 4),
     ("superseded twice by current documents", "guidelines/g5.md", "---\nid: g5\ntitle: x\ndate: 2020-06-01\nissuer: x\naudiences: [养老机构]\nsupersedes: guide-1\n---\n", "MZ409", 7),
+    ("region and code disagree", "cases/r2.md", "---\ntitle: x\ndate: 2020-01-01\naudiences: [养老机构]\nregion: 江苏省南京市\nregion_code: '330100'\n---\n", "MZ316", 6),
+    ("unknown province", "cases/r3.md", "---\ntitle: x\ndate: 2020-01-01\naudiences: [养老机构]\nregion: 火星省某市\n---\n", "MZ316", 5),
+    ("unknown region code", "cases/r4.md", "---\ntitle: x\ndate: 2020-01-01\naudiences: [养老机构]\nregion: 浙江省\nregion_code: '339900'\n---\n", "MZ316", 6),
     ("bad region code", "cases/r.md", "---\ntitle: x\ndate: 2020-01-01\naudiences: [养老机构]\nregion_code: '33'\n---\n", "MZ313", 5),
 ]
 

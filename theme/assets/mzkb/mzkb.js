@@ -32,6 +32,33 @@
   });
 
   window.addEventListener("hashchange", function () { seekFromHash(true); });
+
+  /* Card filters (video index): form[data-mzkb-card-filter=ID] hides cards in #ID whose
+     data-audiences lack the chosen key. Without script every card shows. */
+  function initCardFilters() {
+    Array.prototype.forEach.call(document.querySelectorAll("form[data-mzkb-card-filter]"), function (form) {
+      var box = document.getElementById(form.getAttribute("data-mzkb-card-filter"));
+      if (!box) return;
+      var cards = Array.prototype.slice.call(box.querySelectorAll("[data-audiences]"));
+      var count = form.querySelector(".mzkb-card-filter__count");
+      function apply() {
+        var key = form.elements.audience.value, shown = 0;
+        cards.forEach(function (card) {
+          var ok = !key || card.getAttribute("data-audiences").split(" ").indexOf(key) >= 0;
+          card.hidden = !ok;
+          if (ok) shown++;
+        });
+        if (count) count.textContent = key ? "显示 " + shown + " 个（共 " + cards.length + " 个）" : "";
+      }
+      form.hidden = false;
+      form.addEventListener("change", apply);
+      form.addEventListener("submit", function (e) { e.preventDefault(); apply(); });
+      window.addEventListener("pageshow", apply);
+      apply();
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", initCardFilters);
+  else initCardFilters();
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", function () { seekFromHash(false); });
   } else {
