@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -34,15 +33,34 @@ plugins:
 
 
 def timed(cmd: list[str], cwd: Path) -> tuple[float, float, int]:
-    """Run a command; return (seconds, peak RSS MiB of the child, exit code)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Run a command; return (seconds, peak RSS MiB of that child process tree's largest process, exit code)."""
     start = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    _, stderr = proc.communicate()
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    # ru_maxrss of RUSAGE_CHILDREN is the largest of all children so far: run each build in its own
+    # short-lived python so that the figure belongs to this build only.
     if proc.returncode:
-        print(proc.stderr[-2000:], file=sys.stderr)
-    return seconds, max(peak, before) / 1024, proc.returncode
+        print(stderr[-2000:], file=sys.stderr)
+    return seconds, _peak_of(stderr), proc.returncode
+
+
+def _peak_of(stderr: str) -> float:
+    for line in stderr.splitlines()[::-1]:
+        if line.startswith("MZKB_PEAK_MIB="):
+            return float(line.split("=", 1)[1])
+    return float("nan")
+
+
+PEAK_WRAPPER = (
+    "import resource, runpy, sys; sys.argv = sys.argv[1:];"
+    "code = 0\n"
+    "try:\n runpy.run_module(sys.argv[0], run_name='__main__', alter_sys=True)\n"
+    "except SystemExit as e:\n code = e.code or 0\n"
+    "self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss;"
+    "kids_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss;"
+    "print(f'MZKB_PEAK_MIB={max(self_kb, kids_kb) / 1024:.0f}', file=sys.stderr); sys.exit(code)"
+)
 
 
 def du(path: Path) -> int:
@@ -55,7 +73,7 @@ def bench_size(n: int, material: bool, workdir: Path) -> dict:
     target = workdir / f"kb-{n}"
     shutil.rmtree(target, ignore_errors=True)
     config = write_corpus(target, n)
-    env_cmd = [sys.executable, "-m", "generator.cli"]
+    env_cmd = [sys.executable, "-c", PEAK_WRAPPER, "generator.cli"]
     mz_seconds, mz_mem, code = timed([*env_cmd, "build", "-c", str(config)], cwd=target)
     row = {"documents": n, "mzkb_seconds": round(mz_seconds, 2), "mzkb_peak_mib": round(mz_mem), "mzkb_exit": code,
            "mzkb_site_mib": round(du(target / "site") / 2**20, 1)}
@@ -69,7 +87,7 @@ def bench_size(n: int, material: bool, workdir: Path) -> dict:
             dest.write_text(md.read_text(encoding="utf-8"), encoding="utf-8")
         (plain / "docs" / "index.md").write_text("# 首页\n", encoding="utf-8")
         (plain / "mkdocs.yml").write_text(MATERIAL_YML, encoding="utf-8")
-        mk_seconds, mk_mem, mk_code = timed([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=plain)
+        mk_seconds, mk_mem, mk_code = timed([sys.executable, "-c", PEAK_WRAPPER, "mkdocs", "build", "-q"], cwd=plain)
         row.update({"material_seconds": round(mk_seconds, 2), "material_peak_mib": round(mk_mem), "material_exit": mk_code,
                     "material_site_mib": round(du(plain / "site") / 2**20, 1),
                     "ratio_mzkb_to_material": round(mz_seconds / mk_seconds, 3)})

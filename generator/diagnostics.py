@@ -71,7 +71,7 @@ CATALOGUE: dict[str, Spec] = {
     # relations and links
     "MZ401": Spec(E, "id {value} 重复：{other} 也使用了这个 id", "为其中一个文档指定不同的 id。", "两个文件都是 guide.md"),
     "MZ402": Spec(E, "{key} 引用的文档 {value} 不存在", "检查 id 拼写，或先创建被引用的文档。", "supersedes: no-such-id"),
-    "MZ403": Spec(E, "链接目标 {value} 不存在", "检查链接路径（相对于当前文件），或使用文档 id。", "[见指南](../guidelines/不存在.md)"),
+    "MZ403": Spec(E, "链接目标 {value} 不存在", "检查链接路径：写被链接文件相对于当前文件的路径，例如 ../guidelines/guide-2.md。", "[见指南](../guidelines/不存在.md)"),
     "MZ404": Spec(E, "链接锚点 #{anchor} 在 {value} 中不存在", "检查标题文字，锚点由标题生成。", "[见第三条](guide.md#不存在)"),
     "MZ405": Spec(E, "supersedes 形成循环：{value}", "版本链必须从旧到新单向引用。", "a 替代 b，b 又替代 a"),
     "MZ406": Spec(E, "链接 {value} 指向内容目录之外", "只链接内容目录中的文件。", "[x](../../etc/passwd)"),

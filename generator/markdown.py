@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
 
 from .content.model import Link, Section
 
@@ -44,7 +46,7 @@ def unique_anchor(anchor: str, used: set[str]) -> str:
 @lru_cache(maxsize=1)
 def parser() -> MarkdownIt:
     """The shared markdown-it-py parser (CommonMark + tables + strikethrough)."""
-    return MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(footnote_plugin)
 
 
 def inline_text(token: Token) -> str:
@@ -97,9 +99,9 @@ def analyse(body: str, first_line: int = 1) -> tuple[list[Section], list[Link], 
                     first_paragraph = text.strip()
             for child in token.children or []:
                 if child.type == "link_open":
-                    links.append(Link(str(child.attrs.get("href", "")), line))
+                    links.append(Link(_as_written(str(child.attrs.get("href", ""))), line))
                 elif child.type == "image":
-                    links.append(Link(str(child.attrs.get("src", "")), line))
+                    links.append(Link(_as_written(str(child.attrs.get("src", ""))), line))
                 elif child.type == "html_inline":
                     html.append((child.content, line, "inline"))
         elif token.type == "html_block":
@@ -109,6 +111,11 @@ def analyse(body: str, first_line: int = 1) -> tuple[list[Section], list[Link], 
     if texts or current_title:
         sections.append(Section(current_title, current_anchor, current_level, current_line, "\n".join(texts)))
     return sections, links, html, first_paragraph
+
+
+def _as_written(href: str) -> str:
+    """markdown-it percent-encodes link targets; give them back as the editor wrote them."""
+    return unquote(href)
 
 
 def excerpt(text: str, limit: int = 120) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from pathlib import Path
 
@@ -56,7 +57,7 @@ def init_kb(target: Path, title: str = "民政知识库") -> list[Path]:
     config = target / "site_config.yml"
     if config.exists():
         raise FileExistsError(str(config))
-    config.write_text(SITE_CONFIG.format(title=title), encoding="utf-8")
+    config.write_text(SITE_CONFIG.format(title=json.dumps(title, ensure_ascii=False)), encoding="utf-8")
     created.append(config)
     for doc_type in DocType:
         folder = target / "content" / doc_type.folder
@@ -83,7 +84,7 @@ def new_document(content_dir: Path, doc_type: DocType, title: str, issuer: str =
         meta["edition"] = edition.group(1)
     front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, default_flow_style=None).strip()
     extra = {
-        DocType.VIDEO: "# media: 视频文件.mp4\n# poster: 封面.jpg\n# transcript: 字幕.vtt\n# duration: \"00:03:00\"\n",
+        DocType.VIDEO: "media: https://example.org/请替换为视频地址.mp4  # 或与本文件同目录的视频文件名\n# poster: 封面.jpg\n# transcript: 字幕.vtt\n# duration: \"00:03:00\"\n",
         DocType.CASE: "# region: 浙江省杭州市\n# region_code: \"330100\"\n",
         DocType.GUIDELINE: "# supersedes: 被本版替代的旧版 id\n",
     }.get(doc_type, "")

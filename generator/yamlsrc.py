@@ -38,7 +38,11 @@ class YamlError(Exception):
 
 _PROBLEMS = {
     "found character '\\t' that cannot start any token": "含有制表符（Tab），YAML 缩进只能用空格",
-    "mapping values are not allowed here": "此处不允许出现“: ”（值中含冒号时请给整个值加引号）",
+    "found a tab character": "含有制表符（Tab），YAML 缩进只能用空格",
+    "found character that cannot start any token": "此处的字符不能作为值的开头（以 @、` 等开头的值请加引号）",
+    "mapping values are not allowed": "此处不允许出现“: ”（值中含冒号时请给整个值加引号）",
+    "did not find expected key": "缩进不一致或缺少“键:”",
+    "did not find expected '-' indicator": "列表项和键的缩进不一致",
     "could not find expected ':'": "缺少“:”（每行应写成“键: 值”）",
     "found duplicate anchor": "锚点重复",
     "expected <block end>, but found '-'": "列表缩进不一致",
@@ -64,6 +68,11 @@ def _explain(problem: str | None) -> str:
     return f"无法解析（{problem}）"
 
 
+def _char_at(text: str, line: int, column: int) -> str:
+    lines = text.split("\n")
+    return lines[line][column] if line < len(lines) and column < len(lines[line]) else ""
+
+
 def load(text: str, first_line: int = 1) -> tuple[object, dict[Path_, tuple[int, int]]]:
     """Parse ``text``; return the data and a map from key path to (line, column).
 
@@ -73,8 +82,10 @@ def load(text: str, first_line: int = 1) -> tuple[object, dict[Path_, tuple[int,
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        detail = _explain(exc.problem)
         mark = exc.problem_mark or exc.context_mark
+        detail = _UNCLOSED_QUOTE if "quoted scalar" in (exc.context or "") else _explain(exc.problem)
+        if mark is not None and _char_at(text, mark.line, mark.column) == "\t":
+            detail = _explain("found a tab character")
         if exc.context_mark is not None and detail in (_UNCLOSED_BRACKET, _UNCLOSED_QUOTE):
             mark = exc.context_mark  # where the bracket or quote was opened
         line = (mark.line if mark else 0) + first_line

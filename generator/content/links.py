@@ -16,7 +16,8 @@ from .ids import make_id
 from .model import Document, Status
 
 _SAFE_SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-_SCHEMES = ("http://", "https://", "mailto:", "tel:")
+_SCHEMES = ("http://", "https://", "ftp://", "mailto:", "tel:")
+_UNSAFE_SCHEMES = ("javascript:", "vbscript:", "data:")
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,8 +145,10 @@ def resolve_href(doc: Document, href: str, by_path: dict, content_dir: Path) -> 
     href = href.strip()
     if not href or href.startswith(_SCHEMES) or href.startswith("//"):
         return None, None
-    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", href):
+    if href.lower().startswith(_UNSAFE_SCHEMES):
         return None, ("MZ601", {"value": href[:40]})
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", href):  # file:, C:\…, other schemes: not a content file
+        return None, ("MZ406", {"value": href})
     path_part, _, anchor = href.partition("#")
     path_part = unquote(path_part.split("?")[0])
     if not path_part:

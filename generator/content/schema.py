@@ -201,6 +201,8 @@ def validate_one(src: Source, config: SiteConfig, today: dt.date) -> tuple[Docum
         asset = c.asset("attachments", item, where=src.marks.get(("attachments", index)))
         if asset:
             attachments.append(asset)
+    if src.doc_type is DocType.VIDEO and not src.meta.get("media"):
+        c.report("MZ305", None, (1, 1), key="media", label="视频文件或地址")
     extra = _video(c) if src.doc_type is DocType.VIDEO else _case(c) if src.doc_type is DocType.CASE else {}
     sections, links, html, first_paragraph = analyse(src.body, src.body_line)
     for number, text_line in enumerate(src.body.split("\n")):

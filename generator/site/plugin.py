@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
@@ -58,8 +58,9 @@ def rewrite_links(doc: Document, corpus: Corpus, content_dir: Path) -> tuple[str
             continue
         if not new.split("#")[0].endswith(".html"):
             assets.append((doc.source.parent / unquote(link.href.split("#")[0])).resolve())
-        pattern = re.compile(r"(\]\(\s*<?|^\s*\[[^\]]+\]:\s*<?)" + re.escape(link.href) + r"(?=[\s>)]|$)", re.M)
-        body = pattern.sub(lambda m: m.group(1) + new, body)
+        for written in dict.fromkeys((link.href, quote(link.href, safe="/#:?&=%~-._"))):
+            pattern = re.compile(r"(\]\(\s*<?|^\s*\[[^\]]+\]:\s*<?)" + re.escape(written) + r"(?=[\s>)]|$)", re.M)
+            body = pattern.sub(lambda m: m.group(1) + new, body)
     return body, assets
 
 

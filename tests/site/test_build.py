@@ -152,3 +152,18 @@ def test_two_builds_are_byte_identical(small_kb: Path, tmp_path: Path, monkeypat
         return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.rglob("*") if p.is_file()}
 
     assert digest(build(small_kb, tmp_path / "one").out_dir) == digest(build(small_kb, tmp_path / "two").out_dir)
+
+
+def test_links_to_chinese_file_names_and_footnotes(small_kb: Path):
+    notice = small_kb.parent / "content/notices/附件通知.md"
+    notice.write_text("---\ntitle: 附件通知\ndate: 2020-01-01\nissuer: x\naudiences: [养老机构]\n---\n\n"
+                      "请填写[登记表](../cases/files/登记表.txt)，见指南[第二版](../guidelines/guide-2.md#二消毒要求)。[^1]\n\n"
+                      "[^1]: 这是脚注。\n", encoding="utf-8")
+    result = build(small_kb)
+    assert result.ok, [d.format() for d in result.prepared.diagnostics]
+    assert not [d for d in (*result.prepared.diagnostics, *result.diagnostics)], "no warnings for valid links"
+    html = read(result.out_dir / "notices/fu-jian-tong-zhi.html")
+    href = re.search(r'<a href="([^"]+)">登记表</a>', html).group(1)
+    assert href.isascii() and (result.out_dir / "notices" / href).resolve().is_file()
+    assert 'href="../guidelines/guide-2.html#二消毒要求"' in html
+    assert "这是脚注" in html
