@@ -24,6 +24,7 @@ from ..regions import load_regions
 from .context import document_context
 from .pages.compare import compare_page, edition_pairs
 from .pages.cases import case_pages
+from .sanitize import clean
 from .pages.home import home_page
 from .pages.videos import video_index
 from .pages.listings import audience_page, audiences_index, type_pages
@@ -118,6 +119,11 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
         for path, text in sorted(self.state.extra_files.items()):
             files.append(File.generated(config, path, content=text))
         return files
+
+    def on_page_content(self, html: str, page, config, files) -> str:  # noqa: D102
+        if page.file.src_uri in self._by_uri:  # editors' documents; generated pages are ours
+            return clean(html)
+        return html
 
     def on_page_markdown(self, markdown: str, page, config, files) -> str:  # noqa: D102
         doc = self._by_uri.get(page.file.src_uri)

@@ -1,17 +1,38 @@
 """Content diagnostics, table-driven: each bad input -> exact code, file and line.
 
 Each case adds one file to a copy of the small fixture site and runs the checking
-stages; the previous site/ must survive a failed build (see site/test_build.py).
+stages, then `mzkb build` on the same input: exit 1 without a traceback, and the
+previously built site/ stays byte for byte as it was.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 
-from generator.pipeline import prepare
+from click.testing import CliRunner
+
+from generator.cli import cli
+from generator.diagnostics import CATALOGUE, Severity
+from generator.pipeline import build, prepare
+
+
+@pytest.fixture(scope="module")
+def built_small_site(tmp_path_factory) -> Path:
+    """The small fixture site, built once; each case starts from a copy of it."""
+    kb = tmp_path_factory.mktemp("template") / "kb"
+    shutil.copytree(Path(__file__).parents[1] / "fixtures" / "sites" / "small", kb)
+    result = build(kb / "site_config.yml")
+    assert result.ok
+    return result.out_dir
+
+
+def tree_digest(folder: Path) -> dict:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.rglob("*") if p.is_file()}
 
 OK_HEAD = "---\ntitle: 测试通知\ndate: 2020-01-01\nissuer: 测试局\naudiences: [养老机构]\n"
 
@@ -59,6 +80,11 @@ CASES = [
     ("region and code disagree", "cases/r2.md", "---\ntitle: x\ndate: 2020-01-01\naudiences: [养老机构]\nregion: 江苏省南京市\nregion_code: '330100'\n---\n", "MZ316", 6),
     ("unknown province", "cases/r3.md", "---\ntitle: x\ndate: 2020-01-01\naudiences: [养老机构]\nregion: 火星省某市\n---\n", "MZ316", 5),
     ("unknown region code", "cases/r4.md", "---\ntitle: x\ndate: 2020-01-01\naudiences: [养老机构]\nregion: 浙江省\nregion_code: '339900'\n---\n", "MZ316", 6),
+    ("ids collide after pinyin", "notices/tan-shi-tong-zhi.md", OK_HEAD + "---\n", "MZ401", 1),
+    ("media of the wrong type", "videos/w.md", "---\ntitle: v\ndate: 2020-01-01\naudiences: [殡葬服务机构]\nmedia: remains.vtt\n---\n", "MZ506", 5),
+    ("cue after the end of the video", "videos/c.md", "---\ntitle: v\ndate: 2020-01-01\naudiences: [殡葬服务机构]\nmedia: https://example.org/v.mp4\nduration: '00:00:05'\ntranscript: remains.vtt\n---\n", "MZ504", 7),
+    ("attachment too large", "notices/big.md", OK_HEAD + "attachments: [../cases/files/登记表.txt]\n---\n", "MZ313", 6),
+    ("empty front matter", "notices/bad.md", "---\n---\n正文\n", "MZ305", 1),
     ("bad region code", "cases/r.md", "---\ntitle: x\ndate: 2020-01-01\naudiences: [养老机构]\nregion_code: '33'\n---\n", "MZ313", 5),
 ]
 
@@ -68,9 +94,15 @@ EXTRA_FILES = {
 }
 
 
+CONFIG_EXTRA = {"attachment too large": "validation:\n  max_file_mb: 0.00001\n"}
+
+
 @pytest.mark.parametrize("title,rel,data,code,line", CASES, ids=[c[0] for c in CASES])
-def test_bad_input_is_reported_with_code_and_line(small_kb: Path, title, rel, data, code, line):
+def test_bad_input_is_reported_with_code_and_line(small_kb: Path, built_small_site: Path, title, rel, data, code, line):
     content = small_kb.parent / "content"
+    if title in CONFIG_EXTRA:
+        with small_kb.open("a", encoding="utf-8") as handle:
+            handle.write(CONFIG_EXTRA[title])
     for extra_rel, text in EXTRA_FILES.get(title, {}).items():
         (content / extra_rel).write_text(text, encoding="utf-8")
     target = content / rel
@@ -80,6 +112,17 @@ def test_bad_input_is_reported_with_code_and_line(small_kb: Path, title, rel, da
     assert (code, f"content/{rel}", line) in found, found
     for diag in result.diagnostics:  # messages are Chinese and name no Python internals
         assert "Traceback" not in diag.message and diag.message
+
+    # the same input through `mzkb build`: a clear exit, no traceback, and the previous site kept
+    site = small_kb.parent / "site"
+    shutil.copytree(built_small_site, site)
+    before = tree_digest(site)
+    run = CliRunner().invoke(cli, ["build", "-c", str(small_kb)])
+    assert not isinstance(run.exception, Exception) or isinstance(run.exception, SystemExit), run.exception
+    assert "Traceback" not in run.output
+    if CATALOGUE[code].severity is Severity.ERROR:
+        assert run.exit_code == 1 and "生成失败，原有网站未被改动" in run.output
+        assert tree_digest(site) == before
 
 
 def test_every_problem_of_a_run_is_reported_together(small_kb: Path):
@@ -116,3 +159,10 @@ def test_diagnostic_text_format(small_kb: Path):
     (small_kb.parent / "content/notices/bad.md").write_text("---\ntitle: x\ndate: 2020-02-30\nissuer: x\naudiences: [养老机构]\n---\n", encoding="utf-8")
     line = next(d.format() for d in prepare(small_kb).diagnostics if d.code == "MZ308")
     assert line == "content/notices/bad.md:3:7: MZ308 错误：date 不是有效日期：2020-02-30（应为 YYYY-MM-DD）"
+
+
+def test_mixed_line_endings_keep_line_numbers(small_kb: Path):
+    text = "---\r\ntitle: 混合换行\ndate: 2020-02-30\r\nissuer: x\raudiences: [养老机构]\n---\n"
+    (small_kb.parent / "content/notices/mixed.md").write_bytes(text.encode("utf-8"))
+    found = [(d.code, d.line) for d in prepare(small_kb).diagnostics if d.file == "content/notices/mixed.md"]
+    assert found == [("MZ308", 3)]

@@ -167,3 +167,18 @@ def test_links_to_chinese_file_names_and_footnotes(small_kb: Path):
     assert href.isascii() and (result.out_dir / "notices" / href).resolve().is_file()
     assert 'href="../guidelines/guide-2.html#二消毒要求"' in html
     assert "这是脚注" in html
+
+
+def test_demo_builds_are_byte_identical(tmp_path: Path, monkeypatch):
+    """Two builds of the demo (same content, same SOURCE_DATE_EPOCH): identical site and search index."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1600000000")
+    root = Path(__file__).resolve().parents[2]
+
+    def digest(folder: Path) -> dict:
+        return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.rglob("*") if p.is_file()}
+
+    one = build(root / "site_config.yml", tmp_path / "one").out_dir
+    two = build(root / "site_config.yml", tmp_path / "two").out_dir
+    first, second = digest(one), digest(two)
+    assert first == second
+    assert any(name.startswith("search/") for name in first)
