@@ -64,10 +64,23 @@ def check(config_path: str, fmt: str, strict: bool) -> None:
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), default=None,
               help="输出目录（默认：配置文件旁的 site/）")
 @click.option("--strict", is_flag=True, help="把警告也当作错误")
-def build(config_path: str, out_dir: str | None, strict: bool) -> None:
+@click.option("--versions", "with_versions", is_flag=True,
+              help="生成全部已发布版本（git 标签）和当前工作区（latest），输出到 site/<版本>/")
+def build(config_path: str, out_dir: str | None, strict: bool, with_versions: bool) -> None:
     """检查并生成网站；失败时保留原来的网站不变。"""
     from .pipeline import build as run_build
 
+    if with_versions:
+        from .versions import build_versions
+
+        versions = build_versions(config_path, out_dir, strict)
+        report(versions.diagnostics, err=True)
+        if not versions.ok:
+            click.echo("生成失败，原有网站未被改动。", err=True)
+            sys.exit(1)
+        click.echo(f"已生成版本：{'、'.join(versions.built) or '无'}；沿用缓存：{'、'.join(versions.reused) or '无'}")
+        click.echo(f"网站：{versions.out_dir}（index.html 打开最新版本）")
+        return
     result = run_build(config_path, out_dir, strict)
     report([*result.prepared.diagnostics, *result.diagnostics], err=True)
     if not result.ok:
@@ -99,6 +112,44 @@ def serve(config_path: str, addr: str, open_browser: bool) -> None:
     path = write_mkdocs_yml(result.config, result.config.state_dir / "serve-site")
     click.echo(f"预览地址：http://{addr}/  （按 Ctrl+C 停止）")
     mkdocs_serve(str(path), livereload=True, dev_addr=addr, open_in_browser=open_browser)
+
+
+@cli.command()
+@config_option
+@click.argument("name")
+@click.option("--title", default=None, help="版本说明（默认与 NAME 相同）")
+def release(config_path: str, name: str, title: str | None) -> None:
+    """发布版本：检查通过后，给当前提交打上 git 标签 NAME。"""
+    from . import releases
+    from .pipeline import prepare
+
+    result = prepare(config_path)
+    report(result.diagnostics, err=True)
+    if result.failed:
+        click.echo("检查未通过，没有发布。", err=True)
+        sys.exit(1)
+    root = result.config.root
+    pattern = str(result.config.releases.get("tag_pattern", releases.DEFAULT_PATTERN))
+    try:
+        if not releases.is_repository(root):
+            problem = "知识库不在 git 仓库中（或还没有任何提交）"
+        elif not releases.is_clean(root):
+            problem = "工作区有未提交的修改，请先提交（git commit）"
+        elif releases.tag_exists(root, name):
+            problem = f"版本 {name} 已经存在"
+        elif not __import__("fnmatch").fnmatchcase(name, pattern):
+            problem = f"版本名 {name} 不符合 site_config.yml 中 releases.tag_pattern（{pattern}）"
+        else:
+            problem = ""
+            releases.create_tag(root, name, title or name)
+    except releases.GitError as exc:
+        problem = exc.args[0]
+    if problem:
+        from .diagnostics import make
+
+        report([make("MZ906", result.config.path.name, 0, 0, detail=problem)], err=True)
+        sys.exit(1)
+    click.echo(f"已发布版本 {name}（{title or name}）。运行 mzkb build --versions 生成各版本网站。")
 
 
 @cli.command()

@@ -58,8 +58,15 @@ def prepare(config_path: str | Path, strict: bool = False, today: dt.date | None
     return Prepared(config, corpus, tuple(all_diags), strict)
 
 
-def build(config_path: str | Path, out_dir: str | Path | None = None, strict: bool = False) -> BuildResult:
-    """Check, index, render into a staging folder and swap it into place on success."""
+def build(config_path: str | Path, out_dir: str | Path | None = None, strict: bool = False, *, version=None,
+          history: dict | None = None, epoch: int | None = None, previous_summary: dict | None = None) -> BuildResult:
+    """Check, index, render into a staging folder and swap it into place on success.
+
+    ``version`` (a ``versions.VersionInfo``), ``history`` (git revisions per file), ``epoch``
+    and ``previous_summary`` are given by versioned builds; a plain build reads the git
+    history of the knowledge base itself.
+    """
+    from . import releases
     from .search import indexer
     from .site.mkdocs import render
     from .site.plugin import RenderInput
@@ -74,11 +81,22 @@ def build(config_path: str | Path, out_dir: str | Path | None = None, strict: bo
 
     pending = indexer.start(corpus, config, config.state_dir / "whoosh")  # a second process for large corpora
     indexes = None
+    if history is None:
+        try:
+            history = releases.file_history(config.root)
+        except releases.GitError:
+            history = {}
+    change_log = None
+    if version is not None:
+        from .versions import changes, doc_summary
+
+        change_log = changes(previous_summary or {}, doc_summary(corpus))
+    render_input = RenderInput(config, corpus, version=version, history=history, changes=change_log)
 
     def produce(stage: Path) -> bool:
         nonlocal indexes
-        with source_date_epoch(config, corpus):
-            render_diags.extend(render(RenderInput(config, corpus), stage))
+        with source_date_epoch(config, corpus, epoch):
+            render_diags.extend(render(render_input, stage))
         indexes = pending.result()
         if any(d.severity is Severity.ERROR for d in render_diags):
             return False
@@ -113,10 +131,10 @@ def build_epoch(config: SiteConfig, corpus: Corpus) -> int:
 
 
 @contextmanager
-def source_date_epoch(config: SiteConfig, corpus: Corpus):
+def source_date_epoch(config: SiteConfig, corpus: Corpus, epoch: int | None = None):
     """Pin SOURCE_DATE_EPOCH during rendering so MkDocs' sitemap dates are reproducible."""
     old = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(build_epoch(config, corpus))
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch if epoch is not None else build_epoch(config, corpus))
     try:
         yield
     finally:

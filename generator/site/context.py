@@ -87,8 +87,8 @@ def _compare_link(doc: Document, corpus: Corpus) -> str:
     return f"compare/{previous.id}--{doc.id}.html"
 
 
-def document_context(doc: Document, corpus: Corpus, config: SiteConfig) -> dict:
-    """The ``page.meta.mzkb`` dict of a document page."""
+def document_context(doc: Document, corpus: Corpus, config: SiteConfig, revisions: tuple = ()) -> dict:
+    """The ``page.meta.mzkb`` dict of a document page (``revisions``: git log of its file, newest first)."""
     labels = {a.key: a.label for a in config.audiences}
     all_audiences = len(doc.audiences) == len(config.audiences) and len(config.audiences) > 1
     successor = latest_successor(doc, corpus)
@@ -111,6 +111,8 @@ def document_context(doc: Document, corpus: Corpus, config: SiteConfig) -> dict:
         "breadcrumbs": [{"title": "首页", "url": "index.html"}, {"title": doc.type.label, "url": f"{doc.type.folder}/index.html"}],
         "demo": config.demo,
         "region": doc.region,
+        "last_updated": revisions[0].date if revisions else "",
+        "revisions": [{"date": r.date, "message": r.message, "commit": r.commit} for r in revisions[:20]],
     }
     if doc.type is DocType.VIDEO:
         context["video"] = {

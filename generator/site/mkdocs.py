@@ -22,12 +22,14 @@ def theme_dir() -> Path:
     return Path(str(package_files("mzkb_theme")))
 
 
-def mkdocs_config(config: SiteConfig, site_dir: Path) -> dict:
+def mkdocs_config(config: SiteConfig, site_dir: Path, versioned: bool = False) -> dict:
     """The MkDocs configuration for a knowledge base (as a YAML-ready dict)."""
     nav = [{"首页": "index.md"}]
     nav += [{t.label: f"{t.folder}/index.md"} for t in DocType]
     nav += [{"按机构类型": ["audiences/index.md"] + [{a.label: f"audiences/{a.key}.md"} for a in config.audiences]}]
     nav += [{"搜索": "search.md"}]
+    if versioned:
+        nav += [{"更新记录": "changes.md"}]
     return {
         "site_name": config.title,
         "site_description": config.description,
@@ -58,11 +60,11 @@ def mkdocs_config(config: SiteConfig, site_dir: Path) -> dict:
     }
 
 
-def write_mkdocs_yml(config: SiteConfig, site_dir: Path) -> Path:
+def write_mkdocs_yml(config: SiteConfig, site_dir: Path, versioned: bool = False) -> Path:
     """Write ``.mzkb/mkdocs.yml`` (and the empty docs folder it needs); return its path."""
     config.state_dir.mkdir(parents=True, exist_ok=True)
     (config.state_dir / "docs").mkdir(exist_ok=True)
-    text = yaml.safe_dump(mkdocs_config(config, site_dir), allow_unicode=True, sort_keys=False)
+    text = yaml.safe_dump(mkdocs_config(config, site_dir, versioned), allow_unicode=True, sort_keys=False)
     text = text.replace("__SLUGIFY__", "!!python/name:generator.markdown.slugify")
     path = config.state_dir / "mkdocs.yml"
     path.write_text(text, encoding="utf-8")
@@ -84,7 +86,7 @@ def render(state: RenderInput, site_dir: Path) -> list[Diagnostic]:
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    path = write_mkdocs_yml(state.config, site_dir)
+    path = write_mkdocs_yml(state.config, site_dir, versioned=state.version is not None)
     logger = logging.getLogger("mkdocs")
     handler = _Collect()
     logger.addHandler(handler)

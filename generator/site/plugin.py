@@ -24,6 +24,7 @@ from ..regions import load_regions
 from .context import document_context
 from .pages.compare import compare_page, edition_pairs
 from .pages.cases import case_pages
+from .pages.changes import changes_page
 from .sanitize import clean
 from .pages.home import home_page
 from .pages.videos import video_index
@@ -38,6 +39,12 @@ class RenderInput:
     corpus: Corpus
     extra_files: dict = field(default_factory=dict)
     """Site-relative path -> text of files produced by other stages (the browser search index)."""
+    version: object = None
+    """``versions.VersionInfo`` of a versioned build, else None."""
+    history: dict = field(default_factory=dict)
+    """Path relative to the knowledge base -> git revisions (newest first)."""
+    changes: dict | None = None
+    """Documents added/changed/superseded/repealed since the previous release (versioned builds)."""
 
 
 class MzkbPluginConfig(Config):
@@ -100,6 +107,8 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
         generated.extend(case_files[:1])
         generated.extend(audience_page(corpus, site, a) for a in site.audiences)
         generated.extend(compare_page(old, new) for old, new in edition_pairs(corpus))
+        if self.state.version is not None:
+            generated.append(changes_page(self.state.version, self.state.changes or {}))
         for src_uri, text in generated:
             files.append(File.generated(config, src_uri, content=text))
         for src_uri, text in case_files[1:]:  # one page per province: reached from the tile map
@@ -120,6 +129,12 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
             files.append(File.generated(config, path, content=text))
         return files
 
+    def on_page_context(self, context, page, config, nav):  # noqa: D102
+        version = self.state.version if self.state else None
+        if version is not None:
+            context["mzkb_version"] = {"name": version.name, "title": version.title, "latest": version.name == "latest"}
+        return context
+
     def on_page_content(self, html: str, page, config, files) -> str:  # noqa: D102
         if page.file.src_uri in self._by_uri:  # editors' documents; generated pages are ours
             return clean(html)
@@ -129,7 +144,7 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
         doc = self._by_uri.get(page.file.src_uri)
         if doc is not None and self.state is not None:
             page.meta["title"] = doc.title
-            page.meta["mzkb"] = document_context(doc, self.state.corpus, self.state.config)
+            page.meta["mzkb"] = document_context(doc, self.state.corpus, self.state.config, self.state.history.get(doc.rel_path, ()))
         elif self.state is not None:
             page.meta["mzkb_page"] = {"demo": self.state.config.demo, "search": page.file.src_uri == "search.md"}
         return markdown

@@ -1,0 +1,149 @@
+"""Releases from git: tags as versions, per-file revision logs, trees of past commits.
+
+Only this module runs git. Everything is read from the repository at a given commit, so
+the result is the same for the same commit whenever it is computed.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import io
+import subprocess
+import tarfile
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_PATTERN = "v*"
+
+
+class GitError(Exception):
+    """A git operation failed; ``args[0]`` is a Chinese message."""
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """One commit that touched a file."""
+
+    commit: str
+    """Short hash."""
+    date: str
+    """Commit date, YYYY-MM-DD."""
+    message: str
+    """First line of the commit message."""
+
+
+@dataclass(frozen=True, slots=True)
+class Release:
+    """A release: a git tag matching the configured pattern."""
+
+    name: str
+    """Tag name, also the folder name under site/."""
+    title: str
+    """Tag message subject (or the name)."""
+    commit: str
+    """Full hash of the tagged commit."""
+    epoch: int
+    """Commit time (seconds), used as SOURCE_DATE_EPOCH for its build."""
+    date: str
+    """Commit date, YYYY-MM-DD."""
+    depth: int = 0
+    """Number of commits reachable from it (orders releases made in the same second)."""
+
+
+def git(root: Path, *args: str, binary: bool = False):
+    """Run git in ``root``; return stdout (text, or bytes when ``binary``)."""
+    try:
+        proc = subprocess.run(["git", "-C", str(root), *args], capture_output=True, timeout=120)
+    except FileNotFoundError:
+        raise GitError("找不到 git 命令，请先安装 git") from None
+    except subprocess.TimeoutExpired:
+        raise GitError("git 命令超时：" + " ".join(args)) from None
+    if proc.returncode != 0:
+        detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(f"git {' '.join(args[:2])} 失败：{detail[-1] if detail else proc.returncode}")
+    return proc.stdout if binary else proc.stdout.decode("utf-8", "replace")
+
+
+def is_repository(root: Path) -> bool:
+    """True when ``root`` is inside a git work tree with at least one commit."""
+    try:
+        git(root, "rev-parse", "--verify", "HEAD")
+        return True
+    except GitError:
+        return False
+
+
+def prefix(root: Path) -> str:
+    """Path of ``root`` inside its repository ('' at the top), with a trailing slash."""
+    return git(root, "rev-parse", "--show-prefix").strip()
+
+
+def file_history(root: Path, rev: str = "HEAD") -> dict[str, tuple[Revision, ...]]:
+    """Path (relative to ``root``) -> its revisions, newest first, as of ``rev``. Empty outside git."""
+    if not is_repository(root):
+        return {}
+    out = git(root, "log", rev, "--format=%x1e%h%x09%cs%x09%s", "--name-only", "--relative", "--no-renames", "--", ".")
+    history: dict[str, list[Revision]] = {}
+    for record in out.split("\x1e")[1:]:
+        lines = record.strip("\n").split("\n")
+        commit, date, message = (lines[0].split("\t") + ["", ""])[:3]
+        revision = Revision(commit, date, message)
+        for path in lines[1:]:
+            if path.strip():
+                history.setdefault(path.strip(), []).append(revision)
+    return {path: tuple(revs) for path, revs in history.items()}
+
+
+def list_releases(root: Path, pattern: str = DEFAULT_PATTERN) -> list[Release]:
+    """Tags matching ``pattern``, newest first (by commit time, then name)."""
+    if not is_repository(root):
+        return []
+    fmt = "%(refname:short)%09%(objectname)%09%(*objectname)%09%(contents:subject)"
+    releases = []
+    for line in git(root, "tag", "-l", "--format=" + fmt).splitlines():
+        name, obj, peeled, subject = (line.split("\t") + ["", "", ""])[:4]
+        if not fnmatch.fnmatchcase(name, pattern):
+            continue
+        commit = peeled or obj
+        epoch, date = git(root, "log", "-1", "--format=%ct%x09%cs", commit).strip().split("\t")
+        depth = int(git(root, "rev-list", "--count", commit).strip())
+        releases.append(Release(name, subject or name, commit, int(epoch), date, depth))
+    return sorted(releases, key=lambda r: (-r.epoch, -r.depth, r.name))
+
+
+def export_tree(root: Path, commit: str, dest: Path) -> Path:
+    """Write the knowledge-base folder as it was at ``commit`` into ``dest``; return ``dest``."""
+    tree = f"{commit}:{prefix(root)}" if prefix(root) else commit
+    data = git(root, "archive", "--format=tar", tree, binary=True)
+    dest.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(fileobj=io.BytesIO(data)) as archive:
+        archive.extractall(dest, filter="data")
+    return dest
+
+
+def head_commit(root: Path) -> str:
+    """Full hash of HEAD ('' outside git)."""
+    return git(root, "rev-parse", "HEAD").strip() if is_repository(root) else ""
+
+
+def is_clean(root: Path, ignore: tuple[str, ...] = ("site/", ".mzkb/")) -> bool:
+    """True when the work tree under ``root`` has no uncommitted changes.
+
+    Untracked files count (a new document not yet added), except build output and caches.
+    """
+    for line in git(root, "status", "--porcelain", "--untracked-files=all", "--", ".").splitlines():
+        path = line[3:].strip().strip('"')
+        rel = path[len(prefix(root)):] if path.startswith(prefix(root)) else path
+        if not rel.startswith(ignore):
+            return False
+    return True
+
+
+def tag_exists(root: Path, name: str) -> bool:
+    """True when a tag of this name exists."""
+    return bool(git(root, "tag", "-l", name).strip())
+
+
+def create_tag(root: Path, name: str, title: str) -> None:
+    """Create an annotated tag on HEAD."""
+    git(root, "tag", "-a", name, "-m", title)

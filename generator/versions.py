@@ -1,0 +1,179 @@
+"""``mzkb build --versions``: every release plus the working tree as ``latest``.
+
+Each release is built once from its commit (``git archive``) into a cache keyed by commit
+(``.mzkb/versions/<commit>/``), so adding a release costs one build. The output is
+assembled in a staging folder — ``<version>/`` for each version, ``versions.js`` (the
+selector's list, loaded with a <script> tag so it works from file://), ``versions.json``
+(mike's format), a root ``index.html`` that opens ``latest``, and ``feed.xml`` — and swapped
+into place atomically.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import releases as git_releases
+from .config import SiteConfig
+from .content.links import Corpus
+from .diagnostics import Diagnostic, make
+from .feed import atom_feed
+from .writer import swap_into_place
+
+LATEST = "latest"
+CACHE_FORMAT = "1"
+"""Bump when the cached build layout changes, so old caches are not reused."""
+
+
+@dataclass(frozen=True, slots=True)
+class VersionInfo:
+    """What a build needs to know about the version it renders."""
+
+    name: str
+    title: str
+    date: str = ""
+    previous: str = ""
+    """Name of the release before this one ('' for the first)."""
+    changes: dict = field(default_factory=dict)
+    """Documents added, changed, superseded and repealed since ``previous`` (see ``changes``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class VersionsResult:
+    """Outcome of a versioned build."""
+
+    ok: bool
+    out_dir: Path | None
+    built: tuple[str, ...]
+    reused: tuple[str, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def doc_summary(corpus: Corpus) -> dict:
+    """id -> title, url, type, status and content hash: what the next release is compared with."""
+    return {d.id: {"title": d.title, "url": d.url, "type": d.type.value, "status": d.status.value,
+                   "hash": hashlib.sha256(d.source.read_bytes()).hexdigest()} for d in corpus.documents}
+
+
+def changes(old: dict, new: dict) -> dict:
+    """Documents added, changed, superseded and repealed between two summaries."""
+    def ref(doc_id: str) -> dict:
+        return {"id": doc_id, "title": new[doc_id]["title"], "url": new[doc_id]["url"], "type": new[doc_id]["type"]}
+
+    result = {"added": [], "changed": [], "superseded": [], "repealed": [], "removed": []}
+    for doc_id in sorted(new):
+        before, after = old.get(doc_id), new[doc_id]
+        if before is None:
+            result["added"].append(ref(doc_id))
+            continue
+        if after["status"] != before["status"] and after["status"] in ("superseded", "repealed"):
+            result[after["status"]].append(ref(doc_id))
+        elif after["hash"] != before["hash"]:
+            result["changed"].append(ref(doc_id))
+    result["removed"] = [{"id": i, "title": old[i]["title"]} for i in sorted(set(old) - set(new))]
+    return result
+
+
+def build_versions(config_path: str | Path, out_dir: str | Path | None = None, strict: bool = False) -> VersionsResult:
+    """Build every release (cached by commit) and the working tree, then publish them together."""
+    from .pipeline import build, prepare
+
+    prepared = prepare(config_path, strict)
+    if prepared.failed:
+        return VersionsResult(False, None, (), (), prepared.diagnostics)
+    config: SiteConfig = prepared.config
+    root = config.root
+    pattern = str(config.releases.get("tag_pattern", git_releases.DEFAULT_PATTERN))
+    try:
+        found = git_releases.list_releases(root, pattern)
+    except git_releases.GitError as exc:
+        return VersionsResult(False, None, (), (), (make("MZ904", config.path.name, 0, 0, detail=exc.args[0]),))
+    cache = config.state_dir / "versions"
+    built, reused, diags = [], [], list(prepared.diagnostics)
+    previous_summary, previous_name = {}, ""
+    sites: dict[str, Path] = {}
+    for release in reversed(found):  # oldest first: each is compared with the one before
+        key = cache / f"{release.commit}-{release.name}-{CACHE_FORMAT}"
+        summary_file = key / "docs.json"
+        if (key / "complete").exists():
+            reused.append(release.name)
+        else:
+            shutil.rmtree(key, ignore_errors=True)
+            with tempfile.TemporaryDirectory(prefix="mzkb-release-") as tmp:
+                tree = git_releases.export_tree(root, release.commit, Path(tmp) / "kb")
+                info = VersionInfo(release.name, release.title, release.date, previous_name)
+                history = git_releases.file_history(root, release.commit)
+                result = build(tree / config.path.name, key / "site", strict, version=info, history=history,
+                               epoch=release.epoch, previous_summary=previous_summary)
+                if not result.ok:
+                    diags.append(make("MZ905", config.path.name, 0, 0, version=release.name))
+                    diags.extend(result.prepared.diagnostics)
+                    return VersionsResult(False, None, tuple(built), tuple(reused), tuple(diags))
+                summary_file.write_text(json.dumps(doc_summary(result.prepared.corpus), ensure_ascii=False, sort_keys=True), encoding="utf-8")
+                (key / "changes.json").write_text(json.dumps(changes(previous_summary, json.loads(summary_file.read_text(encoding="utf-8"))), ensure_ascii=False, sort_keys=True), encoding="utf-8")
+                (key / "complete").write_text("", encoding="utf-8")
+            built.append(release.name)
+        sites[release.name] = key / "site"
+        previous_summary = json.loads(summary_file.read_text(encoding="utf-8"))
+        previous_name = release.name
+    latest_key = cache / "latest"
+    shutil.rmtree(latest_key, ignore_errors=True)
+    latest_info = VersionInfo(LATEST, "最新（未发布的修改）", "", previous_name)
+    history = git_releases.file_history(root, "HEAD") if git_releases.is_repository(root) else {}
+    result = build(config.path, latest_key / "site", strict, version=latest_info, history=history, previous_summary=previous_summary)
+    if not result.ok:
+        diags.extend(result.diagnostics)
+        return VersionsResult(False, None, tuple(built), tuple(reused), tuple(diags))
+    built.append(LATEST)
+    sites[LATEST] = latest_key / "site"
+    target = Path(out_dir) if out_dir else root / "site"
+    versions = [(LATEST, latest_info.title, "")] + [(r.name, r.title, r.date) for r in found]
+    feed_entries = []
+    for release in found:
+        key = cache / f"{release.commit}-{release.name}-{CACHE_FORMAT}"
+        feed_entries.append((release, json.loads((key / "changes.json").read_text(encoding="utf-8"))))
+    stage = target.absolute().parent / f".{target.name}.versions-building"
+    shutil.rmtree(stage, ignore_errors=True)
+    try:
+        assemble(stage, sites, versions, config, feed_entries)
+        swap_into_place(stage, target)
+    except OSError as exc:
+        shutil.rmtree(stage, ignore_errors=True)
+        diags.append(make("MZ902", str(target), 0, 0, path=str(target), detail=exc.strerror or str(exc)))
+        return VersionsResult(False, None, tuple(built), tuple(reused), tuple(diags))
+    return VersionsResult(True, target.absolute(), tuple(built), tuple(reused), tuple(diags))
+
+
+def assemble(stage: Path, sites: dict[str, Path], versions: list[tuple[str, str, str]], config: SiteConfig, feed_entries: list) -> None:
+    """Copy every version's site under its name and add the shared files."""
+    stage.mkdir(parents=True)
+    for name, site in sorted(sites.items()):
+        shutil.copytree(site, stage / name)
+        pages = sorted(p.relative_to(stage / name).as_posix() for p in (stage / name).rglob("*.html"))
+        (stage / name / "pages.js").write_text(
+            f"mzkbVersionPages({json.dumps(name)},{json.dumps(pages, ensure_ascii=False, separators=(',', ':'))});\n", encoding="utf-8")
+    listing = [{"version": n, "title": t, "date": d} for n, t, d in versions]
+    (stage / "versions.js").write_text(
+        "window.mzkbVersions=" + json.dumps({"latest": LATEST, "versions": listing}, ensure_ascii=False, sort_keys=True) + ";\n",
+        encoding="utf-8")
+    mike = [{"version": n, "title": t, "aliases": ["latest"] if n == LATEST else []} for n, t, _ in versions]
+    (stage / "versions.json").write_text(json.dumps(mike, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    (stage / "index.html").write_text(_root_page(config.title), encoding="utf-8")
+    (stage / "feed.xml").write_text(atom_feed(config, feed_entries), encoding="utf-8")
+
+
+def _root_page(title: str) -> str:
+    from html import escape
+
+    return f"""<!doctype html>
+<html lang="zh"><head><meta charset="utf-8"><title>{escape(title)}</title>
+<meta http-equiv="refresh" content="0; url={LATEST}/index.html">
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body><p>正在打开 <a href="{LATEST}/index.html">{escape(title)}（最新版本）</a>……</p>
+<p>历史版本：见各页面顶部的版本选择，或 <a href="versions.json">版本列表</a>。</p>
+<script>location.replace("{LATEST}/index.html");</script></body></html>
+"""

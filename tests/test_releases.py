@@ -1,0 +1,152 @@
+"""Versioned releases on real temporary git repositories."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import cli
+
+SMALL = Path(__file__).parent / "fixtures" / "sites" / "small"
+
+
+def sh(cwd: Path, *args: str) -> str:
+    return subprocess.run(args, cwd=cwd, check=True, capture_output=True, text=True).stdout
+
+
+def mzkb(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A knowledge base in git with three releases: v1, v2 (guide changed), v3 (guide-3 added, guide-2 superseded)."""
+    kb = tmp_path / "kb"
+    shutil.copytree(SMALL, kb)
+    (kb / ".gitignore").write_text("/site/\n.mzkb/\n", encoding="utf-8")
+    sh(kb, "git", "init", "-q")
+    sh(kb, "git", "config", "user.email", "editor@example.org")
+    sh(kb, "git", "config", "user.name", "编辑")
+    sh(kb, "git", "add", "-A")
+    sh(kb, "git", "commit", "-qm", "初始内容", "--date=2024-01-01T00:00:00")
+    assert mzkb("release", "-c", str(kb / "site_config.yml"), "v1", "--title", "首次发布").exit_code == 0
+    guide = kb / "content/guidelines/guide-2.md"
+    guide.write_text(guide.read_text(encoding="utf-8").replace("每日消毒三次", "每日消毒四次"), encoding="utf-8")
+    sh(kb, "git", "commit", "-qam", "指南消毒频次调整")
+    assert mzkb("release", "-c", str(kb / "site_config.yml"), "v2").exit_code == 0
+    (kb / "content/guidelines/guide-3.md").write_text(
+        "---\nid: guide-3\ntitle: 养老机构防控指南（第三版）\ndate: 2020-05-01\nissuer: 测试民政局\naudiences: [养老机构]\n"
+        "edition: 第三版\nsupersedes: guide-2\n---\n\n## 一、人员管理\n\n常态化管理。\n", encoding="utf-8")
+    sh(kb, "git", "add", "-A")
+    sh(kb, "git", "commit", "-qm", "发布第三版指南")
+    assert mzkb("release", "-c", str(kb / "site_config.yml"), "v3", "--title", "第三版指南").exit_code == 0
+    return kb
+
+
+def digest(folder: Path) -> dict:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_build_versions_builds_every_release_and_latest(repo: Path):
+    result = mzkb("build", "-c", str(repo / "site_config.yml"), "--versions")
+    assert result.exit_code == 0, result.output
+    site = repo / "site"
+    for name in ("v1", "v2", "v3", "latest"):
+        assert (site / name / "index.html").is_file()
+    assert "每日消毒三次" in (site / "v1/guidelines/guide-2.html").read_text(encoding="utf-8")
+    assert "每日消毒四次" in (site / "v2/guidelines/guide-2.html").read_text(encoding="utf-8")
+    assert not (site / "v2/guidelines/guide-3.html").exists() and (site / "v3/guidelines/guide-3.html").exists()
+    assert [v["version"] for v in json.loads((site / "versions.json").read_text(encoding="utf-8"))] == ["latest", "v3", "v2", "v1"]
+    assert 'url=latest/index.html' in (site / "index.html").read_text(encoding="utf-8")
+    old = (site / "v1/guidelines/guide-2.html").read_text(encoding="utf-8")
+    assert "这是旧版本" in old and "这是旧版本" not in (site / "latest/guidelines/guide-2.html").read_text(encoding="utf-8")
+
+
+def test_change_pages_and_feed(repo: Path):
+    assert mzkb("build", "-c", str(repo / "site_config.yml"), "--versions").exit_code == 0
+    site = repo / "site"
+    v2 = (site / "v2/changes.html").read_text(encoding="utf-8")
+    assert "与上一版本 v1 相比" in v2 and "修改（1）" in v2 and "guidelines/guide-2.html" in v2
+    v3 = (site / "v3/changes.html").read_text(encoding="utf-8")
+    assert "新增（1）" in v3 and "guide-3.html" in v3 and "被新版替代（1）" in v3
+    feed = (site / "feed.xml").read_text(encoding="utf-8")
+    assert feed.count("<entry>") == 3 and "v3/changes.html" in feed and "v3/guidelines/guide-3.html" in feed
+
+
+def test_feed_links_use_site_url(repo: Path):
+    config = repo / "site_config.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  language: zh\n", "  language: zh\n  url: https://kb.example.org/\n"), encoding="utf-8")
+    sh(repo, "git", "commit", "-qam", "设置站点地址")
+    assert mzkb("build", "-c", str(config), "--versions").exit_code == 0
+    assert 'href="https://kb.example.org/v3/changes.html"' in (repo / "site/feed.xml").read_text(encoding="utf-8")
+
+
+def test_last_updated_and_revision_log_from_git(repo: Path):
+    assert mzkb("build", "-c", str(repo / "site_config.yml"), "--versions").exit_code == 0
+    html = (repo / "site/v2/guidelines/guide-2.html").read_text(encoding="utf-8")
+    assert "<dt>最后更新</dt>" in html and "修订记录" in html
+    assert "指南消毒频次调整" in html and "初始内容" in html
+    assert "发布第三版指南" not in html  # v2 shows the history as of v2
+
+
+def test_adding_a_release_rebuilds_only_the_new_one(repo: Path):
+    from generator.versions import build_versions
+
+    first = build_versions(repo / "site_config.yml")
+    assert first.ok and set(first.built) == {"v1", "v2", "v3", "latest"}
+    (repo / "content/notices/新通知.md").write_text("---\ntitle: 新通知\ndate: 2020-06-01\nissuer: x\naudiences: [养老机构]\n---\n\n正文。\n", encoding="utf-8")
+    sh(repo, "git", "add", "-A")
+    sh(repo, "git", "commit", "-qm", "新增通知")
+    assert mzkb("release", "-c", str(repo / "site_config.yml"), "v4").exit_code == 0
+    second = build_versions(repo / "site_config.yml")
+    assert second.ok
+    assert set(second.built) == {"v4", "latest"} and set(second.reused) == {"v1", "v2", "v3"}
+    assert (repo / "site/v4/notices/xin-tong-zhi.html").is_file()
+
+
+def test_versioned_builds_are_reproducible(repo: Path, tmp_path: Path):
+    config = str(repo / "site_config.yml")
+    assert mzkb("build", "-c", config, "--versions", "-o", str(tmp_path / "a")).exit_code == 0
+    shutil.rmtree(repo / ".mzkb")
+    assert mzkb("build", "-c", config, "--versions", "-o", str(tmp_path / "b")).exit_code == 0
+    assert digest(tmp_path / "a") == digest(tmp_path / "b")
+
+
+def test_release_refuses_dirty_tree_existing_name_and_failing_check(repo: Path):
+    config = str(repo / "site_config.yml")
+    again = mzkb("release", "-c", config, "v3")
+    assert again.exit_code == 1 and "已经存在" in again.output
+    (repo / "content/notices/草稿.md").write_text("---\ntitle: 草稿\ndate: 2020-06-01\nissuer: x\naudiences: [养老机构]\n---\n", encoding="utf-8")
+    dirty = mzkb("release", "-c", config, "v9")
+    assert dirty.exit_code == 1 and "未提交" in dirty.output
+    (repo / "content/notices/草稿.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
+    broken = mzkb("release", "-c", config, "v9")
+    assert broken.exit_code == 1 and "MZ303" in broken.output
+    assert "v9" not in sh(repo, "git", "tag")
+
+
+def test_selector_moves_reader_to_same_guideline_in_oldest_version(repo: Path, page):
+    assert mzkb("build", "-c", str(repo / "site_config.yml"), "--versions").exit_code == 0
+    site = repo / "site"
+    page.goto((site / "v3/guidelines/guide-2.html").as_uri())
+    select = page.locator("#mzkb-version-select")
+    page.wait_for_function("document.querySelectorAll('#mzkb-version-select option').length === 4")
+    assert select.input_value() == "v3"
+    select.select_option("v1")
+    page.wait_for_url("**/v1/guidelines/guide-2.html")
+    assert "每日消毒三次" in page.locator(".mzkb-body").inner_text()
+    assert page.locator(".mzkb-old-version").is_visible()
+    # a page missing in the other version leads to that version's home
+    page.goto((site / "v3/guidelines/guide-3.html").as_uri())
+    page.wait_for_function("document.querySelectorAll('#mzkb-version-select option').length === 4")
+    page.locator("#mzkb-version-select").select_option("v1")
+    page.wait_for_url("**/v1/index.html")
+    page.locator(".mzkb-old-version__latest").click()
+    page.wait_for_url("**/latest/index.html")
+    assert page.errors == [] and page.remote_requests == []

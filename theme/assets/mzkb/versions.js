@@ -1,0 +1,57 @@
+/* mzkb version selector: the list comes from ../versions.js (a <script>, so it works from
+   file:// where mike's fetch of versions.json fails); switching keeps the reader on the same
+   page when it exists in the other version (that version's pages.js lists its pages). */
+(function () {
+  "use strict";
+  var pages = {};
+  window.mzkbVersionPages = function (name, list) { pages[name] = list; };
+
+  function load(src) {
+    return new Promise(function (resolve, reject) {
+      var s = document.createElement("script");
+      s.src = src;
+      s.onload = resolve;
+      s.onerror = function () { reject(new Error(src)); };
+      document.head.appendChild(s);
+    });
+  }
+
+  function init() {
+    var box = document.querySelector("[data-mzkb-version]");
+    if (!box) return;
+    var current = box.getAttribute("data-mzkb-version");
+    var versionRoot = new URL(box.getAttribute("data-mzkb-root").replace(/\/?$/, "/"), window.location.href).href;
+    var siteRoot = new URL("../", versionRoot).href;
+    var here = window.location.href.split("#")[0].split("?")[0];
+    var rel = here.indexOf(versionRoot) === 0 ? here.slice(versionRoot.length) : "index.html";
+    var select = box.querySelector("select");
+
+    function pageIn(name) {
+      var ready = pages[name] ? Promise.resolve() : load(siteRoot + name + "/pages.js");
+      return ready.then(function () {
+        var exists = (pages[name] || []).indexOf(rel) >= 0;
+        return siteRoot + name + "/" + (exists ? rel + window.location.hash : "index.html");
+      });
+    }
+
+    load(siteRoot + "versions.js").then(function () {
+      var data = window.mzkbVersions;
+      select.textContent = "";
+      data.versions.forEach(function (v) {
+        var opt = document.createElement("option");
+        opt.value = v.version;
+        opt.textContent = v.version === data.latest ? "最新版本" : v.version + (v.date ? "（" + v.date + "）" : "");
+        opt.selected = v.version === current;
+        select.appendChild(opt);
+      });
+      var latestLink = document.querySelector(".mzkb-old-version__latest");
+      if (latestLink) pageIn(data.latest).then(function (url) { latestLink.href = url; });
+    }).catch(function () { box.hidden = true; });
+
+    select.addEventListener("change", function () {
+      pageIn(select.value).then(function (url) { window.location.href = url; });
+    });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init); else init();
+})();
