@@ -96,6 +96,7 @@ _KEYS: dict[str, tuple[type | tuple, str]] = {
 }
 _SITE_KEYS = {"title": str, "description": str, "language": str, "url": str, "demo": bool}
 _VALIDATION_KEYS = {"future_date_margin_days": int, "max_file_mb": (int, float)}
+_RELEASE_KEYS = {"tag_pattern": str}
 _TYPE_NAMES = {str: "字符串", bool: "true 或 false", int: "整数", (int, float): "数字", list: "列表", dict: "映射"}
 
 
@@ -161,6 +162,12 @@ def load_config(path: str | Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
         else:
             check(value, _VALIDATION_KEYS[key], f"validation.{key}", "validation", key)
 
+    releases = data.get("releases") if isinstance(data.get("releases"), dict) else {}
+    for key, value in releases.items():
+        if key not in _RELEASE_KEYS:
+            diags.append(make("MZ105", shown, *pos("releases", key, "__key__"), key=f"releases.{key}"))
+        else:
+            check(value, _RELEASE_KEYS[key], f"releases.{key}", "releases", key)
     audiences = _audiences(data.get("audiences"), shown, pos, diags)
     topics = tuple(str(t) for t in data.get("topics") or [] if isinstance(t, (str, int))) if isinstance(data.get("topics"), list) else ()
     search = data.get("search") if isinstance(data.get("search"), dict) else {}
