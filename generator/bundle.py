@@ -29,7 +29,7 @@ import subprocess
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass
 from importlib.resources import files as package_files
 from pathlib import Path
 
@@ -45,7 +45,6 @@ DERIVED = (SUMS, MANIFEST_JS)
 ENTRY = "site/index.html"
 MEDIA_EXTENSIONS = frozenset({".mp4", ".m4v", ".webm", ".ogv", ".mov", ".mkv", ".mp3", ".m4a", ".aac",
                               ".oga", ".ogg", ".opus", ".wav", ".flac"})
-IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg", ".ico", ".bmp"})
 STORED_EXTENSIONS = MEDIA_EXTENSIONS | frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".gz",
                                                   ".zip", ".woff", ".woff2"})
 PART_LABELS = {"media": "媒体（视频、音频）", "search": "搜索索引", "pages": "网页", "other": "其他（脚本、样式、图片、附件等）"}
@@ -76,9 +75,6 @@ class FileEntry:
     size: int
     sha256: str
 
-    def to_json(self) -> dict:
-        return {"path": self.path, "size": self.size, "sha256": self.sha256}
-
 
 @dataclass(frozen=True, slots=True)
 class PartSize:
@@ -105,8 +101,9 @@ class SizeReport:
         """The report in Chinese, one line each, for the CLI to print."""
         out = [f"离线包 {self.zip_name}：{human_size(self.zip_size)}（解压后 {human_size(self.unpacked)}，{self.files} 个文件）"]
         for key, part in self.parts.items():
-            share = part.compressed * 100 // max(self.zip_size, 1)
-            out.append(f"  {PART_LABELS.get(key, key)}：{part.files} 个文件，{human_size(part.compressed)}（约占 {share}%，"
+            share = part.compressed * 100 / max(self.zip_size, 1)
+            share_text = f"约占 {share:.0f}%" if share >= 1 or not part.compressed else "不到 1%"
+            out.append(f"  {PART_LABELS.get(key, key)}：{part.files} 个文件，{human_size(part.compressed)}（{share_text}，"
                        f"解压后 {human_size(part.size)}）")
         if self.largest:
             out.append("最大的文件：")
@@ -129,14 +126,11 @@ class BundleResult:
 
 
 def human_size(n: int) -> str:
-    """``532 B``, ``12.3 KB``, ``4.9 MB``, ``1.20 GB`` (base 1024)."""
-    if n < 1024:
-        return f"{n} B"
-    for unit, scale in (("KB", 1024), ("MB", 1024 ** 2), ("GB", 1024 ** 3)):
-        if n < scale * 1024 or unit == "GB":
-            value = n / scale
-            return f"{value:.2f} {unit}" if unit == "GB" else f"{value:.1f} {unit}"
-    return f"{n} B"  # pragma: no cover
+    """``532 B``, ``12.3 KB``, ``4.9 MB``, ``1.2 GB`` (base 1024)."""
+    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if n >= scale:
+            return f"{n / scale:.1f} {unit}"
+    return f"{n} B"
 
 
 def part_of(path: str) -> str:
@@ -201,14 +195,14 @@ def count_documents(documents) -> dict[str, int]:
     return counts
 
 
-def hash_file(path: Path) -> FileEntry:
-    """Size and SHA-256 of a file (path field left empty)."""
+def digest_file(path: Path) -> tuple[int, str]:
+    """Size and SHA-256 of a file."""
     digest, size = hashlib.sha256(), 0
     with open(path, "rb") as fh:
         while chunk := fh.read(1 << 20):
             digest.update(chunk)
             size += len(chunk)
-    return FileEntry("", size, digest.hexdigest())
+    return size, digest.hexdigest()
 
 
 def hash_bytes(data: bytes, path: str = "") -> FileEntry:
@@ -258,6 +252,10 @@ def derived_files(manifest_bytes: bytes) -> dict[str, bytes]:
 
 
 def _verify_script() -> bytes:
+    """theme/assets/mzkb/verify.js: from the source checkout beside this package, else the installed theme."""
+    local = Path(__file__).resolve().parent.parent / "theme" / "assets" / "mzkb" / "verify.js"
+    if local.is_file():
+        return local.read_bytes()
     return (package_files("mzkb_theme") / "assets" / "mzkb" / "verify.js").read_bytes()
 
 
@@ -267,7 +265,8 @@ main{max-width:46rem;margin:0 auto;padding:2rem 1.25rem}h1{font-size:1.7rem;line
 background:#0b5cad;color:#fff;border-radius:.5rem;text-decoration:none}.open:hover,.open:focus{background:#084a8c}
 .note{background:#fff4d6;border-left:4px solid #d69e00;padding:.6rem .9rem}section{background:#fff;border-radius:.5rem;
 padding:.2rem 1.2rem 1rem;margin-top:1.5rem}code{background:#eef1f4;padding:0 .3em;border-radius:.2em}
-.ok{color:#17692f}.fail{color:#b3261e}li{margin:.3rem 0}"""
+.ok{color:#17692f}.fail{color:#b3261e}li{margin:.3rem 0}#mzkb-verdict{font-weight:600;padding:.7rem 1rem;border-radius:.5rem;
+background:#fff}#mzkb-verdict.ok{background:#e6f4ea}#mzkb-verdict.fail{background:#fdecea}"""
 
 
 def _page(title: str, body: str, scripts: tuple[str, ...] = ()) -> bytes:
@@ -287,6 +286,7 @@ def landing_page(manifest: dict) -> bytes:
     total = sum(manifest["documents"].values())
     media = "" if manifest["media"]["included"] else (
         '<p class="note">本离线包不含视频、音频文件（制作时为减小体积而省略）。视频页面仍可阅读文字稿和章节，但无法播放。</p>\n')
+    offline = "浏览、搜索和播放视频" if manifest["media"]["included"] else "浏览和搜索"
     body = f"""<h1>{title}</h1>
 <p class="meta">离线版 · 版本 {html.escape(manifest["version"])} · 生成于 {manifest["built_at"][:10]} · 共 {total} 个文档（{counts}）</p>
 <p><a class="open" href="{ENTRY}">打开知识库</a></p>
@@ -295,7 +295,7 @@ def landing_page(manifest: dict) -> bytes:
 <ol>
 <li><strong>先解压。</strong>在压缩包上点右键，选择“全部解压缩”或“解压到当前文件夹”。不要在压缩软件窗口里直接双击打开网页，否则页面之间的链接和搜索可能无法使用。</li>
 <li><strong>双击 index.html 打开。</strong>解压后双击本文件夹中的 index.html（就是本页），再点“打开知识库”。以后也可以直接双击 site 文件夹里的 index.html，或把它加入浏览器收藏夹。</li>
-<li><strong>无需联网。</strong>全部内容都在本文件夹中，断网也能浏览、搜索和播放视频，不需要安装任何软件，用电脑自带的浏览器即可。</li>
+<li><strong>无需联网。</strong>全部内容都在本文件夹中，断网也能{offline}，不需要安装任何软件，用电脑自带的浏览器即可。</li>
 <li><strong>检查文件是否完整。</strong>打开<a href="verify.html">校验页面</a>，它会检查搜索索引、图片和视频是否齐全。逐个文件的完整校验请在装有 mzkb 的电脑上运行 <code>mzkb verify 压缩包或文件夹</code>；在 Linux 上也可以进入本文件夹运行 <code>sha256sum -c SHA256SUMS</code>。</li>
 <li><strong>不要改动文件夹里的文件。</strong>收到更新包后，用 <code>mzkb apply-update 更新包 本文件夹</code> 更新，或直接换用新版完整离线包。</li>
 </ol>
@@ -402,7 +402,7 @@ def make_bundle(site_dir: Path, out_dir: Path, *, site_name: str, site_title: st
     kept, omitted = {}, []
     for rel, path in site_files.items():
         if not with_media and part_of("site/" + rel) == "media":
-            omitted.append(FileEntry("site/" + rel, *_size_sha(path)))
+            omitted.append(FileEntry("site/" + rel, *digest_file(path)))
         else:
             kept["site/" + rel] = path
     manifest = {
@@ -411,17 +411,14 @@ def make_bundle(site_dir: Path, out_dir: Path, *, site_name: str, site_title: st
         "version": version, "commit": commit or None,
         "built_at": iso_utc(epoch), "source_date_epoch": epoch, "generator": f"mzkb {__version__}",
         "documents": dict(doc_counts), "entry": ENTRY,
-        "media": {"included": with_media, "omitted": [f.to_json() for f in omitted],
+        "media": {"included": with_media, "omitted": [asdict(f) for f in omitted],
                   "omitted_bytes": sum(f.size for f in omitted)},
         "metadata_files": [MANIFEST, *DERIVED],
     }
     contents: dict[str, bytes | Path] = {"index.html": landing_page(manifest), "verify.html": verify_page(manifest),
                                          "check/verify.js": _verify_script(), **kept}
-    files = []
-    for rel in sorted(contents):
-        source = contents[rel]
-        files.append(hash_bytes(source, rel) if isinstance(source, bytes) else FileEntry(rel, *_size_sha(source)))
-    manifest["files"] = [f.to_json() for f in files]
+    manifest["files"] = [asdict(hash_bytes(src, rel) if isinstance(src, bytes) else FileEntry(rel, *digest_file(src)))
+                         for rel, src in sorted(contents.items())]
     manifest_bytes = render_manifest(manifest)
     contents[MANIFEST] = manifest_bytes
     contents.update(derived_files(manifest_bytes))
@@ -432,11 +429,6 @@ def make_bundle(site_dir: Path, out_dir: Path, *, site_name: str, site_title: st
     return BundleResult(target, sizes.zip_size, {k: p.compressed for k, p in sizes.parts.items()}, manifest, sizes)
 
 
-def _size_sha(path: Path) -> tuple[int, str]:
-    entry = hash_file(path)
-    return entry.size, entry.sha256
-
-
 @dataclass(frozen=True, slots=True)
 class BundleRun:
     """What ``mzkb bundle`` did: the build (diagnostics), the bundle, the update pack (with ``since``)."""
@@ -444,12 +436,12 @@ class BundleRun:
     build: object
     bundle: BundleResult | None = None
     update: object | None = None
-    notes: tuple[str, ...] = field(default=())
 
 
 def bundle_knowledge_base(config_path: str | Path, out_dir: str | Path, *, version: str | None = None,
                           with_media: bool = True, since: str | Path | None = None, site_name: str | None = None,
-                          resolver: Callable[[str], Path | None] | None = None) -> BundleRun:
+                          resolver: Callable[[str], Path | None] | None = None, commit: str | None = None,
+                          epoch: int | None = None) -> BundleRun:
     """``mzkb bundle``: build the knowledge base into a temporary folder, bundle it, and with ``since``
     (an old bundle zip or folder, or a version name ``resolver`` maps to one) also write an update pack.
 
@@ -461,12 +453,12 @@ def bundle_knowledge_base(config_path: str | Path, out_dir: str | Path, *, versi
 
     base = resolve_base(since, resolver) if since is not None else None  # fail before the slow build
     with tempfile.TemporaryDirectory(prefix="mzkb-bundle-") as tmp:
-        result = build(config_path, Path(tmp) / "site")
+        result = build(config_path, Path(tmp) / "site", epoch=epoch)
         if not result.ok:
             return BundleRun(result)
         config, corpus = result.prepared.config, result.prepared.corpus
-        epoch = build_epoch(config, corpus)
-        commit = git_commit(config.root)
+        epoch = epoch if epoch is not None else build_epoch(config, corpus)
+        commit = commit if commit is not None else git_commit(config.root)
         bundle = make_bundle(result.out_dir, Path(out_dir), site_name=site_name or site_slug(config.title),
                              site_title=config.title, version=version or default_version(epoch, commit), commit=commit,
                              with_media=with_media, doc_counts=count_documents(corpus.documents), epoch=epoch)

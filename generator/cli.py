@@ -240,6 +240,91 @@ def search(config_path: str, query: str, as_json: bool, limit: int, doc_type: st
         click.echo(f"   {hit.snippet}")
 
 
+@cli.command()
+@config_option
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), required=True, help="离线包输出目录")
+@click.option("--version", "version", default=None, help="打包哪个已发布版本（git 标签）；默认打包当前工作区")
+@click.option("--with-media/--without-media", default=True, show_default=True, help="是否包含视频、音频文件")
+@click.option("--since", default=None, help="同时生成更新包：相对旧版本（版本名，或旧离线包 zip/目录）只含变化的文件")
+def bundle(config_path: str, out_dir: str, version: str | None, with_media: bool, since: str | None) -> None:
+    """生成可离线使用的离线包 zip（解压后双击 index.html 打开），附带清单和校验值。"""
+    import tempfile
+
+    from . import releases
+    from .bundle import BundleError, bundle_knowledge_base
+    from .config import load_config
+
+    config, diags = load_config(config_path)
+    if config is None:
+        report(diags, err=True)
+        sys.exit(1)
+    with tempfile.TemporaryDirectory(prefix="mzkb-bundle-src-") as tmp:
+        def release_source(name: str):
+            """(config path, commit, epoch) of a release's tree, exported from git."""
+            found = {r.name: r for r in releases.list_releases(config.root, str(config.releases.get("tag_pattern", releases.DEFAULT_PATTERN)))}
+            if name not in found:
+                return None
+            tree = releases.export_tree(config.root, found[name].commit, Path(tmp) / f"src-{name}")
+            return tree / config.path.name, found[name].commit, found[name].epoch
+
+        def resolver(name: str):
+            source = release_source(name)
+            if source is None:
+                return None
+            old = bundle_knowledge_base(source[0], Path(tmp) / f"old-{name}", version=name, with_media=with_media,
+                                        commit=source[1], epoch=source[2])
+            return old.bundle.path if old.bundle else None
+
+        try:
+            source = release_source(version) if version and version != "latest" else None
+            if version and version != "latest" and source is None:
+                raise click.BadParameter(f"没有名为 {version} 的已发布版本", param_hint="--version")
+            build_config, commit, epoch = source or (config.path, None, None)
+            run = bundle_knowledge_base(build_config, out_dir, version=version, with_media=with_media, since=since,
+                                        resolver=resolver, commit=commit, epoch=epoch)
+        except BundleError as exc:
+            for line in exc.lines():
+                click.echo(line, err=True)
+            sys.exit(1)
+        except releases.GitError as exc:
+            click.echo(exc.args[0], err=True)
+            sys.exit(1)
+    report([*run.build.prepared.diagnostics, *run.build.diagnostics], err=True)
+    if run.bundle is None:
+        click.echo("生成失败，没有写出离线包。", err=True)
+        sys.exit(1)
+    for line in run.bundle.sizes.lines():
+        click.echo(line)
+    if run.update is not None:
+        for line in run.update.lines():
+            click.echo(line)
+
+
+@cli.command()
+@click.argument("path", type=click.Path(exists=True))
+def verify(path: str) -> None:
+    """校验离线包（zip 或解压后的目录）：逐个文件核对清单中的大小和 SHA-256。"""
+    from .bundle_check import verify_bundle
+
+    result = verify_bundle(Path(path))
+    for line in result.lines():
+        click.echo(line)
+    sys.exit(0 if result.ok else 1)
+
+
+@cli.command("apply-update")
+@click.argument("pack", type=click.Path(exists=True, dir_okay=False))
+@click.argument("directory", type=click.Path(exists=True, file_okay=False))
+def apply_update(pack: str, directory: str) -> None:
+    """把更新包应用到解压后的离线包目录，并校验结果与新版本完整离线包一致。"""
+    from .bundle_check import apply_update as run_apply
+
+    result = run_apply(Path(pack), Path(directory))
+    for line in result.lines():
+        click.echo(line)
+    sys.exit(0 if result.ok else 1)
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="mzkb")

@@ -144,30 +144,25 @@ def load_config(path: str | Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
     site = data.get("site") if isinstance(data.get("site"), dict) else {}
     if "site" not in data:
         diags.append(make("MZ103", shown, 1, 1, key="site"))
-    for key, value in site.items():
-        if key not in _SITE_KEYS:
-            diags.append(make("MZ105", shown, *pos("site", key, "__key__"), key=f"site.{key}"))
-        else:
-            check(value, _SITE_KEYS[key], f"site.{key}", "site", key)
+    def section(name: str, keys: dict) -> dict:
+        """Check the keys of one mapping section; return it ({} when absent or not a mapping)."""
+        values = data.get(name) if isinstance(data.get(name), dict) else {}
+        for key, value in values.items():
+            if key not in keys:
+                diags.append(make("MZ105", shown, *pos(name, key, "__key__"), key=f"{name}.{key}"))
+            else:
+                check(value, keys[key], f"{name}.{key}", name, key)
+        return values
+
+    section("site", _SITE_KEYS)
     title = site.get("title")
     if "site" in data and not (isinstance(title, str) and title.strip()):
         if title is None:
             diags.append(make("MZ103", shown, *pos("site", "__key__"), key="site.title"))
     if site.get("language", "zh") != "zh":
         diags.append(make("MZ104", shown, *pos("site", "language"), key="site.language", expected=" zh", actual=str(site.get("language"))))
-    validation = data.get("validation") if isinstance(data.get("validation"), dict) else {}
-    for key, value in validation.items():
-        if key not in _VALIDATION_KEYS:
-            diags.append(make("MZ105", shown, *pos("validation", key, "__key__"), key=f"validation.{key}"))
-        else:
-            check(value, _VALIDATION_KEYS[key], f"validation.{key}", "validation", key)
-
-    releases = data.get("releases") if isinstance(data.get("releases"), dict) else {}
-    for key, value in releases.items():
-        if key not in _RELEASE_KEYS:
-            diags.append(make("MZ105", shown, *pos("releases", key, "__key__"), key=f"releases.{key}"))
-        else:
-            check(value, _RELEASE_KEYS[key], f"releases.{key}", "releases", key)
+    validation = section("validation", _VALIDATION_KEYS)
+    section("releases", _RELEASE_KEYS)
     audiences = _audiences(data.get("audiences"), shown, pos, diags)
     topics = tuple(str(t) for t in data.get("topics") or [] if isinstance(t, (str, int))) if isinstance(data.get("topics"), list) else ()
     search = data.get("search") if isinstance(data.get("search"), dict) else {}

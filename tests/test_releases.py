@@ -150,3 +150,34 @@ def test_selector_moves_reader_to_same_guideline_in_oldest_version(repo: Path, p
     page.locator(".mzkb-old-version__latest").click()
     page.wait_for_url("**/latest/index.html")
     assert page.errors == [] and page.remote_requests == []
+
+
+def test_bundle_cli_for_a_release_update_pack_and_apply(repo: Path, tmp_path: Path):
+    """mzkb bundle --version / --since with release names, then verify and apply-update via the CLI."""
+    import zipfile
+
+    config = str(repo / "site_config.yml")
+    out = tmp_path / "out"
+    first = mzkb("bundle", "-c", config, "-o", str(out), "--version", "v1")
+    assert first.exit_code == 0, first.output
+    assert "最大的文件" in first.output
+    v1_zip = next(out.glob("*-v1.zip"))
+    second = mzkb("bundle", "-c", config, "-o", str(out), "--version", "v2", "--since", "v1")
+    assert second.exit_code == 0, second.output
+    v2_zip = next(p for p in out.glob("*-v2.zip") if "update" not in p.name)
+    pack = next(out.glob("*update-v1-to-v2.zip"))
+    assert mzkb("verify", str(v1_zip)).exit_code == 0
+    target = tmp_path / "county"
+    with zipfile.ZipFile(v1_zip) as archive:
+        archive.extractall(target)
+    folder = next(target.iterdir())
+    applied = mzkb("apply-update", str(pack), str(folder))
+    assert applied.exit_code == 0, applied.output
+    fresh = tmp_path / "fresh"
+    with zipfile.ZipFile(v2_zip) as archive:
+        archive.extractall(fresh)
+    assert digest(folder) == digest(next(fresh.iterdir()))  # full(v2) == apply(full(v1), pack(v1->v2))
+    assert "每日消毒四次" in (folder / "site/guidelines/guide-2.html").read_text(encoding="utf-8")
+    wrong = mzkb("apply-update", str(pack), str(folder))  # already v2: wrong base
+    assert wrong.exit_code == 1
+    assert mzkb("bundle", "-c", config, "-o", str(out), "--version", "v99").exit_code == 2

@@ -103,4 +103,19 @@ def render(state: RenderInput, site_dir: Path) -> list[Diagnostic]:
         logger.removeHandler(handler)
         logger.setLevel(old_level)
         logger.propagate = old_propagate
+    prune_unused_theme_files(site_dir)
     return [make("MZ903", state.config.path.name, 0, 0, detail=m) for m in handler.messages]
+
+
+UNUSED = ("assets/javascripts/lunr", "assets/javascripts/workers")
+"""Material's own search (lunr and its worker) is off: these are never loaded."""
+
+
+def prune_unused_theme_files(site_dir: Path) -> None:
+    """Drop Material files no page loads (its search, source maps): smaller offline copies."""
+    import shutil
+
+    for rel in UNUSED:
+        shutil.rmtree(site_dir / rel, ignore_errors=True)
+    for source_map in sorted(site_dir.glob("assets/**/*.map")):
+        source_map.unlink()

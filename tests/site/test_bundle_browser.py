@@ -1,0 +1,109 @@
+"""The unzipped offline bundle of the demo, opened from file:// in headless Chromium as a county office would."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from generator.bundle import make_bundle
+
+EPOCH = 1582156800
+
+
+def unzipped_bundle(site: Path, out: Path, with_media: bool) -> Path:
+    result = make_bundle(site, out, site_name="demo", site_title="民政服务机构疫情防控知识库（示例）", version="v1",
+                         commit=None, with_media=with_media, doc_counts={"notice": 13, "guideline": 12, "video": 4, "case": 6},
+                         epoch=EPOCH)
+    with zipfile.ZipFile(result.path) as zf:
+        zf.extractall(out / "unzipped")
+    return out / "unzipped" / "mzkb-demo-v1"
+
+
+@pytest.fixture(scope="module")
+def bundle_dir(demo_site: Path, tmp_path_factory) -> Path:
+    return unzipped_bundle(demo_site, tmp_path_factory.mktemp("bundle"), with_media=True)
+
+
+def open_verify_page(page, top: Path) -> str:
+    page.goto((top / "verify.html").as_uri())
+    page.wait_for_function("window.mzkbVerifyResult !== undefined", timeout=60000)
+    return page.locator("#mzkb-verdict").get_attribute("data-status")
+
+
+def test_open_search_play_and_check_from_the_unzipped_bundle(bundle_dir: Path, page):
+    page.goto((bundle_dir / "index.html").as_uri())
+    assert page.locator("h1").inner_text() == "民政服务机构疫情防控知识库（示例）"
+    assert "使用说明" in page.locator("main").inner_text()
+    page.get_by_role("link", name="打开知识库").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/mzkb-demo-v1/site/index.html")
+    assert page.locator("h1").first.inner_text().startswith("民政服务机构疫情防控知识库")
+
+    box = page.locator("#mzkb-header-q")
+    box.click()
+    box.type("遗体处置", delay=30)
+    page.locator(".mzkb-suggest [data-mzkb-result]").first.wait_for(timeout=10000)
+    hrefs = [a.get_attribute("href") for a in page.locator(".mzkb-suggest [data-mzkb-result] a").all()]
+    assert any("funeral" in h for h in hrefs)
+
+    page.goto((bundle_dir / "site/videos/funeral-remains-handling.html").as_uri() + "#t=5")
+    page.wait_for_function("(() => { const v = document.getElementById('mzkb-player');"
+                           " return v.readyState >= 1 && Math.abs(v.currentTime - 5) < 0.6; })()", timeout=10000)
+    page.evaluate("document.getElementById('mzkb-player').play()")
+    page.wait_for_function("document.getElementById('mzkb-player').currentTime > 5.3", timeout=10000)
+
+    page.goto((bundle_dir / "index.html").as_uri())
+    page.get_by_role("link", name="校验页面").click()
+    page.wait_for_function("window.mzkbVerifyResult !== undefined", timeout=60000)
+    verdict = page.locator("#mzkb-verdict")
+    assert verdict.get_attribute("data-status") == "ok"
+    assert verdict.inner_text().startswith("校验通过")
+    for kind, count in (("search", "75"), ("images", "5"), ("media", "4")):
+        section = page.locator(f"section[data-kind={kind}]")
+        assert section.get_attribute("data-checked") == count and section.get_attribute("data-failed") == "0"
+    unchecked = page.locator("section[data-kind=unchecked]").inner_text()
+    assert "网页" in unchecked and "mzkb verify" in unchecked
+    assert page.errors == []
+    assert page.remote_requests == []
+
+
+def test_check_page_reports_a_truncated_search_index_file(bundle_dir: Path, tmp_path: Path, page):
+    copy = tmp_path / "mzkb-demo-v1"
+    shutil.copytree(bundle_dir, copy)
+    victim = sorted(copy.glob("site/search/*/s*.js"))[0]
+    victim.write_bytes(victim.read_bytes()[: victim.stat().st_size // 2])
+    assert open_verify_page(page, copy) == "fail"
+    assert page.locator("#mzkb-verdict").inner_text().startswith("发现问题：1 个文件")
+    section = page.locator("section[data-kind=search]")
+    assert section.get_attribute("data-failed") == "1"
+    rel = victim.relative_to(copy).as_posix()
+    assert f"{rel}：文件不完整" in section.inner_text()
+    assert page.remote_requests == []
+
+
+def test_check_page_reports_missing_media_and_a_missing_manifest(bundle_dir: Path, tmp_path: Path, page):
+    copy = tmp_path / "mzkb-demo-v1"
+    shutil.copytree(bundle_dir, copy)
+    (copy / "site/assets/videos/funeral-ppe-donning.mp4").unlink()
+    mp4 = copy / "site/assets/videos/funeral-ashes-farewell.mp4"
+    mp4.write_bytes(mp4.read_bytes()[: mp4.stat().st_size // 2])
+    assert open_verify_page(page, copy) == "fail"
+    media = page.locator("section[data-kind=media]")
+    assert media.get_attribute("data-failed") == "2"
+    assert "funeral-ppe-donning.mp4：无法读取" in media.inner_text()
+    assert "funeral-ashes-farewell.mp4：无法播放到结尾" in media.inner_text()
+
+    (copy / "check/manifest.js").unlink()
+    assert open_verify_page(page, copy) == "fail"
+    assert "清单" in page.locator("#mzkb-verdict").inner_text()
+
+
+def test_bundle_without_media_checks_clean_and_says_media_is_left_out(demo_site: Path, tmp_path: Path, page):
+    top = unzipped_bundle(demo_site, tmp_path, with_media=False)
+    assert "不含视频、音频文件" in (top / "index.html").read_text(encoding="utf-8")
+    assert open_verify_page(page, top) == "ok"
+    assert "本包不含视频、音频文件" in page.locator("section[data-kind=media]").inner_text()
+    assert page.errors == [] and page.remote_requests == []
