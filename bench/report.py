@@ -38,7 +38,8 @@ def build_section(lines: list[str]) -> None:
 
 def search_section(lines: list[str]) -> None:
     lines += ["## Search quality (`python bench/search.py quality`)", ""]
-    for name, label in (("search-quality-demo.json", "demo"), ("search-quality-lawref.json", "lawref")):
+    names = ["search-quality-all.json"] if load("search-quality-all.json") else ["search-quality-demo.json", "search-quality-lawref.json"]
+    for name in names:
         data = load(name)
         if not data:
             continue

@@ -8,7 +8,8 @@ Layout under ``search/`` of the site (``H`` = content hash of the index):
                     varints in one string; score = BM25 with field weights and the status
                     factor over the document's units (best unit + 1/4 of the others),
                     precomputed and quantized
-- ``H/fD.js``       one fragment per document: title, URL, badges and unit texts for snippets
+- ``H/fD.js``       one fragment per document: title, URL, badges, unit headings, and the unit
+                    texts for snippets as zlib + base64 (inflated with DecompressionStream)
 - ``H/docs.js``     per-document filter data, loaded only when a filter is used
 
 Each file calls ``mzkbSearch.load(kind, n, data)``; no fetch, no worker, no modules, so it
@@ -17,8 +18,10 @@ works the same from file:// and http://.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
+import zlib
 import math
 import re
 from collections import Counter, defaultdict
@@ -186,14 +189,28 @@ def _score(weighted: dict[str, dict[int, float]], lengths: dict[int, int], docs:
     return result
 
 
+def pack_texts(texts: list[str]) -> str:
+    """Unit texts -> zlib-compressed JSON in base64 (the browser inflates it with DecompressionStream)."""
+    raw = json.dumps(texts, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return base64.b64encode(zlib.compress(raw, 9)).decode("ascii")
+
+
+def unpack_texts(packed: str) -> list[str]:
+    """Inverse of ``pack_texts``."""
+    return json.loads(zlib.decompress(base64.b64decode(packed)).decode("utf-8"))
+
+
 def _fragment(doc, units, config: SiteConfig) -> dict:
+    """What a result shows: title, badges and facts, unit anchors and headings, and the unit
+    texts for snippets, compressed (``z``) because they are most of a fragment's bytes."""
     labels = {a.key: a.label for a in config.audiences}
     all_audiences = len(doc.audiences) == len(config.audiences) and len(config.audiences) > 1
     data = {
         "t": doc.title, "u": doc.url, "y": doc.type.value, "s": doc.status.value, "d": doc.date.isoformat(),
         "i": doc.issuer, "n": doc.doc_number, "e": doc.edition, "r": doc.region,
         "a": ["全部机构"] if all_audiences else [labels[k] for k in doc.audiences],
-        "x": [[u.anchor, u.heading, (u.text or doc.summary)[:MAX_SNIPPET_TEXT]] for u in units],
+        "x": [[u.anchor, u.heading] for u in units],
+        "z": pack_texts([(u.text or doc.summary)[:MAX_SNIPPET_TEXT] for u in units]),
     }
     return data
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import zipfile
+from urllib.parse import quote
 from pathlib import Path
 
 import pytest
@@ -106,4 +107,24 @@ def test_bundle_without_media_checks_clean_and_says_media_is_left_out(demo_site:
     assert "不含视频、音频文件" in (top / "index.html").read_text(encoding="utf-8")
     assert open_verify_page(page, top) == "ok"
     assert "本包不含视频、音频文件" in page.locator("section[data-kind=media]").inner_text()
+    assert page.errors == [] and page.remote_requests == []
+
+
+def test_reader_paths_work_in_the_unzipped_bundle(bundle_dir: Path, page):
+    """Navigation, search.html, the superseded banner, a comparison page and the case map, from disk."""
+    site = bundle_dir / "site"
+    page.goto((site / "index.html").as_uri())
+    page.get_by_role("link", name="殡葬服务机构 现行文件").first.click()
+    page.wait_for_load_state()
+    assert page.url.endswith("audiences/funeral.html")
+    page.goto((site / "search.html").as_uri() + "?q=" + quote("临时救助条件"))
+    page.wait_for_selector("[data-mzkb-result]")
+    page.goto((site / "guidelines/elderly-care-covid-guide-1.html").as_uri())
+    page.locator(".mzkb-status-banner a.mzkb-compare-link").click()
+    page.wait_for_load_state()
+    assert "/compare/" in page.url and page.locator(".mzkb-diff__side ins").first.is_visible()
+    page.goto((site / "cases/index.html").as_uri())
+    page.locator("svg a[aria-label^='浙江省']").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("cases/province-330000.html") and page.locator(".mzkb-case-card").count() == 1
     assert page.errors == [] and page.remote_requests == []

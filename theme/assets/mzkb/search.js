@@ -168,10 +168,23 @@
       var results = rankVariants(variants, filters);
       var terms = [].concat.apply([], variants);
       var shown = results.slice(offset, offset + limit);
-      return Promise.all(shown.map(function (r) { return loadFrag(r.doc); })).then(function () {
+      return Promise.all(shown.map(function (r) { return loadFrag(r.doc).then(function () { return inflate(r.doc); }); })).then(function () {
         return { query: q, terms: terms, total: results.length, results: shown, ms: performance.now() - started };
       });
     });
+  }
+
+  /* Unit texts travel zlib-compressed (base64); inflate them once per fragment. Browsers
+     without DecompressionStream show results without snippets. */
+  function inflate(doc) {
+    var f = state.frags[doc];
+    if (f.texts || !f.z) return Promise.resolve();
+    if (typeof DecompressionStream === "undefined") { f.texts = []; return Promise.resolve(); }
+    var binary = atob(f.z), bytes = new Uint8Array(binary.length);
+    for (var i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+    return new Response(stream).text().then(function (text) { f.texts = JSON.parse(text); })
+      .catch(function () { f.texts = []; });
   }
 
   /* ---- rendering (DOM only, never innerHTML with data) ---- */
@@ -213,7 +226,7 @@
   }
 
   function resultNode(r, terms, compact) {
-    var f = state.frags[r.doc], unit = f.x[r.unit] || f.x[0];
+    var f = state.frags[r.doc], unitIndex = f.x[r.unit] ? r.unit : 0, unit = f.x[unitIndex];
     var li = el("li", "mzkb-result mzkb-result--" + f.s);
     li.setAttribute("data-mzkb-result", "");
     var a = el("a", "mzkb-result__title", f.t);
@@ -231,7 +244,7 @@
     if (!compact && f.a.length) facts.push("适用：" + f.a.join("、"));
     li.appendChild(el("div", "mzkb-result__facts", facts.join(" · ")));
     if (unit[1]) li.appendChild(el("div", "mzkb-result__where", (unit[0].indexOf("t=") === 0 ? "视频 " : "位置：") + unit[1]));
-    li.appendChild(snippetNode(unit[2] || "", terms));
+    li.appendChild(snippetNode((f.texts || [])[unitIndex] || "", terms));
     return li;
   }
 
