@@ -67,6 +67,7 @@ CATALOGUE: dict[str, Spec] = {
     "MZ313": Spec(E, "{key} 格式不正确：{value}（{expected}）", "按说明修改。", "duration: 5分钟"),
     "MZ314": Spec(W, "主题 {value} 不在 site_config.yml 的 topics 列表中", "使用已定义的主题，或在配置中添加它。", "topics: [防疫]"),
     "MZ316": Spec(E, "地区信息有误：{detail}", "region 写成“省+市”（如 浙江省杭州市），region_code 填 6 位行政区划代码（如 330100），两者须一致。", "region: 江苏省南京市 配 region_code: 330100"),
+    "MZ317": Spec(W, "发文机关还是 mzkb new 生成的占位文字", "把 issuer 改成真实的发文机关名称。", "issuer: （请填写发文机关）"),
     "MZ315": Spec(W, "日期 {value} 晚于今天 {margin} 天以上", "检查日期是否写错。", "date: 2099-01-01"),
     # relations and links
     "MZ401": Spec(E, "id {value} 重复：{other} 也使用了这个 id", "为其中一个文档指定不同的 id。", "两个文件都是 guide.md"),

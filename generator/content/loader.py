@@ -99,7 +99,18 @@ def decode(data: bytes, rel: str) -> tuple[str | None, list[Diagnostic]]:
 
 
 def _guess(data: bytes) -> str:
-    """Name the encoding of non-UTF-8 bytes, for the editor (GBK/GB18030 most often)."""
+    """Name the encoding of non-UTF-8 bytes, for the editor (GBK/GB18030 most often).
+
+    Short GBK texts are often guessed as CP949 by statistics alone, so bytes that decode as
+    GB18030 into mostly common Han characters are named GBK/GB18030 first.
+    """
+    try:
+        text = data.decode("gb18030")
+        han = sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
+        if han and han >= 0.3 * sum(1 for c in text if ord(c) > 127):
+            return "GBK/GB18030"
+    except UnicodeDecodeError:
+        pass
     best = from_bytes(data).best()
     name = (best.encoding if best else "").lower()
     if name in ("gb2312", "gbk", "gb18030", "hz") or not name:

@@ -182,6 +182,8 @@ def validate_one(src: Source, config: SiteConfig, today: dt.date) -> tuple[Docum
     date = c.date()
     audiences = c.audiences()
     issuer = c.text("issuer", required=src.doc_type in (DocType.NOTICE, DocType.GUIDELINE))
+    if issuer.startswith("（请填写"):
+        c.report("MZ317", "issuer")
     doc_id = c.text("id")
     if doc_id and not is_valid_id(doc_id):
         c.report("MZ311", "id", value=doc_id)
