@@ -67,3 +67,16 @@ def test_default_address_is_loopback():
 
     addr = next(p for p in serve.params if p.name == "addr")
     assert addr.default.startswith("127.0.0.1:")
+
+
+def test_edit_shows_up_after_live_rebuild(server, small_kb: Path):
+    """Saving a document makes the preview serve the new text (MkDocs' watcher rebuilds)."""
+    doc = small_kb.parent / "content/guidelines/guide-2.md"
+    doc.write_text(doc.read_text(encoding="utf-8").replace("每日消毒三次", "每日消毒五次"), encoding="utf-8")
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        status, body = get(server, "/guidelines/guide-2.html")
+        if status == 200 and "每日消毒五次".encode() in body:
+            return
+        time.sleep(0.5)
+    pytest.fail("the edit did not appear in the preview within 60 s")
