@@ -59,7 +59,8 @@ def prepare(config_path: str | Path, strict: bool = False, today: dt.date | None
 
 
 def build(config_path: str | Path, out_dir: str | Path | None = None, strict: bool = False, *, version=None,
-          history: dict | None = None, epoch: int | None = None, previous_summary: dict | None = None) -> BuildResult:
+          history: dict | None = None, epoch: int | None = None, previous_summary: dict | None = None,
+          whoosh_dir: Path | None = None) -> BuildResult:
     """Check, index, render into a staging folder and swap it into place on success.
 
     ``version`` (a ``versions.VersionInfo``), ``history`` (git revisions per file), ``epoch``
@@ -79,7 +80,8 @@ def build(config_path: str | Path, out_dir: str | Path | None = None, strict: bo
     target = Path(out_dir) if out_dir else config.root / "site"
     render_diags: list[Diagnostic] = []
 
-    pending = indexer.start(corpus, config, config.state_dir / "whoosh")  # a second process for large corpora
+    whoosh_target = whoosh_dir or config.state_dir / "whoosh"
+    pending = indexer.start(corpus, config, whoosh_target)  # a second process for large corpora
     indexes = None
     if history is None:
         try:

@@ -94,6 +94,8 @@ def build_versions(config_path: str | Path, out_dir: str | Path | None = None, s
         return VersionsResult(False, None, (), (), (make("MZ904", config.path.name, 0, 0, detail=exc.args[0]),))
     cache = config.state_dir / "versions"
     built, reused, diags = [], [], list(prepared.diagnostics)
+    # the working tree is exactly the newest release: that build also serves as latest
+    head_is_release = bool(found) and git_releases.head_commit(root) == found[0].commit and git_releases.is_clean(root)
     previous_summary, previous_name = {}, ""
     sites: dict[str, Path] = {}
     for release in reversed(found):  # oldest first: each is compared with the one before
@@ -107,8 +109,10 @@ def build_versions(config_path: str | Path, out_dir: str | Path | None = None, s
                 tree = git_releases.export_tree(root, release.commit, Path(tmp) / "kb")
                 info = VersionInfo(release.name, release.title, release.date, previous_name)
                 history = git_releases.file_history(root, release.commit)
+                is_head = head_is_release and release is found[0]
                 result = build(tree / config.path.name, key / "site", strict, version=info, history=history,
-                               epoch=release.epoch, previous_summary=previous_summary)
+                               epoch=release.epoch, previous_summary=previous_summary,
+                               whoosh_dir=config.state_dir / "whoosh" if is_head else None)
                 if not result.ok:
                     diags.append(make("MZ905", config.path.name, 0, 0, version=release.name))
                     diags.extend(result.prepared.diagnostics)
@@ -120,18 +124,26 @@ def build_versions(config_path: str | Path, out_dir: str | Path | None = None, s
         sites[release.name] = key / "site"
         previous_summary = json.loads(summary_file.read_text(encoding="utf-8"))
         previous_name = release.name
-    latest_key = cache / "latest"
-    shutil.rmtree(latest_key, ignore_errors=True)
     latest_info = VersionInfo(LATEST, "最新（未发布的修改）", "", previous_name)
-    history = git_releases.file_history(root, "HEAD") if git_releases.is_repository(root) else {}
-    result = build(config.path, latest_key / "site", strict, version=latest_info, history=history, previous_summary=previous_summary)
-    if not result.ok:
-        diags.extend(result.diagnostics)
-        return VersionsResult(False, None, tuple(built), tuple(reused), tuple(diags))
-    built.append(LATEST)
-    sites[LATEST] = latest_key / "site"
+    if head_is_release:
+        sites[LATEST] = sites[found[0].name]
+        if not (config.state_dir / "whoosh").exists():  # `mzkb search` needs the index of latest
+            from .search.whoosh_index import write_index
+
+            write_index(prepared.corpus, config, config.state_dir / "whoosh")
+    else:
+        latest_key = cache / "latest"
+        shutil.rmtree(latest_key, ignore_errors=True)
+        history = git_releases.file_history(root, "HEAD") if git_releases.is_repository(root) else {}
+        result = build(config.path, latest_key / "site", strict, version=latest_info, history=history, previous_summary=previous_summary)
+        if not result.ok:
+            diags.extend(result.diagnostics)
+            return VersionsResult(False, None, tuple(built), tuple(reused), tuple(diags))
+        built.append(LATEST)
+        sites[LATEST] = latest_key / "site"
     target = Path(out_dir) if out_dir else root / "site"
-    versions = [(LATEST, latest_info.title, "")] + [(r.name, r.title, r.date) for r in found]
+    latest_title = f"最新（与 {found[0].name} 相同）" if head_is_release else latest_info.title
+    versions = [(LATEST, latest_title, "")] + [(r.name, r.title, r.date) for r in found]
     feed_entries = []
     for release in found:
         key = cache / f"{release.commit}-{release.name}-{CACHE_FORMAT}"

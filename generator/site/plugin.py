@@ -132,7 +132,7 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
     def on_page_context(self, context, page, config, nav):  # noqa: D102
         version = self.state.version if self.state else None
         if version is not None:
-            context["mzkb_version"] = {"name": version.name, "title": version.title, "latest": version.name == "latest"}
+            context["mzkb_version"] = True  # which version a page belongs to is its folder (versions.js)
         return context
 
     def on_page_content(self, html: str, page, config, files) -> str:  # noqa: D102

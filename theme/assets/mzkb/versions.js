@@ -19,9 +19,9 @@
   function init() {
     var box = document.querySelector("[data-mzkb-version]");
     if (!box) return;
-    var current = box.getAttribute("data-mzkb-version");
     var versionRoot = new URL(box.getAttribute("data-mzkb-root").replace(/\/?$/, "/"), window.location.href).href;
     var siteRoot = new URL("../", versionRoot).href;
+    var current = decodeURIComponent(versionRoot.slice(siteRoot.length).replace(/\/$/, ""));
     var here = window.location.href.split("#")[0].split("?")[0];
     var rel = here.indexOf(versionRoot) === 0 ? here.slice(versionRoot.length) : "index.html";
     var select = box.querySelector("select");
@@ -44,8 +44,13 @@
         opt.selected = v.version === current;
         select.appendChild(opt);
       });
-      var latestLink = document.querySelector(".mzkb-old-version__latest");
-      if (latestLink) pageIn(data.latest).then(function (url) { latestLink.href = url; });
+      var banner = document.querySelector(".mzkb-old-version");
+      if (banner && current !== data.latest) {
+        var mine = data.versions.filter(function (v) { return v.version === current; })[0];
+        banner.querySelector(".mzkb-old-version__name").textContent = current + (mine && mine.title !== current ? "：" + mine.title : "");
+        banner.hidden = false;
+        pageIn(data.latest).then(function (url) { banner.querySelector(".mzkb-old-version__latest").href = url; });
+      }
     }).catch(function () { box.hidden = true; });
 
     select.addEventListener("change", function () {
