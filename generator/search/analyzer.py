@@ -177,8 +177,9 @@ def analyze_query(text: str, has_term: Callable[[str], bool], synonyms: Iterable
 
 
 def shard_key(term: str) -> str:
-    """The index shard a term lives in is chosen by its first two characters."""
-    return term[:2]
+    """The index shard a term lives in is chosen by its first two characters; a 文号 term
+    (which has brackets) by the whole term, so thousands of 文号 of one issuer do not share a shard."""
+    return term if "[" in term else term[:2]
 
 
 def shard_keys(text: str, synonyms: Iterable[Iterable[str]] = ()) -> list[str]:

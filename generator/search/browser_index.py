@@ -161,8 +161,12 @@ def decode_varints(text: str) -> list[int]:
 
 
 def shard_of(key: str, shards: int) -> int:
-    """Shard number of a one- or two-character shard key (same arithmetic in search.js)."""
-    return (ord(key[0]) * 65599 + (ord(key[1]) if len(key) > 1 else 0)) % shards
+    """Shard number of a shard key: 32-bit rolling hash (h * 31 + code unit), same in search.js."""
+    h = 0
+    data = key.encode("utf-16-le")  # JavaScript strings are UTF-16 code units
+    for i in range(0, len(data), 2):
+        h = (h * 31 + (data[i] | data[i + 1] << 8)) & 0xFFFFFFFF
+    return h % shards
 
 
 def _score(weighted: dict[str, dict[int, float]], lengths: dict[int, int], docs: list) -> dict[str, str]:

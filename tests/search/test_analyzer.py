@@ -61,3 +61,13 @@ def test_index_terms_cover_what_the_query_side_produces():
     index_terms = set(analyzer.analyze("殡葬服务机构遗体处置工作规范", seg))
     variants = analyzer.analyze_query("殡葬服务机构遗体处置", index_terms.__contains__)
     assert all(t["term"] in index_terms for t in variants[0])
+
+
+def test_shard_hash_is_the_same_in_python_and_javascript():
+    from generator.search.browser_index import shard_of
+
+    keys = ["民发", "ab", "民发[2020]12号", "𠀀x", "养", "covid"]
+    script = ("function shardOf(key, S){var h=0;for(var i=0;i<key.length;i++)h=(Math.imul(h,31)+key.charCodeAt(i))>>>0;return h%S;}"
+              f"console.log(JSON.stringify({json.dumps(keys, ensure_ascii=False)}.map(k => shardOf(k, 1009))));")
+    run = subprocess.run([shutil.which("node"), "-e", script], capture_output=True, text=True, timeout=60)
+    assert json.loads(run.stdout) == [shard_of(k, 1009) for k in keys]

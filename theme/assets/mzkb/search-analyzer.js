@@ -102,8 +102,8 @@
     return expandSynonyms(normalize(text), synonyms).map(function (v) { return analyzeOne(v, hasTerm); });
   }
 
-  /* The index shard a term lives in is chosen by its first two characters. */
-  function shardKey(term) { return term.slice(0, 2); }
+  /* The index shard a term lives in is chosen by its first two characters; a 文号 term by the whole term. */
+  function shardKey(term) { return term.indexOf("[") >= 0 ? term : term.slice(0, 2); }
 
   /* Shard keys of every term any spelling of the query can produce. */
   function shardKeys(text, synonyms) {

@@ -51,8 +51,10 @@
     });
   }
 
-  function shardOf(key) {
-    return (key.charCodeAt(0) * 65599 + (key.length > 1 ? key.charCodeAt(1) : 0)) % state.manifest.shards;
+  function shardOf(key) {  /* 32-bit rolling hash over UTF-16 code units, as shard_of() in browser_index.py */
+    var h = 0;
+    for (var i = 0; i < key.length; i++) h = (Math.imul(h, 31) + key.charCodeAt(i)) >>> 0;
+    return h % state.manifest.shards;
   }
   function loadShard(n) { return hasOwn(state.shards, n) ? Promise.resolve() : loadScript(indexFile("s" + n + ".js")); }
   function loadFrag(d) { return hasOwn(state.frags, d) ? Promise.resolve() : loadScript(indexFile("f" + d + ".js")); }
