@@ -108,3 +108,16 @@ def test_no_query_in_the_visible_set_returns_nothing(demo_site: Path, page):
     assert empty == []
     hits = sum(any(f"/{q['expect'][0]}.html" in "/" + u for u in found[q["q"]]) for q in queries)
     assert hits / len(queries) >= 0.95, hits / len(queries)
+
+
+def test_phone_results_panel_stays_below_the_box(demo_site: Path, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    pg = context.new_page()
+    pg.goto((demo_site / "notices/notice-charity-donation.html").as_uri())
+    pg.fill("#mzkb-header-q", "养老院探视")
+    pg.wait_for_selector(".mzkb-suggest [data-mzkb-result]")
+    box = pg.locator("#mzkb-header-q").bounding_box()
+    panel = pg.locator(".mzkb-suggest").bounding_box()
+    assert panel["y"] >= box["y"] + box["height"]
+    assert pg.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
+    context.close()

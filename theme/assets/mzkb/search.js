@@ -260,6 +260,13 @@
     var input = form.querySelector("input[name=q]");
     var panel = form.querySelector(".mzkb-suggest");
     var seq = 0;
+    /* On phones the panel is fixed to the viewport: keep it below the box being typed in. */
+    function place() {
+      if (window.getComputedStyle(panel).position !== "fixed") { panel.style.top = ""; panel.style.maxHeight = ""; return; }
+      var bottom = input.getBoundingClientRect().bottom + 6;
+      panel.style.top = bottom + "px";
+      panel.style.maxHeight = (window.innerHeight - bottom - 8) + "px";
+    }
     var run = debounce(function () {
       var q = input.value.trim(), mine = ++seq;
       if (!q) { panel.hidden = true; return; }
@@ -275,8 +282,9 @@
           more.href = siteRoot() + "search.html?q=" + encodeURIComponent(q);
           panel.appendChild(more);
         }
+        place();
         panel.hidden = false;
-      }).catch(function (e) { panel.textContent = e.message; panel.hidden = false; });
+      }).catch(function (e) { panel.textContent = e.message; place(); panel.hidden = false; });
     }, 120);
     input.addEventListener("input", run);
     input.addEventListener("focus", function () { ensureManifest().catch(function () {}); if (input.value.trim()) run(); });
