@@ -56,10 +56,12 @@ def search_section(lines: list[str]) -> None:
     if not speed:
         lines += ["(not run yet)", ""]
         return
-    lines += ["| query | first results s | warm median ms | bytes loaded | files | Pagefind bytes |", "|---|---|---|---|---|---|"]
+    lines += ["| query | first results s | warm median ms | bytes loaded | files | Pagefind bytes | mzkb / Pagefind |", "|---|---|---|---|---|---|---|"]
     pf = {r["query"]: r for r in speed.get("pagefind", [])} if speed.get("pagefind") else {}
     for r in speed["rows"]:
-        lines.append(f"| {r['q']} | {r['first_results_s']} | {r['warm_ms_median']} | {r['bytes']} | {r['files']} | {pf.get(r['q'], {}).get('bytes', '–')} |")
+        other = pf.get(r["q"], {}).get("bytes")
+        ratio = f"{r['bytes'] / other:.2f}" if other else "–"
+        lines.append(f"| {r['q']} | {r['first_results_s']} | {r['warm_ms_median']} | {r['bytes']} | {r['files']} | {other or '–'} | {ratio} |")
     lines += ["", f"Medians: first results {speed['median_first_results_s']} s, warm {speed['median_warm_ms']} ms, "
                   f"{speed['median_bytes']:.0f} bytes per query (mzkb's search scripts + manifest + shards + 10 fragments); "
                   f"whole browser index {speed['index_bytes'] / 2**20:.1f} MiB.",
