@@ -21,9 +21,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import zlib
 import math
 import re
+import zlib
+from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -68,7 +69,9 @@ class BrowserIndexBuilder:
     def __init__(self, config: SiteConfig) -> None:
         self.config = config
         self.docs: list = []
-        self.weighted: dict[str, dict[int, float]] = defaultdict(dict)
+        # term -> (unit keys, weighted tf) in two compact arrays: keys arrive in increasing order
+        # (documents in order, units in order), about 8 bytes a posting instead of a dict entry
+        self.postings: dict[str, tuple[array, array]] = {}
         self.lengths: dict[int, int] = {}
         self.fragments: dict[int, str] = {}
 
@@ -87,13 +90,17 @@ class BrowserIndexBuilder:
                     length += count
             self.lengths[key] = max(length, 1)
             for term, value in tf.items():
-                self.weighted[term][key] = value
+                pair = self.postings.get(term)
+                if pair is None:
+                    pair = self.postings[term] = (array("I"), array("f"))
+                pair[0].append(key)
+                pair[1].append(value)
         self.fragments[di] = _js("frag", di, _fragment(doc, units, self.config))
 
     def finish(self) -> BrowserIndex:
         """Score, shard and serialize; return the files."""
         docs, config = self.docs, self.config
-        postings = _score(self.weighted, self.lengths, docs)
+        postings = _score(self.postings, self.lengths, docs)
         size = sum(len(t.encode()) + len(p) + 6 for t, p in postings.items())
         shard_count = max(1, min(8192, size // SHARD_TARGET_BYTES))
         shards: dict[int, dict[str, str]] = defaultdict(dict)
@@ -169,16 +176,17 @@ def shard_of(key: str, shards: int) -> int:
     return h % shards
 
 
-def _score(weighted: dict[str, dict[int, float]], lengths: dict[int, int], docs: list) -> dict[str, str]:
+def _score(postings: dict[str, tuple[array, array]], lengths: dict[int, int], docs: list) -> dict[str, str]:
     """Per term and document: BM25 of each unit (document-level idf), best unit + 1/4 of the
     others, times the status factor, quantized; encoded as (doc delta, score, best unit) varints."""
     n_docs = max(len(docs), 1)
     avg = sum(lengths.values()) / max(len(lengths), 1)
     factor = [STATUS_FACTOR[d.status.value] for d in docs]
     result: dict[str, str] = {}
-    for term, units in weighted.items():
+    for term in list(postings):
+        keys, tfs = postings.pop(term)  # scored terms are released as we go
         per_doc: dict[int, list[tuple[float, int]]] = defaultdict(list)
-        for key, tf in units.items():
+        for key, tf in zip(keys, tfs):
             norm = tf * (K1 + 1) / (tf + K1 * (1 - B + B * lengths[key] / avg))
             per_doc[key >> 7].append((norm, key & 127))
         idf = math.log(1 + (n_docs - len(per_doc) + 0.5) / (len(per_doc) + 0.5))
