@@ -25,7 +25,6 @@ import html
 import json
 import os
 import re
-import subprocess
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable
@@ -177,12 +176,12 @@ def default_version(epoch: int, commit: str | None) -> str:
 
 def git_commit(root: Path) -> str | None:
     """The HEAD commit of the knowledge base's repository, or None outside git."""
+    from .releases import GitError, head_commit
+
     try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10)
-    except (OSError, subprocess.SubprocessError):
+        return head_commit(root) or None
+    except GitError:
         return None
-    value = out.stdout.strip()
-    return value if out.returncode == 0 and re.fullmatch(r"[0-9a-f]{40,64}", value) else None
 
 
 def count_documents(documents) -> dict[str, int]:

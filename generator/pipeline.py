@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import subprocess
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +38,10 @@ class BuildResult:
     prepared: Prepared
     out_dir: Path | None
     diagnostics: tuple[Diagnostic, ...] = field(default=())
+    summary: dict | None = None
+    """Versioned builds: the document summary the next release is compared with."""
+    changes: dict | None = None
+    """Versioned builds: what changed since the previous release (the 更新记录 page)."""
 
     @property
     def ok(self) -> bool:
@@ -84,15 +87,13 @@ def build(config_path: str | Path, out_dir: str | Path | None = None, strict: bo
     pending = indexer.start(corpus, config, whoosh_target)  # a second process for large corpora
     indexes = None
     if history is None:
-        try:
-            history = releases.file_history(config.root)
-        except releases.GitError:
-            history = {}
-    change_log = None
+        history = releases.history_or_empty(config.root)
+    summary = change_log = None
     if version is not None:
         from .versions import changes, doc_summary
 
-        change_log = changes(previous_summary or {}, doc_summary(corpus))
+        summary = doc_summary(corpus)
+        change_log = changes(previous_summary or {}, summary)
     render_input = RenderInput(config, corpus, version=version, history=history, changes=change_log)
 
     def produce(stage: Path) -> bool:
@@ -115,19 +116,21 @@ def build(config_path: str | Path, out_dir: str | Path | None = None, strict: bo
         indexes.whoosh.install()
     else:
         indexes.whoosh.discard()
-    return BuildResult(prepared, target.absolute() if ok else None, tuple(render_diags))
+    return BuildResult(prepared, target.absolute() if ok else None, tuple(render_diags), summary, change_log)
 
 
 def build_epoch(config: SiteConfig, corpus: Corpus) -> int:
     """SOURCE_DATE_EPOCH if set, else the HEAD commit time, else the newest document date."""
+    from .releases import GitError, head_epoch
+
     if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
         return int(os.environ["SOURCE_DATE_EPOCH"])
     try:
-        out = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=config.root, capture_output=True, text=True, timeout=10)
-        if out.returncode == 0 and out.stdout.strip().isdigit():
-            return int(out.stdout.strip())
-    except (OSError, subprocess.SubprocessError):
-        pass
+        commit_time = head_epoch(config.root)
+    except GitError:
+        commit_time = None
+    if commit_time is not None:
+        return commit_time
     newest = max((d.date for d in corpus.documents), default=dt.date(2020, 1, 1))
     return int(dt.datetime.combine(newest, dt.time(), dt.timezone.utc).timestamp())
 

@@ -122,8 +122,21 @@ def export_tree(root: Path, commit: str, dest: Path) -> Path:
 
 
 def head_commit(root: Path) -> str:
-    """Full hash of HEAD ('' outside git)."""
+    """Full hash of HEAD ('' outside git or without git)."""
     return git(root, "rev-parse", "HEAD").strip() if is_repository(root) else ""
+
+
+def head_epoch(root: Path) -> int | None:
+    """Commit time of HEAD in seconds (None outside git or without git)."""
+    return int(git(root, "log", "-1", "--format=%ct").strip()) if is_repository(root) else None
+
+
+def history_or_empty(root: Path) -> dict[str, tuple[Revision, ...]]:
+    """``file_history`` of HEAD, or {} when git cannot be asked (documents then show no revisions)."""
+    try:
+        return file_history(root)
+    except GitError:
+        return {}
 
 
 def is_clean(root: Path, ignore: tuple[str, ...] = ("site/", ".mzkb/")) -> bool:

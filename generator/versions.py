@@ -14,7 +14,7 @@ import hashlib
 import json
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import releases as git_releases
@@ -38,8 +38,6 @@ class VersionInfo:
     date: str = ""
     previous: str = ""
     """Name of the release before this one ('' for the first)."""
-    changes: dict = field(default_factory=dict)
-    """Documents added, changed, superseded and repealed since ``previous`` (see ``changes``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +49,11 @@ class VersionsResult:
     built: tuple[str, ...]
     reused: tuple[str, ...]
     diagnostics: tuple[Diagnostic, ...]
+
+
+def _cache_key(cache: Path, release: git_releases.Release) -> Path:
+    """Where a release's build is kept: one folder per (commit, name, cache format)."""
+    return cache / f"{release.commit}-{release.name}-{CACHE_FORMAT}"
 
 
 def doc_summary(corpus: Corpus) -> dict:
@@ -99,7 +102,7 @@ def build_versions(config_path: str | Path, out_dir: str | Path | None = None, s
     previous_summary, previous_name = {}, ""
     sites: dict[str, Path] = {}
     for release in reversed(found):  # oldest first: each is compared with the one before
-        key = cache / f"{release.commit}-{release.name}-{CACHE_FORMAT}"
+        key = _cache_key(cache, release)
         summary_file = key / "docs.json"
         if (key / "complete").exists():
             reused.append(release.name)
@@ -117,8 +120,8 @@ def build_versions(config_path: str | Path, out_dir: str | Path | None = None, s
                     diags.append(make("MZ905", config.path.name, 0, 0, version=release.name))
                     diags.extend(result.prepared.diagnostics)
                     return VersionsResult(False, None, tuple(built), tuple(reused), tuple(diags))
-                summary_file.write_text(json.dumps(doc_summary(result.prepared.corpus), ensure_ascii=False, sort_keys=True), encoding="utf-8")
-                (key / "changes.json").write_text(json.dumps(changes(previous_summary, json.loads(summary_file.read_text(encoding="utf-8"))), ensure_ascii=False, sort_keys=True), encoding="utf-8")
+                summary_file.write_text(json.dumps(result.summary, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+                (key / "changes.json").write_text(json.dumps(result.changes, ensure_ascii=False, sort_keys=True), encoding="utf-8")
                 (key / "complete").write_text("", encoding="utf-8")
             built.append(release.name)
         sites[release.name] = key / "site"
@@ -134,8 +137,7 @@ def build_versions(config_path: str | Path, out_dir: str | Path | None = None, s
     else:
         latest_key = cache / "latest"
         shutil.rmtree(latest_key, ignore_errors=True)
-        history = git_releases.file_history(root, "HEAD") if git_releases.is_repository(root) else {}
-        result = build(config.path, latest_key / "site", strict, version=latest_info, history=history, previous_summary=previous_summary)
+        result = build(config.path, latest_key / "site", strict, version=latest_info, previous_summary=previous_summary)
         if not result.ok:
             diags.extend(result.diagnostics)
             return VersionsResult(False, None, tuple(built), tuple(reused), tuple(diags))
@@ -146,7 +148,7 @@ def build_versions(config_path: str | Path, out_dir: str | Path | None = None, s
     versions = [(LATEST, latest_title, "")] + [(r.name, r.title, r.date) for r in found]
     feed_entries = []
     for release in found:
-        key = cache / f"{release.commit}-{release.name}-{CACHE_FORMAT}"
+        key = _cache_key(cache, release)
         feed_entries.append((release, json.loads((key / "changes.json").read_text(encoding="utf-8"))))
     stage = target.absolute().parent / f".{target.name}.versions-building"
     shutil.rmtree(stage, ignore_errors=True)

@@ -9,7 +9,6 @@ import posixpath
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
-from urllib.parse import unquote
 
 from ..diagnostics import Diagnostic, make
 from .ids import make_id
@@ -149,10 +148,10 @@ def resolve_href(doc: Document, href: str, by_path: dict, content_dir: Path) -> 
         return None, ("MZ601", {"value": href[:40]})
     if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", href):  # file:, C:\…, other schemes: not a content file
         return None, ("MZ406", {"value": href})
-    path_part, _, anchor = href.partition("#")
-    path_part = unquote(path_part.split("?")[0])
+    path_part, _, anchor = href.partition("#")  # already decoded by markdown.analyse
+    path_part = path_part.split("?")[0]
     if not path_part:
-        return None, _anchor_problem(doc, unquote(anchor), doc.rel_path)
+        return None, _anchor_problem(doc, anchor, doc.rel_path)
     if path_part.startswith("/"):
         return None, ("MZ406", {"value": href})
     target = (doc.source.parent / path_part)
@@ -163,7 +162,7 @@ def resolve_href(doc: Document, href: str, by_path: dict, content_dir: Path) -> 
         other = by_path.get(resolved)
         if other is None:
             return None, ("MZ403", {"value": href})
-        problem = _anchor_problem(other, unquote(anchor), href) if anchor else None
+        problem = _anchor_problem(other, anchor, href) if anchor else None
         url = relative_url(doc.url, other.url) + (f"#{anchor}" if anchor else "")
         return url, problem
     if not resolved.is_file():

@@ -32,7 +32,7 @@ from ..config import SiteConfig
 from ..content.links import Corpus
 from ..content.model import DocType, Status
 from . import analyzer
-from .records import FIELD_WEIGHTS, STATUS_FACTOR, analyze_unit, document_units, synonym_groups, user_words
+from .records import FIELD_WEIGHTS, STATUS_FACTOR, analyzed_documents, synonym_groups
 
 K1, B = 1.2, 0.75
 SCALE = 20
@@ -130,11 +130,9 @@ class BrowserIndexBuilder:
 
 def build_browser_index(corpus: Corpus, config: SiteConfig) -> BrowserIndex:
     """Analyze every unit of every document and return the browser index files."""
-    seg = analyzer.segmenter(user_words(corpus, config))
     builder = BrowserIndexBuilder(config)
-    for doc in corpus.documents:
-        units = document_units(doc, config)
-        builder.add(doc, units, [analyze_unit(u, seg) for u in units])
+    for doc, units, analyzed in analyzed_documents(corpus, config):
+        builder.add(doc, units, analyzed)
     return builder.finish()
 
 

@@ -14,9 +14,8 @@ from pathlib import Path
 
 from ..config import SiteConfig
 from ..content.links import Corpus
-from . import analyzer
 from .browser_index import BrowserIndex, BrowserIndexBuilder
-from .records import analyze_unit, document_units, user_words
+from .records import analyzed_documents
 from .whoosh_index import StagedIndex, WhooshWriter
 
 
@@ -38,13 +37,10 @@ class IndexResult:
 
 def index_corpus(corpus: Corpus, config: SiteConfig, whoosh_target: Path) -> IndexResult:
     """One pass over the corpus: units -> analysis -> browser index builder and Whoosh writer."""
-    seg = analyzer.segmenter(user_words(corpus, config))
     browser = BrowserIndexBuilder(config)
     whoosh = WhooshWriter(whoosh_target)
     try:
-        for doc in corpus.documents:
-            units = document_units(doc, config)
-            analyzed = [analyze_unit(u, seg) for u in units]
+        for doc, units, analyzed in analyzed_documents(corpus, config):
             browser.add(doc, units, analyzed)
             whoosh.add(doc, units, analyzed)
         staged = whoosh.commit()

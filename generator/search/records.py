@@ -95,6 +95,15 @@ STATUS_FACTOR = {"current": 1.0, "superseded": 0.45, "repealed": 0.35}
 """Score multipliers: current documents rank above superseded and repealed ones."""
 
 
+def analyzed_documents(corpus: Corpus, config: SiteConfig):
+    """Yield (document, units, per-unit field -> term counts) in corpus order: the one
+    analysis pass that every index is built from."""
+    seg = analyzer.segmenter(user_words(corpus, config))
+    for doc in corpus.documents:
+        units = document_units(doc, config)
+        yield doc, units, [analyze_unit(u, seg) for u in units]
+
+
 def analyze_unit(unit: Unit, seg: rjieba.Jieba) -> dict[str, Counter]:
     """Field -> term counts of one unit (the analysis both engines index)."""
     return {field: Counter(analyzer.analyze(text, seg)) for field, text in unit.fields.items() if text}

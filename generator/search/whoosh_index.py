@@ -16,7 +16,7 @@ from pathlib import Path
 from whoosh import index as windex
 from whoosh import query as wq
 from whoosh.analysis import RegexTokenizer
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.formats import Frequency
 from whoosh.scoring import BM25F
 from whoosh.system import pack_uint
@@ -25,7 +25,7 @@ from ..config import SiteConfig
 from ..content.links import Corpus
 from . import analyzer
 from .browser_index import province
-from .records import FIELD_WEIGHTS, STATUS_FACTOR, analyze_unit, document_units, synonym_groups, user_words
+from .records import FIELD_WEIGHTS, STATUS_FACTOR, analyzed_documents, synonym_groups
 
 TEXT_FIELDS = tuple(FIELD_WEIGHTS)
 MAX_UNIT_TEXT = 2000
@@ -114,11 +114,9 @@ class StagedIndex:
 
 def write_index(corpus: Corpus, config: SiteConfig, target: Path) -> int:
     """Build the index for a corpus and install it at ``target``; return the unit count."""
-    seg = analyzer.segmenter(user_words(corpus, config))
     writer = WhooshWriter(target)
-    for doc in corpus.documents:
-        units = document_units(doc, config)
-        writer.add(doc, units, [analyze_unit(u, seg) for u in units])
+    for doc, units, analyzed in analyzed_documents(corpus, config):
+        writer.add(doc, units, analyzed)
     writer.commit().install()
     return writer.count
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote, unquote
+from urllib.parse import quote
 
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
@@ -22,13 +22,13 @@ from ..content.links import Corpus, asset_url, resolve_href
 from ..content.model import Document, DocType
 from ..regions import load_regions
 from .context import document_context
-from .pages.compare import compare_page, edition_pairs
 from .pages.cases import case_pages
 from .pages.changes import changes_page
-from .sanitize import clean
+from .pages.compare import compare_page, edition_pairs
 from .pages.home import home_page
-from .pages.videos import video_index
 from .pages.listings import audience_page, audiences_index, type_pages
+from .pages.videos import video_index
+from .sanitize import clean
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +65,7 @@ def rewrite_links(doc: Document, corpus: Corpus, content_dir: Path) -> tuple[str
         if new is None or new == link.href:
             continue
         if not new.split("#")[0].endswith(".html"):
-            assets.append((doc.source.parent / unquote(link.href.split("#")[0])).resolve())
+            assets.append((doc.source.parent / link.href.split("#")[0]).resolve())
         for written in dict.fromkeys((link.href, quote(link.href, safe="/#:?&=%~-._"))):
             pattern = re.compile(r"(\]\(\s*<?|^\s*\[[^\]]+\]:\s*<?)" + re.escape(written) + r"(?=[\s>)]|$)", re.M)
             body = pattern.sub(lambda m: m.group(1) + new, body)
@@ -87,13 +87,15 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
 
     def _load_from_disk(self) -> RenderInput:
         from ..pipeline import prepare  # local import: pipeline imports this package
+        from ..releases import history_or_empty
         from ..search.browser_index import build_browser_index
 
         result = prepare(self.config.site_config)
         if result.failed:
             raise PluginError("\n".join(d.format() for d in result.diagnostics))
         # under `mzkb serve` the browser index is served from the preview build as well
-        return RenderInput(result.config, result.corpus, build_browser_index(result.corpus, result.config).files)
+        return RenderInput(result.config, result.corpus, build_browser_index(result.corpus, result.config).files,
+                           history=history_or_empty(result.config.root))
 
     def on_files(self, files: Files, config) -> Files:  # noqa: D102
         assert self.state is not None
