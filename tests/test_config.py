@@ -20,6 +20,9 @@ CASES = [
     ("missing site", "content_dir: content\naudiences: []\n", "MZ103", 1),
     ("missing content dir", "site:\n  title: 测试\ncontent_dir: nowhere\naudiences: []\n", "MZ107", 3),
     ("demo not bool", "site:\n  title: 测试\n  demo: 是\ncontent_dir: content\naudiences: []\n", "MZ104", 3),
+    ("unknown releases key", BASE + "releases:\n  pattern: v*\n", "MZ105", 8),
+    ("tag pattern not text", BASE + "releases:\n  tag_pattern: [v1]\n", "MZ104", 8),
+    ("file limit not a number", BASE + "validation:\n  max_file_mb: 很大\n", "MZ104", 8),
     ("synonyms group too small", BASE + "search:\n  synonyms:\n    - [新冠]\n", "MZ104", 9),
 ]
 

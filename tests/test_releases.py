@@ -122,7 +122,7 @@ def test_versioned_builds_are_reproducible(repo: Path, tmp_path: Path):
 def test_release_refuses_dirty_tree_existing_name_and_failing_check(repo: Path):
     config = str(repo / "site_config.yml")
     again = mzkb("release", "-c", config, "v3")
-    assert again.exit_code == 1 and "已经存在" in again.output
+    assert again.exit_code == 1 and "MZ906" in again.output and "已经存在" in again.output
     (repo / "content/notices/草稿.md").write_text("---\ntitle: 草稿\ndate: 2020-06-01\nissuer: x\naudiences: [养老机构]\n---\n", encoding="utf-8")
     dirty = mzkb("release", "-c", config, "v9")
     assert dirty.exit_code == 1 and "未提交" in dirty.output

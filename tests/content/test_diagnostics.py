@@ -85,6 +85,7 @@ CASES = [
     ("cue after the end of the video", "videos/c.md", "---\ntitle: v\ndate: 2020-01-01\naudiences: [殡葬服务机构]\nmedia: https://example.org/v.mp4\nduration: '00:00:05'\ntranscript: remains.vtt\n---\n", "MZ504", 7),
     ("attachment too large", "notices/big.md", OK_HEAD + "attachments: [../cases/files/登记表.txt]\n---\n", "MZ313", 6),
     ("empty front matter", "notices/bad.md", "---\n---\n正文\n", "MZ305", 1),
+    ("placeholder issuer", "notices/p.md", "---\ntitle: x\ndate: 2020-01-01\nissuer: （请填写发文机关）\naudiences: [养老机构]\n---\n", "MZ317", 4),
     ("bad region code", "cases/r.md", "---\ntitle: x\ndate: 2020-01-01\naudiences: [养老机构]\nregion_code: '33'\n---\n", "MZ313", 5),
 ]
 
