@@ -452,7 +452,7 @@ def bundle_knowledge_base(config_path: str | Path, out_dir: str | Path, *, versi
 
     base = resolve_base(since, resolver) if since is not None else None  # fail before the slow build
     with tempfile.TemporaryDirectory(prefix="mzkb-bundle-") as tmp:
-        result = build(config_path, Path(tmp) / "site", epoch=epoch)
+        result = build(config_path, Path(tmp) / "site", epoch=epoch, incremental=False)
         if not result.ok:
             return BundleRun(result)
         config, corpus = result.prepared.config, result.prepared.corpus

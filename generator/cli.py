@@ -5,6 +5,7 @@ Exit codes: 0 ok, 1 diagnostics with errors (or a failed operation), 2 usage err
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
@@ -100,7 +101,7 @@ def serve(config_path: str, addr: str, open_browser: bool) -> None:
     from mkdocs.commands.serve import serve as mkdocs_serve
 
     from .pipeline import prepare
-    from .site.mkdocs import write_mkdocs_yml
+    from .site.mkdocs import DropDirtyNotice, write_mkdocs_yml
 
     result = prepare(config_path)
     report(result.diagnostics, err=True)
@@ -111,7 +112,9 @@ def serve(config_path: str, addr: str, open_browser: bool) -> None:
         raise click.BadParameter("应为 主机:端口，例如 127.0.0.1:8000", param_hint="--addr")
     path = write_mkdocs_yml(result.config, result.config.state_dir / "serve-site")
     click.echo(f"预览地址：http://{addr}/  （按 Ctrl+C 停止）")
-    mkdocs_serve(str(path), livereload=True, dev_addr=addr, open_in_browser=open_browser)
+    logging.getLogger("mkdocs.commands.build").addFilter(DropDirtyNotice())
+    # dirty rebuilds: pages whose inputs did not change stay as they are in the preview folder
+    mkdocs_serve(str(path), livereload=True, build_type="dirty", dev_addr=addr, open_in_browser=open_browser)
 
 
 @cli.command()

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache import Cache
 from .config import SiteConfig, load_config
 from .content import links, loader, schema
 from .content.links import Corpus
@@ -49,42 +50,94 @@ class BuildResult:
         return self.out_dir is not None
 
 
-def prepare(config_path: str | Path, strict: bool = False, today: dt.date | None = None) -> Prepared:
-    """Load, validate and link a knowledge base; every problem of the run is collected."""
+def prepare(config_path: str | Path, strict: bool = False, today: dt.date | None = None,
+            use_cache: bool = True) -> Prepared:
+    """Load, validate and link a knowledge base; every problem of the run is collected.
+
+    With ``use_cache``, markdown analyses of unchanged bodies come from ``.mzkb/cache``.
+    """
     config, diags = load_config(config_path)
     if config is None:
         return Prepared(None, None, tuple(diags), strict)
     loaded = loader.load(config.content_dir, config.root)
-    documents, problems = schema.validate(loaded.sources, config, today)
+    memo = markdown_memo(config) if use_cache else None
+    documents, problems = schema.validate(loaded.sources, config, today, memo)
+    if memo is not None:
+        save_markdown_memo(config, memo, loaded.sources)
     corpus, link_problems = links.link(documents, config.content_dir)
     all_diags = sorted([*diags, *loaded.diagnostics, *problems, *link_problems], key=sort_key)
     return Prepared(config, corpus, tuple(all_diags), strict)
 
 
+MARKDOWN_CACHE = "markdown.pickle"
+
+
+def markdown_memo(config: SiteConfig) -> dict:
+    """Body hash -> markdown analysis from the last run (empty when there is none)."""
+    found = Cache(config.state_dir).load(MARKDOWN_CACHE, {})
+    return _TrackedMemo(found)
+
+
+class _TrackedMemo(dict):
+    """A memo that remembers which entries this run used and whether it added any."""
+
+    def __init__(self, data: dict) -> None:
+        super().__init__(data)
+        self.used: set[str] = set()
+        self.added = False
+
+    def get(self, key, default=None):  # noqa: D102
+        self.used.add(key)
+        return super().get(key, default)
+
+    def __setitem__(self, key, value) -> None:
+        self.added = True
+        super().__setitem__(key, value)
+
+
+def save_markdown_memo(config: SiteConfig, memo: dict, sources) -> None:
+    """Keep the analyses this run used (entries of deleted or edited files are dropped)."""
+    used = getattr(memo, "used", set(memo))
+    if getattr(memo, "added", True) or len(used) != len(memo):
+        try:
+            Cache(config.state_dir).save(MARKDOWN_CACHE, {k: memo[k] for k in used if k in memo})
+        except OSError:
+            pass  # a read-only knowledge base still builds, only without the cache
+
+
 def build(config_path: str | Path, out_dir: str | Path | None = None, strict: bool = False, *, version=None,
           history: dict | None = None, epoch: int | None = None, previous_summary: dict | None = None,
-          whoosh_dir: Path | None = None) -> BuildResult:
+          whoosh_dir: Path | None = None, incremental: bool = True) -> BuildResult:
     """Check, index, render into a staging folder and swap it into place on success.
 
     ``version`` (a ``versions.VersionInfo``), ``history`` (git revisions per file), ``epoch``
     and ``previous_summary`` are given by versioned builds; a plain build reads the git
-    history of the knowledge base itself.
+    history of the knowledge base itself. With ``incremental`` (plain builds only), pages and
+    index entries of documents that did not change are taken from the previous build.
     """
     from . import releases
     from .search import indexer
     from .site.mkdocs import render
     from .site.plugin import RenderInput
-    from .writer import write_atomically, write_files
+    from .site.reuse import RENDER_CACHE
+    from .writer import link_files, write_atomically, write_files
 
+    clock = Stopwatch()
     prepared = prepare(config_path, strict)
+    clock.lap("check")
     if prepared.failed:
         return BuildResult(prepared, None)
     config, corpus = prepared.config, prepared.corpus
-    target = Path(out_dir) if out_dir else config.root / "site"
+    target = (Path(out_dir) if out_dir else config.root / "site").absolute()
     render_diags: list[Diagnostic] = []
-
     whoosh_target = whoosh_dir or config.state_dir / "whoosh"
-    pending = indexer.start(corpus, config, whoosh_target)  # a second process for large corpora
+    cache = Cache(config.state_dir)
+    incremental = incremental and version is None
+    previous_site = target if incremental and target.is_dir() else None
+    if not incremental and whoosh_target == config.state_dir / "whoosh":
+        cache.drop(indexer.INDEX_CACHE)  # the installed Whoosh index will no longer match it
+    state = cache.load(indexer.INDEX_CACHE) if incremental else None
+    pending = indexer.start(corpus, config, whoosh_target, state, previous_site)  # large full builds: a second process
     indexes = None
     if history is None:
         history = releases.history_or_empty(config.root)
@@ -94,16 +147,21 @@ def build(config_path: str | Path, out_dir: str | Path | None = None, strict: bo
 
         summary = doc_summary(corpus)
         change_log = changes(previous_summary or {}, summary)
-    render_input = RenderInput(config, corpus, version=version, history=history, changes=change_log)
+    render_input = RenderInput(config, corpus, version=version, history=history, changes=change_log,
+                               reuse_from=previous_site, cache=cache if incremental else None)
 
     def produce(stage: Path) -> bool:
         nonlocal indexes
         with source_date_epoch(config, corpus, epoch):
             render_diags.extend(render(render_input, stage))
+        clock.lap("render")
         indexes = pending.result()
+        clock.lap("index (waiting after render)")
         if any(d.severity is Severity.ERROR for d in render_diags):
             return False
         write_files(stage, indexes.browser.files)
+        if indexes.browser.reused:
+            link_files(previous_site, stage, indexes.browser.reused)
         return True
 
     try:
@@ -116,7 +174,47 @@ def build(config_path: str | Path, out_dir: str | Path | None = None, strict: bo
         indexes.whoosh.install()
     else:
         indexes.whoosh.discard()
-    return BuildResult(prepared, target.absolute() if ok else None, tuple(render_diags), summary, change_log)
+    clock.lap("write")
+    if ok and incremental:
+        try:
+            cache.save(indexer.INDEX_CACHE, indexes.state)
+            cache.save(RENDER_CACHE, render_input.report["reuse"].state(target))
+        except OSError:
+            pass  # the next build is a full one
+    if ok:
+        _write_report(config, clock, corpus, indexes, render_input.report)
+    return BuildResult(prepared, target if ok else None, tuple(render_diags), summary, change_log)
+
+
+class Stopwatch:
+    """Seconds per build stage, for ``.mzkb/build-report.json`` and the benchmarks."""
+
+    def __init__(self) -> None:
+        import time
+
+        self._now = time.perf_counter
+        self._last = self._now()
+        self.stages: dict[str, float] = {}
+
+    def lap(self, name: str) -> None:
+        """Close the stage ``name`` (the time since the previous lap)."""
+        now = self._now()
+        self.stages[name] = round(self.stages.get(name, 0.0) + now - self._last, 3)
+        self._last = now
+
+
+def _write_report(config: SiteConfig, clock: Stopwatch, corpus: Corpus, indexes, report: dict) -> None:
+    """``.mzkb/build-report.json``: what the last build did and how long each stage took."""
+    import json
+
+    data = {"documents": len(corpus.documents), "stages": clock.stages,
+            "rendered": report.get("rendered"), "reused_pages": report.get("reused"),
+            "reindexed": indexes.reindexed, "browser_index_bytes_written": indexes.browser.bytes,
+            "browser_index_files_reused": len(indexes.browser.reused)}
+    try:
+        (config.state_dir / "build-report.json").write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    except OSError:
+        pass
 
 
 def build_epoch(config: SiteConfig, corpus: Corpus) -> int:

@@ -167,13 +167,18 @@ def _normalize(text: str) -> str:
     return _SEPARATORS.sub("", unicodedata.normalize("NFKC", text or ""))
 
 
+@cache
+def _aliases(region: Region) -> tuple[str, ...]:
+    return region.aliases
+
+
 def _longest_prefix(text: str, candidates) -> tuple[Region | None, int]:
     """The region whose alias is the longest prefix of ``text`` (None if none, or if ambiguous)."""
     best: Region | None = None
     best_len = 0
     ambiguous = False
     for region in candidates:
-        for alias in region.aliases:
+        for alias in _aliases(region):
             if len(alias) >= best_len and text.startswith(alias):
                 if len(alias) > best_len:
                     best, best_len, ambiguous = region, len(alias), False

@@ -62,3 +62,14 @@ def write_files(stage: Path, files: dict[str, str]) -> None:
             raise FileExistsError(f"two outputs at one path: {rel}")
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(files[rel], encoding="utf-8")
+
+
+def link_files(previous: Path, stage: Path, paths) -> None:
+    """Put unchanged files of the previous output into the staging folder (hard links, else copies).
+
+    Nothing ever writes into these files, so the previous site stays intact until the swap.
+    """
+    from .cache import link_or_copy
+
+    for rel in paths:
+        link_or_copy(previous / rel, stage / rel)

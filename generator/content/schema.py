@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..config import ALL_AUDIENCES, SiteConfig
 from ..diagnostics import Diagnostic, Severity, make
+from ..cache import digest
 from ..markdown import analyse
 from ..regions import check_region, load_regions
 from . import media as video
@@ -33,9 +34,19 @@ _UNSAFE = re.compile(r"<\s*/?\s*(script|iframe|object|embed|style|form|base|meta
 class _Checker:
     """Collects diagnostics for one Source while reading its keys."""
 
-    def __init__(self, src: Source, config: SiteConfig, today: dt.date):
-        self.src, self.config, self.today = src, config, today
+    def __init__(self, src: Source, config: SiteConfig, today: dt.date, memo: dict | None = None):
+        self.src, self.config, self.today, self.memo = src, config, today, memo
         self.diags: list[Diagnostic] = []
+
+    def analyse(self, body: str):
+        """``markdown.analyse`` of a body of this source, through the memo when there is one."""
+        if self.memo is None:
+            return analyse(body, self.src.body_line)
+        key = digest(body, self.src.body_line)
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = analyse(body, self.src.body_line)
+        return found
 
     def line(self, key: str) -> tuple[int, int]:
         """(line, column) of a key's value when on the key's line, else of the key."""
@@ -155,22 +166,28 @@ def _kind(value: object) -> str:
     return {dict: "映射", list: "列表", bool: "布尔值", int: "数字", float: "数字", str: "文本"}.get(type(value), "空值")
 
 
-def validate(sources: tuple[Source, ...], config: SiteConfig, today: dt.date | None = None) -> tuple[list[Document], list[Diagnostic]]:
-    """Check every source; return the valid documents and all problems."""
+def validate(sources: tuple[Source, ...], config: SiteConfig, today: dt.date | None = None,
+             memo: dict | None = None) -> tuple[list[Document], list[Diagnostic]]:
+    """Check every source; return the valid documents and all problems.
+
+    ``memo`` (body hash -> markdown analysis) lets unchanged bodies skip parsing; new
+    analyses are added to it.
+    """
     today = today or dt.date.today()
     documents: list[Document] = []
     diags: list[Diagnostic] = []
     for src in sources:
-        doc, problems = validate_one(src, config, today)
+        doc, problems = validate_one(src, config, today, memo)
         diags.extend(problems)
         if doc is not None:
             documents.append(doc)
     return documents, diags
 
 
-def validate_one(src: Source, config: SiteConfig, today: dt.date) -> tuple[Document | None, list[Diagnostic]]:
+def validate_one(src: Source, config: SiteConfig, today: dt.date,
+                 memo: dict | None = None) -> tuple[Document | None, list[Diagnostic]]:
     """Validate one source; the Document is None when it has errors."""
-    c = _Checker(src, config, today)
+    c = _Checker(src, config, today, memo)
     allowed = COMMON | EXTRA.get(src.doc_type, set())
     for key in src.meta:
         if key not in allowed:
@@ -206,7 +223,7 @@ def validate_one(src: Source, config: SiteConfig, today: dt.date) -> tuple[Docum
     if src.doc_type is DocType.VIDEO and not src.meta.get("media"):
         c.report("MZ305", None, (1, 1), key="media", label="视频文件或地址")
     extra = _video(c) if src.doc_type is DocType.VIDEO else _case(c) if src.doc_type is DocType.CASE else {}
-    sections, links, html, first_paragraph = analyse(src.body, src.body_line)
+    sections, links, html, first_paragraph = c.analyse(src.body)
     for number, text_line in enumerate(src.body.split("\n")):
         found = _UNSAFE_LINK.search(text_line)
         if found:
@@ -244,7 +261,7 @@ def _demote_h1(c: _Checker, body: str, sections: list[Section]) -> tuple[str, li
             if 0 <= index < len(lines) and lines[index].lstrip().startswith("#"):
                 lines[index] = "#" + lines[index].lstrip()
     new_body = "\n".join(lines)
-    return new_body, list(analyse(new_body, c.src.body_line)[0])
+    return new_body, list(c.analyse(new_body)[0])
 
 
 def _video(c: _Checker) -> dict:

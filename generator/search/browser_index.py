@@ -1,18 +1,21 @@
 """The browser index: plain scripts loaded with <script>, split so one query loads little.
 
-Layout under ``search/`` of the site (``H`` = content hash of the index):
+Layout under ``search/`` of the site. The index is made of segments (``H`` = a segment's
+content hash): a full build writes one; an incremental build keeps it and adds an overlay
+segment with the documents that changed since (their old numbers become dead).
 
-- ``manifest.js``   small: shard count, option lists for filters, synonym groups
+- ``manifest.js``   small: the segments (folder, shard count, document numbers), dead
+                    numbers, option lists for filters, synonym groups
 - ``H/sN.js``       term shards: every term whose first two characters hash to shard N,
                     with document postings (document delta, score, best unit) as base-64
-                    varints in one string; score = BM25 with field weights and the status
-                    factor over the document's units (best unit + 1/4 of the others),
-                    precomputed and quantized
+                    varints in one string; score = BM25's term-frequency part with field
+                    weights and the status factor over the document's units (best unit +
+                    1/4 of the others), quantized; ``search.js`` multiplies by the idf
 - ``H/fD.js``       one fragment per document: title, URL, badges, unit headings, and the unit
                     texts for snippets as zlib + base64 (inflated with DecompressionStream)
-- ``H/docs.js``     per-document filter data, loaded only when a filter is used
+- ``docs-X.js``     per-document filter data, loaded only when a filter is used
 
-Each file calls ``mzkbSearch.load(kind, n, data)``; no fetch, no worker, no modules, so it
+Each file calls ``mzkbSearch.load(kind, n, data[, segment])``; no fetch, no worker, no modules, so it
 works the same from file:// and http://.
 """
 
@@ -21,7 +24,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import math
 import re
 import zlib
 from array import array
@@ -50,11 +52,32 @@ class BrowserIndex:
     terms: int
     shards: int
     bytes: int
+    reused: tuple = ()
+    """Site-relative paths of files taken unchanged from the previous build (incremental builds)."""
 
 
-def _js(kind: str, number: int, data: object) -> str:
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One part of the browser index: a folder ``search/<build>/`` of shards and fragments
+    for the documents numbered ``first`` .. ``first + count - 1``."""
+
+    build: str
+    shards: int
+    first: int
+    count: int
+    files: tuple
+    """File names inside the folder."""
+    terms: int = 0
+
+    def manifest(self) -> dict:
+        """How ``search.js`` finds this segment."""
+        return {"b": self.build, "s": self.shards, "f": self.first, "n": self.count}
+
+
+def _js(kind: str, number: int, data: object, segment: int | None = None) -> str:
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    return f"mzkbSearch.load({json.dumps(kind)},{number},{payload});\n"
+    extra = "" if segment is None else f",{segment}"
+    return f"mzkbSearch.load({json.dumps(kind)},{number},{payload}{extra});\n"
 
 
 def province(region: str) -> str:
@@ -64,10 +87,15 @@ def province(region: str) -> str:
 
 
 class BrowserIndexBuilder:
-    """Collects analyzed units document by document, then writes the index files."""
+    """Collects analyzed units document by document, then writes one segment.
 
-    def __init__(self, config: SiteConfig) -> None:
+    Documents are numbered from ``first``; ``avg`` (mean unit length) is taken from the base
+    segment when this one is an overlay, so scores of both segments are comparable.
+    """
+
+    def __init__(self, config: SiteConfig, first: int = 0, avg: float | None = None, number: int = 0) -> None:
         self.config = config
+        self.first, self.fixed_avg, self.number = first, avg, number
         self.docs: list = []
         # term -> (unit keys, weighted tf) in two compact arrays: keys arrive in increasing order
         # (documents in order, units in order), about 8 bytes a posting instead of a dict entry
@@ -95,45 +123,73 @@ class BrowserIndexBuilder:
                     pair = self.postings[term] = (array("I"), array("f"))
                 pair[0].append(key)
                 pair[1].append(value)
-        self.fragments[di] = _js("frag", di, _fragment(doc, units, self.config))
+        self.fragments[di] = _js("frag", self.first + di, _fragment(doc, units, self.config))
 
-    def finish(self) -> BrowserIndex:
-        """Score, shard and serialize; return the files."""
-        docs, config = self.docs, self.config
-        postings = _score(self.postings, self.lengths, docs)
+    @property
+    def avg(self) -> float:
+        """Mean unit length used for BM25's length normalization."""
+        if self.fixed_avg is not None:
+            return self.fixed_avg
+        return sum(self.lengths.values()) / max(len(self.lengths), 1)
+
+    def finish(self) -> tuple[Segment, dict[str, str]]:
+        """Score, shard and serialize; return the segment and its files (name -> text)."""
+        postings = _score(self.postings, self.lengths, self.docs, self.avg, self.first)
         size = sum(len(t.encode()) + len(p) + 6 for t, p in postings.items())
         shard_count = max(1, min(8192, size // SHARD_TARGET_BYTES))
         shards: dict[int, dict[str, str]] = defaultdict(dict)
         for term in sorted(postings):
             shards[shard_of(analyzer.shard_key(term), shard_count)][term] = postings[term]
-        body_files = {f"s{n}.js": _js("shard", n, shards.get(n, {})) for n in range(shard_count)}
-        body_files |= {f"f{di}.js": text for di, text in self.fragments.items()}
-        body_files["docs.js"] = _js("docs", 0, _doc_filters(docs, config))
+        files = {f"s{n}.js": _js("shard", n, shards.get(n, {}), self.number or None) for n in range(shard_count)}
+        files |= {f"f{self.first + di}.js": text for di, text in self.fragments.items()}
         digest = hashlib.sha256()
-        for name in sorted(body_files):
-            digest.update(name.encode() + b"\0" + body_files[name].encode())
-        build_hash = digest.hexdigest()[:12]
-        manifest = {
-            "build": build_hash, "shards": shard_count, "docs": len(docs), "scale": SCALE,
-            "maxWord": analyzer.MAX_WORD, "minWord": analyzer.MIN_WORD,
-            "types": [[t.value, t.label] for t in DocType],
-            "statuses": [[s.value, s.label] for s in Status],
-            "audiences": [[a.key, a.label] for a in config.audiences],
-            "regions": sorted({province(d.region) for d in docs if province(d.region)}),
-            "years": sorted({d.date.year for d in docs}, reverse=True),
-            "synonyms": [[analyzer.normalize(w) for w in g] for g in synonym_groups(config)],
-        }
-        files = {f"search/{build_hash}/{name}": text for name, text in body_files.items()}
-        files["search/manifest.js"] = _js("manifest", 0, manifest)
-        return BrowserIndex(files, len(postings), shard_count, sum(len(t.encode()) for t in files.values()))
+        for name in sorted(files):
+            digest.update(name.encode() + b"\0" + files[name].encode())
+        segment = Segment(digest.hexdigest()[:12], shard_count, self.first, len(self.docs), tuple(sorted(files)), len(postings))
+        return segment, files
+
+
+def assemble(config: SiteConfig, segments: list[Segment], numbered: dict[int, object], segment_files: list[dict]) -> BrowserIndex:
+    """The whole browser index: each segment's folder, ``docs-<hash>.js`` (filter data per
+    document number; replaced or removed numbers are ``null``) and ``manifest.js``.
+
+    ``numbered`` maps the live document numbers to their documents; numbers of every
+    segment that are not in it are dead (the document changed or was removed).
+    ``segment_files[i]`` holds segment i's files, or is empty when they are reused.
+    """
+    total = max((s.first + s.count for s in segments), default=0)
+    docs = [numbered[n] for n in sorted(numbered)]
+    rows = _doc_filters(numbered, total, config)
+    docs_text = _js("docs", 0, rows)
+    docs_name = f"docs-{hashlib.sha256(docs_text.encode()).hexdigest()[:12]}.js"
+    manifest = {
+        "segments": [s.manifest() for s in segments], "dead": [n for n in range(total) if n not in numbered],
+        "docs": len(numbered), "docsFile": docs_name, "scale": SCALE,
+        "maxWord": analyzer.MAX_WORD, "minWord": analyzer.MIN_WORD,
+        "types": [[t.value, t.label] for t in DocType],
+        "statuses": [[s.value, s.label] for s in Status],
+        "audiences": [[a.key, a.label] for a in config.audiences],
+        "regions": _regions(docs),
+        "years": sorted({d.date.year for d in docs}, reverse=True),
+        "synonyms": [[analyzer.normalize(w) for w in g] for g in synonym_groups(config)],
+    }
+    files = {f"search/{segment.build}/{name}": text
+             for segment, written in zip(segments, segment_files) for name, text in written.items()}
+    files[f"search/{docs_name}"] = docs_text
+    files["search/manifest.js"] = _js("manifest", 0, manifest)
+    reused = tuple(f"search/{segment.build}/{name}" for segment, written in zip(segments, segment_files)
+                   if not written for name in segment.files)
+    return BrowserIndex(files, sum(s.terms for s in segments), sum(s.shards for s in segments),
+                        sum(len(t.encode()) for t in files.values()), reused)
 
 
 def build_browser_index(corpus: Corpus, config: SiteConfig) -> BrowserIndex:
-    """Analyze every unit of every document and return the browser index files."""
+    """Analyze every unit of every document and return the browser index files (one segment)."""
     builder = BrowserIndexBuilder(config)
     for doc, units, analyzed in analyzed_documents(corpus, config):
         builder.add(doc, units, analyzed)
-    return builder.finish()
+    segment, files = builder.finish()
+    return assemble(config, [segment], dict(enumerate(builder.docs)), [files])
 
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
@@ -174,11 +230,12 @@ def shard_of(key: str, shards: int) -> int:
     return h % shards
 
 
-def _score(postings: dict[str, tuple[array, array]], lengths: dict[int, int], docs: list) -> dict[str, str]:
-    """Per term and document: BM25 of each unit (document-level idf), best unit + 1/4 of the
-    others, times the status factor, quantized; encoded as (doc delta, score, best unit) varints."""
-    n_docs = max(len(docs), 1)
-    avg = sum(lengths.values()) / max(len(lengths), 1)
+def _score(postings: dict[str, tuple[array, array]], lengths: dict[int, int], docs: list, avg: float,
+           first: int = 0) -> dict[str, str]:
+    """Per term and document: BM25's term-frequency part for each unit, best unit + 1/4 of
+    the others, times the status factor, quantized; encoded as (doc delta, score, best unit)
+    varints. The idf is applied by ``search.js`` from the number of live postings, so a
+    document's postings depend on that document alone and segments can be added later."""
     factor = [STATUS_FACTOR[d.status.value] for d in docs]
     result: dict[str, str] = {}
     for term in list(postings):
@@ -187,13 +244,12 @@ def _score(postings: dict[str, tuple[array, array]], lengths: dict[int, int], do
         for key, tf in zip(keys, tfs):
             norm = tf * (K1 + 1) / (tf + K1 * (1 - B + B * lengths[key] / avg))
             per_doc[key >> 7].append((norm, key & 127))
-        idf = math.log(1 + (n_docs - len(per_doc) + 0.5) / (len(per_doc) + 0.5))
         flat: list[int] = []
-        previous = 0
+        previous = -first
         for doc in sorted(per_doc):
             scores = sorted(per_doc[doc], key=lambda item: (-item[0], item[1]))
             total = scores[0][0] + 0.25 * sum(value for value, _ in scores[1:])
-            flat += [doc - previous, max(1, round(idf * total * factor[doc] * SCALE)), scores[0][1]]
+            flat += [doc - previous, max(1, round(total * factor[doc] * SCALE)), scores[0][1]]
             previous = doc
         result[term] = encode_varints(flat)
     return result
@@ -225,13 +281,22 @@ def _fragment(doc, units, config: SiteConfig) -> dict:
     return data
 
 
-def _doc_filters(docs, config: SiteConfig) -> list[list]:
+def _regions(docs) -> list[str]:
+    return sorted({province(d.region) for d in docs if province(d.region)})
+
+
+def _doc_filters(numbered: dict[int, object], total: int, config: SiteConfig) -> list:
+    """Filter data per document number: [type, status, year, audience bits, region] or null."""
     types = [t.value for t in DocType]
     statuses = [s.value for s in Status]
     keys = [a.key for a in config.audiences]
-    regions = sorted({province(d.region) for d in docs if province(d.region)})
-    rows = []
-    for doc in docs:
+    regions = _regions(numbered.values())
+    rows: list = []
+    for number in range(total):
+        doc = numbered.get(number)
+        if doc is None:
+            rows.append(None)
+            continue
         mask = sum(1 << keys.index(k) for k in doc.audiences if k in keys)
         region = province(doc.region)
         rows.append([types.index(doc.type.value), statuses.index(doc.status.value), doc.date.year, mask,

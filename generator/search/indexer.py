@@ -2,25 +2,37 @@
 
 Returns the browser index files (for the writer to publish) and a staged Whoosh index
 that the pipeline installs into ``.mzkb/whoosh`` only when the site build succeeded.
-Large corpora are indexed in a second process while the main one renders (``start``).
+
+Full builds index every document (large corpora in a second process while the main one
+renders, ``start``). When the cache (``.mzkb/cache/index.pickle``) describes the last
+build's indexes, only documents whose fingerprint changed are analyzed again: the browser
+index keeps its base segment and gets an overlay segment with the changed documents, and
+the Whoosh index gets them as a new small segment. An overlay grown past
+``OVERLAY_SHARE`` of the corpus is folded back by a full build.
 """
 
 from __future__ import annotations
 
+import json
 import multiprocessing
+import os
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from ..cache import FORMAT, digest
 from ..config import SiteConfig
 from ..content.links import Corpus
-from .browser_index import BrowserIndex, BrowserIndexBuilder
-from .records import analyzed_documents
+from . import browser_index as bi
+from .browser_index import BrowserIndex, BrowserIndexBuilder, Segment, assemble
+from .records import analyzed_documents, document_units, user_words
 from .whoosh_index import StagedIndex, WhooshWriter
 
-
 PARALLEL_FROM = 300
-"""Corpora with at least this many documents are indexed in a second process."""
+"""Full builds of at least this many documents are indexed in a second process."""
+OVERLAY_SHARE = 0.2
+"""An incremental build whose changed documents exceed this share of the corpus is a full one."""
+INDEX_CACHE = "index.pickle"
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,17 +40,40 @@ class IndexResult:
     """Both indexes of one build."""
 
     browser: BrowserIndex
-    """Files of the browser index (site-relative path -> text)."""
-    whoosh: StagedIndex
-    """The committed Whoosh index, waiting in a staging folder."""
+    """Files of the browser index (site-relative path -> text), and files reused from the last build."""
+    whoosh: StagedIndex | None
+    """The committed Whoosh index, waiting in a staging folder (None when not asked for: ``mzkb serve``)."""
     units: int
-    """Number of searchable units."""
+    """Number of searchable units indexed by this build."""
+    state: dict = field(default_factory=dict)
+    """What the cache keeps for the next build (saved only when this build succeeds)."""
+    reindexed: int = 0
+    """Documents analyzed by this build."""
 
 
-def index_corpus(corpus: Corpus, config: SiteConfig, whoosh_target: Path) -> IndexResult:
-    """One pass over the corpus: units -> analysis -> browser index builder and Whoosh writer."""
+def index_key(corpus: Corpus, config: SiteConfig) -> str:
+    """Everything outside a document that its index entries depend on: cache format, scoring
+    constants, audience labels and synonyms, and the segmenter's user dictionary."""
+    audiences = [(a.key, a.label, tuple(a.synonyms)) for a in config.audiences]
+    return digest(FORMAT, bi.K1, bi.B, bi.SCALE, bi.MAX_SNIPPET_TEXT, audiences,
+                  [list(g) for g in config.synonyms], sorted(user_words(corpus, config)))
+
+
+def fingerprints(corpus: Corpus, config: SiteConfig) -> dict[str, str]:
+    """Document id -> hash of everything both indexes take from that document."""
+    found = {}
+    for doc in corpus.documents:
+        units = [[u.number, u.anchor, u.heading, u.fields] for u in document_units(doc, config)]
+        facts = [doc.title, doc.url, doc.type.value, doc.status.value, doc.date.isoformat(), doc.issuer,
+                 doc.doc_number, doc.edition, doc.region, list(doc.audiences), doc.summary]
+        found[doc.id] = digest(json.dumps([facts, units], ensure_ascii=False, sort_keys=True))
+    return found
+
+
+def index_corpus(corpus: Corpus, config: SiteConfig, whoosh_target: Path | None, fps: dict, key: str) -> IndexResult:
+    """Full build: one pass over the corpus -> one browser segment and a new Whoosh index."""
     browser = BrowserIndexBuilder(config)
-    whoosh = WhooshWriter(whoosh_target)
+    whoosh = _Whoosh(whoosh_target)
     try:
         for doc, units, analyzed in analyzed_documents(corpus, config):
             browser.add(doc, units, analyzed)
@@ -47,19 +82,107 @@ def index_corpus(corpus: Corpus, config: SiteConfig, whoosh_target: Path) -> Ind
     except BaseException:
         whoosh.discard()
         raise
-    return IndexResult(browser.finish(), staged, whoosh.count)
+    avg = browser.avg
+    segment, files = browser.finish()
+    index = assemble(config, [segment], dict(enumerate(browser.docs)), [files])
+    state = {"key": key, "avg": avg, "base": asdict(segment), "ids": [d.id for d in browser.docs],
+             "fp": fps, "whoosh_fp": fps}
+    return IndexResult(index, staged, whoosh.count, state, len(corpus.documents))
+
+
+def update_index(corpus: Corpus, config: SiteConfig, whoosh_target: Path, fps: dict, state: dict) -> IndexResult:
+    """Incremental build: an overlay segment and a Whoosh update for the changed documents."""
+    base = Segment(**state["base"])
+    base_numbers = {doc_id: n for n, doc_id in enumerate(state["ids"])}
+    overlay = [d for d in corpus.documents if state["fp"].get(d.id) != fps[d.id]]
+    stale, gone = set(), set()
+    if whoosh_target is not None:  # what the installed Whoosh index holds in another version
+        stale = {d.id for d in corpus.documents if state["whoosh_fp"].get(d.id) != fps[d.id]}
+        gone = set(state["whoosh_fp"]) - set(fps)
+    wanted = {d.id for d in overlay} | stale
+    builder = BrowserIndexBuilder(config, first=base.count, avg=state["avg"], number=1)
+    whoosh = _Whoosh(whoosh_target, update=True)
+    try:
+        for doc_id in sorted(stale | gone):
+            whoosh.remove(doc_id)
+        for doc, units, analyzed in analyzed_documents(corpus, config, only=wanted):
+            if state["fp"].get(doc.id) != fps[doc.id]:
+                builder.add(doc, units, analyzed)
+            if doc.id in stale:
+                whoosh.add(doc, units, analyzed)
+        staged = whoosh.commit()
+    except BaseException:
+        whoosh.discard()
+        raise
+    numbered = {base_numbers[d.id]: d for d in corpus.documents
+                if d.id in base_numbers and state["fp"].get(d.id) == fps[d.id]}
+    segments, files = [base], [{}]
+    if builder.docs:
+        segment, written = builder.finish()
+        numbered |= {segment.first + i: d for i, d in enumerate(builder.docs)}
+        segments.append(segment)
+        files.append(written)
+    index = assemble(config, segments, numbered, files)
+    return IndexResult(index, staged, whoosh.count, dict(state, whoosh_fp=fps), len(wanted))
+
+
+def can_update(state: dict | None, key: str, corpus: Corpus, fps: dict, whoosh_target: Path,
+               previous_site: Path | None) -> bool:
+    """True when the last build's indexes can be updated instead of rebuilt."""
+    if not state or state.get("key") != key or previous_site is None:
+        return False
+    base = state["base"]
+    folder = previous_site / "search" / base["build"]
+    try:
+        if len(os.listdir(folder)) != len(base["files"]):
+            return False
+        if whoosh_target is not None and not any(whoosh_target.glob("*.toc")):
+            return False
+    except OSError:
+        return False
+    changed = sum(1 for d in corpus.documents if state["fp"].get(d.id) != fps[d.id])
+    return changed <= max(10, OVERLAY_SHARE * len(corpus.documents))
+
+
+class _Whoosh:
+    """A ``WhooshWriter``, or nothing when no Whoosh index is wanted."""
+
+    def __init__(self, target: Path | None, update: bool = False) -> None:
+        self.writer = WhooshWriter(target, update) if target is not None else None
+        self.count = 0
+
+    def add(self, doc, units, analyzed) -> None:
+        self.count += len(units)
+        if self.writer:
+            self.writer.add(doc, units, analyzed)
+
+    def remove(self, doc_id: str) -> None:
+        if self.writer:
+            self.writer.remove(doc_id)
+
+    def commit(self) -> StagedIndex | None:
+        return self.writer.commit() if self.writer else None
+
+    def discard(self) -> None:
+        if self.writer:
+            self.writer.discard()
 
 
 class Pending:
-    """An index being built, inline (small corpora) or in a second process (large ones)."""
+    """An index being built: inline (small corpora, updates) or in a second process (large full builds)."""
 
-    def __init__(self, corpus: Corpus, config: SiteConfig, whoosh_target: Path) -> None:
+    def __init__(self, corpus: Corpus, config: SiteConfig, whoosh_target: Path, state: dict | None = None,
+                 previous_site: Path | None = None) -> None:
         self._pool = None
-        if len(corpus.documents) >= PARALLEL_FROM:
+        key = index_key(corpus, config)
+        fps = fingerprints(corpus, config)
+        if can_update(state, key, corpus, fps, whoosh_target, previous_site):
+            self._result = update_index(corpus, config, whoosh_target, fps, state)
+        elif len(corpus.documents) >= PARALLEL_FROM:
             self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-            self._future = self._pool.submit(index_corpus, corpus, config, whoosh_target)
+            self._future = self._pool.submit(index_corpus, corpus, config, whoosh_target, fps, key)
         else:
-            self._result = index_corpus(corpus, config, whoosh_target)
+            self._result = index_corpus(corpus, config, whoosh_target, fps, key)
 
     def result(self) -> IndexResult:
         """Wait for the index (re-raising the worker's exception, if any)."""
@@ -71,6 +194,11 @@ class Pending:
             self._pool.shutdown()
 
 
-def start(corpus: Corpus, config: SiteConfig, whoosh_target: Path) -> Pending:
-    """Begin indexing; call ``result()`` when the index is needed."""
-    return Pending(corpus, config, whoosh_target)
+def start(corpus: Corpus, config: SiteConfig, whoosh_target: Path, state: dict | None = None,
+          previous_site: Path | None = None) -> Pending:
+    """Begin indexing; call ``result()`` when the index is needed.
+
+    ``state`` is the cached description of the last build's indexes and ``previous_site``
+    the folder that build wrote; with both, unchanged documents are not indexed again.
+    """
+    return Pending(corpus, config, whoosh_target, state, previous_site)

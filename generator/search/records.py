@@ -73,14 +73,17 @@ def document_units(doc: Document, config: SiteConfig) -> list[Unit]:
 
 
 def user_words(corpus: Corpus, config: SiteConfig) -> frozenset[str]:
-    """The segmenter's user dictionary: audience labels and synonyms, synonym groups, topics, titles."""
+    """The segmenter's user dictionary: audience labels and synonyms, synonym groups, topics, and
+    titles short enough to be a word term (``MIN_WORD``..``MAX_WORD`` characters), so editing a
+    long title does not change how every other document is cut."""
     words: set[str] = set(config.topics)
     for audience in config.audiences:
         words.add(audience.label)
         words.update(audience.synonyms)
     for group in config.synonyms:
         words.update(group)
-    words.update(d.title for d in corpus.documents)
+    words.update(d.title for d in corpus.documents
+                 if analyzer.MIN_WORD <= len(analyzer.normalize(d.title)) <= analyzer.MAX_WORD)
     return frozenset(words)
 
 
@@ -95,11 +98,13 @@ STATUS_FACTOR = {"current": 1.0, "superseded": 0.45, "repealed": 0.35}
 """Score multipliers: current documents rank above superseded and repealed ones."""
 
 
-def analyzed_documents(corpus: Corpus, config: SiteConfig):
+def analyzed_documents(corpus: Corpus, config: SiteConfig, only: set[str] | None = None):
     """Yield (document, units, per-unit field -> term counts) in corpus order: the one
-    analysis pass that every index is built from."""
+    analysis pass that every index is built from (``only``: just these document ids)."""
     seg = analyzer.segmenter(user_words(corpus, config))
     for doc in corpus.documents:
+        if only is not None and doc.id not in only:
+            continue
         units = document_units(doc, config)
         yield doc, units, [analyze_unit(u, seg) for u in units]
 

@@ -55,16 +55,29 @@ def schema() -> Schema:
 
 
 class WhooshWriter:
-    """Writes the index into a staging folder; ``install`` swaps it into place."""
+    """Writes the index into a staging folder; ``install`` swaps it into place.
 
-    def __init__(self, target: Path) -> None:
+    With ``update=True`` the staging folder starts as a hard-linked copy of the installed
+    index (Whoosh never rewrites a segment file, so the installed one stays intact) and
+    ``remove`` + ``add`` replace single documents: a new small segment, not a new index.
+    """
+
+    def __init__(self, target: Path, update: bool = False) -> None:
         self.target = target
         self.stage = target.parent / f".{target.name}.building-{os.getpid()}"
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.rmtree(self.stage, ignore_errors=True)
-        self.stage.mkdir(parents=True)
-        self.writer = windex.create_in(str(self.stage), schema()).writer(limitmb=256)
+        if update:
+            shutil.copytree(target, self.stage, copy_function=_link_or_copy)
+            self.writer = windex.open_dir(str(self.stage)).writer(limitmb=256)
+        else:
+            self.stage.mkdir(parents=True)
+            self.writer = windex.create_in(str(self.stage), schema()).writer(limitmb=256)
         self.count = 0
+
+    def remove(self, doc_id: str) -> None:
+        """Delete a document (before adding its new version, or because it is gone)."""
+        self.writer.delete_by_term("doc_id", doc_id)
 
     def add(self, doc, units: list, analyzed: list[dict]) -> None:
         """Add one document: its units' field -> term counts, merged per field."""
@@ -90,6 +103,13 @@ class WhooshWriter:
         """Drop the staged index (indexing failed)."""
         self.writer.cancel()
         shutil.rmtree(self.stage, ignore_errors=True)
+
+
+def _link_or_copy(source: str, dest: str) -> None:
+    try:
+        os.link(source, dest)
+    except OSError:
+        shutil.copy2(source, dest)
 
 
 @dataclass(frozen=True, slots=True)

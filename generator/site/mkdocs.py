@@ -77,7 +77,20 @@ class _Collect(logging.Handler):
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        if not is_dirty_notice(record):
+            self.messages.append(record.getMessage())
+
+
+def is_dirty_notice(record: logging.LogRecord) -> bool:
+    """MkDocs warns on every dirty build; ours are dirty only to skip pages whose HTML is reused."""
+    return record.getMessage().startswith("A 'dirty' build is being performed")
+
+
+class DropDirtyNotice(logging.Filter):
+    """Logging filter for ``mzkb serve``, which rebuilds dirty as well."""
+
+    def filter(self, record: logging.LogRecord) -> bool:  # noqa: D102
+        return not is_dirty_notice(record)
 
 
 def render(state: RenderInput, site_dir: Path) -> list[Diagnostic]:
@@ -96,7 +109,9 @@ def render(state: RenderInput, site_dir: Path) -> list[Diagnostic]:
     try:
         cfg = load_config(str(path))
         cfg.plugins["mzkb"].state = state
-        build(cfg)
+        # dirty: MkDocs then skips the pages the plugin took from the previous build (the
+        # staging folder is new, so nothing else is left over)
+        build(cfg, dirty=state.cache is not None and state.version is None)
     except (MkDocsException, OSError, ValueError, KeyError, TypeError) as exc:
         return [make("MZ901", state.config.path.name, 0, 0, detail=str(exc) or type(exc).__name__)]
     finally:

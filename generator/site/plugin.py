@@ -17,6 +17,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from ..cache import digest
 from ..config import SiteConfig
 from ..content.links import Corpus, asset_url, resolve_href
 from ..content.model import Document, DocType
@@ -28,7 +29,11 @@ from .pages.compare import compare_page, edition_pairs
 from .pages.home import home_page
 from .pages.listings import audience_page, audiences_index, type_pages
 from .pages.videos import video_index
+from .reuse import RENDER_CACHE, PageReuse, page_fingerprint, theme_key
 from .sanitize import clean
+
+SERVE_RENDER_CACHE = "render-serve.json"
+SERVE_INDEX_CACHE = "index-serve.pickle"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +50,21 @@ class RenderInput:
     """Path relative to the knowledge base -> git revisions (newest first)."""
     changes: dict | None = None
     """Documents added/changed/superseded/repealed since the previous release (versioned builds)."""
+    reuse_from: Path | None = None
+    """The previous build's site: document pages whose inputs did not change are taken from it."""
+    cache: object = None
+    """``cache.Cache`` holding the page fingerprints of the previous build (None: render everything)."""
+    report: dict = field(default_factory=dict)
+    """Filled by the render stage: ``reuse`` (the ``PageReuse``), ``rendered`` and ``reused`` page counts."""
+
+
+class _DocumentPage(File):
+    """A generated document page that MkDocs' dirty build skips when its HTML was reused."""
+
+    reused = False
+
+    def is_modified(self) -> bool:  # noqa: D102 (MkDocs API)
+        return not self.reused and super().is_modified()
 
 
 class MzkbPluginConfig(Config):
@@ -79,23 +99,33 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
         super().__init__()
         self.state: RenderInput | None = None
         self._by_uri: dict[str, Document] = {}
+        self._contexts: dict[str, dict] = {}
+        self._reuse = None
 
     def on_config(self, config):  # noqa: D102 (MkDocs event)
         if self.state is None:
-            self.state = self._load_from_disk()
+            self.state = self._load_from_disk(Path(config.site_dir))
         return config
 
-    def _load_from_disk(self) -> RenderInput:
+    def _load_from_disk(self, site_dir: Path) -> RenderInput:
+        """Under ``mzkb serve``: check the knowledge base and index it (incrementally, from the
+        cache, against the preview folder that MkDocs keeps between rebuilds)."""
+        from ..cache import Cache
         from ..pipeline import prepare  # local import: pipeline imports this package
         from ..releases import history_or_empty
-        from ..search.browser_index import build_browser_index
+        from ..search import indexer
 
         result = prepare(self.config.site_config)
         if result.failed:
             raise PluginError("\n".join(d.format() for d in result.diagnostics))
-        # under `mzkb serve` the browser index is served from the preview build as well
-        return RenderInput(result.config, result.corpus, build_browser_index(result.corpus, result.config).files,
-                           history=history_or_empty(result.config.root))
+        cache = Cache(result.config.state_dir)
+        state = cache.load(SERVE_INDEX_CACHE)
+        index = indexer.start(result.corpus, result.config, None, state, site_dir).result()
+        cache.save(SERVE_INDEX_CACHE, index.state)
+        files = dict(index.browser.files)
+        files.update({rel: None for rel in index.browser.reused})  # already in the preview folder
+        return RenderInput(result.config, result.corpus, files, history=history_or_empty(result.config.root),
+                           reuse_from=site_dir, cache=cache, report={"serve": True})
 
     def on_files(self, files: Files, config) -> Files:  # noqa: D102
         assert self.state is not None
@@ -116,10 +146,16 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
         for src_uri, text in case_files[1:]:  # one page per province: reached from the tile map
             files.append(File.generated(config, src_uri, content=text, inclusion=InclusionLevel.NOT_IN_NAV))
         copied: dict[str, str] = {}
+        reuse = self._page_reuse(config)
         for doc in corpus.documents:
             body, linked = rewrite_links(doc, corpus, site.content_dir)
             self._by_uri[doc.src_uri] = doc
-            files.append(File.generated(config, doc.src_uri, content=body, inclusion=InclusionLevel.NOT_IN_NAV))
+            context = document_context(doc, corpus, site, self.state.history.get(doc.rel_path, ()))
+            page = _DocumentPage.generated(config, doc.src_uri, content=body, inclusion=InclusionLevel.NOT_IN_NAV)
+            page.reused = reuse.keep(page.dest_uri, page_fingerprint(body, context))
+            if not page.reused:
+                self._contexts[doc.src_uri] = context
+            files.append(page)
             for asset in (*doc.attachments, doc.media_asset, doc.poster, doc.transcript):
                 if asset is not None:
                     copied.setdefault(asset_url(asset.rel), str(asset.source))
@@ -128,8 +164,26 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
         for url, source in sorted(copied.items()):
             files.append(File.generated(config, url, abs_src_path=source))
         for path, text in sorted(self.state.extra_files.items()):
-            files.append(File.generated(config, path, content=text))
+            if text is not None:
+                files.append(File.generated(config, path, content=text))
+        self.state.report.update(reuse=reuse, reused=reuse.reused, rendered=len(corpus.documents) - reuse.reused)
         return files
+
+    def _page_reuse(self, config) -> PageReuse:
+        """Which document pages the previous build already rendered with the same inputs."""
+        state = self.state
+        if state.version is not None or state.cache is None:
+            return PageReuse(None, "", None, Path(config.site_dir))
+        settings = re.sub(r"(?m)^site_dir:.*$", "", Path(config.config_file_path).read_text(encoding="utf-8"))
+        key = digest(settings,
+                     state.config.path.read_bytes(), theme_key(Path(config.theme.custom_dir)))
+        name = SERVE_RENDER_CACHE if state.report.get("serve") else RENDER_CACHE
+        return PageReuse(state.cache, key, state.reuse_from, Path(config.site_dir), name)
+
+    def on_post_build(self, config) -> None:  # noqa: D102
+        if self.state is not None and self.state.report.get("serve"):
+            reuse = self.state.report["reuse"]
+            self.state.cache.save(SERVE_RENDER_CACHE, reuse.state(Path(config.site_dir)))
 
     def on_page_context(self, context, page, config, nav):  # noqa: D102
         version = self.state.version if self.state else None
@@ -146,7 +200,7 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
         doc = self._by_uri.get(page.file.src_uri)
         if doc is not None and self.state is not None:
             page.meta["title"] = doc.title
-            page.meta["mzkb"] = document_context(doc, self.state.corpus, self.state.config, self.state.history.get(doc.rel_path, ()))
+            page.meta["mzkb"] = self._contexts.pop(page.file.src_uri)
         elif self.state is not None:
             page.meta["mzkb_page"] = {"demo": self.state.config.demo, "search": page.file.src_uri == "search.md"}
         return markdown

@@ -10,9 +10,9 @@
 
   /* ---- loading: every index file calls mzkbSearch.load(kind, n, data) ---- */
   window.mzkbSearch = {
-    load: function (kind, n, data) {
-      if (kind === "manifest") state.manifest = data;
-      else if (kind === "shard") state.shards[n] = data;
+    load: function (kind, n, data, segment) {
+      if (kind === "manifest") { state.manifest = data; state.dead = {}; data.dead.forEach(function (d) { state.dead[d] = true; }); }
+      else if (kind === "shard") state.shards[(segment || 0) + ":" + n] = data;
       else if (kind === "frag") state.frags[n] = data;
       else if (kind === "docs") state.docs = data;
     },
@@ -40,7 +40,7 @@
     return state.scripts[src];
   }
 
-  function indexFile(name) { return siteRoot() + "search/" + state.manifest.build + "/" + name; }
+  function indexFile(segment, name) { return siteRoot() + "search/" + segment.b + "/" + name; }
 
   function ensureManifest() {
     if (state.manifest) return Promise.resolve(state.manifest);
@@ -51,20 +51,32 @@
     });
   }
 
-  function shardOf(key) {  /* 32-bit rolling hash over UTF-16 code units, as shard_of() in browser_index.py */
+  function shardOf(key, count) {  /* 32-bit rolling hash over UTF-16 code units, as shard_of() in browser_index.py */
     var h = 0;
     for (var i = 0; i < key.length; i++) h = (Math.imul(h, 31) + key.charCodeAt(i)) >>> 0;
-    return h % state.manifest.shards;
+    return h % count;
   }
-  function loadShard(n) { return hasOwn(state.shards, n) ? Promise.resolve() : loadScript(indexFile("s" + n + ".js")); }
-  function loadFrag(d) { return hasOwn(state.frags, d) ? Promise.resolve() : loadScript(indexFile("f" + d + ".js")); }
-  function loadDocs() { return state.docs ? Promise.resolve() : loadScript(indexFile("docs.js")); }
+  /* The index is one segment, or a base and an overlay of documents changed since (manifest.segments). */
+  function segments() { return state.manifest.segments; }
+  function loadShard(i, n) {
+    return hasOwn(state.shards, i + ":" + n) ? Promise.resolve() : loadScript(indexFile(segments()[i], "s" + n + ".js"));
+  }
+  function segmentOf(doc) {
+    var all = segments();
+    for (var i = 0; i < all.length; i++) if (doc >= all[i].f && doc < all[i].f + all[i].n) return all[i];
+    return all[0];
+  }
+  function loadFrag(d) { return hasOwn(state.frags, d) ? Promise.resolve() : loadScript(indexFile(segmentOf(d), "f" + d + ".js")); }
+  function loadDocs() { return state.docs ? Promise.resolve() : loadScript(siteRoot() + "search/" + state.manifest.docsFile); }
 
-  function shardFor(term) { return state.shards[shardOf(A.shardKey(term))]; }
+  /* The shard of each segment that holds a term (undefined when not loaded). */
+  function shardsFor(term) {
+    var key = A.shardKey(term);
+    return segments().map(function (s, i) { return state.shards[i + ":" + shardOf(key, s.s)]; });
+  }
 
   function hasTerm(term) {
-    var shard = shardFor(term);
-    return !!shard && hasOwn(shard, term);
+    return shardsFor(term).some(function (shard) { return !!shard && hasOwn(shard, term); });
   }
 
   /* ---- postings: (document delta, score, best unit) as base-64 varints, decoded once ---- */
@@ -72,27 +84,37 @@
   "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_".split("").forEach(function (c, i) { DIGITS[c] = i; });
   var decoded = {};
 
-  function decode(term, text) {
+  /* A term's postings over all segments, without dead documents, with the term's idf
+     (computed here from the live document frequency, as BM25's idf). */
+  function decode(term) {
     if (decoded[term]) return decoded[term];
-    var nums = [], value = 0, shift = 0;
-    for (var i = 0; i < text.length; i++) {
-      var d = DIGITS[text.charAt(i)];
-      if (d >= 32) { value += (d - 32) * Math.pow(2, shift); shift += 5; }
-      else { nums.push(value + d * Math.pow(2, shift)); value = 0; shift = 0; }
-    }
-    var n = nums.length / 3, docs = new Int32Array(n), scores = new Float64Array(n), units = new Int32Array(n), doc = 0;
-    for (var j = 0; j < n; j++) { doc += nums[3 * j]; docs[j] = doc; scores[j] = nums[3 * j + 1]; units[j] = nums[3 * j + 2]; }
-    return (decoded[term] = { docs: docs, scores: scores, units: units });
+    var nums = [];
+    shardsFor(term).forEach(function (shard) {
+      if (!shard || !hasOwn(shard, term)) return;
+      var text = shard[term], value = 0, shift = 0, doc = 0, k = 0;
+      for (var i = 0; i < text.length; i++) {
+        var d = DIGITS[text.charAt(i)];
+        if (d >= 32) { value += (d - 32) * Math.pow(2, shift); shift += 5; continue; }
+        value += d * Math.pow(2, shift);
+        if (k % 3 === 0) { doc += value; value = doc; }
+        nums.push(value); value = 0; shift = 0; k++;
+      }
+    });
+    var live = [];
+    for (var j = 0; j < nums.length; j += 3) if (!state.dead[nums[j]]) live.push(j);
+    var n = live.length, docs = new Int32Array(n), scores = new Float64Array(n), units = new Int32Array(n);
+    live.forEach(function (j, x) { docs[x] = nums[j]; scores[x] = nums[j + 1]; units[x] = nums[j + 2]; });
+    var total = state.manifest.docs, idf = Math.log(1 + (total - n + 0.5) / (n + 0.5));
+    return (decoded[term] = { docs: docs, scores: scores, units: units, idf: idf });
   }
 
   function postingsFor(item) {
-    var shard = shardFor(item.term) || {};
-    if (item.kind !== "latin" && item.kind !== "char") return hasOwn(shard, item.term) ? [decode(item.term, shard[item.term])] : [];
-    var lists = [];
-    Object.keys(shard).forEach(function (t) {
-      if (lists.length < 64 && t.lastIndexOf(item.term, 0) === 0) lists.push(decode(t, shard[t]));
+    if (item.kind !== "latin" && item.kind !== "char") return hasTerm(item.term) ? [decode(item.term)] : [];
+    var terms = {};
+    shardsFor(item.term).forEach(function (shard) {
+      Object.keys(shard || {}).forEach(function (t) { if (t.lastIndexOf(item.term, 0) === 0) terms[t] = true; });
     });
-    return lists;
+    return Object.keys(terms).sort().slice(0, 64).map(decode);
   }
 
   function passes(doc, f) {
@@ -119,7 +141,8 @@
       postingsFor(item).forEach(function (p) {
         for (var i = 0; i < p.docs.length; i++) {
           var d = p.docs[i], prev = seen.get(d);
-          if (prev === undefined || prev[0] < p.scores[i]) seen.set(d, [p.scores[i], p.units[i]]);
+          var value = p.scores[i] * p.idf;
+          if (prev === undefined || prev[0] < value) seen.set(d, [value, p.units[i]]);
         }
       });
       seen.forEach(function (v, d) {
@@ -159,9 +182,10 @@
     var started = performance.now();
     offset = offset || 0;
     return ensureManifest().then(function (m) {
-      var shards = {};
-      A.shardKeys(q, m.synonyms).forEach(function (k) { shards[shardOf(k)] = true; });
-      var loads = Object.keys(shards).map(function (n) { return loadShard(Number(n)); });
+      var loads = [];
+      A.shardKeys(q, m.synonyms).forEach(function (k) {
+        m.segments.forEach(function (s, i) { loads.push(loadShard(i, shardOf(k, s.s))); });
+      });
       var active = filters.type || filters.audience || filters.status || filters.year || filters.region;
       if (active) loads.push(loadDocs());
       return Promise.all(loads);

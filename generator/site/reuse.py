@@ -1,0 +1,67 @@
+"""Incremental rendering: a document page whose inputs did not change is not rendered again.
+
+A page's HTML is a function of its Markdown (links already rewritten), its template context
+(``page.meta.mzkb``: titles and states of the documents it lists, its revision history),
+the generated ``mkdocs.yml`` and the theme. The last build's fingerprints of those inputs are
+kept in ``.mzkb/cache/render.json``; a page with the same fingerprint is taken from the
+previous site (hard link) and MkDocs, run as a "dirty" build, skips it. Listings, the home
+page and other generated pages are small and always rendered.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib.metadata import version
+from pathlib import Path
+
+from ..cache import FORMAT, Cache, digest, link_or_copy
+
+RENDER_CACHE = "render.json"
+
+
+def theme_key(theme: Path) -> str:
+    """Changes when our theme files, MkDocs or Material change."""
+    files = sorted((p.relative_to(theme).as_posix(), p.stat().st_size, p.stat().st_mtime_ns)
+                   for p in theme.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    return digest(FORMAT, version("mkdocs"), version("mkdocs-material"), files)
+
+
+def page_fingerprint(markdown: str, context: dict) -> str:
+    """Hash of a document page's own inputs."""
+    return digest(markdown, json.dumps(context, ensure_ascii=False, sort_keys=True, default=str))
+
+
+class PageReuse:
+    """Decides, page by page, whether the previous build's HTML can be kept."""
+
+    def __init__(self, cache: Cache | None, key: str, previous_site: Path | None, site_dir: Path,
+                 name: str = RENDER_CACHE) -> None:
+        self.cache, self.key, self.name = cache, key, name
+        self.previous_site, self.site_dir = previous_site, site_dir
+        state = cache.load(name, {}) if cache is not None and previous_site is not None else {}
+        usable = state.get("key") == key and state.get("site") == str(previous_site)
+        self.old: dict[str, str] = state.get("pages", {}) if usable else {}
+        self.new: dict[str, str] = {}
+        self.reused = 0
+
+    @property
+    def active(self) -> bool:
+        """True when some pages may be reused (MkDocs must then run a dirty build)."""
+        return bool(self.old)
+
+    def keep(self, dest_uri: str, fingerprint: str) -> bool:
+        """Record a page's fingerprint; True when its previous HTML is now in the new site."""
+        self.new[dest_uri] = fingerprint
+        if self.old.get(dest_uri) != fingerprint or self.previous_site is None:
+            return False
+        source = self.previous_site / dest_uri
+        if not source.is_file():
+            return False
+        if self.previous_site != self.site_dir:
+            link_or_copy(source, self.site_dir / dest_uri)
+        self.reused += 1
+        return True
+
+    def state(self, final_site: Path) -> dict:
+        """What ``render.json`` keeps once the new site is at ``final_site``."""
+        return {"key": self.key, "site": str(final_site), "pages": self.new}
