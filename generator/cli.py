@@ -67,8 +67,13 @@ def check(config_path: str, fmt: str, strict: bool) -> None:
 @click.option("--strict", is_flag=True, help="把警告也当作错误")
 @click.option("--versions", "with_versions", is_flag=True,
               help="生成全部已发布版本（git 标签）和当前工作区（latest），输出到 site/<版本>/")
-def build(config_path: str, out_dir: str | None, strict: bool, with_versions: bool) -> None:
-    """检查并生成网站；失败时保留原来的网站不变。"""
+@click.option("--full", is_flag=True,
+              help="完整重建：不沿用上次构建的页面和索引（默认只重新生成改动过的文档及受其影响的页面）")
+def build(config_path: str, out_dir: str | None, strict: bool, with_versions: bool, full: bool) -> None:
+    """检查并生成网站；失败时保留原来的网站不变。
+
+    再次构建时只重新生成改动过的文档和受其影响的页面（缓存在 .mzkb/cache，可随时删除）。
+    """
     from .pipeline import build as run_build
 
     if with_versions:
@@ -82,7 +87,7 @@ def build(config_path: str, out_dir: str | None, strict: bool, with_versions: bo
         click.echo(f"已生成版本：{'、'.join(versions.built) or '无'}；沿用缓存：{'、'.join(versions.reused) or '无'}")
         click.echo(f"网站：{versions.out_dir}（index.html 打开最新版本）")
         return
-    result = run_build(config_path, out_dir, strict)
+    result = run_build(config_path, out_dir, strict, incremental=not full)
     report([*result.prepared.diagnostics, *result.diagnostics], err=True)
     if not result.ok:
         click.echo("生成失败，原有网站未被改动。", err=True)
