@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import http.client
+import json
+import re
 import socket
 import subprocess
 import sys
@@ -69,14 +71,33 @@ def test_default_address_is_loopback():
     assert addr.default.startswith("127.0.0.1:")
 
 
-def test_edit_shows_up_after_live_rebuild(server, small_kb: Path):
-    """Saving a document makes the preview serve the new text (MkDocs' watcher rebuilds)."""
-    doc = small_kb.parent / "content/guidelines/guide-2.md"
-    doc.write_text(doc.read_text(encoding="utf-8").replace("每日消毒三次", "每日消毒五次"), encoding="utf-8")
+def wait_for(server, path: str, text: str) -> bytes:
     deadline = time.time() + 60
     while time.time() < deadline:
-        status, body = get(server, "/guidelines/guide-2.html")
-        if status == 200 and "每日消毒五次".encode() in body:
-            return
-        time.sleep(0.5)
-    pytest.fail("the edit did not appear in the preview within 60 s")
+        status, body = get(server, path)
+        if status == 200 and text.encode() in body:
+            return body
+        time.sleep(0.3)
+    pytest.fail(f"{text} did not appear in {path} within 60 s")
+
+
+def test_edit_shows_up_after_live_rebuild(server, small_kb: Path):
+    """Saving a document makes the preview serve the new page and the new search index; the
+    rebuild renders and indexes only that document (the others are kept from the last one)."""
+    def page(path: str) -> bytes:  # without the live-reload call the server injects (its numbers change)
+        return re.sub(rb"livereload\(\d+, \d+\)", b"", get(server, path)[1])
+
+    untouched = page("/guidelines/guide-1.html")
+    doc = small_kb.parent / "content/guidelines/guide-2.md"
+    for round_, word in enumerate(("每日消毒五次，记录琥珀台账", "每日消毒六次，记录翡翠台账")):
+        text = doc.read_text(encoding="utf-8")
+        doc.write_text(re.sub(r"每日消毒.次(，记录..台账)?", word, text), encoding="utf-8")
+        wait_for(server, "/guidelines/guide-2.html", word)
+        manifest = json.loads(get(server, "/search/manifest.js")[1].decode()[len('mzkbSearch.load("manifest",0,'):-3])
+        assert len(manifest["segments"]) == 2 and len(manifest["dead"]) == 1  # base + the edited document
+        overlay = manifest["segments"][1]
+        shards = b"".join(get(server, f"/search/{overlay['b']}/s{n}.js")[1] for n in range(overlay["s"]))
+        assert f'"{word[-4:-2]}":'.encode() in shards  # the new word (its bigram 琥珀 / 翡翠) is searchable
+    assert page("/guidelines/guide-1.html") == untouched
+    reuse = json.loads((small_kb.parent / ".mzkb/cache/render-serve.json").read_text(encoding="utf-8"))
+    assert len(reuse["data"]["pages"]) == 5
