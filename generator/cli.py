@@ -87,7 +87,9 @@ def build(config_path: str, out_dir: str | None, strict: bool, with_versions: bo
         click.echo(f"已生成版本：{'、'.join(versions.built) or '无'}；沿用缓存：{'、'.join(versions.reused) or '无'}")
         click.echo(f"网站：{versions.out_dir}（index.html 打开最新版本）")
         return
-    result = run_build(config_path, out_dir, strict, incremental=not full)
+    from .progress import for_terminal
+
+    result = run_build(config_path, out_dir, strict, incremental=not full, progress=for_terminal())
     report([*result.prepared.diagnostics, *result.diagnostics], err=True)
     if not result.ok:
         click.echo("生成失败，原有网站未被改动。", err=True)

@@ -107,13 +107,14 @@ def save_markdown_memo(config: SiteConfig, memo: dict, sources) -> None:
 
 def build(config_path: str | Path, out_dir: str | Path | None = None, strict: bool = False, *, version=None,
           history: dict | None = None, epoch: int | None = None, previous_summary: dict | None = None,
-          whoosh_dir: Path | None = None, incremental: bool = True) -> BuildResult:
+          whoosh_dir: Path | None = None, incremental: bool = True, progress=None) -> BuildResult:
     """Check, index, render into a staging folder and swap it into place on success.
 
     ``version`` (a ``versions.VersionInfo``), ``history`` (git revisions per file), ``epoch``
     and ``previous_summary`` are given by versioned builds; a plain build reads the git
     history of the knowledge base itself. With ``incremental`` (plain builds only), pages and
     index entries of documents that did not change are taken from the previous build.
+    ``progress`` (``progress.Progress``) is told about stages and rendered pages.
     """
     from . import releases
     from .search import indexer
@@ -122,8 +123,13 @@ def build(config_path: str | Path, out_dir: str | Path | None = None, strict: bo
     from .site.reuse import RENDER_CACHE
     from .writer import link_files, write_atomically, write_files
 
+    from .progress import quiet
+
+    progress = progress or quiet()
     clock = Stopwatch()
+    progress.stage("check", "检查内容")
     prepared = prepare(config_path, strict)
+    progress.done("check")
     clock.lap("check")
     if prepared.failed:
         return BuildResult(prepared, None)
@@ -137,6 +143,7 @@ def build(config_path: str | Path, out_dir: str | Path | None = None, strict: bo
     if not incremental and whoosh_target == config.state_dir / "whoosh":
         cache.drop(indexer.INDEX_CACHE)  # the installed Whoosh index will no longer match it
     state = cache.load(indexer.INDEX_CACHE) if incremental else None
+    progress.stage("index", "建立搜索索引")
     pending = indexer.start(corpus, config, whoosh_target, state, previous_site)  # large full builds: a second process
     indexes = None
     if history is None:
@@ -148,7 +155,8 @@ def build(config_path: str | Path, out_dir: str | Path | None = None, strict: bo
         summary = doc_summary(corpus)
         change_log = changes(previous_summary or {}, summary)
     render_input = RenderInput(config, corpus, version=version, history=history, changes=change_log,
-                               reuse_from=previous_site, cache=cache if incremental else None)
+                               reuse_from=previous_site, cache=cache if incremental else None,
+                               report={"progress": progress})
 
     def produce(stage: Path) -> bool:
         nonlocal indexes
@@ -156,6 +164,7 @@ def build(config_path: str | Path, out_dir: str | Path | None = None, strict: bo
             render_diags.extend(render(render_input, stage))
         clock.lap("render")
         indexes = pending.result()
+        progress.done("index")
         clock.lap("index (waiting after render)")
         if any(d.severity is Severity.ERROR for d in render_diags):
             return False
@@ -174,6 +183,7 @@ def build(config_path: str | Path, out_dir: str | Path | None = None, strict: bo
         indexes.whoosh.install()
     else:
         indexes.whoosh.discard()
+    progress.close()
     clock.lap("write")
     if ok and incremental:
         try:

@@ -96,6 +96,8 @@ class RegionTable:
     """Every region, sorted by code."""
     _by_code: dict = field(default_factory=dict, repr=False, compare=False, hash=False)
     _children: dict = field(default_factory=dict, repr=False, compare=False, hash=False)
+    _parsed: dict = field(default_factory=dict, repr=False, compare=False, hash=False)
+    """Memo of ``_parse`` results by text (one knowledge base repeats few region names)."""
 
     @classmethod
     def from_regions(cls, regions: list[Region] | tuple[Region, ...]) -> "RegionTable":
@@ -189,6 +191,13 @@ def _longest_prefix(text: str, candidates) -> tuple[Region | None, int]:
 
 def _parse(text: str, table: RegionTable) -> tuple[Region | None, Region | None, str]:
     """(province, prefecture, unparsed rest) of a region text."""
+    found = table._parsed.get(text)
+    if found is None:
+        found = table._parsed[text] = _parse_uncached(text, table)
+    return found
+
+
+def _parse_uncached(text: str, table: RegionTable) -> tuple[Region | None, Region | None, str]:
     text = _normalize(text)
     if not text:
         return None, None, ""

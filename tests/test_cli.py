@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -95,3 +96,38 @@ def test_help_is_chinese():
     assert result.exit_code == 0 and "民政知识库" in result.output
     for command in ("init", "new", "check", "build", "serve"):
         assert command in result.output
+
+
+def _run_in_terminal(args: list[str], env: dict) -> str:
+    """Run a command with a pseudo-terminal as stdout/stderr; return what it printed."""
+    import os
+    import pty
+    import subprocess
+
+    main, secondary = pty.openpty()
+    proc = subprocess.Popen(args, stdout=secondary, stderr=secondary, env=env)
+    os.close(secondary)
+    chunks = []
+    while True:
+        try:
+            data = os.read(main, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=120)
+    os.close(main)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_progress_on_a_terminal_and_quiet_in_logs(small_kb):
+    import os
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k != "CI"} | {"MZKB_PROGRESS_DELAY": "0", "TERM": "xterm"}
+    shown = _run_in_terminal([sys.executable, "-m", "generator.cli", "build", "-c", str(small_kb), "--full"], env)
+    assert "生成页面" in shown and "已生成 5 个文档的网站" in shown
+    logged = subprocess.run([sys.executable, "-m", "generator.cli", "build", "-c", str(small_kb), "--full"],
+                            capture_output=True, text=True, env=env)
+    assert logged.returncode == 0 and "生成页面" not in logged.stderr + logged.stdout and "\x1b[" not in logged.stderr

@@ -26,7 +26,8 @@ def mkdocs_config(config: SiteConfig, site_dir: Path, versioned: bool = False) -
     """The MkDocs configuration for a knowledge base (as a YAML-ready dict)."""
     nav = [{"首页": "index.md"}]
     nav += [{t.label: f"{t.folder}/index.md"} for t in DocType]
-    nav += [{"按机构类型": ["audiences/index.md"] + [{a.label: f"audiences/{a.key}.md"} for a in config.audiences]}]
+    # every nav entry has its title here: a dirty build does not read the pages it keeps
+    nav += [{"按机构类型": [{"按机构类型": "audiences/index.md"}] + [{a.label: f"audiences/{a.key}.md"} for a in config.audiences]}]
     nav += [{"搜索": "search.md"}]
     if versioned:
         nav += [{"更新记录": "changes.md"}]

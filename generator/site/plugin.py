@@ -58,8 +58,8 @@ class RenderInput:
     """Filled by the render stage: ``reuse`` (the ``PageReuse``), ``rendered`` and ``reused`` page counts."""
 
 
-class _DocumentPage(File):
-    """A generated document page that MkDocs' dirty build skips when its HTML was reused."""
+class _ReusablePage(File):
+    """A generated page that MkDocs' dirty build skips when its HTML was reused."""
 
     reused = False
 
@@ -141,17 +141,19 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
         generated.extend(compare_page(old, new) for old, new in edition_pairs(corpus))
         if self.state.version is not None:
             generated.append(changes_page(self.state.version, self.state.changes or {}))
-        for src_uri, text in generated:
-            files.append(File.generated(config, src_uri, content=text))
-        for src_uri, text in case_files[1:]:  # one page per province: reached from the tile map
-            files.append(File.generated(config, src_uri, content=text, inclusion=InclusionLevel.NOT_IN_NAV))
-        copied: dict[str, str] = {}
         reuse = self._page_reuse(config)
+        in_nav = [(uri, text, InclusionLevel.UNDEFINED) for uri, text in generated]
+        for src_uri, text, inclusion in in_nav + [(uri, text, InclusionLevel.NOT_IN_NAV) for uri, text in case_files[1:]]:
+            page = _ReusablePage.generated(config, src_uri, content=text, inclusion=inclusion)  # province pages: not in nav
+            page.reused = reuse.keep(page.dest_uri, page_fingerprint(text, {}))
+            files.append(page)
+        other_reused = reuse.reused
+        copied: dict[str, str] = {}
         for doc in corpus.documents:
             body, linked = rewrite_links(doc, corpus, site.content_dir)
             self._by_uri[doc.src_uri] = doc
             context = document_context(doc, corpus, site, self.state.history.get(doc.rel_path, ()))
-            page = _DocumentPage.generated(config, doc.src_uri, content=body, inclusion=InclusionLevel.NOT_IN_NAV)
+            page = _ReusablePage.generated(config, doc.src_uri, content=body, inclusion=InclusionLevel.NOT_IN_NAV)
             page.reused = reuse.keep(page.dest_uri, page_fingerprint(body, context))
             if not page.reused:
                 self._contexts[doc.src_uri] = context
@@ -166,8 +168,30 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
         for path, text in sorted(self.state.extra_files.items()):
             if text is not None:
                 files.append(File.generated(config, path, content=text))
-        self.state.report.update(reuse=reuse, reused=reuse.reused, rendered=len(corpus.documents) - reuse.reused)
+        doc_reused = reuse.reused - other_reused
+        self.state.report.update(reuse=reuse, reused=doc_reused, rendered=len(corpus.documents) - doc_reused,
+                                 other_rendered=len(generated) + len(case_files) - 1 - other_reused)
+        progress = self.state.report.get("progress")
+        if progress is not None:
+            progress.stage("render", "生成页面", len(reuse.new) - reuse.reused)
         return files
+
+    def on_env(self, env, config, files):  # noqa: D102
+        if self.state is not None and self.state.cache is not None:
+            # compiled theme templates are kept (Jinja checks each template's source), which
+            # saves about a second per build, most welcome in `mzkb serve`
+            from jinja2 import FileSystemBytecodeCache
+
+            folder = self.state.config.state_dir / "cache" / "jinja"
+            folder.mkdir(parents=True, exist_ok=True)
+            env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+        return env
+
+    def on_post_page(self, output: str, page, config) -> str:  # noqa: D102
+        progress = self.state.report.get("progress") if self.state else None
+        if progress is not None:
+            progress.advance("render")
+        return output
 
     def _page_reuse(self, config) -> PageReuse:
         """Which document pages the previous build already rendered with the same inputs."""

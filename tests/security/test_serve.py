@@ -100,4 +100,4 @@ def test_edit_shows_up_after_live_rebuild(server, small_kb: Path):
         assert f'"{word[-4:-2]}":'.encode() in shards  # the new word (its bigram 琥珀 / 翡翠) is searchable
     assert page("/guidelines/guide-1.html") == untouched
     reuse = json.loads((small_kb.parent / ".mzkb/cache/render-serve.json").read_text(encoding="utf-8"))
-    assert len(reuse["data"]["pages"]) == 5
+    assert {"guidelines/guide-1.html", "guidelines/guide-2.html", "index.html"} <= set(reuse["data"]["pages"])
