@@ -107,20 +107,22 @@ class BrowserIndexBuilder:
         """Add one document: its units and, for each unit, field -> term counts."""
         di = len(self.docs)
         self.docs.append(doc)
+        postings = self.postings
         for unit, fields in zip(units, analyzed):
             key = di * 128 + unit.number
-            tf: Counter = Counter()
+            tf: dict[str, float] = {}
             length = 0
             for field, counts in fields.items():
                 weight = FIELD_WEIGHTS[field]
+                get = tf.get
                 for term, count in counts.items():
-                    tf[term] += weight * count
-                    length += count
+                    tf[term] = get(term, 0.0) + weight * count
+                length += counts.total()
             self.lengths[key] = max(length, 1)
             for term, value in tf.items():
-                pair = self.postings.get(term)
+                pair = postings.get(term)
                 if pair is None:
-                    pair = self.postings[term] = (array("I"), array("f"))
+                    pair = postings[term] = (array("I"), array("f"))
                 pair[0].append(key)
                 pair[1].append(value)
         self.fragments[di] = _js("frag", self.first + di, _fragment(doc, units, self.config))
@@ -236,21 +238,28 @@ def _score(postings: dict[str, tuple[array, array]], lengths: dict[int, int], do
     the others, times the status factor, quantized; encoded as (doc delta, score, best unit)
     varints. The idf is applied by ``search.js`` from the number of live postings, so a
     document's postings depend on that document alone and segments can be added later."""
-    factor = [STATUS_FACTOR[d.status.value] for d in docs]
+    factor = [STATUS_FACTOR[d.status.value] * SCALE for d in docs]
+    k1 = K1 + 1
+    pivot = {key: K1 * (1 - B + B * length / avg) for key, length in lengths.items()}
     result: dict[str, str] = {}
     for term in list(postings):
         keys, tfs = postings.pop(term)  # scored terms are released as we go
-        per_doc: dict[int, list[tuple[float, int]]] = defaultdict(list)
-        for key, tf in zip(keys, tfs):
-            norm = tf * (K1 + 1) / (tf + K1 * (1 - B + B * lengths[key] / avg))
-            per_doc[key >> 7].append((norm, key & 127))
         flat: list[int] = []
         previous = -first
-        for doc in sorted(per_doc):
-            scores = sorted(per_doc[doc], key=lambda item: (-item[0], item[1]))
-            total = scores[0][0] + 0.25 * sum(value for value, _ in scores[1:])
-            flat += [doc - previous, max(1, round(total * factor[doc] * SCALE)), scores[0][1]]
-            previous = doc
+        doc, best, best_unit, total = -1, 0.0, 0, 0.0
+        # keys ascend (documents in order, units in order): one document's units are adjacent
+        for key, tf in zip(keys, tfs):
+            norm = tf * k1 / (tf + pivot[key])
+            if key >> 7 != doc:
+                if doc >= 0:
+                    flat += [doc - previous, max(1, round((best + 0.25 * (total - best)) * factor[doc])), best_unit]
+                    previous = doc
+                doc, best, best_unit, total = key >> 7, norm, key & 127, norm
+            else:
+                total += norm
+                if norm > best:
+                    best, best_unit = norm, key & 127
+        flat += [doc - previous, max(1, round((best + 0.25 * (total - best)) * factor[doc])), best_unit]
         result[term] = encode_varints(flat)
     return result
 

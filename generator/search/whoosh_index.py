@@ -1,4 +1,4 @@
-"""The Whoosh index behind ``mzkb search``: same units, same analyzer, BM25F field weights.
+"""The Whoosh index behind ``mzkb search``: same units, same analyzer, field-weighted BM25.
 
 Text is analyzed once by ``analyzer.analyze`` (see ``records.analyze_unit``) and handed to
 Whoosh as (term, count) pairs through ``CountedFrequency``, so both engines index exactly
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections import Counter
+from array import array
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.formats import Frequency
 from whoosh.scoring import BM25F
 from whoosh.system import pack_uint
+from whoosh.writing import SegmentWriter
 
 from ..config import SiteConfig
 from ..content.links import Corpus
@@ -27,31 +28,105 @@ from . import analyzer
 from .browser_index import province
 from .records import FIELD_WEIGHTS, STATUS_FACTOR, analyzed_documents, synonym_groups
 
-TEXT_FIELDS = tuple(FIELD_WEIGHTS)
+TEXT_FIELDS = ("text",)
 MAX_UNIT_TEXT = 2000
 
 
 class CountedFrequency(Frequency):
-    """A Frequency format fed with (term, count) pairs instead of text."""
+    """A Frequency format fed with (term, count, weight) triples instead of text: the weight is
+    the count times the BM25F weight of the field it was found in (title 6 … transcript 0.8)."""
 
     def word_values(self, value, analyzer, **kwargs):  # noqa: D102 (Whoosh API)
-        for term, count in value:
-            yield term, count, count * self.field_boost, pack_uint(count)
+        for term, count, weight in value:
+            yield term, count, weight, pack_uint(count)
 
 
 def schema() -> Schema:
-    """One Whoosh document per document (units kept as a stored list for deep links);
-    text fields carry their BM25F weight as field boost."""
-    text_fields = {}
-    for name, weight in FIELD_WEIGHTS.items():
-        field = TEXT(analyzer=RegexTokenizer(r"\S+"), field_boost=weight, phrase=False)
-        field.format = CountedFrequency(field_boost=weight)
-        text_fields[name] = field
+    """One Whoosh document per document (units kept as a stored list for deep links). All
+    searchable text is one field whose postings carry field-weighted term frequencies (the
+    same weighting as the browser index), so each document has one posting per distinct term."""
+    text = TEXT(analyzer=RegexTokenizer(r"\S+"), phrase=False)
+    text.format = CountedFrequency()
     return Schema(
         doc_id=ID(stored=True), units=STORED, title_s=STORED, url=STORED, date=STORED, issuer=STORED, doc_number=STORED,
         type=ID(stored=True), status=ID(stored=True), audience=KEYWORD(stored=True), year=ID(stored=True),
-        region=ID(stored=True), **text_fields,
+        region=ID(stored=True), text=text,
     )
+
+
+class _Lengths:
+    """Field lengths of the documents being written, for the codec (instead of reading them back from disk)."""
+
+    def __init__(self, lengths: array) -> None:
+        self.lengths = lengths
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:  # noqa: D102 (Whoosh API)
+        return self.lengths[docnum] if fieldname == "text" else default
+
+
+class BulkSegmentWriter(SegmentWriter):
+    """Whoosh's segment writer for a new index, with a fast path for the big text field.
+
+    Its postings (one per document and term) are kept in compact arrays per term while
+    documents arrive in order, and handed to the codec's field writer term by term at
+    commit, instead of going one by one through Whoosh's sorting pool and reading each
+    document's length back from disk. The small fields (ids, type, status, audiences …)
+    take the usual path. Same files, same format: ``whoosh.index.open_dir`` reads the result.
+    """
+
+    def __init__(self, ix, **kwargs) -> None:
+        super().__init__(ix, **kwargs)
+        if self.segments:
+            raise ValueError("BulkSegmentWriter writes new indexes only")
+        self._postings: dict[str, tuple[array, array, array]] = {}
+        self._lengths = array("I")
+
+    def add_document(self, **fields) -> None:  # noqa: D102 (Whoosh API)
+        self._check_state()
+        docnum, perdoc = self.docnum, self.perdocwriter
+        perdoc.start_doc(docnum)
+        length = 0
+        for name in sorted(fields):
+            field, value = self.schema[name], fields[name]
+            if name == "text":
+                for term, count, weight in value:
+                    entry = self._postings.get(term)
+                    if entry is None:
+                        entry = self._postings[term] = (array("I"), array("I"), array("f"))
+                    entry[0].append(docnum)
+                    entry[1].append(count)
+                    entry[2].append(weight)
+                    length += count
+                perdoc.add_field(name, field, None, length)
+                continue
+            if field.indexed:
+                for tbytes, _freq, weight, vbytes in field.index(value):
+                    self.pool.add((name, tbytes, docnum, weight, vbytes))
+            perdoc.add_field(name, field, value if field.stored else None, 0)
+        perdoc.finish_doc()
+        self._lengths.append(length)
+        self._added = True
+        self.docnum += 1
+
+    def _flush_segment(self) -> None:
+        self.perdocwriter.close()
+        writer, lengths = self.fieldwriter, _Lengths(self._lengths)
+        small: dict[str, list] = {}
+        for posting in self.pool.iter_postings():
+            small.setdefault(posting[0], []).append(posting)
+        for name in sorted(set(small) | {"text"}):
+            if name != "text":
+                writer.add_postings(self.schema, lengths, iter(small[name]))
+                continue
+            writer.start_field(name, self.schema[name])
+            for term in sorted(self._postings):  # code point order = UTF-8 byte order
+                docs, counts, weights = self._postings.pop(term)
+                writer.start_term(term.encode("utf-8"))
+                for docnum, count, weight in zip(docs, counts, weights):
+                    writer.add(docnum, weight, pack_uint(count), self._lengths[docnum])
+                writer.finish_term()
+            writer.finish_field()
+        writer.close()
 
 
 class WhooshWriter:
@@ -69,10 +144,10 @@ class WhooshWriter:
         shutil.rmtree(self.stage, ignore_errors=True)
         if update:
             shutil.copytree(target, self.stage, copy_function=_link_or_copy)
-            self.writer = windex.open_dir(str(self.stage)).writer(limitmb=256)
+            self.writer = windex.open_dir(str(self.stage)).writer(limitmb=64)
         else:
             self.stage.mkdir(parents=True)
-            self.writer = windex.create_in(str(self.stage), schema()).writer(limitmb=256)
+            self.writer = BulkSegmentWriter(windex.create_in(str(self.stage), schema()), limitmb=64)
         self.count = 0
 
     def remove(self, doc_id: str) -> None:
@@ -81,16 +156,20 @@ class WhooshWriter:
 
     def add(self, doc, units: list, analyzed: list[dict]) -> None:
         """Add one document: its units' field -> term counts, merged per field."""
-        merged: dict[str, Counter] = {}
+        counts: dict[str, int] = {}
+        weights: dict[str, float] = {}
         for fields in analyzed:
-            for field, counts in fields.items():
-                merged.setdefault(field, Counter()).update(counts)
+            for field, found in fields.items():
+                boost = FIELD_WEIGHTS[field]
+                for term, count in found.items():
+                    counts[term] = counts.get(term, 0) + count
+                    weights[term] = weights.get(term, 0.0) + count * boost
         stored_units = [[u.number, u.anchor, u.heading, u.text[:MAX_UNIT_TEXT]] for u in units]
         self.writer.add_document(
             doc_id=doc.id, units=stored_units, title_s=doc.title, url=doc.url, date=doc.date.isoformat(),
             issuer=doc.issuer, doc_number=doc.doc_number, type=doc.type.value, status=doc.status.value,
             audience=" ".join(doc.audiences), year=str(doc.date.year), region=province(doc.region),
-            **{f: sorted(c.items()) for f, c in merged.items()},
+            text=[(term, counts[term], weights[term]) for term in sorted(counts)],
         )
         self.count += len(units)
 
