@@ -51,17 +51,62 @@ PEAK_WRAPPER = (
 """Runs a module and prints the peak RSS of the largest process (itself or a waited-for child)."""
 
 
+LAST_TREE_PEAK_MIB = 0.0
+"""Peak of the summed RSS of the last timed command and all its descendants (sampled every 0.2 s)."""
+
+
+def _tree_rss_mib(root: int) -> float:
+    """Summed resident memory of a process and its descendants, from /proc."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="utf-8") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+            parents[int(entry)] = int(fields[1])
+            rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, IndexError, ValueError):
+            continue
+    tree, changed = {root}, True
+    while changed:
+        changed = False
+        for pid, parent in parents.items():
+            if parent in tree and pid not in tree:
+                tree.add(pid)
+                changed = True
+    return sum(rss.get(pid, 0) for pid in tree) / 2**20
+
+
 def timed(cmd: list[str], cwd: Path, limit: float | None = None) -> tuple[float, float, int | None]:
-    """Run a command; return (seconds, peak MiB, exit code or None when it hit ``limit``)."""
+    """Run a command; return (seconds, peak MiB of its largest process, exit code or None when it
+    hit ``limit``); the peak of all its processes together is left in LAST_TREE_PEAK_MIB."""
+    global LAST_TREE_PEAK_MIB
+    import threading
+
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, "TERM": "dumb"})
+    peak = [0.0]
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.wait(0.2):
+            peak[0] = max(peak[0], _tree_rss_mib(proc.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     try:
         _, stderr = proc.communicate(timeout=limit)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.communicate()
         return time.perf_counter() - start, float("nan"), None
+    finally:
+        stop.set()
+        sampler.join()
+        LAST_TREE_PEAK_MIB = peak[0]
     seconds = time.perf_counter() - start
     if proc.returncode:
         print(stderr[-2000:], file=sys.stderr)
@@ -103,6 +148,7 @@ def run_mzkb(target: Path, config: Path, incremental: bool) -> dict:
     seconds, peak, code = timed(cmd, cwd=target)
     report = json.loads((target / ".mzkb" / "build-report.json").read_text(encoding="utf-8")) if code == 0 else {}
     row = {"mzkb_seconds": round(seconds, 2), "mzkb_peak_mib": round(peak), "mzkb_exit": code,
+           "mzkb_peak_all_processes_mib": round(LAST_TREE_PEAK_MIB),
            "mzkb_site_mib": round(du(target / "site") / 2**20, 1),
            "search_index_mib": round(du(target / "site" / "search") / 2**20, 1),
            "whoosh_index_mib": round(du(target / ".mzkb" / "whoosh") / 2**20, 1),

@@ -100,6 +100,8 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
         self.state: RenderInput | None = None
         self._by_uri: dict[str, Document] = {}
         self._contexts: dict[str, dict] = {}
+        self._deferred: dict[str, str] = {}
+        self._files = None
         self._reuse = None
 
     def on_config(self, config):  # noqa: D102 (MkDocs event)
@@ -129,6 +131,7 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
 
     def on_files(self, files: Files, config) -> Files:  # noqa: D102
         assert self.state is not None
+        self._files = files
         site, corpus = self.state.config, self.state.corpus
         generated: list[tuple[str, str]] = [("index.md", home_page(corpus, site)), audiences_index(site),
                                             ("search.md", "---\ntitle: 搜索\n---\n")]
@@ -188,6 +191,8 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
         return env
 
     def on_post_page(self, output: str, page, config) -> str:  # noqa: D102
+        if page.file.src_uri in self._by_uri:  # written next: let the page's HTML go
+            page.markdown = page.content = None
         progress = self.state.report.get("progress") if self.state else None
         if progress is not None:
             progress.advance("render")
@@ -210,6 +215,11 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
             self.state.cache.save(SERVE_RENDER_CACHE, reuse.state(Path(config.site_dir)))
 
     def on_page_context(self, context, page, config, nav):  # noqa: D102
+        markdown = self._deferred.pop(page.file.src_uri, None)
+        if markdown is not None:  # a document page is rendered now, just before its HTML is written
+            page.markdown = markdown
+            page.render(config, self._files)
+            page.content = clean(page.content)
         version = self.state.version if self.state else None
         if version is not None:
             context["mzkb_version"] = True  # which version a page belongs to is its folder (versions.js)
@@ -225,6 +235,10 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
         if doc is not None and self.state is not None:
             page.meta["title"] = doc.title
             page.meta["mzkb"] = self._contexts.pop(page.file.src_uri)
+            # MkDocs converts every page before writing any; a document page is converted in
+            # on_page_context instead, so only one page's HTML is in memory at a time
+            self._deferred[page.file.src_uri] = markdown
+            return ""
         elif self.state is not None:
             page.meta["mzkb_page"] = {"demo": self.state.config.demo, "search": page.file.src_uri == "search.md"}
         return markdown
