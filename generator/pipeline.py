@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import Cache
+from .cache import Cache, digest
 from .config import SiteConfig, load_config
 from .content import links, loader, schema
 from .content.links import Corpus
@@ -59,10 +59,11 @@ def prepare(config_path: str | Path, strict: bool = False, today: dt.date | None
     config, diags = load_config(config_path)
     if config is None:
         return Prepared(None, None, tuple(diags), strict)
-    loaded = loader.load(config.content_dir, config.root)
-    memo = markdown_memo(config) if use_cache else None
+    memo = markdown_memo(config) if use_cache else _TrackedMemo({})
+    loaded = loader.load(config.content_dir, config.root, memo)
+    prefill_markdown(memo, loaded.sources)
     documents, problems = schema.validate(loaded.sources, config, today, memo)
-    if memo is not None:
+    if use_cache:
         save_markdown_memo(config, memo, loaded.sources)
     corpus, link_problems = links.link(documents, config.content_dir)
     all_diags = sorted([*diags, *loaded.diagnostics, *problems, *link_problems], key=sort_key)
@@ -93,6 +94,32 @@ class _TrackedMemo(dict):
     def __setitem__(self, key, value) -> None:
         self.added = True
         super().__setitem__(key, value)
+
+
+PARALLEL_PARSE_FROM = 400
+"""Parse this many new bodies or more in worker processes (markdown-it is most of a cold check)."""
+
+
+def prefill_markdown(memo: dict, sources) -> None:
+    """Analyse bodies missing from the memo on every core when there are many (a cold build)."""
+    missing = {}
+    for src in sources:
+        key = digest(src.body, src.body_line)
+        if key not in memo:
+            missing[key] = (src.body, src.body_line)
+    if len(missing) < PARALLEL_PARSE_FROM or (os.cpu_count() or 1) < 2:
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    keys = list(missing)
+    with ProcessPoolExecutor(max_workers=min(4, os.cpu_count() or 1), mp_context=multiprocessing.get_context("spawn")) as pool:
+        bodies = [missing[k][0] for k in keys]
+        lines = [missing[k][1] for k in keys]
+        for key, result in zip(keys, pool.map(schema.analyse_flat, bodies, lines, chunksize=64)):
+            dict.__setitem__(memo, key, result)
+    if hasattr(memo, "added"):
+        memo.added = True
 
 
 def save_markdown_memo(config: SiteConfig, memo: dict, sources) -> None:

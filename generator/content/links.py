@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostic, make
 from .ids import make_id
+from .loader import real_path
 from .model import Document, Status
 
 _SAFE_SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -72,7 +73,7 @@ def link(documents: list[Document], content_dir: Path) -> tuple[Corpus, list[Dia
                     diags.append(make("MZ402", doc.rel_path, doc.line_of(key), 1, key=key, value=target))
     diags.extend(_cycles(by_id))
     linked = _derive(by_id, diags)
-    by_path = {d.source.resolve(): d for d in linked.values()}
+    by_path = {real_path(d.source): d for d in linked.values()}
     for doc in linked.values():
         for href_link in doc.links:
             _, problem = resolve_href(doc, href_link.href, by_path, content_dir)

@@ -7,12 +7,15 @@ into garbled text.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from charset_normalizer import from_bytes
 
 from .. import yamlsrc
+from ..cache import digest
 from ..diagnostics import Diagnostic, make
 from .model import DocType
 
@@ -45,9 +48,13 @@ class LoadResult:
     diagnostics: tuple[Diagnostic, ...]
 
 
-def load(content_dir: Path, root: Path) -> LoadResult:
-    """Read every ``*.md`` under the four type folders of ``content_dir``, in sorted order."""
+def load(content_dir: Path, root: Path, memo: dict | None = None) -> LoadResult:
+    """Read every ``*.md`` under the four type folders of ``content_dir``, in sorted order.
+
+    ``memo`` keeps parsed front matter by file text hash, so unchanged files skip YAML.
+    """
     content_dir = content_dir.resolve()
+    _real_dir.cache_clear()
     sources: list[Source] = []
     diags: list[Diagnostic] = []
     for path in sorted(content_dir.rglob("*.md")):
@@ -58,15 +65,28 @@ def load(content_dir: Path, root: Path) -> LoadResult:
             if path.name.lower() not in ("readme.md",):
                 diags.append(make("MZ206", rel, 0, 0))
             continue
-        resolved = path.resolve()
+        resolved = real_path(path)
         if not resolved.is_relative_to(content_dir):
             diags.append(make("MZ205", rel, 0, 0, target=str(resolved)))
             continue
-        source, problems = read_source(path, rel, doc_type)
+        source, problems = read_source(path, rel, doc_type, memo)
         diags.extend(problems)
         if source is not None:
             sources.append(source)
     return LoadResult(tuple(sources), tuple(diags))
+
+
+@lru_cache(maxsize=None)
+def _real_dir(folder: str) -> str:
+    return os.path.realpath(folder)
+
+
+def real_path(path: Path) -> Path:
+    """``path.resolve()`` for a file, resolving each folder only once per load (thousands of
+    files share a few folders)."""
+    if path.is_symlink():
+        return path.resolve()
+    return Path(_real_dir(str(path.parent))) / path.name
 
 
 def _shown(path: Path, root: Path) -> str:
@@ -122,7 +142,7 @@ def _guess(data: bytes) -> str:
     return {"big5": "Big5", "utf_16": "UTF-16", "cp1252": "Windows-1252"}.get(name, name.upper())
 
 
-def read_source(path: Path, rel: str, doc_type: DocType) -> tuple[Source | None, list[Diagnostic]]:
+def read_source(path: Path, rel: str, doc_type: DocType, memo: dict | None = None) -> tuple[Source | None, list[Diagnostic]]:
     """Decode one file and split its front matter; a Source or diagnostics."""
     try:
         data = path.read_bytes()
@@ -131,7 +151,19 @@ def read_source(path: Path, rel: str, doc_type: DocType) -> tuple[Source | None,
     text, problems = decode(data, rel)
     if text is None:
         return None, problems
-    return split_front_matter(text, path, rel, doc_type)
+    if memo is None:
+        return split_front_matter(text, path, rel, doc_type)
+    key = "front matter " + digest(text)
+    found = memo.get(key)
+    if found is not None:
+        meta, marks, body_line = found
+        pieces = text.split("\n", body_line - 1)
+        body = pieces[-1] if len(pieces) == body_line else ""
+        return Source(path, rel, doc_type, meta, marks, body, body_line), []
+    source, problems = split_front_matter(text, path, rel, doc_type)
+    if source is not None:
+        memo[key] = (source.meta, source.marks, source.body_line)
+    return source, problems
 
 
 def split_front_matter(text: str, path: Path, rel: str, doc_type: DocType) -> tuple[Source | None, list[Diagnostic]]:

@@ -17,7 +17,7 @@ from ..regions import check_region, load_regions
 from . import media as video
 from .ids import is_valid_id, make_id
 from .loader import Source
-from .model import Asset, DocType, Document, Section, Status
+from .model import Asset, DocType, Document, Link, Section, Status
 
 COMMON = {"title", "date", "audiences", "issuer", "doc_number", "id", "topics", "summary", "status",
           "supersedes", "edition", "related", "attachments", "type"}
@@ -45,8 +45,10 @@ class _Checker:
         key = digest(body, self.src.body_line)
         found = self.memo.get(key)
         if found is None:
-            found = self.memo[key] = analyse(body, self.src.body_line)
-        return found
+            found = analyse(body, self.src.body_line)
+            self.memo[key] = flatten_analysis(found)
+            return found
+        return unflatten_analysis(found)
 
     def line(self, key: str) -> tuple[int, int]:
         """(line, column) of a key's value when on the key's line, else of the key."""
@@ -311,3 +313,21 @@ def _case(c: _Checker) -> dict:
         if problem:
             c.report("MZ316", "region_code" if code and "代码" in problem else "region", detail=problem)
     return {"region": region, "region_code": code}
+
+
+def flatten_analysis(result: tuple) -> tuple:
+    """A markdown analysis as plain tuples (fast to pickle and unpickle in the cache)."""
+    sections, links, html, first_paragraph = result
+    return ([(s.title, s.anchor, s.level, s.line, s.text) for s in sections],
+            [(link.href, link.line) for link in links], html, first_paragraph)
+
+
+def analyse_flat(body: str, first_line: int) -> tuple:
+    """``flatten_analysis(analyse(...))``: what worker processes hand back to fill the cache."""
+    return flatten_analysis(analyse(body, first_line))
+
+
+def unflatten_analysis(flat: tuple) -> tuple:
+    """Inverse of ``flatten_analysis``."""
+    sections, links, html, first_paragraph = flat
+    return [Section(*s) for s in sections], [Link(*link) for link in links], html, first_paragraph
