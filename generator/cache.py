@@ -28,7 +28,7 @@ try:
     _VERSION = version("mzkb")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
     _VERSION = "dev"
-FORMAT = f"mzkb-{_VERSION}-cache-2"
+FORMAT = f"mzkb-{_VERSION}-cache-3"
 
 
 def digest(*parts: object) -> str:

@@ -25,11 +25,12 @@ from ..config import SiteConfig
 from ..content.links import Corpus
 from . import browser_index as bi
 from .browser_index import BrowserIndex, BrowserIndexBuilder, Segment, assemble
-from .records import analyzed_documents, document_units, user_words
-from .whoosh_index import StagedIndex, WhooshWriter
+from .records import analyze_documents, analyzed_documents, document_units, user_words
+from .whoosh_index import StagedIndex, WhooshWriter, join_staged
 
 PARALLEL_FROM = 300
-"""Full builds of at least this many documents are indexed in a second process."""
+"""Full builds of at least this many documents are indexed in worker processes."""
+MAX_WORKERS = 4
 OVERLAY_SHARE = 0.2
 """An incremental build whose changed documents exceed this share of the corpus is a full one."""
 INDEX_CACHE = "index.pickle"
@@ -70,12 +71,23 @@ def fingerprints(corpus: Corpus, config: SiteConfig) -> dict[str, str]:
     return found
 
 
-def index_corpus(corpus: Corpus, config: SiteConfig, whoosh_target: Path | None, fps: dict, key: str) -> IndexResult:
-    """Full build: one pass over the corpus -> one browser segment and a new Whoosh index."""
-    browser = BrowserIndexBuilder(config)
+@dataclass(frozen=True, slots=True)
+class Part:
+    """What one worker indexed: a browser segment with its files, and a staged Whoosh index."""
+
+    segment: Segment
+    files: dict
+    avg: float
+    whoosh: StagedIndex | None
+    units: int
+
+
+def index_part(docs: list, words: frozenset, config: SiteConfig, whoosh_target: Path | None, first: int) -> Part:
+    """Index some documents (numbered from ``first``): one browser segment, one Whoosh index."""
+    browser = BrowserIndexBuilder(config, first=first, number=0)
     whoosh = _Whoosh(whoosh_target)
     try:
-        for doc, units, analyzed in analyzed_documents(corpus, config):
+        for doc, units, analyzed in analyze_documents(docs, config, words):
             browser.add(doc, units, analyzed)
             whoosh.add(doc, units, analyzed)
         staged = whoosh.commit()
@@ -84,15 +96,44 @@ def index_corpus(corpus: Corpus, config: SiteConfig, whoosh_target: Path | None,
         raise
     avg = browser.avg
     segment, files = browser.finish()
-    index = assemble(config, [segment], dict(enumerate(browser.docs)), [files])
-    state = {"key": key, "avg": avg, "base": asdict(segment), "ids": [d.id for d in browser.docs],
+    return Part(segment, files, avg, staged, whoosh.count)
+
+
+def combine(parts: list[Part], corpus: Corpus, config: SiteConfig, fps: dict, key: str) -> IndexResult:
+    """The result of a full build from its parts (segments in document order)."""
+    segments, files = [], []
+    for number, part in enumerate(parts):  # shard files carry their segment's number
+        segment = part.segment
+        if number:
+            files.append({name: _renumber(text, number) if name.startswith("s") else text for name, text in part.files.items()})
+        else:
+            files.append(part.files)
+        segments.append(segment)
+    index = assemble(config, segments, dict(enumerate(corpus.documents)), files)
+    staged = [p.whoosh for p in parts if p.whoosh is not None]
+    whoosh = join_staged(staged) if len(staged) > 1 else (staged[0] if staged else None)
+    avg = sum(p.avg * p.segment.count for p in parts) / max(1, sum(p.segment.count for p in parts))
+    state = {"key": key, "avg": avg, "base": [asdict(s) for s in segments], "ids": [d.id for d in corpus.documents],
              "fp": fps, "whoosh_fp": fps}
-    return IndexResult(index, staged, whoosh.count, state, len(corpus.documents))
+    return IndexResult(index, whoosh, sum(p.units for p in parts), state, len(corpus.documents))
+
+
+def _renumber(shard_js: str, number: int) -> str:
+    """A shard written as segment 0 -> the same shard of segment ``number``."""
+    assert shard_js.endswith("});\n")
+    return shard_js[:-3] + f",{number});\n"
+
+
+def index_corpus(corpus: Corpus, config: SiteConfig, whoosh_target: Path | None, fps: dict, key: str) -> IndexResult:
+    """Full build in this process: one browser segment and a new Whoosh index."""
+    part = index_part(list(corpus.documents), user_words(corpus, config), config, whoosh_target, 0)
+    return combine([part], corpus, config, fps, key)
 
 
 def update_index(corpus: Corpus, config: SiteConfig, whoosh_target: Path, fps: dict, state: dict) -> IndexResult:
     """Incremental build: an overlay segment and a Whoosh update for the changed documents."""
-    base = Segment(**state["base"])
+    base = [Segment(**segment) for segment in state["base"]]
+    base_count = sum(segment.count for segment in base)
     base_numbers = {doc_id: n for n, doc_id in enumerate(state["ids"])}
     overlay = [d for d in corpus.documents if state["fp"].get(d.id) != fps[d.id]]
     stale, gone = set(), set()
@@ -100,7 +141,7 @@ def update_index(corpus: Corpus, config: SiteConfig, whoosh_target: Path, fps: d
         stale = {d.id for d in corpus.documents if state["whoosh_fp"].get(d.id) != fps[d.id]}
         gone = set(state["whoosh_fp"]) - set(fps)
     wanted = {d.id for d in overlay} | stale
-    builder = BrowserIndexBuilder(config, first=base.count, avg=state["avg"], number=1)
+    builder = BrowserIndexBuilder(config, first=base_count, avg=state["avg"], number=len(base))
     whoosh = _Whoosh(whoosh_target, update=True)
     try:
         for doc_id in sorted(stale | gone):
@@ -116,7 +157,7 @@ def update_index(corpus: Corpus, config: SiteConfig, whoosh_target: Path, fps: d
         raise
     numbered = {base_numbers[d.id]: d for d in corpus.documents
                 if d.id in base_numbers and state["fp"].get(d.id) == fps[d.id]}
-    segments, files = [base], [{}]
+    segments, files = list(base), [{} for _ in base]
     if builder.docs:
         segment, written = builder.finish()
         numbered |= {segment.first + i: d for i, d in enumerate(builder.docs)}
@@ -131,11 +172,10 @@ def can_update(state: dict | None, key: str, corpus: Corpus, fps: dict, whoosh_t
     """True when the last build's indexes can be updated instead of rebuilt."""
     if not state or state.get("key") != key or previous_site is None:
         return False
-    base = state["base"]
-    folder = previous_site / "search" / base["build"]
     try:
-        if len(os.listdir(folder)) != len(base["files"]):
-            return False
+        for segment in state["base"]:
+            if len(os.listdir(previous_site / "search" / segment["build"])) != len(segment["files"]):
+                return False
         if whoosh_target is not None and not any(whoosh_target.glob("*.toc")):
             return False
     except OSError:
@@ -179,19 +219,42 @@ class Pending:
         if can_update(state, key, corpus, fps, whoosh_target, previous_site):
             self._result = update_index(corpus, config, whoosh_target, fps, state)
         elif len(corpus.documents) >= PARALLEL_FROM:
-            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-            self._future = self._pool.submit(index_corpus, corpus, config, whoosh_target, fps, key)
+            # one worker per core, each indexing a contiguous share of the documents into its own
+            # segment, while this process renders
+            workers = max(1, min(MAX_WORKERS, os.cpu_count() or 1))
+            docs, words = list(corpus.documents), user_words(corpus, config)
+            bounds = [len(docs) * i // workers for i in range(workers + 1)]
+            self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+            self._futures = [self._pool.submit(index_part, docs[lo:hi], words, config,
+                                               _part_target(whoosh_target, i), lo)
+                             for i, (lo, hi) in enumerate(zip(bounds, bounds[1:]))]
+            self._args = (corpus, config, fps, key)
         else:
             self._result = index_corpus(corpus, config, whoosh_target, fps, key)
 
     def result(self) -> IndexResult:
-        """Wait for the index (re-raising the worker's exception, if any)."""
+        """Wait for the index (re-raising a worker's exception, if any)."""
         if self._pool is None:
             return self._result
         try:
-            return self._future.result()
+            parts = [future.result() for future in self._futures]
+        except BaseException:
+            for future in self._futures:
+                if future.done() and future.exception() is None and future.result().whoosh is not None:
+                    future.result().whoosh.discard()
+            raise
         finally:
             self._pool.shutdown()
+        self._result = combine(parts, *self._args)
+        self._pool = None
+        return self._result
+
+
+def _part_target(whoosh_target: Path | None, number: int) -> Path | None:
+    """Where worker ``number`` stages its Whoosh index (joined into the first one afterwards)."""
+    if whoosh_target is None or number == 0:
+        return whoosh_target
+    return whoosh_target.parent / f"{whoosh_target.name}-part{number}"
 
 
 def start(corpus: Corpus, config: SiteConfig, whoosh_target: Path, state: dict | None = None,

@@ -101,10 +101,14 @@ STATUS_FACTOR = {"current": 1.0, "superseded": 0.45, "repealed": 0.35}
 def analyzed_documents(corpus: Corpus, config: SiteConfig, only: set[str] | None = None):
     """Yield (document, units, per-unit field -> term counts) in corpus order: the one
     analysis pass that every index is built from (``only``: just these document ids)."""
-    seg = analyzer.segmenter(user_words(corpus, config))
-    for doc in corpus.documents:
-        if only is not None and doc.id not in only:
-            continue
+    docs = corpus.documents if only is None else [d for d in corpus.documents if d.id in only]
+    yield from analyze_documents(docs, config, user_words(corpus, config))
+
+
+def analyze_documents(docs, config: SiteConfig, words: frozenset[str]):
+    """``analyzed_documents`` for some documents, with the segmenter dictionary of the whole corpus."""
+    seg = analyzer.segmenter(words)
+    for doc in docs:
         units = document_units(doc, config)
         yield doc, units, [analyze_unit(u, seg) for u in units]
 

@@ -184,6 +184,29 @@ class WhooshWriter:
         shutil.rmtree(self.stage, ignore_errors=True)
 
 
+def join_staged(parts: list[StagedIndex]) -> StagedIndex:
+    """One index from indexes written side by side (one per worker process): the segments of
+    the others move into the first one's folder and its table of contents lists them all."""
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.index import TOC, clean_files
+
+    first = parts[0]
+    storage = FileStorage(str(first.stage))
+    toc = TOC.read(storage, windex._DEF_INDEX_NAME)
+    segments = list(toc.segments)
+    for part in parts[1:]:
+        other = TOC.read(FileStorage(str(part.stage)), windex._DEF_INDEX_NAME)
+        for segment in other.segments:
+            for path in part.stage.glob(segment.segment_id() + "*"):
+                os.replace(path, first.stage / path.name)
+            segments.append(segment)
+        shutil.rmtree(part.stage, ignore_errors=True)
+    generation = toc.generation + 1
+    TOC(toc.schema, segments, generation).write(storage, windex._DEF_INDEX_NAME)
+    clean_files(storage, windex._DEF_INDEX_NAME, generation, segments)
+    return first
+
+
 def _link_or_copy(source: str, dest: str) -> None:
     try:
         os.link(source, dest)

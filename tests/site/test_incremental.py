@@ -166,3 +166,26 @@ def test_cli_full_ignores_the_cache(small_kb: Path):
     result = runner.invoke(cli, ["build", "-c", str(small_kb), "--full"])
     assert result.exit_code == 0, result.output
     assert (report(small_kb)["rendered"], report(small_kb)["reindexed"]) == (5, 5)
+
+
+def test_full_build_indexed_by_two_workers_then_updated(small_kb: Path, page, monkeypatch):
+    """Large corpora are indexed by one worker process per core, each writing its own segment."""
+    from generator.search import indexer
+
+    monkeypatch.setattr(indexer, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(indexer, "MAX_WORKERS", 2)
+    monkeypatch.setattr(indexer.os, "cpu_count", lambda: 2)
+    site = small_kb.parent / "site"
+    assert build(small_kb).ok
+    manifest = (site / "search/manifest.js").read_text(encoding="utf-8")
+    assert manifest.count('"b":') == 2  # two segments
+    # documents of both segments are found by both engines
+    for query, doc_id, url in (("人员管理", "guide-2", "guidelines/guide-2.html"), ("遗体", "remains-video", "videos/remains-video.html")):
+        assert doc_id in whoosh_ids(small_kb, query)[:2]
+        assert any(h.startswith(url) for h in browser_hits(page, site, query)[:2])
+    edit(small_kb.parent / "content/guidelines/guide-2.md", "工作人员每日测温两次。", "工作人员每日测温两次，登记玛瑙手册。")
+    assert build(small_kb).ok
+    assert report(small_kb)["reindexed"] == 1
+    assert whoosh_ids(small_kb, "玛瑙手册") == ["guide-2"]
+    assert browser_hits(page, site, "玛瑙手册")[0].startswith("guidelines/guide-2.html")
+    assert page.errors == []
