@@ -2,8 +2,9 @@
 
 Three kinds of entries, each owned by one stage:
 
-- ``markdown.pickle``  body hash -> markdown-it analysis (sections, links, raw HTML), used by
-                       the validate stage, so unchanged files are not parsed again;
+- ``content-X.pickle`` (16 shards) file text hash -> parsed front matter, and body hash ->
+                       markdown-it analysis (sections, links, raw HTML), used by the load and
+                       validate stages, so unchanged files are not parsed again;
 - ``index.pickle``     the search indexes of the last build: per document a fingerprint of
                        everything indexed, and the browser index's segments (search stage);
 - ``render.json``      per page a fingerprint of everything its HTML is made from (render stage).
@@ -83,9 +84,16 @@ class Cache:
             pass
 
 
-def link_or_copy(source: Path, dest: Path) -> None:
-    """Put an unchanged output file of the previous build into the new one (hard link, else copy)."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
+def link_or_copy(source: Path | str, dest: Path | str, made: set | None = None) -> None:
+    """Put an unchanged output file of the previous build into the new one (hard link, else copy).
+
+    ``made`` remembers folders already created (thousands of files share a few folders).
+    """
+    folder = os.path.dirname(dest)
+    if made is None or folder not in made:
+        os.makedirs(folder, exist_ok=True)
+        if made is not None:
+            made.add(folder)
     try:
         os.link(source, dest)
     except OSError:

@@ -70,30 +70,44 @@ def prepare(config_path: str | Path, strict: bool = False, today: dt.date | None
     return Prepared(config, corpus, tuple(all_diags), strict)
 
 
-MARKDOWN_CACHE = "markdown.pickle"
+MARKDOWN_SHARDS = 16
+"""The content cache is kept in this many files (by first hex digit of the key), so a rebuild
+after one edit rewrites one small file, not all of them."""
+
+
+def _shard_name(digit: str) -> str:
+    return f"content-{digit}.pickle"
 
 
 def markdown_memo(config: SiteConfig) -> dict:
-    """Body hash -> markdown analysis from the last run (empty when there is none)."""
-    found = Cache(config.state_dir).load(MARKDOWN_CACHE, {})
+    """Content hash -> parsed front matter / markdown analysis from the last run (empty when none)."""
+    cache = Cache(config.state_dir)
+    found: dict = {}
+    for digit in "0123456789abcdef"[:MARKDOWN_SHARDS]:
+        found.update(cache.load(_shard_name(digit), {}))
     return _TrackedMemo(found)
 
 
 class _TrackedMemo(dict):
-    """A memo that remembers which entries this run used and whether it added any."""
+    """A memo that remembers which entries this run used and which shards it added to."""
 
     def __init__(self, data: dict) -> None:
         super().__init__(data)
         self.used: set[str] = set()
-        self.added = False
+        self.added: set[str] = set()
 
     def get(self, key, default=None):  # noqa: D102
         self.used.add(key)
         return super().get(key, default)
 
     def __setitem__(self, key, value) -> None:
-        self.added = True
+        self.added.add(_digit(key))
         super().__setitem__(key, value)
+
+
+def _digit(key: str) -> str:
+    """The shard of a key: the first hex digit of its hash."""
+    return key[-40] if len(key) >= 40 else "0"
 
 
 PARALLEL_PARSE_FROM = 400
@@ -117,19 +131,20 @@ def prefill_markdown(memo: dict, sources) -> None:
         bodies = [missing[k][0] for k in keys]
         lines = [missing[k][1] for k in keys]
         for key, result in zip(keys, pool.map(schema.analyse_flat, bodies, lines, chunksize=64)):
-            dict.__setitem__(memo, key, result)
-    if hasattr(memo, "added"):
-        memo.added = True
+            memo[key] = result
 
 
 def save_markdown_memo(config: SiteConfig, memo: dict, sources) -> None:
-    """Keep the analyses this run used (entries of deleted or edited files are dropped)."""
+    """Keep the entries this run used; rewrite only the shards that gained or lost entries."""
     used = getattr(memo, "used", set(memo))
-    if getattr(memo, "added", True) or len(used) != len(memo):
-        try:
-            Cache(config.state_dir).save(MARKDOWN_CACHE, {k: memo[k] for k in used if k in memo})
-        except OSError:
-            pass  # a read-only knowledge base still builds, only without the cache
+    dirty = set(getattr(memo, "added", set()))
+    dirty |= {_digit(k) for k in memo if k not in used}  # entries of deleted or edited files go
+    cache = Cache(config.state_dir)
+    try:
+        for digit in sorted(dirty):
+            cache.save(_shard_name(digit), {k: memo[k] for k in used if k in memo and _digit(k) == digit})
+    except OSError:
+        pass  # a read-only knowledge base still builds, only without the cache
 
 
 def build(config_path: str | Path, out_dir: str | Path | None = None, strict: bool = False, *, version=None,

@@ -71,5 +71,7 @@ def link_files(previous: Path, stage: Path, paths) -> None:
     """
     from .cache import link_or_copy
 
+    made: set[str] = set()
+    old, new = str(previous), str(stage)
     for rel in paths:
-        link_or_copy(previous / rel, stage / rel)
+        link_or_copy(f"{old}/{rel}", f"{new}/{rel}", made)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from pypinyin import Style, lazy_pinyin
-
 ID_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,118}[a-z0-9])?$")
 _NOT_ID = re.compile(r"[^a-z0-9]+")
 MAX_LEN = 80
@@ -19,7 +17,12 @@ def make_id(name: str) -> str:
     kept, everything else separates words. Never empty: falls back to ``doc``.
     """
     name = unicodedata.normalize("NFKC", name)
-    syllables = lazy_pinyin(name, style=Style.NORMAL, errors=lambda chars: chars)
+    if name.isascii():
+        syllables = [name]
+    else:
+        from pypinyin import Style, lazy_pinyin  # its dictionaries take a third of a second to load
+
+        syllables = lazy_pinyin(name, style=Style.NORMAL, errors=lambda chars: chars)
     words: list[str] = []
     for syllable in syllables:
         decomposed = unicodedata.normalize("NFKD", syllable)

@@ -49,8 +49,15 @@ def asset_url(rel: str) -> str:
 
 
 def relative_url(from_url: str, to_url: str) -> str:
-    """Relative link from one site page to another site path."""
-    return posixpath.relpath(to_url, posixpath.dirname(from_url) or ".")
+    """Relative link from one site page to another site path (both relative to the site root)."""
+    if from_url.startswith("/") or to_url.startswith("/") or ".." in from_url or ".." in to_url or to_url.endswith("/"):
+        return posixpath.relpath(to_url, posixpath.dirname(from_url) or ".")
+    base = from_url.split("/")[:-1]
+    target = to_url.split("/")
+    common = 0
+    while common < len(base) and common < len(target) - 1 and base[common] == target[common]:
+        common += 1
+    return "/".join([".."] * (len(base) - common) + target[common:])
 
 
 def link(documents: list[Document], content_dir: Path) -> tuple[Corpus, list[Diagnostic]]:

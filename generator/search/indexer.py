@@ -13,7 +13,6 @@ the Whoosh index gets them as a new small segment. An overlay grown past
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -25,7 +24,7 @@ from ..config import SiteConfig
 from ..content.links import Corpus
 from . import browser_index as bi
 from .browser_index import BrowserIndex, BrowserIndexBuilder, Segment, assemble
-from .records import analyze_documents, analyzed_documents, document_units, user_words
+from .records import analyze_documents, analyzed_documents, user_words
 from .whoosh_index import StagedIndex, WhooshWriter, join_staged
 
 PARALLEL_FROM = 300
@@ -63,11 +62,11 @@ def index_key(corpus: Corpus, config: SiteConfig) -> str:
 def fingerprints(corpus: Corpus, config: SiteConfig) -> dict[str, str]:
     """Document id -> hash of everything both indexes take from that document."""
     found = {}
-    for doc in corpus.documents:
-        units = [[u.number, u.anchor, u.heading, u.fields] for u in document_units(doc, config)]
-        facts = [doc.title, doc.url, doc.type.value, doc.status.value, doc.date.isoformat(), doc.issuer,
-                 doc.doc_number, doc.edition, doc.region, list(doc.audiences), doc.summary]
-        found[doc.id] = digest(json.dumps([facts, units], ensure_ascii=False, sort_keys=True))
+    for doc in corpus.documents:  # units and fragments are made from these (and the settings in the key)
+        facts = (doc.title, doc.url, doc.type.value, doc.status.value, doc.date.isoformat(), doc.issuer,
+                 doc.doc_number, doc.edition, doc.region, tuple(doc.audiences), tuple(doc.topics), doc.summary)
+        found[doc.id] = digest(repr(facts), doc.body, repr(doc.cues),
+                               repr([(s.title, s.anchor, s.text) for s in doc.sections if not s.title]))
     return found
 
 

@@ -11,6 +11,7 @@ page and other generated pages are small and always rendered.
 from __future__ import annotations
 
 import json
+import os
 from importlib.metadata import version
 from pathlib import Path
 
@@ -43,6 +44,7 @@ class PageReuse:
         self.old: dict[str, str] = state.get("pages", {}) if usable else {}
         self.new: dict[str, str] = {}
         self.reused = 0
+        self._made: set[str] = set()
 
     @property
     def active(self) -> bool:
@@ -54,11 +56,11 @@ class PageReuse:
         self.new[dest_uri] = fingerprint
         if self.old.get(dest_uri) != fingerprint or self.previous_site is None:
             return False
-        source = self.previous_site / dest_uri
-        if not source.is_file():
+        source = f"{self.previous_site}/{dest_uri}"
+        if not os.path.isfile(source):
             return False
         if self.previous_site != self.site_dir:
-            link_or_copy(source, self.site_dir / dest_uri)
+            link_or_copy(source, f"{self.site_dir}/{dest_uri}", self._made)
         self.reused += 1
         return True
 
