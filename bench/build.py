@@ -152,7 +152,7 @@ def run_mzkb(target: Path, config: Path, incremental: bool) -> dict:
            "mzkb_site_mib": round(du(target / "site") / 2**20, 1),
            "search_index_mib": round(du(target / "site" / "search") / 2**20, 1),
            "whoosh_index_mib": round(du(target / ".mzkb" / "whoosh") / 2**20, 1),
-           "stages": report.get("stages", {})}
+           "stages": report.get("stages", {}), "index_workers": report.get("index_workers", [])}
     if incremental and code == 0:
         edit_one(target / "content")
         inc_seconds, inc_peak, inc_code = timed(cmd, cwd=target)

@@ -262,7 +262,7 @@ def _write_report(config: SiteConfig, clock: Stopwatch, corpus: Corpus, indexes,
     data = {"documents": len(corpus.documents), "stages": clock.stages,
             "rendered": report.get("rendered"), "reused_pages": report.get("reused"),
             "reindexed": indexes.reindexed, "browser_index_bytes_written": indexes.browser.bytes,
-            "browser_index_files_reused": len(indexes.browser.reused)}
+            "browser_index_files_reused": len(indexes.browser.reused), "index_workers": list(indexes.workers)}
     try:
         (config.state_dir / "build-report.json").write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
     except OSError:

@@ -96,18 +96,23 @@ class BrowserIndexBuilder:
     def __init__(self, config: SiteConfig, first: int = 0, avg: float | None = None, number: int = 0) -> None:
         self.config = config
         self.first, self.fixed_avg, self.number = first, avg, number
-        self.docs: list = []
+        self.ids: list[str] = []
+        self.factors: list[float] = []
+        """Per document: id and status factor (documents themselves are not kept: memory)."""
         # term -> (unit keys, weighted tf) in two compact arrays: keys arrive in increasing order
         # (documents in order, units in order), about 8 bytes a posting instead of a dict entry
         self.postings: dict[str, tuple[array, array]] = {}
         self.lengths: dict[int, int] = {}
         self.fragments: dict[int, str] = {}
 
-    def add(self, doc, units: list, analyzed: list[dict[str, Counter]]) -> None:
-        """Add one document: its units and, for each unit, field -> term counts."""
-        di = len(self.docs)
-        self.docs.append(doc)
+    def add(self, doc, units: list, analyzed: list[dict[str, Counter]]) -> dict[str, float]:
+        """Add one document: its units and, for each unit, field -> term counts. Returns the
+        document's field-weighted term frequencies (what the Whoosh index stores)."""
+        di = len(self.ids)
+        self.ids.append(doc.id)
+        self.factors.append(STATUS_FACTOR[doc.status.value])
         postings = self.postings
+        weights: dict[str, float] = {}
         for unit, fields in zip(units, analyzed):
             key = di * 128 + unit.number
             tf: dict[str, float] = {}
@@ -119,13 +124,16 @@ class BrowserIndexBuilder:
                     tf[term] = get(term, 0.0) + weight * count
                 length += counts.total()
             self.lengths[key] = max(length, 1)
+            add_weight = weights.get
             for term, value in tf.items():
                 pair = postings.get(term)
                 if pair is None:
                     pair = postings[term] = (array("I"), array("f"))
                 pair[0].append(key)
                 pair[1].append(value)
+                weights[term] = add_weight(term, 0.0) + value
         self.fragments[di] = _js("frag", self.first + di, _fragment(doc, units, self.config))
+        return weights
 
     @property
     def avg(self) -> float:
@@ -136,7 +144,7 @@ class BrowserIndexBuilder:
 
     def finish(self) -> tuple[Segment, dict[str, str]]:
         """Score, shard and serialize; return the segment and its files (name -> text)."""
-        postings = _score(self.postings, self.lengths, self.docs, self.avg, self.first)
+        postings = _score(self.postings, self.lengths, self.factors, self.avg, self.first)
         size = sum(len(t.encode()) + len(p) + 6 for t, p in postings.items())
         shard_count = max(1, min(8192, size // SHARD_TARGET_BYTES))
         shards: dict[int, dict[str, str]] = defaultdict(dict)
@@ -147,7 +155,8 @@ class BrowserIndexBuilder:
         digest = hashlib.sha256()
         for name in sorted(files):
             digest.update(name.encode() + b"\0" + files[name].encode())
-        segment = Segment(digest.hexdigest()[:12], shard_count, self.first, len(self.docs), tuple(sorted(files)), len(postings))
+        segment = Segment(digest.hexdigest()[:12], shard_count, self.first, len(self.ids), tuple(sorted(files)), len(postings))
+        self.lengths.clear()
         return segment, files
 
 
@@ -191,7 +200,7 @@ def build_browser_index(corpus: Corpus, config: SiteConfig) -> BrowserIndex:
     for doc, units, analyzed in analyzed_documents(corpus, config):
         builder.add(doc, units, analyzed)
     segment, files = builder.finish()
-    return assemble(config, [segment], dict(enumerate(builder.docs)), [files])
+    return assemble(config, [segment], dict(enumerate(corpus.documents)), [files])
 
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
@@ -232,13 +241,13 @@ def shard_of(key: str, shards: int) -> int:
     return h % shards
 
 
-def _score(postings: dict[str, tuple[array, array]], lengths: dict[int, int], docs: list, avg: float,
+def _score(postings: dict[str, tuple[array, array]], lengths: dict[int, int], factors: list[float], avg: float,
            first: int = 0) -> dict[str, str]:
     """Per term and document: BM25's term-frequency part for each unit, best unit + 1/4 of
     the others, times the status factor, quantized; encoded as (doc delta, score, best unit)
     varints. The idf is applied by ``search.js`` from the number of live postings, so a
     document's postings depend on that document alone and segments can be added later."""
-    factor = [STATUS_FACTOR[d.status.value] * SCALE for d in docs]
+    factor = [f * SCALE for f in factors]
     k1 = K1 + 1
     pivot = {key: K1 * (1 - B + B * length / avg) for key, length in lengths.items()}
     result: dict[str, str] = {}

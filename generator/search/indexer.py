@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -49,6 +50,8 @@ class IndexResult:
     """What the cache keeps for the next build (saved only when this build succeeds)."""
     reindexed: int = 0
     """Documents analyzed by this build."""
+    workers: tuple = ()
+    """Full builds: seconds of analysis, browser index and Whoosh index, per worker."""
 
 
 def index_key(corpus: Corpus, config: SiteConfig) -> str:
@@ -79,23 +82,40 @@ class Part:
     avg: float
     whoosh: StagedIndex | None
     units: int
+    seconds: dict = field(default_factory=dict)
+    """Time spent on analysis, the browser index and the Whoosh index (for the build report)."""
 
 
 def index_part(docs: list, words: frozenset, config: SiteConfig, whoosh_target: Path | None, first: int) -> Part:
     """Index some documents (numbered from ``first``): one browser segment, one Whoosh index."""
+    clock = time.perf_counter
+    spent = {"analysis": 0.0, "browser": 0.0, "whoosh": 0.0}
     browser = BrowserIndexBuilder(config, first=first, number=0)
     whoosh = _Whoosh(whoosh_target)
     try:
-        for doc, units, analyzed in analyze_documents(docs, config, words):
-            browser.add(doc, units, analyzed)
-            whoosh.add(doc, units, analyzed)
+        started = clock()
+        for number, (doc, units, analyzed) in enumerate(analyze_documents(docs, config, words)):
+            docs[number] = None  # this worker's copy of the document is not needed any more
+            t1 = clock()
+            weights = browser.add(doc, units, analyzed)
+            t2 = clock()
+            whoosh.add(doc, units, analyzed, weights)
+            t3 = clock()
+            spent["analysis"] += t1 - started
+            spent["browser"] += t2 - t1
+            spent["whoosh"] += t3 - t2
+            started = clock()
+        t1 = clock()
         staged = whoosh.commit()
+        spent["whoosh"] += clock() - t1
     except BaseException:
         whoosh.discard()
         raise
     avg = browser.avg
+    t1 = clock()
     segment, files = browser.finish()
-    return Part(segment, files, avg, staged, whoosh.count)
+    spent["browser"] += clock() - t1
+    return Part(segment, files, avg, staged, whoosh.count, {k: round(v, 2) for k, v in spent.items()})
 
 
 def combine(parts: list[Part], corpus: Corpus, config: SiteConfig, fps: dict, key: str) -> IndexResult:
@@ -114,7 +134,8 @@ def combine(parts: list[Part], corpus: Corpus, config: SiteConfig, fps: dict, ke
     avg = sum(p.avg * p.segment.count for p in parts) / max(1, sum(p.segment.count for p in parts))
     state = {"key": key, "avg": avg, "base": [asdict(s) for s in segments], "ids": [d.id for d in corpus.documents],
              "fp": fps, "whoosh_fp": fps}
-    return IndexResult(index, whoosh, sum(p.units for p in parts), state, len(corpus.documents))
+    return IndexResult(index, whoosh, sum(p.units for p in parts), state, len(corpus.documents),
+                       tuple(p.seconds for p in parts))
 
 
 def _renumber(shard_js: str, number: int) -> str:
@@ -157,9 +178,9 @@ def update_index(corpus: Corpus, config: SiteConfig, whoosh_target: Path, fps: d
     numbered = {base_numbers[d.id]: d for d in corpus.documents
                 if d.id in base_numbers and state["fp"].get(d.id) == fps[d.id]}
     segments, files = list(base), [{} for _ in base]
-    if builder.docs:
+    if builder.ids:
         segment, written = builder.finish()
-        numbered |= {segment.first + i: d for i, d in enumerate(builder.docs)}
+        numbered |= {segment.first + i: corpus.by_id[doc_id] for i, doc_id in enumerate(builder.ids)}
         segments.append(segment)
         files.append(written)
     index = assemble(config, segments, numbered, files)
@@ -190,10 +211,10 @@ class _Whoosh:
         self.writer = WhooshWriter(target, update) if target is not None else None
         self.count = 0
 
-    def add(self, doc, units, analyzed) -> None:
+    def add(self, doc, units, analyzed, weights=None) -> None:
         self.count += len(units)
         if self.writer:
-            self.writer.add(doc, units, analyzed)
+            self.writer.add(doc, units, analyzed, weights)
 
     def remove(self, doc_id: str) -> None:
         if self.writer:

@@ -129,6 +129,20 @@ class BulkSegmentWriter(SegmentWriter):
         writer.close()
 
 
+def weighted_terms(analyzed: list[dict]) -> dict[str, float]:
+    """Term -> sum over the document's units and fields of count x field weight.
+
+    The Whoosh posting's frequency is this weight rounded (at least 1), so the document
+    length Whoosh normalizes by is the field-weighted length."""
+    weights: dict[str, float] = {}
+    for fields in analyzed:
+        for field, found in fields.items():
+            boost = FIELD_WEIGHTS[field]
+            for term, count in found.items():
+                weights[term] = weights.get(term, 0.0) + count * boost
+    return weights
+
+
 class WhooshWriter:
     """Writes the index into a staging folder; ``install`` swaps it into place.
 
@@ -154,22 +168,17 @@ class WhooshWriter:
         """Delete a document (before adding its new version, or because it is gone)."""
         self.writer.delete_by_term("doc_id", doc_id)
 
-    def add(self, doc, units: list, analyzed: list[dict]) -> None:
-        """Add one document: its units' field -> term counts, merged per field."""
-        counts: dict[str, int] = {}
-        weights: dict[str, float] = {}
-        for fields in analyzed:
-            for field, found in fields.items():
-                boost = FIELD_WEIGHTS[field]
-                for term, count in found.items():
-                    counts[term] = counts.get(term, 0) + count
-                    weights[term] = weights.get(term, 0.0) + count * boost
+    def add(self, doc, units: list, analyzed: list[dict], weights: dict[str, float] | None = None) -> None:
+        """Add one document. ``weights`` (term -> field-weighted frequency over the document) is
+        computed from ``analyzed`` when the browser index builder has not already done it."""
+        if weights is None:
+            weights = weighted_terms(analyzed)
         stored_units = [[u.number, u.anchor, u.heading, u.text[:MAX_UNIT_TEXT]] for u in units]
         self.writer.add_document(
             doc_id=doc.id, units=stored_units, title_s=doc.title, url=doc.url, date=doc.date.isoformat(),
             issuer=doc.issuer, doc_number=doc.doc_number, type=doc.type.value, status=doc.status.value,
             audience=" ".join(doc.audiences), year=str(doc.date.year), region=province(doc.region),
-            text=[(term, counts[term], weights[term]) for term in sorted(counts)],
+            text=[(term, max(1, round(weight)), weight) for term, weight in sorted(weights.items())],
         )
         self.count += len(units)
 

@@ -99,8 +99,6 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
         super().__init__()
         self.state: RenderInput | None = None
         self._by_uri: dict[str, Document] = {}
-        self._contexts: dict[str, dict] = {}
-        self._deferred: dict[str, str] = {}
         self._files = None
         self._reuse = None
 
@@ -156,10 +154,10 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
             body, linked = rewrite_links(doc, corpus, site.content_dir)
             self._by_uri[doc.src_uri] = doc
             context = document_context(doc, corpus, site, self.state.history.get(doc.rel_path, ()))
-            page = _ReusablePage.generated(config, doc.src_uri, content=body, inclusion=InclusionLevel.NOT_IN_NAV)
+            # the Markdown and the context are made again just before the page is rendered
+            # (on_page_context), so neither is held for thousands of pages at once
+            page = _ReusablePage.generated(config, doc.src_uri, content="", inclusion=InclusionLevel.NOT_IN_NAV)
             page.reused = reuse.keep(page.dest_uri, page_fingerprint(body, context))
-            if not page.reused:
-                self._contexts[doc.src_uri] = context
             files.append(page)
             for asset in (*doc.attachments, doc.media_asset, doc.poster, doc.transcript):
                 if asset is not None:
@@ -191,8 +189,9 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
         return env
 
     def on_post_page(self, output: str, page, config) -> str:  # noqa: D102
-        if page.file.src_uri in self._by_uri:  # written next: let the page's HTML go
+        if page.file.src_uri in self._by_uri:  # written next: let the page's HTML and context go
             page.markdown = page.content = None
+            page.meta.pop("mzkb", None)
         progress = self.state.report.get("progress") if self.state else None
         if progress is not None:
             progress.advance("render")
@@ -215,9 +214,11 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
             self.state.cache.save(SERVE_RENDER_CACHE, reuse.state(Path(config.site_dir)))
 
     def on_page_context(self, context, page, config, nav):  # noqa: D102
-        markdown = self._deferred.pop(page.file.src_uri, None)
-        if markdown is not None:  # a document page is rendered now, just before its HTML is written
-            page.markdown = markdown
+        doc = self._by_uri.get(page.file.src_uri)
+        if doc is not None and self.state is not None:  # rendered now, just before its HTML is written
+            state = self.state
+            page.meta["mzkb"] = document_context(doc, state.corpus, state.config, state.history.get(doc.rel_path, ()))
+            page.markdown = rewrite_links(doc, state.corpus, state.config.content_dir)[0]
             page.render(config, self._files)
             page.content = clean(page.content)
         version = self.state.version if self.state else None
@@ -234,10 +235,8 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
         doc = self._by_uri.get(page.file.src_uri)
         if doc is not None and self.state is not None:
             page.meta["title"] = doc.title
-            page.meta["mzkb"] = self._contexts.pop(page.file.src_uri)
             # MkDocs converts every page before writing any; a document page is converted in
             # on_page_context instead, so only one page's HTML is in memory at a time
-            self._deferred[page.file.src_uri] = markdown
             return ""
         elif self.state is not None:
             page.meta["mzkb_page"] = {"demo": self.state.config.demo, "search": page.file.src_uri == "search.md"}
