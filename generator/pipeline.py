@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -186,7 +187,8 @@ def build(config_path: str | Path, out_dir: str | Path | None = None, strict: bo
         cache.drop(indexer.INDEX_CACHE)  # the installed Whoosh index will no longer match it
     state = cache.load(indexer.INDEX_CACHE) if incremental else None
     progress.stage("index", "建立搜索索引")
-    pending = indexer.start(corpus, config, whoosh_target, state, previous_site)  # large full builds: a second process
+    index_out = config.state_dir / f"index-{os.getpid()}"  # index workers write their segments here
+    pending = indexer.start(corpus, config, whoosh_target, state, previous_site, index_out)  # large: worker processes
     indexes = None
     if history is None:
         history = releases.history_or_empty(config.root)
@@ -213,6 +215,8 @@ def build(config_path: str | Path, out_dir: str | Path | None = None, strict: bo
         write_files(stage, indexes.browser.files)
         if indexes.browser.reused:
             link_files(previous_site, stage, indexes.browser.reused)
+        for folder, rel in indexes.browser.moved:
+            shutil.move(str(folder), str(stage / rel))
         return True
 
     try:
@@ -220,7 +224,10 @@ def build(config_path: str | Path, out_dir: str | Path | None = None, strict: bo
     except OSError as exc:
         render_diags.append(make("MZ902", str(target), 0, 0, path=str(target), detail=exc.strerror or str(exc)))
         ok = False
-    indexes = indexes or pending.result()
+    try:
+        indexes = indexes or pending.result()
+    finally:
+        shutil.rmtree(index_out, ignore_errors=True)
     if ok:
         indexes.whoosh.install()
     else:

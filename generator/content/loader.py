@@ -57,10 +57,12 @@ def load(content_dir: Path, root: Path, memo: dict | None = None) -> LoadResult:
     _real_dir.cache_clear()
     sources: list[Source] = []
     diags: list[Diagnostic] = []
+    prefix = str(content_dir) + os.sep
     for path in sorted(content_dir.rglob("*.md")):
         rel = _shown(path, root)
-        top = path.relative_to(content_dir).parts[0]
-        doc_type = DocType.parse(top) if len(path.relative_to(content_dir).parts) > 1 else None
+        parts = str(path)[len(prefix):].split(os.sep)  # path relative to content_dir (rglob stays inside it)
+        top = parts[0]
+        doc_type = DocType.parse(top) if len(parts) > 1 else None
         if doc_type is None or top != doc_type.folder:
             if path.name.lower() not in ("readme.md",):
                 diags.append(make("MZ206", rel, 0, 0))
@@ -84,16 +86,18 @@ def _real_dir(folder: str) -> str:
 def real_path(path: Path) -> Path:
     """``path.resolve()`` for a file, resolving each folder only once per load (thousands of
     files share a few folders)."""
-    if path.is_symlink():
+    name = str(path)
+    if os.path.islink(name):
         return path.resolve()
-    return Path(_real_dir(str(path.parent))) / path.name
+    folder, base = os.path.split(name)
+    return Path(_real_dir(folder) + os.sep + base)
 
 
 def _shown(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
+    name, base = str(path), str(root) + os.sep
+    if name.startswith(base):
+        return name[len(base):].replace(os.sep, "/")
+    return path.as_posix()
 
 
 def decode(data: bytes, rel: str) -> tuple[str | None, list[Diagnostic]]:

@@ -103,16 +103,28 @@ def vocabulary_words(run: str, has_term: Callable[[str], bool]) -> list[str]:
     return found
 
 
+_HAN_WORD = re.compile(rf"[{_HAN}]{{{MIN_WORD},{MAX_WORD}}}")
+
+
 def analyze(text: str, seg: rjieba.Jieba | None = None) -> list[str]:
-    """Index-side terms of a text, in order, with repeats (term frequency matters)."""
+    """Index-side terms of a text, with repeats (term frequency matters): 文号 terms, then for
+    each run its bigrams (Han) or the word (ASCII), then the jieba words of the whole text.
+
+    jieba cuts the whole text in one call (it splits at punctuation itself); only words made
+    of ``MIN_WORD``..``MAX_WORD`` Han characters are kept, as ``words`` does run by run.
+    """
     text = normalize(text)
     terms = doc_numbers(text)
+    han = False
     for run in runs(text):
         if is_han(run):
+            han = True
             terms.extend(bigrams(run))
-            terms.extend(words(run, seg))
         else:
             terms.append(run)
+    if han:
+        fullmatch = _HAN_WORD.fullmatch
+        terms.extend(w for w in (seg or segmenter()).cut_for_search(text, True) if fullmatch(w))
     return terms
 
 

@@ -29,6 +29,7 @@ import zlib
 from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..config import SiteConfig
 from ..content.links import Corpus
@@ -54,6 +55,8 @@ class BrowserIndex:
     bytes: int
     reused: tuple = ()
     """Site-relative paths of files taken unchanged from the previous build (incremental builds)."""
+    moved: tuple = ()
+    """(folder, site-relative path) of segment folders that index workers wrote to disk."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,13 +163,26 @@ class BrowserIndexBuilder:
         return segment, files
 
 
-def assemble(config: SiteConfig, segments: list[Segment], numbered: dict[int, object], segment_files: list[dict]) -> BrowserIndex:
+def write_segment(folder: Path, files: dict[str, str]) -> int:
+    """Write a segment's files into ``folder`` (an index worker does this; the pipeline moves
+    the folder into the site), return their size in bytes."""
+    folder.mkdir(parents=True, exist_ok=True)
+    size = 0
+    for name, text in files.items():
+        data = text.encode("utf-8")
+        (folder / name).write_bytes(data)
+        size += len(data)
+    return size
+
+
+def assemble(config: SiteConfig, segments: list[Segment], numbered: dict[int, object], segment_files: list) -> BrowserIndex:
     """The whole browser index: each segment's folder, ``docs-<hash>.js`` (filter data per
     document number; replaced or removed numbers are ``null``) and ``manifest.js``.
 
     ``numbered`` maps the live document numbers to their documents; numbers of every
     segment that are not in it are dead (the document changed or was removed).
-    ``segment_files[i]`` holds segment i's files, or is empty when they are reused.
+    ``segment_files[i]`` holds segment i's files, or is empty when they are reused, or is a
+    (folder, bytes) pair when an index worker has written them to disk already.
     """
     total = max((s.first + s.count for s in segments), default=0)
     docs = [numbered[n] for n in sorted(numbered)]
@@ -184,14 +200,17 @@ def assemble(config: SiteConfig, segments: list[Segment], numbered: dict[int, ob
         "years": sorted({d.date.year for d in docs}, reverse=True),
         "synonyms": [[analyzer.normalize(w) for w in g] for g in synonym_groups(config)],
     }
+    moved = tuple((written[0], f"search/{segment.build}") for segment, written in zip(segments, segment_files)
+                  if isinstance(written, tuple))
     files = {f"search/{segment.build}/{name}": text
-             for segment, written in zip(segments, segment_files) for name, text in written.items()}
+             for segment, written in zip(segments, segment_files) if isinstance(written, dict)
+             for name, text in written.items()}
     files[f"search/{docs_name}"] = docs_text
     files["search/manifest.js"] = _js("manifest", 0, manifest)
     reused = tuple(f"search/{segment.build}/{name}" for segment, written in zip(segments, segment_files)
-                   if not written for name in segment.files)
-    return BrowserIndex(files, sum(s.terms for s in segments), sum(s.shards for s in segments),
-                        sum(len(t.encode()) for t in files.values()), reused)
+                   if isinstance(written, dict) and not written for name in segment.files)
+    size = sum(len(t.encode()) for t in files.values()) + sum(w[1] for w in segment_files if isinstance(w, tuple))
+    return BrowserIndex(files, sum(s.terms for s in segments), sum(s.shards for s in segments), size, reused, moved)
 
 
 def build_browser_index(corpus: Corpus, config: SiteConfig) -> BrowserIndex:

@@ -24,7 +24,7 @@ from ..cache import FORMAT, digest
 from ..config import SiteConfig
 from ..content.links import Corpus
 from . import browser_index as bi
-from .browser_index import BrowserIndex, BrowserIndexBuilder, Segment, assemble
+from .browser_index import BrowserIndex, BrowserIndexBuilder, Segment, assemble, write_segment
 from .records import analyze_documents, analyzed_documents, user_words
 from .whoosh_index import StagedIndex, WhooshWriter, join_staged
 
@@ -86,11 +86,16 @@ class Part:
     """Time spent on analysis, the browser index and the Whoosh index (for the build report)."""
 
 
-def index_part(docs: list, words: frozenset, config: SiteConfig, whoosh_target: Path | None, first: int) -> Part:
-    """Index some documents (numbered from ``first``): one browser segment, one Whoosh index."""
+def index_part(docs: list, words: frozenset, config: SiteConfig, whoosh_target: Path | None, first: int,
+               number: int = 0, out_dir: Path | None = None) -> Part:
+    """Index some documents (numbered from ``first``): browser segment ``number``, one Whoosh index.
+
+    With ``out_dir`` the segment's files are written to ``out_dir/<segment>/`` here (a worker
+    process) instead of being sent back to the main process as text.
+    """
     clock = time.perf_counter
     spent = {"analysis": 0.0, "browser": 0.0, "whoosh": 0.0}
-    browser = BrowserIndexBuilder(config, first=first, number=0)
+    browser = BrowserIndexBuilder(config, first=first, number=number)
     whoosh = _Whoosh(whoosh_target)
     try:
         started = clock()
@@ -114,21 +119,17 @@ def index_part(docs: list, words: frozenset, config: SiteConfig, whoosh_target: 
     avg = browser.avg
     t1 = clock()
     segment, files = browser.finish()
+    if out_dir is not None:
+        folder = out_dir / segment.build
+        files = (folder, write_segment(folder, files))
     spent["browser"] += clock() - t1
     return Part(segment, files, avg, staged, whoosh.count, {k: round(v, 2) for k, v in spent.items()})
 
 
 def combine(parts: list[Part], corpus: Corpus, config: SiteConfig, fps: dict, key: str) -> IndexResult:
     """The result of a full build from its parts (segments in document order)."""
-    segments, files = [], []
-    for number, part in enumerate(parts):  # shard files carry their segment's number
-        segment = part.segment
-        if number:
-            files.append({name: _renumber(text, number) if name.startswith("s") else text for name, text in part.files.items()})
-        else:
-            files.append(part.files)
-        segments.append(segment)
-    index = assemble(config, segments, dict(enumerate(corpus.documents)), files)
+    segments = [part.segment for part in parts]
+    index = assemble(config, segments, dict(enumerate(corpus.documents)), [part.files for part in parts])
     staged = [p.whoosh for p in parts if p.whoosh is not None]
     whoosh = join_staged(staged) if len(staged) > 1 else (staged[0] if staged else None)
     avg = sum(p.avg * p.segment.count for p in parts) / max(1, sum(p.segment.count for p in parts))
@@ -136,12 +137,6 @@ def combine(parts: list[Part], corpus: Corpus, config: SiteConfig, fps: dict, ke
              "fp": fps, "whoosh_fp": fps}
     return IndexResult(index, whoosh, sum(p.units for p in parts), state, len(corpus.documents),
                        tuple(p.seconds for p in parts))
-
-
-def _renumber(shard_js: str, number: int) -> str:
-    """A shard written as segment 0 -> the same shard of segment ``number``."""
-    assert shard_js.endswith("});\n")
-    return shard_js[:-3] + f",{number});\n"
 
 
 def index_corpus(corpus: Corpus, config: SiteConfig, whoosh_target: Path | None, fps: dict, key: str) -> IndexResult:
@@ -232,7 +227,7 @@ class Pending:
     """An index being built: inline (small corpora, updates) or in a second process (large full builds)."""
 
     def __init__(self, corpus: Corpus, config: SiteConfig, whoosh_target: Path, state: dict | None = None,
-                 previous_site: Path | None = None) -> None:
+                 previous_site: Path | None = None, out_dir: Path | None = None) -> None:
         self._pool = None
         key = index_key(corpus, config)
         fps = fingerprints(corpus, config)
@@ -246,7 +241,7 @@ class Pending:
             bounds = [len(docs) * i // workers for i in range(workers + 1)]
             self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
             self._futures = [self._pool.submit(index_part, docs[lo:hi], words, config,
-                                               _part_target(whoosh_target, i), lo)
+                                               _part_target(whoosh_target, i), lo, i, out_dir)
                              for i, (lo, hi) in enumerate(zip(bounds, bounds[1:]))]
             self._args = (corpus, config, fps, key)
         else:
@@ -278,10 +273,11 @@ def _part_target(whoosh_target: Path | None, number: int) -> Path | None:
 
 
 def start(corpus: Corpus, config: SiteConfig, whoosh_target: Path, state: dict | None = None,
-          previous_site: Path | None = None) -> Pending:
+          previous_site: Path | None = None, out_dir: Path | None = None) -> Pending:
     """Begin indexing; call ``result()`` when the index is needed.
 
     ``state`` is the cached description of the last build's indexes and ``previous_site``
     the folder that build wrote; with both, unchanged documents are not indexed again.
+    ``out_dir``: where worker processes write their segments (``BrowserIndex.moved``).
     """
-    return Pending(corpus, config, whoosh_target, state, previous_site)
+    return Pending(corpus, config, whoosh_target, state, previous_site, out_dir)
