@@ -6,6 +6,7 @@ Exit codes: 0 ok, 1 diagnostics with errors (or a failed operation), 2 usage err
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -336,8 +337,20 @@ def apply_update(pack: str, directory: str) -> None:
 
 
 def main() -> None:
-    """Console-script entry point."""
-    cli(prog_name="mzkb")
+    """Console-script entry point.
+
+    ``mzkb build`` leaves straight after its output is flushed: tearing down a heap of
+    thousands of documents object by object takes half a second at 5,000 documents and
+    nothing is left to clean (files are closed, worker processes have ended)."""
+    try:
+        cli(prog_name="mzkb")
+    except SystemExit as exc:
+        if sys.argv[1:2] != ["build"]:
+            raise
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
 
 
 if __name__ == "__main__":

@@ -295,7 +295,7 @@ def _score(postings: dict[str, tuple[array, array]], lengths: dict[int, int], fa
 def pack_texts(texts: list[str]) -> str:
     """Unit texts -> zlib-compressed JSON in base64 (the browser inflates it with DecompressionStream)."""
     raw = json.dumps(texts, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return base64.b64encode(zlib.compress(raw, 9)).decode("ascii")
+    return base64.b64encode(zlib.compress(raw, 6)).decode("ascii")
 
 
 def unpack_texts(packed: str) -> list[str]:

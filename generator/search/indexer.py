@@ -3,8 +3,8 @@
 Returns the browser index files (for the writer to publish) and a staged Whoosh index
 that the pipeline installs into ``.mzkb/whoosh`` only when the site build succeeded.
 
-Full builds index every document (large corpora in a second process while the main one
-renders, ``start``). When the cache (``.mzkb/cache/index.pickle``) describes the last
+Full builds index every document (large corpora in one worker process per core, each with a
+share of the documents and its own segments, while the main process renders: ``start``). When the cache (``.mzkb/cache/index.pickle``) describes the last
 build's indexes, only documents whose fingerprint changed are analyzed again: the browser
 index keeps its base segment and gets an overlay segment with the changed documents, and
 the Whoosh index gets them as a new small segment. An overlay grown past
@@ -93,6 +93,14 @@ def index_part(docs: list, words: frozenset, config: SiteConfig, whoosh_target: 
     With ``out_dir`` the segment's files are written to ``out_dir/<segment>/`` here (a worker
     process) instead of being sent back to the main process as text.
     """
+    from ..pipeline import fewer_collections  # local: the pipeline imports this module
+
+    with fewer_collections():
+        return _index_part(docs, words, config, whoosh_target, first, number, out_dir)
+
+
+def _index_part(docs: list, words: frozenset, config: SiteConfig, whoosh_target: Path | None, first: int,
+                number: int, out_dir: Path | None) -> Part:
     clock = time.perf_counter
     spent = {"analysis": 0.0, "browser": 0.0, "whoosh": 0.0}
     browser = BrowserIndexBuilder(config, first=first, number=number)
@@ -224,7 +232,7 @@ class _Whoosh:
 
 
 class Pending:
-    """An index being built: inline (small corpora, updates) or in a second process (large full builds)."""
+    """An index being built: inline (small corpora, updates) or in worker processes (large full builds)."""
 
     def __init__(self, corpus: Corpus, config: SiteConfig, whoosh_target: Path, state: dict | None = None,
                  previous_site: Path | None = None, out_dir: Path | None = None) -> None:

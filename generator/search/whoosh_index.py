@@ -16,6 +16,7 @@ from pathlib import Path
 from whoosh import index as windex
 from whoosh import query as wq
 from whoosh.analysis import RegexTokenizer
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.formats import Frequency
 from whoosh.scoring import BM25F
@@ -161,7 +162,10 @@ class WhooshWriter:
             self.writer = windex.open_dir(str(self.stage)).writer(limitmb=64)
         else:
             self.stage.mkdir(parents=True)
-            self.writer = BulkSegmentWriter(windex.create_in(str(self.stage), schema()), limitmb=64)
+            # posting blocks compressed with zlib level 1 (Whoosh's default is 3): a tenth of the
+            # writing time for a few percent more bytes in this local index
+            self.writer = BulkSegmentWriter(windex.create_in(str(self.stage), schema()), limitmb=64,
+                                            codec=W3Codec(compression=1))
         self.count = 0
 
     def remove(self, doc_id: str) -> None:

@@ -10,7 +10,6 @@ page and other generated pages are small and always rendered.
 
 from __future__ import annotations
 
-import json
 import os
 from importlib.metadata import version
 from pathlib import Path
@@ -28,8 +27,9 @@ def theme_key(theme: Path) -> str:
 
 
 def page_fingerprint(markdown: str, context: dict) -> str:
-    """Hash of a document page's own inputs."""
-    return digest(markdown, json.dumps(context, ensure_ascii=False, sort_keys=True, default=str))
+    """Hash of a document page's own inputs (the context is built in a fixed key order from
+    strings, numbers, lists and dicts, so its ``repr`` is stable)."""
+    return digest(markdown, repr(context))
 
 
 class PageReuse:
@@ -57,10 +57,13 @@ class PageReuse:
         if self.old.get(dest_uri) != fingerprint or self.previous_site is None:
             return False
         source = f"{self.previous_site}/{dest_uri}"
-        if not os.path.isfile(source):
-            return False
         if self.previous_site != self.site_dir:
-            link_or_copy(source, f"{self.site_dir}/{dest_uri}", self._made)
+            try:
+                link_or_copy(source, f"{self.site_dir}/{dest_uri}", self._made)
+            except FileNotFoundError:  # gone from the previous site: render it again
+                return False
+        elif not os.path.isfile(source):
+            return False
         self.reused += 1
         return True
 

@@ -14,9 +14,17 @@ def badge(text: str, kind: str) -> str:
     return f'<span class="mzkb-badge mzkb-badge--{escape(kind)}">{escape(text)}</span>'
 
 
+def _labels(config: SiteConfig, _memo: dict = {}) -> dict:  # noqa: B006 (a deliberate per-config memo)
+    found = _memo.get(id(config))
+    if found is None or found[0] is not config:
+        _memo.clear()  # one configuration at a time (mzkb serve makes a new one per rebuild)
+        found = _memo[id(config)] = (config, {a.key: a.label for a in config.audiences})
+    return found[1]
+
+
 def doc_item(doc: Document, page_url: str, config: SiteConfig, show_type: bool = True) -> str:
     """One document in a list: title link, badges, date, 文号, 发文机关, audiences."""
-    labels = {a.key: a.label for a in config.audiences}
+    labels = _labels(config)
     badges = []
     if show_type:
         badges.append(badge(doc.type.label, doc.type.value))
