@@ -26,6 +26,7 @@ from typing import BinaryIO
 
 from .bundle import (DERIVED, FORMAT, FORMAT_VERSION, MANIFEST, BundleError, derived_files, digest_file, human_size,
                      path_problems, render_manifest, write_zip)
+from .cache import link_or_copy
 from .writer import swap_into_place
 
 UPDATE = "update.json"
@@ -420,7 +421,7 @@ def _apply(pack: Path, target_dir: Path) -> ApplyReport:
         stage = root.parent / f".{root.name}.update-{os.getpid()}"  # the new tree is made beside, then swapped in
         shutil.rmtree(stage, ignore_errors=True)
         try:
-            shutil.copytree(root, stage, copy_function=_link_or_copy)
+            shutil.copytree(root, stage, copy_function=link_or_copy)  # files are replaced, never written through
             for rel in info["deleted"]:
                 (stage / rel).unlink(missing_ok=True)
                 _prune(stage, rel)
@@ -449,14 +450,6 @@ def _extract(tree: Tree, rel: str, dest: Path, expected: tuple[int, str]) -> boo
     except (*_CORRUPT, KeyError):
         return False
     return digest_file(dest) == expected
-
-
-def _link_or_copy(src: str, dst: str) -> None:
-    """Hard link when the file system allows it (files are replaced, never written through), else copy."""
-    try:
-        os.link(src, dst)
-    except OSError:
-        shutil.copy2(src, dst)
 
 
 def _prune(root: Path, rel: str) -> None:

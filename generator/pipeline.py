@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import Cache, digest
+from .cache import Cache
 from .config import SiteConfig, load_config
 from .content import links, loader, schema
 from .content.links import Corpus
@@ -65,7 +65,7 @@ def prepare(config_path: str | Path, strict: bool = False, today: dt.date | None
     prefill_markdown(memo, loaded.sources)
     documents, problems = schema.validate(loaded.sources, config, today, memo)
     if use_cache:
-        save_markdown_memo(config, memo, loaded.sources)
+        save_markdown_memo(config, memo)
     corpus, link_problems = links.link(documents, config.content_dir)
     all_diags = sorted([*diags, *loaded.diagnostics, *problems, *link_problems], key=sort_key)
     return Prepared(config, corpus, tuple(all_diags), strict)
@@ -119,7 +119,7 @@ def prefill_markdown(memo: dict, sources) -> None:
     """Analyse bodies missing from the memo on every core when there are many (a cold build)."""
     missing = {}
     for src in sources:
-        key = digest(src.body, src.body_line)
+        key = schema.analysis_key(src.body, src.body_line)
         if key not in memo:
             missing[key] = (src.body, src.body_line)
     if len(missing) < PARALLEL_PARSE_FROM or (os.cpu_count() or 1) < 2:
@@ -135,7 +135,7 @@ def prefill_markdown(memo: dict, sources) -> None:
             memo[key] = result
 
 
-def save_markdown_memo(config: SiteConfig, memo: dict, sources) -> None:
+def save_markdown_memo(config: SiteConfig, memo: dict) -> None:
     """Keep the entries this run used; rewrite only the shards that gained or lost entries."""
     used = getattr(memo, "used", set(memo))
     dirty = set(getattr(memo, "added", set()))

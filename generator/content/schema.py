@@ -42,7 +42,7 @@ class _Checker:
         """``markdown.analyse`` of a body of this source, through the memo when there is one."""
         if self.memo is None:
             return analyse(body, self.src.body_line)
-        key = digest(body, self.src.body_line)
+        key = analysis_key(body, self.src.body_line)
         found = self.memo.get(key)
         if found is None:
             found = analyse(body, self.src.body_line)
@@ -320,6 +320,11 @@ def flatten_analysis(result: tuple) -> tuple:
     sections, links, html, first_paragraph = result
     return ([(s.title, s.anchor, s.level, s.line, s.text) for s in sections],
             [(link.href, link.line) for link in links], html, first_paragraph)
+
+
+def analysis_key(body: str, first_line: int) -> str:
+    """The content-cache key of a body's markdown analysis."""
+    return digest(body, first_line)
 
 
 def analyse_flat(body: str, first_line: int) -> tuple:

@@ -32,10 +32,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import SiteConfig
-from ..content.links import Corpus
 from ..content.model import DocType, Status
 from . import analyzer
-from .records import FIELD_WEIGHTS, STATUS_FACTOR, analyzed_documents, synonym_groups
+from .records import FIELD_WEIGHTS, STATUS_FACTOR, synonym_groups
 
 K1, B = 1.2, 0.75
 SCALE = 20
@@ -211,15 +210,6 @@ def assemble(config: SiteConfig, segments: list[Segment], numbered: dict[int, ob
                    if isinstance(written, dict) and not written for name in segment.files)
     size = sum(len(t.encode()) for t in files.values()) + sum(w[1] for w in segment_files if isinstance(w, tuple))
     return BrowserIndex(files, sum(s.terms for s in segments), sum(s.shards for s in segments), size, reused, moved)
-
-
-def build_browser_index(corpus: Corpus, config: SiteConfig) -> BrowserIndex:
-    """Analyze every unit of every document and return the browser index files (one segment)."""
-    builder = BrowserIndexBuilder(config)
-    for doc, units, analyzed in analyzed_documents(corpus, config):
-        builder.add(doc, units, analyzed)
-    segment, files = builder.finish()
-    return assemble(config, [segment], dict(enumerate(corpus.documents)), [files])
 
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"

@@ -107,8 +107,8 @@ def _index_part(docs: list, words: frozenset, config: SiteConfig, whoosh_target:
     whoosh = _Whoosh(whoosh_target)
     try:
         started = clock()
-        for number, (doc, units, analyzed) in enumerate(analyze_documents(docs, config, words)):
-            docs[number] = None  # this worker's copy of the document is not needed any more
+        for i, (doc, units, analyzed) in enumerate(analyze_documents(docs, config, words)):
+            docs[i] = None  # this worker's copy of the document is not needed any more
             t1 = clock()
             weights = browser.add(doc, units, analyzed)
             t2 = clock()
@@ -153,24 +153,33 @@ def index_corpus(corpus: Corpus, config: SiteConfig, whoosh_target: Path | None,
     return combine([part], corpus, config, fps, key)
 
 
-def update_index(corpus: Corpus, config: SiteConfig, whoosh_target: Path, fps: dict, state: dict) -> IndexResult:
-    """Incremental build: an overlay segment and a Whoosh update for the changed documents."""
+def changed_since_base(corpus: Corpus, fps: dict, state: dict | None) -> list:
+    """The documents whose fingerprint differs from the base segments' (new ones included)."""
+    if not state:
+        return list(corpus.documents)
+    return [d for d in corpus.documents if state["fp"].get(d.id) != fps[d.id]]
+
+
+def update_index(corpus: Corpus, config: SiteConfig, whoosh_target: Path, fps: dict, state: dict,
+                 overlay: list) -> IndexResult:
+    """Incremental build: an overlay segment (``overlay``: ``changed_since_base``) and a Whoosh
+    update for the changed documents."""
     base = [Segment(**segment) for segment in state["base"]]
     base_count = sum(segment.count for segment in base)
     base_numbers = {doc_id: n for n, doc_id in enumerate(state["ids"])}
-    overlay = [d for d in corpus.documents if state["fp"].get(d.id) != fps[d.id]]
+    in_overlay = {d.id for d in overlay}
     stale, gone = set(), set()
     if whoosh_target is not None:  # what the installed Whoosh index holds in another version
         stale = {d.id for d in corpus.documents if state["whoosh_fp"].get(d.id) != fps[d.id]}
         gone = set(state["whoosh_fp"]) - set(fps)
-    wanted = {d.id for d in overlay} | stale
+    wanted = in_overlay | stale
     builder = BrowserIndexBuilder(config, first=base_count, avg=state["avg"], number=len(base))
     whoosh = _Whoosh(whoosh_target, update=True)
     try:
         for doc_id in sorted(stale | gone):
             whoosh.remove(doc_id)
         for doc, units, analyzed in analyzed_documents(corpus, config, only=wanted):
-            if state["fp"].get(doc.id) != fps[doc.id]:
+            if doc.id in in_overlay:
                 builder.add(doc, units, analyzed)
             if doc.id in stale:
                 whoosh.add(doc, units, analyzed)
@@ -178,8 +187,7 @@ def update_index(corpus: Corpus, config: SiteConfig, whoosh_target: Path, fps: d
     except BaseException:
         whoosh.discard()
         raise
-    numbered = {base_numbers[d.id]: d for d in corpus.documents
-                if d.id in base_numbers and state["fp"].get(d.id) == fps[d.id]}
+    numbered = {base_numbers[d.id]: d for d in corpus.documents if d.id in base_numbers and d.id not in in_overlay}
     segments, files = list(base), [{} for _ in base]
     if builder.ids:
         segment, written = builder.finish()
@@ -190,7 +198,7 @@ def update_index(corpus: Corpus, config: SiteConfig, whoosh_target: Path, fps: d
     return IndexResult(index, staged, whoosh.count, dict(state, whoosh_fp=fps), len(wanted))
 
 
-def can_update(state: dict | None, key: str, corpus: Corpus, fps: dict, whoosh_target: Path,
+def can_update(state: dict | None, key: str, corpus: Corpus, overlay: list, whoosh_target: Path,
                previous_site: Path | None) -> bool:
     """True when the last build's indexes can be updated instead of rebuilt."""
     if not state or state.get("key") != key or previous_site is None:
@@ -203,8 +211,7 @@ def can_update(state: dict | None, key: str, corpus: Corpus, fps: dict, whoosh_t
             return False
     except OSError:
         return False
-    changed = sum(1 for d in corpus.documents if state["fp"].get(d.id) != fps[d.id])
-    return changed <= max(10, OVERLAY_SHARE * len(corpus.documents))
+    return len(overlay) <= max(10, OVERLAY_SHARE * len(corpus.documents))
 
 
 class _Whoosh:
@@ -239,8 +246,9 @@ class Pending:
         self._pool = None
         key = index_key(corpus, config)
         fps = fingerprints(corpus, config)
-        if can_update(state, key, corpus, fps, whoosh_target, previous_site):
-            self._result = update_index(corpus, config, whoosh_target, fps, state)
+        overlay = changed_since_base(corpus, fps, state)
+        if can_update(state, key, corpus, overlay, whoosh_target, previous_site):
+            self._result = update_index(corpus, config, whoosh_target, fps, state, overlay)
         elif len(corpus.documents) >= PARALLEL_FROM:
             # one worker per core, each indexing a contiguous share of the documents into its own
             # segment, while this process renders

@@ -23,6 +23,7 @@ from whoosh.scoring import BM25F
 from whoosh.system import pack_uint
 from whoosh.writing import SegmentWriter
 
+from ..cache import link_or_copy
 from ..config import SiteConfig
 from ..content.links import Corpus
 from . import analyzer
@@ -158,7 +159,7 @@ class WhooshWriter:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.rmtree(self.stage, ignore_errors=True)
         if update:
-            shutil.copytree(target, self.stage, copy_function=_link_or_copy)
+            shutil.copytree(target, self.stage, copy_function=link_or_copy)
             self.writer = windex.open_dir(str(self.stage)).writer(limitmb=64)
         else:
             self.stage.mkdir(parents=True)
@@ -218,13 +219,6 @@ def join_staged(parts: list[StagedIndex]) -> StagedIndex:
     TOC(toc.schema, segments, generation).write(storage, windex._DEF_INDEX_NAME)
     clean_files(storage, windex._DEF_INDEX_NAME, generation, segments)
     return first
-
-
-def _link_or_copy(source: str, dest: str) -> None:
-    try:
-        os.link(source, dest)
-    except OSError:
-        shutil.copy2(source, dest)
 
 
 @dataclass(frozen=True, slots=True)

@@ -100,7 +100,6 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
         self.state: RenderInput | None = None
         self._by_uri: dict[str, Document] = {}
         self._files = None
-        self._reuse = None
 
     def on_config(self, config):  # noqa: D102 (MkDocs event)
         if self.state is None:
@@ -225,11 +224,6 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
         if version is not None:
             context["mzkb_version"] = True  # which version a page belongs to is its folder (versions.js)
         return context
-
-    def on_page_content(self, html: str, page, config, files) -> str:  # noqa: D102
-        if page.file.src_uri in self._by_uri:  # editors' documents; generated pages are ours
-            return clean(html)
-        return html
 
     def on_page_markdown(self, markdown: str, page, config, files) -> str:  # noqa: D102
         doc = self._by_uri.get(page.file.src_uri)

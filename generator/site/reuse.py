@@ -37,7 +37,7 @@ class PageReuse:
 
     def __init__(self, cache: Cache | None, key: str, previous_site: Path | None, site_dir: Path,
                  name: str = RENDER_CACHE) -> None:
-        self.cache, self.key, self.name = cache, key, name
+        self.key = key
         self.previous_site, self.site_dir = previous_site, site_dir
         state = cache.load(name, {}) if cache is not None and previous_site is not None else {}
         usable = state.get("key") == key and state.get("site") == str(previous_site)
