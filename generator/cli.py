@@ -214,7 +214,7 @@ def new(config_path: str, doc_type: str, title: str, issuer: str, audiences: tup
 @click.option("-n", "--limit", default=10, show_default=True, type=click.IntRange(1, 1000), help="最多显示多少条")
 @click.option("--type", "doc_type", type=click.Choice(TYPE_CHOICES), help="只看某类文件")
 @click.option("--audience", help="只看适用于某类机构的文件（键或中文名称）")
-@click.option("--status", type=click.Choice(["current", "superseded", "repealed"]), help="只看某种状态的文件")
+@click.option("--status", type=click.Choice(["current", "amended", "pending", "expired", "superseded", "repealed"]), help="只看某种状态的文件")
 def search(config_path: str, query: str, as_json: bool, limit: int, doc_type: str | None, audience: str | None, status: str | None) -> None:
     """在最近一次 mzkb build 生成的索引中搜索（Whoosh 全文检索）。"""
     import json
@@ -243,7 +243,9 @@ def search(config_path: str, query: str, as_json: bool, limit: int, doc_type: st
         click.echo(f"没有找到与“{query}”相关的文件。")
         return
     labels = {"notice": "政策通知", "guideline": "指南", "video": "微视频", "case": "典型案例"}
-    status_labels = {"current": "现行有效", "superseded": "已被替代", "repealed": "已废止"}
+    from .content.model import Status
+
+    status_labels = {s.value: s.label for s in Status}
     for rank, hit in enumerate(hits, 1):
         badge = f"[{labels.get(hit.type, hit.type)}·{status_labels.get(hit.status, hit.status)}]"
         click.echo(f"{rank}. {click.style(hit.title, bold=True)} {badge} {hit.date}")

@@ -68,6 +68,9 @@ CATALOGUE: dict[str, Spec] = {
     "MZ314": Spec(W, "主题 {value} 不在 site_config.yml 的 topics 列表中", "使用已定义的主题，或在配置中添加它。", "topics: [防疫]"),
     "MZ316": Spec(E, "地区信息有误：{detail}", "region 写成“省+市”（如 浙江省杭州市），region_code 填 6 位行政区划代码（如 330100），两者须一致。", "region: 江苏省南京市 配 region_code: 330100"),
     "MZ317": Spec(W, "发文机关还是 mzkb new 生成的占位文字", "把 issuer 改成真实的发文机关名称。", "issuer: （请填写发文机关）"),
+    "MZ320": Spec(E, "amends 格式不正确：{detail}", "每一项写成 {{id: 被调整文件的 id, sections: [被调整小节的锚点或标题], note: 中文说明}}，见编辑指南“部分修改”。", "amends: [elderly-care-covid-guide-2]"),
+    "MZ321": Spec(E, "有效期结束日 {end} 早于开始日 {start}", "检查 valid_from 和 valid_until 是否写反。", "valid_from: 2022-02-01 ⏎ valid_until: 2022-01-01"),
+    "MZ324": Spec(W, "amends 中的未知项 {key}，将被忽略", "amends 的每一项只能有 id、sections、note、at。", "amends: [{id: x, sections: [a], notes: 说明}]"),
     "MZ315": Spec(W, "日期 {value} 晚于今天 {margin} 天以上", "检查日期是否写错。", "date: 2099-01-01"),
     # relations and links
     "MZ401": Spec(E, "id {value} 重复：{other} 也使用了这个 id", "为其中一个文档指定不同的 id。", "两个文件都是 guide.md"),
@@ -79,6 +82,11 @@ CATALOGUE: dict[str, Spec] = {
     "MZ407": Spec(E, "文档写明 status: current，但已被 {value} 替代", "删除 status 项（状态会自动推导为“已被替代”），或删除替代关系。", "旧版写 status: current"),
     "MZ408": Spec(E, "新版 {value} 的日期早于被替代的 {other}", "检查两个版本的发布日期和 supersedes 方向。", "第二版日期早于第一版"),
     "MZ409": Spec(E, "{value} 同时被两个现行文档替代：{other}", "一个文档只能有一个现行的新版；让其中一个替代另一个。", "两个现行新版都写 supersedes 同一个旧版"),
+    "MZ420": Spec(E, "amends 引用的文档 {value} 不存在", "检查 id 拼写；id 见被调整文件的 front matter 或文件名。", "amends: [{id: no-such-id, sections: [a]}]"),
+    "MZ421": Spec(E, "amends 中的小节 {anchor} 在 {value} 中不存在", "写被调整小节的锚点（页面上标题链接 # 后面的部分）或完整的标题文字。", "sections: [不存在的标题]"),
+    "MZ422": Spec(E, "amends 调整的 {value} 已{state}", "调整现行版本（{current}），不要调整已被替代或已废止的文件。", "amends 指向指南第一版"),
+    "MZ423": Spec(E, "amends 形成循环：{value}", "调整关系必须从新文件指向旧文件，不能互相调整。", "A 调整 B，B 又调整 A"),
+    "MZ424": Spec(E, "amends 的 at 锚点 #{anchor} 在本文件中不存在", "at 写本文件中作出调整的小节的锚点或标题文字，或删除 at。", "at: 不存在的标题"),
     # media and attachments
     "MZ501": Spec(E, "{key} 指向的文件 {value} 不存在", "检查文件名和相对路径（相对于当前文档）。", "media: 不存在.mp4"),
     "MZ502": Spec(E, "{key} 指向内容目录之外：{value}", "把文件放到内容目录中，使用相对路径。", "attachments: [../../etc/passwd]"),

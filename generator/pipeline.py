@@ -66,9 +66,18 @@ def prepare(config_path: str | Path, strict: bool = False, today: dt.date | None
     documents, problems = schema.validate(loaded.sources, config, today, memo)
     if use_cache:
         save_markdown_memo(config, memo)
-    corpus, link_problems = links.link(documents, config.content_dir)
+    corpus, link_problems = links.link(documents, config.content_dir, today or as_of_date())
     all_diags = sorted([*diags, *loaded.diagnostics, *problems, *link_problems], key=sort_key)
     return Prepared(config, corpus, tuple(all_diags), strict)
+
+
+def as_of_date() -> dt.date:
+    """The day validity periods are judged on at build time: SOURCE_DATE_EPOCH's day when set
+    (reproducible builds), else today. Pages recompute the state in the reader's browser."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+    return dt.date.today()
 
 
 MARKDOWN_SHARDS = 16

@@ -5,12 +5,14 @@ Produces new ``Document`` values (``dataclasses.replace``); never mutates.
 
 from __future__ import annotations
 
+import datetime as dt
 import posixpath
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, make
+from . import amends
 from .ids import make_id
 from .loader import real_path
 from .model import Document, Status
@@ -60,8 +62,9 @@ def relative_url(from_url: str, to_url: str) -> str:
     return "/".join([".."] * (len(base) - common) + target[common:])
 
 
-def link(documents: list[Document], content_dir: Path) -> tuple[Corpus, list[Diagnostic]]:
-    """Resolve ids and relations across all documents; derive status; check body links."""
+def link(documents: list[Document], content_dir: Path, today: dt.date | None = None) -> tuple[Corpus, list[Diagnostic]]:
+    """Resolve ids and relations across all documents; derive status (as of ``today``: validity
+    periods; default the real date); check amendments and body links."""
     diags: list[Diagnostic] = []
     by_id: dict[str, Document] = {}
     groups: dict[str, list[Document]] = {}
@@ -79,7 +82,11 @@ def link(documents: list[Document], content_dir: Path) -> tuple[Corpus, list[Dia
                 if target not in by_id:
                     diags.append(make("MZ402", doc.rel_path, doc.line_of(key), 1, key=key, value=target))
     diags.extend(_cycles(by_id))
-    linked = _derive(by_id, diags)
+    by_id, amend_problems = amends.resolve(by_id)
+    amend_cycles = amends.cycles(by_id)
+    linked = _derive(by_id, diags, today or dt.date.today())
+    linked, applied_problems = amends.apply(linked, bool(amend_cycles))
+    diags.extend(amend_problems + amend_cycles + applied_problems)
     by_path = {real_path(d.source): d for d in linked.values()}
     for doc in linked.values():
         for href_link in doc.links:
@@ -112,7 +119,7 @@ def _cycles(by_id: dict[str, Document]) -> list[Diagnostic]:
     return diags
 
 
-def _derive(by_id: dict[str, Document], diags: list[Diagnostic]) -> dict[str, Document]:
+def _derive(by_id: dict[str, Document], diags: list[Diagnostic], today: dt.date) -> dict[str, Document]:
     successors: dict[str, list[Document]] = {}
     citers: dict[str, list[str]] = {}
     for doc in by_id.values():
@@ -137,7 +144,7 @@ def _derive(by_id: dict[str, Document], diags: list[Diagnostic]) -> dict[str, Do
             diags.append(make("MZ409", latest.rel_path, latest.line_of("supersedes"), 1, value=doc.id,
                               other="、".join(d.id for d in current)))
         result[doc_id] = replace(
-            doc, status=status, superseded_by=tuple(d.id for d in newer),
+            doc, status=amends.dated_status(doc, status, today), superseded_by=tuple(d.id for d in newer),
             cited_by=tuple(sorted(set(citers.get(doc_id, [])))),
         )
     return result

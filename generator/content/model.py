@@ -41,16 +41,67 @@ _TYPE_ALIASES = {DocType.NOTICE: ("通知",), DocType.VIDEO: ("视频",), DocTyp
 
 
 class Status(str, Enum):
-    """Validity of a document. ``superseded`` is derived, never written by editors."""
+    """Validity of a document. Only ``current`` and ``repealed`` are written by editors; the
+    others are derived by the link stage (editions, amendments, validity dates)."""
 
     CURRENT = "current"
+    AMENDED = "amended"
+    """In force, but some sections were adjusted by a later document (``amends``)."""
+    PENDING = "pending"
+    """``valid_from`` is still ahead."""
+    EXPIRED = "expired"
+    """``valid_until`` has passed."""
     SUPERSEDED = "superseded"
     REPEALED = "repealed"
 
     @property
     def label(self) -> str:
         """Chinese name shown to readers."""
-        return {"current": "现行有效", "superseded": "已被替代", "repealed": "已废止"}[self.value]
+        return _STATUS_LABELS[self.value]
+
+    @property
+    def in_force(self) -> bool:
+        """True for documents a reader may act on today (current, or current with amended sections)."""
+        return self in (Status.CURRENT, Status.AMENDED)
+
+
+_STATUS_LABELS = {"current": "现行有效", "amended": "部分修改", "pending": "尚未生效", "expired": "已失效（到期）",
+                  "superseded": "已被替代", "repealed": "已废止"}
+
+
+@dataclass(frozen=True, slots=True)
+class Amendment:
+    """One ``amends`` entry: this document adjusts some sections of another one."""
+
+    target: str
+    """Id of the amended document."""
+    sections: tuple[str, ...]
+    """Anchors of the amended sections (editors may write the heading text; the link stage
+    turns it into the anchor)."""
+    note: str = ""
+    """中文说明 of the change, shown in the banner on the amended section."""
+    at: str = ""
+    """Anchor of the section of this document that makes the change ('' = the whole document)."""
+    line: int = 1
+    """File line of the entry (for diagnostics)."""
+    section_lines: tuple[int, ...] = ()
+    """File line of each item of ``sections``."""
+
+
+@dataclass(frozen=True, slots=True)
+class SectionChange:
+    """Derived on an amended document: one of its sections was adjusted by another document."""
+
+    anchor: str
+    """Anchor of the amended section of this document."""
+    by: str
+    """Id of the amending document."""
+    at: str = ""
+    """Anchor in the amending document ('' = its top)."""
+    note: str = ""
+    """中文说明 from the amending document."""
+    active: bool = True
+    """False when the amending document is not in force (expired, not yet valid, superseded)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +204,16 @@ class Document:
     """Ids of documents replacing this one (derived)."""
     edition: str = ""
     """Edition label, e.g. 第二版."""
+    valid_from: dt.date | None = None
+    """施行日期: not in force before this day (None = from its date)."""
+    valid_until: dt.date | None = None
+    """有效期至: not in force after this day (None = no end)."""
+    temporary: bool = False
+    """临时措施 (set by ``temporary: true`` or implied by ``valid_until``)."""
+    amends: tuple[Amendment, ...] = ()
+    """Sections of other documents this one adjusts."""
+    amended_by: tuple[SectionChange, ...] = ()
+    """Sections of this document adjusted by others (derived; oldest amendment first)."""
     related: tuple[str, ...] = ()
     """Related document ids (as written)."""
     cited_by: tuple[str, ...] = ()

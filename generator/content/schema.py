@@ -17,10 +17,11 @@ from ..regions import check_region, load_regions
 from . import media as video
 from .ids import is_valid_id, make_id
 from .loader import Source
-from .model import Asset, DocType, Document, Link, Section, Status
+from .model import Amendment, Asset, DocType, Document, Link, Section, Status
 
 COMMON = {"title", "date", "audiences", "issuer", "doc_number", "id", "topics", "summary", "status",
-          "supersedes", "edition", "related", "attachments", "type"}
+          "supersedes", "edition", "related", "attachments", "type", "amends", "valid_from", "valid_until",
+          "temporary"}
 EXTRA = {DocType.VIDEO: {"media", "poster", "transcript", "duration", "chapters"}, DocType.CASE: {"region", "region_code"}}
 REQUIRED = {"title": "标题", "date": "发布日期", "audiences": "适用机构"}
 LABELS = {"issuer": "发文机关"}
@@ -246,11 +247,79 @@ def validate_one(src: Source, config: SiteConfig, today: dt.date,
         topics=topics, summary=c.text("summary") or first_paragraph, declared_status=status_raw,
         status=Status.REPEALED if status_raw == "repealed" else Status.CURRENT,
         supersedes=c.ids("supersedes"), edition=c.text("edition"), related=c.ids("related"),
-        attachments=tuple(attachments), sections=tuple(sections), links=tuple(links), lines=lines, **extra,
+        attachments=tuple(attachments), sections=tuple(sections), links=tuple(links), lines=lines,
+        amends=_amends(c), **_validity(c), **extra,
     )
     if any(d.severity is Severity.ERROR for d in c.diags):
         return None, c.diags
     return doc, c.diags
+
+
+AMEND_KEYS = {"id", "sections", "note", "at"}
+
+
+def _amends(c: _Checker) -> tuple[Amendment, ...]:
+    """``amends: [{id, sections: [anchor or heading…], note, at}]`` (targets are checked when linking)."""
+    raw = c.src.meta.get("amends")
+    if raw in (None, "", []):
+        return ()
+    if not isinstance(raw, list):
+        raw = [raw]
+    result = []
+    for index, entry in enumerate(raw):
+        where = c.src.marks.get(("amends", index)) or c.line("amends")
+        if not isinstance(entry, dict):
+            c.report("MZ320", None, where, detail=f"第 {index + 1} 项应为包含 id 和 sections 的映射，实际为{_kind(entry)}")
+            continue
+        for key in entry:
+            if key not in AMEND_KEYS:
+                c.report("MZ324", None, c.src.marks.get(("amends", index, key, "__key__"), where), key=key)
+        target = entry.get("id")
+        if not isinstance(target, str) or not is_valid_id(target.strip()):
+            c.report("MZ320", None, c.src.marks.get(("amends", index, "id"), where),
+                     detail=f"第 {index + 1} 项的 id 缺失或不合法（{target if target is not None else '未填写'}）")
+            continue
+        sections = entry.get("sections")
+        if isinstance(sections, str):
+            sections = [sections]
+        if not isinstance(sections, list) or not sections or not all(isinstance(s, (str, int)) for s in sections):
+            c.report("MZ320", None, c.src.marks.get(("amends", index, "sections"), where),
+                     detail=f"第 {index + 1} 项的 sections 应为被调整小节的锚点或标题列表")
+            continue
+        lines = tuple(c.src.marks.get(("amends", index, "sections", n), where)[0] for n in range(len(sections)))
+        note, at = entry.get("note", ""), entry.get("at", "")
+        if not isinstance(note, str) or not isinstance(at, str):
+            c.report("MZ320", None, where, detail=f"第 {index + 1} 项的 note 和 at 应为文本")
+            continue
+        result.append(Amendment(target.strip(), tuple(str(s).strip() for s in sections), note.strip(), at.strip(),
+                                where[0], lines))
+    return tuple(result)
+
+
+def _validity(c: _Checker) -> dict:
+    """``valid_from`` / ``valid_until`` / ``temporary``: the period a (temporary) measure applies."""
+    dates = {}
+    for key in ("valid_from", "valid_until"):
+        value = c.src.meta.get(key)
+        if value is None or value == "":
+            dates[key] = None
+            continue
+        text = str(value).strip()
+        try:
+            if not _DATE.match(text):
+                raise ValueError
+            dates[key] = dt.date.fromisoformat(text)
+        except ValueError:
+            c.report("MZ308", key, key=key, value=text)
+            dates[key] = None
+    if dates["valid_from"] and dates["valid_until"] and dates["valid_until"] < dates["valid_from"]:
+        c.report("MZ321", "valid_until", start=dates["valid_from"].isoformat(), end=dates["valid_until"].isoformat())
+    temporary = c.src.meta.get("temporary", False)
+    if not isinstance(temporary, bool):
+        c.report("MZ307", "temporary", key="temporary", expected="true 或 false", actual=_kind(temporary))
+        temporary = False
+    return {"valid_from": dates["valid_from"], "valid_until": dates["valid_until"],
+            "temporary": temporary or dates["valid_until"] is not None}
 
 
 def _demote_h1(c: _Checker, body: str, sections: list[Section]) -> tuple[str, list[Section]]:

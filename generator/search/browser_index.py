@@ -34,7 +34,7 @@ from pathlib import Path
 from ..config import SiteConfig
 from ..content.model import DocType, Status
 from . import analyzer
-from .records import FIELD_WEIGHTS, STATUS_FACTOR, synonym_groups
+from .records import FIELD_WEIGHTS, STATUS_FACTOR, synonym_groups, unit_factor
 
 K1, B = 1.2, 0.75
 SCALE = 20
@@ -119,8 +119,9 @@ class BrowserIndexBuilder:
             key = di * 128 + unit.number
             tf: dict[str, float] = {}
             length = 0
+            penalty = unit_factor(doc, unit)  # amended sections count less (records.unit_factor)
             for field, counts in fields.items():
-                weight = FIELD_WEIGHTS[field]
+                weight = FIELD_WEIGHTS[field] * penalty
                 get = tf.get
                 for term, count in counts.items():
                     tf[term] = get(term, 0.0) + weight * count

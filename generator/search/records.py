@@ -94,8 +94,19 @@ def synonym_groups(config: SiteConfig) -> list[list[str]]:
     return groups
 
 
-STATUS_FACTOR = {"current": 1.0, "superseded": 0.45, "repealed": 0.35}
-"""Score multipliers: current documents rank above superseded and repealed ones."""
+STATUS_FACTOR = {"current": 1.0, "amended": 1.0, "superseded": 0.45, "pending": 0.4, "expired": 0.3, "repealed": 0.35}
+"""Score multipliers: documents in force rank above superseded, expired, not yet valid and repealed ones."""
+
+AMENDED_SECTION_FACTOR = 0.4
+"""Multiplier of a section that a document in force has amended (``amends``): the amending
+section ranks above it for the same query."""
+
+
+def unit_factor(doc: Document, unit: Unit) -> float:
+    """Score multiplier of one unit: sections amended by a document in force count less."""
+    if unit.anchor and any(c.active and c.anchor == unit.anchor for c in doc.amended_by):
+        return AMENDED_SECTION_FACTOR
+    return 1.0
 
 
 def analyzed_documents(corpus: Corpus, config: SiteConfig, only: set[str] | None = None):

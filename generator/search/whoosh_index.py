@@ -28,7 +28,7 @@ from ..config import SiteConfig
 from ..content.links import Corpus
 from . import analyzer
 from .browser_index import province
-from .records import FIELD_WEIGHTS, STATUS_FACTOR, analyzed_documents, synonym_groups
+from .records import FIELD_WEIGHTS, STATUS_FACTOR, analyzed_documents, synonym_groups, unit_factor
 
 TEXT_FIELDS = ("text",)
 MAX_UNIT_TEXT = 2000
@@ -131,15 +131,16 @@ class BulkSegmentWriter(SegmentWriter):
         writer.close()
 
 
-def weighted_terms(analyzed: list[dict]) -> dict[str, float]:
-    """Term -> sum over the document's units and fields of count x field weight.
+def weighted_terms(analyzed: list[dict], factors: list[float] | None = None) -> dict[str, float]:
+    """Term -> sum over the document's units and fields of count x field weight (x the unit's
+    ``records.unit_factor`` when ``factors`` are given).
 
     The Whoosh posting's frequency is this weight rounded (at least 1), so the document
     length Whoosh normalizes by is the field-weighted length."""
     weights: dict[str, float] = {}
-    for fields in analyzed:
+    for number, fields in enumerate(analyzed):
         for field, found in fields.items():
-            boost = FIELD_WEIGHTS[field]
+            boost = FIELD_WEIGHTS[field] * (factors[number] if factors else 1.0)
             for term, count in found.items():
                 weights[term] = weights.get(term, 0.0) + count * boost
     return weights
@@ -177,7 +178,7 @@ class WhooshWriter:
         """Add one document. ``weights`` (term -> field-weighted frequency over the document) is
         computed from ``analyzed`` when the browser index builder has not already done it."""
         if weights is None:
-            weights = weighted_terms(analyzed)
+            weights = weighted_terms(analyzed, [unit_factor(doc, u) for u in units])
         stored_units = [[u.number, u.anchor, u.heading, u.text[:MAX_UNIT_TEXT]] for u in units]
         self.writer.add_document(
             doc_id=doc.id, units=stored_units, title_s=doc.title, url=doc.url, date=doc.date.isoformat(),

@@ -40,8 +40,50 @@ def doc_ref(doc: Document) -> dict:
     return {
         "id": doc.id, "title": doc.title, "url": doc.url, "date": doc.date.isoformat(), "type": doc.type.value,
         "type_label": doc.type.label, "status": doc.status.value, "status_label": doc.status.label,
-        "edition": doc.edition, "doc_number": doc.doc_number,
+        "edition": doc.edition, "doc_number": doc.doc_number, "validity": validity(doc),
     }
+
+
+def validity(doc: Document) -> dict | None:
+    """The validity period for pages and validity.js (None when the document has none).
+
+    ``base`` is the status without the dates (what the reader's browser shows while the
+    period runs); the browser recomputes 尚未生效 / 已失效 from ``from`` and ``until``.
+    """
+    if not (doc.valid_from or doc.valid_until or doc.temporary):
+        return None
+    dated = doc.status in (Status.PENDING, Status.EXPIRED)
+    base = (Status.AMENDED if any(c.active for c in doc.amended_by) else Status.CURRENT) if dated else doc.status
+    return {
+        "from": doc.valid_from.isoformat() if doc.valid_from else "",
+        "until": doc.valid_until.isoformat() if doc.valid_until else "",
+        "temporary": doc.temporary, "base": base.value, "base_label": base.label,
+        "dated": base.in_force,  # only documents in force by their editions can be pending or expired
+        "state": {Status.PENDING: "pending", Status.EXPIRED: "expired"}.get(doc.status, "in"),
+    }
+
+
+def amendments(doc: Document, corpus: Corpus) -> dict:
+    """What ``doc`` amends (``amends``) and which of its sections others amended (``amended``:
+    anchor -> changes), with site-root URLs of the exact places."""
+    titles = {s.anchor: s.title for s in doc.sections}
+    made = []
+    for entry in doc.amends:
+        target = corpus.get(entry.target)
+        if target is None:
+            continue
+        names = {s.anchor: s.title for s in target.sections}
+        made.append({"doc": doc_ref(target), "note": entry.note, "at": entry.at,
+                     "sections": [{"title": names.get(a, a), "url": f"{target.url}#{a}"} for a in entry.sections]})
+    amended: dict[str, list] = {}
+    for change in doc.amended_by:
+        by = corpus.get(change.by)
+        if by is not None:
+            amended.setdefault(change.anchor, []).append({
+                "by": doc_ref(by), "note": change.note, "active": change.active,
+                "url": by.url + (f"#{change.at}" if change.at else ""), "section": titles.get(change.anchor, ""),
+            })
+    return {"amends": made, "amended": amended}
 
 
 def _asset(asset: Asset) -> dict:
@@ -104,6 +146,8 @@ def document_context(doc: Document, corpus: Corpus, config: SiteConfig, revision
         "successor": doc_ref(successor) if successor else None,
         "superseded_by": [doc_ref(d) for d in map(corpus.get, doc.superseded_by) if d],
         "editions": [dict(doc_ref(d), this=d.id == doc.id, compare=_compare_link(d, corpus)) for d in chain] if len(chain) > 1 else [],
+        "validity": validity(doc),
+        **amendments(doc, corpus),
         "compare_next": (f"compare/{doc.id}--{doc.superseded_by[-1]}.html" if doc.superseded_by else ""),
         "related": [doc_ref(d) for d in map(corpus.get, doc.related) if d],
         "cited_by": [doc_ref(d) for d in map(corpus.get, doc.cited_by) if d],
@@ -127,4 +171,5 @@ def document_context(doc: Document, corpus: Corpus, config: SiteConfig, revision
     return context
 
 
-STATUS_ORDER = {Status.CURRENT: 0, Status.SUPERSEDED: 1, Status.REPEALED: 2}
+STATUS_ORDER = {Status.CURRENT: 0, Status.AMENDED: 0, Status.PENDING: 1, Status.EXPIRED: 1, Status.SUPERSEDED: 1,
+                Status.REPEALED: 2}

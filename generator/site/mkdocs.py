@@ -6,7 +6,6 @@ Everything MkDocs/Material-specific in configuration lives here.
 from __future__ import annotations
 
 import logging
-from importlib.resources import files as package_files
 from pathlib import Path
 
 import yaml
@@ -14,12 +13,9 @@ import yaml
 from ..config import SiteConfig
 from ..content.model import DocType
 from ..diagnostics import Diagnostic, make
+from .partials import theme_dir
 from .plugin import RenderInput
 
-
-def theme_dir() -> Path:
-    """Our Material ``custom_dir`` (the top-level ``theme/`` folder, installed as ``mzkb_theme``)."""
-    return Path(str(package_files("mzkb_theme")))
 
 
 def mkdocs_config(config: SiteConfig, site_dir: Path, versioned: bool = False) -> dict:
@@ -28,6 +24,7 @@ def mkdocs_config(config: SiteConfig, site_dir: Path, versioned: bool = False) -
     nav += [{t.label: f"{t.folder}/index.md"} for t in DocType]
     # every nav entry has its title here: a dirty build does not read the pages it keeps
     nav += [{"按机构类型": [{"按机构类型": "audiences/index.md"}] + [{a.label: f"audiences/{a.key}.md"} for a in config.audiences]}]
+    nav += [{"按主题": "timelines/index.md"}]
     nav += [{"搜索": "search.md"}]
     if versioned:
         nav += [{"更新记录": "changes.md"}]

@@ -28,7 +28,9 @@ from .pages.changes import changes_page
 from .pages.compare import compare_page, edition_pairs
 from .pages.home import home_page
 from .pages.listings import audience_page, audiences_index, type_pages
+from .pages.timelines import timeline_pages
 from .pages.videos import video_index
+from .partials import section_banners
 from .reuse import RENDER_CACHE, PageReuse, page_fingerprint, theme_key
 from .sanitize import clean
 
@@ -138,12 +140,14 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
         case_files = case_pages(corpus, site, load_regions())
         generated.extend(case_files[:1])
         generated.extend(audience_page(corpus, site, a) for a in site.audiences)
+        timelines = timeline_pages(corpus, site)  # the index is in the nav, each topic's page is not
+        generated.extend(timelines[:1])
         generated.extend(compare_page(old, new) for old, new in edition_pairs(corpus))
         if self.state.version is not None:
             generated.append(changes_page(self.state.version, self.state.changes or {}))
         reuse = self._page_reuse(config)
         in_nav = [(uri, text, InclusionLevel.UNDEFINED) for uri, text in generated]
-        for src_uri, text, inclusion in in_nav + [(uri, text, InclusionLevel.NOT_IN_NAV) for uri, text in case_files[1:]]:
+        for src_uri, text, inclusion in in_nav + [(uri, text, InclusionLevel.NOT_IN_NAV) for uri, text in case_files[1:] + timelines[1:]]:
             page = _ReusablePage.generated(config, src_uri, content=text, inclusion=inclusion)  # province pages: not in nav
             page.reused = reuse.keep(page.dest_uri, page_fingerprint(text, {}))
             files.append(page)
@@ -170,7 +174,7 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
                 files.append(File.generated(config, path, content=text))
         doc_reused = reuse.reused - other_reused
         self.state.report.update(reuse=reuse, reused=doc_reused, rendered=len(corpus.documents) - doc_reused,
-                                 other_rendered=len(generated) + len(case_files) - 1 - other_reused)
+                                 other_rendered=len(generated) + len(case_files) + len(timelines) - 2 - other_reused)
         progress = self.state.report.get("progress")
         if progress is not None:
             progress.stage("render", "生成页面", len(reuse.new) - reuse.reused)
@@ -219,7 +223,7 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
             page.meta["mzkb"] = document_context(doc, state.corpus, state.config, state.history.get(doc.rel_path, ()))
             page.markdown = rewrite_links(doc, state.corpus, state.config.content_dir)[0]
             page.render(config, self._files)
-            page.content = clean(page.content)
+            page.content = section_banners(clean(page.content), doc.url, page.meta["mzkb"]["amended"])
         version = self.state.version if self.state else None
         if version is not None:
             context["mzkb_version"] = True  # which version a page belongs to is its folder (versions.js)

@@ -189,8 +189,8 @@ def case_card(doc: Document, page_url: str, corpus: Corpus, config: SiteConfig, 
 
 
 def _cards(docs: list[Document], page_url: str, corpus: Corpus, config: SiteConfig, table: RegionTable) -> str:
-    current = [d for d in docs if d.status is Status.CURRENT]
-    history = [d for d in docs if d.status is not Status.CURRENT]
+    current = [d for d in docs if d.status.in_force]
+    history = [d for d in docs if not d.status.in_force]
     parts = []
     if current:
         parts.append('<div class="mzkb-case-list">')
@@ -244,7 +244,7 @@ def _front(title: str) -> str:
 def case_pages(corpus: Corpus, config: SiteConfig, table: RegionTable) -> list[tuple[str, str]]:
     """(src_uri, markdown) of the case gallery and of one page per province that has cases."""
     cases = [d for d in corpus.documents if d.type is DocType.CASE]
-    cases.sort(key=lambda d: (d.status is not Status.CURRENT, -d.date.toordinal(), d.id))
+    cases.sort(key=lambda d: (not d.status.in_force, -d.date.toordinal(), d.id))
     by_province: dict[str, list[Document]] = {}
     unplaced = 0
     for doc in cases:
@@ -259,7 +259,7 @@ def case_pages(corpus: Corpus, config: SiteConfig, table: RegionTable) -> list[t
     def link_of(region: Region) -> str | None:
         return relative_url(GALLERY_URL, province_page_url(region.code)) if counts.get(region.code) else None
 
-    current = sum(1 for d in cases if d.status is Status.CURRENT)
+    current = sum(1 for d in cases if d.status.in_force)
     lead = f"现行案例 {current} 个，历史案例 {len(cases) - current} 个。点击地图上的省份，查看该地的案例。"
     if unplaced:
         lead += f"另有 {unplaced} 个案例未标注可识别的地区。"

@@ -61,7 +61,7 @@ def history_block(docs: list[Document], page_url: str, config: SiteConfig, show_
     if not docs:
         return ""
     return (
-        f'<details class="mzkb-history"><summary>显示历史文件（已被替代或已废止，共 {len(docs)} 件）</summary>\n'
+        f'<details class="mzkb-history"><summary>显示历史文件（已被替代、已废止或不在有效期内，共 {len(docs)} 件）</summary>\n'
         f"{doc_list(docs, page_url, config, show_type)}\n</details>"
     )
 

@@ -9,13 +9,14 @@ from ...config import SiteConfig
 from ...content.links import Corpus
 from ...content.model import DocType, Status
 from .common import doc_list
+from .timelines import topic_links
 
 LATEST = 10
 
 
 def home_page(corpus: Corpus, config: SiteConfig) -> str:
     """Markdown of index.md."""
-    counts = {a.key: sum(1 for d in corpus.documents if a.key in d.audiences and d.status is Status.CURRENT) for a in config.audiences}
+    counts = {a.key: sum(1 for d in corpus.documents if a.key in d.audiences and d.status.in_force) for a in config.audiences}
     tiles = "\n".join(
         f'<a class="mzkb-tile" href="audiences/{escape(a.key)}.html"><span class="mzkb-tile__label">{escape(a.label)}</span>'
         f'<span class="mzkb-tile__count">现行文件 {counts[a.key]} 件</span></a>'
@@ -49,6 +50,10 @@ title: {json.dumps(config.title, ensure_ascii=False)}
 <nav class="mzkb-tiles" aria-label="机构类型">
 {tiles}
 </nav>
+
+## 按主题查看现行规定
+
+{topic_links(corpus, config, None, "index.html")}
 
 ## 按文件类型浏览
 

@@ -9,6 +9,7 @@ from ...config import Audience, SiteConfig
 from ...content.links import Corpus
 from ...content.model import DocType, Status
 from .common import doc_list, history_block, pager
+from .timelines import topic_links
 
 PAGE_SIZE = 200
 
@@ -21,8 +22,8 @@ def type_page_url(doc_type: DocType, number: int) -> str:
 def type_pages(corpus: Corpus, config: SiteConfig, doc_type: DocType) -> list[tuple[str, str]]:
     """(src_uri, markdown) of every page of one type's listing: current first, history folded."""
     docs = [d for d in corpus.documents if d.type is doc_type]
-    current = [d for d in docs if d.status is Status.CURRENT]
-    history = [d for d in docs if d.status is not Status.CURRENT]
+    current = [d for d in docs if d.status.in_force]
+    history = [d for d in docs if not d.status.in_force]
     total = max(1, -(-len(current) // PAGE_SIZE))
     pages = []
     for number in range(1, total + 1):
@@ -44,10 +45,13 @@ def audience_page(corpus: Corpus, config: SiteConfig, audience: Audience) -> tup
     parts = [f"---\ntitle: {json.dumps(audience.label, ensure_ascii=False)}\n---", ""]
     if audience.synonyms:
         parts.append(f'<p class="mzkb-lead">适用于：{escape("、".join((audience.label,) + audience.synonyms))}</p>\n')
+    topics = topic_links(corpus, config, audience, url)
+    if topics:
+        parts.append(f"## 按主题查看现行规定\n\n{topics}\n")
     for doc_type in DocType:
         group = [d for d in docs if d.type is doc_type]
-        current = [d for d in group if d.status is Status.CURRENT]
-        history = [d for d in group if d.status is not Status.CURRENT]
+        current = [d for d in group if d.status.in_force]
+        history = [d for d in group if not d.status.in_force]
         if not group:
             continue
         parts.append(f"## {doc_type.label}\n")

@@ -37,7 +37,7 @@ def _card(doc, corpus: Corpus, config: SiteConfig) -> str:
 def video_index(corpus: Corpus, config: SiteConfig) -> tuple[str, str]:
     """(src_uri, markdown) of videos/index.md."""
     videos = [d for d in corpus.documents if d.type is DocType.VIDEO]
-    videos.sort(key=lambda d: (d.status is not Status.CURRENT, -d.date.toordinal(), d.id))
+    videos.sort(key=lambda d: (not d.status.in_force, -d.date.toordinal(), d.id))
     used = [a for a in config.audiences if any(a.key in v.audiences for v in videos)]
     options = "".join(f'<option value="{escape(a.key)}">{escape(a.label)}</option>' for a in used)
     cards = "\n".join(_card(v, corpus, config) for v in videos) or "<p>暂无微视频。</p>"
