@@ -34,7 +34,7 @@ from pathlib import Path
 from ..config import SiteConfig
 from ..content.model import DocType, Status
 from . import analyzer
-from .records import FIELD_WEIGHTS, STATUS_FACTOR, synonym_groups, unit_factor
+from .records import FIELD_WEIGHTS, STATUS_FACTOR, document_units, rank_below, synonym_groups, unit_factor
 
 K1, B = 1.2, 0.75
 SCALE = 20
@@ -199,6 +199,7 @@ def assemble(config: SiteConfig, segments: list[Segment], numbered: dict[int, ob
         "regions": _regions(docs),
         "years": sorted({d.date.year for d in docs}, reverse=True),
         "synonyms": [[analyzer.normalize(w) for w in g] for g in synonym_groups(config)],
+        "below": _below(numbered, config),
     }
     moved = tuple((written[0], f"search/{segment.build}") for segment, written in zip(segments, segment_files)
                   if isinstance(written, tuple))
@@ -307,6 +308,19 @@ def _fragment(doc, units, config: SiteConfig) -> dict:
         "z": pack_texts([(u.text or doc.summary)[:MAX_SNIPPET_TEXT] for u in units]),
     }
     return data
+
+
+def _below(numbered: dict[int, object], config: SiteConfig) -> dict[str, list[list[int]]]:
+    """Document number -> [number, unit] pairs it must never rank above (``records.rank_below``,
+    targets in force): unit -1 = always, else only when that unit is the result's best one."""
+    number = {doc.id: n for n, doc in numbered.items()}
+    found = {}
+    for n, doc in sorted(numbered.items()):
+        pairs = [(t, a) for t, a in rank_below(doc) if t in number and numbered[number[t]].status.in_force]
+        if pairs:
+            units = {u.anchor: u.number for u in document_units(doc, config)} if any(a for _t, a in pairs) else {}
+            found[str(n)] = [[number[t], units.get(a, -2) if a else -1] for t, a in pairs]
+    return found
 
 
 def _regions(docs) -> list[str]:

@@ -102,6 +102,44 @@ AMENDED_SECTION_FACTOR = 0.4
 section ranks above it for the same query."""
 
 
+def rank_below(doc: Document, corpus: Corpus | None = None) -> tuple[tuple[str, str], ...]:
+    """(document id, anchor) pairs: ``doc`` must never rank above that document when both match
+    — always when the anchor is '', else only when ``doc``'s best unit is that section.
+
+    An expired or not yet valid measure stays below the documents it adjusted (``amends``); a
+    document whose amended section is what matched stays below the document amending it (with
+    ``corpus``: only targets in force now; without, the engines check at query time)."""
+    pairs: list[tuple[str, str]] = []
+    if doc.status.value in ("expired", "pending"):
+        pairs += [(a.target, "") for a in doc.amends]
+    pairs += [(c.by, c.anchor) for c in doc.amended_by if c.active]
+    if corpus is not None:
+        pairs = [(t, a) for t, a in pairs if (found := corpus.get(t)) is not None and found.status.in_force]
+    return tuple(dict.fromkeys(pairs))
+
+
+def keep_below(keys: list, below: dict) -> list:
+    """``keys`` (best first) reordered so that a key never precedes a key that ``below[key]``
+    names: such a key moves to just after the last of them; everything else keeps its order.
+    ``search.js`` mirrors this (``keepBelow``)."""
+    position = {key: i for i, key in enumerate(keys)}
+    waiting: dict = {}
+    result: list = []
+
+    def place(key) -> None:
+        result.append(key)
+        for later in waiting.pop(key, []):
+            place(later)
+
+    for key in keys:
+        after = [t for t in below.get(key, ()) if position.get(t, -1) > position[key]]
+        if after:
+            waiting.setdefault(max(after, key=position.__getitem__), []).append(key)
+        else:
+            place(key)
+    return result
+
+
 def unit_factor(doc: Document, unit: Unit) -> float:
     """Score multiplier of one unit: sections amended by a document in force count less."""
     if unit.anchor and any(c.active and c.anchor == unit.anchor for c in doc.amended_by):

@@ -28,7 +28,7 @@ from ..config import SiteConfig
 from ..content.links import Corpus
 from . import analyzer
 from .browser_index import province
-from .records import FIELD_WEIGHTS, STATUS_FACTOR, analyzed_documents, synonym_groups, unit_factor
+from .records import FIELD_WEIGHTS, STATUS_FACTOR, analyzed_documents, keep_below, rank_below, synonym_groups, unit_factor
 
 TEXT_FIELDS = ("text",)
 MAX_UNIT_TEXT = 2000
@@ -52,7 +52,7 @@ def schema() -> Schema:
     return Schema(
         doc_id=ID(stored=True), units=STORED, title_s=STORED, url=STORED, date=STORED, issuer=STORED, doc_number=STORED,
         type=ID(stored=True), status=ID(stored=True), audience=KEYWORD(stored=True), year=ID(stored=True),
-        region=ID(stored=True), text=text,
+        region=ID(stored=True), below=STORED, text=text,
     )
 
 
@@ -184,7 +184,7 @@ class WhooshWriter:
             doc_id=doc.id, units=stored_units, title_s=doc.title, url=doc.url, date=doc.date.isoformat(),
             issuer=doc.issuer, doc_number=doc.doc_number, type=doc.type.value, status=doc.status.value,
             audience=" ".join(doc.audiences), year=str(doc.date.year), region=province(doc.region),
-            text=[(term, max(1, round(weight)), weight) for term, weight in sorted(weights.items())],
+            below=[list(pair) for pair in rank_below(doc)], text=[(term, max(1, round(weight)), weight) for term, weight in sorted(weights.items())],
         )
         self.count += len(units)
 
@@ -293,7 +293,22 @@ def search(index_dir: Path, text: str, config: SiteConfig, limit: int = 10, doc_
                     best[doc_id] = (score, fields)
         ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))
         all_terms = list(dict.fromkeys(t["term"] for terms in variants for t in terms if t["kind"] != "docno"))
+        order = keep_below([doc_id for doc_id, _ in ranked], _below(best, all_terms))
+        ranked = [(doc_id, best[doc_id]) for doc_id in order]
         return [_hit(score, fields, all_terms) for _doc_id, (score, fields) in ranked[:limit]]
+
+
+def _below(best: dict[str, tuple[float, dict]], terms: list[str]) -> dict[str, list[str]]:
+    """Doc id -> ids it must stay below (``records.rank_below``: targets in force among the hits;
+    a pair with an anchor counts when the hit's best unit is that section)."""
+    in_force = {doc_id for doc_id, (_s, fields) in best.items() if fields["status"] in ("current", "amended")}
+    found = {}
+    for doc_id, (_score, fields) in best.items():
+        pairs = [(t, a) for t, a in fields.get("below") or () if t in in_force]
+        if pairs:
+            unit = best_unit(fields["units"], terms)[1] if any(a for _t, a in pairs) else ""
+            found[doc_id] = [t for t, a in pairs if not a or a == unit]
+    return found
 
 
 def _rank_variant(searcher, terms: list[dict], filters: list) -> list[tuple[str, float, dict]]:

@@ -175,7 +175,32 @@
     });
     var results = Array.from(best.values());
     results.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
-    return results;
+    return keepBelow(results, state.manifest.below || {});
+  }
+
+  /* An expired or not yet valid measure never ranks above the documents in force it adjusted, and
+     a result whose best unit is an amended section stays below the amending document
+     (manifest.below: number -> [number, unit or -1 for always]); mirrors records.keep_below. */
+  function keepBelow(results, below) {
+    var position = new Map(), waiting = new Map(), out = [];
+    results.forEach(function (r, i) { position.set(r.doc, i); });
+    function place(r) {
+      out.push(r);
+      (waiting.get(r.doc) || []).forEach(place);
+      waiting.delete(r.doc);
+    }
+    results.forEach(function (r, i) {
+      var last = -1;
+      (below[r.doc] || []).forEach(function (p) {
+        var t = p[0];
+        if ((p[1] < 0 || p[1] === r.unit) && position.has(t) && position.get(t) > i) last = Math.max(last, position.get(t));
+      });
+      if (last < 0) { place(r); return; }
+      var anchor = results[last].doc;
+      if (!waiting.has(anchor)) waiting.set(anchor, []);
+      waiting.get(anchor).push(r);
+    });
+    return out;
   }
 
   function search(q, filters, limit, offset) {
