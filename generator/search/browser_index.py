@@ -307,6 +307,8 @@ def _fragment(doc, units, config: SiteConfig) -> dict:
         "x": [[u.anchor, u.heading] for u in units],
         "z": pack_texts([(u.text or doc.summary)[:MAX_SNIPPET_TEXT] for u in units]),
     }
+    if doc.valid_from or doc.valid_until:  # search.js judges the period on the reader's date (validity.js)
+        data["v"] = [doc.valid_from.isoformat() if doc.valid_from else "", doc.valid_until.isoformat() if doc.valid_until else ""]
     return data
 
 

@@ -126,6 +126,30 @@ def test_bundle_opened_after_the_end_shows_expired_though_built_before(small_kb:
     pg.goto((tmp_path / "site/timelines/yi-qing-fang-kong.html").as_uri())
     entry = pg.locator("li[data-mzkb-entry='temp']")
     assert entry.locator(".mzkb-badge", has_text="已失效（到期）").is_visible()
+    # and so does a search result
+    pg.goto((tmp_path / "site/search.html").as_uri() + "?q=" + quote("临时措施通知"))
+    result = pg.locator("[data-mzkb-result]", has_text="临时措施通知").first
+    result.wait_for()
+    assert result.locator(".mzkb-badge", has_text="已失效（到期）").count() == 1
+    context.close()
+
+
+def test_editor_text_in_amendments_is_escaped(small_kb: Path, tmp_path: Path, browser):
+    (small_kb.parent / "content/notices/adjust.md").write_text(
+        "---\nid: adjust\ntitle: 调整<b>通知</b>\ndate: 2020-05-01\nissuer: 测试局\naudiences: [养老机构]\n"
+        "topics: [疫情防控]\namends:\n  - id: guide-2\n    sections: [二、消毒要求]\n"
+        "    note: '<img src=x onerror=\"window.__pwned=1\">改为每日两次'\n---\n\n## 一、调整\n\n正文。\n",
+        encoding="utf-8")
+    result = build(small_kb, tmp_path / "site")
+    assert result.ok
+    context = browser.new_context()
+    pg = context.new_page()
+    for rel in ("guidelines/guide-2.html", "notices/adjust.html", "timelines/yi-qing-fang-kong.html"):
+        pg.goto((tmp_path / "site" / rel).as_uri())
+        assert pg.locator(".md-content img").count() == 0, rel
+        assert pg.evaluate("window.__pwned") is None
+    banner = (tmp_path / "site/guidelines/guide-2.html").read_text(encoding="utf-8")
+    assert "&lt;img src=x" in banner and "《调整&lt;b&gt;通知&lt;/b&gt;》" in banner
     context.close()
 
 

@@ -276,6 +276,15 @@
     return p;
   }
 
+  /* A measure's validity period judged on the reader's date (offline copies outlive the build). */
+  function datedStatus(f) {
+    var V = window.mzkbValidity;
+    if (!f.v || !V || ["current", "amended", "expired", "pending"].indexOf(f.s) < 0) return f.s;
+    var state = V.stateOf(f.v[0], f.v[1], V.today());
+    if (state !== "in") return state;
+    return f.s === "expired" || f.s === "pending" ? "current" : f.s;
+  }
+
   function resultNode(r, terms, compact) {
     var f = state.frags[r.doc], unitIndex = f.x[r.unit] ? r.unit : 0, unit = f.x[unitIndex];
     var li = el("li", "mzkb-result mzkb-result--" + f.s);
@@ -285,7 +294,8 @@
     li.appendChild(a);
     var badges = el("span", "mzkb-result__badges");
     badges.appendChild(badge(TYPE_LABELS[f.y] || f.y, f.y));
-    if (f.s !== "current") badges.appendChild(badge(STATUS_LABELS[f.s] || f.s, f.s));
+    var status = datedStatus(f);
+    if (status !== "current") badges.appendChild(badge(STATUS_LABELS[status] || status, status));
     if (f.e) badges.appendChild(badge(f.e, "edition"));
     li.appendChild(badges);
     var facts = [f.d];
