@@ -88,6 +88,9 @@ def new_document(content_dir: Path, doc_type: DocType, title: str, issuer: str =
         DocType.CASE: "# region: 浙江省杭州市\n# region_code: \"330100\"\n",
         DocType.GUIDELINE: "# supersedes: 被本版替代的旧版 id\n",
     }.get(doc_type, "")
+    if doc_type in (DocType.NOTICE, DocType.GUIDELINE):
+        extra += ("# valid_until: \"YYYY-MM-DD\"  # 临时措施的截止日期\n"
+                  "# amends: [{id: 被调整文件的 id, sections: [被调整小节的标题], note: 调整说明}]\n")
     text = f"---\n{front}\n{extra}---\n\n" + (body or "（在此撰写正文，标题从 ## 开始。）\n")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
