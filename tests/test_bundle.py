@@ -84,7 +84,7 @@ def test_demo_bundle_has_one_top_folder_ascii_names_and_a_complete_manifest(demo
     assert manifest["site"]["title"] == "民政服务机构疫情防控知识库（示例）"
     assert manifest["version"] == "v1" and manifest["commit"].startswith("0123456789ab")
     assert manifest["built_at"] == "2020-02-20T00:00:00Z"
-    assert sum(manifest["documents"].values()) == 35 and manifest["documents"]["video"] == 4
+    assert sum(manifest["documents"].values()) == 36 and manifest["documents"]["video"] == 4
     assert manifest["media"]["included"] is True
     listed = {f["path"]: f for f in manifest["files"]}
     assert set(listed) | METADATA == set(files)
