@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.bundle import make_bundle
+from generator.offline.writer import make_bundle
 
 EPOCH = 1582156800
 
