@@ -10,5 +10,6 @@ Modules, each importing only those listed before it:
 - ``writer``   writing a bundle zip and its size report
 - ``verify``   checking a bundle against its manifest and signature
 - ``update``   making and applying update packs
+- ``keys``     which signing / trusted key to use; where ``mzkb keygen`` may write a private key
 - ``make``     ``mzkb bundle``: build the knowledge base, bundle it, sign it, make the pack
 """

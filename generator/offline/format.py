@@ -269,7 +269,7 @@ def load_manifest(data: bytes, kind: str = FORMAT, file: str = "") -> dict:
     (_check_manifest if kind == FORMAT else _check_update)(doc, shape)
     if shape.problems:
         first_path = shape.problems[0][0]
-        raise BundleError("MZ922", f"{name} 的内容格式不对（可能被手工改动或伪造），无法校验",
+        raise BundleError("MZ922", f"{name} 中有类型不对的项（可能被手工改动或伪造），无法校验",
                           [text for _, text in shape.problems[:20]], file=file, line=_line_of(data, first_path))
     unsafe = path_problems([f["path"] for f in doc["files"]])
     if unsafe:

@@ -49,18 +49,27 @@ def is_leftover(path: Path) -> bool:
 
 
 def remove_leftovers(folder: Path) -> list[Path]:
-    """Remove the leftover folders in ``folder`` whose process has ended; return what was removed."""
-    removed = []
+    """Tidy what a killed ``apply-update`` left in ``folder``; return the leftovers dealt with.
+
+    Only folders whose process has ended are touched. A ``.<name>.old-<pid>`` whose ``<name>`` is gone (killed
+    between the two renames of the swap) is renamed back, so the county's folder is restored; every other
+    leftover is removed."""
+    handled = []
     try:
-        children = list(folder.iterdir())
+        children = sorted(folder.iterdir(), key=lambda p: ".old-" not in p.name)  # restore before removing
     except OSError:
-        return removed
+        return handled
     for child in children:
         match = _LEFTOVER.match(child.name)
-        if match and child.is_dir() and not child.is_symlink() and not _alive(int(match.group(2))):
+        if not match or not child.is_dir() or child.is_symlink() or _alive(int(match.group(2))):
+            continue
+        original = folder / child.name[1:].rsplit(".", 1)[0]
+        if match.group(1) == "old" and not original.exists():
+            os.replace(child, original)
+        else:
             shutil.rmtree(child, ignore_errors=True)
-            removed.append(child)
-    return removed
+        handled.append(child)
+    return handled
 
 
 class Tree:
