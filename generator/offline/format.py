@@ -19,6 +19,7 @@ from their bytes and compared by ``verify``.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -78,6 +79,18 @@ class FileEntry:
     path: str
     size: int
     sha256: str
+
+
+_ERRNO = {errno.ENOENT: "文件或文件夹不存在", errno.EACCES: "没有权限", errno.EPERM: "没有权限",
+          errno.ENOSPC: "磁盘空间不足", errno.EROFS: "磁盘是只读的", errno.EISDIR: "这是文件夹，不是文件",
+          errno.ENOTDIR: "路径中有一段不是文件夹", errno.EEXIST: "已存在", errno.ENAMETOOLONG: "名称过长",
+          errno.ELOOP: "符号链接形成循环", errno.EIO: "读写出错（磁盘或 U 盘可能有问题）", errno.EBUSY: "文件正被占用",
+          errno.EDQUOT: "超出磁盘配额", errno.EXDEV: "不能跨磁盘移动"}
+
+
+def os_reason(exc: OSError) -> str:
+    """A Chinese reason for an operating-system error (never the English errno text)."""
+    return _ERRNO.get(exc.errno, f"系统错误（错误号 {exc.errno}）" if exc.errno else "系统错误")
 
 
 def human_size(n: int) -> str:

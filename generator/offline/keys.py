@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from ..config import SiteConfig
 from . import signing
-from .format import BundleError
+from .format import BundleError, os_reason
 from .signing import KEY_ENV, TrustedKey
 
 
@@ -53,7 +53,7 @@ def keygen(folder: Path | None, config: SiteConfig | None) -> tuple[Path, str]:
     try:
         return signing.generate_key(folder)
     except OSError as exc:
-        raise BundleError("MZ926", f"无法写入签名私钥：{exc.strerror or exc}", file=str(folder)) from None
+        raise BundleError("MZ926", f"无法写入签名私钥：{os_reason(exc)}", file=str(folder)) from None
 
 
 def signing_key_path(config: SiteConfig | None, given: str | None) -> Path | None:

@@ -15,7 +15,7 @@ from .. import releases
 from ..config import SiteConfig
 from ..content.model import DocType
 from ..pipeline import BuildResult, build, build_epoch
-from .format import BundleError
+from .format import BundleError, os_reason
 from .update import UpdateResult, make_update, resolve_base
 from .writer import BundleResult, make_bundle, site_slug
 
@@ -103,9 +103,19 @@ def bundle_command(config: SiteConfig, out_dir: str | Path, *, version: str | No
                                         commit=source[1], epoch=source[2], signing_key=signing_key)
             return old.bundle.path if old.bundle else None
 
-        source = release_source(version) if version and version != "latest" else None
-        if version and version != "latest" and source is None:
-            raise UnknownRelease("MZ920", f"没有名为 {version} 的已发布版本（git 标签）", file=str(config.path))
-        build_config, commit, epoch = source or (config.path, None, None)
-        return bundle_knowledge_base(build_config, out_dir, version=version, with_media=with_media, since=since,
-                                     resolver=resolver, commit=commit, epoch=epoch, signing_key=signing_key)
+        try:
+            return _bundle_source(config, out_dir, release_source, resolver, version=version, with_media=with_media,
+                                  since=since, signing_key=signing_key)
+        except OSError as exc:
+            raise BundleError("MZ920", f"无法写入离线包：{os_reason(exc)}", file=exc.filename or str(out_dir)) from None
+
+
+def _bundle_source(config: SiteConfig, out_dir, release_source, resolver, *, version, with_media, since,
+                   signing_key) -> BundleRun:
+    """Bundle the release ``version`` (or the working tree) once its source is known."""
+    source = release_source(version) if version and version != "latest" else None
+    if version and version != "latest" and source is None:
+        raise UnknownRelease("MZ920", f"没有名为 {version} 的已发布版本（git 标签）", file=str(config.path))
+    build_config, commit, epoch = source or (config.path, None, None)
+    return bundle_knowledge_base(build_config, out_dir, version=version, with_media=with_media, since=since,
+                                 resolver=resolver, commit=commit, epoch=epoch, signing_key=signing_key)

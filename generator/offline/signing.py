@@ -25,7 +25,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from .format import BundleError
+from .format import BundleError, os_reason
 
 PREFIX = "ed25519:"
 SIGNATURE_FORMAT = "mzkb-signature"
@@ -128,7 +128,7 @@ def load_private_key(path: Path) -> Ed25519PrivateKey:
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        raise BundleError("MZ926", f"无法读取签名私钥：{exc.strerror or exc}", file=str(path)) from None
+        raise BundleError("MZ926", f"无法读取签名私钥：{os_reason(exc)}", file=str(path)) from None
     try:
         key = serialization.load_pem_private_key(data, password=None)
     except (ValueError, TypeError):

@@ -8,6 +8,7 @@ and are removed once their process is gone.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import os
 import re
@@ -18,7 +19,7 @@ from collections import Counter
 from pathlib import Path
 from typing import BinaryIO
 
-from .format import MANIFEST, BundleError
+from .format import MANIFEST, BundleError, os_reason
 from .zipsafe import LIMITS, TooLarge, check_directory, copy_bounded, read_bounded
 
 JUNK_NAMES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini", "ehthumbs.db", "__MACOSX"})
@@ -31,9 +32,27 @@ def is_junk(rel: str) -> bool:
     return any(part in JUNK_NAMES or part.startswith("._") for part in rel.split("/"))
 
 
+def _alive_on_windows(pid: int) -> bool:
+    """Whether a Windows process runs (``os.kill`` would terminate it there); True when unsure."""
+    try:
+        kernel = ctypes.windll.kernel32  # Windows only
+        handle = kernel.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return kernel.GetLastError() == 5  # access denied: it exists
+        code = ctypes.c_ulong()
+        kernel.GetExitCodeProcess(handle, ctypes.byref(code))
+        kernel.CloseHandle(handle)
+        return code.value == 259  # STILL_ACTIVE
+    except (AttributeError, OSError):
+        return True
+
+
 def _alive(pid: int) -> bool:
+    """Whether process ``pid`` runs (leftovers of running processes are never touched)."""
     if pid == os.getpid():
         return True
+    if os.name == "nt":
+        return _alive_on_windows(pid)
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -198,7 +217,7 @@ class DirTree(Tree):
 
 def _reason(exc: BaseException) -> str:
     if isinstance(exc, OSError):
-        return exc.strerror or "无法读取"
+        return os_reason(exc)
     return "文件已损坏或不是 zip 格式"
 
 

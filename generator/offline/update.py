@@ -29,7 +29,7 @@ from ..cache import link_or_copy
 from ..writer import swap_into_place
 from . import signing
 from .format import (DERIVED, FORMAT_VERSION, MANIFEST, SIGNATURE, SIGNATURE_JS, UPDATE, UPDATE_FORMAT,
-                     UPDATE_SIGNATURE, BundleError, digest_file, human_size, load_manifest, path_problems,
+                     UPDATE_SIGNATURE, BundleError, digest_file, human_size, load_manifest, os_reason, path_problems,
                      render_manifest, sha256)
 from .signing import SignatureCheck, TrustedKey
 from .trees import CORRUPT, DirTree, Tree, open_tree, read_metadata, remove_leftovers
@@ -187,6 +187,9 @@ def apply_update(pack: Path, target_dir: Path, trusted: TrustedKey | None = None
         return _apply(Path(pack), Path(target_dir), trusted, allow_unsigned)
     except BundleError as exc:
         return ApplyReport(False, errors=tuple(exc.lines()))
+    except OSError as exc:
+        failure = BundleError("MZ929", f"更新失败，未做任何改动：{os_reason(exc)}", file=exc.filename or str(target_dir))
+        return ApplyReport(False, errors=tuple(failure.lines()))
 
 
 def _trust(target: DirTree, trusted: TrustedKey | None) -> TrustedKey | None:
@@ -291,7 +294,7 @@ def _stage_and_swap(ptree: Tree, info: dict, files: dict[str, dict], root: Path)
                               file=str(root))
         swap_into_place(stage, root)
     except OSError as exc:
-        raise BundleError("MZ929", f"更新失败，未做任何改动：{exc.strerror or exc}", file=str(root)) from None
+        raise BundleError("MZ929", f"更新失败，未做任何改动：{os_reason(exc)}", file=str(root)) from None
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     return after

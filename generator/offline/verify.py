@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import signing
-from .format import (DERIVED, MANIFEST, SIGNATURE, SIGNATURE_JS, BundleError, derived_files, load_manifest, sha256,
-                     signature_script)
+from .format import (DERIVED, MANIFEST, SIGNATURE, SIGNATURE_JS, BundleError, derived_files, load_manifest, os_reason,
+                     sha256, signature_script)
 from .signing import SignatureCheck, TrustedKey
 from .trees import CORRUPT, Tree, is_junk, open_tree, read_metadata
 
@@ -86,14 +86,13 @@ def verify_bundle(path: Path, trusted: TrustedKey | None = None, allow_unsigned:
     """Check every file of a bundle (zip or unzipped folder) against its manifest.json and its signature
     (against ``trusted`` when given, else only against the key the bundle carries)."""
     try:
-        tree = open_tree(Path(path))
+        with open_tree(Path(path)) as tree:
+            return verify_tree(tree, trusted, allow_unsigned)
     except BundleError as exc:
         return VerifyReport(False, str(path), errors=tuple(exc.lines()))
-    with tree:
-        try:
-            return verify_tree(tree, trusted, allow_unsigned)
-        except BundleError as exc:
-            return VerifyReport(False, tree.label, errors=tuple(exc.lines()))
+    except OSError as exc:
+        failure = BundleError("MZ921", f"无法读取：{os_reason(exc)}", file=exc.filename or str(path))
+        return VerifyReport(False, str(path), errors=tuple(failure.lines()))
 
 
 def read_manifest(tree: Tree) -> tuple[bytes, dict]:
@@ -116,7 +115,7 @@ def _digest_problem(tree: Tree, rel: str, size: int, expected: str) -> str:
     except CORRUPT:
         return "压缩包中此文件的数据已损坏（CRC 校验失败、无法解压或解压后比声明的大）"
     except OSError as exc:
-        return f"无法读取：{exc.strerror or exc}"
+        return f"无法读取：{os_reason(exc)}"
     return "" if digest == expected else "内容不符：SHA-256 与清单不一致"
 
 
