@@ -75,6 +75,8 @@ def test_sign_with_the_configured_key_then_verify_against_it(small_kb: Path, tmp
     assert wrong.exit_code == 1 and "签名无效" in wrong.output
     from_file = mzkb("verify", str(bundle), "--public-key", str(tmp_path / "keys/mzkb-signing-key.pub"))
     assert from_file.exit_code == 0 and "签名有效" in from_file.output
+    missing = mzkb("bundle", "-c", str(small_kb), "-o", str(tmp_path / "out3"), "--sign-key", str(tmp_path / "none.pem"))
+    assert missing.exit_code == 1 and "MZ926" in missing.output and "文件或文件夹不存在" in missing.output
     mismatch = mzkb("bundle", "-c", str(small_kb), "-o", str(tmp_path / "out2"),
                     "--sign-key", str(tmp_path / "other/mzkb-signing-key.pem"))
     assert mismatch.exit_code == 1 and "MZ926" in mismatch.output and "不配对" in mismatch.output
@@ -98,6 +100,9 @@ def test_unsigned_bundle_says_so_and_verify_with_a_key_refuses_it(small_kb: Path
     (["verify", "{bundle}", "-c", "{missing}"], "MZ101"),
     (["apply-update", "{bundle}", "{folder}"], "MZ921"),
     (["verify", "{junk}"], "MZ921"),
+    (["verify", "{folder}"], "MZ921"),
+    (["keygen", "-o", "{bundle}/keys"], "MZ926"),
+    (["verify", "{bundle}", "--public-key", "{bundle}"], "MZ926"),
 ])
 def test_hostile_arguments_give_chinese_diagnostics_and_exit_1(tmp_path: Path, args, words):
     (tmp_path / "junk.zip").write_bytes(b"PK\x05\x06" + bytes(18))

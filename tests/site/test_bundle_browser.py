@@ -185,3 +185,19 @@ def test_check_page_says_an_unsigned_bundle_is_unsigned(bundle_dir: Path, page):
     section = page.locator("#mzkb-signature")
     assert section.get_attribute("data-signed") == "no" and section.get_attribute("data-status") == "unsigned"
     assert "未签名" in section.inner_text()
+
+
+def test_check_page_without_webcrypto_ed25519_says_it_could_not_check(signed_dir: Path, page):
+    page.add_init_script("Object.defineProperty(window.crypto, 'subtle', {value: undefined});")
+    assert open_verify_page(page, signed_dir) == "ok"
+    section = page.locator("#mzkb-signature")
+    assert section.get_attribute("data-status") == "unchecked" and "mzkb verify" in section.inner_text()
+
+
+def test_check_page_reports_a_signature_file_removed_from_a_signed_bundle(signed_dir: Path, tmp_path: Path, page):
+    copy = tmp_path / "mzkb-demo-v1"
+    shutil.copytree(signed_dir, copy)
+    (copy / "check/signature.js").unlink()
+    assert open_verify_page(page, copy) == "fail"
+    assert page.locator("#mzkb-signature").get_attribute("data-status") == "invalid"
+    assert "签名文件" in page.locator("#mzkb-signature").inner_text()
