@@ -93,14 +93,6 @@ def os_reason(exc: OSError) -> str:
     return _ERRNO.get(exc.errno, f"系统错误（错误号 {exc.errno}）" if exc.errno else "系统错误")
 
 
-def human_size(n: int) -> str:
-    """``532 B``, ``12.3 KB``, ``4.9 MB``, ``1.2 GB`` (base 1024)."""
-    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
-        if n >= scale:
-            return f"{n / scale:.1f} {unit}"
-    return f"{n} B"
-
-
 def sha256(data: bytes) -> str:
     """SHA-256 of bytes, hex."""
     return hashlib.sha256(data).hexdigest()

@@ -69,10 +69,14 @@ def signing_key_path(config: SiteConfig | None, given: str | None) -> Path | Non
 def load_signing_key(config: SiteConfig | None, given: str | None) -> Ed25519PrivateKey | None:
     """The private key to sign with (None: bundles stay unsigned); it must match a configured public key."""
     path = signing_key_path(config, given)
+    configured = (config.bundle.get("public_key") if config is not None else None) or ""
+    if path is None and configured:
+        raise BundleError("MZ926", "site_config.yml 配置了 bundle.public_key，但没有签名私钥：用 --sign-key 给出私钥文件，"
+                          "或设置 bundle.signing_key / 环境变量 MZKB_SIGNING_KEY（未签名的包会被接收方拒绝）",
+                          file=str(config.path))
     if path is None:
         return None
     key = signing.load_private_key(path)
-    configured = (config.bundle.get("public_key") if config is not None else None) or ""
     if configured and signing.public_text(key.public_key()) != configured.strip():
         raise BundleError("MZ926", "签名私钥与 site_config.yml 中的 bundle.public_key 不配对：用错了私钥，"
                           "或公钥没有更新", file=str(path))

@@ -26,10 +26,11 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from ..cache import link_or_copy
+from ..site.context import human_size
 from ..writer import swap_into_place
 from . import signing
 from .format import (DERIVED, FORMAT_VERSION, MANIFEST, SIGNATURE, SIGNATURE_JS, UPDATE, UPDATE_FORMAT,
-                     UPDATE_SIGNATURE, BundleError, digest_file, human_size, load_manifest, os_reason, path_problems,
+                     UPDATE_SIGNATURE, BundleError, digest_file, load_manifest, os_reason, path_problems,
                      render_manifest, sha256)
 from .signing import SignatureCheck, TrustedKey
 from .trees import CORRUPT, DirTree, Tree, open_tree, read_metadata, remove_leftovers

@@ -15,9 +15,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from .. import __version__
 from ..content.ids import make_id
+from ..site.context import human_size
 from . import signing
 from .format import (DERIVED, ENTRY, FORMAT, FORMAT_VERSION, MANIFEST, MEDIA_EXTENSIONS, NAME_RE, SIGNATURE,
-                     SIGNATURE_JS, BundleError, FileEntry, derived_files, digest_file, hash_bytes, human_size,
+                     SIGNATURE_JS, BundleError, FileEntry, derived_files, digest_file, hash_bytes,
                      path_problems, render_manifest, signature_script)
 from .pages import landing_page, verify_page, verify_script
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from .format import BundleError, human_size
+from ..site.context import human_size
+from .format import BundleError
 
 
 @dataclass(frozen=True, slots=True)

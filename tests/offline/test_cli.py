@@ -120,3 +120,13 @@ def test_a_malformed_public_key_in_site_config_is_reported_with_its_line(small_k
     result = mzkb("check", "-c", str(small_kb))
     line = len(small_kb.read_text(encoding="utf-8").splitlines())
     assert result.exit_code == 1 and f"site_config.yml:{line}:" in result.output and "bundle.public_key" in result.output
+
+
+def test_a_configured_public_key_without_a_private_key_refuses_to_bundle_unsigned(small_kb: Path, tmp_path: Path):
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    with open(small_kb, "a", encoding="utf-8") as fh:
+        fh.write(f"bundle:\n  public_key: {public_text(Ed25519PrivateKey.generate().public_key())}\n")
+    result = mzkb("bundle", "-c", str(small_kb), "-o", str(tmp_path / "out"), env={"MZKB_SIGNING_KEY": None})
+    assert result.exit_code == 1 and "MZ926" in result.output and "没有签名私钥" in result.output
+    assert not (tmp_path / "out").exists()
