@@ -32,3 +32,25 @@ def test_demo_media_is_real_and_small():
         assert video.media_asset is not None and video.media_asset.size < 500 * 1024
         assert video.media_asset.source.read_bytes()[4:8] == b"ftyp"  # an MP4 container
         assert video.cues and video.duration and video.poster is not None
+
+
+def test_demo_tells_the_family_visit_story_with_every_state():
+    """Suspended (2020-03 guideline) -> partly restored, max 2 visitors (2020-05 notice amending the
+    guideline's 探视 section) -> tightened over the 2022 holidays (expired) -> a standard not yet valid."""
+    import datetime as dt
+
+    result = prepare(ROOT / "site_config.yml", today=dt.date(2026, 12, 1))
+    assert not result.diagnostics, [d.format() for d in result.diagnostics]
+    status = {d.id: d.status.value for d in result.corpus.documents}
+    assert set(status.values()) == {"current", "amended", "pending", "expired", "superseded", "repealed"}
+    guide = result.corpus.get("elderly-care-covid-guide-2")
+    assert status[guide.id] == "amended" and "暂停一切现场探视" in guide.body
+    change = guide.amended_by[0]
+    assert (change.anchor, change.by, change.active) == ("一实行封闭管理", "notice-resume-services-2020", True)
+    assert "不超过2人" in change.note
+    holiday = result.corpus.get("notice-holiday-prevention-2022")
+    assert status[holiday.id] == "expired" and holiday.valid_until == dt.date(2022, 2, 20)
+    assert [a.target for a in holiday.amends] == ["notice-resume-services-2020"]
+    assert status["notice-resume-services-2020"] == "current"  # the holiday tightening has lapsed
+    assert status["notice-elderly-care-visiting-standard"] == "pending"
+    assert result.corpus.get("notice-elderly-care-visiting-suspension").temporary
