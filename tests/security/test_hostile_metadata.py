@@ -29,8 +29,11 @@ IMG = '"><img src=x onerror=window.__xss=1>'
 TITLE = "</title><svg onload=window.__xss=1>"
 QUOTE = "' onmouseover='window.__xss=1' x='"
 JS = "javascript:window.__xss=1"
-ALL = f"{SCRIPT}{IMG}{TITLE}{QUOTE}"
-"""All payloads in one string (for free text); stays one line and valid YAML when quoted."""
+LINES = "\n\n[点我](javascript:window.__xss=1)\n\n<img src=x onerror=window.__xss=1>\n\n"
+"""Blank lines, then Markdown and HTML: must not end the generated pages' HTML blocks."""
+ONE_LINE = f"{SCRIPT}{IMG}{TITLE}{QUOTE}"
+ALL = ONE_LINE + LINES
+"""All payloads in one string (for free text)."""
 TAG = 'v1"><svg/onload=window.__xss=1>'
 """A release tag git accepts (no spaces) that breaks out of an attribute."""
 FILE_NAME = '"><img src=x onerror=window.__xss=1>'
@@ -39,7 +42,7 @@ FILE_NAME = '"><img src=x onerror=window.__xss=1>'
 
 def q(text: str) -> str:
     """A YAML double-quoted scalar."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
 def _config() -> str:
@@ -93,9 +96,9 @@ def _write_kb(root: Path) -> None:
     (videos / f"{FILE_NAME}.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42")
     (videos / f"{FILE_NAME}.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     (videos / "hostile.vtt").write_text(
-        "WEBVTT\n\n00:00:00.000 --> 00:00:05.000\n" + ALL + "\n\n00:00:05.000 --> 00:00:09.000\n"
+        "WEBVTT\n\n00:00:00.000 --> 00:00:05.000\n" + ONE_LINE + "\n\n00:00:05.000 --> 00:00:09.000\n"
         "<b onmouseover=window.__xss=1>未闭合的标签 <img src=x onerror=window.__xss=1\n", encoding="utf-8")
-    (videos / "hostile.srt").write_text("1\n00:00:00,000 --> 00:00:05,000\n" + ALL + "\n", encoding="utf-8")
+    (videos / "hostile.srt").write_text("1\n00:00:00,000 --> 00:00:05,000\n" + ONE_LINE + "\n", encoding="utf-8")
     (videos / "hostile-video.md").write_text(_common("视频", (
         f"media: {q(FILE_NAME + '.mp4')}\nposter: {q(FILE_NAME + '.png')}\ntranscript: hostile.vtt\n"
         "duration: '00:00:20'\nchapters:\n"
