@@ -225,3 +225,16 @@ def test_unsafe_urls_and_ids_are_check_errors(tmp_path: Path, field: str, code: 
     assert result.failed
     found = [(d.code, d.file, d.line) for d in result.diagnostics if d.file.endswith("bad.md")]
     assert (code, "content/videos/bad.md", line) in found, found
+
+
+def test_release_feed_and_root_page_keep_hostile_names_as_text(hostile_site: Path):
+    import xml.etree.ElementTree as ET
+
+    feed = ET.parse(hostile_site / "feed.xml").getroot()  # well-formed despite the tag name and titles
+    atom = "{http://www.w3.org/2005/Atom}"
+    links = [link.get("href") for link in feed.iter(atom + "link")]
+    assert any(href.startswith(TAG + "/") for href in links), links
+    titles = [t.text for t in feed.iter(atom + "title")]
+    assert any(SCRIPT in (t or "") for t in titles)
+    root = (hostile_site / "index.html").read_text(encoding="utf-8")
+    assert "<title>知识库&lt;script&gt;" in root and "<script>window" not in root
