@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from generator.site.mkdocs import theme_dir
 from generator.site.pages import templates
+from generator.site.pages.common import DocItem
 
 PAYLOAD = '<script>window.__xss=1</script>"><img src=x onerror=window.__xss=1>'
 ESCAPED = "&lt;script&gt;window.__xss=1&lt;/script&gt;"
@@ -102,8 +103,7 @@ def test_page_templates_escape_by_default_and_fail_on_unknown_names():
 
 def test_generated_pages_escape_their_data():
     """Each page template, given hostile data, prints it as text."""
-    item = {"href": PAYLOAD, "title": PAYLOAD, "status": "current", "badges": [{"text": PAYLOAD, "kind": "edition"}],
-            "date": PAYLOAD, "facts": [PAYLOAD]}
+    item = DocItem(PAYLOAD, PAYLOAD, "current", ((PAYLOAD, "edition"),), PAYLOAD, (PAYLOAD,))
     cases = {
         "home.html": dict(title=PAYLOAD, description=PAYLOAD, demo=True, tiles=[{"href": PAYLOAD, "label": PAYLOAD, "count": 1}],
                           types=[{"href": PAYLOAD, "label": PAYLOAD, "count": 1}], latest=[item]),
