@@ -85,7 +85,8 @@ def _write_kb(root: Path) -> None:
     (content / "notices" / f"{FILE_NAME}.md").write_text(
         _common("通知", f"edition: {q('第一版' + ALL)}\nattachments: [{q('files/' + FILE_NAME + '.pdf')}]\n"
                 "related: [guide-2, remains-video]\n")
-        + "正文第一段。\n\n## 一、要求\n\n正文。\n", encoding="utf-8")
+        + "正文第一段。\n\n## 一、要求&lt;img src=x onerror=window.__xss=1&gt; `<script>window.__xss=1</script>`\n\n正文。\n",
+        encoding="utf-8")
     guides = content / "guidelines"
     (guides / "hostile-1.md").write_text(_common("指南", f"edition: {q('第一版' + ALL)}\n") + "## 总则\n\n旧的规定。\n",
                                          encoding="utf-8")
