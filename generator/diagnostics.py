@@ -92,6 +92,8 @@ CATALOGUE: dict[str, Spec] = {
     "MZ603": Spec(E, "{key} 的地址不安全或格式不正确：{value}",
                   "只能填知识库内的相对路径或 https:// 地址；不能用 javascript:、data:、vbscript:、file: 等协议，也不能含引号、尖括号、反斜杠、空白或控制字符。",
                   "media: javascript:alert(1)"),
+    "MZ604": Spec(E, "site.url 不是有效的网址：{value}", "写完整的 http:// 或 https:// 地址，如 https://kb.example.gov.cn/；不能含引号、尖括号、空格。",
+                  "url: javascript:alert(1)"),
     # build
     "MZ901": Spec(E, "站点生成失败：{detail}", "查看上面的信息；如无法解决请报告问题。", ""),
     "MZ903": Spec(W, "渲染警告：{detail}", "通常是正文中的链接或格式问题，按提示修正。", ""),

@@ -8,13 +8,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from ..config import ALL_AUDIENCES, SiteConfig
 from ..diagnostics import Diagnostic, Severity, make
 from ..cache import digest
 from ..markdown import analyse
 from ..regions import check_region, load_regions
+from ..urls import is_safe_web_url, scheme_of
 from . import media as video
 from .ids import is_valid_id, make_id
 from .loader import Source
@@ -29,10 +29,6 @@ MEDIA_EXT = {".mp4", ".webm", ".m4v", ".ogv", ".mp3", ".m4a", ".ogg"}
 IMAGE_EXT = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".svg"}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _UNSAFE_LINK = re.compile(r"\]\s*[(:]\s*<?\s*((?:javascript|vbscript|data)\s*:)", re.I)
-_SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.\-]+):")
-"""A URL scheme (two letters or more: ``C:`` is a Windows drive, reported as an absolute path)."""
-_URL_BREAKING = re.compile(r"[\s\"'<>\\`\x00-\x1f\x7f]")
-"""Characters that have no place in a URL written into an HTML attribute."""
 _UNSAFE = re.compile(r"<\s*/?\s*(script|iframe|object|embed|style|form|base|meta|link)\b|\son\w+\s*=|javascript:|vbscript:|data:text/html", re.I)
 
 
@@ -146,7 +142,7 @@ class _Checker:
             self.report("MZ307", key, where, key=key, expected="相对路径", actual=_kind(value))
             return None
         rel = value.strip()
-        if _SCHEME.match(rel) or re.search(r"[\x00-\x1f\x7f]", rel):
+        if scheme_of(rel) or re.search(r"[\x00-\x1f\x7f]", rel):
             self.report("MZ603", key, where, key=key, value=rel)  # javascript:, data:, file:… or control characters
             return None
         content = self.config.content_dir
@@ -282,13 +278,13 @@ def _video(c: _Checker) -> dict:
         c.report("MZ313", "duration", key="duration", value=meta.get("duration"), expected="格式 HH:MM:SS")
     result["duration"] = duration or 0
     media = meta.get("media")
-    scheme = _SCHEME.match(media) if isinstance(media, str) else None
-    if scheme and scheme.group(1).lower() == "https":
-        if is_safe_https(media):
+    scheme = scheme_of(media) if isinstance(media, str) else ""
+    if scheme == "https":
+        if is_safe_web_url(media):
             result["media"] = media.strip()
         else:
             c.report("MZ603", "media", key="media", value=media)
-    elif scheme and scheme.group(1).lower() == "http":
+    elif scheme == "http":
         c.report("MZ313", "media", key="media", value=media, expected="本地文件或 https:// 地址")
     elif scheme:
         c.report("MZ603", "media", key="media", value=media)
@@ -315,18 +311,6 @@ def _video(c: _Checker) -> dict:
             c.report("MZ505", "chapters", detail=problem)
         result["chapters"] = chapters
     return result
-
-
-def is_safe_https(url: str) -> bool:
-    """True for an ``https://host/…`` URL that can be written into an HTML attribute as it is."""
-    url = url.strip()
-    if _URL_BREAKING.search(url):
-        return False
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return False
-    return parts.scheme.lower() == "https" and bool(parts.hostname)
 
 
 def _case(c: _Checker) -> dict:

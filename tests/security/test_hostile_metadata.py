@@ -239,3 +239,21 @@ def test_release_feed_and_root_page_keep_hostile_names_as_text(hostile_site: Pat
     assert any(SCRIPT in (t or "") for t in titles)
     root = (hostile_site / "index.html").read_text(encoding="utf-8")
     assert "<title>知识库&lt;script&gt;" in root and "<script>window" not in root
+
+
+@pytest.mark.parametrize("url, ok", [
+    ("https://kb.example.gov.cn/", True), ("http://10.0.0.1:8080/kb/", True),
+    ("javascript:window.__xss=1//", False), ('https://x.org/"><script>window.__xss=1</script>', False),
+    ("data:text/html,<script>window.__xss=1</script>", False), ("kb.example.gov.cn", False)])
+def test_site_url_must_be_a_clean_web_address(tmp_path: Path, url: str, ok: bool):
+    """``site.url`` reaches canonical links, feeds and printed pages."""
+    from generator.config import load_config
+
+    root = tmp_path / "kb"
+    shutil.copytree(FIXTURE, root)
+    config = root / "site_config.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  language: zh\n", f"  language: zh\n  url: {q(url)}\n"),
+                      encoding="utf-8")
+    _config, diags = load_config(config)
+    found = [(d.code, d.line) for d in diags]
+    assert (("MZ604", 5) not in found) if ok else (("MZ604", 5) in found), found  # line of url:
