@@ -93,6 +93,14 @@ def test_partials_rendered_by_material_switch_autoescape_on(name: str):
     assert "{% autoescape true %}" in text and text.rstrip().endswith("{% endautoescape %}")
 
 
+def test_main_template_escapes_in_each_block():
+    text = (THEME / "main.html").read_text(encoding="utf-8")
+    blocks = re.findall(r"{% block (\w+) %}(.*?){% endblock %}", text, re.S)
+    assert blocks
+    for name, body in blocks:
+        assert body.startswith("{% autoescape true %}") and body.endswith("{% endautoescape %}"), name
+
+
 def test_page_templates_escape_by_default_and_fail_on_unknown_names():
     env = templates.environment()
     assert env.autoescape is True
