@@ -22,7 +22,7 @@ from .config import SiteConfig
 from .content.links import Corpus
 from .diagnostics import Diagnostic, make
 from .feed import atom_feed
-from .site.pages.templates import render
+from .site.pages.templates import PAGES, render
 from .writer import swap_into_place
 
 LATEST = "latest"
@@ -183,4 +183,4 @@ def assemble(stage: Path, sites: dict[str, Path], versions: list[tuple[str, str,
 
 def _root_page(title: str) -> str:
     """The versioned site's index.html: opens ``latest/`` (template ``versions-root.html``)."""
-    return render("versions-root.html", title=title, latest=LATEST)
+    return render(PAGES + "versions-root.html", title=title, latest=LATEST)

@@ -126,6 +126,6 @@ def test_generated_pages_escape_their_data():
             "date": PAYLOAD, "audience_keys": PAYLOAD, "audiences": PAYLOAD, "related": [{"href": PAYLOAD, "title": PAYLOAD}]}]),
     }
     for name, data in cases.items():
-        html = templates.render(name, **data)
+        html = templates.render(templates.PAGES + name, **data)
         assert "<script>" not in html and "<img src=x" not in html, name
         assert ESCAPED in html and "&amp;lt;" not in html, name

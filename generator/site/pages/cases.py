@@ -26,7 +26,7 @@ from ...content.links import Corpus, relative_url
 from ...content.model import Document, DocType, Status
 from ...regions import Region, RegionTable
 from .common import audiences_text
-from .templates import page, render
+from .templates import PAGES, page, render
 
 GALLERY_URL = "cases/index.html"
 SUMMARY_MAX = 120
@@ -102,7 +102,7 @@ def tile_map_svg(counts: dict[str, int], link_of: Callable[[Region], str | None]
                       "short_name": region.short_name, "x": col * _PITCH, "y": row * _PITCH,
                       "cx": f"{col * _PITCH + _TILE / 2:g}", "fill": LEVEL_FILLS[level], "text_fill": _TEXT_FILLS[level],
                       "href": (link_of(region) if count > 0 else None) or ""})
-    return render("tile-map.html", title=title, width=columns * _PITCH - _GAP, height=rows * _PITCH - _GAP,
+    return render(PAGES + "tile-map.html", title=title, width=columns * _PITCH - _GAP, height=rows * _PITCH - _GAP,
                   size=_TILE, legend=legend, tiles=tiles).strip()
 
 
@@ -191,7 +191,8 @@ def case_pages(corpus: Corpus, config: SiteConfig, table: RegionTable) -> list[t
     lead = f"现行案例 {current} 个，历史案例 {len(cases) - current} 个。点击地图上的省份，查看该地的案例。"
     if unplaced:
         lead += f"另有 {unplaced} 个案例未标注可识别的地区。"
-    gallery = page("典型案例", "cases.html", lead=lead, tile_map=Markup(tile_map_svg(counts, link_of, table)),
+    # Markup: the tile map comes from the escaping template tile-map.html, so it is not escaped again
+    gallery = page("典型案例", PAGES + "cases.html", lead=lead, tile_map=Markup(tile_map_svg(counts, link_of, table)),
                    provinces=[{"href": link_of(r) or "", "name": r.name, "count": counts[r.code]} for r in provinces],
                    filters=_filters(cases, provinces, counts, config) if cases else None,
                    cards=_cards(cases, GALLERY_URL, corpus, config, table))
@@ -199,7 +200,7 @@ def case_pages(corpus: Corpus, config: SiteConfig, table: RegionTable) -> list[t
     for region in provinces:
         url = province_page_url(region.code)
         docs = by_province[region.code]
-        text = page(f"典型案例：{region.name}", "cases-province.html", back=relative_url(url, GALLERY_URL),
+        text = page(f"典型案例：{region.name}", PAGES + "cases-province.html", back=relative_url(url, GALLERY_URL),
                     name=region.name, code=region.code, count=len(docs), cards=_cards(docs, url, corpus, config, table))
         pages.append((url[:-5] + ".md", text))
     return pages

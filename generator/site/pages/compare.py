@@ -9,7 +9,7 @@ from __future__ import annotations
 from ...content.links import Corpus, relative_url
 from ...content.model import Document
 from ...diff import Row, compare, summarize
-from .templates import page
+from .templates import PAGES, page
 
 COLLAPSE = 3
 """Runs of more unchanged blocks than this are folded in the unified view."""
@@ -116,5 +116,5 @@ def compare_page(old: Document, new: Document) -> tuple[str, str]:
     editions = [{"href": relative_url(url, d.url), "title": d.title, "name": d.edition or d.date.isoformat(),
                  "date": d.date.isoformat()} for d in (old, new)]
     title = f"修订对照：{new.title}"
-    return url[:-5] + ".md", page(title, "compare.html", title=title, old=editions[0], new=editions[1],
+    return url[:-5] + ".md", page(title, PAGES + "compare.html", title=title, old=editions[0], new=editions[1],
                                   summary=[k for k in kinds if k["count"]], side=_side_by_side(rows), unified=_unified(rows))

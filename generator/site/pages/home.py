@@ -6,7 +6,7 @@ from ...config import SiteConfig
 from ...content.links import Corpus
 from ...content.model import DocType, Status
 from .common import doc_items
-from .templates import page
+from .templates import PAGES, page
 
 LATEST = 10
 
@@ -19,5 +19,5 @@ def home_page(corpus: Corpus, config: SiteConfig) -> str:
     types = [{"href": f"{t.folder}/index.html", "label": t.label, "count": sum(1 for d in corpus.documents if d.type is t)}
              for t in DocType]
     latest = sorted(corpus.documents, key=lambda d: (d.date, d.id), reverse=True)[:LATEST]
-    return page(config.title, "home.html", title=config.title, description=config.description, demo=config.demo,
+    return page(config.title, PAGES + "home.html", title=config.title, description=config.description, demo=config.demo,
                 tiles=tiles, types=types, latest=doc_items(latest, "index.html", config))

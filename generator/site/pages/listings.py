@@ -6,7 +6,7 @@ from ...config import Audience, SiteConfig
 from ...content.links import Corpus
 from ...content.model import DocType, Status
 from .common import doc_items, pager
-from .templates import page
+from .templates import PAGES, page
 
 PAGE_SIZE = 200
 
@@ -27,7 +27,7 @@ def type_pages(corpus: Corpus, config: SiteConfig, doc_type: DocType) -> list[tu
         url = type_page_url(doc_type, number)
         chunk = current[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
         title = doc_type.label if number == 1 else f"{doc_type.label}（第 {number} 页）"
-        text = page(title, "type-listing.html", current_count=len(current), history_count=len(history),
+        text = page(title, PAGES + "type-listing.html", current_count=len(current), history_count=len(history),
                     pager=pager(lambda n: type_page_url(doc_type, n), number, total, url),
                     items=doc_items(chunk, url, config, show_type=False),
                     history=doc_items(history, url, config, show_type=False) if number == total else [])
@@ -47,10 +47,10 @@ def audience_page(corpus: Corpus, config: SiteConfig, audience: Audience) -> tup
                            "current": doc_items([d for d in group if d.status is Status.CURRENT], url, config, show_type=False),
                            "history": doc_items([d for d in group if d.status is not Status.CURRENT], url, config, show_type=False)})
     names = "、".join((audience.label,) + audience.synonyms) if audience.synonyms else ""
-    return url[:-5] + ".md", page(audience.label, "audience.html", names=names, groups=groups)
+    return url[:-5] + ".md", page(audience.label, PAGES + "audience.html", names=names, groups=groups)
 
 
 def audiences_index(config: SiteConfig) -> tuple[str, str]:
     """(src_uri, markdown) of the list of all audience portals."""
     links = [{"href": f"{a.key}.html", "label": a.label} for a in config.audiences]
-    return "audiences/index.md", page("按机构类型", "audiences.html", links=links)
+    return "audiences/index.md", page("按机构类型", PAGES + "audiences.html", links=links)

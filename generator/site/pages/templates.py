@@ -1,4 +1,5 @@
-"""The one templating system of generated pages: Jinja templates in ``theme/partials/pages/``.
+"""The one templating system of generated pages: Jinja templates in ``theme/`` (pages in
+``theme/partials/pages/``), for everything mzkb renders outside Material's page frame.
 
 Python computes plain data (dicts, strings, numbers; URLs already page-relative); the templates
 turn it into the page's Markdown (raw HTML blocks and a few constant ``##`` headings, so MkDocs'
@@ -15,15 +16,15 @@ from importlib.resources import files as package_files
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-FOLDER = "partials/pages"
-"""Where the page templates live inside the theme (``mzkb_theme``)."""
+PAGES = "partials/pages/"
+"""Where the generated pages' templates live inside the theme (``mzkb_theme``)."""
 
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     """The Jinja environment of generated pages (autoescape on, strict undefined)."""
     return Environment(
-        loader=FileSystemLoader(str(package_files("mzkb_theme") / FOLDER)),
+        loader=FileSystemLoader(str(package_files("mzkb_theme"))),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -33,7 +34,7 @@ def environment() -> Environment:
 
 
 def render(template: str, **data: object) -> str:
-    """Render ``theme/partials/pages/<template>`` with ``data``."""
+    """Render ``theme/<template>`` with ``data`` (e.g. ``partials/pages/home.html``)."""
     return environment().get_template(template).render(**data)
 
 

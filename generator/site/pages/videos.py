@@ -6,7 +6,7 @@ from ...config import SiteConfig
 from ...content.links import Corpus, asset_url, relative_url
 from ...content.model import DocType, Status
 from ..context import hms
-from .templates import page
+from .templates import PAGES, page
 
 URL = "videos/index.html"
 
@@ -33,4 +33,4 @@ def video_index(corpus: Corpus, config: SiteConfig) -> tuple[str, str]:
     labels = {a.key: a.label for a in config.audiences}
     used = [{"key": a.key, "label": a.label} for a in config.audiences if any(a.key in v.audiences for v in videos)]
     cards = [_card(v, corpus, labels) for v in videos]
-    return "videos/index.md", page(DocType.VIDEO.label, "videos.html", audiences=used, cards=cards)
+    return "videos/index.md", page(DocType.VIDEO.label, PAGES + "videos.html", audiences=used, cards=cards)
