@@ -1,36 +1,22 @@
-"""Theme partials rendered outside MkDocs' page templates (autoescape on): HTML that our generated
-pages and document bodies carry — timeline pages, the banners on amended sections.
-
-Links in the context are made page-relative by the caller (``content.links.relative_url``).
+"""Where the theme lives, and the banners that document bodies carry under amended sections
+(``theme/partials/mzkb-amendment-banner.html``, rendered by the one template environment of
+``pages/templates.py``, autoescape on). Links are made page-relative here.
 """
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from html import escape
 from importlib.resources import files as package_files
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
 from ..content.links import relative_url
+from .pages.templates import render
 
 
 def theme_dir() -> Path:
     """Our Material ``custom_dir`` (the top-level ``theme/`` folder, installed as ``mzkb_theme``)."""
     return Path(str(package_files("mzkb_theme")))
-
-
-@lru_cache(maxsize=1)
-def _env() -> Environment:
-    return Environment(loader=FileSystemLoader(str(theme_dir())), autoescape=True, undefined=StrictUndefined,
-                       trim_blocks=True, lstrip_blocks=True)
-
-
-def render(name: str, **context) -> str:
-    """Render ``theme/<name>`` with autoescape."""
-    return _env().get_template(name).render(**context)
 
 
 def section_banners(html: str, page_url: str, amended: dict) -> str:

@@ -182,3 +182,23 @@ def test_timeline_html_is_escaped_and_relative(demo_site: Path):
     hrefs = re.findall(r'href="([^"]+)"', html)
     assert not [h for h in hrefs if h.startswith(("/", "http:", "https:")) and "example" not in h]
     assert "&lt;" not in html.split("mzkb-timeline-page", 1)[1][:200]  # no double escaping at the top
+
+
+def test_timeline_and_banner_templates_escape_hostile_values():
+    from generator.site.pages import templates
+
+    bad = '<script>window.__xss=1</script>"><img src=x onerror=1>'
+    ref = {"id": bad, "title": bad, "url": bad, "href": bad, "date": bad, "type": "notice", "type_label": bad,
+           "status": "amended", "status_label": bad, "edition": bad, "doc_number": bad,
+           "validity": {"from": bad, "until": bad, "temporary": True, "base": "current", "base_label": bad,
+                        "dated": True, "state": "expired"}}
+    section = {"title": bad, "href": bad}
+    entry = {"doc": ref, "start": bad, "sections": [section], "amended": [dict(section, changes=[
+        {"by": ref, "note": bad, "active": False}])], "amends": [{"doc": ref, "note": bad, "at": section, "sections": [section]}]}
+    html = templates.render("partials/mzkb-timeline.html", title=bad, audience=bad, breadcrumbs=[section], in_force=[entry],
+                            pending=[entry], events=[{"date": bad, "kind": bad, "entry": entry, "replaces": [ref], "ends": False}],
+                            reference=[entry], other_audiences=[section], whole=bad)
+    html += templates.render("partials/mzkb-amendment-banner.html",
+                             changes=[{"by": ref, "note": bad, "active": True, "href": bad, "section": bad}])
+    assert "<script>" not in html and "<img" not in html and "&amp;lt;" not in html
+    assert html.count("&lt;script&gt;") > 20

@@ -8,14 +8,12 @@ from __future__ import annotations
 import json
 import re
 
-from markupsafe import Markup
-
 from ...config import Audience, SiteConfig
 from ...content.ids import make_id
 from ...content.links import Corpus, relative_url
 from ...content.model import Document, DocType, Status
 from ..context import doc_ref
-from ..partials import render
+from .templates import render
 
 RULE_TYPES = (DocType.NOTICE, DocType.GUIDELINE)
 """Documents that set rules; cases and videos are listed as reference material."""
@@ -40,17 +38,17 @@ def audience_topics(corpus: Corpus, config: SiteConfig, audience: Audience) -> l
     return [t for t in topics_of(corpus, config) if t in used]
 
 
-def topic_links(corpus: Corpus, config: SiteConfig, audience: Audience | None, page_url: str) -> str:
-    """HTML list of the topic timelines (for the home page or an audience portal)."""
+def topic_links(corpus: Corpus, config: SiteConfig, audience: Audience | None, page_url: str) -> list[dict]:
+    """The topic timelines to link to from a page (the home page, an audience portal): title and
+    page-relative href (``mzkb-timeline-macros.html``: ``topic_links``)."""
     topics = audience_topics(corpus, config, audience) if audience else topics_of(corpus, config)
-    items = [{"title": t, "href": relative_url(page_url, timeline_url(t, audience))} for t in topics]
-    return render("partials/mzkb-timeline-links.html", items=items, audience=audience.label if audience else "")
+    return [{"title": t, "href": relative_url(page_url, timeline_url(t, audience))} for t in topics]
 
 
 def timeline_pages(corpus: Corpus, config: SiteConfig) -> list[tuple[str, str]]:
     """(src_uri, markdown) of the timelines index and every topic timeline."""
     pages = [_page(INDEX, "按主题查看现行规定", render(
-        "partials/mzkb-timeline-index.html", links=Markup(topic_links(corpus, config, None, INDEX)),
+        "partials/mzkb-timeline-index.html", topics=topic_links(corpus, config, None, INDEX),
         portals=[{"title": a.label, "href": relative_url(INDEX, f"audiences/{a.key}.html")} for a in config.audiences]))]
     for topic in topics_of(corpus, config):
         pages.append(_timeline(corpus, config, topic, None))
