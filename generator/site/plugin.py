@@ -33,7 +33,7 @@ from .reuse import RENDER_CACHE, PageReuse, page_fingerprint, theme_key
 from .sanitize import clean
 
 SERVE_RENDER_CACHE = "render-serve.json"
-SERVE_INDEX_CACHE = "index-serve.pickle"
+SERVE_INDEX_CACHE = "index-serve.json"
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +118,7 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
         if result.failed:
             raise PluginError("\n".join(d.format() for d in result.diagnostics))
         cache = Cache(result.config.state_dir)
-        state = cache.load(SERVE_INDEX_CACHE)
+        state = cache.load(SERVE_INDEX_CACHE, check=indexer.check_state)
         index = indexer.start(result.corpus, result.config, None, state, site_dir).result()
         cache.save(SERVE_INDEX_CACHE, index.state)
         files = dict(index.browser.files)
