@@ -32,7 +32,7 @@ from dataclasses import asdict, dataclass
 from importlib.resources import files as package_files
 from pathlib import Path
 
-from . import __version__
+from . import __version__, releases
 
 FORMAT = "mzkb-bundle"
 FORMAT_VERSION = 1
@@ -47,7 +47,7 @@ MEDIA_EXTENSIONS = frozenset({".mp4", ".m4v", ".webm", ".ogv", ".mov", ".mkv", "
 STORED_EXTENSIONS = MEDIA_EXTENSIONS | frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".gz",
                                                   ".zip", ".woff", ".woff2"})
 PART_LABELS = {"media": "媒体（视频、音频）", "search": "搜索索引", "pages": "网页", "other": "其他（脚本、样式、图片、附件等）"}
-NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
+NAME_RE = releases.NAME_RE
 _BAD_CHARS = re.compile(r'[\x00-\x1f\x7f<>:"|?*\\]')
 _MIN_EPOCH = 315532800  # 1980-01-01T00:00:00Z, the earliest time a zip entry can hold
 _MAX_EPOCH = 4354819198  # 2107-12-31T23:59:58Z, the latest
@@ -389,8 +389,8 @@ def make_bundle(site_dir: Path, out_dir: Path, *, site_name: str, site_title: st
     """Write ``out_dir/mzkb-<site_name>-<version>.zip`` from a built site; raise ``BundleError`` if it cannot be made."""
     site_dir, out_dir = Path(site_dir), Path(out_dir)
     for label, value in (("站点名称", site_name), ("版本号", version)):
-        if not NAME_RE.match(value):
-            raise BundleError(f"{label}“{value}”不可用：只能用英文字母、数字、点、连字符和下划线，以字母或数字开头，最多 40 个字符。")
+        if problem := releases.name_problem(label, value):
+            raise BundleError(problem)
     if not (site_dir / "index.html").is_file():
         raise BundleError(f"{site_dir} 不是生成好的网站：其中没有 index.html。请先运行 mzkb build。")
     top = bundle_stem(site_name, version)

@@ -43,8 +43,10 @@ def refusal(target: Path, protected: Iterable[Path] = ()) -> str | None:
         return "不能输出到根目录或用户主目录"
     for folder in protected:
         guarded = Path(os.path.realpath(folder))
-        if real == guarded or guarded.is_relative_to(real):
-            return f"输出目录是知识库的一部分（或包含 {guarded}）"
+        if real == guarded:
+            return "这是知识库本身（或它的 content、.mzkb 文件夹），生成网站会把它整个替换掉"
+        if guarded.is_relative_to(real):
+            return f"它包含知识库的文件夹 {guarded}，生成网站会把它整个替换掉"
     for folder in list(protected)[1:]:  # inside the content or state folder
         if real.is_relative_to(Path(os.path.realpath(folder))):
             return f"输出目录位于 {folder} 之内"

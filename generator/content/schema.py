@@ -141,6 +141,9 @@ class _Checker:
             self.report("MZ307", key, where, key=key, expected="相对路径", actual=_kind(value))
             return None
         rel = value.strip()
+        if "\x00" in rel:
+            self.report("MZ212", key, where, detail=f"{key} 的路径含有 NUL 字符")
+            return None
         content = self.config.content_dir
         candidate = Path(rel)
         if candidate.is_absolute() or rel.startswith(("/", "\\")) or re.match(r"^[a-zA-Z]:", rel):
@@ -153,6 +156,9 @@ class _Checker:
             return None
         if not resolved.is_file():
             self.report("MZ501", key, where, key=key, value=rel)
+            return None
+        if video.runs_in_browser(resolved.name):
+            self.report("MZ319", key, where, key=key, value=rel)
             return None
         if allowed is not None and resolved.suffix.lower() not in allowed:
             self.report("MZ506", key, where, key=key, value=resolved.suffix or "（无扩展名）", allowed="、".join(sorted(allowed)))
