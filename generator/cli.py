@@ -219,8 +219,8 @@ def new(config_path: str, doc_type: str, title: str, issuer: str, audiences: tup
     from .config import load_config
     from .scaffold import new_document
 
-    if not title.strip() or any(ord(c) < 32 for c in title):
-        raise click.BadParameter("标题不能为空，也不能含有换行等控制字符", param_hint="TITLE")
+    if not title.strip() or any(ord(c) < 32 or "\ud800" <= c <= "\udfff" for c in title):
+        raise click.BadParameter("标题不能为空，也不能含有换行等控制字符或无法识别的字节（非 UTF-8）", param_hint="TITLE")
     config, diags = load_config(config_path)
     if config is None:
         report(diags, err=True)

@@ -91,3 +91,32 @@ def test_site_symlink_is_followed_not_replaced(small_kb: Path, tmp_path: Path):
 def test_versioned_build_refuses_too(small_kb: Path):
     result = build(small_kb, "--versions", "-o", str(small_kb.parent / "content"))
     assert result.exit_code == 1 and "MZ910" in result.output
+
+
+def test_disk_full_while_writing_is_chinese_and_names_the_path(small_kb: Path, tmp_path: Path, monkeypatch):
+    import errno
+
+    import generator.writer as writer
+
+    def full(stage: Path) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(stage / MARKER))
+
+    monkeypatch.setattr(writer, "write_marker", full)
+    result = build(small_kb, "-o", str(tmp_path / "out"))
+    assert result.exit_code == 1 and "MZ902" in result.output and "磁盘空间不足" in result.output
+    assert MARKER in result.output and "No space" not in result.output and "site_config.yml:0:0" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_read_only_output_while_rendering_is_chinese_and_names_the_path(small_kb: Path, tmp_path: Path, monkeypatch):
+    import errno
+
+    import mkdocs.commands.build
+
+    def read_only(config, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system", str(tmp_path / "ro" / "index.html"))
+
+    monkeypatch.setattr(mkdocs.commands.build, "build", read_only)
+    result = build(small_kb, "-o", str(tmp_path / "ro"))
+    assert result.exit_code == 1 and "文件系统是只读的" in result.output and "ro/index.html" in result.output
+    assert "Read-only" not in result.output and "MZ901" not in result.output
