@@ -34,8 +34,10 @@ def refusal(target: Path, protected: Iterable[Path] = ()) -> str | None:
     """Why ``target`` must not be replaced by a build (Chinese), or None when it may be.
 
     ``protected``: folders that must survive (the knowledge base, its content and state
-    folders); neither they, nor a folder inside the content or state folders, nor any folder
-    holding one of them may be the output.
+    folders, in that order); neither they, nor a folder inside the content folder, nor any
+    folder holding one of them may be the output. (mzkb's own outputs inside the state folder,
+    e.g. ``.mzkb/versions/…/site``, are allowed; its other folders there are not outputs and
+    are refused as non-empty folders without the marker.)
     """
     real = Path(os.path.realpath(target))
     home = Path(os.path.realpath(Path.home()))
@@ -47,9 +49,9 @@ def refusal(target: Path, protected: Iterable[Path] = ()) -> str | None:
             return "这是知识库本身（或它的 content、.mzkb 文件夹），生成网站会把它整个替换掉"
         if guarded.is_relative_to(real):
             return f"它包含知识库的文件夹 {guarded}，生成网站会把它整个替换掉"
-    for folder in list(protected)[1:]:  # inside the content or state folder
+    for folder in list(protected)[1:2]:  # inside the content folder (its files would be read as content)
         if real.is_relative_to(Path(os.path.realpath(folder))):
-            return f"输出目录位于 {folder} 之内"
+            return f"输出目录位于内容目录 {folder} 之内"
     if real.exists() and not real.is_dir():
         return "同名文件已存在（不是文件夹）"
     if real.is_dir() and not _previous_output(real):

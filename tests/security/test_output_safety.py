@@ -21,10 +21,11 @@ def snapshot(folder: Path) -> dict[str, bytes]:
             if p.is_file() and ".mzkb" not in p.parts}
 
 
-@pytest.mark.parametrize("where", [".", "content", ".mzkb", "..", "content/notices", ".mzkb/whoosh-out"])
+@pytest.mark.parametrize("where", [".", "content", ".mzkb", "..", "content/notices", "content/new-folder", ".mzkb/cache"])
 def test_refuses_the_knowledge_base_its_parts_and_ancestors(small_kb: Path, where: str):
     kb = small_kb.parent
-    (kb / ".mzkb").mkdir(exist_ok=True)
+    (kb / ".mzkb" / "cache").mkdir(parents=True)
+    (kb / ".mzkb" / "cache" / "render.json").write_text("{}", encoding="utf-8")
     (kb.parent / "user-notes.txt").write_text("别删我", encoding="utf-8")
     before = snapshot(kb.parent)
     result = build(small_kb, "-o", str(kb / where))
