@@ -23,6 +23,7 @@ from pathlib import Path
 
 from ..cache import FORMAT, BadEntry, digest, expect, str_map
 from ..config import SiteConfig
+from ..seal import is_sealed
 from ..content.links import Corpus
 from . import browser_index as bi
 from .browser_index import BrowserIndex, BrowserIndexBuilder, Segment, assemble, write_segment
@@ -241,8 +242,8 @@ def can_update(state: dict | None, key: str, corpus: Corpus, overlay: list, whoo
         for segment in state["base"]:
             if len(os.listdir(previous_site / "search" / segment["build"])) != len(segment["files"]):
                 return False
-        if whoosh_target is not None and not any(whoosh_target.glob("*.toc")):
-            return False
+        if whoosh_target is not None and not (any(whoosh_target.glob("*.toc")) and is_sealed(whoosh_target)):
+            return False  # a Whoosh index this user's mzkb did not write is never opened (it holds pickles)
     except OSError:
         return False
     return len(overlay) <= max(10, OVERLAY_SHARE * len(corpus.documents))

@@ -180,11 +180,15 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
         if self.state is not None and self.state.cache is not None:
             # compiled theme templates are kept (Jinja checks each template's source), which
             # saves about a second per build, most welcome in `mzkb serve`
+            # Jinja loads them with marshal (code): they live in the user's cache, never in
+            # .mzkb/, which a repository can bring
             from jinja2 import FileSystemBytecodeCache
 
-            folder = self.state.config.state_dir / "cache" / "jinja"
-            folder.mkdir(parents=True, exist_ok=True)
-            env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+            from ..seal import user_dir
+
+            folder = user_dir("jinja")
+            if folder is not None:
+                env.bytecode_cache = FileSystemBytecodeCache(str(folder))
         return env
 
     def on_post_page(self, output: str, page, config) -> str:  # noqa: D102

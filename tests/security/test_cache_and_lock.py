@@ -182,3 +182,50 @@ def test_json_cache_load_is_safe_on_garbage(tmp_path: Path):
     for text in (b"\x80\x04garbage", b"[" * 100000, b'{"format": 1}', b"", b'{"format": "%s", "data": 1}' % FORMAT.encode()):
         (cache.dir / "x.json").write_bytes(text)
         assert cache.load("x.json", "default", check=lambda d: d["k"]) == "default"
+
+
+def plant_whoosh(folder: Path, marker: Path) -> None:
+    """A Whoosh index whose pickled schema runs ``touch marker`` when the index is opened."""
+    import shutil
+
+    from whoosh import fields, index
+
+    class Evil(fields.STORED):
+        def __reduce__(self):
+            return (os.system, (f"touch {marker}",))
+
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    index.create_in(str(folder), fields.Schema(id=fields.ID(stored=True), evil=Evil()))
+    marker.unlink(missing_ok=True)  # Whoosh reads the index back while creating it
+
+
+def test_planted_whoosh_index_is_never_opened(small_kb: Path, tmp_path: Path):
+    """Whoosh keeps pickles: an index brought by a repository (no seal of this user's mzkb) is
+    treated as missing by `mzkb search` and rebuilt, not updated, by the next build."""
+    kb = small_kb.parent
+    marker = tmp_path / "pwned"
+    assert build(small_kb).ok
+    seal_file = kb / ".mzkb" / "whoosh" / "mzkb-seal.json"
+    old_seal = seal_file.read_bytes()
+    plant_whoosh(kb / ".mzkb" / "whoosh", marker)
+    seal_file.write_bytes(old_seal)  # a copied seal does not fit other files
+    search = _mzkb("search", "-c", str(small_kb), "消毒")
+    output, _ = search.communicate(timeout=120)
+    assert search.returncode == 1 and "还没有搜索索引" in output and not marker.exists()
+    _edit(kb / "content/guidelines/guide-2.md", "每日消毒三次", "每日消毒八次")
+    assert build(small_kb).ok and not marker.exists()
+    search = _mzkb("search", "-c", str(small_kb), "消毒", "--json")
+    output, _ = search.communicate(timeout=120)
+    assert search.returncode == 0 and "guide-2" in output and not marker.exists()
+    # the planted index is a real threat: opened by Whoosh itself, it runs its payload
+    plant_whoosh(tmp_path / "evil", marker)
+    subprocess.run([sys.executable, "-c", f"from whoosh import index; index.open_dir({str(tmp_path / 'evil')!r})"],
+                   capture_output=True, timeout=60)
+    assert marker.exists()
+
+
+def test_no_compiled_templates_are_read_from_the_knowledge_base(small_kb: Path, tmp_path: Path):
+    """Jinja's bytecode cache is marshalled code: it is kept in the user's cache, not in .mzkb/."""
+    assert build(small_kb).ok
+    assert not (small_kb.parent / ".mzkb" / "cache" / "jinja").exists()
