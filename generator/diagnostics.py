@@ -96,6 +96,11 @@ CATALOGUE: dict[str, Spec] = {
     # body
     "MZ601": Spec(E, "正文含有不安全的 HTML：{value}", "删除 <script>、<iframe>、on...= 事件属性和 javascript: 链接；需要的格式请用 Markdown 写。", "<script>alert(1)</script>"),
     "MZ602": Spec(W, "正文中使用了一级标题 {value}，已降为二级标题", "文档标题来自 title，正文标题请从 ## 开始。", "# 一、总体要求"),
+    "MZ603": Spec(E, "{key} 的地址不安全或格式不正确：{value}",
+                  "只能填知识库内的相对路径或 https:// 地址；不能用 javascript:、data:、vbscript:、file: 等协议，也不能含引号、尖括号、反斜杠、空白或控制字符。",
+                  "media: javascript:alert(1)"),
+    "MZ604": Spec(E, "site.url 不是有效的网址：{value}", "写完整的 http:// 或 https:// 地址，如 https://kb.example.gov.cn/；不能含引号、尖括号、空格。",
+                  "url: javascript:alert(1)"),
     # build
     "MZ901": Spec(E, "站点生成失败：{detail}", "查看上面的信息；如无法解决请报告问题。", ""),
     "MZ903": Spec(W, "渲染警告：{detail}", "通常是正文中的链接或格式问题，按提示修正。", ""),
@@ -107,6 +112,16 @@ CATALOGUE: dict[str, Spec] = {
     "MZ911": Spec(E, "另一个 mzkb 构建（进程 {pid}）正在使用这个知识库，已等待 {seconds} 秒仍未结束", "等那个构建结束后再运行；确认没有其他构建在运行时，可删除 .mzkb/build.lock。", "两个终端同时运行 mzkb build"),
     "MZ912": Spec(E, "无法启动预览服务：{detail}", "换一个端口（-a 127.0.0.1:8001），或先关闭占用该端口的程序。", "mzkb serve -a 127.0.0.1:80"),
     "MZ913": Spec(E, "无法在 {path} 创建知识库：{detail}", "换一个有写入权限的文件夹。", "mzkb init /proc/x"),
+    # offline bundles and update packs
+    "MZ920": Spec(E, "无法生成离线包或更新包：{detail}", "按提示修正（路径只用 ASCII、版本号只用字母数字和 .-_），再重新运行 mzkb bundle。", "mzkb bundle --version 第一版"),
+    "MZ921": Spec(E, "不是可以使用的离线包或更新包：{detail}", "重新获取离线包或更新包，解压后不要改动其中的文件。", "mzkb verify 随便一个.zip"),
+    "MZ922": Spec(E, "清单格式不对：{detail}", "清单（manifest.json / update.json）不能手工修改；请重新获取离线包或更新包。", "manifest.json 中 \"size\": \"12\""),
+    "MZ923": Spec(E, "压缩包超出安全限制：{detail}", "这样的压缩包可能是恶意构造的“压缩炸弹”：不要使用，向发布单位重新索取。", "一个声明 4 GB 的条目只有 4 MB"),
+    "MZ924": Spec(E, "签名无效：{detail}", "文件在签名后被改动过，或不是发布单位签发的：不要使用，向发布单位重新索取。", "伪造的更新包"),
+    "MZ925": Spec(E, "无法确认来源：{detail}", "向发布单位索取签名的更新包，或用 --public-key 给出其公布的公钥；确认来源可靠时才加 --allow-unsigned。", "未签名的更新包"),
+    "MZ926": Spec(E, "签名密钥问题：{detail}", "用 mzkb keygen 生成密钥（私钥放在知识库以外），把打印的公钥写入 site_config.yml 的 bundle.public_key。", "mzkb keygen -o content"),
+    "MZ927": Spec(E, "更新包不能用于这个文件夹：{detail}", "使用与文件夹版本对应的更新包，或直接使用新版完整离线包。", "把 v2→v3 的更新包用于 v1 文件夹"),
+    "MZ929": Spec(E, "更新失败：{detail}", "文件夹没有被改动；按提示处理（磁盘空间、权限、更新包是否完整）后重试。", ""),
 }
 
 

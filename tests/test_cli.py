@@ -163,6 +163,7 @@ def hostile_cases(kb: Path, tmp: Path) -> list[list[str]]:
         ["bundle", "-c", missing, "-o", str(tmp / "b")],
         ["verify", str(tmp / "missing.zip")], ["verify", "/proc/x"], ["verify", "a\x00b"], ["verify"],
         ["apply-update", str(tmp / "none.zip"), str(tmp)], ["apply-update", "/proc/x", "/proc/y"], ["apply-update"],
+        ["keygen", "-o", "/proc/x"], ["keygen", "-o", "a\x00b"], ["keygen", *c, "-o", str(kb.parent / "content")],
         ["no-such-command"], ["--no-such-option"],
     ]
 

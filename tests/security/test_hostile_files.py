@@ -146,7 +146,7 @@ def test_nul_in_attachment_and_link(small_kb: Path):
     write_doc(small_kb.parent, "notices/nul.md", extra='attachments: ["a\\0b.pdf"]\n')
     write_doc(small_kb.parent, "notices/nul-link.md", body="[x](a%00b.pdf)")
     found = {(d.file, d.code) for d in prepare(small_kb).diagnostics}
-    assert {("content/notices/nul.md", "MZ212"), ("content/notices/nul-link.md", "MZ406")} <= found
+    assert {("content/notices/nul.md", "MZ603"), ("content/notices/nul-link.md", "MZ406")} <= found
 
 
 def test_two_attachments_one_url_is_an_error_with_file_and_line(small_kb: Path):
