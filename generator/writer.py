@@ -120,20 +120,21 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
-_LEFTOVER = re.compile(r"^\..+\.(?:building|old|versions-building|tmp|update)-(\d+)$|^(?:index|\.index)-(\d+)$")
+_LEFTOVER = re.compile(r"^\..+\.(?:building|old|versions-building|tmp|update)-(\d+)$|^index-(\d+)$")
+"""Names of what an mzkb run stages in ``.mzkb/`` (``.whoosh.building-PID``, ``index-PID`` ...)."""
 
 
-def sweep_leftovers(folder: Path) -> list[Path]:
-    """Remove staging folders and files left in ``folder`` by killed mzkb runs (their PID is
-    dead); return what was removed."""
+def sweep_leftovers(folder: Path, pattern: re.Pattern = _LEFTOVER) -> list[Path]:
+    """Remove staging folders and files left in ``folder`` by killed mzkb runs (names matching
+    ``pattern``, whose PID group names a dead process); return what was removed."""
     removed = []
     try:
         entries = list(os.scandir(folder))
     except OSError:
         return removed
     for entry in entries:
-        match = _LEFTOVER.match(entry.name)
-        if not match or pid_alive(int(match.group(1) or match.group(2))):
+        match = pattern.match(entry.name)
+        if not match or pid_alive(int(next(g for g in match.groups() if g))):
             continue
         path = Path(entry.path)
         try:
@@ -151,7 +152,8 @@ def staging_dir(out_dir: Path) -> Path:
     """A fresh, empty folder beside ``out_dir`` to build into (leftovers of killed builds go)."""
     out_dir = out_dir.absolute()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    sweep_leftovers(out_dir.parent)
+    # beside the output (perhaps a user's folder): only this output's own staging names
+    sweep_leftovers(out_dir.parent, re.compile(rf"^\.{re.escape(out_dir.name)}\.(?:building|old)-(\d+)$"))
     stage = out_dir.parent / f".{out_dir.name}.building-{os.getpid()}"
     if stage.exists():
         shutil.rmtree(stage)

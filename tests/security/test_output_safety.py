@@ -121,3 +121,19 @@ def test_read_only_output_while_rendering_is_chinese_and_names_the_path(small_kb
     result = build(small_kb, "-o", str(tmp_path / "ro"))
     assert result.exit_code == 1 and "文件系统是只读的" in result.output and "ro/index.html" in result.output
     assert "Read-only" not in result.output and "MZ901" not in result.output
+
+
+def test_only_this_outputs_leftovers_are_swept_beside_it(small_kb: Path, tmp_path: Path):
+    import subprocess
+    import sys
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    desk = tmp_path / "desk"
+    desk.mkdir()
+    mine = desk / f".site.building-{dead.pid}"
+    theirs = [desk / f"index-{dead.pid}", desk / f".notes.tmp-{dead.pid}", desk / f".other.building-{dead.pid}"]
+    for folder in (mine, *theirs):
+        folder.mkdir()
+    assert build(small_kb, "-o", str(desk / "site")).exit_code == 0
+    assert not mine.exists() and all(p.exists() for p in theirs)
