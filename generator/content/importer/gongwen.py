@@ -24,6 +24,8 @@ _ATTACHMENT = re.compile(r"^附\s*件\s*[：:]\s*(.*)$")
 _ITEM = re.compile(r"^\s*(\d{1,2})\s*[.．、]\s*(.+)$")
 _KINDS = ("通知", "意见", "办法", "方案", "规定", "决定", "通报", "函", "报告", "批复", "公告", "通告", "指南", "纲要", "规划",
           "细则", "条例", "规则", "规范", "要点", "命令", "令", "议案", "请示", "纪要", "决议", "指引", "标准", "清单", "公报")
+_ORG_END = ("部", "委", "厅", "局", "办", "室", "院", "会", "组", "府", "处", "心", "站", "所", "司", "署", "行", "社",
+            "团", "队", "馆", "部门", "机构", "政府")
 _HISTORY = re.compile(r"^[（(]?\s*(?:(?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})\s*年.{0,120}(通过|修正|修订|公布|发布|施行|批准|印发)")
 
 
@@ -130,6 +132,9 @@ def extract(source: Extracted) -> Gongwen:
         h_date, h_issuer = _history(blocks, body_idx)
         date = date or h_date
         issuer = issuer or h_issuer
+    if not issuer and hints.get("source"):
+        issuer = hints["source"]
+        notes.append(f"发文机关取自网页的“来源”：{issuer}")
     if not date and printed:
         date = parse_date(printed)
         if date:
@@ -144,31 +149,34 @@ def extract(source: Extracted) -> Gongwen:
 
 
 def _head(blocks: list[Block], paras: list[int]) -> tuple[int, str, str]:
-    """(index after the 版头, 发文字号, 发文机关标志) from the first paragraphs."""
-    doc_number, mark, end = "", "", 0
-    for i in paras[:10]:
+    """(index after the 版头, 发文字号, 发文机关标志). The 文号 sits right under the mark, so
+    when one is found near the top everything above it is the head (份号, 密级, 紧急程度, the
+    mark); otherwise the head is the run of such lines at the top, the first other line
+    (the title) ending it."""
+    for pos, i in enumerate(paras[:10]):
         text = compact(blocks[i].text)
         number = normalize_doc_number(text) if len(text) <= 48 else ""
-        if number and not doc_number and not _kind_end(text):
-            doc_number, end = number, i + 1
-            continue
+        if number and not _kind_end(text):
+            above = [compact(blocks[j].text) for j in paras[:pos] if not _HEAD_NOISE.match(compact(blocks[j].text))]
+            if all(len(t) <= 48 and not t.endswith(("。", "：")) for t in above):
+                return i + 1, number, above[-1] if above else ""
+            break
+    mark, end = "", 0
+    for i in paras[:10]:
+        text = compact(blocks[i].text)
         if _HEAD_NOISE.match(text):
             end = i + 1
-            continue
-        if not mark and _is_mark(blocks[i], text):
+        elif not mark and _is_mark(blocks[i], text):
             mark, end = text, i + 1
-            continue
-        if doc_number or (mark and i > end):
+        else:
             break
-    if not doc_number and not mark:
-        return 0, "", ""
-    return end, doc_number, mark
+    return end, "", mark
 
 
 def _is_mark(par: Para, text: str) -> bool:
     if len(text) > 40 or "关于" in text or text.endswith(("。", "：")):
         return False
-    return par.red or text.endswith(("文件", "文电")) or bool(re.fullmatch(r"[\u4e00-\u9fff]{2,20}(部|委|厅|局|办公厅|政府|委员会|办公室)", text))
+    return par.red or text.endswith(("文件", "文电")) or text.endswith(_ORG_END)
 
 
 def _kind_end(text: str) -> bool:
@@ -251,18 +259,25 @@ def _banji(blocks: list[Block]) -> tuple[int, str, str]:
 
 
 def _signature(blocks: list[Block], body_idx: list[int], date_at: int) -> str:
-    """The 署名 lines just before the 成文日期 (several issuers joined with 、)."""
-    names: list[str] = []
+    """The 署名 lines just before the 成文日期 (several issuers joined with 、; a name wrapped
+    over two lines is joined back)."""
+    lines: list[str] = []
     position = body_idx.index(date_at)
     for i in reversed(body_idx[:position]):
         text = blocks[i].text.strip()
         flat = compact(text)
-        if i != date_at - 1 - len(names) or len(flat) > 40 or re.search(r"[。，；：:,!！？?]", flat) or \
-                _ATTACHMENT.match(flat) or _ITEM.match(flat) or flat.startswith(("附件", "（", "(")):
+        if i != date_at - 1 - len(lines) or len(flat) > 40 or re.search(r"[。，；：:,!！？?\d\t]", flat) or \
+                flat.startswith(("附件", "（", "(")) or len(flat) < 2:
             break
-        names.insert(0, "、".join(re.split(r"[\s\u3000]{1,}", text)))
-        if len(names) >= 4:
+        lines.insert(0, text)
+        if len(lines) >= 4:
             break
+    names: list[str] = []
+    for line in lines:
+        pieces = [p for p in re.split(r"[\s\u3000]+", line) if p]
+        if names and not names[-1].endswith(_ORG_END):
+            names[-1] += pieces.pop(0)
+        names.extend(pieces)
     return "、".join(names)
 
 

@@ -30,6 +30,9 @@ def read_html(path: Path, data: bytes) -> Extracted:
     for element in root.iter(*_DROP):
         element.drop_tree() if element.getparent() is not None else None
     hints = _hints(root)
+    source = re.search(r"(?:来源|发布机构|发布单位)[：:]\s*([\u4e00-\u9fff、]{2,40})", _clean(root.text_content()))
+    if source:
+        hints["source"] = source.group(1)
     content = _container(root)
     if content is None:
         raise ReadError("MZ709", detail="找不到正文段落")

@@ -8,7 +8,7 @@ import textwrap
 import re
 
 from ..loader import guess_encoding
-from .model import Extracted, Para, ReadError
+from .model import Extracted, Para, ReadError, Table
 
 _CODECS = {"GBK/GB18030": "gb18030", "Big5": "big5", "UTF-16": "utf-16"}
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([a-zA-Z0-9_-]+)", re.I)
@@ -42,12 +42,33 @@ def _lf(text: str) -> str:
 
 
 def read_text(data: bytes) -> Extracted:
-    """One paragraph per non-empty line (pasted text has no other paragraph marks)."""
+    """One paragraph per non-empty line (pasted text has no other paragraph marks); runs of
+    lines with the same number of tab-separated cells (a table pasted from Word) are a table."""
     text, _ = decode_bytes(data)
-    blocks = [Para(line.strip().replace("\u3000", " ").strip()) for line in text.split("\n") if line.strip()]
+    blocks: list = []
+    rows: list[tuple[str, ...]] = []
+    for line in text.split("\n"):
+        if not line.strip():
+            continue
+        cells = tuple(c.strip() for c in line.strip("\r").split("\t"))
+        if len(cells) >= 2 and (not rows or len(rows[0]) == len(cells)):
+            rows.append(cells)
+            continue
+        _flush(blocks, rows)
+        rows = [cells] if len(cells) >= 2 else []
+        if not rows:
+            blocks.append(Para(line.strip().replace("\u3000", " ").strip()))
+    _flush(blocks, rows)
     if not blocks:
         raise ReadError("MZ702")
     return Extracted(tuple(blocks))
+
+
+def _flush(blocks: list, rows: list[tuple[str, ...]]) -> None:
+    if len(rows) >= 2:
+        blocks.append(Table(tuple(rows)))
+    elif rows:
+        blocks.append(Para(" ".join(c for c in rows[0] if c)))
 
 
 def read_markdown(data: bytes) -> Extracted:
