@@ -17,6 +17,7 @@ _L3 = re.compile(r"^(\d{1,2})\s*[.．、](?!\d)\s*")
 _L4 = re.compile(r"^[（(]\d{1,2}[）)]")
 _CHAPTER = re.compile(r"^第[一二三四五六七八九十百零〇\d]+[章编](\s|$)")
 _SECTION = re.compile(r"^第[一二三四五六七八九十百零〇\d]+节(\s|$)")
+_NOTES = re.compile(r"^附\s*件\s*[：:]")
 _ATTACH_HEAD = re.compile(r"^附件\s*\d{0,2}$")
 _ESCAPE = re.compile(r"([\\`*_\[\]<>|])")
 _LEADING = re.compile(r"^([#+\-=>~]|\d+[.)])")
@@ -58,6 +59,7 @@ def body_markdown(blocks: tuple[Block, ...], asset_dir: str) -> str:
     """Markdown of the body blocks, blank-line separated, ending with one newline."""
     out: list[str] = []
     in_list = 0  # width of the current ordered-list marker, 0 outside a list
+    notes = False  # inside the 附件说明
     for block in blocks:
         if isinstance(block, Table):
             out.append(_table(block))
@@ -68,9 +70,12 @@ def body_markdown(blocks: tuple[Block, ...], asset_dir: str) -> str:
         elif isinstance(block, Image):
             out.append(f"[嵌入文件 {escape(block.name)}]({asset_dir}/{block.name})")
             in_list = 0
+        elif notes and not block.markdown and _L3.match(block.text.strip()):
+            out[-1] += "  \n" + escape(block.text.strip())  # 附件说明: one paragraph, a line per attachment
         else:
             text, in_list = _para(block, in_list)
             out.append(text)
+        notes = isinstance(block, Para) and (notes and _L3.match(block.text.strip()) or _NOTES.match(block.text.strip()))
     return "\n\n".join(x for x in out if x) + "\n"
 
 
