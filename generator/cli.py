@@ -299,6 +299,8 @@ def search(config_path: str, query: str, as_json: bool, limit: int, doc_type: st
         badge = f"[{labels.get(hit.type, hit.type)}·{status_labels.get(hit.status, hit.status)}]"
         click.echo(f"{rank}. {click.style(hit.title, bold=True)} {badge} {hit.date}")
         click.echo(f"   {hit.url}")
+        if hit.in_attachment:
+            click.echo(f"   {hit.heading}")
         click.echo(f"   {hit.snippet}")
 
 

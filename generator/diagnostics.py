@@ -112,7 +112,6 @@ CATALOGUE: dict[str, Spec] = {
     "MZ720": Spec(W, "{key} 还是导入时留下的占位文字", "改为原件上的内容。", "title: （请填写标题）"),
     "MZ721": Spec(E, "date 还是导入时留下的占位文字（原件中没有找到日期）", "填写成文日期，格式 YYYY-MM-DD。", "date: （请填写日期）"),
     "MZ722": Spec(W, "{value} 是导入时推测的，尚未核对", "核对该项后，把它从 unconfirmed 中删除（全部核对完删除 unconfirmed 行）。", "unconfirmed: [audiences]"),
-    "MZ723": Spec(W, "附件 {value} 的文字无法读取，搜索中不包含它：{detail}", "确认附件文件完好；扫描件和加密文件无法检索。", "加密的 附件1.pdf"),
     "MZ724": Spec(E, "文件格式有误，无法读取：{detail}", "用原软件打开文件确认完好，另存一份后重新导入。", "内容被截断的 .docx"),
     # build
     "MZ901": Spec(E, "站点生成失败：{detail}", "查看上面的信息；如无法解决请报告问题。", ""),

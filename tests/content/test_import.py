@@ -107,13 +107,15 @@ def test_numbering_levels_tables_and_pictures(kb):
     assert result.files[0][1].startswith(b"\x89PNG")
 
 
-def test_pdf_table_spanning_pages_is_one_table(tmp_path, kb):
+def test_pdf_table_spanning_pages_is_one_table(tmp_path, kb, browser):
     """A long table printed over two pages comes back as one Markdown table, header once."""
     spec = maker.fixed_spec()
     rows = [("序号", "机构名称", "检查结果")] + [(str(n), f"第{n}养老院", "合格") for n in range(1, 61)]
     spec.body = spec.body[:2] + [("table", rows)] + spec.body[2:]
     pdf = tmp_path / "long.pdf"
-    maker.make_pdf(spec, pdf)
+    page = browser.new_page()
+    maker.make_pdf(spec, pdf, page)
+    page.close()
     cfg, _ = load_config(kb)
     result = import_file(pdf, "long.pdf", cfg, DocType.NOTICE, [])
     _, body = split(result.text)
