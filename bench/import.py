@@ -13,6 +13,9 @@ Usage: python bench/import.py [--files 100] [--accuracy 200] [--seed 7]
 3. Accuracy: title, doc_number, issuer and date of every file compared exactly with the
    layout's truth; every Han character of the body must appear in the output in order.
 
+4. Real texts (``--lawref``): every file of ``../shared/corpora/lawref-dev`` through the .md
+   path, title and date compared with its manifest (whose date comes from the file name).
+
 Writes bench/out/import.json and prints a summary.
 """
 
@@ -20,8 +23,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -68,12 +73,16 @@ def generate(folder: Path, count: int, seed: int) -> list[tuple[Path, maker.Spec
     return made
 
 
-def run_import(files: list[Path], kb: Path) -> tuple[float, subprocess.CompletedProcess]:
+def run_import(files: list[Path], kb: Path) -> tuple[float, float, subprocess.CompletedProcess]:
+    """(wall seconds, CPU seconds of the import process, its result)."""
     subprocess.run([sys.executable, "-m", "generator.cli", "init", str(kb)], check=True, capture_output=True)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "generator.cli", "import", "-c", str(kb / "site_config.yml"),
                            *map(str, files)], capture_output=True, text=True, cwd=ROOT)
-    return time.perf_counter() - start, done
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), done
 
 
 def han(text: str) -> str:
@@ -123,24 +132,56 @@ def accuracy(made: list[tuple[Path, maker.Spec]]) -> dict:
             "by_format": {k: dict(v) for k, v in by_format.items()}, "misses": misses}
 
 
+def lawref(folder: Path) -> dict:
+    """Title and date of every lawref file against the manifest (date from the file name)."""
+    from generator.config import load_config
+    from generator.content.importer.run import import_file
+    from generator.content.model import DocType
+
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    counts: Counter = Counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run([sys.executable, "-m", "generator.cli", "init", f"{tmp}/kb"], check=True, capture_output=True)
+        config, _ = load_config(f"{tmp}/kb/site_config.yml")
+        start = time.perf_counter()
+        for entry in manifest:
+            result = import_file(folder / entry["path"], entry["path"], config, DocType.GUIDELINE, [])
+            counts["files"] += 1
+            counts["imported"] += result.ok
+            if result.known is None:
+                continue
+            counts["title"] += result.known.title == entry["title"]
+            counts["dated"] += bool(entry["date"])
+            counts["date"] += bool(entry["date"]) and result.known.date == entry["date"]
+        seconds = time.perf_counter() - start
+    return {**counts, "seconds": round(seconds, 1)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--files", type=int, default=100)
     parser.add_argument("--accuracy", type=int, default=200)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--lawref", default="", help="folder of lawref-dev (with manifest.json) to import too")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="mzkb-import-bench-") as tmp:
         folder = Path(tmp) / "in"
         folder.mkdir()
         made = generate(folder, max(args.files, args.accuracy), args.seed)
-        seconds, done = run_import([p for p, _ in made[: args.files]], Path(tmp) / "kb")
+        seconds, cpu, done = run_import([p for p, _ in made[: args.files]], Path(tmp) / "kb")
         imported = done.stdout.count("已导入")
         quality = accuracy(made[: args.accuracy])
-    report = {"import_files": args.files, "import_seconds": round(seconds, 2), "imported": imported,
+    load = os.getloadavg()[0]
+    report = {"import_files": args.files, "import_seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2),
+              "load_average": round(load, 1), "imported": imported,
               "exit_code": done.returncode, **quality}
+    if args.lawref:
+        report["lawref"] = lawref(Path(args.lawref))
+        print("lawref: " + json.dumps(report["lawref"], ensure_ascii=False))
     (HERE / "out").mkdir(exist_ok=True)
     (HERE / "out" / "import.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
-    print(f"import of {args.files} files: {seconds:.1f} s ({imported} imported, exit {done.returncode})")
+    print(f"import of {args.files} files: {seconds:.1f} s wall, {cpu:.1f} s CPU, load average {load:.1f} "
+          f"({imported} imported, exit {done.returncode})")
     print("exact: " + ", ".join(f"{k} {v:.1%}" for k, v in quality["exact"].items()) + f" (of {quality['files']} files)")
     for miss in quality["misses"][:15]:
         print("  miss:", json.dumps(miss, ensure_ascii=False))

@@ -17,7 +17,8 @@ DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,16}?)\s*[〔\[［(（【{｛<＜]\s
 _CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0, "O": 0, "０": 0, "Ｏ": 0}
 _ARABIC_DATE = re.compile(r"((?:19|20)\d{2})\s*(?:年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日|[-./](\d{1,2})[-./](\d{1,2})(?!\d))")
 _CN_DATE = re.compile(r"([〇○零一二三四五六七八九OＯ０]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日")
-_HEAD_NOISE = re.compile(r"^(\d{6}|[★☆]?\s*(绝密|机密|秘密|内部|特急|加急|特提|平急)(\s*[★☆]\s*\S*)?|签发人[：:].*|会签人[：:].*|.{0,6}(公开|依申请公开|不予公开)(方式|属性)?[：:]?.*)$")
+_HEAD_NOISE = re.compile(r"^(\d{6}|[★☆]?\s*(绝密|机密|秘密|内部|特急|加急|特提|平急)(\s*[★☆]\s*\S*)?|签发人[：:].*|会签人[：:].*|"
+                         r"[（(]?(此件)?(公开方式|公开属性|主动公开|依申请公开|不予公开)[）)]?([：:].{0,12})?)$")
 _BANJI = re.compile(r"^(抄送|抄报|分送|主题词|关键词)[：:]|印发\s*$|^（共印\s*\d+\s*份）$|^[（(]?共印\d+份")
 _ADDRESSEE = re.compile(r"^[^。；！？]{2,160}[：:]$")
 _ATTACHMENT = re.compile(r"^附\s*件\s*[：:]\s*(.*)$")
@@ -153,9 +154,11 @@ def _head(blocks: list[Block], paras: list[int]) -> tuple[int, str, str]:
     when one is found near the top everything above it is the head (份号, 密级, 紧急程度, the
     mark); otherwise the head is the run of such lines at the top, the first other line
     (the title) ending it."""
+    if paras and blocks[paras[0]].heading == 1:
+        return 0, "", ""  # a declared title (Markdown #, Word Title, <h1>) opens the document
     for pos, i in enumerate(paras[:10]):
         text = compact(blocks[i].text)
-        number = normalize_doc_number(text) if len(text) <= 48 else ""
+        number = normalize_doc_number(text) if len(text) <= 48 and not parse_date(text) else ""
         if number and not _kind_end(text):
             above = [compact(blocks[j].text) for j in paras[:pos] if not _HEAD_NOISE.match(compact(blocks[j].text))]
             if all(len(t) <= 48 and not t.endswith(("。", "：")) for t in above):
@@ -219,7 +222,7 @@ def _title(blocks: list[Block], paras: list[int], start: int, hint: str) -> tupl
             end = i + 1
         else:
             break
-    return "".join(compact(x) if _is_han_join(x) else x.strip() for x in lines), end
+    return "".join(_unspace(x.strip()) for x in lines), end
 
 
 def _body_size(blocks: list[Block]) -> float:
@@ -236,8 +239,13 @@ def _kind_end_title(text: str) -> bool:
     return text.endswith(_KINDS)
 
 
-def _is_han_join(text: str) -> bool:
-    return bool(re.search(r"[\u4e00-\u9fff]", text))
+def _unspace(line: str) -> str:
+    """A letter-spaced title line (``关 于 做 好 …``) without its spaces; other spacing
+    (``最高人民法院  最高人民检察院关于…``) is kept."""
+    gaps = re.findall(r"[\u4e00-\u9fff](\s*)(?=[\u4e00-\u9fff])", line)
+    if gaps and sum(1 for g in gaps if g) > len(gaps) / 2:
+        return re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", line)
+    return line
 
 
 def _banji(blocks: list[Block]) -> tuple[int, str, str]:
@@ -286,7 +294,7 @@ def _history(blocks: list[Block], body_idx: list[int]) -> tuple[str, str]:
     the latest date, the body that adopted or issued it."""
     dates: list[str] = []
     issuer = ""
-    for i in body_idx[:8]:
+    for i in body_idx[:40]:
         text = compact(blocks[i].text)
         if not _HISTORY.match(text):
             if dates:

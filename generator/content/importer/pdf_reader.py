@@ -28,6 +28,7 @@ def read_pdf(path: Path) -> Extracted:
             pages = [_page_items(page, number) for number, page in enumerate(pdf.pages, 1)]
         except Exception as exc:
             raise _read_error(exc) from exc
+        _mark_layout([line for lines, _ in pages for line in lines])
         if not any(lines for lines, _ in pages):
             images = sum(len(page.images) for page in pdf.pages)
             raise ReadError("MZ707", pages=len(pdf.pages), images=images)
@@ -84,7 +85,6 @@ def _page_items(page, number: int):
                       "bold": bool(chars) and all(_heavy(c["fontname"]) for c in chars),
                       "red": bool(chars) and all(_is_red(c.get("non_stroking_color")) for c in chars),
                       "width": float(page.width)})
-    _mark_layout(lines)
     found = []
     for table in tables:
         rows = [tuple(_cell(c) for c in row) for row in table.extract() if any(c and c.strip() for c in row)]
@@ -116,7 +116,8 @@ def _is_red(color) -> bool:
 
 
 def _mark_layout(lines: list[dict]) -> None:
-    """Left/right margins of the page's text, and per line: indented, full, centred."""
+    """Body font size and left/right margins of the document's text (every page has the same
+    type area), and per line: big (a title size), indented, full, centred, right-aligned."""
     if not lines:
         return
     weights: dict[float, int] = {}

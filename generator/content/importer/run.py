@@ -6,7 +6,7 @@ Nothing is written here: ``import_file`` returns the text and the files to write
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ...config import ALL_AUDIENCES, SiteConfig
@@ -101,6 +101,11 @@ def import_file(path: Path, shown: str, config: SiteConfig, doc_type: DocType, k
     except Exception as exc:  # a reader library failing on a malformed file: report it, never a traceback
         return Imported(shown, None, "", (), (make("MZ724", shown, 0, 0, detail=f"{type(exc).__name__}: {exc}"[:200]),))
     doc = gongwen.extract(extracted)
+    if not doc.fields.date:
+        named = _date_in_name(path.stem)
+        if named:
+            fields = replace(doc.fields, date=named, notes=(*doc.fields.notes, f"正文中没有日期，日期取自文件名：{named}"))
+            doc = replace(doc, fields=fields)
     if not any(isinstance(b, (Para, Table)) for b in doc.body):
         return Imported(shown, None, "", (), (make("MZ711", shown, 0, 0),))
     return _compose(path, shown, config, doc_type, known, doc_id, doc, extracted)
@@ -153,6 +158,12 @@ def _compose(path, shown, config, doc_type, known, doc_id, doc, extracted) -> Im
         diags.append(make("MZ717", shown, 0, 0, target=_rel(target, config)))
     return Imported(shown, target, text, tuple(sorted(files, key=lambda x: str(x[0]))), tuple(diags),
                     Known(new_id, title, f.date, target))
+
+
+def _date_in_name(stem: str) -> str:
+    """A date written in the file name (``条例(2020-11-27)``, ``通知_20200210``)."""
+    found = re.search(r"((?:19|20)\d{2})[-_.年]?(\d{2})[-_.月]?(\d{2})日?(?!\d)", stem)
+    return gongwen.parse_date(f"{found.group(1)}年{int(found.group(2))}月{int(found.group(3))}日") if found else ""
 
 
 def _missing(shown: str, f: gongwen.Fields, doc_type: DocType, basis: str) -> list[Diagnostic]:
