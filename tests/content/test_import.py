@@ -218,3 +218,44 @@ def test_lawref_markdown_articles_import_with_manifest_fields(kb):
              for e in manifest}
     assert dates["上海市社会救助条例(2024-12-31).md"] == "2024-12-31"
     assert dates["婚姻登记条例(2003-08-08).md"] == "2003-08-08"
+
+
+def test_embedded_workbook_is_extracted_and_attached(tmp_path, kb):
+    """A workbook embedded in the Word file (an OLE package) is written beside the document,
+    listed in attachments and linked where it sat in the text."""
+    import io
+
+    import docx
+    import openpyxl
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.oxml import parse_xml
+
+    book = openpyxl.Workbook()
+    book.active.append(["地区", "床位数"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    document = docx.Document(str(FIXTURES / "notice.docx"))
+    part = Part(PackURI("/word/embeddings/Microsoft_Excel_Worksheet1.xlsx"),
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buffer.getvalue(), document.part.package)
+    rid = document.part.relate_to(part, "http://schemas.openxmlformats.org/officeDocument/2006/relationships/package")
+    run = document.paragraphs[-3].add_run()
+    run._r.append(parse_xml(
+        '<w:object xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+        'xmlns:o="urn:schemas-microsoft-com:office:office" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        f'<o:OLEObject Type="Embed" ProgID="Excel.Sheet.12" r:id="{rid}"/></w:object>'))
+    source = tmp_path / "含嵌入表格.docx"
+    document.save(str(source))
+    cfg, _ = load_config(kb)
+    result = import_file(source, source.name, cfg, DocType.NOTICE, [])
+    meta, body = split(result.text)
+    embedded = [a for a in meta["attachments"] if a.endswith(".xlsx")]
+    assert embedded and f"]({embedded[0]})" in body
+    data = dict((str(path), blob) for path, blob in result.files)
+    assert any(name.endswith(embedded[0]) and blob == buffer.getvalue() for name, blob in data.items())
+
+
+def test_id_option_takes_one_file(kb):
+    result = run_import(kb, "--id", "x-1", str(FIXTURES / "notice.docx"), str(FIXTURES / "pasted-gbk.txt"))
+    assert result.exit_code == 2 and "--id" in result.output
