@@ -259,3 +259,48 @@ def test_embedded_workbook_is_extracted_and_attached(tmp_path, kb):
 def test_id_option_takes_one_file(kb):
     result = run_import(kb, "--id", "x-1", str(FIXTURES / "notice.docx"), str(FIXTURES / "pasted-gbk.txt"))
     assert result.exit_code == 2 and "--id" in result.output
+
+
+def _png(color=(30, 120, 200)) -> bytes:
+    import io
+
+    from PIL import Image as Picture
+
+    buffer = io.BytesIO()
+    Picture.new("RGB", (160, 90), color).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_pdf_pictures_are_extracted_in_place(tmp_path, kb, browser):
+    import base64
+
+    spec = maker.fixed_spec()
+    html = maker.print_html(spec).replace(
+        "<p class='h1'>二、", f"<p><img src='data:image/png;base64,{base64.b64encode(_png()).decode()}' "
+        "style='width:160pt;height:90pt'></p><p class='h1'>二、")
+    page = browser.new_page()
+    page.set_content(html)
+    page.pdf(path=str(tmp_path / "with-picture.pdf"), format="A4")
+    page.close()
+    cfg, _ = load_config(kb)
+    result = import_file(tmp_path / "with-picture.pdf", "with-picture.pdf", cfg, DocType.NOTICE, [])
+    _, body = split(result.text)
+    picture = re.search(r"!\[\]\(([^)]+)\)", body)
+    assert picture and body.index(picture.group(0)) < body.index("## 二、突出防范重点")
+    blob = dict((str(p), b) for p, b in result.files)
+    assert any(name.endswith(picture.group(1)) and data.startswith(b"\x89PNG") for name, data in blob.items())
+
+
+def test_html_pictures_saved_beside_the_page_are_extracted(tmp_path, kb):
+    folder = tmp_path / "saved"
+    (folder / "通知_files").mkdir(parents=True)
+    (folder / "通知_files" / "chart.png").write_bytes(_png())
+    page = maker.ministry_page(maker._web_spec()).replace(
+        "<p class='h1'>一、", "<p><img src='%E9%80%9A%E7%9F%A5_files/chart.png'><img src='https://example.org/remote.png'></p>"
+        "<p class='h1'>一、", 1)
+    (folder / "通知.html").write_text(page, encoding="utf-8")
+    cfg, _ = load_config(kb)
+    result = import_file(folder / "通知.html", "通知.html", cfg, DocType.NOTICE, [])
+    _, body = split(result.text)
+    assert body.count("![](") == 1 and "example.org" not in body
+    assert [data for _, data in result.files] == [_png()]

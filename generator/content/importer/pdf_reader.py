@@ -8,9 +8,11 @@ import logging
 import re
 from pathlib import Path
 
-from .model import Block, Extracted, Para, ReadError, Table, fix_radicals
+from .model import Block, Extracted, Image, Para, ReadError, Table, fix_radicals
 
 _PAGE_NUMBER = re.compile(r"^[—–\-－·\s]*\d{1,4}[—–\-－·\s]*$|^第\s*\d+\s*页(\s*共\s*\d+\s*页)?$")
+MIN_PICTURE = 40
+"""Pictures smaller than this (points, either side) are decoration: not extracted."""
 _NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.．、]|（\d+）|第[一二三四五六七八九十百零〇\d]+[章节条]|附件)")
 
 
@@ -32,15 +34,20 @@ def read_pdf(path: Path) -> Extracted:
         if not any(lines for lines, _ in pages):
             images = sum(len(page.images) for page in pdf.pages)
             raise ReadError("MZ707", pages=len(pdf.pages), images=images)
-    blocks: list[Block] = []
-    for lines, tables in pages:
-        items = sorted([(line["top"], 0, line) for line in lines] + [(t[0], 1, t[1]) for t in tables], key=lambda x: (x[0], x[1]))
+    blocks: list = []
+    files: list[tuple[str, bytes]] = []
+    for lines, found in pages:
+        items = sorted([(line["top"], 0, line) for line in lines] + [(top, 1, item) for top, item in found],
+                       key=lambda x: (x[0], x[1]))
         for _, kind, item in items:
-            if kind == 1:
-                _add_table(blocks, item)
-            else:
+            if kind == 0:
                 _add_line(blocks, item)
-    return Extracted(tuple(_close(blocks)))
+            elif "picture" in item:
+                files.append((f"image-{len(files) + 1}.png", item["picture"]))
+                blocks.append(Image(files[-1][0]))
+            else:
+                _add_table(blocks, item)
+    return Extracted(tuple(_close(blocks)), tuple(files))
 
 
 def _read_error(exc: BaseException) -> ReadError:
@@ -91,7 +98,21 @@ def _page_items(page, number: int):
         if rows:
             found.append((table.bbox[1], {"rows": rows, "top": table.bbox[1], "bottom": table.bbox[3],
                                           "page": number, "height": float(page.height)}))
+    for image in page.images:
+        if image["width"] >= MIN_PICTURE and image["height"] >= MIN_PICTURE:
+            found.append((image["top"], {"picture": _render(page, image)}))
     return lines, found
+
+
+def _render(page, image) -> bytes:
+    """The picture's area of the page as PNG (rendered, so any image encoding works)."""
+    import io
+
+    box = (max(image["x0"], 0), max(image["top"], 0), min(image["x1"], page.width), min(image["bottom"], page.height))
+    picture = page.crop(box).to_image(resolution=150).original
+    buffer = io.BytesIO()
+    picture.save(buffer, "PNG")
+    return buffer.getvalue()
 
 
 def _cell(value) -> str:
@@ -196,6 +217,8 @@ def _close(blocks: list) -> list[Block]:
     for block in blocks:
         if isinstance(block, _Open):
             result.append(block.para())
+        elif isinstance(block, Image):
+            result.append(block)
         else:
             width = max(len(r) for r in block["rows"])
             result.append(Table(tuple(tuple(r) + ("",) * (width - len(r)) for r in block["rows"])))
