@@ -121,7 +121,7 @@ def extract(source: Extracted) -> Gongwen:
     body_idx = [i for i in paras if title_end <= i < tail_start]
     date_at = next((i for i in body_idx if is_date_line(blocks[i].text)), None)
     date = parse_date(blocks[date_at].text) if date_at is not None else ""
-    issuer = _signature(blocks, body_idx, date_at) if date_at is not None else ""
+    issuer = _signature(blocks, body_idx, date_at if date_at is not None else (body_idx[-1] + 1 if body_idx else 0))
     if not date and hints.get("date"):
         date = parse_date(hints["date"])
     if not issuer and hints.get("issuer"):
@@ -267,18 +267,20 @@ def _banji(blocks: list[Block]) -> tuple[int, str, str]:
 
 
 def _signature(blocks: list[Block], body_idx: list[int], date_at: int) -> str:
-    """The 署名 lines just before the 成文日期 (several issuers joined with 、; a name wrapped
-    over two lines is joined back)."""
+    """The 署名 lines just before the 成文日期, or at the end when there is no date (several
+    issuers joined with 、; a name wrapped over two lines is joined back)."""
     lines: list[str] = []
-    position = body_idx.index(date_at)
-    for i in reversed(body_idx[:position]):
+    dated = date_at in body_idx
+    for i in reversed([j for j in body_idx if j < date_at]):
         text = blocks[i].text.strip()
         flat = compact(text)
         if i != date_at - 1 - len(lines) or len(flat) > 40 or re.search(r"[。，；：:,!！？?\d\t]", flat) or \
                 flat.startswith(("附件", "（", "(")) or len(flat) < 2:
             break
+        if not dated and not flat.endswith(_ORG_END):
+            break  # without a date below it, only a line that reads as an organ's name is a 署名
         lines.insert(0, text)
-        if len(lines) >= 4:
+        if len(lines) >= 4 or not dated:
             break
     names: list[str] = []
     for line in lines:
