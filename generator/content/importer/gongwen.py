@@ -235,8 +235,12 @@ def _body_size(blocks: list[Block]) -> float:
 
 
 def _kind_end_title(text: str) -> bool:
+    """A complete title: ends with a 文种 (通知, 意见, …); a ``关于…`` title also has its ``的``
+    (``关于规范`` / ``殡葬服务工作的通知`` is one title over two lines)."""
     text = re.sub(r"[（(][^）)]*[）)]$", "", text)
-    return text.endswith(_KINDS)
+    if not text.endswith(_KINDS):
+        return False
+    return "关于" not in text or bool(re.search(r"关于.*的[\u4e00-\u9fff《》]{0,8}$", text))
 
 
 def _unspace(line: str) -> str:
