@@ -49,6 +49,7 @@ class _Reader:
         self.blocks: list[Block] = []
         self.files: list[tuple[str, bytes]] = []
         self.seen: dict[str, str] = {}
+        self.styles: dict = {}  # style id -> style (python-docx looks styles up by a linear search)
 
     def paragraph(self, par) -> None:
         for name in self._objects(par._p):
@@ -56,8 +57,13 @@ class _Reader:
         text = par.text.replace("\u3000", " ").strip()
         if not text:
             return
-        self.blocks.append(Para(text, heading=_heading_level(par), size=_size(par), bold=_heavy(par),
-                                centered=_align(par) == "center", right=_align(par) == "right", red=_red(par)))
+        key = par._p.style
+        if key not in self.styles:
+            self.styles[key] = par.style
+        style = self.styles[key]
+        align = _align(par, style)
+        self.blocks.append(Para(text, heading=_heading_level(style), size=_size(par, style), bold=_heavy(par),
+                                centered=align == "center", right=align == "right", red=_red(par)))
 
     def table(self, table) -> None:
         rows: list[tuple[str, ...]] = []
@@ -100,28 +106,27 @@ class _Reader:
         return name
 
 
-def _heading_level(par) -> int:
-    name = (par.style.name if par.style is not None else "") or ""
+def _heading_level(style) -> int:
+    name = (style.name if style is not None else "") or ""
     for prefix in ("Heading ", "heading ", "标题 "):
         if name.startswith(prefix) and name[len(prefix):].strip().isdigit():
             return int(name[len(prefix):].strip())
     return 1 if name in ("Title", "标题") else 0
 
 
-def _style_chain(par):
-    style = par.style
+def _style_chain(style):
     while style is not None:
         yield style
         style = style.base_style
 
 
-def _size(par) -> float:
+def _size(par, style) -> float:
     for run in par.runs:
         if run.text.strip() and run.font.size:
             return run.font.size.pt
-    for style in _style_chain(par):
-        if style.font.size:
-            return style.font.size.pt
+    for base in _style_chain(style):
+        if base.font.size:
+            return base.font.size.pt
     return 0.0
 
 
@@ -144,12 +149,12 @@ def _east_asia(run) -> str:
     return run.font.name or ""
 
 
-def _align(par) -> str:
+def _align(par, style) -> str:
     value = par.alignment
     if value is None:
-        for style in _style_chain(par):
-            if style.paragraph_format.alignment is not None:
-                value = style.paragraph_format.alignment
+        for base in _style_chain(style):
+            if base.paragraph_format.alignment is not None:
+                value = base.paragraph_format.alignment
                 break
     if value is None:
         return ""
