@@ -89,6 +89,11 @@ CATALOGUE: dict[str, Spec] = {
     # body
     "MZ601": Spec(E, "正文含有不安全的 HTML：{value}", "删除 <script>、<iframe>、on...= 事件属性和 javascript: 链接；需要的格式请用 Markdown 写。", "<script>alert(1)</script>"),
     "MZ602": Spec(W, "正文中使用了一级标题 {value}，已降为二级标题", "文档标题来自 title，正文标题请从 ## 开始。", "# 一、总体要求"),
+    "MZ603": Spec(E, "{key} 的地址不安全或格式不正确：{value}",
+                  "只能填知识库内的相对路径或 https:// 地址；不能用 javascript:、data:、vbscript:、file: 等协议，也不能含引号、尖括号、反斜杠、空白或控制字符。",
+                  "media: javascript:alert(1)"),
+    "MZ604": Spec(E, "site.url 不是有效的网址：{value}", "写完整的 http:// 或 https:// 地址，如 https://kb.example.gov.cn/；不能含引号、尖括号、空格。",
+                  "url: javascript:alert(1)"),
     # import (mzkb import) and the placeholders it leaves
     "MZ701": Spec(E, "无法读取要导入的文件：{detail}", "检查文件名和路径是否正确、文件是否有读取权限。", "mzkb import 不存在.docx"),
     "MZ702": Spec(E, "要导入的文件是空的", "确认下载或复制完整后再导入。", "0 字节的 通知.docx"),
@@ -113,11 +118,6 @@ CATALOGUE: dict[str, Spec] = {
     "MZ721": Spec(E, "date 还是导入时留下的占位文字（原件中没有找到日期）", "填写成文日期，格式 YYYY-MM-DD。", "date: （请填写日期）"),
     "MZ722": Spec(W, "{value} 是导入时推测的，尚未核对", "核对该项后，把它从 unconfirmed 中删除（全部核对完删除 unconfirmed 行）。", "unconfirmed: [audiences]"),
     "MZ724": Spec(E, "文件格式有误，无法读取：{detail}", "用原软件打开文件确认完好，另存一份后重新导入。", "内容被截断的 .docx"),
-    "MZ603": Spec(E, "{key} 的地址不安全或格式不正确：{value}",
-                  "只能填知识库内的相对路径或 https:// 地址；不能用 javascript:、data:、vbscript:、file: 等协议，也不能含引号、尖括号、反斜杠、空白或控制字符。",
-                  "media: javascript:alert(1)"),
-    "MZ604": Spec(E, "site.url 不是有效的网址：{value}", "写完整的 http:// 或 https:// 地址，如 https://kb.example.gov.cn/；不能含引号、尖括号、空格。",
-                  "url: javascript:alert(1)"),
     # build
     "MZ901": Spec(E, "站点生成失败：{detail}", "查看上面的信息；如无法解决请报告问题。", ""),
     "MZ903": Spec(W, "渲染警告：{detail}", "通常是正文中的链接或格式问题，按提示修正。", ""),
