@@ -34,7 +34,7 @@ from pathlib import Path
 from ..config import SiteConfig
 from ..content.model import DocType, Status
 from . import analyzer
-from .records import FIELD_WEIGHTS, STATUS_FACTOR, document_units, rank_below, synonym_groups, unit_factor
+from .records import FIELD_WEIGHTS, STATUS_FACTOR, rank_below, section_unit, synonym_groups, unit_factor
 
 K1, B = 1.2, 0.75
 SCALE = 20
@@ -199,7 +199,7 @@ def assemble(config: SiteConfig, segments: list[Segment], numbered: dict[int, ob
         "regions": _regions(docs),
         "years": sorted({d.date.year for d in docs}, reverse=True),
         "synonyms": [[analyzer.normalize(w) for w in g] for g in synonym_groups(config)],
-        "below": _below(numbered, config),
+        "below": _below(numbered),
     }
     moved = tuple((written[0], f"search/{segment.build}") for segment, written in zip(segments, segment_files)
                   if isinstance(written, tuple))
@@ -304,7 +304,7 @@ def _fragment(doc, units, config: SiteConfig) -> dict:
         "t": doc.title, "u": doc.url, "y": doc.type.value, "s": doc.status.value, "d": doc.date.isoformat(),
         "i": doc.issuer, "n": doc.doc_number, "e": doc.edition, "r": doc.region,
         "a": ["全部机构"] if all_audiences else [labels[k] for k in doc.audiences],
-        "x": [[u.anchor, u.heading] for u in units],
+        "x": [[u.anchor, u.heading, "a"] if u.kind == "attachment" else [u.anchor, u.heading] for u in units],
         "z": pack_texts([(u.text or doc.summary)[:MAX_SNIPPET_TEXT] for u in units]),
     }
     if doc.valid_from or doc.valid_until:  # search.js judges the period on the reader's date (validity.js)
@@ -312,7 +312,7 @@ def _fragment(doc, units, config: SiteConfig) -> dict:
     return data
 
 
-def _below(numbered: dict[int, object], config: SiteConfig) -> dict[str, list[list[int]]]:
+def _below(numbered: dict[int, object]) -> dict[str, list[list[int]]]:
     """Document number -> [number, unit] pairs it must never rank above (``records.rank_below``,
     targets in force): unit -1 = always, else only when that unit is the result's best one."""
     number = {doc.id: n for n, doc in numbered.items()}
@@ -320,8 +320,7 @@ def _below(numbered: dict[int, object], config: SiteConfig) -> dict[str, list[li
     for n, doc in sorted(numbered.items()):
         pairs = [(t, a) for t, a in rank_below(doc) if t in number and numbered[number[t]].status.in_force]
         if pairs:
-            units = {u.anchor: u.number for u in document_units(doc, config)} if any(a for _t, a in pairs) else {}
-            found[str(n)] = [[number[t], units.get(a, -2) if a else -1] for t, a in pairs]
+            found[str(n)] = [[number[t], section_unit(doc, a) if a else -1] for t, a in pairs]
     return found
 
 
