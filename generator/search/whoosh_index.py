@@ -28,10 +28,10 @@ from ..config import SiteConfig
 from ..content.links import Corpus
 from . import analyzer
 from .browser_index import province
-from .records import FIELD_WEIGHTS, STATUS_FACTOR, analyzed_documents, synonym_groups
+from . import ranking
+from .records import FIELD_WEIGHTS, UNIT_TEXT, analyzed_documents, status_factor, synonym_groups
 
 TEXT_FIELDS = ("text",)
-MAX_UNIT_TEXT = 2000
 
 
 class CountedFrequency(Frequency):
@@ -52,7 +52,7 @@ def schema() -> Schema:
     return Schema(
         doc_id=ID(stored=True), units=STORED, title_s=STORED, url=STORED, date=STORED, issuer=STORED, doc_number=STORED,
         type=ID(stored=True), status=ID(stored=True), audience=KEYWORD(stored=True), year=ID(stored=True),
-        region=ID(stored=True), text=text,
+        region=ID(stored=True), next_ids=STORED, text=text,
     )
 
 
@@ -131,15 +131,15 @@ class BulkSegmentWriter(SegmentWriter):
         writer.close()
 
 
-def weighted_terms(analyzed: list[dict]) -> dict[str, float]:
+def weighted_terms(analyzed: list[dict], factors: list[float] | None = None) -> dict[str, float]:
     """Term -> sum over the document's units and fields of count x field weight.
 
     The Whoosh posting's frequency is this weight rounded (at least 1), so the document
     length Whoosh normalizes by is the field-weighted length."""
     weights: dict[str, float] = {}
-    for fields in analyzed:
+    for fields, factor in zip(analyzed, factors or [1.0] * len(analyzed)):
         for field, found in fields.items():
-            boost = FIELD_WEIGHTS[field]
+            boost = FIELD_WEIGHTS[field] * factor
             for term, count in found.items():
                 weights[term] = weights.get(term, 0.0) + count * boost
     return weights
@@ -177,12 +177,13 @@ class WhooshWriter:
         """Add one document. ``weights`` (term -> field-weighted frequency over the document) is
         computed from ``analyzed`` when the browser index builder has not already done it."""
         if weights is None:
-            weights = weighted_terms(analyzed)
-        stored_units = [[u.number, u.anchor, u.heading, u.text[:MAX_UNIT_TEXT]] for u in units]
+            weights = weighted_terms(analyzed, [u.factor for u in units])
+        stored_units = [[u.number, u.anchor, u.heading, (u.text or doc.summary)[:UNIT_TEXT]] for u in units]
         self.writer.add_document(
             doc_id=doc.id, units=stored_units, title_s=doc.title, url=doc.url, date=doc.date.isoformat(),
             issuer=doc.issuer, doc_number=doc.doc_number, type=doc.type.value, status=doc.status.value,
             audience=" ".join(doc.audiences), year=str(doc.date.year), region=province(doc.region),
+            next_ids=list(doc.superseded_by),
             text=[(term, max(1, round(weight)), weight) for term, weight in sorted(weights.items())],
         )
         self.count += len(units)
@@ -252,7 +253,7 @@ def write_index(corpus: Corpus, config: SiteConfig, target: Path) -> int:
 
 @dataclass(frozen=True, slots=True)
 class Hit:
-    """One document found by ``search``."""
+    """One result found by ``search``: a document, with the other matching editions of its chain."""
 
     id: str
     title: str
@@ -265,10 +266,27 @@ class Hit:
     date: str
     issuer: str
     doc_number: str
+    full: bool = True
+    """The document (or an edition folded under it) matches the whole query."""
+    older: tuple = ()
+    """Ids of the other matching editions of its chain (shown as 另有 N 个旧版本也匹配)."""
 
     def to_json(self) -> dict:
         """JSON-ready dict (the ``mzkb search --json`` contract)."""
-        return {k: getattr(self, k) for k in self.__slots__}
+        data = {k: getattr(self, k) for k in self.__slots__}
+        data["older"] = list(self.older)
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class Results:
+    """Ranked results and the honest counts the browser prints too."""
+
+    hits: list
+    full: int
+    """Documents matching the whole query."""
+    partial: int
+    """Documents matching part of it."""
 
 
 class IndexMissing(Exception):
@@ -277,7 +295,14 @@ class IndexMissing(Exception):
 
 def search(index_dir: Path, text: str, config: SiteConfig, limit: int = 10, doc_type: str | None = None,
            audience: str | None = None, status: str | None = None) -> list[Hit]:
-    """Ranked documents for a query, best first (current documents above superseded ones)."""
+    """Ranked results for a query, best first (see ``search_results``)."""
+    return search_results(index_dir, text, config, limit, doc_type, audience, status).hits
+
+
+def search_results(index_dir: Path, text: str, config: SiteConfig, limit: int = 10, doc_type: str | None = None,
+                   audience: str | None = None, status: str | None = None) -> Results:
+    """First-stage BM25F per spelling of the query, then the shared steps of ``ranking``: fold
+    edition chains, full matches before partial ones, rerank each window on the unit texts."""
     if not windex.exists_in(str(index_dir)):
         raise IndexMissing(str(index_dir))
     ix = windex.open_dir(str(index_dir))
@@ -285,18 +310,73 @@ def search(index_dir: Path, text: str, config: SiteConfig, limit: int = 10, doc_
         reader = searcher.reader()
         variants = analyzer.analyze_query(text, lambda t: any((f, t) in reader for f in TEXT_FIELDS), synonym_groups(config))
         filters = [wq.Term(name, value) for name, value in (("type", doc_type), ("audience", audience), ("status", status)) if value]
-        best: dict[str, tuple[float, dict]] = {}
+        best: dict[str, tuple[ranking.Match, dict]] = {}
         for terms in variants:
-            for doc_id, score, fields in _rank_variant(searcher, terms, filters):
-                if doc_id not in best or best[doc_id][0] < score:
-                    best[doc_id] = (score, fields)
-        ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))
-        all_terms = list(dict.fromkeys(t["term"] for terms in variants for t in terms if t["kind"] != "docno"))
-        return [_hit(score, fields, all_terms) for _doc_id, (score, fields) in ranked[:limit]]
+            for match, fields in _rank_variant(searcher, terms, filters):
+                old = best.get(match.key)
+                if old is None:
+                    best[match.key] = (match, fields)
+                elif old[0].score < match.score or (match.full and not old[0].full):
+                    full, docno = old[0].full or match.full, old[0].docno or match.docno
+                    top = match if match.score >= old[0].score else old[0]
+                    best[match.key] = (ranking.Match(top.key, top.score, full, docno, top.unit, top.date),
+                                       fields if top is match else old[1])
+        fields_of = {k: f for k, (_m, f) in best.items()}
+        groups = ranking.first_order(ranking.fold([m for m, _f in best.values()], _chain_order(searcher, fields_of)))
+        runs = ranking.query_runs(analyzer.expand_synonyms(analyzer.normalize(text), synonym_groups(config)))
+        shown = _reranked(groups, limit, fields_of, runs)
+        hits = [_hit(g, fields_of, runs) for g in shown]
+        full = sum(1 for m, _f in best.values() if m.full)
+        return Results(hits, full, len(best) - full)
 
 
-def _rank_variant(searcher, terms: list[dict], filters: list) -> list[tuple[str, float, dict]]:
-    """(doc id, score, stored fields) for one spelling: BM25F times coordination² and the status factor."""
+def _reranked(groups: list, limit: int, fields_of: dict, runs: list) -> list:
+    """The first ``limit`` groups, each window of ``ranking.WINDOW`` reranked on its text."""
+    shown: list = []
+    for start in range(0, min(limit, len(groups)), ranking.WINDOW):
+        window = groups[start : start + ranking.WINDOW]
+        for group in window:
+            fields = fields_of[group.best.key]
+            group.factor = ranking.phrase_factor(runs, fields["title_s"], [u[3] for u in fields["units"]])
+        shown += ranking.rerank(window)
+    return shown[:limit]
+
+
+def _chain_order(searcher, fields_of: dict) -> dict:
+    """Key -> (chain id, position) for matched documents that belong to an edition chain: the
+    chain id is its newest edition (following ``next_ids``), positions put the current edition
+    first, then newest first."""
+    cache: dict = {}
+
+    def stored(doc_id: str):
+        if doc_id not in fields_of and doc_id not in cache:
+            cache[doc_id] = searcher.document(doc_id=doc_id)
+        return fields_of.get(doc_id) or cache.get(doc_id)
+
+    newer = {n for f in fields_of.values() for n in (f.get("next_ids") or ())}
+    order = {}
+    for doc_id, fields in fields_of.items():
+        node, seen = fields, {doc_id}
+        while node and node.get("next_ids"):
+            nxt = node["next_ids"][0]
+            if nxt in seen or stored(nxt) is None:
+                break
+            seen.add(nxt)
+            node = stored(nxt)
+        if node is fields and doc_id not in newer:
+            continue  # alone: no matched older edition points to it
+        position = (fields["status"] != "current", -_date(fields["date"]), doc_id)
+        order[doc_id] = (("chain", node["doc_id"]), position)
+    return order
+
+
+def _date(iso: str) -> int:
+    return int(iso.replace("-", "")[:8] or 0)
+
+
+def _rank_variant(searcher, terms: list[dict], filters: list) -> list[tuple[ranking.Match, dict]]:
+    """(match, stored fields) for one spelling: BM25F times coordination² and the status factor;
+    full when every 文号/bigram/Latin term matched."""
     if not terms:
         return []
     subqueries = []
@@ -304,40 +384,39 @@ def _rank_variant(searcher, terms: list[dict], filters: list) -> list[tuple[str,
         make = wq.Prefix if item["kind"] in ("latin", "char") else wq.Term
         subqueries.append(wq.Or([make(f, item["term"]) for f in TEXT_FIELDS]))
     results = searcher.search(wq.Or(subqueries), limit=None, filter=wq.And(filters) if filters else None, terms=True)
+    needed = [t for t in terms if t["kind"] != "word"] or terms
     ranked = []
     for hit in results:
         found = {t.decode() if isinstance(t, bytes) else t for _field, t in hit.matched_terms()}
-        matched = sum(1 for t in terms if t["term"] in found
-                      or (t["kind"] in ("latin", "char") and any(m.startswith(t["term"]) for m in found)))
+        has = [t["term"] in found or (t["kind"] in ("latin", "char") and any(m.startswith(t["term"]) for m in found))
+               for t in terms]
+        matched = sum(has)
+        full = all(h for h, t in zip(has, terms) if t in needed)
+        docno = any(h for h, t in zip(has, terms) if t["kind"] == "docno")
         fields = hit.fields()
-        score = hit.score * (matched / len(terms)) ** 2 * STATUS_FACTOR[fields["status"]]
-        ranked.append((fields["doc_id"], score, fields))
+        score = hit.score * (matched / len(terms)) ** 2 * status_factor(fields["status"])
+        ranked.append((ranking.Match(fields["doc_id"], score, full, docno, 0, _date(fields["date"])), fields))
     return ranked
 
 
-def best_unit(units: list, terms: list[str]) -> list:
-    """The unit a hit should link to: most query-term occurrences (headings count 2.5x), else the head."""
-    best, best_score = units[0], 0.0
-    for unit in units:
-        heading, text = unit[2].lower(), unit[3].lower()
-        score = sum(2.5 * heading.count(t) + text.count(t) for t in terms)
-        if score > best_score:
-            best, best_score = unit, score
-    return best
-
-
-def _hit(score: float, fields: dict, terms: list[str]) -> Hit:
-    unit = best_unit(fields["units"], terms)
+def _hit(group, fields_of: dict, runs: list) -> Hit:
+    fields = fields_of[group.head.key]
+    units = fields["units"]
+    index, piece = ranking.best_unit(runs, [(u[2] or "", u[3] or "") for u in units], -1)
+    unit = units[index]
     url = fields["url"] + (f"#{unit[1]}" if unit[1] else "")
-    return Hit(fields["doc_id"], fields["title_s"], url, fields["type"], fields["status"], round(score, 4),
-               snippet(unit[3] or fields["title_s"], terms), unit[2], fields["date"], fields["issuer"], fields["doc_number"])
+    return Hit(fields["doc_id"], fields["title_s"], url, fields["type"], fields["status"], round(group.score, 4),
+               snippet(unit[3] or fields["title_s"], runs, piece), unit[2], fields["date"], fields["issuer"],
+               fields["doc_number"], group.full, tuple(m.key for m in group.older))
 
 
-def snippet(text: str, terms: list[str], width: int = 80) -> str:
-    """About ``width`` characters of ``text`` around the first matching term (normalized text)."""
+def snippet(text: str, runs: list, piece: str) -> str:
+    """About ``ranking.SNIPPET_WIDTH`` characters around the longest matched piece, matched runs in 【】."""
     text = " ".join(text.split())
-    lower = text.lower()
-    positions = [lower.find(t) for t in terms if t and lower.find(t) >= 0]
-    start = max(0, min(positions) - width // 4) if positions else 0
-    piece = text[start : start + width]
-    return ("…" if start else "") + piece + ("…" if start + width < len(text) else "")
+    start, end, marks = ranking.snippet_spans(text, runs, piece)
+    out, pos = [], start
+    for a, b in marks:
+        out += [text[pos:a], "【", text[a:b], "】"]
+        pos = b
+    out.append(text[pos:end])
+    return ("…" if start else "") + "".join(out) + ("…" if end < len(text) else "")

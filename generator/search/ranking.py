@@ -1,0 +1,201 @@
+"""The ranking steps both engines share after their first-stage BM25 scores.
+
+``theme/assets/mzkb/search.js`` mirrors this module step by step (same names, same order):
+
+1. ``Match``: a document's best first-stage score over the query's spellings, whether it
+   matched the whole query (``full``: every 文号/bigram/Latin term of one spelling) and a 文号.
+2. ``fold``: the matching editions of one chain become one ``Group`` headed by the chain's
+   current edition (else its newest matching one); the group scores as its best member, so a
+   superseded edition never ranks above the current document of its own chain.
+3. ``first_order``: 文号 matches first (newest first), then full matches, then partial ones,
+   each by score.
+4. ``rerank``: within each window of ``WINDOW`` results, the score is multiplied by a phrase
+   factor computed on the best member's unit texts (how much of the query occurs contiguously,
+   and whether the title holds all of it); scores within ``SIMILAR`` of each other count as a
+   tie that the newer document wins.
+
+Snippets (``snippet_spans``) are cut around the best occurrence of the longest matched part
+of the query, and highlight whole matched runs.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from . import analyzer
+
+WINDOW = 10
+"""Results are reranked on their text in windows of this many (one page of search.html)."""
+PHRASE_BOOST = 1.5
+"""Score factor 1 + PHRASE_BOOST x coverage² (coverage: share of the query found contiguously)."""
+TITLE_BOOST = 0.5
+"""Extra factor when the title holds every part of the query."""
+SIMILAR = 1.15
+"""Scores within this ratio are similar relevance: the newer document ranks first."""
+SNIPPET_WIDTH = 110
+"""Characters shown in a snippet."""
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One document's first-stage result."""
+
+    key: object
+    """Document id (Whoosh) or number (browser)."""
+    score: float
+    full: bool
+    docno: bool
+    unit: int
+    date: int
+    """yyyymmdd."""
+
+
+@dataclass(slots=True)
+class Group:
+    """The matching editions of one chain (or one document alone)."""
+
+    head: Match
+    best: Match
+    members: list = field(default_factory=list)
+    factor: float = 1.0
+
+    @property
+    def score(self) -> float:
+        return self.best.score * self.factor
+
+    @property
+    def full(self) -> bool:
+        return any(m.full for m in self.members)
+
+    @property
+    def docno(self) -> bool:
+        return any(m.docno for m in self.members)
+
+    @property
+    def older(self) -> list:
+        """The other matching editions, in chain order."""
+        return [m for m in self.members if m is not self.head]
+
+
+def fold(matches: list[Match], chain_order: dict) -> list[Group]:
+    """Group matches by edition chain. ``chain_order`` maps a key to (chain id, position in the
+    chain: current edition first, then newest first); keys absent from it stand alone."""
+    groups: dict = {}
+    for match in matches:
+        chain, position = chain_order.get(match.key, (("doc", match.key), 0))
+        groups.setdefault(chain, []).append((position, match))
+    result = []
+    for members in groups.values():
+        members.sort(key=lambda pm: pm[0])
+        ordered = [m for _p, m in members]
+        best = max(ordered, key=lambda m: m.score)
+        result.append(Group(ordered[0], best, ordered))
+    return result
+
+
+def _order_key(group: Group, similar: bool) -> tuple:
+    head = group.head
+    if group.docno:
+        return (0, 0, -head.date, 0)
+    level = -math.floor(math.log(max(group.score, 1e-9)) / math.log(SIMILAR)) if similar else -group.score
+    return (1, 0 if group.full else 1, level, -head.date if similar else 0)
+
+
+def first_order(groups: list[Group]) -> list[Group]:
+    """文号 matches (newest first), then full matches, then partial ones, by score."""
+    return sorted(groups, key=lambda g: (_order_key(g, False), str(g.head.key)))
+
+
+def longest_part(run: str, text: str) -> str:
+    """The longest piece (two characters or more) of a query run that occurs in ``text``."""
+    for size in range(len(run), 1, -1):
+        for start in range(len(run) - size + 1):
+            piece = run[start : start + size]
+            if piece in text:
+                return piece
+    return ""
+
+
+def query_runs(variants: list[str]) -> list[list[str]]:
+    """Per spelling (normalized), its runs of two or more characters."""
+    return [[r for r in analyzer.runs(v) if len(r) >= 2] for v in variants]
+
+
+def coverage(runs_per_variant: list[list[str]], text: str) -> float:
+    """Best share, over the spellings, of the query's characters found as contiguous pieces."""
+    best = 0.0
+    for runs in runs_per_variant:
+        total = sum(len(r) for r in runs)
+        if total:
+            best = max(best, sum(len(longest_part(r, text)) for r in runs) / total)
+    return best
+
+
+def phrase_factor(runs_per_variant: list[list[str]], title: str, texts: list[str]) -> float:
+    """1 + PHRASE_BOOST x coverage² over the unit texts and title (+ TITLE_BOOST when the title
+    holds the whole query). Texts are normalized here."""
+    title = fold_text(title)
+    body = "\n".join([title, *(fold_text(t) for t in texts)])
+    factor = 1 + PHRASE_BOOST * coverage(runs_per_variant, body) ** 2
+    if runs_per_variant and coverage(runs_per_variant, title) == 1.0:
+        factor += TITLE_BOOST
+    return factor
+
+
+def rerank(window: list[Group]) -> list[Group]:
+    """Order one window whose groups have their phrase factor set."""
+    return sorted(window, key=lambda g: (_order_key(g, True), str(g.head.key)))
+
+
+def fold_text(text: str) -> str:
+    """Text normalized as the analyzer does, one character for one (so positions carry over)."""
+    whole = analyzer.normalize(text)
+    if len(whole) == len(text):
+        return whole
+    return "".join(n if len(n := analyzer.normalize(c)) == 1 else c for c in text)
+
+
+def best_unit(runs_per_variant: list[list[str]], units: list[tuple[str, str]], preferred: int) -> tuple[int, str]:
+    """(unit, piece): the unit holding the longest matched piece of the query, in its heading
+    or text (a heading holding it wins ties, then the first-stage best unit ``preferred``, then
+    the first unit), and that piece ('' when no unit holds two characters of the query)."""
+    best, rank, piece = (preferred if 0 <= preferred < len(units) else 0), (0, False, False), ""
+    for i, (heading, text) in enumerate(units):
+        heading, text = fold_text(heading), fold_text(text)
+        for runs in runs_per_variant:
+            for run in runs:
+                found = longest_part(run, heading + "\n" + text)
+                candidate = (len(found), found in heading, i == preferred)
+                if found and candidate > rank:
+                    best, rank, piece = i, candidate, found
+    return best, piece
+
+
+def snippet_spans(text: str, runs_per_variant: list[list[str]], piece: str,
+                  width: int = SNIPPET_WIDTH) -> tuple[int, int, list[tuple[int, int]]]:
+    """(start, end, marks): a window of ``text`` around the first occurrence of ``piece`` and
+    the whole matched runs inside it (maximal pieces of the query, two characters or more)."""
+    folded = fold_text(text)
+    at = folded.find(piece) if piece else -1
+    start = max(0, at - (width - len(piece)) // 3) if at >= 0 else 0
+    end = min(len(text), start + width)
+    runs = [r for rs in runs_per_variant for r in rs]
+    marks: list[tuple[int, int]] = []
+    i = start
+    while i < end:
+        size = 0
+        for run in runs:
+            for length in range(min(len(run), end - i), max(size, 1), -1):
+                if folded[i : i + length] in run:
+                    size = length
+                    break
+        if size >= 2:
+            if marks and marks[-1][1] == i:
+                marks[-1] = (marks[-1][0], i + size)
+            else:
+                marks.append((i, i + size))
+            i += size
+        else:
+            i += 1
+    return start, end, marks
