@@ -7,8 +7,8 @@
 2. ``fold``: the matching editions of one chain become one ``Group`` headed by the chain's
    current edition (else its newest matching one); the group scores as its best member, so a
    superseded edition never ranks above the current document of its own chain.
-3. ``first_order``: 文号 matches first (newest first), then full matches, then partial ones,
-   each by score.
+3. ``first_order``: full matches before partial ones; within each, 文号 matches first (newest
+   first), then by score.
 4. ``rerank``: within each window of ``WINDOW`` results, the score is multiplied by a phrase
    factor computed on the best member's unit texts (how much of the query occurs contiguously,
    and whether the title holds all of it); scores within ``SIMILAR`` of each other count as a
@@ -97,13 +97,13 @@ def fold(matches: list[Match], chain_order: dict) -> list[Group]:
 def _order_key(group: Group, similar: bool) -> tuple:
     head = group.head
     if group.docno:
-        return (0, 0, -head.date, 0)
+        return (0 if group.full else 1, 0, -head.date, 0)
     level = -math.floor(math.log(max(group.score, 1e-9)) / math.log(SIMILAR)) if similar else -group.score
-    return (1, 0 if group.full else 1, level, -head.date if similar else 0)
+    return (0 if group.full else 1, 1, level, -head.date if similar else 0)
 
 
 def first_order(groups: list[Group]) -> list[Group]:
-    """文号 matches (newest first), then full matches, then partial ones, by score."""
+    """Full matches before partial ones; within each, 文号 matches (newest first), then by score."""
     return sorted(groups, key=lambda g: (_order_key(g, False), str(g.head.key)))
 
 

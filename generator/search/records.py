@@ -56,7 +56,7 @@ class Unit:
 
 def document_units(doc: Document, config: SiteConfig) -> list[Unit]:
     """The units of one document, head first."""
-    labels = {a.key: (a.label, *a.synonyms) for a in config.audiences}
+    labels = {a.key: (a.label,) for a in config.audiences}  # synonyms are expanded on the query side
     meta = " ".join([doc.issuer, doc.region, doc.edition, " ".join(doc.topics),
                      " ".join(" ".join(labels.get(k, ())) for k in doc.audiences)])
     intro = [s.text for s in doc.sections if not s.title]

@@ -311,8 +311,8 @@ def search_results(index_dir: Path, text: str, config: SiteConfig, limit: int = 
         variants = analyzer.analyze_query(text, lambda t: any((f, t) in reader for f in TEXT_FIELDS), synonym_groups(config))
         filters = [wq.Term(name, value) for name, value in (("type", doc_type), ("audience", audience), ("status", status)) if value]
         best: dict[str, tuple[ranking.Match, dict]] = {}
-        for terms in variants:
-            for match, fields in _rank_variant(searcher, terms, filters):
+        for number, terms in enumerate(variants):  # full only for the spelling typed, not a synonym's
+            for match, fields in _rank_variant(searcher, terms, filters, number == 0):
                 old = best.get(match.key)
                 if old is None:
                     best[match.key] = (match, fields)
@@ -374,7 +374,7 @@ def _date(iso: str) -> int:
     return int(iso.replace("-", "")[:8] or 0)
 
 
-def _rank_variant(searcher, terms: list[dict], filters: list) -> list[tuple[ranking.Match, dict]]:
+def _rank_variant(searcher, terms: list[dict], filters: list, typed: bool) -> list[tuple[ranking.Match, dict]]:
     """(match, stored fields) for one spelling: BM25F times coordination² and the status factor;
     full when every 文号/bigram/Latin term matched."""
     if not terms:
@@ -391,7 +391,7 @@ def _rank_variant(searcher, terms: list[dict], filters: list) -> list[tuple[rank
         has = [t["term"] in found or (t["kind"] in ("latin", "char") and any(m.startswith(t["term"]) for m in found))
                for t in terms]
         matched = sum(has)
-        full = all(h for h, t in zip(has, terms) if t in needed)
+        full = typed and all(h for h, t in zip(has, terms) if t in needed)
         docno = any(h for h, t in zip(has, terms) if t["kind"] == "docno")
         fields = hit.fields()
         score = hit.score * (matched / len(terms)) ** 2 * status_factor(fields["status"])
