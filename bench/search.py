@@ -73,7 +73,7 @@ def browser_results(site: Path, queries: list[str], limit: int = 10) -> dict[str
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         page = browser.new_page()
         page.goto((site / "search.html").as_uri())
-        page.wait_for_function("window.mzkbSearch && window.MzkbAnalyzer")
+        page.wait_for_function("window.mzkb && window.mzkb.search && window.mzkb.analyzer")
         for start in range(0, len(queries), 50):
             found = page.evaluate(BROWSER_RUN, [queries[start:start + 50], limit])
             for q, r in found.items():
@@ -255,8 +255,8 @@ def speed(docs: int, with_pagefind: bool) -> dict:
             page.goto((site / "search.html").as_uri() + "?q=" + q)
             page.wait_for_selector("[data-mzkb-result]", timeout=30000)
             first = time.perf_counter() - started
-            loaded = page.evaluate("Object.keys(mzkbSearch.state.scripts)")
-            search_files = sorted((site / "assets/mzkb").glob("search*.js"))  # engine, analyzer, inflater, UI
+            loaded = page.evaluate("mzkb.loadedScripts()")
+            search_files = sorted((site / "assets/mzkb").glob("search*.js")) + [site / "assets/mzkb/loader.js"]
             search_files += [(site / "search.html").parent / u for u in loaded]
             size = sum(f.resolve().stat().st_size for f in search_files)
             warm = []

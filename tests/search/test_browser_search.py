@@ -102,7 +102,7 @@ def test_hostile_query_is_shown_as_text_never_run(demo_site: Path, page):
 def test_no_query_in_the_visible_set_returns_nothing(demo_site: Path, page):
     queries = yaml.safe_load((Path(__file__).parent / "queries_demo.yml").read_text(encoding="utf-8"))
     page.goto((demo_site / "search.html").as_uri())
-    page.wait_for_function("window.mzkbSearch && window.MzkbAnalyzer")
+    page.wait_for_function("window.mzkb && window.mzkb.search && window.mzkb.analyzer")
     found = page.evaluate("""async qs => {
         const out = {};
         for (const q of qs) {

@@ -1,5 +1,5 @@
 /* mzkb query analyzer: mirrors generator/search/analyzer.py step by step (same names,
-   same order). Plain script: sets window.MzkbAnalyzer, or module.exports under node.
+   same order). Plain script: registers window.mzkb.analyzer, or module.exports under node.
    Test vectors: tests/search/analyzer_vectors.json (asserted by pytest and by node). */
 (function (root) {
   "use strict";
@@ -155,5 +155,5 @@
     shardKey: shardKey, shardKeys: shardKeys,
     MAX_WORD: MAX_WORD, MIN_WORD: MIN_WORD };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
-  else root.MzkbAnalyzer = api;
+  else (root.mzkb = root.mzkb || {}).analyzer = api;
 })(this);

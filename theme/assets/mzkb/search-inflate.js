@@ -1,7 +1,7 @@
 /* mzkb inflater: zlib (RFC 1950/1951) -> bytes -> UTF-8 text, in plain ES5, so snippets work in
    every browser (no DecompressionStream, no Promise). The search fragments' unit texts are
-   zlib + base64 (generator/search/browser_index.py pack_texts). Plain script: sets
-   window.MzkbInflate, or module.exports under node. */
+   zlib + base64 (generator/search/browser_index.py pack_texts). Plain script: registers
+   window.mzkb.inflate, or module.exports under node. */
 (function (root) {
   "use strict";
 
@@ -141,5 +141,5 @@
 
   var api = { inflate: inflate, utf8: utf8, inflateBase64: inflateBase64 };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
-  else root.MzkbInflate = api;
+  else (root.mzkb = root.mzkb || {}).inflate = api;
 })(this);

@@ -1,9 +1,9 @@
 /* mzkb search UI: results as DOM nodes (textContent only, never innerHTML with data), the header
-   box as a WAI-ARIA combobox, and search.html. Engine: search.js (window.mzkbSearch). Browsers
+   box as a WAI-ARIA combobox, and search.html. Engine: search.js (window.mzkb.search). Browsers
    without what the search needs get a Chinese message and browsing links, never a blank page. */
 (function () {
   "use strict";
-  var S = window.mzkbSearch;
+  var S = window.mzkb.search;
 
   /* What the search needs from the browser (DecompressionStream is not needed). */
   function missingFeatures() {

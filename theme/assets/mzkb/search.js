@@ -2,12 +2,13 @@
    scores with precomputed BM25 postings, then the ranking steps of generator/search/ranking.py
    (same names, same order): fold edition chains, full matches before partial ones, rerank each
    window on the unit texts. Query analysis: search-analyzer.js; unit texts: search-inflate.js;
-   rendering, the header box and search.html: search-ui.js. Sets window.mzkbSearch. */
+   rendering, the header box and search.html: search-ui.js. Registers window.mzkb.search; the
+   index files call window.mzkbSearch.load (the same object). */
 (function () {
   "use strict";
-  var A = window.MzkbAnalyzer, Z = window.MzkbInflate;
+  var M = window.mzkb, A = M.analyzer, Z = M.inflate;
   var hasOwn = function (o, k) { return Object.prototype.hasOwnProperty.call(o, k); };
-  var state = { manifest: null, shards: {}, frags: {}, docs: null, scripts: {}, chains: {} };
+  var state = { manifest: null, shards: {}, frags: {}, docs: null, chains: {} };
   var WINDOW = 10, PHRASE_BOOST = 1.5, TITLE_BOOST = 0.5, SIMILAR = 1.15, SNIPPET_WIDTH = 110;
 
   /* ---- loading: every index file calls mzkbSearch.load(kind, n, data[, segment]) ---- */
@@ -27,20 +28,7 @@
     return r.replace(/\/?$/, "/");
   }
 
-  /* The one script loader of the search: a promise per file, retried after a failure. */
-  function loadScript(src) {
-    if (!state.scripts[src]) {
-      state.scripts[src] = new Promise(function (resolve, reject) {
-        var s = document.createElement("script");
-        s.src = src;
-        s.async = true;
-        s.onload = function () { resolve(); };
-        s.onerror = function () { delete state.scripts[src]; reject(new Error("无法加载 " + src)); };
-        document.head.appendChild(s);
-      });
-    }
-    return state.scripts[src];
-  }
+  var loadScript = M.loadScript;
 
   function indexFile(segment, name) { return siteRoot() + "search/" + segment.b + "/" + name; }
   function ensureManifest() {
@@ -332,7 +320,7 @@
       older: g.members.filter(function (m) { return m !== g.head; }).map(function (m) { return m.key; }) };
   }
 
-  window.mzkbSearch = {
+  window.mzkbSearch = M.search = {
     load: load,
     search: function (q, filters, limit, offset) { return search(q, filters || {}, limit || 10, offset || 0); },
     ensureManifest: ensureManifest, loadFrags: loadFrags, texts: texts, snippetSpans: snippetSpans, siteRoot: siteRoot,
