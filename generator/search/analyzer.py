@@ -39,9 +39,15 @@ MIN_WORD = 3
 """Shortest jieba word kept as a term (two-character words are already bigrams)."""
 
 
+_BRACKET_CHARS = re.compile("[" + re.escape("".join(chr(c) for c in _BRACKETS)) + "]")
+
+
 def normalize(text: str) -> str:
     """NFKC (full width -> half width), lowercase, and one bracket style for 文号."""
-    return unicodedata.normalize("NFKC", text).lower().translate(_BRACKETS)
+    if not unicodedata.is_normalized("NFKC", text):  # the quick check is much cheaper than NFKC
+        text = unicodedata.normalize("NFKC", text)
+    text = text.lower()
+    return text.translate(_BRACKETS) if _BRACKET_CHARS.search(text) else text
 
 
 def _code_suffixes(code: str) -> list[str]:

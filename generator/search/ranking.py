@@ -4,9 +4,11 @@
 
 1. ``Match``: a document's best first-stage score over the query's spellings, whether it
    matched the whole query (``full``: every 文号/bigram/Latin term of one spelling) and a 文号.
-2. ``fold``: the matching editions of one chain become one ``Group`` headed by the chain's
-   current edition (else its newest matching one); the group scores as its best member, so a
-   superseded edition never ranks above the current document of its own chain.
+2. fold (``group_of``): the matching editions of one chain become one ``Group`` headed by the
+   chain's current edition (else its newest matching one); the group scores as its best member
+   (a full match before a partial one), so a superseded edition never ranks above the current
+   document of its own chain. The browser folds every match (chains are in its manifest);
+   Whoosh folds the matches best first until it has the groups it shows.
 3. ``first_order``: full matches before partial ones; within each, 文号 matches first (newest
    first), then by score.
 4. ``rerank``: within each window of ``WINDOW`` results, the score is multiplied by a phrase
@@ -21,7 +23,9 @@ of the query, and highlight whole matched runs.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from . import analyzer
 
@@ -75,23 +79,18 @@ class Group:
     @property
     def older(self) -> list:
         """The other matching editions, in chain order."""
-        return [m for m in self.members if m is not self.head]
+        return [m for m in self.members if m.key != self.head.key]
 
 
-def fold(matches: list[Match], chain_order: dict) -> list[Group]:
-    """Group matches by edition chain. ``chain_order`` maps a key to (chain id, position in the
-    chain: current edition first, then newest first); keys absent from it stand alone."""
-    groups: dict = {}
-    for match in matches:
-        chain, position = chain_order.get(match.key, (("doc", match.key), 0))
-        groups.setdefault(chain, []).append((position, match))
-    result = []
-    for members in groups.values():
-        members.sort(key=lambda pm: pm[0])
-        ordered = [m for _p, m in members]
-        best = max(ordered, key=lambda m: m.score)
-        result.append(Group(ordered[0], best, ordered))
-    return result
+def group_of(members: list[Match]) -> Group:
+    """A group of editions in chain order: headed by the first, scored as its best member (a
+    member matching the whole query before one matching part of it)."""
+    return Group(members[0], max(members, key=lambda m: (m.full, m.score)), members)
+
+
+def first_key(match: Match) -> tuple:
+    """A match's place in ``first_order`` (as its group's best member)."""
+    return _order_key(Group(match, match, [match]), False) + (match.key,)
 
 
 def _order_key(group: Group, similar: bool) -> tuple:
@@ -148,12 +147,31 @@ def rerank(window: list[Group]) -> list[Group]:
     return sorted(window, key=lambda g: (_order_key(g, True), str(g.head.key)))
 
 
+@lru_cache(maxsize=1)
+def _fold_table() -> dict[int, str]:
+    """Per character of the Basic Multilingual Plane: its normalized form when that is one
+    character and differs (full-width forms, compatibility ideographs, capitals, brackets)."""
+    table = {}
+    for code in range(0x20, 0x10000):
+        if 0xD800 <= code < 0xE000:
+            continue
+        char = chr(code)
+        folded = analyzer.normalize(char)
+        if len(folded) == 1 and folded != char:
+            table[code] = folded
+    return table
+
+
+@lru_cache(maxsize=1)
+def _fold_pattern() -> re.Pattern:
+    return re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_fold_table())) + "]")
+
+
+@lru_cache(maxsize=2048)
 def fold_text(text: str) -> str:
     """Text normalized as the analyzer does, one character for one (so positions carry over)."""
-    whole = analyzer.normalize(text)
-    if len(whole) == len(text):
-        return whole
-    return "".join(n if len(n := analyzer.normalize(c)) == 1 else c for c in text)
+    table = _fold_table()
+    return _fold_pattern().sub(lambda m: table[ord(m.group())], text)
 
 
 def best_unit(runs_per_variant: list[list[str]], units: list[tuple[str, str]], preferred: int) -> tuple[int, str]:

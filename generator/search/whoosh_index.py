@@ -52,7 +52,7 @@ def schema() -> Schema:
     return Schema(
         doc_id=ID(stored=True), units=STORED, title_s=STORED, url=STORED, date=STORED, issuer=STORED, doc_number=STORED,
         type=ID(stored=True), status=ID(stored=True), audience=KEYWORD(stored=True), year=ID(stored=True),
-        region=ID(stored=True), next_ids=STORED, text=text,
+        region=ID(stored=True), next_ids=STORED, prev_ids=STORED, text=text,
     )
 
 
@@ -179,12 +179,13 @@ class WhooshWriter:
         if weights is None:
             weights = weighted_terms(analyzed, [u.factor for u in units])
         stored_units = [[u.number, u.anchor, u.heading, (u.text or doc.summary)[:UNIT_TEXT]] for u in units]
+        factor = status_factor(doc.status.value)  # in the postings, as in the browser index
         self.writer.add_document(
             doc_id=doc.id, units=stored_units, title_s=doc.title, url=doc.url, date=doc.date.isoformat(),
             issuer=doc.issuer, doc_number=doc.doc_number, type=doc.type.value, status=doc.status.value,
             audience=" ".join(doc.audiences), year=str(doc.date.year), region=province(doc.region),
-            next_ids=list(doc.superseded_by),
-            text=[(term, max(1, round(weight)), weight) for term, weight in sorted(weights.items())],
+            next_ids=list(doc.superseded_by), prev_ids=list(doc.supersedes),
+            text=[(term, max(1, round(weight)), weight * factor) for term, weight in sorted(weights.items())],
         )
         self.count += len(units)
 
@@ -302,7 +303,8 @@ def search(index_dir: Path, text: str, config: SiteConfig, limit: int = 10, doc_
 def search_results(index_dir: Path, text: str, config: SiteConfig, limit: int = 10, doc_type: str | None = None,
                    audience: str | None = None, status: str | None = None) -> Results:
     """First-stage BM25F per spelling of the query, then the shared steps of ``ranking``: fold
-    edition chains, full matches before partial ones, rerank each window on the unit texts."""
+    edition chains, full matches before partial ones, rerank each window on the unit texts.
+    Stored fields are read only for the documents near the top (and their chains)."""
     if not windex.exists_in(str(index_dir)):
         raise IndexMissing(str(index_dir))
     ix = windex.open_dir(str(index_dir))
@@ -310,104 +312,141 @@ def search_results(index_dir: Path, text: str, config: SiteConfig, limit: int = 
         reader = searcher.reader()
         variants = analyzer.analyze_query(text, lambda t: any((f, t) in reader for f in TEXT_FIELDS), synonym_groups(config))
         filters = [wq.Term(name, value) for name, value in (("type", doc_type), ("audience", audience), ("status", status)) if value]
-        best: dict[str, tuple[ranking.Match, dict]] = {}
+        best: dict[int, ranking.Match] = {}
         for number, terms in enumerate(variants):  # full only for the spelling typed, not a synonym's
-            for match, fields in _rank_variant(searcher, terms, filters, number == 0):
+            for match in _rank_variant(searcher, terms, filters, number == 0):
                 old = best.get(match.key)
                 if old is None:
-                    best[match.key] = (match, fields)
-                elif old[0].score < match.score or (match.full and not old[0].full):
-                    full, docno = old[0].full or match.full, old[0].docno or match.docno
-                    top = match if match.score >= old[0].score else old[0]
-                    best[match.key] = (ranking.Match(top.key, top.score, full, docno, top.unit, top.date),
-                                       fields if top is match else old[1])
-        fields_of = {k: f for k, (_m, f) in best.items()}
-        groups = ranking.first_order(ranking.fold([m for m, _f in best.values()], _chain_order(searcher, fields_of)))
+                    best[match.key] = match
+                else:
+                    top = match if match.score > old.score else old
+                    best[match.key] = ranking.Match(top.key, top.score, old.full or match.full, old.docno or match.docno,
+                                                    0, top.date)
+        stored = _Stored(searcher)
+        for key, match in best.items():
+            if match.docno:  # 文号 matches are listed newest first
+                best[key] = ranking.Match(key, match.score, match.full, True, 0, stored.date(key))
         runs = ranking.query_runs(analyzer.expand_synonyms(analyzer.normalize(text), synonym_groups(config)))
-        shown = _reranked(groups, limit, fields_of, runs)
-        hits = [_hit(g, fields_of, runs) for g in shown]
-        full = sum(1 for m, _f in best.values() if m.full)
+        needed = -(-max(limit, 1) // ranking.WINDOW) * ranking.WINDOW
+        groups = _top_groups(best, stored, needed)
+        shown = _reranked(groups, limit, stored, runs)
+        hits = [_hit(g, stored, runs) for g in shown]
+        full = sum(1 for m in best.values() if m.full)
         return Results(hits, full, len(best) - full)
 
 
-def _reranked(groups: list, limit: int, fields_of: dict, runs: list) -> list:
+class _Stored:
+    """Stored fields read on demand, by document number or id."""
+
+    def __init__(self, searcher) -> None:
+        self.searcher, self.cache = searcher, {}
+
+    def __getitem__(self, docnum: int) -> dict:
+        if docnum not in self.cache:
+            self.cache[docnum] = self.searcher.stored_fields(docnum)
+        return self.cache[docnum]
+
+    def number(self, doc_id: str) -> int | None:
+        return self.searcher.document_number(doc_id=doc_id)
+
+    def date(self, docnum: int) -> int:
+        return _date(self[docnum]["date"])
+
+
+def _chain(stored: _Stored, docnum: int) -> list[int]:
+    """Document numbers of the edition chain a document belongs to (itself alone when none)."""
+    seen, todo = {docnum}, [docnum]
+    while todo:
+        fields = stored[todo.pop()]
+        for doc_id in (*(fields.get("next_ids") or ()), *(fields.get("prev_ids") or ())):
+            other = stored.number(doc_id)
+            if other is not None and other not in seen:
+                seen.add(other)
+                todo.append(other)
+    return sorted(seen)
+
+
+def _top_groups(best: dict, stored: _Stored, needed: int) -> list:
+    """The first ``needed`` groups in ``ranking.first_order``: matches are taken best first and
+    folded with the other matching editions of their chain (chains read from stored fields)."""
+    order = sorted(best.values(), key=lambda m: ranking.first_key(m))
+    groups, placed = [], set()
+    for match in order:
+        if len(groups) >= needed:
+            break
+        if match.key in placed:
+            continue
+        chain = _chain(stored, match.key)
+        members = [best[n] for n in chain if n in best and n not in placed]
+        placed.update(m.key for m in members)
+        if len(chain) > 1:
+            position = {n: (stored[n]["status"] != "current", -stored.date(n), n) for n in chain}
+            members.sort(key=lambda m: position[m.key])
+            members = [ranking.Match(m.key, m.score, m.full, m.docno, m.unit, stored.date(m.key)) for m in members]
+        groups.append(ranking.group_of(members))
+    return groups
+
+
+def _reranked(groups: list, limit: int, stored: _Stored, runs: list) -> list:
     """The first ``limit`` groups, each window of ``ranking.WINDOW`` reranked on its text."""
     shown: list = []
     for start in range(0, min(limit, len(groups)), ranking.WINDOW):
         window = groups[start : start + ranking.WINDOW]
         for group in window:
-            fields = fields_of[group.best.key]
+            fields = stored[group.best.key]
             group.factor = ranking.phrase_factor(runs, fields["title_s"], [u[3] for u in fields["units"]])
+            group.head = ranking.Match(group.head.key, group.head.score, group.head.full, group.head.docno,
+                                       group.head.unit, stored.date(group.head.key))
         shown += ranking.rerank(window)
     return shown[:limit]
-
-
-def _chain_order(searcher, fields_of: dict) -> dict:
-    """Key -> (chain id, position) for matched documents that belong to an edition chain: the
-    chain id is its newest edition (following ``next_ids``), positions put the current edition
-    first, then newest first."""
-    cache: dict = {}
-
-    def stored(doc_id: str):
-        if doc_id not in fields_of and doc_id not in cache:
-            cache[doc_id] = searcher.document(doc_id=doc_id)
-        return fields_of.get(doc_id) or cache.get(doc_id)
-
-    newer = {n for f in fields_of.values() for n in (f.get("next_ids") or ())}
-    order = {}
-    for doc_id, fields in fields_of.items():
-        node, seen = fields, {doc_id}
-        while node and node.get("next_ids"):
-            nxt = node["next_ids"][0]
-            if nxt in seen or stored(nxt) is None:
-                break
-            seen.add(nxt)
-            node = stored(nxt)
-        if node is fields and doc_id not in newer:
-            continue  # alone: no matched older edition points to it
-        position = (fields["status"] != "current", -_date(fields["date"]), doc_id)
-        order[doc_id] = (("chain", node["doc_id"]), position)
-    return order
 
 
 def _date(iso: str) -> int:
     return int(iso.replace("-", "")[:8] or 0)
 
 
-def _rank_variant(searcher, terms: list[dict], filters: list, typed: bool) -> list[tuple[ranking.Match, dict]]:
-    """(match, stored fields) for one spelling: BM25F times coordination² and the status factor;
-    full when every 文号/bigram/Latin term matched."""
+def _term_docs(reader, item: dict) -> set[int]:
+    """Document numbers holding a query term (a Latin word or lone character: as a prefix)."""
+    if item["kind"] in ("latin", "char"):
+        found: set[int] = set()
+        for term in reader.expand_prefix("text", item["term"]):
+            found.update(reader.postings("text", term).all_ids())
+        return found
+    return set(reader.postings("text", item["term"]).all_ids()) if ("text", item["term"]) in reader else set()
+
+
+def _rank_variant(searcher, terms: list[dict], filters: list, typed: bool) -> list[ranking.Match]:
+    """Matches for one spelling (keyed by document number): BM25F (status factor in the postings)
+    times coordination²; full when every 文号/bigram/Latin term matched."""
     if not terms:
         return []
     subqueries = []
     for item in terms:
         make = wq.Prefix if item["kind"] in ("latin", "char") else wq.Term
         subqueries.append(wq.Or([make(f, item["term"]) for f in TEXT_FIELDS]))
-    results = searcher.search(wq.Or(subqueries), limit=None, filter=wq.And(filters) if filters else None, terms=True)
-    needed = [t for t in terms if t["kind"] != "word"] or terms
+    results = searcher.search(wq.Or(subqueries), limit=None, filter=wq.And(filters) if filters else None)
+    reader = searcher.reader()
+    holders = [_term_docs(reader, t) for t in terms]
+    needed = [i for i, t in enumerate(terms) if t["kind"] != "word"] or list(range(len(terms)))
+    docno = [i for i, t in enumerate(terms) if t["kind"] == "docno"]
     ranked = []
-    for hit in results:
-        found = {t.decode() if isinstance(t, bytes) else t for _field, t in hit.matched_terms()}
-        has = [t["term"] in found or (t["kind"] in ("latin", "char") and any(m.startswith(t["term"]) for m in found))
-               for t in terms]
-        matched = sum(has)
-        full = typed and all(h for h, t in zip(has, terms) if t in needed)
-        docno = any(h for h, t in zip(has, terms) if t["kind"] == "docno")
-        fields = hit.fields()
-        score = hit.score * (matched / len(terms)) ** 2 * status_factor(fields["status"])
-        ranked.append((ranking.Match(fields["doc_id"], score, full, docno, 0, _date(fields["date"])), fields))
+    for docnum, score in results.items():
+        matched = sum(docnum in h for h in holders)
+        full = typed and all(docnum in holders[i] for i in needed)
+        ranked.append(ranking.Match(docnum, score * (matched / len(terms)) ** 2, full,
+                                    any(docnum in holders[i] for i in docno), 0, 0))
     return ranked
 
 
-def _hit(group, fields_of: dict, runs: list) -> Hit:
-    fields = fields_of[group.head.key]
+def _hit(group, stored: _Stored, runs: list) -> Hit:
+    fields = stored[group.head.key]
     units = fields["units"]
     index, piece = ranking.best_unit(runs, [(u[2] or "", u[3] or "") for u in units], -1)
     unit = units[index]
     url = fields["url"] + (f"#{unit[1]}" if unit[1] else "")
     return Hit(fields["doc_id"], fields["title_s"], url, fields["type"], fields["status"], round(group.score, 4),
                snippet(unit[3] or fields["title_s"], runs, piece), unit[2], fields["date"], fields["issuer"],
-               fields["doc_number"], group.full, tuple(m.key for m in group.older))
+               fields["doc_number"], group.full, tuple(stored[m.key]["doc_id"] for m in group.older))
 
 
 def snippet(text: str, runs: list, piece: str) -> str:

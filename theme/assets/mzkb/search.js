@@ -170,7 +170,7 @@
     groups.forEach(function (members) {
       members.sort(function (a, b) { return a[0] - b[0]; });
       var ordered = members.map(function (pm) { return pm[1]; }), best = ordered[0];
-      ordered.forEach(function (m) { if (m.score > best.score) best = m; });
+      ordered.forEach(function (m) { if (m.full > best.full || (m.full === best.full && m.score > best.score)) best = m; });
       out.push({ head: ordered[0], best: best, members: ordered, factor: 1,
         full: ordered.some(function (m) { return m.full; }), docno: ordered.some(function (m) { return m.docno; }) });
     });
