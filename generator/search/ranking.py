@@ -33,7 +33,7 @@ WINDOW = 10
 """Results are reranked on their text in windows of this many (one page of search.html)."""
 PHRASE_BOOST = 1.5
 """Score factor 1 + PHRASE_BOOST x coverage² (coverage: share of the query found contiguously)."""
-TITLE_BOOST = 0.5
+TITLE_BOOST = 1.0
 """Extra factor when the title holds every part of the query."""
 SIMILAR = 1.15
 """Scores within this ratio are similar relevance: the newer document ranks first."""

@@ -9,7 +9,7 @@
   var M = window.mzkb, A = M.analyzer, Z = M.inflate;
   var hasOwn = function (o, k) { return Object.prototype.hasOwnProperty.call(o, k); };
   var state = { manifest: null, shards: {}, frags: {}, docs: null, chains: {} };
-  var WINDOW = 10, PHRASE_BOOST = 1.5, TITLE_BOOST = 0.5, SIMILAR = 1.15, SNIPPET_WIDTH = 110;
+  var WINDOW = 10, PHRASE_BOOST = 1.5, TITLE_BOOST = 1.0, SIMILAR = 1.15, SNIPPET_WIDTH = 110;
 
   /* ---- loading: every index file calls mzkbSearch.load(kind, n, data[, segment]) ---- */
   function load(kind, n, data, segment) {
