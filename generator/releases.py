@@ -6,14 +6,29 @@ the result is the same for the same commit whenever it is computed.
 
 from __future__ import annotations
 
+import codecs
 import fnmatch
 import io
+import re
 import subprocess
 import tarfile
 from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_PATTERN = "v*"
+NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
+"""Release (version) and site names: they become git tags, folder names and parts of zip names."""
+
+
+def name_problem(label: str, value: str) -> str | None:
+    """Why ``value`` cannot be a version or site name (Chinese, starting with ``label``), or None.
+
+    The one check shared by ``mzkb release`` and ``mzkb bundle``, so a release can always be bundled.
+    """
+    if NAME_RE.match(value) and ".." not in value and not value.endswith((".", ".lock")):
+        return None
+    return (f"{label}“{value}”不可用：只能用英文字母、数字、点、连字符和下划线，以字母或数字开头，"
+            "不以点结尾，最多 40 个字符。")
 
 
 class GitError(Exception):
@@ -90,8 +105,16 @@ def file_history(root: Path, rev: str = "HEAD") -> dict[str, tuple[Revision, ...
         revision = Revision(commit, date, message)
         for path in lines[1:]:
             if path.strip():
-                history.setdefault(path.strip(), []).append(revision)
+                history.setdefault(_unquote(path.strip()), []).append(revision)
     return {path: tuple(revs) for path, revs in history.items()}
+
+
+def _unquote(path: str) -> str:
+    """A path as git prints it: names with non-ASCII, quotes or control characters come
+    C-quoted (``"content/\\346\\216\\242.md"``, octal UTF-8 bytes)."""
+    if len(path) < 2 or not (path.startswith('"') and path.endswith('"')):
+        return path
+    return codecs.escape_decode(path[1:-1].encode("utf-8"))[0].decode("utf-8", "replace")
 
 
 def list_releases(root: Path, pattern: str = DEFAULT_PATTERN) -> list[Release]:

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import rjieba
 
 from ..config import SiteConfig
-from ..content.links import Corpus
+from ..content.importer.attachments import SEARCHABLE, attachment_parts
+from ..content.links import Corpus, asset_url
 from ..content.model import Document
 from . import analyzer
 
@@ -41,9 +42,9 @@ class Unit:
     """Heading shown with the snippet ('' for the head; ``MM:SS`` for a cue)."""
     fields: dict
     """Field name -> text."""
-    kind: str = "section"
-    """``head``, ``section`` or ``cue``; other kinds (e.g. attachment pages) may be added: a unit
-    is anything with an anchor, a heading, fields and a text."""
+    kind: str = ""
+    """'' for a part of the page; ``attachment`` for a part of an attached file, whose
+    ``anchor`` is then the file's site path (with ``#page=N`` for a PDF page)."""
     factor: float = 1.0
     """Per-unit score multiplier (hook: e.g. a section amended by another document ranks below
     the amending one); both engines multiply the unit's term weights by it."""
@@ -63,7 +64,7 @@ def document_units(doc: Document, config: SiteConfig) -> list[Unit]:
     head_body = " ".join(intro) or doc.summary
     head = {"title": doc.title, "docno": doc.doc_number, "meta": meta, "body": head_body,
             "pinyin": " ".join(analyzer.pinyin_readings(doc.title))}
-    units = [Unit(doc.id, 0, "", "", head, "head")]
+    units = [Unit(doc.id, 0, "", "", head)]
     for section in doc.sections:
         if not section.title:
             continue
@@ -80,7 +81,25 @@ def document_units(doc: Document, config: SiteConfig) -> list[Unit]:
         seconds = int(group[0].start)
         minutes, secs = divmod(seconds, 60)
         units.append(Unit(doc.id, len(units), f"t={seconds}", f"{minutes:02d}:{secs:02d}",
-                          {"transcript": " ".join(c.text for c in group)}, "cue"))
+                          {"transcript": " ".join(c.text for c in group)}))
+    units.extend(attachment_units(doc, len(units)))
+    return units
+
+
+def attachment_units(doc: Document, first: int) -> list[Unit]:
+    """Units of the text of the document's PDF/DOCX/XLSX attachments (a PDF page, a sheet, a
+    Word file each), numbered from ``first`` and within ``MAX_UNITS``."""
+    units: list[Unit] = []
+    for asset in doc.attachments:
+        if not asset.rel.lower().endswith(SEARCHABLE):
+            continue
+        name = asset.rel.rsplit("/", 1)[-1]
+        for page, label, text in attachment_parts(asset.source):
+            if first + len(units) >= MAX_UNITS:
+                return units
+            url = asset_url(asset.rel) + (f"#page={page}" if page else "")
+            heading = f"附件：{name}" + (f" {label}" if label else "")
+            units.append(Unit(doc.id, first + len(units), url, heading, {"body": text}, "attachment"))
     return units
 
 

@@ -26,6 +26,7 @@ from whoosh.writing import SegmentWriter
 from ..cache import link_or_copy
 from ..config import SiteConfig
 from ..content.links import Corpus
+from ..seal import is_sealed, seal
 from . import analyzer
 from .browser_index import province
 from . import ranking
@@ -178,7 +179,7 @@ class WhooshWriter:
         computed from ``analyzed`` when the browser index builder has not already done it."""
         if weights is None:
             weights = weighted_terms(analyzed, [u.factor for u in units])
-        stored_units = [[u.number, u.anchor, u.heading, (u.text or doc.summary)[:UNIT_TEXT]] for u in units]
+        stored_units = [[u.number, u.anchor, u.heading, (u.text or doc.summary)[:UNIT_TEXT], u.kind] for u in units]
         factor = status_factor(doc.status.value)  # in the postings, as in the browser index
         self.writer.add_document(
             doc_id=doc.id, units=stored_units, title_s=doc.title, url=doc.url, date=doc.date.isoformat(),
@@ -237,6 +238,7 @@ class StagedIndex:
             os.replace(self.target, old)
         os.replace(self.stage, self.target)
         shutil.rmtree(old, ignore_errors=True)
+        seal(self.target)  # only a sealed index is ever opened (Whoosh reads pickles)
 
     def discard(self) -> None:
         """Drop the staged index (the build failed)."""
@@ -271,6 +273,8 @@ class Hit:
     """The document (or an edition folded under it) matches the whole query."""
     older: tuple = ()
     """Ids of the other matching editions of its chain (shown as 另有 N 个旧版本也匹配)."""
+    in_attachment: bool = False
+    """The best match is in an attached file (``url`` points to it; ``heading`` names it)."""
 
     def to_json(self) -> dict:
         """JSON-ready dict (the ``mzkb search --json`` contract)."""
@@ -305,7 +309,7 @@ def search_results(index_dir: Path, text: str, config: SiteConfig, limit: int = 
     """First-stage BM25F per spelling of the query, then the shared steps of ``ranking``: fold
     edition chains, full matches before partial ones, rerank each window on the unit texts.
     Stored fields are read only for the documents near the top (and their chains)."""
-    if not windex.exists_in(str(index_dir)):
+    if not is_sealed(index_dir) or not windex.exists_in(str(index_dir)):  # planted indexes are never opened (exists_in opens)
         raise IndexMissing(str(index_dir))
     ix = windex.open_dir(str(index_dir))
     with ix.searcher(weighting=BM25F()) as searcher:
@@ -443,10 +447,11 @@ def _hit(group, stored: _Stored, runs: list) -> Hit:
     units = fields["units"]
     index, piece = ranking.best_unit(runs, [(u[2] or "", u[3] or "") for u in units], -1)
     unit = units[index]
-    url = fields["url"] + (f"#{unit[1]}" if unit[1] else "")
+    attachment = len(unit) > 4 and unit[4] == "attachment"
+    url = unit[1] if attachment else fields["url"] + (f"#{unit[1]}" if unit[1] else "")
     return Hit(fields["doc_id"], fields["title_s"], url, fields["type"], fields["status"], round(group.score, 4),
                snippet(unit[3] or fields["title_s"], runs, piece), unit[2], fields["date"], fields["issuer"],
-               fields["doc_number"], group.full, tuple(stored[m.key]["doc_id"] for m in group.older))
+               fields["doc_number"], group.full, tuple(stored[m.key]["doc_id"] for m in group.older), attachment)
 
 
 def snippet(text: str, runs: list, piece: str) -> str:

@@ -75,7 +75,8 @@
     var li = el("li", "mzkb-result mzkb-result--" + f.s);
     li.setAttribute("data-mzkb-result", "");
     var a = el("a", "mzkb-result__title", f.t);
-    a.href = S.siteRoot() + f.u + (unit[0] ? "#" + unit[0] : "");
+    var attachment = unit[2] === "a";  /* a hit in an attached file: link to the file (PDF: #page=N) */
+    a.href = S.siteRoot() + (attachment ? unit[0] : f.u + (unit[0] ? "#" + unit[0] : ""));
     li.appendChild(a);
     li.appendChild(badges(f));
     var facts = [f.d];
@@ -84,7 +85,8 @@
     if (!compact && f.r) facts.push(f.r);
     if (!compact && f.a.length) facts.push("适用：" + f.a.join("、"));
     li.appendChild(el("div", "mzkb-result__facts", facts.join(" · ")));
-    if (unit[1]) li.appendChild(el("div", "mzkb-result__where", (unit[0].indexOf("t=") === 0 ? "视频 " : "位置：") + unit[1]));
+    if (attachment) li.appendChild(el("div", "mzkb-result__where mzkb-result__where--attachment", unit[1]));
+    else if (unit[1]) li.appendChild(el("div", "mzkb-result__where", (unit[0].indexOf("t=") === 0 ? "视频 " : "位置：") + unit[1]));
     li.appendChild(snippetNode(S.texts(r.doc)[unitIndex] || "", res.runs, r.piece));
     if (r.older.length && !compact) li.appendChild(olderNode(r.older));
     else if (r.older.length) li.appendChild(el("div", "mzkb-result__facts", "另有 " + r.older.length + " 个旧版本也匹配"));
