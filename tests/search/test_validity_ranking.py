@@ -17,9 +17,11 @@ from generator.search.records import keep_below
 
 HEAD = "---\nid: {id}\ntitle: {title}\ndate: {date}\nissuer: 测试局\naudiences: [养老机构]\n"
 OLD = HEAD.format(id="visit-old", title="养老机构防控要点", date="2020-03-01") + (
-    "---\n\n为做好疫情防控，制定本要点。\n\n## 一、探视管理\n\n暂停家属探视。家属探视一律改为视频，家属探视期间不得进入。\n\n## 二、其他\n\n做好消毒。\n")
-NEW = HEAD.format(id="visit-new", title="恢复服务的通知", date="2020-05-01") + "{amends}---\n\n## 一、恢复探视\n\n有序恢复家属探视，每次不超过2人。\n"
-AMENDS = "amends:\n  - id: visit-old\n    sections: [一、探视管理]\n    at: 一、恢复探视\n    note: 恢复探视\n"
+    "---\n\n为做好疫情防控，制定本要点。\n\n## 一、家属探视管理\n\n暂停家属探视。家属探视一律改为视频，家属探视期间不得进入。\n\n## 二、其他\n\n做好消毒。\n")
+NEW = HEAD.format(id="visit-new", title="恢复服务的通知", date="2020-05-01") + (
+    "{amends}---\n\n## 一、恢复探视\n\n有序恢复家属探视，每次不超过2人。工作人员每日测温两次，公共区域每日消毒，"
+    "餐厅分餐就餐，物资储备不少于两周用量，新入住老年人须提供核酸检测阴性证明并在观察区观察。\n")
+AMENDS = "amends:\n  - id: visit-old\n    sections: [一、家属探视管理]\n    at: 一、恢复探视\n    note: 恢复探视\n"
 TEMP = HEAD.format(id="visit-temp", title="春节期间从严管理的通知", date="2021-01-10") + (
     "valid_until: 2021-02-28\namends:\n  - id: visit-new\n    sections: [一、恢复探视]\n---\n\n"
     "## 一、春节家属探视\n\n春节期间家属探视须预约，春节家属探视须持核酸阴性证明。\n")
@@ -35,7 +37,7 @@ def browser_ids(browser, site: Path, query: str) -> list[tuple[str, float]]:
     context = browser.new_context()
     page = context.new_page()
     page.goto((site / "search.html").as_uri())
-    page.wait_for_function("window.mzkbSearch && window.MzkbAnalyzer")
+    page.wait_for_function("window.mzkb && window.mzkb.search && window.mzkb.analyzer")
     found = page.evaluate("""async q => {
         const r = await mzkbSearch.search(q, {}, 10);
         return r.results.map(x => [mzkbSearch.state.frags[x.doc].u, x.score]);
