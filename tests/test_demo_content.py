@@ -53,4 +53,7 @@ def test_demo_tells_the_family_visit_story_with_every_state():
     assert [a.target for a in holiday.amends] == ["notice-resume-services-2020"]
     assert status["notice-resume-services-2020"] == "current"  # the holiday tightening has lapsed
     assert status["notice-elderly-care-visiting-standard"] == "pending"
+    resume = result.corpus.get("notice-resume-services-2020")
+    assert [(c.by, c.active) for c in resume.amended_by] == [("notice-holiday-prevention-2022", False),
+                                                             ("notice-elderly-care-visiting-standard", False)]
     assert result.corpus.get("notice-elderly-care-visiting-suspension").temporary

@@ -310,15 +310,16 @@ def _fragment(doc, units, config: SiteConfig) -> dict:
     return data
 
 
-def _below(numbered: dict[int, object]) -> dict[str, list[list[int]]]:
-    """Document number -> [number, unit] pairs it must never rank above (``records.rank_below``,
-    targets in force): unit -1 = always, else only when that unit is the result's best one."""
+def _below(numbered: dict[int, object]) -> dict[str, list[list]]:
+    """Document number -> [target number, own unit (-1: any), [target units] (empty: any)] for
+    each ``records.rank_below`` pair whose target is in force (``search.js``: ``keepBelow``)."""
     number = {doc.id: n for n, doc in numbered.items()}
     found = {}
     for n, doc in sorted(numbered.items()):
-        pairs = [(t, a) for t, a in rank_below(doc) if t in number and numbered[number[t]].status.in_force]
+        pairs = [p for p in rank_below(doc) if p[0] in number and numbered[number[p[0]]].status.in_force]
         if pairs:
-            found[str(n)] = [[number[t], section_unit(doc, a) if a else -1] for t, a in pairs]
+            found[str(n)] = [[number[t], section_unit(doc, own) if own else -1,
+                              [section_unit(numbered[number[t]], a) for a in anchors]] for t, own, anchors in pairs]
     return found
 
 

@@ -171,19 +171,25 @@ AMENDED_SECTION_FACTOR = 0.4
 section ranks above it for the same query."""
 
 
-def rank_below(doc: Document, corpus: Corpus | None = None) -> tuple[tuple[str, str], ...]:
-    """(document id, anchor) pairs: ``doc`` must never rank above that document when both match
-    — always when the anchor is '', else only when ``doc``'s best unit is that section.
+RELEVANT_SHARE = 0.2
+"""A ``rank_below`` pair binds only when the target scores at least this share of the document's
+score for the query (a passing mention does not make it "the rule" the query is about)."""
 
-    An expired or not yet valid measure stays below the documents it adjusted (``amends``); a
-    document whose amended section is what matched stays below the document amending it (with
-    ``corpus``: only targets in force now; without, the engines check at query time)."""
-    pairs: list[tuple[str, str]] = []
+
+def rank_below(doc: Document, corpus: Corpus | None = None) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """(target id, own anchor, target anchors): ``doc`` must not rank above the target when the
+    query's best unit in ``doc`` is the own anchor ('' = any) and in the target one of the target
+    anchors (empty = any) — the query is about the rule that one changed in the other.
+
+    An expired or not yet valid measure stays below the documents it adjusted (``amends``) when
+    the query is about their amended sections; an amended section stays below the section that
+    amends it. With ``corpus``: only targets in force now; without, the engines check."""
+    pairs: list[tuple[str, str, tuple[str, ...]]] = []
     if doc.status.value in ("expired", "pending"):
-        pairs += [(a.target, "") for a in doc.amends]
-    pairs += [(c.by, c.anchor) for c in doc.amended_by if c.active]
+        pairs += [(a.target, "", tuple(a.sections)) for a in doc.amends]
+    pairs += [(c.by, c.anchor, (c.at,) if c.at else ()) for c in doc.amended_by if c.active]
     if corpus is not None:
-        pairs = [(t, a) for t, a in pairs if (found := corpus.get(t)) is not None and found.status.in_force]
+        pairs = [p for p in pairs if (found := corpus.get(p[0])) is not None and found.status.in_force]
     return tuple(dict.fromkeys(pairs))
 
 

@@ -30,7 +30,8 @@ from ..seal import is_sealed, seal
 from . import analyzer
 from .browser_index import province
 from . import ranking
-from .records import FIELD_WEIGHTS, UNIT_TEXT, analyzed_documents, keep_below, rank_below, status_factor, synonym_groups
+from .records import (FIELD_WEIGHTS, RELEVANT_SHARE, UNIT_TEXT, analyzed_documents, keep_below, rank_below,
+                      status_factor, synonym_groups)
 
 TEXT_FIELDS = ("text",)
 
@@ -308,7 +309,7 @@ def search(index_dir: Path, text: str, config: SiteConfig, limit: int = 10, doc_
 def _below_fields(doc) -> dict:
     """The ``records.rank_below`` pairs of a document (stored; ``has_below`` finds the few that have any)."""
     pairs = rank_below(doc)
-    return {"below": [list(p) for p in pairs], "has_below": "1"} if pairs else {}
+    return {"below": [[t, own, list(anchors)] for t, own, anchors in pairs], "has_below": "1"} if pairs else {}
 
 
 def search_results(index_dir: Path, text: str, config: SiteConfig, limit: int = 10, doc_type: str | None = None,
@@ -348,20 +349,23 @@ def search_results(index_dir: Path, text: str, config: SiteConfig, limit: int = 
 
 
 def _below(searcher, best: dict, stored: "_Stored", runs: list) -> dict[int, list[int]]:
-    """Matched document -> matched documents in force it must stay below (``records.rank_below``;
-    a pair naming a section counts when that section is the document's best unit for the query)."""
+    """Matched document -> matched documents in force it must stay below (``records.rank_below``:
+    the pair's sections are the best units of both for the query, and the target is relevant)."""
     found: dict[int, list[int]] = {}
+
+    def best_anchor(docnum: int) -> str:
+        units = stored[docnum]["units"]
+        return units[ranking.best_unit(runs, [(u[2] or "", u[3] or "") for u in units], -1)[0]][1]
+
     for docnum in searcher.docs_for_query(wq.Term("has_below", "1")):
         if docnum not in best:
             continue
-        fields = stored[docnum]
-        units = fields["units"]
-        index, _piece = ranking.best_unit(runs, [(u[2] or "", u[3] or "") for u in units], -1)
         targets = []
-        for target_id, anchor in fields.get("below") or ():
+        for target_id, own, anchors in stored[docnum].get("below") or ():
             target = stored.number(target_id)
-            if (target in best and (not anchor or anchor == units[index][1])
-                    and stored[target]["status"] in ("current", "amended")):
+            if (target in best and best[target].score >= RELEVANT_SHARE * best[docnum].score
+                    and stored[target]["status"] in ("current", "amended")
+                    and (not own or own == best_anchor(docnum)) and (not anchors or best_anchor(target) in anchors)):
                 targets.append(target)
         if targets:
             found[docnum] = targets

@@ -178,16 +178,20 @@
   }
   /* An expired or not yet valid measure never ranks above the documents in force it adjusted, and
      a result whose best unit is an amended section stays below the amending document
-     (manifest.below: number -> [[number, unit or -1 for always]]); mirrors records.keep_below.
+     (manifest.below: number -> [[target, own unit or -1, [target units]]], binding when both best
+     units are those sections and the target scores RELEVANT_SHARE of the document); mirrors
+     records.keep_below and whoosh_index._below.
      A group whose target matched but is not among these groups is left out (it ranks below them). */
+  var RELEVANT_SHARE = 0.2;  /* records.RELEVANT_SHARE */
   function keepBelow(groups) {
     var below = state.manifest.below || {}, index = new Map(), after = new Map(), dropped = new Set();
     groups.forEach(function (g, i) { g.members.forEach(function (m) { index.set(m.key, i); }); });
     groups.forEach(function (g, i) {
       g.members.forEach(function (m) {
         (below[m.key] || []).forEach(function (p) {
-          if (p[1] >= 0 && p[1] !== m.unit) return;
-          if (!state.matched || !state.matched.has(p[0])) return;
+          var t = state.matched && state.matched.get(p[0]);
+          if (!t || t.score < RELEVANT_SHARE * m.score) return;
+          if ((p[1] >= 0 && p[1] !== m.unit) || (p[2].length && p[2].indexOf(t.unit) < 0)) return;
           if (!index.has(p[0])) { dropped.add(i); return; }
           if (index.get(p[0]) !== i) { if (!after.has(i)) after.set(i, []); after.get(i).push(index.get(p[0])); }
         });
@@ -335,7 +339,7 @@
     }).then(function () {
       var variants = A.analyzeQuery(q, hasTerm, state.manifest.synonyms), runs = queryRuns(q);
       var matches = bestMatches(variants, filters), full = matches.filter(function (x) { return x.full; }).length;
-      state.matched = new Set(matches.map(function (x) { return x.key; }));
+      state.matched = new Map(matches.map(function (x) { return [x.key, x]; }));
       var groups = keepBelow(sortGroups(fold(matches), false));
       return rerankWindows(groups, offset, limit, runs).then(function (shown) {
         shown = keepBelow(shown);
