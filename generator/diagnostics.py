@@ -51,6 +51,11 @@ CATALOGUE: dict[str, Spec] = {
     "MZ204": Spec(E, "文件是空的", "补充 front matter 和正文，或删除该文件。", ""),
     "MZ205": Spec(E, "文件（或其链接目标）位于内容目录之外：{target}", "不要用符号链接指向内容目录以外的文件，把文件复制到内容目录中。", "ln -s /etc/passwd content/notices/x.md"),
     "MZ206": Spec(W, "文件不在 notices、guidelines、videos、cases 任一目录下，已忽略", "把文档移动到对应类型的目录中。", "content/其他/说明.md"),
+    "MZ210": Spec(E, "不是普通文件（{kind}），已跳过", "内容目录中只放普通文件；删除这个管道、套接字或设备文件。", "mkfifo content/notices/x.md"),
+    "MZ211": Spec(E, "符号链接无法解析：{detail}", "删除或修正这个符号链接（它可能指向自己，或形成循环）。", "ln -s a.md b.md; ln -s b.md a.md"),
+    "MZ212": Spec(E, "文件名含有无法使用的字符（{detail}）", "把文件改名，只用常见的中文、字母、数字和连字符。", "文件名含有 NUL 或非 UTF-8 字节"),
+    "MZ213": Spec(E, "这是一个文件夹，却以 .md 结尾", "把文件夹改名（去掉 .md），或把其中的文档移出来。", "mkdir content/notices/x.md"),
+    "MZ214": Spec(E, "符号链接的文件夹指向内容目录之外：{target}，已跳过", "把文件夹复制到内容目录中，或让链接指向内容目录里的文件夹。", "ln -s /tmp content/notices/外部"),
     # front matter
     "MZ301": Spec(E, "缺少 front matter：文件必须以一行 --- 开头", "在文件开头加上由 --- 包围的 YAML 元数据块。", "# 标题\n正文"),
     "MZ302": Spec(E, "front matter 没有结束：找不到第二行 ---", "在元数据结束处加一行 ---。", "---\ntitle: x\n正文"),
@@ -68,6 +73,8 @@ CATALOGUE: dict[str, Spec] = {
     "MZ314": Spec(W, "主题 {value} 不在 site_config.yml 的 topics 列表中", "使用已定义的主题，或在配置中添加它。", "topics: [防疫]"),
     "MZ316": Spec(E, "地区信息有误：{detail}", "region 写成“省+市”（如 浙江省杭州市），region_code 填 6 位行政区划代码（如 330100），两者须一致。", "region: 江苏省南京市 配 region_code: 330100"),
     "MZ317": Spec(W, "发文机关还是 mzkb new 生成的占位文字", "把 issuer 改成真实的发文机关名称。", "issuer: （请填写发文机关）"),
+    "MZ318": Spec(E, "附件 {value} 在网站上的地址 {url} 与 {other} 相同（只差大小写、空格或同音字），读者会打开错误的文件", "给其中一个文件改名，使两者的拼音文件名不同（不能只差大小写）。", "files/探视.pdf 和 files/tan shi.pdf"),
+    "MZ319": Spec(E, "{key} 指向的 {value} 是网页、SVG 或 XML 文件，发布后其中的脚本会在网站中运行，不允许作为附件或链接目标", "把它转成 PDF 或图片（PNG/JPG）后再引用；如只需给出网址，请链接到原网站。", "attachments: [说明.html]"),
     "MZ315": Spec(W, "日期 {value} 晚于今天 {margin} 天以上", "检查日期是否写错。", "date: 2099-01-01"),
     # relations and links
     "MZ401": Spec(E, "id {value} 重复：{other} 也使用了这个 id", "为其中一个文档指定不同的 id。", "两个文件都是 guide.md"),
@@ -101,6 +108,10 @@ CATALOGUE: dict[str, Spec] = {
     "MZ905": Spec(E, "版本 {version} 生成失败（见下面该版本内容的问题）", "修正问题需要新的提交和标签；已发布的标签不会改变。", ""),
     "MZ906": Spec(E, "无法发布版本：{detail}", "按提示处理后重试。", "mzkb release v1（工作区有未提交的修改）"),
     "MZ902": Spec(E, "无法写入输出目录 {path}：{detail}", "检查输出目录的权限和磁盘空间。", ""),
+    "MZ910": Spec(E, "拒绝写入输出目录 {path}：{detail}", "换一个空文件夹或新文件夹作为输出目录（-o）；mzkb 只替换它自己生成过的网站文件夹。", "mzkb build -o ."),
+    "MZ911": Spec(E, "另一个 mzkb 构建（进程 {pid}）正在使用这个知识库，已等待 {seconds} 秒仍未结束", "等那个构建结束后再运行；确认没有其他构建在运行时，可删除 .mzkb/build.lock。", "两个终端同时运行 mzkb build"),
+    "MZ912": Spec(E, "无法启动预览服务：{detail}", "换一个端口（-a 127.0.0.1:8001），或先关闭占用该端口的程序。", "mzkb serve -a 127.0.0.1:80"),
+    "MZ913": Spec(E, "无法在 {path} 创建知识库：{detail}", "换一个有写入权限的文件夹。", "mzkb init /proc/x"),
     # offline bundles and update packs
     "MZ920": Spec(E, "无法生成离线包或更新包：{detail}", "按提示修正（路径只用 ASCII、版本号只用字母数字和 .-_），再重新运行 mzkb bundle。", "mzkb bundle --version 第一版"),
     "MZ921": Spec(E, "不是可以使用的离线包或更新包：{detail}", "重新获取离线包或更新包，解压后不要改动其中的文件。", "mzkb verify 随便一个.zip"),

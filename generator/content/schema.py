@@ -11,13 +11,13 @@ from pathlib import Path
 
 from ..config import ALL_AUDIENCES, SiteConfig
 from ..diagnostics import Diagnostic, Severity, make
-from ..cache import digest
+from ..cache import BadEntry, digest, expect
 from ..markdown import analyse
 from ..regions import check_region, load_regions
 from ..urls import is_safe_web_url, scheme_of
 from . import media as video
 from .ids import is_valid_id, make_id
-from .loader import Source
+from .loader import FRONT_MATTER_KEY, Source, check_front_matter_entry
 from .model import Asset, DocType, Document, Link, Section, Status
 
 COMMON = {"title", "date", "audiences", "issuer", "doc_number", "id", "topics", "summary", "status",
@@ -157,6 +157,9 @@ class _Checker:
             return None
         if not resolved.is_file():
             self.report("MZ501", key, where, key=key, value=rel)
+            return None
+        if video.runs_in_browser(resolved.name):
+            self.report("MZ319", key, where, key=key, value=rel)
             return None
         if allowed is not None and resolved.suffix.lower() not in allowed:
             self.report("MZ506", key, where, key=key, value=resolved.suffix or "（无扩展名）", allowed="、".join(sorted(allowed)))
@@ -326,7 +329,7 @@ def _case(c: _Checker) -> dict:
 
 
 def flatten_analysis(result: tuple) -> tuple:
-    """A markdown analysis as plain tuples (fast to pickle and unpickle in the cache)."""
+    """A markdown analysis as plain tuples (JSON arrays in the cache)."""
     sections, links, html, first_paragraph = result
     return ([(s.title, s.anchor, s.level, s.line, s.text) for s in sections],
             [(link.href, link.line) for link in links], html, first_paragraph)
@@ -340,6 +343,36 @@ def analysis_key(body: str, first_line: int) -> str:
 def analyse_flat(body: str, first_line: int) -> tuple:
     """``flatten_analysis(analyse(...))``: what worker processes hand back to fill the cache."""
     return flatten_analysis(analyse(body, first_line))
+
+
+def check_flat_analysis(value: object) -> list:
+    """A cached analysis read back from JSON (``flatten_analysis`` with lists for tuples);
+    ``cache.BadEntry`` when it has another shape."""
+    if not (isinstance(value, list) and len(value) == 4 and isinstance(value[3], str)):
+        raise BadEntry("analysis")
+    sections, links, html, _ = value
+    shapes = ((sections, (str, str, int, int, str)), (links, (str, int)), (html, (str, int, str)))
+    for items, kinds in shapes:
+        if not isinstance(items, list):
+            raise BadEntry("analysis part")
+        for item in items:
+            if not (isinstance(item, list) and len(item) == len(kinds)
+                    and all(type(v) is k for v, k in zip(item, kinds))):
+                raise BadEntry("analysis item")
+    return value
+
+
+def memo_entries(data: object) -> dict:
+    """The content cache's entries read back from JSON, each checked; wrong ones are dropped
+    (their files are parsed again)."""
+    expect(data, dict, "content cache")
+    good = {}
+    for key, value in data.items():
+        try:
+            good[key] = check_front_matter_entry(value) if key.startswith(FRONT_MATTER_KEY) else check_flat_analysis(value)
+        except BadEntry:
+            continue
+    return good
 
 
 def unflatten_analysis(flat: tuple) -> tuple:

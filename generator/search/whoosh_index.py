@@ -26,6 +26,7 @@ from whoosh.writing import SegmentWriter
 from ..cache import link_or_copy
 from ..config import SiteConfig
 from ..content.links import Corpus
+from ..seal import is_sealed, seal
 from . import analyzer
 from .browser_index import province
 from .records import FIELD_WEIGHTS, STATUS_FACTOR, analyzed_documents, synonym_groups
@@ -235,6 +236,7 @@ class StagedIndex:
             os.replace(self.target, old)
         os.replace(self.stage, self.target)
         shutil.rmtree(old, ignore_errors=True)
+        seal(self.target)  # only a sealed index is ever opened (Whoosh reads pickles)
 
     def discard(self) -> None:
         """Drop the staged index (the build failed)."""
@@ -278,7 +280,7 @@ class IndexMissing(Exception):
 def search(index_dir: Path, text: str, config: SiteConfig, limit: int = 10, doc_type: str | None = None,
            audience: str | None = None, status: str | None = None) -> list[Hit]:
     """Ranked documents for a query, best first (current documents above superseded ones)."""
-    if not windex.exists_in(str(index_dir)):
+    if not is_sealed(index_dir) or not windex.exists_in(str(index_dir)):  # planted indexes are never opened (exists_in opens)
         raise IndexMissing(str(index_dir))
     ix = windex.open_dir(str(index_dir))
     with ix.searcher(weighting=BM25F()) as searcher:

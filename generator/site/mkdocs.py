@@ -6,6 +6,7 @@ Everything MkDocs/Material-specific in configuration lives here.
 from __future__ import annotations
 
 import logging
+import os
 from importlib.resources import files as package_files
 from pathlib import Path
 
@@ -115,7 +116,12 @@ def render(state: RenderInput, site_dir: Path) -> list[Diagnostic]:
         # dirty: MkDocs then skips the pages the plugin took from the previous build (the
         # staging folder is new, so nothing else is left over)
         build(cfg, dirty=state.cache is not None and state.version is None)
-    except (MkDocsException, OSError, ValueError, KeyError, TypeError) as exc:
+    except OSError as exc:  # disk full, read-only folder ...: in Chinese, naming the path
+        from ..writer import describe_os_error
+
+        where = os.fsdecode(exc.filename) if exc.filename is not None else str(site_dir)
+        return [make("MZ902", where, 0, 0, path=where, detail=describe_os_error(exc))]
+    except (MkDocsException, ValueError, KeyError, TypeError) as exc:
         return [make("MZ901", state.config.path.name, 0, 0, detail=str(exc) or type(exc).__name__)]
     finally:
         logger.removeHandler(handler)
