@@ -238,6 +238,57 @@ def new(config_path: str, doc_type: str, title: str, issuer: str, audiences: tup
     click.echo(f"已创建 {path}")
 
 
+@cli.command("import")
+@config_option
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--type", "doc_type", type=click.Choice(TYPE_CHOICES), default="notice", show_default=True,
+              help="导入为哪类文档（决定放入 content/ 下哪个目录）")
+@click.option("--id", "doc_id", default="", help="文档 id（只能导入一个文件时使用；默认由标题拼音生成）")
+@click.option("--dry-run", is_flag=True, help="只显示导入结果和提示，不写任何文件")
+def import_(config_path: str, files: tuple[str, ...], doc_type: str, doc_id: str, dry_run: bool) -> None:
+    """导入公文：把 .docx、.pdf（带文字层）、.html、.txt、.md 文件转换为带元数据的 Markdown 文档。
+
+    标题、发文字号、发文机关、成文日期、附件等从公文版式中识别；找不到的留下占位文字，
+    推测的适用机构写入 unconfirmed，mzkb check 会提示核对。无法读取的文件报错（退出码 1），
+    同一次运行中的其他文件照常导入。
+    """
+    from .config import load_config
+    from .content.importer.run import import_file, known_documents, valid_id
+
+    config, diags = load_config(config_path)
+    if config is None:
+        report(diags, err=True)
+        sys.exit(1)
+    if doc_id and (len(files) > 1 or not valid_id(doc_id)):
+        raise click.BadParameter("--id 只能用于单个文件，且只能包含小写字母、数字和连字符", param_hint="--id")
+    known = known_documents(config)
+    failed = 0
+    for name in files:
+        result = import_file(Path(name), name, config, DocType.parse(doc_type), known, doc_id)
+        report(result.diagnostics, err=True)
+        if not result.ok:
+            failed += 1
+            click.echo(f"未导入：{name}", err=True)
+            continue
+        shown = result.target.relative_to(config.root).as_posix() if result.target.is_relative_to(config.root) else str(result.target)
+        if dry_run:
+            click.echo(f"===== {name} -> {shown}（试运行，未写入） =====")
+            click.echo(result.text, nl=False)
+            for path, _ in result.files:
+                click.echo(f"（将写入 {path.relative_to(config.root).as_posix()}）")
+        else:
+            for path, data in result.files:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+            result.target.parent.mkdir(parents=True, exist_ok=True)
+            result.target.write_text(result.text, encoding="utf-8")
+            click.echo(f"已导入 {name} -> {shown}")
+        known.append(result.known)
+    if failed:
+        click.echo(f"{failed} 个文件未能导入。", err=True)
+        sys.exit(1)
+
+
 @cli.command()
 @config_option
 @click.argument("query")
@@ -279,6 +330,8 @@ def search(config_path: str, query: str, as_json: bool, limit: int, doc_type: st
         badge = f"[{labels.get(hit.type, hit.type)}·{status_labels.get(hit.status, hit.status)}]"
         click.echo(f"{rank}. {click.style(hit.title, bold=True)} {badge} {hit.date}")
         click.echo(f"   {hit.url}")
+        if hit.in_attachment:
+            click.echo(f"   {hit.heading}")
         click.echo(f"   {hit.snippet}")
 
 

@@ -160,6 +160,19 @@ def staging_dir(out_dir: Path) -> Path:
     return stage
 
 
+def shown_path(path: str | os.PathLike, stage: Path) -> str:
+    """A path inside a staging folder as the user knows it (inside the output folder); other
+    paths (a source the failed copy read from) become the output folder itself."""
+    stage = Path(stage)
+    match = re.match(r"^\.(.+)\.building-\d+$", stage.name)
+    out_dir = stage.parent / match.group(1) if match else stage
+    try:
+        rel = Path(os.fsdecode(path)).relative_to(stage)
+    except ValueError:
+        return str(out_dir)
+    return str(out_dir / rel)
+
+
 def write_marker(stage: Path) -> None:
     """Mark a folder as an mzkb output (which a later build may replace)."""
     (stage / MARKER).write_text(MARKER_TEXT, encoding="utf-8")

@@ -180,14 +180,14 @@ def decode(data: bytes, rel: str) -> tuple[str | None, list[Diagnostic]]:
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         if b"\x00" in data:
             return None, [make("MZ203", rel, line, 1)]
-        return None, [make("MZ201", rel, line, column, encoding=_guess(data))]
+        return None, [make("MZ201", rel, line, column, encoding=guess_encoding(data))]
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         return None, [make("MZ203", rel, line, 1)]
     return text.replace("\r\n", "\n").replace("\r", "\n"), []
 
 
-def _guess(data: bytes) -> str:
+def guess_encoding(data: bytes) -> str:
     """Name the encoding of non-UTF-8 bytes, for the editor (GBK/GB18030 most often).
 
     Short GBK texts are often guessed as CP949 by statistics alone, so bytes that decode as

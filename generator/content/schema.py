@@ -21,12 +21,15 @@ from .loader import FRONT_MATTER_KEY, Source, check_front_matter_entry
 from .model import Asset, DocType, Document, Link, Section, Status
 
 COMMON = {"title", "date", "audiences", "issuer", "doc_number", "id", "topics", "summary", "status",
-          "supersedes", "edition", "related", "attachments", "type"}
+          "supersedes", "edition", "related", "attachments", "type",
+          "unconfirmed", "cc", "printed"}
 EXTRA = {DocType.VIDEO: {"media", "poster", "transcript", "duration", "chapters"}, DocType.CASE: {"region", "region_code"}}
 REQUIRED = {"title": "标题", "date": "发布日期", "audiences": "适用机构"}
 LABELS = {"issuer": "发文机关"}
 MEDIA_EXT = {".mp4", ".webm", ".m4v", ".ogv", ".mp3", ".m4a", ".ogg"}
 IMAGE_EXT = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".svg"}
+PLACEHOLDER = "（请填写"
+"""Placeholders left by ``mzkb new`` and ``mzkb import`` start with this."""
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _UNSAFE_LINK = re.compile(r"\]\s*[(:]\s*<?\s*((?:javascript|vbscript|data)\s*:)", re.I)
 _UNSAFE = re.compile(r"<\s*/?\s*(script|iframe|object|embed|style|form|base|meta|link)\b|\son\w+\s*=|javascript:|vbscript:|data:text/html", re.I)
@@ -205,11 +208,22 @@ def validate_one(src: Source, config: SiteConfig, today: dt.date,
     if declared_type is not None and DocType.parse(str(declared_type)) is not src.doc_type:
         c.report("MZ310", "type", value=declared_type, folder=src.doc_type.folder)
     title = c.text("title", required=True)
-    date = c.date()
+    if title.startswith(PLACEHOLDER):
+        c.report("MZ720", "title", key="title")
+    if str(src.meta.get("date") or "").startswith(PLACEHOLDER):
+        c.report("MZ721", "date")
+        date = None
+    else:
+        date = c.date()
     audiences = c.audiences()
     issuer = c.text("issuer", required=src.doc_type in (DocType.NOTICE, DocType.GUIDELINE))
-    if issuer.startswith("（请填写"):
+    if issuer.startswith(PLACEHOLDER):
         c.report("MZ317", "issuer")
+    for index, key in enumerate(c.strings("unconfirmed")):
+        where = src.marks.get(("unconfirmed", index)) if isinstance(src.meta.get("unconfirmed"), list) else None
+        c.report("MZ722", "unconfirmed", where, value=key)
+    c.text("cc")
+    c.text("printed")
     doc_id = c.text("id")
     if doc_id and not is_valid_id(doc_id):
         c.report("MZ311", "id", value=doc_id)

@@ -102,7 +102,8 @@ def fingerprints(corpus: Corpus, config: SiteConfig) -> dict[str, str]:
     found = {}
     for doc in corpus.documents:  # units and fragments are made from these (and the settings in the key)
         facts = (doc.title, doc.url, doc.type.value, doc.status.value, doc.date.isoformat(), doc.issuer,
-                 doc.doc_number, doc.edition, doc.region, tuple(doc.audiences), tuple(doc.topics), doc.summary)
+                 doc.doc_number, doc.edition, doc.region, tuple(doc.audiences), tuple(doc.topics), doc.summary,
+                 [(a.rel, a.size) for a in doc.attachments])  # attachment text is indexed too
         found[doc.id] = digest(repr(facts), doc.body, repr(doc.cues),
                                repr([(s.title, s.anchor, s.text) for s in doc.sections if not s.title]))
     return found

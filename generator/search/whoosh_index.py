@@ -179,7 +179,7 @@ class WhooshWriter:
         computed from ``analyzed`` when the browser index builder has not already done it."""
         if weights is None:
             weights = weighted_terms(analyzed)
-        stored_units = [[u.number, u.anchor, u.heading, u.text[:MAX_UNIT_TEXT]] for u in units]
+        stored_units = [[u.number, u.anchor, u.heading, u.text[:MAX_UNIT_TEXT], u.kind] for u in units]
         self.writer.add_document(
             doc_id=doc.id, units=stored_units, title_s=doc.title, url=doc.url, date=doc.date.isoformat(),
             issuer=doc.issuer, doc_number=doc.doc_number, type=doc.type.value, status=doc.status.value,
@@ -267,6 +267,8 @@ class Hit:
     date: str
     issuer: str
     doc_number: str
+    in_attachment: bool = False
+    """The best match is in an attached file (``url`` points to it; ``heading`` names it)."""
 
     def to_json(self) -> dict:
         """JSON-ready dict (the ``mzkb search --json`` contract)."""
@@ -330,9 +332,11 @@ def best_unit(units: list, terms: list[str]) -> list:
 
 def _hit(score: float, fields: dict, terms: list[str]) -> Hit:
     unit = best_unit(fields["units"], terms)
-    url = fields["url"] + (f"#{unit[1]}" if unit[1] else "")
+    attachment = len(unit) > 4 and unit[4] == "attachment"
+    url = unit[1] if attachment else fields["url"] + (f"#{unit[1]}" if unit[1] else "")
     return Hit(fields["doc_id"], fields["title_s"], url, fields["type"], fields["status"], round(score, 4),
-               snippet(unit[3] or fields["title_s"], terms), unit[2], fields["date"], fields["issuer"], fields["doc_number"])
+               snippet(unit[3] or fields["title_s"], terms), unit[2], fields["date"], fields["issuer"], fields["doc_number"],
+               attachment)
 
 
 def snippet(text: str, terms: list[str], width: int = 80) -> str:

@@ -114,13 +114,14 @@ def test_read_only_output_while_rendering_is_chinese_and_names_the_path(small_kb
 
     import mkdocs.commands.build
 
-    def read_only(config, **kwargs):
-        raise OSError(errno.EROFS, "Read-only file system", str(tmp_path / "ro" / "index.html"))
+    def read_only(config, **kwargs):  # MkDocs fails writing a page into the staging folder
+        raise OSError(errno.EROFS, "Read-only file system", str(Path(config.site_dir) / "index.html"))
 
     monkeypatch.setattr(mkdocs.commands.build, "build", read_only)
     result = build(small_kb, "-o", str(tmp_path / "ro"))
-    assert result.exit_code == 1 and "文件系统是只读的" in result.output and "ro/index.html" in result.output
-    assert "Read-only" not in result.output and "MZ901" not in result.output
+    assert result.exit_code == 1 and "文件系统是只读的" in result.output
+    assert f"{tmp_path / 'ro' / 'index.html'}:0:0: MZ902" in result.output  # the page as the user knows it
+    assert "Read-only" not in result.output and "MZ901" not in result.output and ".building-" not in result.output
 
 
 def test_only_this_outputs_leftovers_are_swept_beside_it(small_kb: Path, tmp_path: Path):
@@ -137,3 +138,24 @@ def test_only_this_outputs_leftovers_are_swept_beside_it(small_kb: Path, tmp_pat
         folder.mkdir()
     assert build(small_kb, "-o", str(desk / "site")).exit_code == 0
     assert not mine.exists() and all(p.exists() for p in theirs)
+
+
+@pytest.fixture
+def tiny_disk(tmp_path: Path):
+    """A 300 KB tmpfs (needs root and mount; skipped elsewhere)."""
+    import subprocess
+
+    folder = tmp_path / "tiny"
+    folder.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=300k", "tmpfs", str(folder)],
+                                           capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here")
+    yield folder
+    subprocess.run(["umount", str(folder)], capture_output=True)
+
+
+def test_a_really_full_disk(small_kb: Path, tiny_disk: Path):
+    result = build(small_kb, "-o", str(tiny_disk / "site"))
+    assert result.exit_code == 1 and "磁盘空间不足" in result.output and f"{tiny_disk / 'site'}" in result.output
+    assert "No space" not in result.output and "Traceback" not in result.output and "site_config.yml:0:0" not in result.output
+    assert not (tiny_disk / "site").exists() and not list(tiny_disk.iterdir())  # the staging folder is gone too
