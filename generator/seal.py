@@ -1,8 +1,9 @@
 """Seals on folders whose files a library reads with ``pickle`` or ``marshal``.
 
 Whoosh keeps its schema, segment list and posting blocks as pickles: opening an index runs
-whatever those files say. ``.mzkb/`` can arrive in a pull request, so mzkb opens an index only
-when it carries a seal that this user's mzkb wrote: an HMAC, with a secret key kept outside
+whatever those files say; a cached build of a release (``.mzkb/versions/…``) is published as it
+is. ``.mzkb/`` can arrive in a pull request, so mzkb uses such a folder only when it carries a
+seal that this user's mzkb wrote: an HMAC, with a secret key kept outside
 every repository (``user_dir()``), over the name, size and modification time of each file. A
 planted or altered index has no valid seal and is treated as missing (a rebuild), never opened.
 """
@@ -69,32 +70,40 @@ def _key() -> bytes | None:
         return None
 
 
-def _listing(folder: Path) -> bytes:
+def _listing(folder: Path, recursive: bool = False) -> bytes:
     entries = []
-    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
-        if entry.name == SEAL_NAME:
-            continue
-        info = entry.stat(follow_symlinks=False)
-        entries.append([entry.name, entry.is_file(follow_symlinks=False), info.st_size, info.st_mtime_ns])
-    return json.dumps(entries).encode()
+    pending = [""]
+    while pending:
+        prefix = pending.pop()
+        for entry in sorted(os.scandir(os.path.join(folder, prefix)), key=lambda e: e.name):
+            name = prefix + entry.name
+            if name == SEAL_NAME:
+                continue
+            info = entry.stat(follow_symlinks=False)
+            is_dir = entry.is_dir(follow_symlinks=False)
+            entries.append([name, is_dir, info.st_size if not is_dir else 0, info.st_mtime_ns if not is_dir else 0])
+            if recursive and is_dir:
+                pending.append(name + "/")
+    return json.dumps(sorted(entries)).encode()
 
 
-def seal(folder: Path) -> bool:
-    """Seal ``folder`` as written by this user's mzkb; False when no key can be kept."""
+def seal(folder: Path, recursive: bool = False) -> bool:
+    """Seal ``folder`` (with ``recursive``, everything below it) as written by this user's mzkb;
+    False when no key can be kept."""
     key = _key()
     if key is None:
         return False
-    mac = hmac.new(key, _listing(folder), hashlib.sha256).hexdigest()
+    mac = hmac.new(key, _listing(folder, recursive), hashlib.sha256).hexdigest()
     (folder / SEAL_NAME).write_text(json.dumps({"hmac": mac}), encoding="utf-8")
     return True
 
 
-def is_sealed(folder: Path) -> bool:
+def is_sealed(folder: Path, recursive: bool = False) -> bool:
     """True when ``folder`` holds exactly the files this user's mzkb sealed."""
     key = _key()
     try:
         stored = json.loads((folder / SEAL_NAME).read_text(encoding="utf-8"))["hmac"]
-        listing = _listing(folder)
+        listing = _listing(folder, recursive)
     except (OSError, ValueError, KeyError, TypeError):
         return False
     if key is None or not isinstance(stored, str):

@@ -22,6 +22,7 @@ from .config import SiteConfig
 from .content.links import Corpus
 from .diagnostics import Diagnostic, make
 from .feed import atom_feed
+from .seal import is_sealed, seal
 from .site.pages.templates import PAGES, render
 from .writer import refusal, resolve_output, swap_into_place, write_marker
 
@@ -109,7 +110,7 @@ def build_versions(config_path: str | Path, out_dir: str | Path | None = None, s
     for release in reversed(found):  # oldest first: each is compared with the one before
         key = _cache_key(cache, release)
         summary_file = key / "docs.json"
-        if (key / "complete").exists():
+        if (key / "complete").exists() and is_sealed(key, recursive=True):  # never a planted build
             reused.append(release.name)
         else:
             shutil.rmtree(key, ignore_errors=True)
@@ -128,6 +129,7 @@ def build_versions(config_path: str | Path, out_dir: str | Path | None = None, s
                 summary_file.write_text(json.dumps(result.summary, ensure_ascii=False, sort_keys=True), encoding="utf-8")
                 (key / "changes.json").write_text(json.dumps(result.changes, ensure_ascii=False, sort_keys=True), encoding="utf-8")
                 (key / "complete").write_text("", encoding="utf-8")
+                seal(key, recursive=True)
             built.append(release.name)
         sites[release.name] = key / "site"
         previous_summary = json.loads(summary_file.read_text(encoding="utf-8"))

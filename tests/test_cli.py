@@ -164,6 +164,8 @@ def hostile_cases(kb: Path, tmp: Path) -> list[list[str]]:
         ["verify", str(tmp / "missing.zip")], ["verify", "/proc/x"], ["verify", "a\x00b"], ["verify"],
         ["apply-update", str(tmp / "none.zip"), str(tmp)], ["apply-update", "/proc/x", "/proc/y"], ["apply-update"],
         ["keygen", "-o", "/proc/x"], ["keygen", "-o", "a\x00b"], ["keygen", *c, "-o", str(kb.parent / "content")],
+        ["import", *c, "/proc/x"], ["import", *c, "a\x00b.docx"], ["import", *c], ["import", *c, str(tmp / "none.docx")],
+        ["import", *c, "/proc/self/status"], ["import", *c, "--id", "../../etc", str(kb)], ["import", "-c", missing, str(kb)],
         ["no-such-command"], ["--no-such-option"],
     ]
 
