@@ -111,7 +111,7 @@ def file_history(root: Path, rev: str = "HEAD") -> dict[str, tuple[Revision, ...
     """
     if not is_repository(root):
         return {}
-    out = git(root, "log", rev, "--format=%x1e%h%x09%cs%x09%B%x1f", "--raw", "--no-abbrev", "--no-renames",
+    out = git(root, "-c", "core.quotePath=false", "log", rev, "--format=%x1e%h%x09%cs%x09%B%x1f", "--raw", "--no-abbrev", "--no-renames",
               "--relative", "--", ".")
     records = []
     for record in out.split("\x1e")[1:]:
