@@ -218,25 +218,38 @@ def is_renumbered(row: Row) -> bool:
     return row.op == "changed" and row.old.key != row.new.key and _key(row.old) == _key(row.new)
 
 
-def _article_units(rows: list[Row]) -> tuple[list[tuple[str, str]], dict[tuple[str, str], list[Row]], dict[str, list[str]]]:
-    """Rows grouped by article (new numbering; an old article only when nothing of it survives)."""
-    olds_of: dict[str, list[str]] = {}
-    new_of: dict[str, str] = {}
+def _unit(block: Block) -> tuple[str, str]:
+    """The part of a document a block belongs to: its article, else its section (heading), else itself."""
+    if block.article:
+        return ("article", block.article)
+    if block.heading:
+        return ("section", block.heading)
+    return ("block", block.label)
+
+
+def _units(rows: list[Row]) -> tuple[list, dict, dict]:
+    """Rows grouped by unit of the new edition; an old unit only when nothing of it was matched.
+
+    An old unit is matched with the new unit its first matched block went to (by content,
+    whatever the numbering), so a renumbered article or section is one unit, not two.
+    """
+    olds_of: dict[tuple[str, str], list[str]] = {}
+    new_of: dict[tuple[str, str], tuple[str, str]] = {}
     for row in rows:
-        if row.old is not None and row.new is not None and row.old.article and row.new.article:
-            olds = olds_of.setdefault(row.new.article, [])
-            if row.old.article not in olds:
-                olds.append(row.old.article)
-            new_of.setdefault(row.old.article, row.new.article)
-    order: list[tuple[str, str]] = []
-    units: dict[tuple[str, str], list[Row]] = {}
+        if row.old is not None and row.new is not None:
+            old, new = _unit(row.old), _unit(row.new)
+            if old[0] == new[0] != "block" and old not in new_of:
+                new_of[old] = new
+                olds_of.setdefault(new, []).append(old[1])
+    order: list = []
+    units: dict = {}
     for row in rows:
-        if row.new is not None and row.new.article:
-            unit = ("new", row.new.article)
-        elif row.old is not None and row.old.article:
-            unit = ("new", new_of[row.old.article]) if row.old.article in new_of else ("old", row.old.article)
+        if row.new is not None:
+            unit = ("new",) + _unit(row.new)
+        elif _unit(row.old) in new_of:
+            unit = ("new",) + new_of[_unit(row.old)]
         else:
-            unit = ("block", row_label(row))
+            unit = ("old",) + _unit(row.old)
         if unit not in units:
             order.append(unit)
         units.setdefault(unit, []).append(row)
@@ -246,45 +259,40 @@ def _article_units(rows: list[Row]) -> tuple[list[tuple[str, str]], dict[tuple[s
 def summarize(rows: list[Row]) -> Summary:
     """Labels of what was added, removed, changed, moved and renumbered.
 
-    In regulations the unit is the article: an old article is matched with the new article its
-    text went to (by content, whatever their numbers), so a renumbered article is changed or
-    renumbered — never both added and removed; paragraphs added to or dropped from a matched
-    article make it changed. Other text is summarised block by block (headings, openings).
+    The unit is the article in regulations (第五条) and the section (heading) elsewhere: an
+    old unit is matched with the new unit its text went to, whatever their numbers, so a
+    renumbered article or section is changed, moved or renumbered — never both added and
+    removed; paragraphs added to or dropped from a matched unit make it changed.
     """
-    order, units, olds_of = _article_units(rows)
-    renumbering = any(olds != [new] for new, olds in olds_of.items())
+    order, units, olds_of = _units(rows)
+    renumbering = any(olds != [name] for (kind, name), olds in olds_of.items() if kind == "article")
     added: list[str] = []
     removed: list[str] = []
     changed: list[str] = []
     moved: list[str] = []
     renumbered: list[str] = []
-    for kind, name in order:
-        group = units[(kind, name)]
-        ops = {r.op for r in group}
-        if kind == "old":
-            removed.append(("原" + name) if renumbering else name)
+    for side, kind, name in order:
+        group = units[(side, kind, name)]
+        if side == "old":
+            removed.append(("原" + name) if renumbering and kind == "article" else name)
             continue
-        if kind == "new":
-            olds = olds_of.get(name, [])
-            if not olds:
+        olds = olds_of.get((kind, name), [])
+        if not olds:
+            if any(r.op == "added" for r in group):
                 added.append(name)
-                continue
-            label = name if olds == [name] else f"{name}（原{'、'.join(olds)}）"
-        else:
-            label = name
-            if ops <= {"added"}:
-                added.append(label)
-                continue
-            if ops <= {"removed"}:
-                removed.append(label)
-                continue
-            if ops <= {"moved_from"}:
-                continue
-        if ops <= {"equal"}:
+            elif any(r.op != "equal" for r in group):
+                changed.append(name)
             continue
-        if all(r.op == "equal" or is_renumbered(r) for r in group):
+        label = f"{name}（原{'、'.join(olds)}）" if kind == "article" and olds != [name] else name
+        if all(r.op == "equal" for r in group):
+            continue
+        if any(r.op == "moved_to" and r.new.kind == "heading" for r in group):
+            moved.append(label)
+            if any(r.op in ("added", "removed", "changed") for r in group):
+                changed.append(label)
+        elif all(r.op == "equal" or is_renumbered(r) for r in group):
             renumbered.append(label)
-        elif ops <= {"equal", "moved_to", "moved_from"}:
+        elif all(r.op in ("equal", "moved_to", "moved_from") for r in group):
             moved.append(label)
         else:
             changed.append(label)
