@@ -109,9 +109,11 @@ def edition_line(doc: Document, corpus: Corpus) -> dict | None:
     chain = edition_chain(doc, corpus)
     if len(chain) == 1:
         return {"only": True} if doc.type is DocType.GUIDELINE else None
-    number = [d.id for d in chain].index(doc.id) + 1
+    # editions are counted among documents of the same type (a notice a guideline replaced is not 第一版)
+    same = [d for d in chain if d.type is doc.type]
+    number = doc.edition or f"第{chinese_number(same.index(doc) + 1)}版"
     replaces = [doc_ref(d) for d in map(corpus.get, doc.supersedes) if d]
-    return {"only": False, "number": f"第{chinese_number(number)}版", "count": len(chain), "replaces": replaces,
+    return {"only": False, "number": number, "count": len(same), "replaces": replaces,
             "compare": _compare_link(doc, corpus)}
 
 
