@@ -61,7 +61,9 @@ class SiteConfig:
     search: dict = field(default_factory=dict)
     """Search settings (reserved)."""
     bundle: dict = field(default_factory=dict)
-    """Offline bundle settings (reserved)."""
+    """Offline bundle settings: ``public_key`` (``ed25519:…`` line printed by ``mzkb keygen``: bundles and
+    update packs are checked against it) and ``signing_key`` (path of the private key file, relative to
+    site_config.yml; keep it outside the repository)."""
     releases: dict = field(default_factory=dict)
     """Release settings (reserved)."""
 
@@ -97,6 +99,8 @@ _KEYS: dict[str, tuple[type | tuple, str]] = {
 _SITE_KEYS = {"title": str, "description": str, "language": str, "url": str, "demo": bool}
 _VALIDATION_KEYS = {"future_date_margin_days": int, "max_file_mb": (int, float)}
 _RELEASE_KEYS = {"tag_pattern": str}
+_BUNDLE_KEYS = {"public_key": str, "signing_key": str}
+_PUBLIC_KEY_RE = re.compile(r"^ed25519:[A-Za-z0-9+/]{43}=$")
 _TYPE_NAMES = {str: "字符串", bool: "true 或 false", int: "整数", (int, float): "数字", list: "列表", dict: "映射"}
 
 
@@ -163,6 +167,10 @@ def load_config(path: str | Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
         diags.append(make("MZ104", shown, *pos("site", "language"), key="site.language", expected=" zh", actual=str(site.get("language"))))
     validation = section("validation", _VALIDATION_KEYS)
     section("releases", _RELEASE_KEYS)
+    public_key = section("bundle", _BUNDLE_KEYS).get("public_key")
+    if isinstance(public_key, str) and not _PUBLIC_KEY_RE.match(public_key.strip()):
+        diags.append(make("MZ104", shown, *pos("bundle", "public_key"), key="bundle.public_key",
+                          expected=" mzkb keygen 打印的一行 ed25519:…", actual=public_key[:60]))
     audiences = _audiences(data.get("audiences"), shown, pos, diags)
     topics = tuple(str(t) for t in data.get("topics") or [] if isinstance(t, (str, int))) if isinstance(data.get("topics"), list) else ()
     search = data.get("search") if isinstance(data.get("search"), dict) else {}
