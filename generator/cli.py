@@ -279,11 +279,11 @@ UNSIGNED_HELP = "接受未签名（或无法与可信公钥核对）的离线包
 
 @cli.command()
 @config_option
-@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), required=True, help="离线包输出目录")
+@click.option("-o", "--output", "out_dir", required=True, help="离线包输出目录")
 @click.option("--version", "version", default=None, help="打包哪个已发布版本（git 标签）；默认打包当前工作区")
 @click.option("--with-media/--without-media", default=True, show_default=True, help="是否包含视频、音频文件")
 @click.option("--since", default=None, help="同时生成更新包：相对旧版本（版本名，或旧离线包 zip/目录）只含变化的文件")
-@click.option("--sign-key", "sign_key", type=click.Path(dir_okay=False), default=None, help=SIGN_HELP)
+@click.option("--sign-key", "sign_key", default=None, help=SIGN_HELP)
 def bundle(config_path: str, out_dir: str, version: str | None, with_media: bool, since: str | None,
            sign_key: str | None) -> None:
     """生成可离线使用的离线包 zip（解压后双击 index.html 打开），附带清单、校验值和签名。"""
@@ -321,7 +321,7 @@ def bundle(config_path: str, out_dir: str, version: str | None, with_media: bool
 
 @cli.command()
 @config_option
-@click.argument("path", type=click.Path(exists=True))
+@click.argument("path")
 @click.option("--public-key", default=None, help=PUBLIC_HELP)
 @click.option("--allow-unsigned", is_flag=True, help=UNSIGNED_HELP)
 def verify(config_path: str, path: str, public_key: str | None, allow_unsigned: bool) -> None:
@@ -342,8 +342,8 @@ def verify(config_path: str, path: str, public_key: str | None, allow_unsigned: 
 
 @cli.command("apply-update")
 @config_option
-@click.argument("pack", type=click.Path(exists=True, dir_okay=False))
-@click.argument("directory", type=click.Path(exists=True, file_okay=False))
+@click.argument("pack")
+@click.argument("directory")
 @click.option("--public-key", default=None, help=PUBLIC_HELP + "；都没有时用正在更新的离线包所带的公钥")
 @click.option("--allow-unsigned", is_flag=True, help=UNSIGNED_HELP)
 def apply_update(config_path: str, pack: str, directory: str, public_key: str | None, allow_unsigned: bool) -> None:
@@ -364,7 +364,7 @@ def apply_update(config_path: str, pack: str, directory: str, public_key: str | 
 
 @cli.command()
 @config_option
-@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), default=None,
+@click.option("-o", "--output", "out_dir", default=None,
               help="私钥保存到哪个文件夹（默认：~/.config/mzkb；不能在知识库或 git 仓库中）")
 def keygen(config_path: str, out_dir: str | None) -> None:
     """生成离线包签名密钥：私钥只保存在本机（权限 600），公钥写进 site_config.yml。"""

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from . import yamlsrc
 from .diagnostics import Diagnostic, make
+from .urls import is_safe_web_url
 
 ALL_AUDIENCES = "全部"
 _KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -165,6 +166,9 @@ def load_config(path: str | Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
             diags.append(make("MZ103", shown, *pos("site", "__key__"), key="site.title"))
     if site.get("language", "zh") != "zh":
         diags.append(make("MZ104", shown, *pos("site", "language"), key="site.language", expected=" zh", actual=str(site.get("language"))))
+    url = site.get("url")
+    if isinstance(url, str) and url.strip() and not is_safe_web_url(url, ("http", "https")):
+        diags.append(make("MZ604", shown, *pos("site", "url"), value=url))
     validation = section("validation", _VALIDATION_KEYS)
     section("releases", _RELEASE_KEYS)
     public_key = section("bundle", _BUNDLE_KEYS).get("public_key")

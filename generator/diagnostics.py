@@ -89,6 +89,11 @@ CATALOGUE: dict[str, Spec] = {
     # body
     "MZ601": Spec(E, "正文含有不安全的 HTML：{value}", "删除 <script>、<iframe>、on...= 事件属性和 javascript: 链接；需要的格式请用 Markdown 写。", "<script>alert(1)</script>"),
     "MZ602": Spec(W, "正文中使用了一级标题 {value}，已降为二级标题", "文档标题来自 title，正文标题请从 ## 开始。", "# 一、总体要求"),
+    "MZ603": Spec(E, "{key} 的地址不安全或格式不正确：{value}",
+                  "只能填知识库内的相对路径或 https:// 地址；不能用 javascript:、data:、vbscript:、file: 等协议，也不能含引号、尖括号、反斜杠、空白或控制字符。",
+                  "media: javascript:alert(1)"),
+    "MZ604": Spec(E, "site.url 不是有效的网址：{value}", "写完整的 http:// 或 https:// 地址，如 https://kb.example.gov.cn/；不能含引号、尖括号、空格。",
+                  "url: javascript:alert(1)"),
     # build
     "MZ901": Spec(E, "站点生成失败：{detail}", "查看上面的信息；如无法解决请报告问题。", ""),
     "MZ903": Spec(W, "渲染警告：{detail}", "通常是正文中的链接或格式问题，按提示修正。", ""),

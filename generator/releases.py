@@ -6,6 +6,7 @@ the result is the same for the same commit whenever it is computed.
 
 from __future__ import annotations
 
+import codecs
 import fnmatch
 import io
 import subprocess
@@ -122,7 +123,7 @@ def file_history(root: Path, rev: str = "HEAD") -> dict[str, tuple[Revision, ...
             if line.startswith(":") and "\t" in line:
                 fields, path = line.split("\t", 1)
                 parts = fields.split()
-                changes.append((path.strip(), parts[2], parts[3], parts[4][:1]))
+                changes.append((_unquote(path.strip()), parts[2], parts[3], parts[4][:1]))
         records.append((commit, date, message.strip(), changes))
     last_blob: dict[str, str] = {}  # path -> its blob before it was deleted (a re-added path is compared with it)
     history: dict[str, list[Revision]] = {}
@@ -136,6 +137,14 @@ def file_history(root: Path, rev: str = "HEAD") -> dict[str, tuple[Revision, ...
             before = old_blob if status == "M" else last_blob.get(path, new_blob)
             history.setdefault(path, []).append(Revision(commit, date, subject, note, before != new_blob))
     return {path: tuple(reversed(revs)) for path, revs in history.items()}
+
+
+def _unquote(path: str) -> str:
+    """A path as git prints it: names with non-ASCII, quotes or control characters come
+    C-quoted (``"content/\\346\\216\\242.md"``, octal UTF-8 bytes)."""
+    if len(path) < 2 or not (path.startswith('"') and path.endswith('"')):
+        return path
+    return codecs.escape_decode(path[1:-1].encode("utf-8"))[0].decode("utf-8", "replace")
 
 
 def list_releases(root: Path, pattern: str = DEFAULT_PATTERN) -> list[Release]:

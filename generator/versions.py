@@ -22,6 +22,7 @@ from .config import SiteConfig
 from .content.links import Corpus
 from .diagnostics import Diagnostic, make
 from .feed import atom_feed
+from .site.pages.templates import PAGES, render
 from .writer import swap_into_place
 
 LATEST = "latest"
@@ -181,13 +182,5 @@ def assemble(stage: Path, sites: dict[str, Path], versions: list[tuple[str, str,
 
 
 def _root_page(title: str) -> str:
-    from html import escape
-
-    return f"""<!doctype html>
-<html lang="zh"><head><meta charset="utf-8"><title>{escape(title)}</title>
-<meta http-equiv="refresh" content="0; url={LATEST}/index.html">
-<meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body><p>正在打开 <a href="{LATEST}/index.html">{escape(title)}（最新版本）</a>……</p>
-<p>历史版本：见各页面顶部的版本选择，或 <a href="versions.json">版本列表</a>。</p>
-<script>location.replace("{LATEST}/index.html");</script></body></html>
-"""
+    """The versioned site's index.html: opens ``latest/`` (template ``versions-root.html``)."""
+    return render(PAGES + "versions-root.html", title=title, latest=LATEST)

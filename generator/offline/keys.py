@@ -46,6 +46,8 @@ def keygen(folder: Path | None, config: SiteConfig | None) -> tuple[Path, str]:
     """Write a new key pair into ``folder`` (default ``default_key_dir()``); return the private key's path and
     the public key line. ``BundleError`` (MZ926) if the place is unsafe or a key is already there."""
     folder = Path(folder) if folder is not None else default_key_dir()
+    if "\x00" in str(folder):
+        raise BundleError("MZ926", "路径中含有不允许的字符", file=repr(str(folder)))
     why = _forbidden(folder.absolute(), config)
     if why:
         raise BundleError("MZ926", f"不能把签名私钥放在{why}。请用 -o 指定知识库以外、只有你能访问的文件夹",
@@ -54,6 +56,8 @@ def keygen(folder: Path | None, config: SiteConfig | None) -> tuple[Path, str]:
         return signing.generate_key(folder)
     except OSError as exc:
         raise BundleError("MZ926", f"无法写入签名私钥：{os_reason(exc)}", file=str(folder)) from None
+    except ValueError:
+        raise BundleError("MZ926", "路径中含有不允许的字符", file=repr(str(folder))) from None
 
 
 def signing_key_path(config: SiteConfig | None, given: str | None) -> Path | None:

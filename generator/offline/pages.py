@@ -1,18 +1,16 @@
 """The bundle's own pages: the landing ``index.html`` and the 校验 page ``verify.html``.
 
-Both are Jinja templates in ``theme/bundle/`` rendered with autoescape on, so a site title or a
-version can never become markup. The 校验 page's script is ``theme/assets/mzkb/verify.js``.
+Both are Jinja templates in ``theme/bundle/`` rendered with autoescape on (the one template
+environment of ``site/pages/templates.py``), so a site title or a version can never become markup. The 校验 page's script is ``theme/assets/mzkb/verify.js``.
 """
 
 from __future__ import annotations
 
-from functools import cache
 from importlib.resources import files as package_files
 from pathlib import Path
 
-import jinja2
-
 from ..content.model import DocType
+from ..site.pages.templates import render
 from .format import ENTRY, MANIFEST_JS, SIGNATURE_JS
 from .signing import fingerprint
 
@@ -23,14 +21,8 @@ def theme_dir() -> Path:
     return local if (local / "bundle").is_dir() else Path(str(package_files("mzkb_theme")))
 
 
-@cache
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(theme_dir() / "bundle")),
-                              autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
-
-
 def _render(name: str, **values) -> bytes:
-    return _environment().get_template(name).render(entry=ENTRY, **values).encode("utf-8")
+    return render("bundle/" + name, entry=ENTRY, **values).encode("utf-8")
 
 
 def verify_script() -> bytes:

@@ -129,6 +129,8 @@ def load_private_key(path: Path) -> Ed25519PrivateKey:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise BundleError("MZ926", f"无法读取签名私钥：{os_reason(exc)}", file=str(path)) from None
+    except ValueError:
+        raise BundleError("MZ926", "私钥路径中含有不允许的字符", file=repr(str(path))) from None
     try:
         key = serialization.load_pem_private_key(data, password=None)
     except (ValueError, TypeError):

@@ -180,8 +180,11 @@ class DirTree(Tree):
 
     def __init__(self, path: Path, marker: str):
         path = Path(path)
+        if not path.exists():
+            raise BundleError("MZ921", "找不到这个文件夹", file=str(path))
         if (path / marker).is_file():
             self.root = path
+            remove_leftovers(path.absolute().parent)
         else:
             if path.is_dir():
                 remove_leftovers(path)

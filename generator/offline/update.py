@@ -255,6 +255,8 @@ def _check_contents(ptree: Tree, info: dict, root: Path) -> dict[str, dict]:
 
 
 def _apply(pack: Path, target_dir: Path, trusted: TrustedKey | None, allow_unsigned: bool) -> ApplyReport:
+    if not target_dir.exists():
+        raise BundleError("MZ921", "找不到这个文件夹", file=str(target_dir))
     if target_dir.is_file():
         raise BundleError("MZ927", "这是文件：请先把旧版离线包解压，再对解压出的文件夹应用更新包", file=str(target_dir))
     with open_tree(pack, UPDATE) as ptree, DirTree(target_dir, MANIFEST) as target:

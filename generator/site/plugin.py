@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+from markupsafe import escape
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
@@ -104,7 +105,20 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
     def on_config(self, config):  # noqa: D102 (MkDocs event)
         if self.state is None:
             self.state = self._load_from_disk(Path(config.site_dir))
+        # Material prints these without escaping (MkDocs' Jinja has autoescape off): hand it
+        # escaped HTML (Markup, so templates that do escape do not escape twice)
+        config.site_name = escape(config.site_name or "")
+        config.site_description = escape(config.site_description or "")
         return config
+
+    def on_nav(self, nav, config, files):  # noqa: D102
+        stack = list(nav.items)
+        while stack:
+            item = stack.pop()
+            if isinstance(item.title, str):
+                item.title = escape(item.title)  # printed as is by Material's nav, tabs and footer
+            stack.extend(getattr(item, "children", None) or ())
+        return nav
 
     def _load_from_disk(self, site_dir: Path) -> RenderInput:
         """Under ``mzkb serve``: check the knowledge base and index it (incrementally, from the
@@ -229,6 +243,9 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
         doc = self._by_uri.get(page.file.src_uri)
         if doc is not None and self.state is not None:
             page.meta["title"] = doc.title
+        if isinstance(page.meta.get("title"), str):  # Material prints it as is (<title>, header): escaped HTML
+            page.meta["title"] = escape(page.meta["title"])
+        if doc is not None and self.state is not None:
             # MkDocs converts every page before writing any; a document page is converted in
             # on_page_context instead, so only one page's HTML is in memory at a time
             return ""

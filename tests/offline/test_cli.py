@@ -102,6 +102,11 @@ def test_unsigned_bundle_says_so_and_verify_with_a_key_refuses_it(small_kb: Path
     (["verify", "{junk}"], "MZ921"),
     (["verify", "{folder}"], "MZ921"),
     (["keygen", "-o", "{bundle}/keys"], "MZ926"),
+    (["keygen", "-o", "a\x00b"], "MZ926"),
+    (["verify", "a\x00b"], "MZ921"),
+    (["verify", "{missing}"], "找不到"),
+    (["apply-update", "{missing}", "{folder}"], "找不到"),
+    (["apply-update", "{junk}", "{missing}"], "找不到这个文件夹"),
     (["verify", "{bundle}", "--public-key", "{bundle}"], "MZ926"),
 ])
 def test_hostile_arguments_give_chinese_diagnostics_and_exit_1(tmp_path: Path, args, words):

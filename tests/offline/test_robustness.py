@@ -25,6 +25,8 @@ def test_leftover_staging_folder_from_a_killed_apply_update_is_removed(kit, tool
     assert report.ok, report.lines()
     assert not leftover.exists()
     shutil.copytree(kit.folder, leftover)
+    assert verify_bundle(kit.folder).ok and not leftover.exists()  # the bundle folder itself
+    shutil.copytree(kit.folder, leftover)
     applied = apply_update(kit.pack, county)
     assert applied.ok, applied.lines()
     assert not leftover.exists() and (kit.folder / "site/b.html").is_file()
