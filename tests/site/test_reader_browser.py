@@ -178,3 +178,27 @@ def test_comparison_uses_the_full_phone_width(demo_site: Path, page):
     box = changed.bounding_box()
     assert box["width"] >= 390 * 0.85
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+@pytest.fixture(scope="module")
+def lawref_site(tmp_path_factory) -> Path:
+    from generator.pipeline import build
+
+    out = tmp_path_factory.mktemp("lawref") / "site"
+    fixture = Path(__file__).parent.parent / "fixtures" / "sites" / "lawref-chain" / "site_config.yml"
+    assert build(fixture, out).ok
+    return out
+
+
+def test_real_regulation_comparison_names_renumbered_articles_on_a_phone(lawref_site: Path, page):
+    """上海市殡葬管理条例: the page says which old article became which new one, full width on a phone."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto((lawref_site / "compare/shang-hai-shi-bin-zang-guan-li-tiao-li-2015--shang-hai-shi-bin-zang-guan-li-tiao-li-2024.html").as_uri())
+    summary = {li.locator("strong").inner_text().split(" ")[0]: li.inner_text() for li in page.locator(".mzkb-diff-summary li").all()}
+    assert "第六条（原第五条）" in summary["修改"]
+    assert "第九条（原第七条）" in summary["序号调整"] and "第三十六条（原第三十一条）" in summary["序号调整"]
+    assert "原第十三条" in summary["删除"] and "第九条" not in summary["新增"]
+    row = page.locator(".mzkb-diff-table tr[data-op=changed]", has_text="第九条").first
+    assert "序号调整" in row.locator("td").last.get_attribute("data-label")
+    assert row.locator("td").last.bounding_box()["width"] >= 390 * 0.85
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
