@@ -128,12 +128,15 @@ def _vtt_time(seconds: float) -> str:
 def captions_data_url(cues: tuple[Cue, ...]) -> str:
     """WebVTT of the transcript cues (from .vtt or .srt) as a data: URL for ``<track>``.
 
-    Inline, because Chromium refuses to load a caption file from file:// next to the page.
+    Inline, because Chromium refuses to load a caption file from file:// next to the page. The
+    text is escaped (``&lt;``), so the captions show exactly what the transcript list shows.
     """
     out = io.StringIO()
     out.write("WEBVTT\n\n")
     for index, cue in enumerate(cues, 1):
-        text = cue.text.replace("-->", "->").replace("\n\n", "\n").strip() or " "
+        # cue text is plain text: VTT's own escapes, so no cue markup (<b>, <c>, …) comes from the source
+        text = cue.text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        text = "\n".join(line for line in text.splitlines() if line.strip()) or " "
         out.write(f"{index}\n{_vtt_time(cue.start)} --> {_vtt_time(max(cue.end, cue.start + 0.5))}\n{text}\n\n")
     return "data:text/vtt;charset=utf-8;base64," + base64.b64encode(out.getvalue().encode("utf-8")).decode("ascii")
 

@@ -207,3 +207,17 @@ def test_real_regulation_comparison_names_renumbered_articles_on_a_phone(lawref_
     assert "序号调整" in row.locator("td").last.get_attribute("data-label")
     assert row.locator("td").last.bounding_box()["width"] >= 390 * 0.85
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_captions_are_plain_webvtt_text():
+    import base64
+
+    from generator.content.model import Cue
+    from generator.site.context import captions_data_url
+
+    url = captions_data_url((Cue(0.5, 3.3, "穿戴前先做手卫生"), Cue(3.5, 6.6, "<b onmouseover=x>未闭合 --> & 标签")))
+    header, _, data = url.partition(",")
+    assert header == "data:text/vtt;charset=utf-8;base64"
+    text = base64.b64decode(data).decode("utf-8")
+    assert text.startswith("WEBVTT\n\n1\n00:00:00.500 --> 00:00:03.300\n穿戴前先做手卫生\n")
+    assert "&lt;b onmouseover=x&gt;未闭合 --&gt; &amp; 标签" in text and "<b" not in text
