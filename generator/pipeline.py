@@ -77,7 +77,7 @@ after one edit rewrites one small file, not all of them."""
 
 
 def _shard_name(digit: str) -> str:
-    return f"content-{digit}.pickle"
+    return f"content-{digit}.json"
 
 
 def markdown_memo(config: SiteConfig) -> dict:
@@ -85,7 +85,7 @@ def markdown_memo(config: SiteConfig) -> dict:
     cache = Cache(config.state_dir)
     found: dict = {}
     for digit in "0123456789abcdef"[:MARKDOWN_SHARDS]:
-        found.update(cache.load(_shard_name(digit), {}))
+        found.update(cache.load(_shard_name(digit), {}, check=schema.memo_entries))
     return _TrackedMemo(found)
 
 
@@ -148,10 +148,16 @@ def save_markdown_memo(config: SiteConfig, memo: dict) -> None:
         pass  # a read-only knowledge base still builds, only without the cache
 
 
-def build(*args, **kwargs) -> BuildResult:
-    """Check, index, render into a staging folder and swap it into place on success (see ``_build``)."""
-    with fewer_collections():
-        return _build(*args, **kwargs)
+def build(config_path: str | Path, *args, **kwargs) -> BuildResult:
+    """Check, index, render into a staging folder and swap it into place on success (see
+    ``_build``); one build at a time per knowledge base (``lock.build_lock``)."""
+    from .lock import LockBusy, build_lock, state_dir_of
+
+    try:
+        with fewer_collections(), build_lock(state_dir_of(config_path)):
+            return _build(config_path, *args, **kwargs)
+    except LockBusy as busy:
+        return BuildResult(Prepared(None, None, (busy.diagnostic(config_path),)), None)
 
 
 def _build(config_path: str | Path, out_dir: str | Path | None = None, strict: bool = False, *, version=None,
@@ -170,7 +176,7 @@ def _build(config_path: str | Path, out_dir: str | Path | None = None, strict: b
     from .site.mkdocs import render
     from .site.plugin import RenderInput
     from .site.reuse import RENDER_CACHE
-    from .writer import link_files, write_atomically, write_files
+    from .writer import describe_os_error, link_files, refusal, resolve_output, write_atomically, write_files
 
     from .progress import quiet
 
@@ -183,7 +189,10 @@ def _build(config_path: str | Path, out_dir: str | Path | None = None, strict: b
     if prepared.failed:
         return BuildResult(prepared, None)
     config, corpus = prepared.config, prepared.corpus
-    target = (Path(out_dir) if out_dir else config.root / "site").absolute()
+    target = resolve_output(Path(out_dir) if out_dir else config.root / "site")  # a `site` symlink is followed
+    protected = (config.root, config.content_dir, config.state_dir)
+    if problem := refusal(target, protected):  # never replace the knowledge base or someone's files
+        return BuildResult(prepared, None, (make("MZ910", str(target), 0, 0, path=str(target), detail=problem),))
     render_diags: list[Diagnostic] = []
     whoosh_target = whoosh_dir or config.state_dir / "whoosh"
     cache = Cache(config.state_dir)
@@ -191,7 +200,7 @@ def _build(config_path: str | Path, out_dir: str | Path | None = None, strict: b
     previous_site = target if incremental and target.is_dir() else None
     if not incremental and whoosh_target == config.state_dir / "whoosh":
         cache.drop(indexer.INDEX_CACHE)  # the installed Whoosh index will no longer match it
-    state = cache.load(indexer.INDEX_CACHE) if incremental else None
+    state = cache.load(indexer.INDEX_CACHE, check=indexer.check_state) if incremental else None
     progress.stage("index", "建立搜索索引")
     index_out = config.state_dir / f"index-{os.getpid()}"  # index workers write their segments here
     pending = indexer.start(corpus, config, whoosh_target, state, previous_site, index_out)  # large: worker processes
@@ -226,9 +235,9 @@ def _build(config_path: str | Path, out_dir: str | Path | None = None, strict: b
         return True
 
     try:
-        ok = write_atomically(target, produce)
+        ok = write_atomically(target, produce, protected)
     except OSError as exc:
-        render_diags.append(make("MZ902", str(target), 0, 0, path=str(target), detail=exc.strerror or str(exc)))
+        render_diags.append(make("MZ902", str(target), 0, 0, path=str(target), detail=describe_os_error(exc)))
         ok = False
     try:
         indexes = indexes or pending.result()

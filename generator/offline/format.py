@@ -28,6 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..diagnostics import Diagnostic, make
+from ..releases import NAME_RE  # noqa: F401 (one rule for release and bundle names: releases.name_problem)
 from ..yamlsrc import YamlError
 from ..yamlsrc import load as load_yaml
 
@@ -46,7 +47,6 @@ DERIVED = (SUMS, MANIFEST_JS)
 ENTRY = "site/index.html"
 MEDIA_EXTENSIONS = frozenset({".mp4", ".m4v", ".webm", ".ogv", ".mov", ".mkv", ".mp3", ".m4a", ".aac",
                               ".oga", ".ogg", ".opus", ".wav", ".flac"})
-NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 _BAD_CHARS = re.compile(r'[\x00-\x1f\x7f<>:"|?*\\]')
 _SHA_RE = re.compile(r"^[0-9a-f]{64}$")
 

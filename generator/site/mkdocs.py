@@ -115,7 +115,12 @@ def render(state: RenderInput, site_dir: Path) -> list[Diagnostic]:
         # dirty: MkDocs then skips the pages the plugin took from the previous build (the
         # staging folder is new, so nothing else is left over)
         build(cfg, dirty=state.cache is not None and state.version is None)
-    except (MkDocsException, OSError, ValueError, KeyError, TypeError) as exc:
+    except OSError as exc:  # disk full, read-only folder ...: in Chinese, naming the path
+        from ..writer import describe_os_error, shown_path
+
+        where = shown_path(exc.filename if exc.filename is not None else site_dir, site_dir)
+        return [make("MZ902", where, 0, 0, path=where, detail=describe_os_error(OSError(exc.errno, exc.strerror)))]
+    except (MkDocsException, ValueError, KeyError, TypeError) as exc:
         return [make("MZ901", state.config.path.name, 0, 0, detail=str(exc) or type(exc).__name__)]
     finally:
         logger.removeHandler(handler)

@@ -34,7 +34,7 @@ from .reuse import RENDER_CACHE, PageReuse, page_fingerprint, theme_key
 from .sanitize import clean
 
 SERVE_RENDER_CACHE = "render-serve.json"
-SERVE_INDEX_CACHE = "index-serve.pickle"
+SERVE_INDEX_CACHE = "index-serve.json"
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +132,7 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
         if result.failed:
             raise PluginError("\n".join(d.format() for d in result.diagnostics))
         cache = Cache(result.config.state_dir)
-        state = cache.load(SERVE_INDEX_CACHE)
+        state = cache.load(SERVE_INDEX_CACHE, check=indexer.check_state)
         index = indexer.start(result.corpus, result.config, None, state, site_dir).result()
         cache.save(SERVE_INDEX_CACHE, index.state)
         files = dict(index.browser.files)
@@ -194,11 +194,15 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
         if self.state is not None and self.state.cache is not None:
             # compiled theme templates are kept (Jinja checks each template's source), which
             # saves about a second per build, most welcome in `mzkb serve`
+            # Jinja loads them with marshal (code): they live in the user's cache, never in
+            # .mzkb/, which a repository can bring
             from jinja2 import FileSystemBytecodeCache
 
-            folder = self.state.config.state_dir / "cache" / "jinja"
-            folder.mkdir(parents=True, exist_ok=True)
-            env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+            from ..seal import user_dir
+
+            folder = user_dir("jinja")
+            if folder is not None:
+                env.bytecode_cache = FileSystemBytecodeCache(str(folder))
         return env
 
     def on_post_page(self, output: str, page, config) -> str:  # noqa: D102
