@@ -23,6 +23,7 @@ from ..config import SiteConfig
 from ..content.links import Corpus, asset_url, resolve_href
 from ..content.model import Document, DocType
 from ..regions import load_regions
+from ..search.scripts import minify_search_scripts
 from .context import document_context
 from .pages.cases import case_pages
 from .pages.changes import changes_page
@@ -192,6 +193,7 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
         progress = self.state.report.get("progress")
         if progress is not None:
             progress.stage("render", "生成页面", len(reuse.new) - reuse.reused)
+        minify_search_scripts(files, config)
         return files
 
     def on_env(self, env, config, files):  # noqa: D102
