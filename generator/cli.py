@@ -109,6 +109,7 @@ def serve(config_path: str, addr: str, open_browser: bool) -> None:
     from mkdocs.commands.serve import serve as mkdocs_serve
 
     from .pipeline import prepare
+    from .preview import install
     from .site.mkdocs import DropDirtyNotice, write_mkdocs_yml
 
     result = prepare(config_path)
@@ -121,6 +122,7 @@ def serve(config_path: str, addr: str, open_browser: bool) -> None:
     path = write_mkdocs_yml(result.config, result.config.state_dir / "serve-site")
     click.echo(f"预览地址：http://{addr}/  （按 Ctrl+C 停止）")
     logging.getLogger("mkdocs.commands.build").addFilter(DropDirtyNotice())
+    install()  # the plugin checks and indexes the knowledge base on every rebuild
     # dirty rebuilds: pages whose inputs did not change stay as they are in the preview folder
     mkdocs_serve(str(path), livereload=True, build_type="dirty", dev_addr=addr, open_in_browser=open_browser)
 

@@ -58,6 +58,9 @@ class SiteConfig:
     """Dates later than today by more than this many days are warned about."""
     max_file_mb: float = 50.0
     """Attachments and media larger than this are refused."""
+    remote_resources: str = "warning"
+    """``validation.remote_resources``: a body image loaded from the network (the site is read
+    offline) is an ``error`` (MZ611) or a ``warning`` (MZ612)."""
     search: dict = field(default_factory=dict)
     """Search settings (reserved)."""
     bundle: dict = field(default_factory=dict)
@@ -95,7 +98,7 @@ _KEYS: dict[str, tuple[type | tuple, str]] = {
     "validation": (dict, "映射"),
 }
 _SITE_KEYS = {"title": str, "description": str, "language": str, "url": str, "demo": bool}
-_VALIDATION_KEYS = {"future_date_margin_days": int, "max_file_mb": (int, float)}
+_VALIDATION_KEYS = {"future_date_margin_days": int, "max_file_mb": (int, float), "remote_resources": str}
 _RELEASE_KEYS = {"tag_pattern": str}
 _TYPE_NAMES = {str: "字符串", bool: "true 或 false", int: "整数", (int, float): "数字", list: "列表", dict: "映射"}
 
@@ -163,6 +166,9 @@ def load_config(path: str | Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
         diags.append(make("MZ104", shown, *pos("site", "language"), key="site.language", expected=" zh", actual=str(site.get("language"))))
     validation = section("validation", _VALIDATION_KEYS)
     section("releases", _RELEASE_KEYS)
+    if validation.get("remote_resources", "warning") not in ("error", "warning"):
+        diags.append(make("MZ104", shown, *pos("validation", "remote_resources"), key="validation.remote_resources",
+                          expected=" error 或 warning", actual=str(validation.get("remote_resources"))))
     audiences = _audiences(data.get("audiences"), shown, pos, diags)
     topics = tuple(str(t) for t in data.get("topics") or [] if isinstance(t, (str, int))) if isinstance(data.get("topics"), list) else ()
     search = data.get("search") if isinstance(data.get("search"), dict) else {}
@@ -189,6 +195,7 @@ def load_config(path: str | Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
         synonyms=synonyms,
         future_date_margin_days=int(margin),
         max_file_mb=float(validation.get("max_file_mb", 50.0)),
+        remote_resources=str(validation.get("remote_resources", "warning")),
         search=search,
         bundle=data.get("bundle") if isinstance(data.get("bundle"), dict) else {},
         releases=data.get("releases") if isinstance(data.get("releases"), dict) else {},

@@ -23,6 +23,7 @@ from pathlib import Path
 from ..cache import FORMAT, digest
 from ..config import SiteConfig
 from ..content.links import Corpus
+from ..foundations import fewer_collections
 from . import browser_index as bi
 from .browser_index import BrowserIndex, BrowserIndexBuilder, Segment, assemble, write_segment
 from .records import analyze_documents, analyzed_documents, user_words
@@ -93,8 +94,6 @@ def index_part(docs: list, words: frozenset, config: SiteConfig, whoosh_target: 
     With ``out_dir`` the segment's files are written to ``out_dir/<segment>/`` here (a worker
     process) instead of being sent back to the main process as text.
     """
-    from ..pipeline import fewer_collections  # local: the pipeline imports this module
-
     with fewer_collections():
         return _index_part(docs, words, config, whoosh_target, first, number, out_dir)
 
