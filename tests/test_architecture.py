@@ -8,6 +8,9 @@ and must have no cycle; a stage may import only the stages below it.
 from __future__ import annotations
 
 import ast
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -132,3 +135,13 @@ def test_a_stage_imports_only_the_stages_below_it(layer, forbidden):
     wrong = sorted((module, target) for module, targets in graph().items() if _within(module, layer)
                    for target in targets if any(_within(target, f) for f in forbidden))
     assert wrong == []
+
+
+def test_ruff_reports_nothing():
+    """The linter configured in pyproject.toml ([tool.ruff]) passes over the code, tests and benchmarks."""
+    pytest.importorskip("ruff", reason="ruff is in the test extra: pip install -e .[test]")
+    root = PACKAGE.parent
+    ruff = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
+    done = subprocess.run([ruff, "check", "--no-cache", "generator", "tests", "bench"], cwd=root,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
