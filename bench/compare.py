@@ -28,13 +28,12 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
 sys.path.insert(0, str(HERE))
-from build import PEAK_WRAPPER, edit_one, timed  # noqa: E402
+from build import PEAK_WRAPPER, timed  # noqa: E402
 from synth import write_corpus  # noqa: E402
 
 import build as build_bench  # noqa: E402

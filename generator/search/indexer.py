@@ -1,10 +1,11 @@
-"""Stage 5, index: analyze every unit once and feed both engines.
+"""The index stage: analyze every unit once and feed both engines.
 
 Returns the browser index files (for the writer to publish) and a staged Whoosh index
 that the pipeline installs into ``.mzkb/whoosh`` only when the site build succeeded.
 
 Full builds index every document (large corpora in one worker process per core, each with a
-share of the documents and its own segments, while the main process renders: ``start``). When the cache (``.mzkb/cache/index.pickle``) describes the last
+share of the documents and its own segments, while the main process renders: ``start``).
+When the cache (``INDEX_CACHE``) describes the last
 build's indexes, only documents whose fingerprint changed are analyzed again: the browser
 index keeps its base segment and gets an overlay segment with the changed documents, and
 the Whoosh index gets them as a new small segment. An overlay grown past

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import quote
 
+from jinja2 import FileSystemBytecodeCache
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
@@ -143,6 +144,23 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
             page.reused = reuse.keep(page.dest_uri, page_fingerprint(text, {}))
             files.append(page)
         other_reused = reuse.reused
+        self._add_documents(files, config, reuse)
+        for path, text in sorted(self.state.extra_files.items()):
+            if text is not None:
+                files.append(File.generated(config, path, content=text))
+        doc_reused = reuse.reused - other_reused
+        self._reuse = reuse
+        self.report = RenderReport(rendered=len(corpus.documents) - doc_reused, reused=doc_reused, reuse=reuse,
+                                   other_rendered=len(generated) + len(case_files) - 1 - other_reused)
+        progress = self.state.progress
+        if progress is not None:
+            progress.stage("render", "生成页面", len(reuse.new) - reuse.reused)
+        return files
+
+    def _add_documents(self, files: Files, config, reuse: PageReuse) -> None:
+        """One page per document (kept from the previous build when its inputs did not change),
+        and the files its front matter and body link to, copied under ``assets/``."""
+        site, corpus = self.state.config, self.state.corpus
         copied: dict[str, str] = {}
         for doc in corpus.documents:
             body, linked = rewrite_links(doc, corpus, site.content_dir)
@@ -161,24 +179,11 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
                 copied.setdefault(asset_url(path.relative_to(site.content_dir).as_posix()), str(path))
         for url, source in sorted(copied.items()):
             files.append(File.generated(config, url, abs_src_path=source))
-        for path, text in sorted(self.state.extra_files.items()):
-            if text is not None:
-                files.append(File.generated(config, path, content=text))
-        doc_reused = reuse.reused - other_reused
-        self._reuse = reuse
-        self.report = RenderReport(rendered=len(corpus.documents) - doc_reused, reused=doc_reused, reuse=reuse,
-                                   other_rendered=len(generated) + len(case_files) - 1 - other_reused)
-        progress = self.state.progress
-        if progress is not None:
-            progress.stage("render", "生成页面", len(reuse.new) - reuse.reused)
-        return files
 
     def on_env(self, env, config, files):  # noqa: D102
         if self.state is not None and self.state.cache is not None:
             # compiled theme templates are kept (Jinja checks each template's source), which
             # saves about a second per build, most welcome in `mzkb serve`
-            from jinja2 import FileSystemBytecodeCache
-
             folder = self.state.config.state_dir / "cache" / "jinja"
             folder.mkdir(parents=True, exist_ok=True)
             env.bytecode_cache = FileSystemBytecodeCache(str(folder))
