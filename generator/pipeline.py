@@ -17,6 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .cache import Cache
 from .config import SiteConfig, load_config
@@ -27,12 +28,15 @@ from .diagnostics import Diagnostic, Severity, make, sort_key
 from .foundations import fewer_collections
 from .progress import Progress, quiet
 from .releases import GitError, head_epoch, history_or_empty
-from .search import indexer
-from .search.indexer import IndexResult
-from .site.mkdocs import render
 from .site.model import RenderInput, RenderReport, VersionInfo
 from .site.reuse import RENDER_CACHE
 from .writer import link_files, write_atomically, write_files
+
+if TYPE_CHECKING:
+    from .search.indexer import IndexResult, Pending
+
+# The index and render stages (Whoosh, jieba, MkDocs, Material) are imported by the steps that
+# run them, so that `mzkb check`, which needs only ``prepare``, starts in a fraction of the time.
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,16 +241,20 @@ def plan_build(prepared: Prepared, out_dir: str | Path | None, whoosh_dir: Path 
     config = prepared.config
     target = (Path(out_dir) if out_dir else config.root / "site").absolute()
     whoosh_target = whoosh_dir or config.state_dir / "whoosh"
+    from .search.indexer import INDEX_CACHE
+
     cache = Cache(config.state_dir)
     if not incremental and whoosh_target == config.state_dir / "whoosh":
-        cache.drop(indexer.INDEX_CACHE)  # the installed Whoosh index will no longer match it
+        cache.drop(INDEX_CACHE)  # the installed Whoosh index will no longer match it
     previous_site = target if incremental and target.is_dir() else None
     return Plan(config, prepared.corpus, target, whoosh_target, cache, incremental, previous_site,
                 config.state_dir / f"index-{os.getpid()}")
 
 
-def start_index(plan: Plan, progress: Progress) -> indexer.Pending:
+def start_index(plan: Plan, progress: Progress) -> Pending:
     """Begin the index stage (worker processes for large full builds, while this process renders)."""
+    from .search import indexer
+
     progress.stage("index", "建立搜索索引")
     state = plan.cache.load(indexer.INDEX_CACHE) if plan.incremental else None
     return indexer.start(plan.corpus, plan.config, plan.whoosh_target, state, plan.previous_site, plan.index_out)
@@ -258,9 +266,11 @@ def release_changes(corpus: Corpus, previous_summary: dict | None) -> tuple[dict
     return summary, changes(previous_summary or {}, summary)
 
 
-def write_site(plan: Plan, render_input: RenderInput, pending: indexer.Pending, epoch: int | None,
+def write_site(plan: Plan, render_input: RenderInput, pending: Pending, epoch: int | None,
                clock: Stopwatch) -> Written:
     """Render into a staging folder, add the index files, and swap it into place on success."""
+    from .site.mkdocs import render
+
     outcome: dict = {}
 
     def produce(stage: Path) -> bool:
@@ -309,8 +319,10 @@ def finish(plan: Plan, written: Written, clock: Stopwatch, progress: Progress) -
     if not written.ok:
         return
     if plan.incremental:
+        from .search.indexer import INDEX_CACHE
+
         try:
-            plan.cache.save(indexer.INDEX_CACHE, written.indexes.state)
+            plan.cache.save(INDEX_CACHE, written.indexes.state)
             plan.cache.save(RENDER_CACHE, written.render.reuse.state(plan.target))
         except OSError:
             pass  # the next build is a full one
