@@ -20,7 +20,6 @@ its bytes (``derived_files``), so ``verify`` regenerates and compares them. Read
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import html
 import json
 import os
@@ -33,6 +32,7 @@ from importlib.resources import files as package_files
 from pathlib import Path
 
 from . import __version__
+from .foundations import MEDIA_EXTENSIONS, human_size, sha256_bytes, size_and_sha256
 
 FORMAT = "mzkb-bundle"
 FORMAT_VERSION = 1
@@ -42,8 +42,6 @@ SUMS = "SHA256SUMS"
 MANIFEST_JS = "check/manifest.js"
 DERIVED = (SUMS, MANIFEST_JS)
 ENTRY = "site/index.html"
-MEDIA_EXTENSIONS = frozenset({".mp4", ".m4v", ".webm", ".ogv", ".mov", ".mkv", ".mp3", ".m4a", ".aac",
-                              ".oga", ".ogg", ".opus", ".wav", ".flac"})
 STORED_EXTENSIONS = MEDIA_EXTENSIONS | frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".gz",
                                                   ".zip", ".woff", ".woff2"})
 PART_LABELS = {"media": "媒体（视频、音频）", "search": "搜索索引", "pages": "网页", "other": "其他（脚本、样式、图片、附件等）"}
@@ -124,14 +122,6 @@ class BundleResult:
     sizes: SizeReport
 
 
-def human_size(n: int) -> str:
-    """``532 B``, ``12.3 KB``, ``4.9 MB``, ``1.2 GB`` (base 1024)."""
-    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
-        if n >= scale:
-            return f"{n / scale:.1f} {unit}"
-    return f"{n} B"
-
-
 def part_of(path: str) -> str:
     """Size-report category of a bundle path: media, search, pages or other."""
     suffix = os.path.splitext(path)[1].lower()
@@ -194,18 +184,8 @@ def count_documents(documents) -> dict[str, int]:
     return counts
 
 
-def digest_file(path: Path) -> tuple[int, str]:
-    """Size and SHA-256 of a file."""
-    digest, size = hashlib.sha256(), 0
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-            size += len(chunk)
-    return size, digest.hexdigest()
-
-
 def hash_bytes(data: bytes, path: str = "") -> FileEntry:
-    return FileEntry(path, len(data), hashlib.sha256(data).hexdigest())
+    return FileEntry(path, len(data), sha256_bytes(data))
 
 
 def path_problems(paths: Iterable[str], prefix: str = "") -> list[str]:
@@ -401,7 +381,7 @@ def make_bundle(site_dir: Path, out_dir: Path, *, site_name: str, site_title: st
     kept, omitted = {}, []
     for rel, path in site_files.items():
         if not with_media and part_of("site/" + rel) == "media":
-            omitted.append(FileEntry("site/" + rel, *digest_file(path)))
+            omitted.append(FileEntry("site/" + rel, *size_and_sha256(path)))
         else:
             kept["site/" + rel] = path
     manifest = {
@@ -416,7 +396,7 @@ def make_bundle(site_dir: Path, out_dir: Path, *, site_name: str, site_title: st
     }
     contents: dict[str, bytes | Path] = {"index.html": landing_page(manifest), "verify.html": verify_page(manifest),
                                          "check/verify.js": _verify_script(), **kept}
-    manifest["files"] = [asdict(hash_bytes(src, rel) if isinstance(src, bytes) else FileEntry(rel, *digest_file(src)))
+    manifest["files"] = [asdict(hash_bytes(src, rel) if isinstance(src, bytes) else FileEntry(rel, *size_and_sha256(src)))
                          for rel, src in sorted(contents.items())]
     manifest_bytes = render_manifest(manifest)
     contents[MANIFEST] = manifest_bytes

@@ -11,7 +11,6 @@ swaps it into place (``writer.swap_into_place``); on any failure the folder is u
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -24,9 +23,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO
 
-from .bundle import (DERIVED, FORMAT, FORMAT_VERSION, MANIFEST, BundleError, derived_files, digest_file, human_size,
-                     path_problems, render_manifest, write_zip)
+from .bundle import (DERIVED, FORMAT, FORMAT_VERSION, MANIFEST, BundleError, derived_files, path_problems,
+                     render_manifest, write_zip)
 from .cache import link_or_copy
+from .foundations import human_size, sha256_bytes, size_and_sha256, stream_sha256
 from .writer import swap_into_place
 
 UPDATE = "update.json"
@@ -57,11 +57,8 @@ class Tree:
 
     def digest(self, rel: str) -> str:
         """SHA-256 of one file; zip CRC or inflate errors propagate."""
-        digest = hashlib.sha256()
         with self.open(rel) as fh:
-            while chunk := fh.read(1 << 20):
-                digest.update(chunk)
-        return digest.hexdigest()
+            return stream_sha256(fh)[1]
 
     def __enter__(self): return self
     def __exit__(self, *exc): self.close()
@@ -247,7 +244,7 @@ def _verify(tree: Tree) -> VerifyReport:
             missing.append(rel)
             continue
         checked += 1
-        if _digest_problem(tree, rel, hashlib.sha256(data).hexdigest()):
+        if _digest_problem(tree, rel, sha256_bytes(data)):
             altered.append(Altered(rel, "与 manifest.json 不一致（清单或此文件被改动过）"))
     media = manifest.get("media") or {}
     omitted = {f["path"]: f for f in media.get("omitted", [])}
@@ -305,10 +302,6 @@ class UpdateResult:
                 f"使用方法：mzkb apply-update {self.path.name} 旧版离线包解压后的文件夹"]
 
 
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 _PACK_README = """这是 {title} 的离线更新包（从 {base} 版更新到 {target} 版），不能直接打开浏览。
 
 使用方法：在装有 mzkb 的电脑上运行
@@ -332,8 +325,8 @@ def make_update(old: Path, new_bundle: Path, out_dir: Path) -> UpdateResult:
         deleted = sorted(set(before) - set(after))
         changed = sorted(p for p in set(after) & set(before) if after[p] != before[p])
         expected = {p: after[p] for p in added + changed}
-        expected.update({rel: (len(data), _sha(data)) for rel, data in derived_files(new_bytes).items()})
-        expected[MANIFEST] = (len(new_bytes), _sha(new_bytes))
+        expected.update({rel: (len(data), sha256_bytes(data)) for rel, data in derived_files(new_bytes).items()})
+        expected[MANIFEST] = (len(new_bytes), sha256_bytes(new_bytes))
         contents: dict[str, bytes | Path] = {}
         for rel in sorted(expected):
             contents["files/" + rel] = Path(tmp) / rel
@@ -346,8 +339,8 @@ def make_update(old: Path, new_bundle: Path, out_dir: Path) -> UpdateResult:
             raise BundleError("更新包中有不能放进压缩包的路径：", problems)
         update = {
             "format": UPDATE_FORMAT, "format_version": FORMAT_VERSION, "site": new_m["site"],
-            "base": {"version": base, "manifest_sha256": _sha(old_bytes)},
-            "target": {"version": goal, "manifest_sha256": _sha(new_bytes), "built_at": new_m.get("built_at")},
+            "base": {"version": base, "manifest_sha256": sha256_bytes(old_bytes)},
+            "target": {"version": goal, "manifest_sha256": sha256_bytes(new_bytes), "built_at": new_m.get("built_at")},
             "added": added, "changed": changed, "deleted": deleted,
             "files": [{"path": rel, "size": size, "sha256": sha} for rel, (size, sha) in sorted(expected.items())],
         }
@@ -399,12 +392,12 @@ def _apply(pack: Path, target_dir: Path) -> ApplyReport:
         info = read_manifest(ptree, UPDATE)[1]
         root, base, goal = target.root, info["base"]["version"], info["target"]["version"]
         current = (root / MANIFEST).read_bytes()
-        if _sha(current) != info["base"]["manifest_sha256"]:
+        if sha256_bytes(current) != info["base"]["manifest_sha256"]:
             try:
                 have = json.loads(current).get("version", "未知")
             except ValueError:
                 have = "未知"
-            if _sha(current) == info["target"]["manifest_sha256"]:
+            if sha256_bytes(current) == info["target"]["manifest_sha256"]:
                 raise BundleError(f"{root} 已经是 {goal} 版，无需更新（未做任何改动）。")
             raise BundleError(f"更新包只能用于 {base} 版，而 {root} 是 {have} 版（或清单被改动过）：未做任何改动。"
                               f"请使用从 {have} 版开始的更新包，或直接使用 {goal} 版的完整离线包。")
@@ -449,7 +442,7 @@ def _extract(tree: Tree, rel: str, dest: Path, expected: tuple[int, str]) -> boo
             shutil.copyfileobj(src, dst, 1 << 20)
     except (*_CORRUPT, KeyError):
         return False
-    return digest_file(dest) == expected
+    return size_and_sha256(dest) == expected
 
 
 def _prune(root: Path, rel: str) -> None:

@@ -10,9 +10,10 @@ import gc
 import hashlib
 from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 VIDEO_EXTENSIONS = frozenset({".mp4", ".m4v", ".webm", ".ogv", ".mov", ".mkv"})
-AUDIO_EXTENSIONS = frozenset({".mp3", ".m4a", ".aac", ".ogg", ".oga", ".wav", ".flac"})
+AUDIO_EXTENSIONS = frozenset({".mp3", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".wav", ".flac"})
 MEDIA_EXTENSIONS = VIDEO_EXTENSIONS | AUDIO_EXTENSIONS
 """Every audio and video extension mzkb knows (bundles store them uncompressed)."""
 PLAYABLE_EXTENSIONS = frozenset({".mp4", ".webm", ".m4v", ".ogv", ".mp3", ".m4a", ".ogg"})
@@ -33,11 +34,16 @@ def sha256_file(path: str | Path) -> str:
 
 def size_and_sha256(path: str | Path) -> tuple[int, str]:
     """Size in bytes and hex SHA-256 of a file, read in 1 MiB chunks."""
-    digest, size = hashlib.sha256(), 0
     with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-            size += len(chunk)
+        return stream_sha256(fh)
+
+
+def stream_sha256(fh: BinaryIO) -> tuple[int, str]:
+    """Size in bytes and hex SHA-256 of what an open binary file yields, read in 1 MiB chunks."""
+    digest, size = hashlib.sha256(), 0
+    while chunk := fh.read(1 << 20):
+        digest.update(chunk)
+        size += len(chunk)
     return size, digest.hexdigest()
 
 
