@@ -253,89 +253,137 @@ def search(config_path: str, query: str, as_json: bool, limit: int, doc_type: st
         click.echo(f"   {hit.snippet}")
 
 
+def optional_config(config_path: str):
+    """site_config.yml for commands that also run without one (verify, apply-update, keygen): None when the
+    default file is absent; a given but missing or invalid file is reported (exit 1)."""
+    from .config import load_config
+
+    if config_path == "site_config.yml" and not Path(config_path).is_file():
+        return None
+    config, diags = load_config(config_path)
+    if config is None:
+        report(diags, err=True)
+        sys.exit(1)
+    return config
+
+
+def fail(exc) -> None:
+    """Print a ``BundleError`` (diagnostic line, then its problems) and exit 1."""
+    for line in exc.lines():
+        click.echo(line, err=True)
+    sys.exit(1)
+
+
+SIGN_HELP = "签名私钥文件（mzkb keygen 生成；默认：site_config.yml 的 bundle.signing_key，或环境变量 MZKB_SIGNING_KEY）"
+PUBLIC_HELP = "可信公钥：mzkb keygen 打印的 ed25519:… 一行或 .pub 文件（默认：site_config.yml 的 bundle.public_key）"
+UNSIGNED_HELP = "接受未签名（或无法与可信公钥核对）的离线包/更新包；签名无效的仍然拒绝"
+
+
 @cli.command()
 @config_option
-@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), required=True, help="离线包输出目录")
+@click.option("-o", "--output", "out_dir", required=True, help="离线包输出目录")
 @click.option("--version", "version", default=None, help="打包哪个已发布版本（git 标签）；默认打包当前工作区")
 @click.option("--with-media/--without-media", default=True, show_default=True, help="是否包含视频、音频文件")
 @click.option("--since", default=None, help="同时生成更新包：相对旧版本（版本名，或旧离线包 zip/目录）只含变化的文件")
-def bundle(config_path: str, out_dir: str, version: str | None, with_media: bool, since: str | None) -> None:
-    """生成可离线使用的离线包 zip（解压后双击 index.html 打开），附带清单和校验值。"""
-    import tempfile
-
+@click.option("--sign-key", "sign_key", default=None, help=SIGN_HELP)
+def bundle(config_path: str, out_dir: str, version: str | None, with_media: bool, since: str | None,
+           sign_key: str | None) -> None:
+    """生成可离线使用的离线包 zip（解压后双击 index.html 打开），附带清单、校验值和签名。"""
     from . import releases
-    from .bundle import BundleError, bundle_knowledge_base
     from .config import load_config
+    from .offline.format import BundleError
+    from .offline.keys import load_signing_key
+    from .offline.make import UnknownRelease, bundle_command
 
     config, diags = load_config(config_path)
     if config is None:
         report(diags, err=True)
         sys.exit(1)
-    with tempfile.TemporaryDirectory(prefix="mzkb-bundle-src-") as tmp:
-        def release_source(name: str):
-            """(config path, commit, epoch) of a release's tree, exported from git."""
-            found = {r.name: r for r in releases.list_releases(config.root, str(config.releases.get("tag_pattern", releases.DEFAULT_PATTERN)))}
-            if name not in found:
-                return None
-            tree = releases.export_tree(config.root, found[name].commit, Path(tmp) / f"src-{name}")
-            return tree / config.path.name, found[name].commit, found[name].epoch
-
-        def resolver(name: str):
-            source = release_source(name)
-            if source is None:
-                return None
-            old = bundle_knowledge_base(source[0], Path(tmp) / f"old-{name}", version=name, with_media=with_media,
-                                        commit=source[1], epoch=source[2])
-            return old.bundle.path if old.bundle else None
-
-        try:
-            source = release_source(version) if version and version != "latest" else None
-            if version and version != "latest" and source is None:
-                raise click.BadParameter(f"没有名为 {version} 的已发布版本", param_hint="--version")
-            build_config, commit, epoch = source or (config.path, None, None)
-            run = bundle_knowledge_base(build_config, out_dir, version=version, with_media=with_media, since=since,
-                                        resolver=resolver, commit=commit, epoch=epoch)
-        except BundleError as exc:
-            for line in exc.lines():
-                click.echo(line, err=True)
-            sys.exit(1)
-        except releases.GitError as exc:
-            click.echo(exc.args[0], err=True)
-            sys.exit(1)
+    try:
+        key = load_signing_key(config, sign_key)
+        run = bundle_command(config, out_dir, version=version, with_media=with_media, since=since, signing_key=key)
+    except UnknownRelease as exc:
+        raise click.BadParameter(exc.message, param_hint="--version") from None
+    except BundleError as exc:
+        fail(exc)
+    except releases.GitError as exc:
+        click.echo(exc.args[0], err=True)
+        sys.exit(1)
     report([*run.build.prepared.diagnostics, *run.build.diagnostics], err=True)
     if run.bundle is None:
         click.echo("生成失败，没有写出离线包。", err=True)
         sys.exit(1)
     for line in run.bundle.sizes.lines():
         click.echo(line)
-    if run.update is not None:
-        for line in run.update.lines():
-            click.echo(line)
+    if not run.bundle.signed:
+        click.echo("注意：离线包未签名，接收方无法确认它来自你。用 mzkb keygen 生成密钥，再用 --sign-key 签名。")
+    for line in run.update.lines() if run.update is not None else ():
+        click.echo(line)
 
 
 @cli.command()
-@click.argument("path", type=click.Path(exists=True))
-def verify(path: str) -> None:
-    """校验离线包（zip 或解压后的目录）：逐个文件核对清单中的大小和 SHA-256。"""
-    from .bundle_check import verify_bundle
+@config_option
+@click.argument("path")
+@click.option("--public-key", default=None, help=PUBLIC_HELP)
+@click.option("--allow-unsigned", is_flag=True, help=UNSIGNED_HELP)
+def verify(config_path: str, path: str, public_key: str | None, allow_unsigned: bool) -> None:
+    """校验离线包（zip 或解压后的目录）：逐个文件核对清单中的大小和 SHA-256，并核对签名。"""
+    from .offline.format import BundleError
+    from .offline.keys import trusted_key
+    from .offline.verify import verify_bundle
 
-    result = verify_bundle(Path(path))
+    try:
+        trusted = trusted_key(optional_config(config_path), public_key)
+    except BundleError as exc:
+        fail(exc)
+    result = verify_bundle(Path(path), trusted, allow_unsigned)
     for line in result.lines():
         click.echo(line)
     sys.exit(0 if result.ok else 1)
 
 
 @cli.command("apply-update")
-@click.argument("pack", type=click.Path(exists=True, dir_okay=False))
-@click.argument("directory", type=click.Path(exists=True, file_okay=False))
-def apply_update(pack: str, directory: str) -> None:
-    """把更新包应用到解压后的离线包目录，并校验结果与新版本完整离线包一致。"""
-    from .bundle_check import apply_update as run_apply
+@config_option
+@click.argument("pack")
+@click.argument("directory")
+@click.option("--public-key", default=None, help=PUBLIC_HELP + "；都没有时用正在更新的离线包所带的公钥")
+@click.option("--allow-unsigned", is_flag=True, help=UNSIGNED_HELP)
+def apply_update(config_path: str, pack: str, directory: str, public_key: str | None, allow_unsigned: bool) -> None:
+    """把更新包应用到解压后的离线包目录：先核对签名，再校验结果与新版本完整离线包一致。"""
+    from .offline.format import BundleError
+    from .offline.keys import trusted_key
+    from .offline.update import apply_update as run_apply
 
-    result = run_apply(Path(pack), Path(directory))
+    try:
+        trusted = trusted_key(optional_config(config_path), public_key)
+    except BundleError as exc:
+        fail(exc)
+    result = run_apply(Path(pack), Path(directory), trusted, allow_unsigned)
     for line in result.lines():
-        click.echo(line)
+        click.echo(line, err=not result.ok)
     sys.exit(0 if result.ok else 1)
+
+
+@cli.command()
+@config_option
+@click.option("-o", "--output", "out_dir", default=None,
+              help="私钥保存到哪个文件夹（默认：~/.config/mzkb；不能在知识库或 git 仓库中）")
+def keygen(config_path: str, out_dir: str | None) -> None:
+    """生成离线包签名密钥：私钥只保存在本机（权限 600），公钥写进 site_config.yml。"""
+    from .offline.format import BundleError
+    from .offline.keys import keygen as make_key
+    from .offline.signing import fingerprint
+
+    try:
+        key_path, public = make_key(Path(out_dir) if out_dir else None, optional_config(config_path))
+    except BundleError as exc:
+        fail(exc)
+    click.echo(f"已生成签名私钥：{key_path}（只有你能读取；请妥善备份，不要提交到 git，不要发给别人）")
+    click.echo(f"公钥指纹：{fingerprint(public)}（请在正式文件中公布，供县级单位核对）")
+    click.echo("把下面两行加入 site_config.yml（公钥可以公开）：")
+    click.echo("bundle:")
+    click.echo(f"  public_key: {public}")
+    click.echo(f"签名离线包：mzkb bundle -o 离线包/ --sign-key {key_path}")
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from . import yamlsrc
 from .diagnostics import Diagnostic, make
+from .urls import is_safe_web_url
 
 ALL_AUDIENCES = "全部"
 _KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -64,7 +65,9 @@ class SiteConfig:
     search: dict = field(default_factory=dict)
     """Search settings (reserved)."""
     bundle: dict = field(default_factory=dict)
-    """Offline bundle settings (reserved)."""
+    """Offline bundle settings: ``public_key`` (``ed25519:…`` line printed by ``mzkb keygen``: bundles and
+    update packs are checked against it) and ``signing_key`` (path of the private key file, relative to
+    site_config.yml; keep it outside the repository)."""
     releases: dict = field(default_factory=dict)
     """Release settings (reserved)."""
 
@@ -100,6 +103,8 @@ _KEYS: dict[str, tuple[type | tuple, str]] = {
 _SITE_KEYS = {"title": str, "description": str, "language": str, "url": str, "demo": bool}
 _VALIDATION_KEYS = {"future_date_margin_days": int, "max_file_mb": (int, float), "remote_resources": str}
 _RELEASE_KEYS = {"tag_pattern": str}
+_BUNDLE_KEYS = {"public_key": str, "signing_key": str}
+_PUBLIC_KEY_RE = re.compile(r"^ed25519:[A-Za-z0-9+/]{43}=$")
 _TYPE_NAMES = {str: "字符串", bool: "true 或 false", int: "整数", (int, float): "数字", list: "列表", dict: "映射"}
 
 
@@ -164,11 +169,18 @@ def load_config(path: str | Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
             diags.append(make("MZ103", shown, *pos("site", "__key__"), key="site.title"))
     if site.get("language", "zh") != "zh":
         diags.append(make("MZ104", shown, *pos("site", "language"), key="site.language", expected=" zh", actual=str(site.get("language"))))
+    url = site.get("url")
+    if isinstance(url, str) and url.strip() and not is_safe_web_url(url, ("http", "https")):
+        diags.append(make("MZ604", shown, *pos("site", "url"), value=url))
     validation = section("validation", _VALIDATION_KEYS)
     section("releases", _RELEASE_KEYS)
     if validation.get("remote_resources", "warning") not in ("error", "warning"):
         diags.append(make("MZ104", shown, *pos("validation", "remote_resources"), key="validation.remote_resources",
                           expected=" error 或 warning", actual=str(validation.get("remote_resources"))))
+    public_key = section("bundle", _BUNDLE_KEYS).get("public_key")
+    if isinstance(public_key, str) and not _PUBLIC_KEY_RE.match(public_key.strip()):
+        diags.append(make("MZ104", shown, *pos("bundle", "public_key"), key="bundle.public_key",
+                          expected=" mzkb keygen 打印的一行 ed25519:…", actual=public_key[:60]))
     audiences = _audiences(data.get("audiences"), shown, pos, diags)
     topics = tuple(str(t) for t in data.get("topics") or [] if isinstance(t, (str, int))) if isinstance(data.get("topics"), list) else ()
     search = data.get("search") if isinstance(data.get("search"), dict) else {}

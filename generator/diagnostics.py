@@ -89,6 +89,11 @@ CATALOGUE: dict[str, Spec] = {
     # body
     "MZ601": Spec(E, "正文含有不安全的 HTML 或链接：{value}", "删除 <script>、<iframe>、<svg>、on...= 事件属性和 javascript:、file:、data: 等链接；需要的格式请用 Markdown 写，链接只用 http(s)、mailto、tel 或相对路径。", "<script>alert(1)</script>"),
     "MZ602": Spec(W, "正文中使用了一级标题 {value}，已降为二级标题", "文档标题来自 title，正文标题请从 ## 开始。", "# 一、总体要求"),
+    "MZ603": Spec(E, "{key} 的地址不安全或格式不正确：{value}",
+                  "只能填知识库内的相对路径或 https:// 地址；不能用 javascript:、data:、vbscript:、file: 等协议，也不能含引号、尖括号、反斜杠、空白或控制字符。",
+                  "media: javascript:alert(1)"),
+    "MZ604": Spec(E, "site.url 不是有效的网址：{value}", "写完整的 http:// 或 https:// 地址，如 https://kb.example.gov.cn/；不能含引号、尖括号、空格。",
+                  "url: javascript:alert(1)"),
     "MZ610": Spec(W, "正文中的 HTML {value} 不在允许的范围内，生成网页时会被删除", "改用 Markdown 写格式（表格、加粗、列表等），或删除这段 HTML。", "<center>居中</center>"),
     "MZ611": Spec(E, "正文引用了网络上的资源 {value}：离线打开网站时无法显示", "把图片下载后放进内容目录，用相对路径引用。", "![图](https://example.com/a.png)"),
     "MZ612": Spec(W, "正文引用了网络上的资源 {value}：离线打开网站时无法显示", "把图片下载后放进内容目录，用相对路径引用（validation.remote_resources: error 时为错误）。", "![图](https://example.com/a.png)"),
@@ -99,6 +104,16 @@ CATALOGUE: dict[str, Spec] = {
     "MZ905": Spec(E, "版本 {version} 生成失败（见下面该版本内容的问题）", "修正问题需要新的提交和标签；已发布的标签不会改变。", ""),
     "MZ906": Spec(E, "无法发布版本：{detail}", "按提示处理后重试。", "mzkb release v1（工作区有未提交的修改）"),
     "MZ902": Spec(E, "无法写入输出目录 {path}：{detail}", "检查输出目录的权限和磁盘空间。", ""),
+    # offline bundles and update packs
+    "MZ920": Spec(E, "无法生成离线包或更新包：{detail}", "按提示修正（路径只用 ASCII、版本号只用字母数字和 .-_），再重新运行 mzkb bundle。", "mzkb bundle --version 第一版"),
+    "MZ921": Spec(E, "不是可以使用的离线包或更新包：{detail}", "重新获取离线包或更新包，解压后不要改动其中的文件。", "mzkb verify 随便一个.zip"),
+    "MZ922": Spec(E, "清单格式不对：{detail}", "清单（manifest.json / update.json）不能手工修改；请重新获取离线包或更新包。", "manifest.json 中 \"size\": \"12\""),
+    "MZ923": Spec(E, "压缩包超出安全限制：{detail}", "这样的压缩包可能是恶意构造的“压缩炸弹”：不要使用，向发布单位重新索取。", "一个声明 4 GB 的条目只有 4 MB"),
+    "MZ924": Spec(E, "签名无效：{detail}", "文件在签名后被改动过，或不是发布单位签发的：不要使用，向发布单位重新索取。", "伪造的更新包"),
+    "MZ925": Spec(E, "无法确认来源：{detail}", "向发布单位索取签名的更新包，或用 --public-key 给出其公布的公钥；确认来源可靠时才加 --allow-unsigned。", "未签名的更新包"),
+    "MZ926": Spec(E, "签名密钥问题：{detail}", "用 mzkb keygen 生成密钥（私钥放在知识库以外），把打印的公钥写入 site_config.yml 的 bundle.public_key。", "mzkb keygen -o content"),
+    "MZ927": Spec(E, "更新包不能用于这个文件夹：{detail}", "使用与文件夹版本对应的更新包，或直接使用新版完整离线包。", "把 v2→v3 的更新包用于 v1 文件夹"),
+    "MZ929": Spec(E, "更新失败：{detail}", "文件夹没有被改动；按提示处理（磁盘空间、权限、更新包是否完整）后重试。", ""),
 }
 
 

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from urllib.parse import urljoin
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape as _escape
 
 from .config import SiteConfig
 
 _KINDS = (("added", "新增"), ("changed", "修改"), ("superseded", "被替代"), ("repealed", "废止"), ("removed", "删除"))
+
+
+def escape(text: str) -> str:
+    """XML text and attribute value (quotes too: values go into href="…")."""
+    return _escape(text, {'"': "&quot;"})
 
 
 def _link(config: SiteConfig, path: str) -> str:

@@ -6,6 +6,7 @@ the result is the same for the same commit whenever it is computed.
 
 from __future__ import annotations
 
+import codecs
 import fnmatch
 import io
 import subprocess
@@ -90,8 +91,16 @@ def file_history(root: Path, rev: str = "HEAD") -> dict[str, tuple[Revision, ...
         revision = Revision(commit, date, message)
         for path in lines[1:]:
             if path.strip():
-                history.setdefault(path.strip(), []).append(revision)
+                history.setdefault(_unquote(path.strip()), []).append(revision)
     return {path: tuple(revs) for path, revs in history.items()}
+
+
+def _unquote(path: str) -> str:
+    """A path as git prints it: names with non-ASCII, quotes or control characters come
+    C-quoted (``"content/\\346\\216\\242.md"``, octal UTF-8 bytes)."""
+    if len(path) < 2 or not (path.startswith('"') and path.endswith('"')):
+        return path
+    return codecs.escape_decode(path[1:-1].encode("utf-8"))[0].decode("utf-8", "replace")
 
 
 def list_releases(root: Path, pattern: str = DEFAULT_PATTERN) -> list[Release]:

@@ -16,6 +16,8 @@ from html.parser import HTMLParser
 
 import nh3
 
+from .urls import scheme_of
+
 TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del", "details", "div", "dl",
     "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li",
@@ -46,7 +48,7 @@ ACTIVE_ATTRIBUTES = {"style", "srcdoc", "formaction", "action", "xlink:href", "b
 # What a browser may treat as an event handler or script URL even where an HTML parser does not
 # (``<img/src=x/onerror=…>``, unterminated tags): reported as MZ601 as well.
 _SUSPICIOUS = re.compile(r"[\s/\"'`]on[a-z]+\s*=|(?:java|vb)script\s*:|data\s*:\s*text/html", re.I)
-_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
+_LEADING = "".join(map(chr, range(33)))
 _URL_NOISE = re.compile(r"[\t\n\r]")
 
 
@@ -71,9 +73,7 @@ class Problem:
 def url_scheme(url: str) -> str:
     """The scheme a browser sees (lowercase; '' for a relative URL), after the same clean-up as
     the WHATWG URL parser (leading controls and spaces dropped, tabs and newlines removed)."""
-    url = _URL_NOISE.sub("", url).lstrip("".join(map(chr, range(33))))
-    found = _SCHEME.match(url)
-    return found.group(1).lower() if found else ""
+    return scheme_of(_URL_NOISE.sub("", url).lstrip(_LEADING))
 
 
 def is_remote(url: str) -> bool:

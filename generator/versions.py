@@ -14,7 +14,6 @@ import json
 import shutil
 import tempfile
 from dataclasses import dataclass
-from html import escape
 from pathlib import Path
 
 from . import releases as git_releases
@@ -24,6 +23,7 @@ from .feed import atom_feed
 from .pipeline import build, prepare
 from .search.whoosh_index import write_index
 from .site.model import VersionInfo
+from .site.pages.templates import PAGES, render
 from .writer import swap_into_place
 
 LATEST = "latest"
@@ -143,11 +143,5 @@ def assemble(stage: Path, sites: dict[str, Path], versions: list[tuple[str, str,
 
 
 def _root_page(title: str) -> str:
-    return f"""<!doctype html>
-<html lang="zh"><head><meta charset="utf-8"><title>{escape(title)}</title>
-<meta http-equiv="refresh" content="0; url={LATEST}/index.html">
-<meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body><p>正在打开 <a href="{LATEST}/index.html">{escape(title)}（最新版本）</a>……</p>
-<p>历史版本：见各页面顶部的版本选择，或 <a href="versions.json">版本列表</a>。</p>
-<script>location.replace("{LATEST}/index.html");</script></body></html>
-"""
+    """The versioned site's index.html: opens ``latest/`` (template ``versions-root.html``)."""
+    return render(PAGES + "versions-root.html", title=title, latest=LATEST)

@@ -176,7 +176,7 @@ def test_bundle_cli_for_a_release_update_pack_and_apply(repo: Path, tmp_path: Pa
     with zipfile.ZipFile(v1_zip) as archive:
         archive.extractall(target)
     folder = next(target.iterdir())
-    applied = mzkb("apply-update", str(pack), str(folder))
+    applied = mzkb("apply-update", str(pack), str(folder), "--allow-unsigned")
     assert applied.exit_code == 0, applied.output
     fresh = tmp_path / "fresh"
     with zipfile.ZipFile(v2_zip) as archive:
@@ -197,3 +197,16 @@ def test_unreleased_edits_build_latest_separately(repo: Path):
     assert result.ok and "latest" in result.built
     assert "每日消毒五次" in (repo / "site/latest/guidelines/guide-2.html").read_text(encoding="utf-8")
     assert "每日消毒四次" in (repo / "site/v3/guidelines/guide-2.html").read_text(encoding="utf-8")
+
+
+def test_revision_log_of_files_with_chinese_and_quoted_names(repo: Path):
+    """git C-quotes such paths (``"content/notices/\\346\\216\\242….md"``); they still get their log."""
+    from generator.releases import file_history
+
+    odd = repo / "content/notices/引号\"与\\斜杠.md"
+    odd.write_text("---\ntitle: 引号\ndate: 2020-01-01\nissuer: x\naudiences: [养老机构]\n---\n\n正文。\n", encoding="utf-8")
+    sh(repo, "git", "add", "-A")
+    sh(repo, "git", "commit", "-qm", "新增引号文件")
+    history = file_history(repo)
+    assert [r.message for r in history["content/notices/探视通知.md"]][-1] == "初始内容"
+    assert [r.message for r in history['content/notices/引号"与\\斜杠.md']] == ["新增引号文件"]

@@ -17,6 +17,7 @@ from ..foundations import IMAGE_EXTENSIONS, PLAYABLE_EXTENSIONS
 from ..markdown import VERSION as MARKDOWN_VERSION
 from ..markdown import analyse
 from ..regions import check_region, load_regions
+from ..urls import is_safe_web_url, scheme_of
 from . import media as video
 from .ids import is_valid_id, make_id
 from .loader import Source
@@ -140,6 +141,9 @@ class _Checker:
             self.report("MZ307", key, where, key=key, expected="相对路径", actual=_kind(value))
             return None
         rel = value.strip()
+        if scheme_of(rel) or re.search(r"[\x00-\x1f\x7f]", rel):
+            self.report("MZ603", key, where, key=key, value=rel)  # javascript:, data:, file:… or control characters
+            return None
         content = self.config.content_dir
         candidate = Path(rel)
         if candidate.is_absolute() or rel.startswith(("/", "\\")) or re.match(r"^[a-zA-Z]:", rel):
@@ -267,10 +271,16 @@ def _video(c: _Checker) -> dict:
         c.report("MZ313", "duration", key="duration", value=meta.get("duration"), expected="格式 HH:MM:SS")
     result["duration"] = duration or 0
     media = meta.get("media")
-    if isinstance(media, str) and media.startswith("https://"):
-        result["media"] = media
-    elif isinstance(media, str) and re.match(r"^[a-z]+:", media):
+    scheme = scheme_of(media) if isinstance(media, str) else ""
+    if scheme == "https":
+        if is_safe_web_url(media):
+            result["media"] = media.strip()
+        else:
+            c.report("MZ603", "media", key="media", value=media)
+    elif scheme == "http":
         c.report("MZ313", "media", key="media", value=media, expected="本地文件或 https:// 地址")
+    elif scheme:
+        c.report("MZ603", "media", key="media", value=media)
     elif media is not None:
         result["media_asset"] = c.asset("media", media, PLAYABLE_EXTENSIONS)
     if meta.get("poster") is not None:

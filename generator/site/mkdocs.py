@@ -49,7 +49,9 @@ def mkdocs_config(config: SiteConfig, site_dir: Path, versioned: bool = False) -
             "custom_dir": str(theme_dir()),
             "language": "zh",
             "font": False,
-            "features": ["navigation.sections", "navigation.top", "toc.follow", "content.tooltips"],
+            # no "content.tooltips": Material puts a title attribute into a tooltip with innerHTML (its
+            # text runs as HTML), so a document title, link title or site name could run a script
+            "features": ["navigation.sections", "navigation.top", "toc.follow"],
             "palette": {"scheme": "default", "primary": "teal", "accent": "deep orange"},
         },
         "plugins": [{"mzkb": {"site_config": str(config.path)}}],

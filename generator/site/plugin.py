@@ -12,12 +12,12 @@ the small generated pages.
 from __future__ import annotations
 
 import re
-from html import escape
 from pathlib import Path
 from typing import Callable
 from urllib.parse import quote
 
 from jinja2 import FileSystemBytecodeCache
+from markupsafe import escape
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
@@ -70,7 +70,7 @@ def toc_tokens(headings: tuple[Heading, ...]) -> list[dict]:
     roots: list[dict] = []
     stack: list[dict] = []
     for heading in headings:
-        token = {"level": heading.level, "id": heading.anchor, "name": escape(heading.title, quote=False), "children": []}
+        token = {"level": heading.level, "id": heading.anchor, "name": str(escape(heading.title)), "children": []}
         while stack and stack[-1]["level"] >= heading.level:
             stack.pop()
         (stack[-1]["children"] if stack else roots).append(token)
@@ -121,7 +121,20 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
             if self.loader is None:
                 raise PluginError("mzkb 插件只能由 mzkb build 或 mzkb serve 运行")
             self.state = type(self).loader(self.config.site_config, Path(config.site_dir))
+        # Material prints these without escaping (MkDocs' Jinja has autoescape off): hand it
+        # escaped HTML (Markup, so templates that do escape do not escape twice)
+        config.site_name = escape(config.site_name or "")
+        config.site_description = escape(config.site_description or "")
         return config
+
+    def on_nav(self, nav, config, files):  # noqa: D102
+        stack = list(nav.items)
+        while stack:
+            item = stack.pop()
+            if isinstance(item.title, str):
+                item.title = escape(item.title)  # printed as is by Material's nav, tabs and footer
+            stack.extend(getattr(item, "children", None) or ())
+        return nav
 
     def on_files(self, files: Files, config) -> Files:  # noqa: D102
         assert self.state is not None
@@ -232,6 +245,9 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
         doc = self._by_uri.get(page.file.src_uri)
         if doc is not None and self.state is not None:
             page.meta["title"] = doc.title
+        if isinstance(page.meta.get("title"), str):  # Material prints it as is (<title>, header): escaped HTML
+            page.meta["title"] = escape(page.meta["title"])
+        if doc is not None and self.state is not None:
             return ""  # rendered in on_page_context, by markdown-it-py
         elif self.state is not None:
             page.meta["mzkb_page"] = {"demo": self.state.config.demo, "search": page.file.src_uri == "search.md"}

@@ -8,8 +8,10 @@ from urllib.parse import quote
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from generator.bundle import make_bundle
+from generator.offline.signing import fingerprint, public_text
+from generator.offline.writer import make_bundle
 
 EPOCH = 1582156800
 
@@ -129,3 +131,73 @@ def test_reader_paths_work_in_the_unzipped_bundle(bundle_dir: Path, page):
     page.wait_for_load_state()
     assert page.url.endswith("cases/province-330000.html") and page.locator(".mzkb-case-card").count() == 1
     assert page.errors == [] and page.remote_requests == []
+
+
+# ---- signature on the 校验 page ----
+
+KEY = Ed25519PrivateKey.generate()
+
+
+@pytest.fixture(scope="module")
+def signed_dir(tmp_path_factory) -> Path:
+    site = tmp_path_factory.mktemp("signed-site")
+    (site / "index.html").write_text("<h1>x</h1>", encoding="utf-8")
+    out = tmp_path_factory.mktemp("signed")
+    hostile = '民政<img src=x onerror="window.pwned=1">知识库</title><script>window.pwned=2</script>'
+    result = make_bundle(site, out, site_name="demo", site_title=hostile, version="v1", commit=None, with_media=True,
+                         doc_counts={"notice": 1}, epoch=EPOCH, signing_key=KEY)
+    with zipfile.ZipFile(result.path) as zf:
+        zf.extractall(out / "unzipped")
+    return out / "unzipped" / "mzkb-demo-v1"
+
+
+def test_check_page_shows_a_valid_signature_its_fingerprint_and_its_limits(signed_dir: Path, page):
+    assert open_verify_page(page, signed_dir) == "ok"
+    section = page.locator("#mzkb-signature")
+    assert section.get_attribute("data-signed") == "yes" and section.get_attribute("data-status") == "valid"
+    text = section.inner_text()
+    assert "签名有效" in text and fingerprint(public_text(KEY.public_key())) in text
+    assert "不能证明离线包来自发布单位" in text and "mzkb verify" in text and "--public-key" in text
+    assert page.evaluate("window.pwned") is None and page.errors == [] and page.remote_requests == []
+
+
+def test_hostile_site_title_is_text_on_the_bundle_pages(signed_dir: Path, page):
+    for name in ("index.html", "verify.html"):
+        page.goto((signed_dir / name).as_uri())
+        assert "<img src=x" in page.locator("main").inner_text()  # shown as text, not markup
+        assert page.locator("main img").count() == 0
+        assert page.evaluate("window.pwned") is None
+
+
+def test_check_page_reports_a_manifest_changed_after_signing(signed_dir: Path, tmp_path: Path, page):
+    copy = tmp_path / "mzkb-demo-v1"
+    shutil.copytree(signed_dir, copy)
+    script = copy / "check/manifest.js"
+    script.write_text(script.read_text(encoding="ascii").replace('\\"version\\": \\"v1\\"', '\\"version\\": \\"v9\\"'),
+                      encoding="ascii")
+    assert open_verify_page(page, copy) == "fail"
+    assert page.locator("#mzkb-signature").get_attribute("data-status") == "invalid"
+    assert "签名无效" in page.locator("#mzkb-verdict").inner_text()
+
+
+def test_check_page_says_an_unsigned_bundle_is_unsigned(bundle_dir: Path, page):
+    assert open_verify_page(page, bundle_dir) == "ok"
+    section = page.locator("#mzkb-signature")
+    assert section.get_attribute("data-signed") == "no" and section.get_attribute("data-status") == "unsigned"
+    assert "未签名" in section.inner_text()
+
+
+def test_check_page_without_webcrypto_ed25519_says_it_could_not_check(signed_dir: Path, page):
+    page.add_init_script("Object.defineProperty(window.crypto, 'subtle', {value: undefined});")
+    assert open_verify_page(page, signed_dir) == "ok"
+    section = page.locator("#mzkb-signature")
+    assert section.get_attribute("data-status") == "unchecked" and "mzkb verify" in section.inner_text()
+
+
+def test_check_page_reports_a_signature_file_removed_from_a_signed_bundle(signed_dir: Path, tmp_path: Path, page):
+    copy = tmp_path / "mzkb-demo-v1"
+    shutil.copytree(signed_dir, copy)
+    (copy / "check/signature.js").unlink()
+    assert open_verify_page(page, copy) == "fail"
+    assert page.locator("#mzkb-signature").get_attribute("data-status") == "invalid"
+    assert "签名文件" in page.locator("#mzkb-signature").inner_text()

@@ -136,7 +136,7 @@ def test_tile_map_is_deterministic_and_self_contained(table):
 def test_tile_map_escapes(table):
     svg = tile_map_svg({"330000": 1}, lambda r: 'a.html?x=1&y="2"', table, title="<b>&</b>")
     ET.fromstring(svg)  # still well-formed
-    assert "&lt;b&gt;&amp;&lt;/b&gt;" in svg and 'href="a.html?x=1&amp;y=&quot;2&quot;"' in svg
+    assert "&lt;b&gt;&amp;&lt;/b&gt;" in svg and 'href="a.html?x=1&amp;y=&#34;2&#34;"' in svg
 
 
 # --- pages ----------------------------------------------------------------------------------

@@ -17,15 +17,16 @@ by ``|``).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from html import escape
+
+from markupsafe import Markup
 
 from ...config import SiteConfig
 from ...content.links import Corpus, relative_url
 from ...content.model import Document, DocType, Status
 from ...regions import Region, RegionTable
-from .common import badge
+from .common import audiences_text
+from .templates import PAGES, page, render
 
 GALLERY_URL = "cases/index.html"
 SUMMARY_MAX = 120
@@ -85,49 +86,24 @@ def tile_map_svg(counts: dict[str, int], link_of: Callable[[Region], str | None]
     with_cases = sum(1 for code in provinces if counts.get(code, 0) > 0)
     columns = max(c for c, _ in TILE_GRID.values()) + 1
     rows = max(r for _, r in TILE_GRID.values()) + 1
-    width, height = columns * _PITCH - _GAP, rows * _PITCH - _GAP
     if title is None:
         title = f"典型案例的地区分布：共 {total} 个案例，分布在 {with_cases} 个省级行政区"
-    parts = [
-        f'<svg class="mzkb-tile-map__svg" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'role="img" aria-labelledby="mzkb-tile-map-title" focusable="false">',
-        f'<title id="mzkb-tile-map-title">{escape(title)}</title>',
-    ]
-    # Legend in the empty north-west corner.
-    parts.append('<g class="mzkb-tile-map__legend" aria-hidden="true">')
-    parts.append('<text x="0" y="15" font-size="15" fill="currentColor">案例数</text>')
-    for index, (level, text) in enumerate(_legend_ranges(most)):
-        x = index * 60
-        parts.append(
-            f'<rect x="{x}" y="24" width="20" height="20" rx="3" fill="{LEVEL_FILLS[level]}" stroke="#90a4ae" stroke-width="0.5"/>'
-            f'<text x="{x + 25}" y="40" font-size="14" fill="currentColor">{escape(text)}</text>'
-        )
-    parts.append("</g>")
+    legend = [{"x": index * 60, "fill": LEVEL_FILLS[level], "text": text}
+              for index, (level, text) in enumerate(_legend_ranges(most))]
+    tiles = []
     for code in sorted(TILE_GRID):
         region = provinces.get(code)
         if region is None:
             continue
         col, row = TILE_GRID[code]
-        x, y = col * _PITCH, row * _PITCH
         count = max(0, int(counts.get(code, 0)))
         level = count_level(count, most)
-        label = escape(_tile_label(region, count))
-        cx = x + _TILE / 2
-        tile = (
-            f'<g class="mzkb-tile-map__tile mzkb-tile-map__tile--l{level}" data-province="{code}" data-count="{count}"'
-            + ("" if count else f' aria-label="{label}"') + ">"
-            f"<title>{label}</title>"
-            f'<rect x="{x}" y="{y}" width="{_TILE}" height="{_TILE}" rx="6" fill="{LEVEL_FILLS[level]}"/>'
-            f'<text x="{cx:g}" y="{y + 25}" font-size="15" text-anchor="middle" fill="{_TEXT_FILLS[level]}">{escape(region.short_name)}</text>'
-            f'<text x="{cx:g}" y="{y + 45}" font-size="14" font-weight="700" text-anchor="middle" fill="{_TEXT_FILLS[level]}">{count}</text>'
-            "</g>"
-        )
-        href = link_of(region) if count > 0 else None
-        if href:
-            tile = f'<a class="mzkb-tile-map__link" href="{escape(href)}" aria-label="{label}">{tile}</a>'
-        parts.append(tile)
-    parts.append("</svg>")
-    return "\n".join(parts)
+        tiles.append({"code": code, "count": count, "level": level, "label": _tile_label(region, count),
+                      "short_name": region.short_name, "x": col * _PITCH, "y": row * _PITCH,
+                      "cx": f"{col * _PITCH + _TILE / 2:g}", "fill": LEVEL_FILLS[level], "text_fill": _TEXT_FILLS[level],
+                      "href": (link_of(region) if count > 0 else None) or ""})
+    return render(PAGES + "tile-map.html", title=title, width=columns * _PITCH - _GAP, height=rows * _PITCH - _GAP,
+                  size=_TILE, legend=legend, tiles=tiles).strip()
 
 
 def province_page_url(code: str) -> str:
@@ -145,70 +121,36 @@ def _summary(text: str) -> str:
     return text if len(text) <= SUMMARY_MAX else text[: SUMMARY_MAX - 1] + "…"
 
 
-def case_card(doc: Document, page_url: str, corpus: Corpus, config: SiteConfig, table: RegionTable) -> str:
-    """One case as an ``<article class="mzkb-case-card">`` with the data- attributes the filters use."""
-    labels = {a.key: a.label for a in config.audiences}
+def case_card(doc: Document, page_url: str, corpus: Corpus, config: SiteConfig, table: RegionTable) -> dict:
+    """One case for ``cases.html``'s card (an ``<article class="mzkb-case-card">`` with the data- attributes the filters use)."""
     province = case_province(doc, table)
-    status = doc.status.value
-    badges = "" if doc.status is Status.CURRENT else " " + badge(doc.status.label, status)
-    facts = []
-    if doc.region:
-        facts.append(f'<span class="mzkb-case-card__region">{escape(doc.region)}</span>')
-    facts.append(f'<time datetime="{doc.date.isoformat()}">{doc.date.isoformat()}</time>')
-    if doc.issuer:
-        facts.append(escape(doc.issuer))
-    if len(doc.audiences) == len(config.audiences) and len(config.audiences) > 1:
-        audiences = "全部机构"
-    else:
-        audiences = "、".join(escape(labels.get(k, k)) for k in doc.audiences)
-    lines = [
-        f'<article class="mzkb-case-card mzkb-case-card--{status}" data-province="{province.code if province else ""}" '
-        f'data-audiences="{escape(" ".join(doc.audiences))}" data-topics="{escape("|".join(doc.topics))}">',
-        f'<h3 class="mzkb-case-card__title"><a href="{escape(relative_url(page_url, doc.url))}">{escape(doc.title)}</a>{badges}</h3>',
-        f'<p class="mzkb-case-card__facts">{" · ".join(facts)}</p>',
-    ]
-    if audiences:
-        lines.append(f'<p class="mzkb-case-card__audiences">适用机构：{audiences}</p>')
-    if doc.topics:
-        tags = "".join(f'<li class="mzkb-case-card__topic">{escape(t)}</li>' for t in doc.topics)
-        lines.append(f'<ul class="mzkb-case-card__topics" aria-label="主题">{tags}</ul>')
-    if doc.summary:
-        lines.append(f'<p class="mzkb-case-card__summary">{escape(_summary(doc.summary))}</p>')
     related = [d for d in (corpus.get(i) for i in doc.related) if d is not None]
-    if related:
-        items = "".join(
-            f'<li><a href="{escape(relative_url(page_url, d.url))}">{escape(d.title)}</a>'
-            f' <span class="mzkb-case-card__type">{escape(d.type.label)}</span></li>'
-            for d in related
-        )
-        lines.append(f'<div class="mzkb-case-card__related"><span>相关指南与文件：</span><ul>{items}</ul></div>')
-    lines.append("</article>")
-    return "".join(lines)
+    return {
+        "status": doc.status.value,
+        "status_label": doc.status.label if doc.status is not Status.CURRENT else "",
+        "province": province.code if province else "",
+        "audience_keys": " ".join(doc.audiences),
+        "topic_keys": "|".join(doc.topics),
+        "href": relative_url(page_url, doc.url),
+        "title": doc.title,
+        "region": doc.region,
+        "date": doc.date.isoformat(),
+        "issuer": doc.issuer,
+        "audiences": audiences_text(doc, config),
+        "topics": list(doc.topics),
+        "summary": _summary(doc.summary) if doc.summary else "",
+        "related": [{"href": relative_url(page_url, d.url), "title": d.title, "type_label": d.type.label} for d in related],
+    }
 
 
-def _cards(docs: list[Document], page_url: str, corpus: Corpus, config: SiteConfig, table: RegionTable) -> str:
-    current = [d for d in docs if d.status is Status.CURRENT]
-    history = [d for d in docs if d.status is not Status.CURRENT]
-    parts = []
-    if current:
-        parts.append('<div class="mzkb-case-list">')
-        parts.extend(case_card(d, page_url, corpus, config, table) for d in current)
-        parts.append("</div>")
-    else:
-        parts.append('<p class="mzkb-case-none">暂无现行案例。</p>')
-    if history:
-        parts.append(f'<h2 class="mzkb-case-history">历史案例（已被替代或已废止，共 {len(history)} 个）</h2>')
-        parts.append('<div class="mzkb-case-list mzkb-case-list--history">')
-        parts.extend(case_card(d, page_url, corpus, config, table) for d in history)
-        parts.append("</div>")
-    return "\n".join(parts)
+def _cards(docs: list[Document], page_url: str, corpus: Corpus, config: SiteConfig, table: RegionTable) -> dict:
+    """Current and historical cases of one page, as cards."""
+    return {"current": [case_card(d, page_url, corpus, config, table) for d in docs if d.status is Status.CURRENT],
+            "history": [case_card(d, page_url, corpus, config, table) for d in docs if d.status is not Status.CURRENT]}
 
 
-def _option(value: str, text: str) -> str:
-    return f'<option value="{escape(value)}">{escape(text)}</option>'
-
-
-def _filters(cases: list[Document], provinces: list[Region], counts: dict[str, int], config: SiteConfig) -> str:
+def _filters(cases: list[Document], provinces: list[Region], counts: dict[str, int], config: SiteConfig) -> dict:
+    """The options of the three filters (value, text), each list led by its 全部 option."""
     audience_counts = {a.key: sum(1 for d in cases if a.key in d.audiences) for a in config.audiences}
     topic_counts: dict[str, int] = {}
     for doc in cases:
@@ -216,27 +158,13 @@ def _filters(cases: list[Document], provinces: list[Region], counts: dict[str, i
             topic_counts[topic] = topic_counts.get(topic, 0) + 1
     known = {t: i for i, t in enumerate(config.topics)}
     topics = sorted(topic_counts, key=lambda t: (known.get(t, len(known)), t))
-    province_options = "".join(_option(r.code, f"{r.name}（{counts[r.code]}）") for r in provinces)
-    audience_options = "".join(
-        _option(a.key, f"{a.label}（{audience_counts[a.key]}）") for a in config.audiences if audience_counts[a.key]
-    )
-    topic_options = "".join(_option(t, f"{t}（{topic_counts[t]}）") for t in topics)
-    return (
-        '<form class="mzkb-case-filters" id="mzkb-case-filters" hidden aria-label="筛选案例">\n'
-        '<div class="mzkb-case-filters__field"><label for="mzkb-case-province">省份</label>'
-        f'<select id="mzkb-case-province" name="province">{_option("", "全部省份")}{province_options}</select></div>\n'
-        '<div class="mzkb-case-filters__field"><label for="mzkb-case-audience">适用机构</label>'
-        f'<select id="mzkb-case-audience" name="audience">{_option("", "全部机构")}{audience_options}</select></div>\n'
-        '<div class="mzkb-case-filters__field"><label for="mzkb-case-topic">主题</label>'
-        f'<select id="mzkb-case-topic" name="topic">{_option("", "全部主题")}{topic_options}</select></div>\n'
-        '<button type="reset" class="mzkb-case-filters__reset" id="mzkb-case-reset">清除筛选</button>\n'
-        "</form>\n"
-        f'<p class="mzkb-case-count" id="mzkb-case-count" aria-live="polite">共 {len(cases)} 个案例</p>'
-    )
-
-
-def _front(title: str) -> str:
-    return f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n---\n"
+    return {
+        "province": [("", "全部省份")] + [(r.code, f"{r.name}（{counts[r.code]}）") for r in provinces],
+        "audience": [("", "全部机构")] + [(a.key, f"{a.label}（{audience_counts[a.key]}）") for a in config.audiences
+                                          if audience_counts[a.key]],
+        "topic": [("", "全部主题")] + [(t, f"{t}（{topic_counts[t]}）") for t in topics],
+        "count": len(cases),
+    }
 
 
 def case_pages(corpus: Corpus, config: SiteConfig, table: RegionTable) -> list[tuple[str, str]]:
@@ -261,39 +189,16 @@ def case_pages(corpus: Corpus, config: SiteConfig, table: RegionTable) -> list[t
     lead = f"现行案例 {current} 个，历史案例 {len(cases) - current} 个。点击地图上的省份，查看该地的案例。"
     if unplaced:
         lead += f"另有 {unplaced} 个案例未标注可识别的地区。"
-    province_links = "".join(
-        f'<li><a href="{escape(link_of(r) or "")}">{escape(r.name)}<span class="mzkb-case-provinces__count">{counts[r.code]} 个</span></a></li>'
-        for r in provinces
-    )
-    body = [
-        _front("典型案例"),
-        f'<p class="mzkb-lead">{escape(lead)}</p>',
-        "",
-        f'<div class="mzkb-tile-map">\n{tile_map_svg(counts, link_of, table)}\n</div>',
-        "",
-    ]
-    if provinces:
-        body += [f'<nav class="mzkb-case-provinces" aria-label="按省份查看案例"><ul>{province_links}</ul></nav>', ""]
-    if cases:
-        body += ["## 全部案例", "", _filters(cases, provinces, counts, config), "",
-                 f'<div class="mzkb-cases" id="mzkb-cases">\n{_cards(cases, GALLERY_URL, corpus, config, table)}\n</div>', "",
-                 '<p class="mzkb-case-empty" id="mzkb-case-empty" hidden>没有符合条件的案例，请调整筛选条件。</p>', ""]
-    else:
-        body += ["<p>暂无案例。</p>", ""]
-    pages = [("cases/index.md", "\n".join(body))]
-
+    # Markup: the tile map comes from the escaping template tile-map.html, so it is not escaped again
+    gallery = page("典型案例", PAGES + "cases.html", lead=lead, tile_map=Markup(tile_map_svg(counts, link_of, table)),
+                   provinces=[{"href": link_of(r) or "", "name": r.name, "count": counts[r.code]} for r in provinces],
+                   filters=_filters(cases, provinces, counts, config) if cases else None,
+                   cards=_cards(cases, GALLERY_URL, corpus, config, table))
+    pages = [("cases/index.md", gallery)]
     for region in provinces:
         url = province_page_url(region.code)
         docs = by_province[region.code]
-        back = escape(relative_url(url, GALLERY_URL))
-        text = "\n".join([
-            _front(f"典型案例：{region.name}"),
-            f'<p class="mzkb-case-back"><a href="{back}">← 全部典型案例</a></p>',
-            "",
-            f'<p class="mzkb-lead">{escape(region.name)}共有案例 {len(docs)} 个。</p>',
-            "",
-            f'<div class="mzkb-cases" data-province="{region.code}">\n{_cards(docs, url, corpus, config, table)}\n</div>',
-            "",
-        ])
+        text = page(f"典型案例：{region.name}", PAGES + "cases-province.html", back=relative_url(url, GALLERY_URL),
+                    name=region.name, code=region.code, count=len(docs), cards=_cards(docs, url, corpus, config, table))
         pages.append((url[:-5] + ".md", text))
     return pages

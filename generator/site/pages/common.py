@@ -1,17 +1,15 @@
-"""HTML fragments shared by generated pages (escaped, with page-relative links)."""
+"""Data shared by generated pages: one document in a list, pagers (page-relative links).
+
+The HTML is in ``theme/partials/pages/macros.html``; these functions compute plain data for it.
+"""
 
 from __future__ import annotations
 
-from html import escape
+from dataclasses import dataclass
 
 from ...config import SiteConfig
 from ...content.links import relative_url
 from ...content.model import Document, Status
-
-
-def badge(text: str, kind: str) -> str:
-    """A small label, e.g. the type or status of a document."""
-    return f'<span class="mzkb-badge mzkb-badge--{escape(kind)}">{escape(text)}</span>'
 
 
 def _labels(config: SiteConfig, _memo: dict = {}) -> dict:  # noqa: B006 (a deliberate per-config memo)
@@ -22,58 +20,53 @@ def _labels(config: SiteConfig, _memo: dict = {}) -> dict:  # noqa: B006 (a deli
     return found[1]
 
 
-def doc_item(doc: Document, page_url: str, config: SiteConfig, show_type: bool = True) -> str:
-    """One document in a list: title link, badges, date, 文号, 发文机关, audiences."""
+def audiences_text(doc: Document, config: SiteConfig) -> str:
+    """``全部机构`` when a document applies to every audience, else its audience labels joined by 、."""
+    if len(doc.audiences) == len(config.audiences) and len(config.audiences) > 1:
+        return "全部机构"
     labels = _labels(config)
+    return "、".join(labels.get(k, k) for k in doc.audiences)
+
+
+@dataclass(frozen=True, slots=True)
+class DocItem:
+    """One document in a list (``macros.html``: ``doc_list``); attributes, not dict keys: Jinja
+    reads them without a failed attribute lookup first, which counts at 20,000 documents."""
+
+    href: str
+    """Page-relative link to the document."""
+    title: str
+    status: str
+    """``current``, ``superseded`` or ``repealed`` (a CSS modifier)."""
+    badges: tuple[tuple[str, str], ...]
+    """(text, kind) of each badge: type, status, edition."""
+    date: str
+    facts: tuple[str, ...]
+    """文号, 发文机关, region, audiences — whichever the document has."""
+
+
+def doc_item(doc: Document, page_url: str, config: SiteConfig, show_type: bool = True) -> DocItem:
+    """One document in a list: title link, badges, date, 文号, 发文机关, audiences."""
     badges = []
     if show_type:
-        badges.append(badge(doc.type.label, doc.type.value))
+        badges.append((doc.type.label, doc.type.value))
     if doc.status is not Status.CURRENT:
-        badges.append(badge(doc.status.label, doc.status.value))
+        badges.append((doc.status.label, doc.status.value))
     if doc.edition:
-        badges.append(badge(doc.edition, "edition"))
-    facts = [f"<time>{doc.date.isoformat()}</time>"]
-    if doc.doc_number:
-        facts.append(escape(doc.doc_number))
-    if doc.issuer:
-        facts.append(escape(doc.issuer))
-    if doc.region:
-        facts.append(escape(doc.region))
-    if len(doc.audiences) == len(config.audiences) and len(config.audiences) > 1:
-        facts.append("适用：全部机构")
-    elif doc.audiences:
-        facts.append("适用：" + "、".join(escape(labels[k]) for k in doc.audiences))
-    href = escape(relative_url(page_url, doc.url))
-    return (
-        f'<li class="mzkb-item mzkb-item--{doc.status.value}"><a class="mzkb-item__title" href="{href}">{escape(doc.title)}</a> '
-        f'{"".join(badges)}<div class="mzkb-item__facts">{" · ".join(facts)}</div></li>'
-    )
+        badges.append((doc.edition, "edition"))
+    facts = [fact for fact in (doc.doc_number, doc.issuer, doc.region) if fact]
+    if doc.audiences:
+        facts.append("适用：" + audiences_text(doc, config))
+    return DocItem(relative_url(page_url, doc.url), doc.title, doc.status.value, tuple(badges), doc.date.isoformat(),
+                   tuple(facts))
 
 
-def doc_list(docs: list[Document], page_url: str, config: SiteConfig, show_type: bool = True) -> str:
-    """A ``<ul>`` of documents."""
-    items = "\n".join(doc_item(d, page_url, config, show_type) for d in docs)
-    return f'<ul class="mzkb-list">\n{items}\n</ul>'
+def doc_items(docs: list[Document], page_url: str, config: SiteConfig, show_type: bool = True) -> list[DocItem]:
+    """``doc_item`` of each document."""
+    return [doc_item(d, page_url, config, show_type) for d in docs]
 
 
-def history_block(docs: list[Document], page_url: str, config: SiteConfig, show_type: bool = True) -> str:
-    """Superseded and repealed documents, folded away behind a switch."""
-    if not docs:
-        return ""
-    return (
-        f'<details class="mzkb-history"><summary>显示历史文件（已被替代或已废止，共 {len(docs)} 件）</summary>\n'
-        f"{doc_list(docs, page_url, config, show_type)}\n</details>"
-    )
-
-
-def pager(page_url_of, current: int, total: int, page_url: str) -> str:
-    """Links to the pages of a paginated listing (``page_url_of(n)`` gives site paths)."""
-    if total <= 1:
-        return ""
-    links = []
-    for n in range(1, total + 1):
-        if n == current:
-            links.append(f'<span aria-current="page">{n}</span>')
-        else:
-            links.append(f'<a href="{escape(relative_url(page_url, page_url_of(n)))}">{n}</a>')
-    return f'<nav class="mzkb-pager" aria-label="分页">{" ".join(links)}</nav>'
+def pager(page_url_of, current: int, total: int, page_url: str) -> list[dict]:
+    """The pages of a paginated listing (``page_url_of(n)`` gives site paths); no href for ``current``."""
+    return [{"number": n, "href": "" if n == current else relative_url(page_url, page_url_of(n))}
+            for n in range(1, total + 1)]

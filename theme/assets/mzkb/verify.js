@@ -3,7 +3,10 @@
    browser can see: every search-index script must load and call mzkbSearch.load, every image must
    decode, every video/audio file must give a duration and play to its end. HTML pages and other
    files cannot be read from a page opened from disk: the page says so and points to mzkb verify.
-   The bundle copies this file to check/verify.js; it is not used by the site itself. */
+   The bundle copies this file to check/verify.js; it is not used by the site itself.
+   Signature: when the manifest names a signing key, the Ed25519 signature from check/signature.js is
+   checked over the manifest's exact text with WebCrypto (where the browser has it). This proves only
+   that the manifest matches the key the bundle carries; the page says so (see verify.html). */
 (function () {
   "use strict";
   var M = window.MZKB_BUNDLE_MANIFEST;
@@ -120,6 +123,45 @@
     });
   }
 
+  function bytesOf(base64) {
+    var raw = atob(base64), out = new Uint8Array(raw.length);
+    for (var i = 0; i < raw.length; i++) out[i] = raw.charCodeAt(i);
+    return out;
+  }
+
+  /* Resolves to "valid", "invalid", "unsigned" or "unchecked" (the browser cannot check Ed25519). */
+  function checkSignature() {
+    var node = document.getElementById("mzkb-signature"), out = document.getElementById("mzkb-signature-result");
+    var declared = M && M.signing && M.signing.public_key;
+    function show(status, text) {
+      if (node) node.setAttribute("data-status", status);
+      if (out && text) out.textContent = text;
+      return status;
+    }
+    if (!declared) return Promise.resolve(show("unsigned", ""));
+    var text = window.MZKB_BUNDLE_SIGNATURE_TEXT, sig;
+    if (typeof text !== "string") return Promise.resolve(show("invalid", "签名无效：清单写明已签名，但签名文件（check/signature.js）缺失。"));
+    try { sig = JSON.parse(text); } catch (e) { sig = null; }
+    if (!sig || sig.algorithm !== "ed25519" || typeof sig.signature !== "string") {
+      return Promise.resolve(show("invalid", "签名无效：签名文件已损坏。"));
+    }
+    if (sig.public_key !== declared) return Promise.resolve(show("invalid", "签名无效：签名文件中的公钥与清单中写明的不一致。"));
+    var subtle = window.crypto && window.crypto.subtle;
+    var unchecked = "本浏览器不能核对 Ed25519 签名（浏览器版本较旧）。请在装有 mzkb 的电脑上运行 mzkb verify 核对签名。";
+    if (!subtle || !window.TextEncoder || typeof window.MZKB_BUNDLE_MANIFEST_TEXT !== "string") {
+      return Promise.resolve(show("unchecked", unchecked));
+    }
+    var data = new TextEncoder().encode(window.MZKB_BUNDLE_MANIFEST_TEXT);
+    return Promise.resolve().then(function () {
+      return subtle.importKey("raw", bytesOf(declared.slice(8)), { name: "Ed25519" }, false, ["verify"]);
+    }).then(function (key) {
+      return subtle.verify({ name: "Ed25519" }, key, bytesOf(sig.signature), data);
+    }).then(function (ok) {
+      return ok ? show("valid", "签名有效（只与包内附带的公钥核对过）：清单在签名后没有被改动。请把上面的公钥指纹与发布单位公布的指纹逐字核对。")
+        : show("invalid", "签名无效：清单在签名后被改动过，或签名是伪造的。不要使用本离线包，请向发布单位重新索取。");
+    }, function () { return show("unchecked", unchecked); });
+  }
+
   function runAll(paths, check, limit, progress) {
     return new Promise(function (resolve) {
       var results = new Array(paths.length), next = 0, active = 0, done = 0;
@@ -204,7 +246,8 @@
     var total = Object.keys(checkable).length, seen = 0;
     var progress = function () { seen++; setVerdict("running", "正在校验……已检查 " + seen + " / " + total + " 个文件"); };
     setVerdict("running", "正在校验……");
-    var chain = Promise.resolve();
+    var signature = "unsigned";
+    var chain = checkSignature().then(function (s) { signature = s; });
     cats.forEach(function (c) {
       chain = chain.then(function () {
         return runAll(c.paths, c.check, c.limit, progress).then(function (r) { c.results = r; });
@@ -218,14 +261,18 @@
         "本页无法发现这些文件缺失或被改动。请在装有 mzkb 的电脑上运行 mzkb verify 压缩包或文件夹，逐个核对大小和 SHA-256 校验值。"));
       var summary = "（搜索索引 " + counts.search + " 个、图片 " + counts.images + " 个、" +
         (media.included ? "视频音频 " + counts.media + " 个）" : "本包不含视频音频）");
-      if (failed) {
+      if (signature === "invalid") {
+        setVerdict("fail", "发现问题：签名无效，离线包在签名后被改动过或不是发布单位签发的（见“签名”）。" +
+          (failed ? "另有 " + failed + " 个文件缺失或已损坏。" : "") + "不要使用本离线包，请向发布单位重新索取。");
+      } else if (failed) {
         setVerdict("fail", "发现问题：" + failed + " 个文件缺失或已损坏（见下方）。请重新解压离线包；如果问题仍在，请重新获取离线包，" +
           "并用 mzkb verify 找出全部有问题的文件。");
       } else {
         setVerdict("ok", "校验通过：浏览器能检查的 " + total + " 个文件" + summary + "全部正常。另有 " + (pages + others) +
           " 个文件（网页等）无法在浏览器中检查，完整校验请运行 mzkb verify。");
       }
-      window.mzkbVerifyResult = { status: failed ? "fail" : "ok", failed: failed, checked: total, unchecked: pages + others };
+      window.mzkbVerifyResult = { status: failed || signature === "invalid" ? "fail" : "ok", failed: failed, checked: total,
+        unchecked: pages + others, signature: signature };
     });
   }
 

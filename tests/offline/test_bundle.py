@@ -10,15 +10,19 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from generator.bundle import (MANIFEST, BundleError, bundle_knowledge_base, count_documents, make_bundle, site_slug,
-                              zip_time)
-from generator.bundle_check import apply_update, make_update, resolve_base, verify_bundle
+from generator.offline.format import MANIFEST, BundleError
+from generator.offline.make import bundle_knowledge_base, count_documents
+from generator.offline.update import apply_update, make_update, resolve_base
+from generator.offline.verify import verify_bundle
+from generator.offline.writer import make_bundle, site_slug, zip_time
 from generator.pipeline import build, build_epoch, prepare
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 EPOCH = 1582156800  # 2020-02-20T00:00:00Z
 METADATA = {"manifest.json", "SHA256SUMS", "check/manifest.js"}
+KEY = Ed25519PrivateKey.generate()  # the publisher's key for the update-pack tests
 
 
 def bundle_site(site: Path, out: Path, version: str = "v1", with_media: bool = True, epoch: int = EPOCH, **counts):
@@ -99,7 +103,7 @@ def test_demo_bundle_has_one_top_folder_ascii_names_and_a_complete_manifest(demo
     assert '<a class="open" href="site/index.html">打开知识库</a>' in landing
     for text in ("使用说明", "先解压", "index.html", "无需联网", "verify.html", "mzkb verify"):
         assert text in landing
-    assert files["check/manifest.js"].startswith(b"window.MZKB_BUNDLE_MANIFEST = {")
+    assert files["check/manifest.js"].startswith(b"window.MZKB_BUNDLE_MANIFEST_TEXT = ")
 
 
 def test_two_bundles_of_the_same_site_are_byte_identical(demo_bundle, demo_site: Path, tmp_path: Path):
@@ -296,7 +300,7 @@ def build_version(kb: Path, out: Path, version: str) -> Path:
     config, corpus = result.prepared.config, result.prepared.corpus
     return make_bundle(result.out_dir, out, site_name="small", site_title=config.title, version=version, commit=None,
                        with_media=True, doc_counts=count_documents(corpus.documents),
-                       epoch=build_epoch(config, corpus)).path
+                       epoch=build_epoch(config, corpus), signing_key=KEY).path
 
 
 NEW_NOTICE = """---
@@ -329,7 +333,7 @@ def versions(small_kb: Path, tmp_path: Path) -> dict[str, Path]:
 
 
 def test_full_v2_equals_v1_plus_update_pack(versions: dict[str, Path], tmp_path: Path):
-    pack = make_update(versions["v1"], versions["v2"], tmp_path / "packs")
+    pack = make_update(versions["v1"], versions["v2"], tmp_path / "packs", KEY)
     assert pack.path.name == "mzkb-small-update-v1-to-v2.zip"
     assert "site/notices/xin-tong-zhi.html" in pack.added
     assert "site/cases/case-zhejiang.html" in pack.deleted
@@ -357,7 +361,7 @@ def test_full_v2_equals_v1_plus_update_pack(versions: dict[str, Path], tmp_path:
 
 
 def test_pack_for_another_base_is_refused_and_nothing_changes(versions: dict[str, Path], tmp_path: Path):
-    pack = make_update(versions["v2"], versions["v3"], tmp_path / "packs")
+    pack = make_update(versions["v2"], versions["v3"], tmp_path / "packs", KEY)
     old = unzip(versions["v1"], tmp_path / "old")
     before = tree(old)
     report = apply_update(pack.path, old)
@@ -368,7 +372,7 @@ def test_pack_for_another_base_is_refused_and_nothing_changes(versions: dict[str
 
 
 def test_damaged_base_or_pack_is_refused_and_nothing_changes(versions: dict[str, Path], tmp_path: Path):
-    pack = make_update(versions["v1"], versions["v2"], tmp_path / "packs")
+    pack = make_update(versions["v1"], versions["v2"], tmp_path / "packs", KEY)
     old = unzip(versions["v1"], tmp_path / "old")
     (old / "site" / "index.html").write_text("改过", encoding="utf-8")
     before = tree(old)

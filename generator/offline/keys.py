@@ -1,0 +1,104 @@
+"""Which keys to use: the signing key of ``mzkb bundle``, the trusted key of ``verify``/``apply-update``,
+and where ``mzkb keygen`` may write a private key (never where it could be committed or published)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from ..config import SiteConfig
+from . import signing
+from .format import BundleError, os_reason
+from .signing import KEY_ENV, TrustedKey
+
+
+def default_key_dir() -> Path:
+    """``$XDG_CONFIG_HOME/mzkb`` (else ``~/.config/mzkb``): outside any knowledge base."""
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "mzkb"
+
+
+def _git_work_tree(folder: Path) -> Path | None:
+    for parent in (folder, *folder.parents):
+        if (parent / ".git").exists():
+            return parent
+    return None
+
+
+def _forbidden(folder: Path, config: SiteConfig | None) -> str:
+    """Why a private key must not be written into ``folder`` ("" if it may)."""
+    folder = folder.resolve()
+    if config is not None:
+        places = ((config.content_dir, "内容目录（content）"), (config.root / "site", "网站输出目录（site）"),
+                  (config.state_dir, "缓存目录（.mzkb）"), (config.root, "知识库文件夹"))
+        for place, label in places:
+            if folder == place.resolve() or folder.is_relative_to(place.resolve()):
+                return f"{label}（{place}）中：私钥可能被提交到 git、打进网站或离线包"
+    repo = _git_work_tree(folder)
+    if repo is not None:
+        return f"git 仓库（{repo}）中：私钥可能被提交并公开"
+    return ""
+
+
+def keygen(folder: Path | None, config: SiteConfig | None) -> tuple[Path, str]:
+    """Write a new key pair into ``folder`` (default ``default_key_dir()``); return the private key's path and
+    the public key line. ``BundleError`` (MZ926) if the place is unsafe or a key is already there."""
+    folder = Path(folder) if folder is not None else default_key_dir()
+    if "\x00" in str(folder):
+        raise BundleError("MZ926", "路径中含有不允许的字符", file=repr(str(folder)))
+    why = _forbidden(folder.absolute(), config)
+    if why:
+        raise BundleError("MZ926", f"不能把签名私钥放在{why}。请用 -o 指定知识库以外、只有你能访问的文件夹",
+                          file=str(folder))
+    try:
+        return signing.generate_key(folder)
+    except OSError as exc:
+        raise BundleError("MZ926", f"无法写入签名私钥：{os_reason(exc)}", file=str(folder)) from None
+    except ValueError:
+        raise BundleError("MZ926", "路径中含有不允许的字符", file=repr(str(folder))) from None
+
+
+def signing_key_path(config: SiteConfig | None, given: str | None) -> Path | None:
+    """``--sign-key``, else ``bundle.signing_key`` of site_config.yml, else ``$MZKB_SIGNING_KEY``, else None."""
+    if given:
+        return Path(given)
+    configured = (config.bundle.get("signing_key") if config is not None else None) or ""
+    if configured:
+        return config.root / configured
+    return Path(os.environ[KEY_ENV]) if os.environ.get(KEY_ENV) else None
+
+
+def load_signing_key(config: SiteConfig | None, given: str | None) -> Ed25519PrivateKey | None:
+    """The private key to sign with (None: bundles stay unsigned); it must match a configured public key."""
+    path = signing_key_path(config, given)
+    configured = (config.bundle.get("public_key") if config is not None else None) or ""
+    if path is None and configured:
+        raise BundleError("MZ926", "site_config.yml 配置了 bundle.public_key，但没有签名私钥：用 --sign-key 给出私钥文件，"
+                          "或设置 bundle.signing_key / 环境变量 MZKB_SIGNING_KEY（未签名的包会被接收方拒绝）",
+                          file=str(config.path))
+    if path is None:
+        return None
+    key = signing.load_private_key(path)
+    if configured and signing.public_text(key.public_key()) != configured.strip():
+        raise BundleError("MZ926", "签名私钥与 site_config.yml 中的 bundle.public_key 不配对：用错了私钥，"
+                          "或公钥没有更新", file=str(path))
+    return key
+
+
+def trusted_key(config: SiteConfig | None, given: str | None) -> TrustedKey | None:
+    """``--public-key`` (a key line or a .pub file), else ``bundle.public_key`` of site_config.yml, else None."""
+    if given:
+        text = given.strip()
+        if not text.startswith(signing.PREFIX) and Path(text).is_file():
+            try:
+                text = Path(text).read_text(encoding="utf-8").strip()
+            except (OSError, UnicodeDecodeError):
+                raise BundleError("MZ926", "无法读取公钥文件", file=given) from None
+        signing.parse_public_key(text, "--public-key 给出的公钥")
+        return TrustedKey(text, "--public-key")
+    configured = (config.bundle.get("public_key") if config is not None else None) or ""
+    if configured:
+        return TrustedKey(configured.strip(), f"{config.path.name} 的 bundle.public_key")
+    return None

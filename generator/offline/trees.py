@@ -1,0 +1,244 @@
+"""The files of a bundle or update pack below its top folder, read from a zip or an unzipped folder.
+
+A zip is checked against ``zipsafe`` limits from its central directory when it is opened; every
+read is bounded by the size the directory declares. Folders left beside a bundle by a killed
+``apply-update`` (``.<name>.update-<pid>``, ``.<name>.old-<pid>``) are never taken for a bundle
+and are removed once their process is gone.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import os
+import re
+import shutil
+import zipfile
+import zlib
+from collections import Counter
+from pathlib import Path
+from typing import BinaryIO
+
+from .format import MANIFEST, BundleError, os_reason
+from .zipsafe import LIMITS, TooLarge, check_directory, copy_bounded, read_bounded
+
+JUNK_NAMES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini", "ehthumbs.db", "__MACOSX"})
+CORRUPT = (zipfile.BadZipFile, zlib.error, EOFError, TooLarge)
+_LEFTOVER = re.compile(r"^\..+\.(update|old)-(\d+)$")
+
+
+def is_junk(rel: str) -> bool:
+    """Files the operating system drops into folders (Finder, Explorer); verify ignores them."""
+    return any(part in JUNK_NAMES or part.startswith("._") for part in rel.split("/"))
+
+
+def _alive_on_windows(pid: int) -> bool:
+    """Whether a Windows process runs (``os.kill`` would terminate it there); True when unsure."""
+    try:
+        kernel = ctypes.windll.kernel32  # Windows only
+        handle = kernel.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return kernel.GetLastError() == 5  # access denied: it exists
+        code = ctypes.c_ulong()
+        kernel.GetExitCodeProcess(handle, ctypes.byref(code))
+        kernel.CloseHandle(handle)
+        return code.value == 259  # STILL_ACTIVE
+    except (AttributeError, OSError):
+        return True
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` runs (leftovers of running processes are never touched)."""
+    if pid == os.getpid():
+        return True
+    if os.name == "nt":
+        return _alive_on_windows(pid)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+def is_leftover(path: Path) -> bool:
+    """A staging or old-copy folder of an ``apply-update`` run (``.<name>.update-<pid>``)."""
+    return bool(_LEFTOVER.match(path.name))
+
+
+def remove_leftovers(folder: Path) -> list[Path]:
+    """Tidy what a killed ``apply-update`` left in ``folder``; return the leftovers dealt with.
+
+    Only folders whose process has ended are touched. A ``.<name>.old-<pid>`` whose ``<name>`` is gone (killed
+    between the two renames of the swap) is renamed back, so the county's folder is restored; every other
+    leftover is removed."""
+    handled = []
+    try:
+        children = sorted(folder.iterdir(), key=lambda p: ".old-" not in p.name)  # restore before removing
+    except OSError:
+        return handled
+    for child in children:
+        match = _LEFTOVER.match(child.name)
+        if not match or not child.is_dir() or child.is_symlink() or _alive(int(match.group(2))):
+            continue
+        original = folder / child.name[1:].rsplit(".", 1)[0]
+        if match.group(1) == "old" and not original.exists():
+            os.replace(child, original)
+        else:
+            shutil.rmtree(child, ignore_errors=True)
+        handled.append(child)
+    return handled
+
+
+class Tree:
+    """Files of a bundle or pack below its top folder."""
+
+    label: str
+    root: Path | None = None
+    stray: tuple[str, ...] = ()
+    duplicates: tuple[str, ...] = ()
+
+    def sizes(self) -> dict[str, int]:
+        """Every file's size by its relative path."""
+        raise NotImplementedError
+
+    def open(self, rel: str) -> BinaryIO:
+        """A binary stream of one file."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release the zip (folders hold nothing open)."""
+
+    def has(self, rel: str) -> bool:
+        """Whether the tree holds ``rel``."""
+        return rel in self.sizes()
+
+    def read(self, rel: str, limit: int = LIMITS.max_metadata) -> bytes:
+        """A whole (small) file; ``TooLarge`` beyond ``limit`` bytes."""
+        with self.open(rel) as fh:
+            return read_bounded(fh, limit)
+
+    def digest(self, rel: str, size: int) -> str:
+        """SHA-256 of one file read up to ``size`` bytes (more is ``TooLarge``); zip errors propagate."""
+        digest = hashlib.sha256()
+        with self.open(rel) as fh:
+            copy_bounded(fh, digest.update, size)
+        return digest.hexdigest()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class ZipTree(Tree):
+    """A zip with one top folder holding ``marker``; its directory is checked against the limits."""
+
+    def __init__(self, path: Path, marker: str):
+        self.label = str(path)
+        try:
+            self.zf = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+            raise BundleError("MZ921", f"不是可以读取的 zip 压缩包（{_reason(exc)}）", file=str(path)) from None
+        try:
+            check_directory(self.zf, self.label)
+            self._index(marker)
+        except BundleError:
+            self.zf.close()
+            raise
+
+    def _index(self, marker: str) -> None:
+        infos = self.zf.infolist()
+        names = [i.filename for i in infos]
+        tops = sorted({n.split("/", 1)[0] for n in names if n.count("/") == 1 and n.endswith("/" + marker)})
+        if len(tops) != 1:
+            found = "、".join(tops) if tops else "没有"
+            raise BundleError("MZ921", f"压缩包中应有且只有一个含 {marker} 的顶层文件夹（实际：{found}）："
+                              "这不是 mzkb 生成的包，或包已损坏", file=self.label)
+        prefix = tops[0] + "/"
+        self.infos = {i.filename[len(prefix):]: i for i in infos if i.filename.startswith(prefix) and not i.is_dir()}
+        self.stray = tuple(sorted(n for n in names if not n.startswith(prefix)))
+        self.duplicates = tuple(sorted(n for n, k in Counter(names).items() if k > 1))
+
+    def sizes(self) -> dict[str, int]:
+        return {rel: info.file_size for rel, info in self.infos.items()}
+
+    def has(self, rel: str) -> bool:
+        return rel in self.infos
+
+    def open(self, rel: str) -> BinaryIO:
+        return self.zf.open(self.infos[rel])
+
+    def close(self) -> None:
+        self.zf.close()
+
+
+class DirTree(Tree):
+    """An unzipped bundle: the top folder itself, or a folder holding exactly one bundle folder."""
+
+    def __init__(self, path: Path, marker: str):
+        path = Path(path)
+        if not path.exists():
+            raise BundleError("MZ921", "找不到这个文件夹", file=str(path))
+        if (path / marker).is_file():
+            self.root = path
+            remove_leftovers(path.absolute().parent)
+        else:
+            if path.is_dir():
+                remove_leftovers(path)
+            found = sorted(p for p in path.iterdir() if (p / marker).is_file() and not is_leftover(p)) \
+                if path.is_dir() else []
+            if len(found) > 1:
+                raise BundleError("MZ921", f"文件夹中有多个包文件夹（{'、'.join(p.name for p in found)}），请指定其中一个",
+                                  file=str(path))
+            if not found:
+                raise BundleError("MZ921", f"找不到 {marker}：这不是 mzkb 生成的包解压后的文件夹（或清单已丢失）",
+                                  file=str(path))
+            self.root = found[0]
+        self.label = str(self.root)
+
+    def sizes(self) -> dict[str, int]:
+        out = {}
+        for folder, dirs, names in os.walk(self.root):
+            dirs.sort()
+            for name in names:
+                path = Path(folder) / name
+                try:
+                    out[path.relative_to(self.root).as_posix()] = path.stat().st_size
+                except OSError:
+                    continue
+        return out
+
+    def has(self, rel: str) -> bool:
+        return (self.root / rel).is_file()
+
+    def open(self, rel: str) -> BinaryIO:
+        return open(self.root / rel, "rb")
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError):
+        return os_reason(exc)
+    return "文件已损坏或不是 zip 格式"
+
+
+def open_tree(path: Path, marker: str = MANIFEST) -> Tree:
+    """A zip (by content) or a folder (the top folder, or a folder holding just that one)."""
+    path = Path(path)
+    if not path.exists():
+        raise BundleError("MZ921", "找不到这个文件或文件夹", file=str(path))
+    return DirTree(path, marker) if path.is_dir() else ZipTree(path, marker)
+
+
+def read_metadata(tree: Tree, name: str) -> bytes | None:
+    """A metadata file (manifest, update.json, signature) or None if absent; ``BundleError`` if unreadable."""
+    if not tree.has(name):
+        return None
+    try:
+        return tree.read(name)
+    except TooLarge:
+        raise BundleError("MZ923", f"{name} 过大，拒绝读取", file=tree.label) from None
+    except (*CORRUPT, OSError):
+        raise BundleError("MZ921", f"{name} 无法读取（数据已损坏）", file=tree.label) from None
