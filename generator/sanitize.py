@@ -45,9 +45,10 @@ ACTIVE_TAGS = {
 """Tags the allow-list drops that could run code, send data or embed other content: MZ601."""
 ACTIVE_ATTRIBUTES = {"style", "srcdoc", "formaction", "action", "xlink:href", "background", "dynsrc", "lowsrc"}
 
-# What a browser may treat as an event handler or script URL even where an HTML parser does not
-# (``<img/src=x/onerror=…>``, unterminated tags): reported as MZ601 as well.
-_SUSPICIOUS = re.compile(r"[\s/\"'`]on[a-z]+\s*=|(?:java|vb)script\s*:|data\s*:\s*text/html", re.I)
+# A tag-like start with what a browser may treat as an event handler or script URL even where an
+# HTML parser does not (``<img/src=x/onerror=…>``, unterminated tags): reported as MZ601 as well.
+# Text such as ``&lt;img onerror=…&gt;`` (no literal ``<``) is shown as text and passes.
+_SUSPICIOUS = re.compile(r"<[a-z][^>]*?([\s/\"'`]on[a-z]+\s*=|(?:java|vb)script\s*:|data\s*:\s*text/html)", re.I)
 _LEADING = "".join(map(chr, range(33)))
 _URL_NOISE = re.compile(r"[\t\n\r]")
 
@@ -130,7 +131,7 @@ def html_problems(fragment: str, line: int, remote: str = "warning") -> list[Pro
         for number, text in enumerate(fragment.split("\n")):
             suspicious = _SUSPICIOUS.search(text)
             if suspicious:
-                found.append(Problem("MZ601", line + number, suspicious.group(0).strip(" /\"'`")))
+                found.append(Problem("MZ601", line + number, suspicious.group(1).strip(" /\"'`")))
                 break
     return found
 

@@ -88,6 +88,9 @@ SAFE = [
     ("code span", "`<script>alert(1)</script>` 是示例代码"),
     ("fenced code", "```\n<svg/onload=alert(1)>\n```"),
     ("the word onload", "系统在 onload 时加载"),
+    ("escaped tag text", "不要写 &lt;img src=x onerror=alert(1)&gt; 这样的代码"),
+    ("escaped tag in heading", "## 一、要求&lt;img src=x onerror=x&gt; `<script>x</script>`"),
+    ("javascript as a word", "javascript: 是一种协议，不要在链接中使用"),
 ]
 
 
