@@ -2,7 +2,10 @@
 
 Usage:
     git worktree add /tmp/mzkb-old <commit>            # the code to compare with
-    python bench/compare.py --baseline /tmp/mzkb-old [--sizes 1000] [--repeats 2]
+    python bench/compare.py --baseline /tmp/mzkb-old [--candidate /tmp/mzkb-new] [--sizes 1000] [--repeats 2]
+
+(``--candidate``: a checkout of the new code, so that editing the working tree during a long
+run does not change what is measured; default: the installed ``generator``.)
 
 For each size one corpus is generated (``bench/synth.py``); then, alternating old and new
 (``--repeats`` rounds, so a load change on a shared machine hits both alike):
@@ -115,16 +118,16 @@ def serve_rebuild(kb: Path, baseline: str | None) -> dict:
     return json.loads(line[-1].split("=", 1)[1]) if line else {"error": done.stderr[-2000:]}
 
 
-def compare(n: int, baseline: str, repeats: int, workdir: Path, serve: bool) -> dict:
+def compare(n: int, baseline: str, repeats: int, workdir: Path, serve: bool, candidate: str | None = None) -> dict:
     kb = workdir / f"compare-{n}"
     shutil.rmtree(kb, ignore_errors=True)
     write_corpus(kb, n)
     pristine = workdir / f"compare-{n}-content"
     shutil.rmtree(pristine, ignore_errors=True)
     shutil.copytree(kb / "content", pristine)
-    row: dict = {"documents": n, "cpus": os.cpu_count(), "baseline": baseline, "rounds": []}
+    row: dict = {"documents": n, "cpus": os.cpu_count(), "baseline": baseline, "candidate": candidate, "rounds": []}
     for _ in range(repeats):
-        for label, base in (("old", baseline), ("new", None)):
+        for label, base in (("old", baseline), ("new", candidate)):
             shutil.rmtree(kb / "content")
             shutil.copytree(pristine, kb / "content")
             result = {"code": label, **cold_build(kb, base)}
@@ -141,6 +144,7 @@ def compare(n: int, baseline: str, repeats: int, workdir: Path, serve: bool) -> 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline", required=True, help="a checkout of the code to compare with")
+    parser.add_argument("--candidate", default=None, help="a checkout of the new code (default: the installed one)")
     parser.add_argument("--sizes", default="1000")
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--no-serve", action="store_true")
@@ -150,7 +154,8 @@ def main() -> None:
     workdir = Path(args.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     for n in [int(x) for x in args.sizes.split(",")]:
-        row = compare(n, str(Path(args.baseline).resolve()), args.repeats, workdir, not args.no_serve)
+        candidate = str(Path(args.candidate).resolve()) if args.candidate else None
+        row = compare(n, str(Path(args.baseline).resolve()), args.repeats, workdir, not args.no_serve, candidate)
         (OUT / f"compare-{n}.json").write_text(json.dumps(row, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
