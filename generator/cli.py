@@ -292,7 +292,7 @@ def bundle(config_path: str, out_dir: str, version: str | None, with_media: bool
     from . import releases
     from .config import load_config
     from .offline.format import BundleError
-    from .offline.keys import load_signing_key
+    from .offline.keys import key_warnings, load_signing_key
     from .offline.make import UnknownRelease, bundle_command
 
     config, diags = load_config(config_path)
@@ -301,6 +301,8 @@ def bundle(config_path: str, out_dir: str, version: str | None, with_media: bool
         sys.exit(1)
     try:
         key = load_signing_key(config, sign_key)
+        for line in key_warnings(config, sign_key) if key else ():
+            click.echo(line, err=True)
         run = bundle_command(config, out_dir, version=version, with_media=with_media, since=since, signing_key=key)
     except UnknownRelease as exc:
         raise click.BadParameter(exc.message, param_hint="--version") from None

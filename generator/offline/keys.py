@@ -87,6 +87,20 @@ def load_signing_key(config: SiteConfig | None, given: str | None) -> Ed25519Pri
     return key
 
 
+def key_warnings(config: SiteConfig | None, given: str | None) -> list[str]:
+    """Warnings about the signing key file: readable by other users (POSIX permissions only)."""
+    path = signing_key_path(config, given)
+    if path is None or os.name == "nt":
+        return []
+    try:
+        mode = path.stat().st_mode & 0o777
+    except (OSError, ValueError):
+        return []
+    if mode & 0o077:
+        return [f"警告：签名私钥 {path} 的权限是 {mode:o}，其他用户也能读取；请运行 chmod 600 {path}"]
+    return []
+
+
 def trusted_key(config: SiteConfig | None, given: str | None) -> TrustedKey | None:
     """``--public-key`` (a key line or a .pub file), else ``bundle.public_key`` of site_config.yml, else None."""
     if given:

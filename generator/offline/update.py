@@ -222,7 +222,7 @@ def _check_pack_signature(ptree: Tree, info_bytes: bytes, info: dict, trusted: T
     declared = (info.get("signing") or {}).get("public_key")
     check = signing.check(info_bytes, read_metadata(ptree, UPDATE_SIGNATURE), declared, trusted)
     if check.status == signing.INVALID:
-        raise BundleError("MZ924", f"更新包签名无效，拒绝应用（未做任何改动）：{check.detail}", file=ptree.label)
+        raise BundleError("MZ924", f"更新包被拒绝，未做任何改动：{check.detail}", file=ptree.label)
     if check.authentic or allow_unsigned:
         return check
     if check.status == signing.UNSIGNED:

@@ -73,6 +73,9 @@ def test_sign_with_the_configured_key_then_verify_against_it(small_kb: Path, tmp
     stranger = mzkb("keygen", "-o", str(tmp_path / "other"))
     wrong = mzkb("verify", str(bundle), "--public-key", public_line(stranger.output))
     assert wrong.exit_code == 1 and "签名无效" in wrong.output
+    (tmp_path / "keys/mzkb-signing-key.pem").chmod(0o644)
+    loose = mzkb("bundle", "-c", str(small_kb), "-o", str(tmp_path / "out5"))
+    assert loose.exit_code == 0 and "其他用户也能读取" in loose.output and "chmod 600" in loose.output
     from_file = mzkb("verify", str(bundle), "--public-key", str(tmp_path / "keys/mzkb-signing-key.pub"))
     assert from_file.exit_code == 0 and "签名有效" in from_file.output
     missing = mzkb("bundle", "-c", str(small_kb), "-o", str(tmp_path / "out3"), "--sign-key", str(tmp_path / "none.pem"))
