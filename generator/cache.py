@@ -2,18 +2,21 @@
 
 Three kinds of entries, each owned by one stage:
 
-- ``content-X.pickle`` (16 shards) file text hash -> parsed front matter, and body hash ->
-                       markdown-it analysis (sections, links, raw HTML), used by the load and
-                       validate stages, so unchanged files are not parsed again;
-- ``index.pickle``     the search indexes of the last build: per document a fingerprint of
-                       everything indexed, and the browser index's segments (search stage);
-- ``render.json``      per page a fingerprint of everything its HTML is made from (render stage).
+- ``content-X.json`` (16 shards) file text hash -> parsed front matter, and body hash ->
+                     markdown-it analysis (sections, links, raw HTML), used by the load and
+                     validate stages, so unchanged files are not parsed again;
+- ``index.json``     the search indexes of the last build: per document a fingerprint of
+                     everything indexed, and the browser index's segments (search stage);
+- ``render.json``    per page a fingerprint of everything its HTML is made from, and the size
+                     and modification time of the page it wrote (render stage).
 
-Every entry records ``FORMAT`` (mzkb's version and this module's format number); an entry
-written by another version is ignored, never trusted. Files are replaced atomically, so a
-build that stops half-way leaves the previous cache (or none), never a torn one. The cache
-is an accelerator only: deleting ``.mzkb/cache`` makes the next build a full one with the
-same output.
+Entries are JSON, never pickle: ``.mzkb/`` can arrive with a pull request, so reading the
+cache must not be able to run code. Every entry records ``FORMAT`` (mzkb's version and this
+module's format number) and is checked by its owner on load (``Cache.load(check=...)``): an
+entry written by another version, malformed, or of the wrong shape is ignored — it costs a
+rebuild, never a traceback. Files are replaced atomically, so a build that stops half-way
+leaves the previous cache (or none), never a torn one. The cache is an accelerator only:
+deleting ``.mzkb/cache`` makes the next build a full one with the same output.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import pickle
+from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -29,7 +32,13 @@ try:
     _VERSION = version("mzkb")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
     _VERSION = "dev"
-FORMAT = f"mzkb-{_VERSION}-cache-3"
+FORMAT = f"mzkb-{_VERSION}-cache-4"
+MAX_ENTRY_BYTES = 1 << 30
+"""An entry file larger than this is not read (a planted file must not exhaust memory)."""
+
+
+class BadEntry(ValueError):
+    """A cache entry of the wrong shape (raised by the ``check`` functions of its owner)."""
 
 
 def digest(*parts: object) -> str:
@@ -42,38 +51,56 @@ def digest(*parts: object) -> str:
     return h.hexdigest()
 
 
+def expect(value: object, kind: type | tuple, what: str = "value"):
+    """``value`` when it is a ``kind`` (bools are not numbers), else ``BadEntry``."""
+    if not isinstance(value, kind) or (isinstance(value, bool) and bool not in (kind if isinstance(kind, tuple) else (kind,))):
+        raise BadEntry(f"{what}: expected {kind}, got {type(value).__name__}")
+    return value
+
+
+def str_map(value: object, what: str = "map") -> dict[str, str]:
+    """A JSON object whose keys and values are all strings."""
+    expect(value, dict, what)
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise BadEntry(f"{what}: not a string map")
+    return value
+
+
+_CHECK_ERRORS = (BadEntry, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError)
+
+
 class Cache:
     """Read and write cache entries of one knowledge base (``state_dir`` = its ``.mzkb``)."""
 
     def __init__(self, state_dir: Path) -> None:
         self.dir = Path(state_dir) / "cache"
 
-    def load(self, name: str, default=None):
-        """The entry ``name`` (``*.pickle`` or ``*.json``), or ``default`` if absent, unreadable or stale."""
+    def load(self, name: str, default=None, check: Callable | None = None):
+        """The entry ``name`` (JSON), or ``default`` if absent, unreadable, stale or malformed.
+
+        ``check(data)`` returns the value to use or raises (``BadEntry``, ``ValueError``,
+        ``TypeError``, ``KeyError`` ...); any such failure returns ``default``.
+        """
         path = self.dir / name
         try:
-            if name.endswith(".json"):
-                data = json.loads(path.read_text(encoding="utf-8"))
-            else:
-                with open(path, "rb") as handle:
-                    data = pickle.load(handle)
-        except (OSError, ValueError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
+            if not name.endswith(".json") or not path.is_file() or path.stat().st_size > MAX_ENTRY_BYTES:
+                return default
+            data = json.loads(path.read_bytes())
+            if not isinstance(data, dict) or data.get("format") != FORMAT or "data" not in data:
+                return default
+            return check(data["data"]) if check is not None else data["data"]
+        except (OSError, UnicodeDecodeError, *_CHECK_ERRORS):
             return default
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
-            return default
-        return data.get("data", default)
 
     def save(self, name: str, data) -> None:
-        """Replace the entry ``name`` atomically."""
+        """Replace the entry ``name`` (a ``*.json`` name; JSON-ready data) atomically."""
+        if not name.endswith(".json"):
+            raise ValueError(f"cache entries are JSON: {name}")
         self.dir.mkdir(parents=True, exist_ok=True)
         path = self.dir / name
         temp = path.with_name(f".{name}.{os.getpid()}")
         payload = {"format": FORMAT, "data": data}
-        if name.endswith(".json"):
-            temp.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
-        else:
-            with open(temp, "wb") as handle:
-                pickle.dump(payload, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        temp.write_text(json.dumps(payload, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
         os.replace(temp, path)
 
     def drop(self, name: str) -> None:

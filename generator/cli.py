@@ -5,16 +5,17 @@ Exit codes: 0 ok, 1 diagnostics with errors (or a failed operation), 2 usage err
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, click_zh
 from .content.model import DocType
-from .diagnostics import Diagnostic, Severity, render_json
+from .diagnostics import Diagnostic, Severity, make, render_json
+
+click_zh.install()  # Click's own messages (usage errors, help headings) in Chinese
 
 CONFIG_HELP = "site_config.yml 的路径（默认：当前目录下的 site_config.yml）"
 
@@ -35,7 +36,24 @@ def report(diagnostics: list[Diagnostic] | tuple[Diagnostic, ...], err: bool = F
         click.echo(f"共 {errors} 个错误，{warnings} 个警告。", err=err)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """The command group: file-system failures that reach it become a Chinese message (exit 1),
+    a path with a NUL byte a usage error (exit 2), never a traceback."""
+
+    def invoke(self, ctx: click.Context):  # noqa: D102
+        from .writer import describe_os_error
+
+        try:
+            return super().invoke(ctx)
+        except OSError as exc:
+            raise click.ClickException(describe_os_error(exc)) from None
+        except ValueError as exc:
+            if "null" in str(exc) or "NUL" in str(exc):
+                raise click.UsageError("参数中的路径含有 NUL 字符") from None
+            raise
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="mzkb")
 def cli() -> None:
     """mzkb（民政知识库）：把民政政策通知、指南、微视频和典型案例编译成可搜索、可离线使用的静态网站。"""
@@ -105,26 +123,25 @@ def build(config_path: str, out_dir: str | None, strict: bool, with_versions: bo
 @click.option("-a", "--addr", default="127.0.0.1:8000", show_default=True, help="监听地址（默认只允许本机访问）")
 @click.option("--open", "open_browser", is_flag=True, help="启动后打开浏览器")
 def serve(config_path: str, addr: str, open_browser: bool) -> None:
-    """本地预览网站，修改内容后自动刷新。"""
-    from mkdocs.commands.serve import serve as mkdocs_serve
-
+    """本地预览网站，修改内容后自动刷新（支持视频拖动进度：HTTP Range）。"""
+    from . import serve as preview
     from .pipeline import prepare
-    from .preview import install
-    from .site.mkdocs import DropDirtyNotice, write_mkdocs_yml
 
+    try:
+        host, port = preview.parse_addr(addr)
+    except preview.ServeError as exc:
+        raise click.BadParameter(exc.args[0], param_hint="--addr") from None
     result = prepare(config_path)
     report(result.diagnostics, err=True)
     if result.failed:
         click.echo("存在错误，请修正后再预览。", err=True)
         sys.exit(1)
-    if ":" not in addr:
-        raise click.BadParameter("应为 主机:端口，例如 127.0.0.1:8000", param_hint="--addr")
-    path = write_mkdocs_yml(result.config, result.config.state_dir / "serve-site")
     click.echo(f"预览地址：http://{addr}/  （按 Ctrl+C 停止）")
-    logging.getLogger("mkdocs.commands.build").addFilter(DropDirtyNotice())
-    install()  # the plugin checks and indexes the knowledge base on every rebuild
-    # dirty rebuilds: pages whose inputs did not change stay as they are in the preview folder
-    mkdocs_serve(str(path), livereload=True, build_type="dirty", dev_addr=addr, open_in_browser=open_browser)
+    try:
+        preview.serve(result.config, host, port, open_browser, report=lambda text: click.echo(text, err=True))
+    except preview.ServeError as exc:
+        report([make("MZ912", result.config.path.name, 0, 0, detail=exc.args[0])], err=True)
+        sys.exit(1)
 
 
 @cli.command()
@@ -144,7 +161,10 @@ def release(config_path: str, name: str, title: str | None) -> None:
     root = result.config.root
     pattern = str(result.config.releases.get("tag_pattern", releases.DEFAULT_PATTERN))
     try:
-        if not releases.is_repository(root):
+        bad_name = releases.name_problem("版本名", name)
+        if bad_name:
+            problem = bad_name
+        elif not releases.is_repository(root):
             problem = "知识库不在 git 仓库中（或还没有任何提交）"
         elif not releases.is_clean(root):
             problem = "工作区有未提交的修改，请先提交（git commit）"
@@ -158,8 +178,6 @@ def release(config_path: str, name: str, title: str | None) -> None:
     except releases.GitError as exc:
         problem = exc.args[0]
     if problem:
-        from .diagnostics import make
-
         report([make("MZ906", result.config.path.name, 0, 0, detail=problem)], err=True)
         sys.exit(1)
     click.echo(f"已发布版本 {name}（{title or name}）。运行 mzkb build --versions 生成各版本网站。")
@@ -172,10 +190,15 @@ def init(directory: str, title: str) -> None:
     """在 DIRECTORY 中创建一个新的知识库（site_config.yml 和 content/ 目录）。"""
     from .scaffold import init_kb
 
+    from .writer import describe_os_error
+
     try:
         created = init_kb(Path(directory), title)
     except FileExistsError as exc:
         click.echo(f"{exc}：文件已存在，未做任何改动。", err=True)
+        sys.exit(1)
+    except OSError as exc:
+        report([make("MZ913", directory, 0, 0, path=directory, detail=describe_os_error(exc))], err=True)
         sys.exit(1)
     for path in created:
         click.echo(f"已创建 {path}")
@@ -196,10 +219,16 @@ def new(config_path: str, doc_type: str, title: str, issuer: str, audiences: tup
     from .config import load_config
     from .scaffold import new_document
 
+    if not title.strip() or any(ord(c) < 32 or "\ud800" <= c <= "\udfff" for c in title):
+        raise click.BadParameter("标题不能为空，也不能含有换行等控制字符或无法识别的字节（非 UTF-8）", param_hint="TITLE")
     config, diags = load_config(config_path)
     if config is None:
         report(diags, err=True)
         sys.exit(1)
+    unknown = [a for a in audiences if a != "全部" and config.audience(a) is None]
+    if unknown:
+        known = "、".join(f"{a.key}（{a.label}）" for a in config.audiences)
+        raise click.BadParameter(f"未知的适用机构 {'、'.join(unknown)}；可用：{known}，或“全部”", param_hint="--audience")
     kind = DocType.parse(doc_type)
     try:
         path = new_document(config.content_dir, kind, title, issuer, audiences or ("全部",))
@@ -207,6 +236,57 @@ def new(config_path: str, doc_type: str, title: str, issuer: str, audiences: tup
         click.echo(f"{exc}：文件已存在，未做任何改动。", err=True)
         sys.exit(1)
     click.echo(f"已创建 {path}")
+
+
+@cli.command("import")
+@config_option
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--type", "doc_type", type=click.Choice(TYPE_CHOICES), default="notice", show_default=True,
+              help="导入为哪类文档（决定放入 content/ 下哪个目录）")
+@click.option("--id", "doc_id", default="", help="文档 id（只能导入一个文件时使用；默认由标题拼音生成）")
+@click.option("--dry-run", is_flag=True, help="只显示导入结果和提示，不写任何文件")
+def import_(config_path: str, files: tuple[str, ...], doc_type: str, doc_id: str, dry_run: bool) -> None:
+    """导入公文：把 .docx、.pdf（带文字层）、.html、.txt、.md 文件转换为带元数据的 Markdown 文档。
+
+    标题、发文字号、发文机关、成文日期、附件等从公文版式中识别；找不到的留下占位文字，
+    推测的适用机构写入 unconfirmed，mzkb check 会提示核对。无法读取的文件报错（退出码 1），
+    同一次运行中的其他文件照常导入。
+    """
+    from .config import load_config
+    from .content.importer.run import import_file, known_documents, valid_id
+
+    config, diags = load_config(config_path)
+    if config is None:
+        report(diags, err=True)
+        sys.exit(1)
+    if doc_id and (len(files) > 1 or not valid_id(doc_id)):
+        raise click.BadParameter("--id 只能用于单个文件，且只能包含小写字母、数字和连字符", param_hint="--id")
+    known = known_documents(config)
+    failed = 0
+    for name in files:
+        result = import_file(Path(name), name, config, DocType.parse(doc_type), known, doc_id)
+        report(result.diagnostics, err=True)
+        if not result.ok:
+            failed += 1
+            click.echo(f"未导入：{name}", err=True)
+            continue
+        shown = result.target.relative_to(config.root).as_posix() if result.target.is_relative_to(config.root) else str(result.target)
+        if dry_run:
+            click.echo(f"===== {name} -> {shown}（试运行，未写入） =====")
+            click.echo(result.text, nl=False)
+            for path, _ in result.files:
+                click.echo(f"（将写入 {path.relative_to(config.root).as_posix()}）")
+        else:
+            for path, data in result.files:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+            result.target.parent.mkdir(parents=True, exist_ok=True)
+            result.target.write_text(result.text, encoding="utf-8")
+            click.echo(f"已导入 {name} -> {shown}")
+        known.append(result.known)
+    if failed:
+        click.echo(f"{failed} 个文件未能导入。", err=True)
+        sys.exit(1)
 
 
 @cli.command()
@@ -250,6 +330,8 @@ def search(config_path: str, query: str, as_json: bool, limit: int, doc_type: st
         badge = f"[{labels.get(hit.type, hit.type)}·{status_labels.get(hit.status, hit.status)}]"
         click.echo(f"{rank}. {click.style(hit.title, bold=True)} {badge} {hit.date}")
         click.echo(f"   {hit.url}")
+        if hit.in_attachment:
+            click.echo(f"   {hit.heading}")
         click.echo(f"   {hit.snippet}")
 
 

@@ -29,8 +29,9 @@ from .foundations import fewer_collections
 from .progress import Progress, quiet
 from .releases import GitError, head_epoch, history_or_empty
 from .site.model import RenderInput, RenderReport, VersionInfo
+from .lock import LockBusy, build_lock, state_dir_of
 from .site.reuse import RENDER_CACHE
-from .writer import link_files, write_atomically, write_files
+from .writer import describe_os_error, link_files, refusal, resolve_output, write_atomically, write_files
 
 if TYPE_CHECKING:
     from .search.indexer import IndexResult, Pending
@@ -100,7 +101,7 @@ after one edit rewrites one small file, not all of them."""
 
 
 def _shard_name(digit: str) -> str:
-    return f"content-{digit}.pickle"
+    return f"content-{digit}.json"
 
 
 def markdown_memo(config: SiteConfig) -> dict:
@@ -108,7 +109,7 @@ def markdown_memo(config: SiteConfig) -> dict:
     cache = Cache(config.state_dir)
     found: dict = {}
     for digit in "0123456789abcdef"[:MARKDOWN_SHARDS]:
-        found.update(cache.load(_shard_name(digit), {}))
+        found.update(cache.load(_shard_name(digit), {}, check=schema.memo_entries))
     return _TrackedMemo(found)
 
 
@@ -185,6 +186,8 @@ class Plan:
     """The previous build's site when it can be reused from."""
     index_out: Path
     """Where index worker processes write their segments (moved into the site)."""
+    protected: tuple[Path, ...] = ()
+    """Folders the output must never replace: the knowledge base, its content and ``.mzkb``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,20 +214,31 @@ def build(config_path: str | Path, out_dir: str | Path | None = None, strict: bo
     """
     progress = progress or quiet()
     clock = Stopwatch()
-    with fewer_collections():
-        prepared = check(config_path, strict, progress, clock)
-        if prepared.failed:
-            return BuildResult(prepared, None)
-        plan = plan_build(prepared, out_dir, whoosh_dir, incremental and version is None)
-        pending = start_index(plan, progress)
-        summary, change_log = (None, None) if version is None else release_changes(plan.corpus, previous_summary)
-        render_input = RenderInput(plan.config, plan.corpus, version=version, changes=change_log,
-                                   history=history if history is not None else history_or_empty(plan.config.root),
-                                   reuse_from=plan.previous_site, cache=plan.cache if plan.incremental else None,
-                                   progress=progress)
-        written = write_site(plan, render_input, pending, epoch, clock)
-        finish(plan, written, clock, progress)
-        return BuildResult(prepared, plan.target if written.ok else None, written.diagnostics, summary, change_log)
+    try:
+        with fewer_collections(), build_lock(state_dir_of(config_path)):  # one build at a time per knowledge base
+            prepared = check(config_path, strict, progress, clock)
+            if prepared.failed:
+                return BuildResult(prepared, None)
+            plan = plan_build(prepared, out_dir, whoosh_dir, incremental and version is None)
+            if problem := refusal(plan.target, plan.protected):  # never replace the knowledge base or someone's files
+                return BuildResult(prepared, None, (make("MZ910", str(plan.target), 0, 0, path=str(plan.target), detail=problem),))
+            return _run(plan, prepared, version, history, epoch, previous_summary, progress, clock)
+    except LockBusy as busy:
+        return BuildResult(Prepared(None, None, (busy.diagnostic(config_path),)), None)
+
+
+def _run(plan: Plan, prepared: Prepared, version: VersionInfo | None, history: dict | None, epoch: int | None,
+         previous_summary: dict | None, progress: Progress, clock: Stopwatch) -> BuildResult:
+    """index -> render -> write -> finish, for a checked knowledge base and a permitted output folder."""
+    pending = start_index(plan, progress)
+    summary, change_log = (None, None) if version is None else release_changes(plan.corpus, previous_summary)
+    render_input = RenderInput(plan.config, plan.corpus, version=version, changes=change_log,
+                               history=history if history is not None else history_or_empty(plan.config.root),
+                               reuse_from=plan.previous_site, cache=plan.cache if plan.incremental else None,
+                               progress=progress)
+    written = write_site(plan, render_input, pending, epoch, clock)
+    finish(plan, written, clock, progress)
+    return BuildResult(prepared, plan.target if written.ok else None, written.diagnostics, summary, change_log)
 
 
 def check(config_path: str | Path, strict: bool, progress: Progress, clock: Stopwatch) -> Prepared:
@@ -238,17 +252,17 @@ def check(config_path: str | Path, strict: bool, progress: Progress, clock: Stop
 
 def plan_build(prepared: Prepared, out_dir: str | Path | None, whoosh_dir: Path | None, incremental: bool) -> Plan:
     """Decide the output folders and whether the previous build can be reused."""
-    config = prepared.config
-    target = (Path(out_dir) if out_dir else config.root / "site").absolute()
-    whoosh_target = whoosh_dir or config.state_dir / "whoosh"
     from .search.indexer import INDEX_CACHE
 
+    config = prepared.config
+    target = resolve_output(Path(out_dir) if out_dir else config.root / "site")  # a `site` symlink is followed
+    whoosh_target = whoosh_dir or config.state_dir / "whoosh"
     cache = Cache(config.state_dir)
     if not incremental and whoosh_target == config.state_dir / "whoosh":
         cache.drop(INDEX_CACHE)  # the installed Whoosh index will no longer match it
     previous_site = target if incremental and target.is_dir() else None
     return Plan(config, prepared.corpus, target, whoosh_target, cache, incremental, previous_site,
-                config.state_dir / f"index-{os.getpid()}")
+                config.state_dir / f"index-{os.getpid()}", (config.root, config.content_dir, config.state_dir))
 
 
 def start_index(plan: Plan, progress: Progress) -> Pending:
@@ -256,7 +270,7 @@ def start_index(plan: Plan, progress: Progress) -> Pending:
     from .search import indexer
 
     progress.stage("index", "建立搜索索引")
-    state = plan.cache.load(indexer.INDEX_CACHE) if plan.incremental else None
+    state = plan.cache.load(indexer.INDEX_CACHE, check=indexer.check_state) if plan.incremental else None
     return indexer.start(plan.corpus, plan.config, plan.whoosh_target, state, plan.previous_site, plan.index_out)
 
 
@@ -287,9 +301,10 @@ def write_site(plan: Plan, render_input: RenderInput, pending: Pending, epoch: i
 
     diagnostics: list[Diagnostic] = []
     try:
-        ok = write_atomically(plan.target, produce)
+        ok = write_atomically(plan.target, produce, plan.protected)
     except OSError as exc:
-        diagnostics.append(make("MZ902", str(plan.target), 0, 0, path=str(plan.target), detail=exc.strerror or str(exc)))
+        where = str(plan.target)
+        diagnostics.append(make("MZ902", where, 0, 0, path=where, detail=describe_os_error(exc)))
         ok = False
     try:
         indexes = outcome.get("indexes") or pending.result()

@@ -20,7 +20,7 @@ from .search import indexer
 from .site.model import RenderInput
 from .site.plugin import MzkbPlugin
 
-SERVE_INDEX_CACHE = "index-serve.pickle"
+SERVE_INDEX_CACHE = "index-serve.json"
 
 
 def load(site_config: str, site_dir: Path) -> RenderInput:
@@ -29,7 +29,7 @@ def load(site_config: str, site_dir: Path) -> RenderInput:
     if result.failed:
         raise PluginError("\n".join(d.format() for d in result.diagnostics))
     cache = Cache(result.config.state_dir)
-    state = cache.load(SERVE_INDEX_CACHE)
+    state = cache.load(SERVE_INDEX_CACHE, check=indexer.check_state)
     index = indexer.start(result.corpus, result.config, None, state, site_dir).result()
     cache.save(SERVE_INDEX_CACHE, index.state)
     files = dict(index.browser.files)

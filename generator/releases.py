@@ -9,12 +9,26 @@ from __future__ import annotations
 import codecs
 import fnmatch
 import io
+import re
 import subprocess
 import tarfile
 from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_PATTERN = "v*"
+NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
+"""Release (version) and site names: they become git tags, folder names and parts of zip names."""
+
+
+def name_problem(label: str, value: str) -> str | None:
+    """Why ``value`` cannot be a version or site name (Chinese, starting with ``label``), or None.
+
+    The one check shared by ``mzkb release`` and ``mzkb bundle``, so a release can always be bundled.
+    """
+    if NAME_RE.match(value) and ".." not in value and not value.endswith((".", ".lock")):
+        return None
+    return (f"{label}“{value}”不可用：只能用英文字母、数字、点、连字符和下划线，以字母或数字开头，"
+            "不以点结尾，最多 40 个字符。")
 
 
 class GitError(Exception):

@@ -23,8 +23,9 @@ from .feed import atom_feed
 from .pipeline import build, prepare
 from .search.whoosh_index import write_index
 from .site.model import VersionInfo
+from .seal import is_sealed, seal
 from .site.pages.templates import PAGES, render
-from .writer import swap_into_place
+from .writer import refusal, resolve_output, swap_into_place, write_marker
 
 LATEST = "latest"
 CACHE_FORMAT = "1"
@@ -54,6 +55,10 @@ def build_versions(config_path: str | Path, out_dir: str | Path | None = None, s
         return VersionsResult(False, None, (), (), prepared.diagnostics)
     config: SiteConfig = prepared.config
     root = config.root
+    target = resolve_output(Path(out_dir) if out_dir else root / "site")  # a `site` symlink is followed
+    if problem := refusal(target, (config.root, config.content_dir, config.state_dir)):
+        return VersionsResult(False, None, (), (), (*prepared.diagnostics,
+                              make("MZ910", str(target), 0, 0, path=str(target), detail=problem)))
     pattern = str(config.releases.get("tag_pattern", git_releases.DEFAULT_PATTERN))
     try:
         found = git_releases.list_releases(root, pattern)
@@ -68,7 +73,7 @@ def build_versions(config_path: str | Path, out_dir: str | Path | None = None, s
     for release in reversed(found):  # oldest first: each is compared with the one before
         key = _cache_key(cache, release)
         summary_file = key / "docs.json"
-        if (key / "complete").exists():
+        if (key / "complete").exists() and is_sealed(key, recursive=True):  # never a planted build
             reused.append(release.name)
         else:
             shutil.rmtree(key, ignore_errors=True)
@@ -87,6 +92,7 @@ def build_versions(config_path: str | Path, out_dir: str | Path | None = None, s
                 summary_file.write_text(json.dumps(result.summary, ensure_ascii=False, sort_keys=True), encoding="utf-8")
                 (key / "changes.json").write_text(json.dumps(result.changes, ensure_ascii=False, sort_keys=True), encoding="utf-8")
                 (key / "complete").write_text("", encoding="utf-8")
+                seal(key, recursive=True)
             built.append(release.name)
         sites[release.name] = key / "site"
         previous_summary = json.loads(summary_file.read_text(encoding="utf-8"))
@@ -105,7 +111,6 @@ def build_versions(config_path: str | Path, out_dir: str | Path | None = None, s
             return VersionsResult(False, None, tuple(built), tuple(reused), tuple(diags))
         built.append(LATEST)
         sites[LATEST] = latest_key / "site"
-    target = Path(out_dir) if out_dir else root / "site"
     latest_title = f"最新（与 {found[0].name} 相同）" if head_is_release else latest_info.title
     versions = [(LATEST, latest_title, "")] + [(r.name, r.title, r.date) for r in found]
     feed_entries = []
@@ -116,6 +121,7 @@ def build_versions(config_path: str | Path, out_dir: str | Path | None = None, s
     shutil.rmtree(stage, ignore_errors=True)
     try:
         assemble(stage, sites, versions, config, feed_entries)
+        write_marker(stage)
         swap_into_place(stage, target)
     except OSError as exc:
         shutil.rmtree(stage, ignore_errors=True)

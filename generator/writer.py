@@ -2,24 +2,180 @@
 
 A build goes into a fresh sibling folder; only when it succeeded is it swapped into
 place. A failed build leaves the previous site untouched.
+
+Replacing a folder deletes what it held, so an output folder is replaced only when it is
+missing, empty, or a previous mzkb output (it carries ``MARKER``, written into every output
+mzkb makes); the knowledge base itself, its content and ``.mzkb`` folders, any folder
+holding them, the home folder and ``/`` are never outputs (``refusal``). A symlinked output
+folder is followed: the build lands where it points and the link stays.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+
+MARKER = ".mzkb-output"
+"""File at the top of every folder mzkb writes as a site; only such folders are ever replaced."""
+MARKER_TEXT = "这个文件夹由 mzkb 生成，重新构建时会被整体替换。\nThis folder is written by mzkb and replaced by the next build.\n"
+
+
+def resolve_output(out_dir: Path | str) -> Path:
+    """The folder a build really writes: absolute, a symlink followed to its target."""
+    path = Path(os.path.abspath(out_dir))
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
+def refusal(target: Path, protected: Iterable[Path] = ()) -> str | None:
+    """Why ``target`` must not be replaced by a build (Chinese), or None when it may be.
+
+    ``protected``: folders that must survive (the knowledge base, its content and state
+    folders, in that order); neither they, nor a folder inside the content folder, nor any
+    folder holding one of them may be the output. (mzkb's own outputs inside the state folder,
+    e.g. ``.mzkb/versions/…/site``, are allowed; its other folders there are not outputs and
+    are refused as non-empty folders without the marker.)
+    """
+    real = Path(os.path.realpath(target))
+    home = Path(os.path.realpath(Path.home()))
+    if real == Path(real.anchor) or real == home:
+        return "不能输出到根目录或用户主目录"
+    for folder in protected:
+        guarded = Path(os.path.realpath(folder))
+        if real == guarded:
+            return "这是知识库本身（或它的 content、.mzkb 文件夹），生成网站会把它整个替换掉"
+        if guarded.is_relative_to(real):
+            return f"它包含知识库的文件夹 {guarded}，生成网站会把它整个替换掉"
+    for folder in list(protected)[1:2]:  # inside the content folder (its files would be read as content)
+        if real.is_relative_to(Path(os.path.realpath(folder))):
+            return f"输出目录位于内容目录 {folder} 之内"
+    if real.exists() and not real.is_dir():
+        return "同名文件已存在（不是文件夹）"
+    if real.is_dir() and not _previous_output(real):
+        try:
+            empty = not any(os.scandir(real))
+        except OSError as exc:
+            return f"无法读取（{exc.strerror or exc}）"
+        if not empty:
+            return f"文件夹不是空的，也不是 mzkb 生成的网站（没有 {MARKER} 标记文件），为避免删除其中的文件，已拒绝"
+    return None
+
+
+def _previous_output(folder: Path) -> bool:
+    """True for a folder mzkb wrote: it carries the marker (or, written by an mzkb from before
+    the marker, the search index and the home page of a site)."""
+    if (folder / MARKER).is_file():
+        return True
+    return (folder / "index.html").is_file() and ((folder / "search" / "manifest.js").is_file()
+                                                  or (folder / "versions.js").is_file())
+
+
+_ERRNO_TEXT = {
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EROFS: "文件系统是只读的",
+    errno.EACCES: "没有写入权限",
+    errno.EPERM: "没有操作权限",
+    errno.EDQUOT: "超出磁盘配额",
+    errno.ENAMETOOLONG: "文件名太长",
+    errno.ENOTDIR: "路径中的某一级不是文件夹",
+    errno.EISDIR: "这是一个文件夹",
+    errno.ENOENT: "文件或文件夹不存在",
+    errno.EEXIST: "已经存在",
+    errno.EBUSY: "正被其他程序占用",
+    errno.EMFILE: "打开的文件太多",
+    errno.EIO: "读写错误（磁盘可能有故障）",
+    errno.ELOOP: "符号链接形成循环",
+    errno.EXDEV: "不能跨磁盘移动",
+}
+
+
+def describe_os_error(exc: OSError) -> str:
+    """A Chinese description of a failed file operation, naming the path."""
+    text = _ERRNO_TEXT.get(exc.errno or -1) or (exc.strerror if exc.errno == 0 and exc.strerror else "")
+    if not text:
+        text = f"系统错误 {exc.errno}" if exc.errno else "未知错误"
+    where = exc.filename if exc.filename is not None else ""
+    return f"{text}：{os.fsdecode(where)}" if where else text
+
+
+class OutputRefused(OSError):
+    """The output folder may not be replaced; ``strerror`` says why, in Chinese."""
+
+
+def pid_alive(pid: int) -> bool:
+    """True when a process with this id exists (ours included)."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return True
+
+
+_LEFTOVER = re.compile(r"^\..+\.(?:building|old|versions-building|tmp|update)-(\d+)$|^index-(\d+)$")
+"""Names of what an mzkb run stages in ``.mzkb/`` (``.whoosh.building-PID``, ``index-PID`` ...)."""
+
+
+def sweep_leftovers(folder: Path, pattern: re.Pattern = _LEFTOVER) -> list[Path]:
+    """Remove staging folders and files left in ``folder`` by killed mzkb runs (names matching
+    ``pattern``, whose PID group names a dead process); return what was removed."""
+    removed = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        match = pattern.match(entry.name)
+        if not match or pid_alive(int(next(g for g in match.groups() if g))):
+            continue
+        path = Path(entry.path)
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+            removed.append(path)
+        except OSError:
+            pass
+    return removed
 
 
 def staging_dir(out_dir: Path) -> Path:
-    """A fresh, empty folder beside ``out_dir`` to build into."""
+    """A fresh, empty folder beside ``out_dir`` to build into (leftovers of killed builds go)."""
     out_dir = out_dir.absolute()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
+    # beside the output (perhaps a user's folder): only this output's own staging names
+    sweep_leftovers(out_dir.parent, re.compile(rf"^\.{re.escape(out_dir.name)}\.(?:building|old)-(\d+)$"))
     stage = out_dir.parent / f".{out_dir.name}.building-{os.getpid()}"
     if stage.exists():
         shutil.rmtree(stage)
     return stage
+
+
+def shown_path(path: str | os.PathLike, stage: Path) -> str:
+    """A path inside a staging folder as the user knows it (inside the output folder); other
+    paths (a source the failed copy read from) become the output folder itself."""
+    stage = Path(stage)
+    match = re.match(r"^\.(.+)\.building-\d+$", stage.name)
+    out_dir = stage.parent / match.group(1) if match else stage
+    try:
+        rel = Path(os.fsdecode(path)).relative_to(stage)
+    except ValueError:
+        return str(out_dir)
+    return str(out_dir / rel)
+
+
+def write_marker(stage: Path) -> None:
+    """Mark a folder as an mzkb output (which a later build may replace)."""
+    (stage / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
 
 
 def swap_into_place(stage: Path, out_dir: Path) -> None:
@@ -39,12 +195,23 @@ def swap_into_place(stage: Path, out_dir: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def write_atomically(out_dir: Path, produce: Callable[[Path], bool]) -> bool:
-    """Call ``produce(stage)``; swap the stage into ``out_dir`` only if it returns True."""
+def write_atomically(out_dir: Path, produce: Callable[[Path], bool], protected: Iterable[Path] = ()) -> bool:
+    """Call ``produce(stage)``; swap the stage into ``out_dir`` only if it returns True.
+
+    Raises ``OutputRefused`` (before anything is written) when ``out_dir`` may not be replaced.
+    """
+    out_dir = resolve_output(out_dir)
+    problem = refusal(out_dir, protected)
+    if problem:
+        raise OutputRefused(0, problem, str(out_dir))
     stage = staging_dir(out_dir)
     try:
         ok = produce(stage)
         if ok:
+            write_marker(stage)
+            problem = refusal(out_dir, protected)  # checked again: the folder may have changed meanwhile
+            if problem:
+                raise OutputRefused(0, problem, str(out_dir))
             swap_into_place(stage, out_dir)
         return ok
     finally:

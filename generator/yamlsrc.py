@@ -73,12 +73,60 @@ def _char_at(text: str, line: int, column: int) -> str:
     return lines[line][column] if line < len(lines) and column < len(lines[line]) else ""
 
 
+MAX_DEPTH = 50
+"""Deepest nesting of lists and mappings accepted (front matter needs three or four)."""
+MAX_NODES = 100_000
+"""Most values a document may hold once its aliases are expanded (an alias bomb of nine
+levels expands 409 bytes into billions)."""
+
+
+def check_bounds(text: str, first_line: int = 1) -> None:
+    """Refuse deep nesting, self-referencing aliases and alias bombs before anything is built.
+
+    Walks the parser's event stream (flat, so deep input cannot exhaust the stack) and
+    computes how many values each anchor stands for, without expanding anything. Raises
+    ``YamlError``; syntax errors are left to ``load``, which words them better.
+    """
+    sizes: dict[str, int] = {}
+    stack: list[list] = [[None, 0]]  # [anchor, values so far] of each open collection
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            mark = event.start_mark
+            where = (mark.line + first_line, mark.column + 1)
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                stack.append([event.anchor, 0])
+                if len(stack) - 1 > MAX_DEPTH:
+                    raise YamlError(*where, f"嵌套超过 {MAX_DEPTH} 层")
+                continue
+            if isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                anchor, size = stack.pop()
+                size += 1
+                if anchor is not None:
+                    sizes[anchor] = size
+            elif isinstance(event, yaml.AliasEvent):
+                if any(entry[0] == event.anchor for entry in stack):
+                    raise YamlError(*where, f"别名 *{event.anchor} 引用了包含它自己的内容（循环引用）")
+                size = sizes.get(event.anchor, 1)
+            elif isinstance(event, yaml.ScalarEvent):
+                size = 1
+                if event.anchor is not None:
+                    sizes[event.anchor] = 1
+            else:
+                continue
+            stack[-1][1] += size
+            if sum(entry[1] for entry in stack) > MAX_NODES:
+                raise YamlError(*where, f"别名展开后超过 {MAX_NODES} 个值（别名层层引用，可能是“别名炸弹”），请不要这样使用别名")
+    except yaml.YAMLError:
+        return
+
+
 def load(text: str, first_line: int = 1) -> tuple[object, dict[Path_, tuple[int, int]]]:
     """Parse ``text``; return the data and a map from key path to (line, column).
 
     ``first_line`` is the file line of the text's first line, so positions are file
     positions. Raises ``YamlError`` on syntax errors, duplicate keys included.
     """
+    check_bounds(text, first_line)
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:

@@ -6,6 +6,7 @@ import json
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
@@ -131,3 +132,116 @@ def test_progress_on_a_terminal_and_quiet_in_logs(small_kb):
     logged = subprocess.run([sys.executable, "-m", "generator.cli", "build", "-c", str(small_kb), "--full"],
                             capture_output=True, text=True, env=env)
     assert logged.returncode == 0 and "生成页面" not in logged.stderr + logged.stdout and "\x1b[" not in logged.stderr
+
+
+# --- hostile arguments (issue 13 item 11): every command, exit 1 or 2, Chinese, no traceback ---
+
+import re  # noqa: E402
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def hostile_cases(kb: Path, tmp: Path) -> list[list[str]]:
+    c = ["-c", str(kb)]
+    missing = str(tmp / "missing.yml")
+    return [
+        ["build", "-c", missing], ["build", "-c", "/proc/x/site_config.yml"], ["build", *c, "-o", "/proc/x"],
+        ["build", *c, "-o", str(kb.parent)], ["build", *c, "-o", "/"], ["build", *c, "-o", "a\x00b"],
+        ["build", *c, "-o", str(kb.parent / ".." / ".." / "..")], ["build", "-c", "bad\udcff.yml"],
+        ["build", *c, "--bogus"], ["build", "-c"],
+        ["check", "-c", missing], ["check", "-c", "x\x00y.yml"], ["check", *c, "--format", "yaml"],
+        ["check", "-c", "/proc"], ["check", "-c", "../" * 30 + "etc/passwd"],
+        ["init", "/proc/x"], ["init", "/proc/x/y/z"], ["init", "a\x00b"], ["init", str(kb)], ["init"],
+        ["new", *c, "notice", ""], ["new", *c, "notice", "   "], ["new", *c, "notice", "换\n行"],
+        ["new", *c, "notice", "标题", "--audience", "外星人"], ["new", *c, "poem", "标题"], ["new", "-c", missing, "notice", "x"],
+        ["search", *c, "养老"], ["search", *c, "x", "-n", "99999999999999999999"], ["search", *c, "x", "-n", "-1"],
+        ["search", *c, "x", "--type", "poem"], ["search", *c, "x", "--audience", "外星人"], ["search", "-c", missing, "x"],
+        ["serve", *c, "-a", "127.0.0.1:99999999999999"], ["serve", *c, "-a", "abc"], ["serve", *c, "-a", "1.2.3.4.5:80"],
+        ["serve", "-c", missing],
+        ["release", *c, "v1"], ["release", *c, "../../x"], ["release", "-c", missing, "v1"],
+        ["bundle", *c], ["bundle", *c, "-o", "/proc/x"], ["bundle", *c, "-o", str(tmp / "b"), "--version", "../../etc"],
+        ["bundle", "-c", missing, "-o", str(tmp / "b")],
+        ["verify", str(tmp / "missing.zip")], ["verify", "/proc/x"], ["verify", "a\x00b"], ["verify"],
+        ["apply-update", str(tmp / "none.zip"), str(tmp)], ["apply-update", "/proc/x", "/proc/y"], ["apply-update"],
+        ["keygen", "-o", "/proc/x"], ["keygen", "-o", "a\x00b"], ["keygen", *c, "-o", str(kb.parent / "content")],
+        ["import", *c, "/proc/x"], ["import", *c, "a\x00b.docx"], ["import", *c], ["import", *c, str(tmp / "none.docx")],
+        ["import", *c, "/proc/self/status"], ["import", *c, "--id", "../../etc", str(kb)], ["import", "-c", missing, str(kb)],
+        ["no-such-command"], ["--no-such-option"],
+    ]
+
+
+def test_every_command_with_hostile_arguments(small_kb: Path, tmp_path: Path):
+    from click.testing import CliRunner
+
+    runner = CliRunner()
+    failures = []
+    for args in hostile_cases(small_kb, tmp_path):
+        result = runner.invoke(cli, args, catch_exceptions=True)
+        output = result.output
+        ok = (result.exit_code in (1, 2) and (result.exception is None or isinstance(result.exception, SystemExit))
+              and "Traceback" not in output and HAN.search(output))
+        if not ok:
+            failures.append((args, result.exit_code, repr(result.exception), output[-300:]))
+    assert not failures, failures
+    assert not (small_kb.parent / "content" / "notices" / "doc.md").exists()
+
+
+def test_non_utf8_and_real_process_arguments(small_kb: Path, tmp_path: Path):
+    """Through a real process: non-UTF-8 bytes in argv, and the console script's exit path."""
+    import subprocess
+
+    for args in ([b"check", b"-c", b"/tmp/\xff\xfe.yml"], [b"init", b"/proc/\xff"], [b"build", b"-c", str(small_kb).encode(), b"-o", b"/proc/\xff"],
+                 [b"new", b"-c", str(small_kb).encode(), b"notice", b"\xff\xfe"]):
+        proc = subprocess.run([sys.executable.encode(), b"-m", b"generator.cli", *args], capture_output=True, timeout=120)
+        output = (proc.stdout + proc.stderr).decode("utf-8", "replace")
+        assert proc.returncode in (1, 2) and "Traceback" not in output and HAN.search(output), (args, output)
+
+
+def test_click_usage_errors_are_chinese(small_kb: Path):
+    result = run("build", "--bogus")
+    assert result.exit_code == 2 and "没有这个选项" in result.output and "用法" in result.output
+    assert "No such option" not in result.output and "Usage:" not in result.output
+    result = run("search", "-c", str(small_kb))
+    assert result.exit_code == 2 and "缺少参数" in result.output
+    result = run("check", "-c", str(small_kb), "--format", "xml")
+    assert result.exit_code == 2 and "不是可选值" in result.output
+
+
+def test_click_message_ids_still_exist():
+    """generator/click_zh.py relies on Click's message ids: each must still be in Click's source."""
+    import importlib
+    import inspect
+
+    from generator.click_zh import _MODULES, MESSAGES
+
+    source = "".join(inspect.getsource(importlib.import_module(f"click.{m}")) for m in _MODULES)
+    missing = [m for m in MESSAGES if f'"{m}"' not in source and m not in ("No such option: {name}",)]
+    assert not missing, missing
+
+
+def test_new_refuses_empty_titles_and_unknown_audiences(small_kb: Path):
+    before = sorted((small_kb.parent / "content").rglob("*"))
+    for args in (["notice", ""], ["notice", "  "], ["notice", "标题", "--audience", "不存在的机构"]):
+        result = run("new", "-c", str(small_kb), *args)
+        assert result.exit_code == 2 and ("标题不能为空" in result.output or "未知的适用机构" in result.output)
+    assert sorted((small_kb.parent / "content").rglob("*")) == before
+    assert run("new", "-c", str(small_kb), "notice", "标题", "--audience", "养老机构").exit_code == 0
+
+
+@pytest.mark.parametrize("name", ["vé", "<", "/", "a/b", "..", "v1..2", "_v1", "v" * 41, "v1.lock"])
+def test_release_refuses_names_bundle_would_refuse(small_kb: Path, name: str):
+    import subprocess
+
+    from generator.releases import name_problem
+
+    kb = small_kb.parent
+    git = ["git", "-C", str(kb), "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "init"], check=True)
+    small_kb.write_text(small_kb.read_text(encoding="utf-8") + "\nreleases:\n  tag_pattern: '*'\n", encoding="utf-8")
+    subprocess.run([*git, "commit", "-qam", "pattern"], check=True)
+    assert name_problem("版本名", name)
+    result = run("release", "-c", str(small_kb), name)
+    assert result.exit_code == 1 and "不可用" in result.output
+    assert subprocess.run([*git, "tag"], capture_output=True, text=True).stdout == ""

@@ -111,6 +111,19 @@ def test_adding_a_release_rebuilds_only_the_new_one(repo: Path):
     assert (repo / "site/v4/notices/xin-tong-zhi.html").is_file()
 
 
+def test_a_tampered_or_planted_release_build_is_built_again(repo: Path):
+    """`.mzkb/versions/` can come with a pull request: a cached release build is reused only
+    with the seal this user's mzkb wrote over all its files (issue 13, cache)."""
+    from generator.versions import build_versions
+
+    assert build_versions(repo / "site_config.yml").ok
+    page = next((repo / ".mzkb" / "versions").glob("*-v1-*/site/guidelines/guide-2.html"))
+    page.write_text(page.read_text(encoding="utf-8").replace("</h1>", "</h1><script>planted()</script>"), encoding="utf-8")
+    again = build_versions(repo / "site_config.yml")
+    assert again.ok and set(again.built) == {"v1"} and set(again.reused) == {"v2", "v3"}
+    assert "planted()" not in (repo / "site/v1/guidelines/guide-2.html").read_text(encoding="utf-8")
+
+
 def test_versioned_builds_are_reproducible(repo: Path, tmp_path: Path):
     config = str(repo / "site_config.yml")
     assert mzkb("build", "-c", config, "--versions", "-o", str(tmp_path / "a")).exit_code == 0

@@ -13,6 +13,7 @@ from pathlib import Path
 from ..diagnostics import Diagnostic, make
 from .ids import make_id
 from .loader import real_path
+from .media import runs_in_browser, url_clashes
 from .model import Document, Status
 
 _SAFE_SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -87,8 +88,27 @@ def link(documents: list[Document], content_dir: Path) -> tuple[Corpus, list[Dia
             if problem:
                 code, fields = problem
                 diags.append(make(code, doc.rel_path, href_link.line, 1, **fields))
+    uses = [use for doc in sorted(linked.values(), key=lambda d: d.rel_path) for use in _file_uses(doc, content_dir)]
+    diags.extend(url_clashes(uses))
     ordered = tuple(sorted(linked.values(), key=lambda d: (d.type.value, -d.date.toordinal(), d.id)))
     return Corpus(ordered, {d.id: d for d in ordered}, by_path), diags
+
+
+def _file_uses(doc: Document, content_dir: Path) -> list[tuple[str, str, str, int]]:
+    """The content files a document publishes (attachments, media, body links to files):
+    (path in the content folder, site URL, document, line) for ``media.url_clashes``."""
+    assets = [("attachments", a) for a in doc.attachments] + [
+        (key, getattr(doc, attr)) for key, attr in (("media", "media_asset"), ("poster", "poster"), ("transcript", "transcript"))]
+    uses = [(a.rel, asset_url(a.rel), doc.rel_path, doc.line_of(key)) for key, a in assets if a is not None]
+    for href_link in doc.links:
+        path_part = href_link.href.strip().partition("#")[0].split("?")[0]
+        if not path_part or "\x00" in path_part or path_part.startswith(("/", "//")) or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", path_part):
+            continue
+        resolved = (doc.source.parent / path_part).resolve()
+        if resolved.suffix.lower() != ".md" and resolved.is_relative_to(content_dir) and resolved.is_file():
+            rel = resolved.relative_to(content_dir).as_posix()
+            uses.append((rel, asset_url(rel), doc.rel_path, href_link.line))
+    return uses
 
 
 def _cycles(by_id: dict[str, Document]) -> list[Diagnostic]:
@@ -152,6 +172,8 @@ def resolve_href(doc: Document, href: str, by_path: dict, content_dir: Path) -> 
     href = href.strip()
     if not href or href.startswith(_SCHEMES) or href.startswith("//"):
         return None, None
+    if "\x00" in href:
+        return None, ("MZ406", {"value": href.replace("\x00", "\\0")})
     if href.lower().startswith(_UNSAFE_SCHEMES):
         return None, ("MZ601", {"value": href[:40]})
     if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", href):  # file:, C:\…, other schemes: not a content file
@@ -175,6 +197,8 @@ def resolve_href(doc: Document, href: str, by_path: dict, content_dir: Path) -> 
         return url, problem
     if not resolved.is_file():
         return None, ("MZ403", {"value": href})
+    if runs_in_browser(resolved.name):
+        return None, ("MZ319", {"key": "正文链接", "value": href})
     rel = resolved.relative_to(content_dir).as_posix()
     return relative_url(doc.url, asset_url(rel)) + (f"#{anchor}" if anchor else ""), None
 

@@ -7,7 +7,10 @@ into garbled text.
 
 from __future__ import annotations
 
+import errno
+import json
 import os
+import stat
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -15,7 +18,7 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from .. import yamlsrc
-from ..cache import digest
+from ..cache import BadEntry, digest, expect
 from ..diagnostics import Diagnostic, make
 from .model import DocType
 
@@ -58,9 +61,11 @@ def load(content_dir: Path, root: Path, memo: dict | None = None) -> LoadResult:
     sources: list[Source] = []
     diags: list[Diagnostic] = []
     prefix = str(content_dir) + os.sep
-    for path in sorted(content_dir.rglob("*.md")):
+    found, odd = find_markdown(content_dir)
+    diags.extend(make(code, _shown(path, root), 0, 0, **fields) for path, code, fields in odd)
+    for path in found:
         rel = _shown(path, root)
-        parts = str(path)[len(prefix):].split(os.sep)  # path relative to content_dir (rglob stays inside it)
+        parts = str(path)[len(prefix):].split(os.sep)  # path relative to content_dir (find_markdown stays inside it)
         top = parts[0]
         doc_type = DocType.parse(top) if len(parts) > 1 else None
         if doc_type is None or top != doc_type.folder:
@@ -76,6 +81,66 @@ def load(content_dir: Path, root: Path, memo: dict | None = None) -> LoadResult:
         if source is not None:
             sources.append(source)
     return LoadResult(tuple(sources), tuple(diags))
+
+
+_KINDS = ((stat.S_ISFIFO, "命名管道 FIFO"), (stat.S_ISSOCK, "套接字"), (stat.S_ISCHR, "字符设备"),
+          (stat.S_ISBLK, "块设备"))
+
+
+def find_markdown(content_dir: Path) -> tuple[list[Path], list[tuple[Path, str, dict]]]:
+    """Every regular ``*.md`` file under ``content_dir`` (sorted) and the odd entries met on the way.
+
+    Nothing is opened: a FIFO, socket or device named ``*.md`` (MZ210), a broken or looping
+    symlink (MZ211), a name that is not valid UTF-8 (MZ212) and a folder named ``*.md``
+    (MZ213) are reported from ``stat`` alone. Symlinked folders are followed when they point
+    inside the content folder (each real folder once) and reported when they point outside
+    (MZ214).
+    """
+    root = os.path.realpath(content_dir)
+    found: list[Path] = []
+    odd: list[tuple[Path, str, dict]] = []
+    seen = {root}
+    pending = [str(content_dir)]
+    while pending:
+        try:
+            entries = sorted(os.scandir(pending.pop()), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            path = Path(entry.path)
+            is_md = entry.name.endswith(".md")
+            try:
+                entry.name.encode("utf-8")
+            except UnicodeEncodeError:
+                odd.append((Path(os.fsencode(entry.path).decode("utf-8", "replace")), "MZ212", {"detail": "不是有效的 UTF-8 文件名"}))
+                continue
+            try:
+                target = os.path.realpath(entry.path, strict=True) if entry.is_symlink() else entry.path
+                info = os.stat(target)
+            except (OSError, RuntimeError) as exc:
+                if is_md or entry.is_symlink():
+                    detail = "符号链接形成循环" if getattr(exc, "errno", None) == errno.ELOOP else "链接目标不存在或无法访问"
+                    odd.append((path, "MZ211", {"detail": detail}))
+                continue
+            if stat.S_ISDIR(info.st_mode):
+                if is_md:
+                    odd.append((path, "MZ213", {}))
+                if entry.is_symlink():
+                    real = os.path.realpath(target)
+                    if real != root and not real.startswith(root + os.sep):
+                        odd.append((path, "MZ214", {"target": real}))
+                        continue
+                    if real in seen:
+                        continue
+                    seen.add(real)
+                pending.append(entry.path)
+            elif is_md and not stat.S_ISREG(info.st_mode):
+                kind = next((name for test, name in _KINDS if test(info.st_mode)), "特殊文件")
+                odd.append((path, "MZ210", {"kind": kind}))
+            elif is_md:
+                found.append(path)
+    found.sort()
+    return found, odd
 
 
 @lru_cache(maxsize=None)
@@ -115,14 +180,14 @@ def decode(data: bytes, rel: str) -> tuple[str | None, list[Diagnostic]]:
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         if b"\x00" in data:
             return None, [make("MZ203", rel, line, 1)]
-        return None, [make("MZ201", rel, line, column, encoding=_guess(data))]
+        return None, [make("MZ201", rel, line, column, encoding=guess_encoding(data))]
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         return None, [make("MZ203", rel, line, 1)]
     return text.replace("\r\n", "\n").replace("\r", "\n"), []
 
 
-def _guess(data: bytes) -> str:
+def guess_encoding(data: bytes) -> str:
     """Name the encoding of non-UTF-8 bytes, for the editor (GBK/GB18030 most often).
 
     Short GBK texts are often guessed as CP949 by statistics alone, so bytes that decode as
@@ -157,17 +222,49 @@ def read_source(path: Path, rel: str, doc_type: DocType, memo: dict | None = Non
         return None, problems
     if memo is None:
         return split_front_matter(text, path, rel, doc_type)
-    key = "front matter " + digest(text)
+    key = FRONT_MATTER_KEY + digest(text)
     found = memo.get(key)
     if found is not None:
-        meta, marks, body_line = found
+        meta, marks, body_line = found[0], {tuple(p): (line, col) for p, line, col in found[1]}, found[2]
         pieces = text.split("\n", body_line - 1)
         body = pieces[-1] if len(pieces) == body_line else ""
         return Source(path, rel, doc_type, meta, marks, body, body_line), []
     source, problems = split_front_matter(text, path, rel, doc_type)
-    if source is not None:
-        memo[key] = (source.meta, source.marks, source.body_line)
+    if source is not None and _json_exact(source.meta):  # what JSON cannot keep exactly is parsed again next time
+        memo[key] = [source.meta, [[list(p), line, col] for p, (line, col) in source.marks.items()], source.body_line]
     return source, problems
+
+
+FRONT_MATTER_KEY = "front matter "
+"""Content-cache keys of parsed front matter start with this (the others are markdown analyses)."""
+
+
+def _json_exact(value: object) -> bool:
+    """True when ``value`` comes back from JSON equal and of the same types (no int keys,
+    tuples, sets, bytes or NaN)."""
+    try:
+        return json.loads(json.dumps(value, ensure_ascii=False)) == value
+    except (TypeError, ValueError, RecursionError):
+        return False
+
+
+def check_front_matter_entry(value: object) -> list:
+    """A cached front-matter entry read back from JSON: ``[meta, marks, body_line]`` with marks
+    ``[[key path], line, column]``; ``BadEntry`` when it has another shape."""
+    expect(value, list, "front matter entry")
+    if len(value) != 3:
+        raise BadEntry("front matter entry: length")
+    meta, marks, body_line = value
+    expect(meta, dict, "meta")
+    expect(body_line, int, "body line")
+    if body_line < 1:
+        raise BadEntry("body line")
+    for mark in expect(marks, list, "marks"):
+        if not (isinstance(mark, list) and len(mark) == 3 and isinstance(mark[0], list)
+                and all(isinstance(p, (str, int)) and not isinstance(p, bool) for p in mark[0])
+                and type(mark[1]) is int and type(mark[2]) is int):
+            raise BadEntry("marks")
+    return value
 
 
 def split_front_matter(text: str, path: Path, rel: str, doc_type: DocType) -> tuple[Source | None, list[Diagnostic]]:

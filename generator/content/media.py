@@ -9,6 +9,7 @@ from pathlib import Path
 import srt
 import webvtt
 
+from ..diagnostics import Diagnostic, make
 from .model import Chapter, Cue
 
 _HMS = re.compile(r"^(?:(\d{1,2}):)?([0-5]?\d):([0-5]\d)(?:\.\d+)?$")
@@ -92,3 +93,31 @@ def parse_chapters(raw: object, duration: int) -> tuple[tuple[Chapter, ...], str
             return (), f"第 {number} 个章节开始于视频结束之后"
         chapters.append(Chapter(seconds, str(item["title"])))
     return tuple(chapters), None
+
+
+RUNNABLE_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".xht", ".shtml", ".svg", ".svgz", ".xml", ".xsl",
+                               ".xslt", ".mht", ".mhtml", ".hta"})
+"""Files a browser runs as a page (scripts included) when opened from the site: never published."""
+
+
+def runs_in_browser(name: str) -> bool:
+    """True for a file name whose content a browser would execute in the site's origin."""
+    return Path(name).suffix.lower() in RUNNABLE_SUFFIXES
+
+
+def url_clashes(uses: list[tuple[str, str, str, int]]) -> list[Diagnostic]:
+    """MZ318 for each content file whose site URL another file already has.
+
+    ``uses``: (file path relative to the content folder, its site URL, the document that
+    refers to it, the line) in the order met. URLs are compared without case, because
+    Windows, macOS and zip readers do not tell ``Tan-Shi.PDF`` from ``tan-shi.pdf``.
+    """
+    owners: dict[str, str] = {}
+    diags = []
+    reported: set[tuple[str, str]] = set()
+    for rel, url, doc_path, line in uses:
+        owner = owners.setdefault(url.lower(), rel)
+        if owner != rel and (rel, doc_path) not in reported:
+            reported.add((rel, doc_path))
+            diags.append(make("MZ318", doc_path, line, 1, value=rel, url=url, other=owner))
+    return diags

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..config import ALL_AUDIENCES, SiteConfig
 from ..diagnostics import Diagnostic, Severity, make
-from ..cache import digest
+from ..cache import BadEntry, digest, expect
 from .. import sanitize
 from ..foundations import IMAGE_EXTENSIONS, PLAYABLE_EXTENSIONS
 from ..markdown import VERSION as MARKDOWN_VERSION
@@ -20,14 +20,17 @@ from ..regions import check_region, load_regions
 from ..urls import is_safe_web_url, scheme_of
 from . import media as video
 from .ids import is_valid_id, make_id
-from .loader import Source
+from .loader import FRONT_MATTER_KEY, Source, check_front_matter_entry
 from .model import Asset, DocType, Document, Link, Section, Status
 
 COMMON = {"title", "date", "audiences", "issuer", "doc_number", "id", "topics", "summary", "status",
-          "supersedes", "edition", "related", "attachments", "type"}
+          "supersedes", "edition", "related", "attachments", "type",
+          "unconfirmed", "cc", "printed"}
 EXTRA = {DocType.VIDEO: {"media", "poster", "transcript", "duration", "chapters"}, DocType.CASE: {"region", "region_code"}}
 REQUIRED = {"title": "标题", "date": "发布日期", "audiences": "适用机构"}
 LABELS = {"issuer": "发文机关"}
+PLACEHOLDER = "（请填写"
+"""Placeholders left by ``mzkb new`` and ``mzkb import`` start with this."""
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -157,6 +160,9 @@ class _Checker:
         if not resolved.is_file():
             self.report("MZ501", key, where, key=key, value=rel)
             return None
+        if video.runs_in_browser(resolved.name):
+            self.report("MZ319", key, where, key=key, value=rel)
+            return None
         if allowed is not None and resolved.suffix.lower() not in allowed:
             self.report("MZ506", key, where, key=key, value=resolved.suffix or "（无扩展名）", allowed="、".join(sorted(allowed)))
             return None
@@ -201,11 +207,22 @@ def validate_one(src: Source, config: SiteConfig, today: dt.date,
     if declared_type is not None and DocType.parse(str(declared_type)) is not src.doc_type:
         c.report("MZ310", "type", value=declared_type, folder=src.doc_type.folder)
     title = c.text("title", required=True)
-    date = c.date()
+    if title.startswith(PLACEHOLDER):
+        c.report("MZ720", "title", key="title")
+    if str(src.meta.get("date") or "").startswith(PLACEHOLDER):
+        c.report("MZ721", "date")
+        date = None
+    else:
+        date = c.date()
     audiences = c.audiences()
     issuer = c.text("issuer", required=src.doc_type in (DocType.NOTICE, DocType.GUIDELINE))
-    if issuer.startswith("（请填写"):
+    if issuer.startswith(PLACEHOLDER):
         c.report("MZ317", "issuer")
+    for index, key in enumerate(c.strings("unconfirmed")):
+        where = src.marks.get(("unconfirmed", index)) if isinstance(src.meta.get("unconfirmed"), list) else None
+        c.report("MZ722", "unconfirmed", where, value=key)
+    c.text("cc")
+    c.text("printed")
     doc_id = c.text("id")
     if doc_id and not is_valid_id(doc_id):
         c.report("MZ311", "id", value=doc_id)
@@ -319,7 +336,7 @@ def _case(c: _Checker) -> dict:
 
 
 def flatten_analysis(result: tuple) -> tuple:
-    """A markdown analysis as plain tuples (fast to pickle and unpickle in the cache)."""
+    """A markdown analysis as plain tuples (JSON arrays in the cache)."""
     sections, links, html, first_paragraph = result
     return ([(s.title, s.anchor, s.level, s.line, s.text) for s in sections],
             [(link.href, link.line, link.image) for link in links], html, first_paragraph)
@@ -333,6 +350,36 @@ def analysis_key(body: str, first_line: int) -> str:
 def analyse_flat(body: str, first_line: int) -> tuple:
     """``flatten_analysis(analyse(...))``: what worker processes hand back to fill the cache."""
     return flatten_analysis(analyse(body, first_line))
+
+
+def check_flat_analysis(value: object) -> list:
+    """A cached analysis read back from JSON (``flatten_analysis`` with lists for tuples);
+    ``cache.BadEntry`` when it has another shape."""
+    if not (isinstance(value, list) and len(value) == 4 and isinstance(value[3], str)):
+        raise BadEntry("analysis")
+    sections, links, html, _ = value
+    shapes = ((sections, (str, str, int, int, str)), (links, (str, int, bool)), (html, (str, int, str)))
+    for items, kinds in shapes:
+        if not isinstance(items, list):
+            raise BadEntry("analysis part")
+        for item in items:
+            if not (isinstance(item, list) and len(item) == len(kinds)
+                    and all(type(v) is k for v, k in zip(item, kinds))):
+                raise BadEntry("analysis item")
+    return value
+
+
+def memo_entries(data: object) -> dict:
+    """The content cache's entries read back from JSON, each checked; wrong ones are dropped
+    (their files are parsed again)."""
+    expect(data, dict, "content cache")
+    good = {}
+    for key, value in data.items():
+        try:
+            good[key] = check_front_matter_entry(value) if key.startswith(FRONT_MATTER_KEY) else check_flat_analysis(value)
+        except BadEntry:
+            continue
+    return good
 
 
 def unflatten_analysis(flat: tuple) -> tuple:

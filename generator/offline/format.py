@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from ..diagnostics import Diagnostic, make
 from ..foundations import sha256_bytes
+from ..releases import NAME_RE  # noqa: F401 (one rule for release and bundle names: releases.name_problem)
 from ..yamlsrc import YamlError
 from ..yamlsrc import load as load_yaml
 
@@ -43,7 +44,6 @@ MANIFEST_JS = "check/manifest.js"
 SIGNATURE_JS = "check/signature.js"
 DERIVED = (SUMS, MANIFEST_JS)
 ENTRY = "site/index.html"
-NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 _BAD_CHARS = re.compile(r'[\x00-\x1f\x7f<>:"|?*\\]')
 _SHA_RE = re.compile(r"^[0-9a-f]{64}$")
 

@@ -16,24 +16,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from .. import __version__
 from ..content.ids import make_id
 from ..foundations import MEDIA_EXTENSIONS, human_size, size_and_sha256
+from ..releases import name_problem
 from . import signing
-from .format import (
-    DERIVED,
-    ENTRY,
-    FORMAT,
-    FORMAT_VERSION,
-    MANIFEST,
-    NAME_RE,
-    SIGNATURE,
-    SIGNATURE_JS,
-    BundleError,
-    FileEntry,
-    derived_files,
-    hash_bytes,
-    path_problems,
-    render_manifest,
-    signature_script,
-)
+from .format import (DERIVED, ENTRY, FORMAT, FORMAT_VERSION, MANIFEST, SIGNATURE, SIGNATURE_JS, BundleError, FileEntry,
+                     derived_files, hash_bytes, path_problems, render_manifest, signature_script)
 from .pages import landing_page, verify_page, verify_script
 
 STORED_EXTENSIONS = MEDIA_EXTENSIONS | frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".gz",
@@ -226,9 +212,8 @@ def make_bundle(site_dir: Path, out_dir: Path, *, site_name: str, site_title: st
     raise ``BundleError`` if it cannot be made."""
     site_dir, out_dir = Path(site_dir), Path(out_dir)
     for label, value in (("站点名称", site_name), ("版本号", version)):
-        if not NAME_RE.match(value):
-            raise BundleError("MZ920", f"{label}“{value}”不可用：只能用英文字母、数字、点、连字符和下划线，"
-                              "以字母或数字开头，最多 40 个字符")
+        if problem := name_problem(label, value):  # the same check as `mzkb release`
+            raise BundleError("MZ920", problem.rstrip("。"))
     top = bundle_stem(site_name, version)
     kept, omitted = _site_files(site_dir, top, with_media)
     public = signing.public_text(signing_key.public_key()) if signing_key else None

@@ -301,7 +301,7 @@ def _fragment(doc, units, config: SiteConfig) -> dict:
         "t": doc.title, "u": doc.url, "y": doc.type.value, "s": doc.status.value, "d": doc.date.isoformat(),
         "i": doc.issuer, "n": doc.doc_number, "e": doc.edition, "r": doc.region,
         "a": ["全部机构"] if all_audiences else [labels[k] for k in doc.audiences],
-        "x": [[u.anchor, u.heading] for u in units],
+        "x": [[u.anchor, u.heading, "a"] if u.kind == "attachment" else [u.anchor, u.heading] for u in units],
         "z": pack_texts([(u.text or doc.summary)[:MAX_SNIPPET_TEXT] for u in units]),
     }
     return data

@@ -5,7 +5,7 @@ that the pipeline installs into ``.mzkb/whoosh`` only when the site build succee
 
 Full builds index every document (large corpora in one worker process per core, each with a
 share of the documents and its own segments, while the main process renders: ``start``).
-When the cache (``INDEX_CACHE``) describes the last
+When the cache (``INDEX_CACHE``, ``.mzkb/cache/index.json``) describes the last
 build's indexes, only documents whose fingerprint changed are analyzed again: the browser
 index keeps its base segment and gets an overlay segment with the changed documents, and
 the Whoosh index gets them as a new small segment. An overlay grown past
@@ -16,13 +16,15 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
-from ..cache import FORMAT, digest
+from ..cache import FORMAT, BadEntry, digest, expect, str_map
 from ..config import SiteConfig
+from ..seal import is_sealed
 from ..content.links import Corpus
 from ..foundations import fewer_collections
 from . import browser_index as bi
@@ -35,7 +37,40 @@ PARALLEL_FROM = 300
 MAX_WORKERS = 4
 OVERLAY_SHARE = 0.2
 """An incremental build whose changed documents exceed this share of the corpus is a full one."""
-INDEX_CACHE = "index.pickle"
+INDEX_CACHE = "index.json"
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$")
+
+
+def check_state(data: object) -> dict:
+    """The cached index state read back from JSON (``IndexResult.state``), checked field by
+    field; ``cache.BadEntry`` (a full index build) when anything has another shape. Segment
+    folder and file names must be plain names: they are joined to paths of the site."""
+    expect(data, dict, "index state")
+    expect(data["key"], str, "key")
+    expect(data["avg"], (int, float), "avg")
+    ids = expect(data["ids"], list, "ids")
+    if not all(isinstance(i, str) for i in ids):
+        raise BadEntry("ids")
+    str_map(data["fp"], "fp")
+    str_map(data["whoosh_fp"], "whoosh_fp")
+    base = []
+    for raw in expect(data["base"], list, "base"):
+        expect(raw, dict, "segment")
+        if set(raw) != {f.name for f in fields(Segment)}:
+            raise BadEntry("segment keys")
+        files = expect(raw["files"], list, "segment files")
+        names = [raw["build"], *files]
+        if not all(isinstance(n, str) and _SAFE_NAME.match(n) and ".." not in n for n in names):
+            raise BadEntry("segment names")
+        for name in ("shards", "first", "count", "terms"):
+            if expect(raw[name], int, name) < 0:
+                raise BadEntry(name)
+        if raw["first"] != sum(b["count"] for b in base):
+            raise BadEntry("segments are not contiguous")
+        base.append(dict(raw, files=tuple(files)))
+    if sum(b["count"] for b in base) != len(ids) or set(ids) - set(data["fp"]):
+        raise BadEntry("segments do not match the documents")
+    return dict(data, base=base)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +104,8 @@ def fingerprints(corpus: Corpus, config: SiteConfig) -> dict[str, str]:
     found = {}
     for doc in corpus.documents:  # units and fragments are made from these (and the settings in the key)
         facts = (doc.title, doc.url, doc.type.value, doc.status.value, doc.date.isoformat(), doc.issuer,
-                 doc.doc_number, doc.edition, doc.region, tuple(doc.audiences), tuple(doc.topics), doc.summary)
+                 doc.doc_number, doc.edition, doc.region, tuple(doc.audiences), tuple(doc.topics), doc.summary,
+                 [(a.rel, a.size) for a in doc.attachments])  # attachment text is indexed too
         found[doc.id] = digest(repr(facts), doc.body, repr(doc.cues),
                                repr([(s.title, s.anchor, s.text) for s in doc.sections if not s.title]))
     return found
@@ -207,8 +243,8 @@ def can_update(state: dict | None, key: str, corpus: Corpus, overlay: list, whoo
         for segment in state["base"]:
             if len(os.listdir(previous_site / "search" / segment["build"])) != len(segment["files"]):
                 return False
-        if whoosh_target is not None and not any(whoosh_target.glob("*.toc")):
-            return False
+        if whoosh_target is not None and not (any(whoosh_target.glob("*.toc")) and is_sealed(whoosh_target)):
+            return False  # a Whoosh index this user's mzkb did not write is never opened (it holds pickles)
     except OSError:
         return False
     return len(overlay) <= max(10, OVERLAY_SHARE * len(corpus.documents))

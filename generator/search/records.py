@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import rjieba
 
 from ..config import SiteConfig
-from ..content.links import Corpus
+from ..content.importer.attachments import SEARCHABLE, attachment_parts
+from ..content.links import Corpus, asset_url
 from ..content.model import Document
 from . import analyzer
 
@@ -37,6 +38,9 @@ class Unit:
     """Heading shown with the snippet ('' for the head; ``MM:SS`` for a cue)."""
     fields: dict
     """Field name -> text."""
+    kind: str = ""
+    """'' for a part of the page; ``attachment`` for a part of an attached file, whose
+    ``anchor`` is then the file's site path (with ``#page=N`` for a PDF page)."""
 
     @property
     def text(self) -> str:
@@ -69,6 +73,24 @@ def document_units(doc: Document, config: SiteConfig) -> list[Unit]:
         minutes, secs = divmod(seconds, 60)
         units.append(Unit(doc.id, len(units), f"t={seconds}", f"{minutes:02d}:{secs:02d}",
                           {"transcript": " ".join(c.text for c in group)}))
+    units.extend(attachment_units(doc, len(units)))
+    return units
+
+
+def attachment_units(doc: Document, first: int) -> list[Unit]:
+    """Units of the text of the document's PDF/DOCX/XLSX attachments (a PDF page, a sheet, a
+    Word file each), numbered from ``first`` and within ``MAX_UNITS``."""
+    units: list[Unit] = []
+    for asset in doc.attachments:
+        if not asset.rel.lower().endswith(SEARCHABLE):
+            continue
+        name = asset.rel.rsplit("/", 1)[-1]
+        for page, label, text in attachment_parts(asset.source):
+            if first + len(units) >= MAX_UNITS:
+                return units
+            url = asset_url(asset.rel) + (f"#page={page}" if page else "")
+            heading = f"附件：{name}" + (f" {label}" if label else "")
+            units.append(Unit(doc.id, first + len(units), url, heading, {"body": text}, "attachment"))
     return units
 
 

@@ -26,6 +26,7 @@ from whoosh.writing import SegmentWriter
 from ..cache import link_or_copy
 from ..config import SiteConfig
 from ..content.links import Corpus
+from ..seal import is_sealed, seal
 from . import analyzer
 from .browser_index import province
 from .records import FIELD_WEIGHTS, STATUS_FACTOR, analyzed_documents, synonym_groups
@@ -178,7 +179,7 @@ class WhooshWriter:
         computed from ``analyzed`` when the browser index builder has not already done it."""
         if weights is None:
             weights = weighted_terms(analyzed)
-        stored_units = [[u.number, u.anchor, u.heading, u.text[:MAX_UNIT_TEXT]] for u in units]
+        stored_units = [[u.number, u.anchor, u.heading, u.text[:MAX_UNIT_TEXT], u.kind] for u in units]
         self.writer.add_document(
             doc_id=doc.id, units=stored_units, title_s=doc.title, url=doc.url, date=doc.date.isoformat(),
             issuer=doc.issuer, doc_number=doc.doc_number, type=doc.type.value, status=doc.status.value,
@@ -235,6 +236,7 @@ class StagedIndex:
             os.replace(self.target, old)
         os.replace(self.stage, self.target)
         shutil.rmtree(old, ignore_errors=True)
+        seal(self.target)  # only a sealed index is ever opened (Whoosh reads pickles)
 
     def discard(self) -> None:
         """Drop the staged index (the build failed)."""
@@ -265,6 +267,8 @@ class Hit:
     date: str
     issuer: str
     doc_number: str
+    in_attachment: bool = False
+    """The best match is in an attached file (``url`` points to it; ``heading`` names it)."""
 
     def to_json(self) -> dict:
         """JSON-ready dict (the ``mzkb search --json`` contract)."""
@@ -278,7 +282,7 @@ class IndexMissing(Exception):
 def search(index_dir: Path, text: str, config: SiteConfig, limit: int = 10, doc_type: str | None = None,
            audience: str | None = None, status: str | None = None) -> list[Hit]:
     """Ranked documents for a query, best first (current documents above superseded ones)."""
-    if not windex.exists_in(str(index_dir)):
+    if not is_sealed(index_dir) or not windex.exists_in(str(index_dir)):  # planted indexes are never opened (exists_in opens)
         raise IndexMissing(str(index_dir))
     ix = windex.open_dir(str(index_dir))
     with ix.searcher(weighting=BM25F()) as searcher:
@@ -328,9 +332,11 @@ def best_unit(units: list, terms: list[str]) -> list:
 
 def _hit(score: float, fields: dict, terms: list[str]) -> Hit:
     unit = best_unit(fields["units"], terms)
-    url = fields["url"] + (f"#{unit[1]}" if unit[1] else "")
+    attachment = len(unit) > 4 and unit[4] == "attachment"
+    url = unit[1] if attachment else fields["url"] + (f"#{unit[1]}" if unit[1] else "")
     return Hit(fields["doc_id"], fields["title_s"], url, fields["type"], fields["status"], round(score, 4),
-               snippet(unit[3] or fields["title_s"], terms), unit[2], fields["date"], fields["issuer"], fields["doc_number"])
+               snippet(unit[3] or fields["title_s"], terms), unit[2], fields["date"], fields["issuer"], fields["doc_number"],
+               attachment)
 
 
 def snippet(text: str, terms: list[str], width: int = 80) -> str:

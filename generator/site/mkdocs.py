@@ -19,6 +19,7 @@ from mkdocs.exceptions import MkDocsException
 from ..config import SiteConfig
 from ..content.model import DocType
 from ..diagnostics import make
+from ..writer import describe_os_error, shown_path
 from .model import RenderInput, RenderReport
 
 
@@ -122,7 +123,11 @@ def render(state: RenderInput, site_dir: Path) -> RenderReport:
         # dirty: MkDocs then skips the pages the plugin took from the previous build (the
         # staging folder is new, so nothing else is left over)
         build(cfg, dirty=state.cache is not None and state.version is None)
-    except (MkDocsException, OSError, ValueError, KeyError, TypeError) as exc:
+    except OSError as exc:  # disk full, read-only folder ...: in Chinese, naming the path
+        where = shown_path(exc.filename if exc.filename is not None else site_dir, site_dir)
+        detail = describe_os_error(OSError(exc.errno, exc.strerror))
+        return RenderReport((make("MZ902", where, 0, 0, path=where, detail=detail),))
+    except (MkDocsException, ValueError, KeyError, TypeError) as exc:
         return RenderReport((make("MZ901", state.config.path.name, 0, 0, detail=str(exc) or type(exc).__name__),))
     finally:
         logger.removeHandler(handler)

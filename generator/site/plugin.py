@@ -31,6 +31,7 @@ from ..content.links import Corpus, asset_url, resolve_href
 from ..content.model import Document, DocType
 from ..markdown import Heading, render
 from ..regions import load_regions
+from ..seal import user_dir
 from ..sanitize import clean
 from .context import document_context
 from .model import RenderInput, RenderReport
@@ -197,9 +198,11 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
         if self.state is not None and self.state.cache is not None:
             # compiled theme templates are kept (Jinja checks each template's source), which
             # saves about a second per build, most welcome in `mzkb serve`
-            folder = self.state.config.state_dir / "cache" / "jinja"
-            folder.mkdir(parents=True, exist_ok=True)
-            env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+            # Jinja loads them with marshal (code): they live in the user's cache, never in
+            # .mzkb/, which a repository can bring
+            folder = user_dir("jinja")
+            if folder is not None:
+                env.bytecode_cache = FileSystemBytecodeCache(str(folder))
         return env
 
     def on_post_page(self, output: str, page, config) -> str:  # noqa: D102

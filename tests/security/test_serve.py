@@ -101,3 +101,60 @@ def test_edit_shows_up_after_live_rebuild(server, small_kb: Path):
     assert page("/guidelines/guide-1.html") == untouched
     reuse = json.loads((small_kb.parent / ".mzkb/cache/render-serve.json").read_text(encoding="utf-8"))
     assert {"guidelines/guide-1.html", "guidelines/guide-2.html", "index.html"} <= set(reuse["data"]["pages"])
+
+
+def request(port: int, path: str, headers: dict | None = None, method: str = "GET"):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    conn.putrequest(method, path, skip_accept_encoding=True)
+    for key, value in (headers or {}).items():
+        conn.putheader(key, value)
+    conn.endheaders()
+    response = conn.getresponse()
+    return response.status, dict(response.getheaders()), response.read()
+
+
+def test_range_requests_are_answered_206(server, small_kb: Path):
+    """Issue 14 item 6: video seeking in the preview needs byte ranges."""
+    from generator.content.links import asset_url
+
+    source = (small_kb.parent / "content/videos/remains.vtt").read_bytes()
+    url = "/" + asset_url("videos/remains.vtt")
+    status, headers, body = request(server, url)
+    assert status == 200 and body == source and headers.get("Accept-Ranges") == "bytes"
+    status, headers, body = request(server, url, {"Range": "bytes=5-14"})
+    assert status == 206 and body == source[5:15]
+    assert headers["Content-Range"] == f"bytes 5-14/{len(source)}" and headers["Content-Length"] == "10"
+    status, headers, body = request(server, url, {"Range": "bytes=-4"})
+    assert status == 206 and body == source[-4:]
+    status, headers, body = request(server, url, {"Range": "bytes=10-"})
+    assert status == 206 and body == source[10:]
+    status, headers, _ = request(server, url, {"Range": f"bytes={len(source) + 10}-"})
+    assert status == 416 and headers["Content-Range"] == f"bytes */{len(source)}"
+
+
+@pytest.mark.parametrize("path", ["/%00", "/index.html%00", "/assets/%00/x.js"])
+def test_nul_in_the_path_is_400_not_500(server, path):
+    status, _ = get(server, path)
+    assert status == 400
+
+
+def _serve(small_kb: Path, addr: str):
+    return subprocess.run([sys.executable, "-m", "generator.cli", "serve", "-c", str(small_kb), "-a", addr],
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_busy_port_is_a_chinese_message(small_kb: Path):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = _serve(small_kb, f"127.0.0.1:{port}")
+    assert result.returncode == 1 and "MZ912" in result.stderr and "已被其他程序占用" in result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("addr", ["127.0.0.1:99999", "127.0.0.1:http", "nohost", ":8000", "no.such.host.invalid:8000"])
+def test_invalid_address_is_a_chinese_message(small_kb: Path, addr):
+    result = _serve(small_kb, addr)
+    assert result.returncode in (1, 2) and "Traceback" not in result.stdout + result.stderr
+    assert "无效" in result.stderr or "无法识别主机名" in result.stderr

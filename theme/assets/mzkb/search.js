@@ -256,7 +256,8 @@
     var li = el("li", "mzkb-result mzkb-result--" + f.s);
     li.setAttribute("data-mzkb-result", "");
     var a = el("a", "mzkb-result__title", f.t);
-    a.href = siteRoot() + f.u + (unit[0] ? "#" + unit[0] : "");
+    var attachment = unit[2] === "a";  /* a hit in an attached file: link to the file (PDF: #page=N) */
+    a.href = siteRoot() + (attachment ? unit[0] : f.u + (unit[0] ? "#" + unit[0] : ""));
     li.appendChild(a);
     var badges = el("span", "mzkb-result__badges");
     badges.appendChild(badge(TYPE_LABELS[f.y] || f.y, f.y));
@@ -269,7 +270,8 @@
     if (!compact && f.r) facts.push(f.r);
     if (!compact && f.a.length) facts.push("适用：" + f.a.join("、"));
     li.appendChild(el("div", "mzkb-result__facts", facts.join(" · ")));
-    if (unit[1]) li.appendChild(el("div", "mzkb-result__where", (unit[0].indexOf("t=") === 0 ? "视频 " : "位置：") + unit[1]));
+    if (attachment) li.appendChild(el("div", "mzkb-result__where mzkb-result__where--attachment", unit[1]));
+    else if (unit[1]) li.appendChild(el("div", "mzkb-result__where", (unit[0].indexOf("t=") === 0 ? "视频 " : "位置：") + unit[1]));
     li.appendChild(snippetNode((f.texts || [])[unitIndex] || "", terms));
     return li;
   }

@@ -1,0 +1,175 @@
+"""Word ``.docx`` -> ``Extracted`` with python-docx: paragraphs with their style, alignment,
+size and colour, tables, pictures and embedded files (OLE packages such as .xlsx)."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from .model import Block, Extracted, Image, Para, ReadError, Table
+
+_NS = {
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "o": "urn:schemas-microsoft-com:office:office",
+    "v": "urn:schemas-microsoft-com:vml",
+}
+_HEAVY_FACES = ("黑体", "宋体-粗", "小标宋", "方正小标宋", "SimHei", "Heiti")
+_EXT = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "image/bmp": ".bmp", "image/x-emf": ".emf",
+        "image/x-wmf": ".wmf", "image/tiff": ".tif"}
+
+
+def read_docx(path: Path) -> Extracted:
+    """Read a Word document; a broken or foreign file raises ``ReadError``."""
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    if not zipfile.is_zipfile(path):
+        raise ReadError("MZ705")
+    try:
+        document = docx.Document(str(path))
+    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+        raise ReadError("MZ705") from exc
+    except Exception as exc:  # lxml or zip errors deep in python-docx: still a broken file
+        raise ReadError("MZ705") from exc
+    reader = _Reader(document)
+    for item in document.iter_inner_content():
+        if hasattr(item, "rows"):
+            reader.table(item)
+        else:
+            reader.paragraph(item)
+    return Extracted(tuple(reader.blocks), tuple(reader.files))
+
+
+class _Reader:
+    """Walks the document once, numbering extracted files in order of appearance."""
+
+    def __init__(self, document):
+        self.document = document
+        self.blocks: list[Block] = []
+        self.files: list[tuple[str, bytes]] = []
+        self.seen: dict[str, str] = {}
+        self.styles: dict = {}  # style id -> style (python-docx looks styles up by a linear search)
+
+    def paragraph(self, par) -> None:
+        for name in self._objects(par._p):
+            self.blocks.append(Image(name))
+        text = par.text.replace("\u3000", " ").strip()
+        if not text:
+            return
+        key = par._p.style
+        if key not in self.styles:
+            self.styles[key] = par.style
+        style = self.styles[key]
+        align = _align(par, style)
+        self.blocks.append(Para(text, heading=_heading_level(style), size=_size(par, style), bold=_heavy(par),
+                                centered=align == "center", right=align == "right", red=_red(par)))
+
+    def table(self, table) -> None:
+        rows: list[tuple[str, ...]] = []
+        width = 0
+        for row in table.rows:
+            cells, last = [], None
+            for cell in row.cells:
+                same = last is not None and cell._tc is last
+                cells.append("" if same else " ".join(p.text.strip() for p in cell.paragraphs if p.text.strip()))
+                last = cell._tc
+            rows.append(tuple(cells))
+            width = max(width, len(cells))
+        rows = [r + ("",) * (width - len(r)) for r in rows]
+        if rows:
+            self.blocks.append(Table(tuple(rows)))
+
+    def _objects(self, element) -> list[str]:
+        """Names of pictures and embedded files referenced inside ``element``, extracted once each."""
+        names = []
+        from lxml import etree
+
+        for rid in etree._Element.xpath(element, ".//a:blip/@r:embed | .//v:imagedata/@r:id | .//o:OLEObject/@r:id", namespaces=_NS):
+            name = self._extract(rid)
+            if name:
+                names.append(name)
+        return names
+
+    def _extract(self, rid: str) -> str:
+        part = self.document.part.related_parts.get(rid)
+        if part is None:
+            return ""
+        key = str(part.partname)
+        if key in self.seen:
+            return self.seen[key]
+        suffix = Path(key).suffix.lower() or _EXT.get(part.content_type, ".bin")
+        kind = "image" if part.content_type.startswith("image/") else "embedded"
+        name = f"{kind}-{len(self.files) + 1}{suffix}"
+        self.files.append((name, part.blob))
+        self.seen[key] = name
+        return name
+
+
+def _heading_level(style) -> int:
+    name = (style.name if style is not None else "") or ""
+    for prefix in ("Heading ", "heading ", "标题 "):
+        if name.startswith(prefix) and name[len(prefix):].strip().isdigit():
+            return int(name[len(prefix):].strip())
+    return 1 if name in ("Title", "标题") else 0
+
+
+def _style_chain(style):
+    while style is not None:
+        yield style
+        style = style.base_style
+
+
+def _size(par, style) -> float:
+    for run in par.runs:
+        if run.text.strip() and run.font.size:
+            return run.font.size.pt
+    for base in _style_chain(style):
+        if base.font.size:
+            return base.font.size.pt
+    return 0.0
+
+
+def _heavy(par) -> bool:
+    runs = [r for r in par.runs if r.text.strip()]
+    if not runs:
+        return False
+    if all(r.bold for r in runs):
+        return True
+    faces = [_east_asia(r) for r in runs]
+    return all(any(h in f for h in _HEAVY_FACES) for f in faces if f) and any(faces)
+
+
+def _east_asia(run) -> str:
+    fonts = run._r.xpath("./w:rPr/w:rFonts")
+    if fonts:
+        value = fonts[0].get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia")
+        if value:
+            return value
+    return run.font.name or ""
+
+
+def _align(par, style) -> str:
+    value = par.alignment
+    if value is None:
+        for base in _style_chain(style):
+            if base.paragraph_format.alignment is not None:
+                value = base.paragraph_format.alignment
+                break
+    if value is None:
+        return ""
+    return {1: "center", 2: "right"}.get(int(value), "")
+
+
+def _red(par) -> bool:
+    runs = [r for r in par.runs if r.text.strip()]
+    if not runs:
+        return False
+    for run in runs:
+        rgb = run.font.color.rgb if run.font.color is not None and run.font.color.type is not None else None
+        if rgb is None:
+            return False
+        r, g, b = rgb[0], rgb[1], rgb[2]
+        if not (r >= 180 and g <= 80 and b <= 80):
+            return False
+    return True

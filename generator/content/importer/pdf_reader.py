@@ -1,0 +1,225 @@
+"""Text PDF -> ``Extracted`` with pdfplumber: visual lines joined into paragraphs (indent and
+line length), font size, bold and red kept as hints, tables (also across pages) as tables.
+A PDF without a text layer (a scan) or with a password is refused with its own code."""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+from .model import Block, Extracted, Image, Para, ReadError, Table, fix_radicals
+
+_PAGE_NUMBER = re.compile(r"^[—–\-－·\s]*\d{1,4}[—–\-－·\s]*$|^第\s*\d+\s*页(\s*共\s*\d+\s*页)?$")
+MIN_PICTURE = 40
+"""Pictures smaller than this (points, either side) are decoration: not extracted."""
+_NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.．、]|（\d+）|第[一二三四五六七八九十百零〇\d]+[章节条]|附件)")
+
+
+def read_pdf(path: Path) -> Extracted:
+    """Read a text PDF; encrypted, damaged and image-only files raise ``ReadError``."""
+    import pdfplumber
+
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # font warnings are not the editor's concern
+    try:
+        pdf = pdfplumber.open(str(path))
+    except Exception as exc:  # pdfplumber wraps pdfminer's many error kinds
+        raise _read_error(exc) from exc
+    with pdf:
+        try:
+            pages = [_page_items(page, number) for number, page in enumerate(pdf.pages, 1)]
+        except Exception as exc:
+            raise _read_error(exc) from exc
+        _mark_layout([line for lines, _ in pages for line in lines])
+        if not any(lines for lines, _ in pages):
+            images = sum(len(page.images) for page in pdf.pages)
+            raise ReadError("MZ707", pages=len(pdf.pages), images=images)
+    blocks: list = []
+    files: list[tuple[str, bytes]] = []
+    for lines, found in pages:
+        items = sorted([(line["top"], 0, line) for line in lines] + [(top, 1, item) for top, item in found],
+                       key=lambda x: (x[0], x[1]))
+        for _, kind, item in items:
+            if kind == 0:
+                _add_line(blocks, item)
+            elif "picture" in item:
+                files.append((f"image-{len(files) + 1}.png", item["picture"]))
+                blocks.append(Image(files[-1][0]))
+            else:
+                _add_table(blocks, item)
+    return Extracted(tuple(_close(blocks)), tuple(files))
+
+
+def _read_error(exc: BaseException) -> ReadError:
+    """The diagnostic for an exception of pdfminer/pdfplumber (possibly wrapped)."""
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    seen, todo = [], [exc]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, BaseException) and item not in seen:
+            seen.append(item)
+            todo += [*item.args, item.__cause__, item.__context__]
+    if any(isinstance(e, (PDFPasswordIncorrect, PDFEncryptionError)) for e in seen):
+        return ReadError("MZ706")
+    if any(isinstance(e, PDFSyntaxError) for e in seen):
+        return ReadError("MZ708", detail="不是有效的 PDF 文件")
+    return ReadError("MZ708", detail="文件不完整或已损坏")
+
+
+def _page_items(page, number: int):
+    tables = page.find_tables()
+    boxes = [t.bbox for t in tables]
+
+    def outside(obj) -> bool:
+        if obj.get("object_type") != "char":
+            return True
+        x = (obj["x0"] + obj["x1"]) / 2
+        y = (obj["top"] + obj["bottom"]) / 2
+        return not any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes)
+
+    text_page = page.filter(outside) if boxes else page
+    raw = text_page.extract_text_lines(return_chars=True, x_tolerance=1.5)
+    lines = []
+    for line in raw:
+        text = fix_radicals(line["text"].strip())
+        if not text or _PAGE_NUMBER.match(text):
+            continue
+        chars = [c for c in line["chars"] if c["text"].strip()]
+        lines.append({"text": text, "top": line["top"], "x0": line["x0"], "x1": line["x1"], "page": number,
+                      "size": round(max(c["size"] for c in chars), 1) if chars else 0.0,
+                      "bold": bool(chars) and all(_heavy(c["fontname"]) for c in chars),
+                      "red": bool(chars) and all(_is_red(c.get("non_stroking_color")) for c in chars),
+                      "width": float(page.width)})
+    found = []
+    for table in tables:
+        rows = [tuple(_cell(c) for c in row) for row in table.extract() if any(c and c.strip() for c in row)]
+        if rows:
+            found.append((table.bbox[1], {"rows": rows, "top": table.bbox[1], "bottom": table.bbox[3],
+                                          "page": number, "height": float(page.height)}))
+    for image in page.images:
+        if image["width"] >= MIN_PICTURE and image["height"] >= MIN_PICTURE:
+            found.append((image["top"], {"picture": _render(page, image)}))
+    return lines, found
+
+
+def _render(page, image) -> bytes:
+    """The picture's area of the page as PNG (rendered, so any image encoding works)."""
+    import io
+
+    box = (max(image["x0"], 0), max(image["top"], 0), min(image["x1"], page.width), min(image["bottom"], page.height))
+    picture = page.crop(box).to_image(resolution=150).original
+    buffer = io.BytesIO()
+    picture.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def _cell(value) -> str:
+    return fix_radicals(re.sub(r"\s*\n\s*", "", value or "").strip())
+
+
+def _heavy(fontname: str) -> bool:
+    name = fontname.lower()
+    return any(k in name for k in ("bold", "hei", "black", "heavy", "xbs", "xiaobiaosong"))
+
+
+def _is_red(color) -> bool:
+    if not isinstance(color, (tuple, list)):
+        return False
+    if len(color) == 3:
+        r, g, b = color
+        return r > 0.7 and g < 0.35 and b < 0.35
+    if len(color) == 4:
+        c, m, y, k = color
+        return c < 0.2 and m > 0.7 and y > 0.6 and k < 0.3
+    return False
+
+
+def _mark_layout(lines: list[dict]) -> None:
+    """Body font size and left/right margins of the document's text (every page has the same
+    type area), and per line: big (a title size), indented, full, centred, right-aligned."""
+    if not lines:
+        return
+    weights: dict[float, int] = {}
+    for line in lines:
+        weights[line["size"]] = weights.get(line["size"], 0) + len(line["text"])
+    body_size = max(weights, key=weights.get)
+    left = min(line["x0"] for line in lines)
+    right = max(line["x1"] for line in lines)
+    for line in lines:
+        em = line["size"] or 12.0
+        line["em"] = em
+        line["big"] = line["size"] >= body_size + 2
+        line["indented"] = line["x0"] > left + 1.2 * em
+        line["full"] = line["x1"] >= right - 1.5 * em
+        margin_l, margin_r = line["x0"] - left, right - line["x1"]
+        line["centered"] = margin_l > 2 * em and abs(margin_l - margin_r) < 1.5 * em
+        line["right"] = margin_r < 2.5 * em and margin_l > (right - left) * 0.4 and not line["centered"]
+
+
+class _Open:
+    """A paragraph being assembled from visual lines."""
+
+    def __init__(self, line: dict):
+        self.lines = [line]
+
+    @property
+    def last(self) -> dict:
+        return self.lines[-1]
+
+    def para(self) -> Para:
+        first = self.lines[0]
+        return Para("".join(_joined(self.lines)), size=first["size"], bold=first["bold"],
+                    centered=any(line["centered"] for line in self.lines),
+                    right=first["right"], red=first["red"], page=first["page"])
+
+
+def _joined(lines: list[dict]):
+    for index, line in enumerate(lines):
+        text = line["text"]
+        if index and lines[index - 1]["text"][-1:].isascii() and text[:1].isascii() and text[:1].isalnum():
+            yield " "
+        yield text
+
+
+def _continues(prev: dict, line: dict) -> bool:
+    if prev["big"] or line["big"]:
+        return prev["big"] and line["big"] and prev["size"] == line["size"] and prev["red"] == line["red"]
+    if prev["centered"] or line["centered"] or prev["right"] or line["right"]:
+        return False
+    if not prev["full"] or line["indented"] or abs(prev["size"] - line["size"]) > 0.5:
+        return False
+    return not _NUMBERED.match(line["text"])
+
+
+def _add_line(blocks: list, line: dict) -> None:
+    last = blocks[-1] if blocks else None
+    if isinstance(last, _Open) and _continues(last.last, line):
+        last.lines.append(line)
+    else:
+        blocks.append(_Open(line))
+
+
+def _add_table(blocks: list, table: dict) -> None:
+    last = blocks[-1] if blocks else None
+    if isinstance(last, dict) and last["page"] == table["page"] - 1 and len(last["rows"][0]) == len(table["rows"][0]) \
+            and table["top"] < table["height"] * 0.2:
+        rows = table["rows"][1:] if table["rows"][0] == last["rows"][0] else table["rows"]
+        last["rows"].extend(rows)
+        last["page"] = table["page"]
+        return
+    blocks.append({"rows": list(table["rows"]), "page": table["page"]})
+
+
+def _close(blocks: list) -> list[Block]:
+    result: list[Block] = []
+    for block in blocks:
+        if isinstance(block, _Open):
+            result.append(block.para())
+        elif isinstance(block, Image):
+            result.append(block)
+        else:
+            width = max(len(r) for r in block["rows"])
+            result.append(Table(tuple(tuple(r) + ("",) * (width - len(r)) for r in block["rows"])))
+    return result

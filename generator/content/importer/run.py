@@ -1,0 +1,254 @@
+"""Import one file: check its size, read its format, extract the 公文 fields, write Markdown.
+
+Nothing is written here: ``import_file`` returns the text and the files to write, so
+``--dry-run`` and the real run share every step (the CLI writes)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ...config import ALL_AUDIENCES, SiteConfig
+from ...diagnostics import Diagnostic, Severity, make
+from ..ids import is_valid_id, make_id
+from ..model import DocType
+from . import gongwen, writer
+from .model import Block, Extracted, Para, ReadError, Table
+
+READERS = {".docx": "docx", ".pdf": "pdf", ".html": "html", ".htm": "html", ".txt": "text", ".md": "markdown",
+           ".markdown": "markdown"}
+OLD_FORMATS = {".doc", ".wps", ".xls", ".ppt", ".rtf", ".ofd", ".ceb"}
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".bmp"}
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """A document of the knowledge base (or one imported earlier in the same run)."""
+
+    id: str
+    title: str
+    date: str
+    path: Path
+
+
+@dataclass(frozen=True, slots=True)
+class Imported:
+    """The outcome of importing one file."""
+
+    source: str
+    """The file as given on the command line."""
+    target: Path | None
+    """Markdown file to write (None when the file could not be read)."""
+    text: str
+    """The Markdown document."""
+    files: tuple[tuple[Path, bytes], ...]
+    """Pictures, embedded files and attachments to write beside it."""
+    diagnostics: tuple[Diagnostic, ...]
+    known: Known | None = None
+    """The new document, for edition matching of later files in the same run."""
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing stops the import."""
+        return self.target is not None and not any(d.severity is Severity.ERROR for d in self.diagnostics)
+
+
+def read(path: Path, shown: str, max_mb: float) -> Extracted:
+    """Any supported format -> ``Extracted``; size and emptiness are checked before reading."""
+    suffix = path.suffix.lower()
+    if suffix in OLD_FORMATS:
+        raise ReadError("MZ704", suffix=suffix, hint="请先用 Word/WPS 另存为 .docx 或 PDF")
+    kind = READERS.get(suffix)
+    if kind is None:
+        raise ReadError("MZ704", suffix=suffix or "（无扩展名）", hint="支持 .docx、.pdf、.html、.txt、.md")
+    size = path.stat().st_size
+    if size == 0:
+        raise ReadError("MZ702")
+    if size > max_mb * 1024 * 1024:
+        raise ReadError("MZ703", size=f"{size / 1024 / 1024:.0f}", limit=f"{max_mb:g}")
+    if kind == "docx":
+        from .docx_reader import read_docx
+
+        return read_docx(path)
+    if kind == "pdf":
+        from .pdf_reader import read_pdf
+
+        return read_pdf(path)
+    data = path.read_bytes()
+    if not data.strip():
+        raise ReadError("MZ702")
+    if kind == "html":
+        from .html_reader import read_html
+
+        return read_html(path, data)
+    from .text_reader import read_markdown, read_text
+
+    return read_markdown(data) if kind == "markdown" else read_text(data)
+
+
+def import_file(path: Path, shown: str, config: SiteConfig, doc_type: DocType, known: list[Known],
+                doc_id: str = "") -> Imported:
+    """Import one file into ``content/<type>/<id>.md`` (returned, not written)."""
+    try:
+        if not path.is_file():
+            raise ReadError("MZ701", detail="文件不存在" if not path.exists() else "不是文件")
+        extracted = read(path, shown, config.max_file_mb)
+    except ReadError as exc:
+        return Imported(shown, None, "", (), (make(exc.code, shown, 0, 0, **exc.fields),))
+    except OSError as exc:
+        return Imported(shown, None, "", (), (make("MZ701", shown, 0, 0, detail=exc.strerror or str(exc)),))
+    except Exception as exc:  # a reader library failing on a malformed file: report it, never a traceback
+        return Imported(shown, None, "", (), (make("MZ724", shown, 0, 0, detail=f"{type(exc).__name__}: {exc}"[:200]),))
+    doc = gongwen.extract(extracted)
+    if not doc.fields.date:
+        named = _date_in_name(path.stem)
+        if named:
+            fields = replace(doc.fields, date=named, notes=(*doc.fields.notes, f"正文中没有日期，日期取自文件名：{named}"))
+            doc = replace(doc, fields=fields)
+    if not any(isinstance(b, (Para, Table)) for b in doc.body):
+        return Imported(shown, None, "", (), (make("MZ711", shown, 0, 0),))
+    return _compose(path, shown, config, doc_type, known, doc_id, doc, extracted)
+
+
+def _compose(path, shown, config, doc_type, known, doc_id, doc, extracted) -> Imported:
+    f = doc.fields
+    diags: list[Diagnostic] = []
+    title = f.title or writer.PLACEHOLDER_TITLE
+    folder = config.content_dir / doc_type.folder
+    new_id, previous = _choose_id(doc_id or make_id(f.title or path.stem), title, f.date, folder, known)
+    target = folder / f"{new_id}.md"
+    asset_dir = f"{new_id}-files"
+    files: list[tuple[Path, bytes]] = [(folder / asset_dir / name, data) for name, data in extracted.files]
+    attachments = [f"{asset_dir}/{name}" for name, _ in extracted.files if Path(name).suffix.lower() not in IMAGE_SUFFIXES]
+    for name in f.attachments:
+        found = _attachment_file(path.parent, name, path)
+        if found is None:
+            diags.append(make("MZ718", shown, 0, 0, name=name))
+            continue
+        files.append((folder / asset_dir / found.name, found.read_bytes()))
+        attachments.append(f"{asset_dir}/{found.name}")
+    audiences, basis = guess_audiences(config, f.title, f.addressees, doc.body)
+    meta: dict = {"id": new_id, "title": title, "date": f.date or writer.PLACEHOLDER_DATE}
+    if f.doc_number:
+        meta["doc_number"] = f.doc_number
+    if f.issuer or doc_type in (DocType.NOTICE, DocType.GUIDELINE):
+        meta["issuer"] = f.issuer or writer.PLACEHOLDER_ISSUER
+    meta["audiences"] = audiences
+    meta["unconfirmed"] = ["audiences"]
+    comments = {"audiences": f"导入时推测（{basis}），请核对", "unconfirmed": "核对 audiences 后删除本行"}
+    supersedes = [k for k in previous if f.date and k.date and k.date < f.date]
+    if supersedes:
+        meta["supersedes"] = [k.id for k in supersedes]
+        comments["supersedes"] = "标题与已有文档相同且日期较新，导入时建议；请核对"
+        diags.append(make("MZ716", shown, 0, 0, value="、".join(f"{k.id}（{k.date}）" for k in supersedes)))
+    for k in previous:
+        if k not in supersedes:
+            diags.append(make("MZ719", shown, 0, 0, value=f"{k.id}（{k.date or '无日期'}）"))
+    if attachments:
+        meta["attachments"] = sorted(dict.fromkeys(attachments), key=attachments.index)
+    if f.cc:
+        meta["cc"] = f.cc
+    if f.printed:
+        meta["printed"] = f.printed
+    diags += _missing(shown, f, doc_type, basis)
+    body = writer.body_markdown(doc.body, asset_dir)
+    text = writer.front_matter(meta, comments) + "\n" + body
+    if target.exists() and target.read_text(encoding="utf-8", errors="replace") != text:
+        diags.append(make("MZ717", shown, 0, 0, target=_rel(target, config)))
+    return Imported(shown, target, text, tuple(sorted(files, key=lambda x: str(x[0]))), tuple(diags),
+                    Known(new_id, title, f.date, target))
+
+
+def _date_in_name(stem: str) -> str:
+    """A date written in the file name (``条例(2020-11-27)``, ``通知_20200210``)."""
+    found = re.search(r"((?:19|20)\d{2})[-_.年]?(\d{2})[-_.月]?(\d{2})日?(?!\d)", stem)
+    return gongwen.parse_date(f"{found.group(1)}年{int(found.group(2))}月{int(found.group(3))}日") if found else ""
+
+
+def _missing(shown: str, f: gongwen.Fields, doc_type: DocType, basis: str) -> list[Diagnostic]:
+    diags = []
+    if not f.title:
+        diags.append(make("MZ712", shown, 0, 0, field="标题", key="title"))
+    if not f.date:
+        diags.append(make("MZ712", shown, 0, 0, field="成文日期", key="date"))
+    if not f.issuer and doc_type in (DocType.NOTICE, DocType.GUIDELINE):
+        diags.append(make("MZ712", shown, 0, 0, field="发文机关", key="issuer"))
+    if not f.doc_number and doc_type is DocType.NOTICE:
+        diags.append(make("MZ713", shown, 0, 0))
+    for note in f.notes:
+        diags.append(make("MZ714", shown, 0, 0, detail=note))
+    diags.append(make("MZ715", shown, 0, 0, basis=basis))
+    return diags
+
+
+def _choose_id(base: str, title: str, date: str, folder: Path, known: list[Known]) -> tuple[str, list[Known]]:
+    """An id not used by another document; and the documents with the same title (earlier editions)."""
+    flat = gongwen.compact(title)
+    same = [k for k in known if gongwen.compact(k.title) == flat and flat and not flat.startswith("（请填写")]
+    ids = {k.id: k for k in known}
+    year = date[:4] if date else ""
+    candidates = [base] + ([f"{base}-{year}"] if year else []) + [f"{base}-{n}" for n in range(2, 100)]
+    for candidate in candidates:
+        owner = ids.get(candidate)
+        if owner is None or (owner.path == folder / f"{candidate}.md" and gongwen.compact(owner.title) == flat and owner.date == date):
+            chosen = candidate
+            break
+    else:
+        chosen = f"{base}-{len(known)}"
+    return chosen, [k for k in same if k.path != folder / f"{chosen}.md"]
+
+
+def _attachment_file(folder: Path, name: str, source: Path) -> Path | None:
+    """A file beside the imported one whose name is the attachment's (``附件1 名称.xlsx`` or ``名称.pdf``)."""
+    wanted = gongwen.compact(name)
+    for candidate in sorted(folder.iterdir()):
+        if candidate == source or not candidate.is_file() or candidate.suffix.lower() in (".md",):
+            continue
+        stem = re.sub(r"^附件\s*\d*\s*[-_—：:．.、 ]*", "", gongwen.compact(candidate.stem))
+        if stem and (stem == wanted or (len(stem) >= 4 and (stem in wanted or wanted in stem))):
+            return candidate
+    return None
+
+
+def guess_audiences(config: SiteConfig, title: str, addressees: str, body: tuple[Block, ...]) -> tuple[list[str], str]:
+    """Audience labels named in the title, else in the 主送机关, else often in the text; else 全部."""
+    text = "\n".join(b.text for b in body if isinstance(b, Para)) + "\n" + "\n".join(
+        " ".join(" ".join(r) for r in b.rows) for b in body if isinstance(b, Table))
+
+    def named(where: str) -> list[str]:
+        return [a.label for a in config.audiences if any(n and n in where for n in (a.label, *a.synonyms))]
+
+    for where, basis in ((title, "标题"), (addressees, "主送机关")):
+        found = named(where)
+        if found:
+            return found, f"依据{basis}"
+    counts = {a.label: sum(text.count(n) for n in {a.label, *a.synonyms} if n) for a in config.audiences}
+    often = sorted((label for label, n in counts.items() if n >= 3), key=lambda label: -counts[label])[:3]
+    if often:
+        return [label for label in (a.label for a in config.audiences) if label in often], "依据正文中多次出现的机构类型"
+    return [ALL_AUDIENCES], "未找到具体机构类型"
+
+
+def _rel(path: Path, config: SiteConfig) -> str:
+    try:
+        return path.relative_to(config.root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def valid_id(value: str) -> bool:
+    """``--id`` must be a valid document id."""
+    return is_valid_id(value)
+
+
+def known_documents(config: SiteConfig) -> list[Known]:
+    """Id, title and date of every document of the knowledge base (front matter only)."""
+    from ..loader import load
+
+    result = []
+    for src in load(config.content_dir, config.root).sources:
+        meta = src.meta
+        doc_id = str(meta.get("id") or make_id(src.path.stem))
+        result.append(Known(doc_id, str(meta.get("title") or ""), str(meta.get("date") or ""), src.path))
+    return result

@@ -1,0 +1,126 @@
+"""The one Markdown writer: 公文 fields -> YAML front matter, body blocks -> Markdown.
+
+公文 numbering becomes structure: 一、 -> ``##``, （一） -> ``###``, 1. -> list items, （1） -> nested
+items, 第X章 -> ``##``, 第X节 -> ``###``. The text itself is never changed, only escaped."""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from .model import Block, Image, Para, Table
+
+_L1 = re.compile(r"^[一二三四五六七八九十]{1,3}、")
+_L2 = re.compile(r"^[（(][一二三四五六七八九十]{1,3}[）)]")
+_L3 = re.compile(r"^(\d{1,2})\s*[.．、](?!\d)\s*")
+_L4 = re.compile(r"^[（(]\d{1,2}[）)]")
+_CHAPTER = re.compile(r"^第[一二三四五六七八九十百零〇\d]+[章编](\s|$)")
+_SECTION = re.compile(r"^第[一二三四五六七八九十百零〇\d]+节(\s|$)")
+_NOTES = re.compile(r"^附\s*件\s*[：:]")
+_ATTACH_HEAD = re.compile(r"^附件\s*\d{0,2}$")
+_ESCAPE = re.compile(r"([\\`*_\[\]<>|])")
+_LEADING = re.compile(r"^([#+\-=>~]|\d+[.)])")
+MAX_HEADING = 40
+"""A numbered paragraph longer than this (before its first 。) stays a paragraph."""
+
+PICTURES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".bmp")
+PLACEHOLDER_TITLE = "（请填写标题）"
+PLACEHOLDER_DATE = "（请填写日期）"
+PLACEHOLDER_ISSUER = "（请填写发文机关）"
+
+
+def escape(text: str) -> str:
+    """Markdown-escape plain text so it renders exactly as written."""
+    text = _ESCAPE.sub(r"\\\1", text)
+    return _LEADING.sub(lambda m: "\\" + m.group(1) if len(m.group(1)) == 1 else m.group(1)[:-1] + "\\" + m.group(1)[-1], text)
+
+
+def front_matter(meta: dict, comments: dict[str, str]) -> str:
+    """``---`` YAML ``---`` with keys in the given order and a ``# comment`` after some keys."""
+    lines = ["---"]
+    for key, value in meta.items():
+        flow = isinstance(value, list)
+        dumped = yaml.safe_dump({key: value}, allow_unicode=True, default_flow_style=flow, sort_keys=False,
+                                width=1000).rstrip("\n")
+        if flow:
+            dumped = dumped[1:-1]  # {key: [a, b]} -> key: [a, b]
+        if key == "date" and isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            dumped = f'date: "{value}"'
+        if key in comments:
+            first, *rest = dumped.split("\n")
+            dumped = "\n".join([f"{first}  # {comments[key]}", *rest])
+        lines.append(dumped)
+    lines.append("---")
+    return "\n".join(lines) + "\n"
+
+
+def body_markdown(blocks: tuple[Block, ...], asset_dir: str) -> str:
+    """Markdown of the body blocks, blank-line separated, ending with one newline."""
+    out: list[str] = []
+    in_list = 0  # width of the current ordered-list marker, 0 outside a list
+    notes = False  # inside the 附件说明
+    for block in blocks:
+        if isinstance(block, Table):
+            out.append(_table(block))
+            in_list = 0
+        elif isinstance(block, Image) and block.name.lower().endswith(PICTURES):
+            out.append(f"![]({asset_dir}/{block.name})")
+            in_list = 0
+        elif isinstance(block, Image):
+            out.append(f"[嵌入文件 {escape(block.name)}]({asset_dir}/{block.name})")
+            in_list = 0
+        elif notes and not block.markdown and _L3.match(block.text.strip()):
+            out[-1] += "  \n" + escape(block.text.strip())  # 附件说明: one paragraph, a line per attachment
+        else:
+            text, in_list = _para(block, in_list)
+            out.append(text)
+        notes = isinstance(block, Para) and (notes and _L3.match(block.text.strip()) or _NOTES.match(block.text.strip()))
+    return "\n\n".join(x for x in out if x) + "\n"
+
+
+def _para(par: Para, in_list: int) -> tuple[str, int]:
+    if par.markdown:
+        if par.heading:
+            return "#" * max(2, par.heading) + " " + par.text, 0
+        return par.text, 0
+    text = re.sub(r"[ \t]+", " ", par.text.strip())
+    flat = text.replace(" ", "")
+    for pattern, level in ((_L1, 2), (_CHAPTER, 2), (_L2, 3), (_SECTION, 3)):
+        if pattern.match(flat):
+            return _heading(text, level), 0
+    if _ATTACH_HEAD.match(flat):
+        return "## " + escape(text), 0
+    found = _L3.match(text)
+    if found:
+        rest = text[found.end():]
+        number = found.group(1)
+        return f"{number}. {escape(rest)}", len(number) + 2
+    if _L4.match(flat):
+        indent = " " * in_list
+        return f"{indent}- {escape(text)}", in_list
+    if par.heading:
+        return "#" * min(max(2, par.heading), 4) + " " + escape(text), 0
+    return escape(text), 0
+
+
+def _heading(text: str, level: int) -> str:
+    """``一、总体要求。各地要……`` -> a heading and, after it, the rest of the paragraph."""
+    head, sep, rest = text.partition("。")
+    if sep and rest.strip() and len(head) <= MAX_HEADING:
+        return "#" * level + " " + escape(head) + "\n\n" + escape(rest.strip())
+    if len(text.rstrip("。")) <= MAX_HEADING:
+        return "#" * level + " " + escape(text.rstrip("。") if not rest else text)
+    return escape(text)
+
+
+def _table(table: Table) -> str:
+    rows = [[_cell(c) for c in row] for row in table.rows]
+    width = len(rows[0])
+    lines = ["| " + " | ".join(rows[0]) + " |", "|" + " --- |" * width]
+    lines += ["| " + " | ".join(row) + " |" for row in rows[1:]]
+    return "\n".join(lines)
+
+
+def _cell(text: str) -> str:
+    return escape(re.sub(r"\s+", " ", text).strip())

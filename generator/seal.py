@@ -1,0 +1,111 @@
+"""Seals on folders whose files a library reads with ``pickle`` or ``marshal``.
+
+Whoosh keeps its schema, segment list and posting blocks as pickles: opening an index runs
+whatever those files say; a cached build of a release (``.mzkb/versions/…``) is published as it
+is. ``.mzkb/`` can arrive in a pull request, so mzkb uses such a folder only when it carries a
+seal that this user's mzkb wrote: an HMAC, with a secret key kept outside
+every repository (``user_dir()``), over the name, size and modification time of each file. A
+planted or altered index has no valid seal and is treated as missing (a rebuild), never opened.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import tempfile
+from pathlib import Path
+
+SEAL_NAME = "mzkb-seal.json"
+
+
+def user_dir(name: str) -> Path | None:
+    """``$XDG_CACHE_HOME/mzkb/NAME`` (else ``~/.cache``, else the temp folder), created private;
+    None when none can be made. Nothing a repository brings lives there."""
+    bases = [os.environ.get("XDG_CACHE_HOME"), os.path.join(os.path.expanduser("~"), ".cache"),
+             os.path.join(tempfile.gettempdir(), f"mzkb-{os.getuid()}")]
+    for base in filter(None, bases):
+        folder = Path(base) / "mzkb" / name if "mzkb-" not in base else Path(base) / name
+        try:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            info = folder.stat()
+            if info.st_uid == os.getuid() and os.access(folder, os.W_OK):
+                return folder
+        except OSError:
+            continue
+    return None
+
+
+def _key() -> bytes | None:
+    folder = user_dir("keys")
+    if folder is None:
+        return None
+    path = folder / "seal.key"
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return None
+    temp = folder / f".seal.key.{os.getpid()}"
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(secrets.token_bytes(32))
+        os.link(temp, path)  # the first writer wins when two builds start at once
+    except FileExistsError:
+        pass
+    except OSError:
+        return None
+    finally:
+        try:
+            temp.unlink()
+        except OSError:
+            pass
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _listing(folder: Path, recursive: bool = False) -> bytes:
+    entries = []
+    pending = [""]
+    while pending:
+        prefix = pending.pop()
+        for entry in sorted(os.scandir(os.path.join(folder, prefix)), key=lambda e: e.name):
+            name = prefix + entry.name
+            if name == SEAL_NAME:
+                continue
+            info = entry.stat(follow_symlinks=False)
+            is_dir = entry.is_dir(follow_symlinks=False)
+            entries.append([name, is_dir, info.st_size if not is_dir else 0, info.st_mtime_ns if not is_dir else 0])
+            if recursive and is_dir:
+                pending.append(name + "/")
+    return json.dumps(sorted(entries)).encode()
+
+
+def seal(folder: Path, recursive: bool = False) -> bool:
+    """Seal ``folder`` (with ``recursive``, everything below it) as written by this user's mzkb;
+    False when no key can be kept."""
+    key = _key()
+    if key is None:
+        return False
+    mac = hmac.new(key, _listing(folder, recursive), hashlib.sha256).hexdigest()
+    (folder / SEAL_NAME).write_text(json.dumps({"hmac": mac}), encoding="utf-8")
+    return True
+
+
+def is_sealed(folder: Path, recursive: bool = False) -> bool:
+    """True when ``folder`` holds exactly the files this user's mzkb sealed."""
+    key = _key()
+    try:
+        stored = json.loads((folder / SEAL_NAME).read_text(encoding="utf-8"))["hmac"]
+        listing = _listing(folder, recursive)
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    if key is None or not isinstance(stored, str):
+        return False
+    return hmac.compare_digest(stored, hmac.new(key, listing, hashlib.sha256).hexdigest())

@@ -1,0 +1,228 @@
+"""``mzkb serve``: MkDocs' live-reload server on the knowledge base, with HTTP Range requests.
+
+The server is MkDocs' public ``LiveReloadServer`` (watching, rebuilding, reloading browsers)
+built the way ``mkdocs serve`` builds it, with dirty rebuilds (pages whose inputs did not
+change stay as they are in the preview folder). Its WSGI application (``set_app``, the
+standard ``wsgiref`` hook) is wrapped by ``ranged``, which answers ``Range: bytes=…`` with 206
+(video seeking in the preview), adds ``Accept-Ranges`` and refuses paths with a NUL byte
+(400) instead of letting them fail as 500. Errors are ``ServeError`` with a Chinese message;
+this module prints nothing (``report`` callbacks are the CLI's).
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+import os
+import posixpath
+import re
+import socket
+from collections.abc import Callable
+from pathlib import Path
+
+from .config import SiteConfig
+
+CHUNK = 1 << 16
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
+class ServeError(Exception):
+    """The preview server cannot run; ``args[0]`` is a Chinese message."""
+
+
+def parse_addr(addr: str) -> tuple[str, int]:
+    """``HOST:PORT`` -> (host, port); ``ServeError`` when malformed."""
+    host, sep, port = addr.rpartition(":")
+    host = host.strip("[]")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ServeError(f"地址 {addr!r} 无效：应为 主机:端口，端口为 1–65535，例如 127.0.0.1:8000")
+    return host, int(port)
+
+
+def check_port(host: str, port: int) -> None:
+    """``ServeError`` when ``host:port`` cannot be listened on (busy, not ours, no permission)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise ServeError(f"无法识别主机名 {host}（{exc.args[-1] if exc.args else exc}）") from None
+    family, kind, proto, _, address = infos[0]
+    probe = socket.socket(family, kind, proto)
+    try:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind(address)
+    except PermissionError:
+        raise ServeError(f"没有权限监听端口 {port}（1024 以下的端口需要管理员权限）") from None
+    except OSError as exc:
+        import errno
+
+        if exc.errno == errno.EADDRINUSE:
+            raise ServeError(f"端口 {port} 已被其他程序占用") from None
+        raise ServeError(f"无法监听 {host}:{port}（错误码 {exc.errno}）") from None
+    finally:
+        probe.close()
+
+
+def _byte_range(header: str, size: int) -> tuple[int, int] | None:
+    """(first, last) of a single ``bytes=`` range within ``size`` bytes; None when unsatisfiable.
+
+    Raises ``ValueError`` for ranges we do not serve partially (several ranges, other units).
+    """
+    match = _RANGE.match(header.strip())
+    if not match or match.group(1) == match.group(2) == "":
+        raise ValueError(header)
+    first, last = match.groups()
+    if first == "":  # the last N bytes
+        length = int(last)
+        if length == 0:
+            return None
+        return max(0, size - length), size - 1
+    start = int(first)
+    end = min(int(last), size - 1) if last else size - 1
+    if start >= size or end < start:
+        return None
+    return start, end
+
+
+def _file_of(root: str, path: str) -> str | None:
+    """The regular file under ``root`` a URL path names (as MkDocs' server maps it), else None."""
+    rel = posixpath.normpath("/" + path + ("index.html" if path.endswith("/") else "")).lstrip("/")
+    full = os.path.join(root, rel)
+    return full if os.path.isfile(full) else None
+
+
+def ranged(app: Callable, root: str | Path) -> Callable:
+    """Wrap a WSGI app serving the files under ``root``: Range requests, NUL paths refused."""
+    root = str(root)
+
+    def application(environ, start_response):
+        path = environ.get("PATH_INFO", "").encode("latin-1", "replace").decode("utf-8", "replace")
+        if "\x00" in path:
+            start_response("400 Bad Request", [("Content-Type", "text/plain; charset=utf-8")])
+            return ["请求的地址含有 NUL 字符。".encode()]
+        header = environ.get("HTTP_RANGE")
+        full = _file_of(root, path) if header and environ.get("REQUEST_METHOD") in ("GET", "HEAD") else None
+        if full is not None and not full.endswith(".html"):
+            size = os.path.getsize(full)
+            try:
+                span = _byte_range(header, size)
+            except ValueError:
+                span = (0, size - 1) if size else None
+                if span is None:
+                    return app(environ, start_response)
+            if span is None:
+                start_response("416 Range Not Satisfiable", [("Content-Range", f"bytes */{size}"),
+                                                            ("Content-Length", "0")])
+                return [b""]
+            return _partial(full, size, span, environ, start_response)
+
+        def with_ranges(status, headers, exc_info=None):
+            if status.startswith("200") and not any(k.lower() == "accept-ranges" for k, _ in headers):
+                headers = [*headers, ("Accept-Ranges", "bytes")]
+            return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
+
+        return app(environ, with_ranges)
+
+    return application
+
+
+def _partial(full: str, size: int, span: tuple[int, int], environ, start_response):
+    first, last = span
+    length = last - first + 1
+    kind = mimetypes.guess_type(full)[0] or "application/octet-stream"
+    start_response("206 Partial Content", [("Content-Type", kind), ("Content-Length", str(length)),
+                                           ("Content-Range", f"bytes {first}-{last}/{size}"),
+                                           ("Accept-Ranges", "bytes")])
+    if environ.get("REQUEST_METHOD") == "HEAD":
+        return [b""]
+
+    def chunks():
+        with open(full, "rb") as handle:
+            handle.seek(first)
+            left = length
+            while left > 0:
+                data = handle.read(min(CHUNK, left))
+                if not data:
+                    break
+                left -= len(data)
+                yield data
+
+    return chunks()
+
+
+class _QuietRebuildError(logging.Filter):
+    """MkDocs' English line after a failed rebuild; ours (Chinese) has been reported."""
+
+    def filter(self, record: logging.LogRecord) -> bool:  # noqa: D102
+        return not record.getMessage().startswith("An error happened during the rebuild")
+
+
+def serve(config: SiteConfig, host: str, port: int, open_browser: bool = False,
+          report: Callable[[str], None] = lambda message: None) -> None:
+    """Build the knowledge base into a preview folder and serve it until Ctrl+C.
+
+    ``report`` receives Chinese messages of failed rebuilds (the server then keeps the last
+    good site and waits for the next change).
+    """
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+    from mkdocs.livereload import LiveReloadServer
+
+    from .preview import install
+    from .site.mkdocs import DropDirtyNotice, write_mkdocs_yml
+
+    check_port(host, port)
+    install()  # the plugin checks and indexes the knowledge base on every rebuild
+    site_dir = str(config.state_dir / f".serve-site.building-{os.getpid()}")  # removed by the next build if killed
+    os.makedirs(site_dir, exist_ok=True)
+    path = write_mkdocs_yml(config, Path(site_dir))
+    url = f"http://{host}:{port}/"
+    logging.getLogger("mkdocs.commands.build").addFilter(DropDirtyNotice())
+    logging.getLogger("mkdocs.livereload").addFilter(_QuietRebuildError())
+
+    def get_config():
+        cfg = load_config(config_file=str(path), site_dir=site_dir)
+        cfg.site_url = url
+        return cfg
+
+    def builder(cfg=None) -> None:
+        try:
+            build(cfg or get_config(), serve_url=url, dirty=True)
+        except (MkDocsException, OSError) as exc:
+            report(str(exc))
+            raise SystemExit("存在错误，预览仍显示上一次成功生成的网站；修正后会自动刷新。") from None
+
+    first = get_config()
+    first.plugins.on_startup(command="serve", dirty=True)
+    server = LiveReloadServer(builder=builder, host=host, port=port, root=site_dir)
+    server.set_app(ranged(server.serve_request, site_dir))
+    server.error_handler = lambda code: _error_page(site_dir, code)
+    try:
+        try:
+            builder(first)
+        except SystemExit as exc:
+            raise ServeError(str(exc)) from None
+        for item in first.watch:
+            server.watch(item)
+        server = first.plugins.on_serve(server, config=first, builder=builder)
+        try:
+            server.serve(open_in_browser=open_browser)
+        except KeyboardInterrupt:
+            pass
+        except OSError as exc:
+            raise ServeError(f"无法监听 {host}:{port}（错误码 {exc.errno}）") from None
+        finally:
+            server.shutdown()
+    finally:
+        first.plugins.on_shutdown()
+        import shutil
+
+        shutil.rmtree(site_dir, ignore_errors=True)
+
+
+def _error_page(site_dir: str, code: int) -> bytes | None:
+    page = os.path.join(site_dir, f"{code}.html")
+    if code in (404, 500) and os.path.isfile(page):
+        with open(page, "rb") as handle:
+            return handle.read()
+    return None

@@ -1,0 +1,183 @@
+"""Issue 13 items 5-8: YAML bombs, odd files in content, attachment URL clashes, runnable files.
+
+Every case must end with a Chinese diagnostic (file and line) within a second or so, never
+a hang or a traceback; `mzkb check` runs in a subprocess with a timeout so a hang fails.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from generator.pipeline import prepare
+
+DOC = "---\ntitle: 测试\ndate: 2020-01-01\nissuer: 民政部\naudiences: [养老机构]\n{extra}---\n正文\n{body}\n"
+
+
+def write_doc(kb: Path, rel: str, extra: str = "", body: str = "") -> Path:
+    path = kb / "content" / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(DOC.format(extra=extra, body=body), encoding="utf-8")
+    return path
+
+
+def check(config: Path, timeout: float = 30) -> tuple[int, str, float]:
+    started = time.monotonic()
+    proc = subprocess.run([sys.executable, "-m", "generator.cli", "check", "-c", str(config)],
+                          capture_output=True, text=True, timeout=timeout)
+    return proc.returncode, proc.stdout + proc.stderr, time.monotonic() - started
+
+
+def alias_bomb(levels: int) -> str:
+    lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, levels + 1):
+        lines.append(f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]")
+    return "\n".join(lines) + "\n"
+
+
+YAML_CASES = [
+    ("nine-level alias bomb", alias_bomb(9), "别名展开后超过"),
+    ("seven-level alias bomb", alias_bomb(7), "别名展开后超过"),
+    ("self-referencing alias", "t: &t [a, *t]\n", "循环引用"),
+    ("self-referencing mapping", "m: &m {k: *m}\n", "循环引用"),
+    ("deep flow nesting", "deep: " + "[" * 100_000 + "]" * 100_000 + "\n", "嵌套超过"),
+    ("deep block nesting", "".join(" " * i + f"k{i}:\n" for i in range(80)) + " " * 80 + "v: 1\n", "嵌套超过"),
+]
+
+
+@pytest.mark.parametrize("name, yaml_text, expected", YAML_CASES, ids=[c[0] for c in YAML_CASES])
+def test_front_matter_bombs_are_mz303(small_kb: Path, name, yaml_text, expected):
+    from generator.content.loader import split_front_matter
+    from generator.content.model import DocType
+
+    path = write_doc(small_kb.parent, "notices/bomb.md", extra=yaml_text)
+    started = time.monotonic()
+    _, problems = split_front_matter(path.read_text(encoding="utf-8"), path, "bomb.md", DocType.NOTICE)
+    assert time.monotonic() - started < 1 and [d.code for d in problems] == ["MZ303"]
+    result = prepare(small_kb)
+    found = [d for d in result.diagnostics if d.file == "content/notices/bomb.md"]
+    assert [d.code for d in found] == ["MZ303"] and expected in found[0].message and found[0].line > 1
+    code, output, seconds = check(small_kb)
+    assert code == 1 and "MZ303" in output and "Traceback" not in output and seconds < 15
+    assert path.exists()
+
+
+@pytest.mark.parametrize("name, yaml_text, expected", YAML_CASES[:3], ids=[c[0] for c in YAML_CASES[:3]])
+def test_site_config_bombs_are_mz102(small_kb: Path, name, yaml_text, expected):
+    small_kb.write_text(small_kb.read_text(encoding="utf-8") + "\n" + yaml_text.replace("a0:", "x0:"), encoding="utf-8")
+    code, output, seconds = check(small_kb)
+    assert code == 1 and "site_config.yml:" in output and "MZ102" in output and expected in output
+    assert "Traceback" not in output and seconds < 15
+
+
+def test_ordinary_aliases_still_work(small_kb: Path):
+    write_doc(small_kb.parent, "notices/alias.md", extra="topics: &t [防疫]\nsummary: 简介\nx-note: *t\n")
+    result = prepare(small_kb)
+    assert not [d for d in result.diagnostics if d.code == "MZ303"]
+
+
+def make_odd(kb: Path, kind: str) -> tuple[str, str]:
+    """Create one odd entry in content/notices; return (shown path, expected code)."""
+    notices = kb / "content" / "notices"
+    if kind == "fifo":
+        os.mkfifo(notices / "管道.md")
+        return "content/notices/管道.md", "MZ210"
+    if kind == "socket":
+        sock = socket.socket(socket.AF_UNIX)
+        sock.bind(str(notices / "s.md"))
+        sock.close()
+        return "content/notices/s.md", "MZ210"
+    if kind == "device":
+        (notices / "null.md").symlink_to("/dev/null")
+        return "content/notices/null.md", "MZ210"
+    if kind == "loop":
+        (notices / "a.md").symlink_to("b.md")
+        (notices / "b.md").symlink_to("a.md")
+        return "content/notices/a.md", "MZ211"
+    if kind == "dangling":
+        (notices / "gone.md").symlink_to("/nonexistent/gone.md")
+        return "content/notices/gone.md", "MZ211"
+    if kind == "folder-named-md":
+        (notices / "x.md").mkdir()
+        return "content/notices/x.md", "MZ213"
+    if kind == "non-utf8-name":
+        with open(os.path.join(os.fsencode(notices), b"bad\xff.md"), "w") as handle:
+            handle.write("x")
+        return "content/notices/bad\ufffd.md", "MZ212"
+    if kind == "folder-outside":
+        (notices / "外部").symlink_to("/usr/share", target_is_directory=True)
+        return "content/notices/外部", "MZ214"
+    raise AssertionError(kind)
+
+
+ODD = ["fifo", "socket", "device", "loop", "dangling", "folder-named-md", "non-utf8-name", "folder-outside"]
+
+
+@pytest.mark.parametrize("kind", ODD)
+def test_odd_files_are_diagnostics_within_a_second(small_kb: Path, kind: str):
+    from generator.content.loader import find_markdown
+
+    shown, code = make_odd(small_kb.parent, kind)
+    started = time.monotonic()
+    find_markdown(small_kb.parent / "content")
+    assert time.monotonic() - started < 1
+    result = prepare(small_kb)
+    assert any(d.code == code and d.file == shown for d in result.diagnostics), [d.format() for d in result.diagnostics]
+    code_, output, _ = check(small_kb, timeout=60)
+    assert code_ == 1 and code in output and "Traceback" not in output and "Errno" not in output
+
+
+def test_symlinked_folder_inside_content_is_followed(small_kb: Path):
+    kb = small_kb.parent
+    write_doc(kb, "shared/共享通知.md", extra="id: shared-notice\n")
+    (kb / "content" / "notices" / "共享").symlink_to(kb / "content" / "shared", target_is_directory=True)
+    result = prepare(small_kb)
+    assert result.corpus is not None and "shared-notice" in result.corpus.by_id
+    assert not [d for d in result.diagnostics if d.code in ("MZ205", "MZ214")]
+
+
+def test_nul_in_attachment_and_link(small_kb: Path):
+    write_doc(small_kb.parent, "notices/nul.md", extra='attachments: ["a\\0b.pdf"]\n')
+    write_doc(small_kb.parent, "notices/nul-link.md", body="[x](a%00b.pdf)")
+    found = {(d.file, d.code) for d in prepare(small_kb).diagnostics}
+    assert {("content/notices/nul.md", "MZ603"), ("content/notices/nul-link.md", "MZ406")} <= found
+
+
+def test_two_attachments_one_url_is_an_error_with_file_and_line(small_kb: Path):
+    kb = small_kb.parent
+    files = kb / "content" / "notices" / "files"
+    files.mkdir()
+    for name, data in (("探视.pdf", b"a"), ("tan shi.pdf", b"b"), ("Tan-Shi.PDF", b"c"), ("tan-shi.pdf", b"d")):
+        (files / name).write_bytes(data)
+    write_doc(kb, "notices/two.md", extra="attachments:\n  - files/探视.pdf\n  - files/tan shi.pdf\n")
+    write_doc(kb, "notices/case.md", body="[表](files/Tan-Shi.PDF) [表](files/tan-shi.pdf)")
+    result = prepare(small_kb)
+    clashes = sorted((d.file, d.line) for d in result.diagnostics if d.code == "MZ318")
+    # four files, one URL: the first keeps it, each of the three others is an error where it is named
+    assert clashes == [("content/notices/case.md", 7), ("content/notices/two.md", 6), ("content/notices/two.md", 6)]
+
+
+def test_distinct_attachments_pass(small_kb: Path):
+    kb = small_kb.parent
+    files = kb / "content" / "notices" / "files"
+    files.mkdir()
+    (files / "探视.pdf").write_bytes(b"a")
+    (files / "登记.pdf").write_bytes(b"b")
+    write_doc(kb, "notices/ok.md", extra="attachments: [files/探视.pdf, files/登记.pdf]\n", body="[表](files/探视.pdf)")
+    assert not [d for d in prepare(small_kb).diagnostics if d.code == "MZ318"]
+
+
+@pytest.mark.parametrize("name", ["说明.html", "page.htm", "icon.svg", "doc.xhtml", "data.xml"])
+def test_runnable_files_are_refused(small_kb: Path, name: str):
+    kb = small_kb.parent
+    (kb / "content" / "notices" / name).write_text("<script>alert(1)</script>", encoding="utf-8")
+    write_doc(kb, "notices/att.md", extra=f"attachments: [{name}]\n")
+    write_doc(kb, "notices/lnk.md", body=f"[打开]({name})")
+    found = {(d.file, d.code) for d in prepare(small_kb).diagnostics}
+    assert ("content/notices/att.md", "MZ319") in found and ("content/notices/lnk.md", "MZ319") in found
