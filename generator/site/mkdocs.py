@@ -12,7 +12,7 @@ from importlib.resources import files as package_files
 from pathlib import Path
 
 import yaml
-from mkdocs.commands.build import build
+from mkdocs.commands import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
@@ -122,7 +122,7 @@ def render(state: RenderInput, site_dir: Path) -> RenderReport:
         plugin.state = state
         # dirty: MkDocs then skips the pages the plugin took from the previous build (the
         # staging folder is new, so nothing else is left over)
-        build(cfg, dirty=state.cache is not None and state.version is None)
+        mkdocs_build.build(cfg, dirty=state.cache is not None and state.version is None)
     except OSError as exc:  # disk full, read-only folder ...: in Chinese, naming the path
         where = shown_path(exc.filename if exc.filename is not None else site_dir, site_dir)
         detail = describe_os_error(OSError(exc.errno, exc.strerror))
