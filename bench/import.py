@@ -180,6 +180,8 @@ def main() -> None:
         print("lawref: " + json.dumps(report["lawref"], ensure_ascii=False))
     (HERE / "out").mkdir(exist_ok=True)
     (HERE / "out" / "import.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    for line in [x for x in done.stderr.splitlines() if " 错误：" in x][:5]:
+        print("  import error:", line)
     print(f"import of {args.files} files: {seconds:.1f} s wall, {cpu:.1f} s CPU, load average {load:.1f} "
           f"({imported} imported, exit {done.returncode})")
     print("exact: " + ", ".join(f"{k} {v:.1%}" for k, v in quality["exact"].items()) + f" (of {quality['files']} files)")

@@ -266,6 +266,11 @@ def derive_summary(body: str, limit: int = 150) -> str:
     return ""
 
 
+def level_of(record: dict) -> str:
+    """The manifest's level, else the corpus folder the file sits in (lawref-dev has no level)."""
+    return record.get("level") or record["path"].split("/")[0]
+
+
 def plan(records: list[dict], source: Path = DEFAULT_SOURCE) -> list[dict]:
     """Derive front matter and body for every manifest record (all of them, so ids stay stable).
 
@@ -316,12 +321,12 @@ def plan(records: list[dict], source: Path = DEFAULT_SOURCE) -> list[dict]:
     for doc in docs:
         record = doc["record"]
         meta = {"id": doc["id"], "title": record["title"], "date": doc["date"],
-                "issuer": derive_issuer(doc["items"], record["title"], record["level"])}
+                "issuer": derive_issuer(doc["items"], record["title"], level_of(record))}
         number = derive_doc_number(doc["items"])
         if number:
             meta["doc_number"] = number
         meta["audiences"] = derive_audiences(record["title"])
-        meta["topics"] = derive_topics(record["level"])
+        meta["topics"] = derive_topics(level_of(record))
         summary = derive_summary(doc["body"])
         if summary:
             meta["summary"] = summary
@@ -519,6 +524,48 @@ def known_item_queries(target: Path, per_doc_phrases: int = 1, seed: int = 7) ->
             expect = [doc["id"]] + [i for i in family_ids if i in holders and i != doc["id"]] + others
             queries.append({"q": phrase, "expect": expect, "kind": "phrase", "article": number})
     return queries
+
+
+GENERIC_TITLE_WORDS = frozenset({"条例", "规定", "办法", "实施", "决定", "通知", "意见", "解释", "规则", "细则", "若干",
+                                  "关于", "管理", "中华人民共和国", "人民代表大会", "常务委员会", "最高人民法院", "暂行",
+                                  "修改", "修正", "适用", "问题", "案件", "审理", "工作", "人民政府", "委员会", "省", "市"})
+
+
+def topical_queries(target: Path, count: int = 40, seed: int = 7) -> list[dict]:
+    """Topical words taken from titles: jieba words of 3–6 Han characters (or two adjacent words
+    making 4–6) that 3 to 60 titles contain, generic legal words left out; ``count`` of them,
+    drawn at random (seeded). Each query carries ``holders`` (ids whose text contains the word:
+    title, issuer, 文号, topics, audiences or body) and ``titled`` (ids whose title contains it)."""
+    import rjieba
+
+    docs = read_kb(target)
+    seg = rjieba.Jieba()
+    candidates: set[str] = set()
+    for doc in docs:
+        for run in _HAN_RUN.findall(doc["title"]):
+            words = [w for w in seg.cut(run, False) if len(w) >= 2]  # a pair: two adjacent words of 2+
+            for i, word in enumerate(words):
+                pair = word + words[i + 1] if i + 1 < len(words) and run.find(word + words[i + 1]) >= 0 else ""
+                for phrase in (word, pair):
+                    if 3 <= len(phrase) <= 6 and not any(g in phrase for g in GENERIC_TITLE_WORDS):
+                        candidates.add(phrase)
+    texts = {d["id"]: _searchable(d) for d in docs}
+    titles = {d["id"]: re.sub(r"\s+", "", d["title"]) for d in docs}
+    chosen = []
+    for word in sorted(candidates):
+        titled = [i for i, t in titles.items() if word in t]
+        if 3 <= len(titled) <= 60:
+            chosen.append({"q": word, "kind": "topical", "titled": titled,
+                           "holders": [i for i, t in texts.items() if word in t]})
+    random.Random(seed).shuffle(chosen)
+    return sorted(chosen[:count], key=lambda q: q["q"])
+
+
+def _searchable(doc: dict) -> str:
+    """What the index holds of a document, as plain text without spaces."""
+    parts = [doc["title"], doc.get("doc_number", ""), doc.get("issuer", ""), " ".join(doc.get("topics", [])),
+             " ".join(doc.get("audiences", [])), doc.get("edition", ""), doc.get("summary", ""), doc["body"]]
+    return re.sub(r"\s+", "", "".join(str(p) for p in parts))
 
 
 def write_queries(path: Path, queries: list[dict]) -> Path:

@@ -98,6 +98,43 @@ def search_section(lines: list[str]) -> None:
               f"ratio mzkb / Pagefind: **{speed.get('bytes_ratio_mzkb_to_pagefind', '–')}**.", ""]
 
 
+BARS = {"title": {"success@1": 0.93}, "phrase": {"success@1": 0.85, "success@5": 0.96, "success@10": 0.98},
+        "topical": {"precision@10": 0.90, "title_first@3": 0.85, "snippet_shows_word": 0.95, "count_exact": 1.0}}
+
+
+def search_v2_section(lines: list[str]) -> None:
+    """Issue 16: lawref-dev quality of both engines, and bytes / first-result time old vs new."""
+    data = load("search-quality-lawref-dev.json")
+    lines += ["## Search v2 on lawref-dev (`python bench/search.py quality --set lawref-dev`)", ""]
+    if data:
+        lines += [f"{data['docs']} real regulations; a seeded sample of {data['sample']} title and {data['sample']} phrase "
+                  "known-item queries (bench/lawref.py) and 40 topical title words (`lawref.topical_queries`). A result "
+                  "is a group of editions: a query succeeds at k when its document is in one of the first k groups.", "",
+                  "| figure | browser | `mzkb search` | bar |", "|---|---|---|---|"]
+        for kind, figures in (("title", ["success@1", "success@5", "success@10", "mrr"]),
+                              ("phrase", ["success@1", "success@5", "success@10", "mrr"]),
+                              ("topical", ["precision@10", "title_first@3", "title_in_top3", "snippet_shows_word",
+                                           "count_exact", "count_ratio_median"])):
+            for fig in figures:
+                bar = BARS.get(kind, {}).get(fig)
+                lines.append(f"| {kind} {fig} | {data['browser'][kind][fig]} | {data['whoosh'][kind][fig]} | "
+                             f"{'≥ ' + str(bar) if bar is not None else '–'} |")
+        lines += ["", "title_first@3: share of the top 3 whose title holds the word (queries with 3+ such titles); "
+                      "title_in_top3: share of those queries with one such title in the top 3; count_exact: share of "
+                      "topical queries whose reported full-match count equals the number of documents containing the "
+                      "word; count_ratio_median: reported / true.", ""]
+    new, old = load("search-speed-3000.json"), load("search-speed-3000-main.json")
+    if new and old:
+        lines += ["Bytes per cold query and first-result time from file://, 3,000 synthetic documents "
+                  "(`python bench/search.py speed --docs 3000`; old = main before search v2, run from a copy of it "
+                  "just before the new one, same machine, same synthetic corpus):", "",
+                  "| query | bytes old | bytes new | first results s old | first results s new |", "|---|---|---|---|---|"]
+        for a, b in zip(old["rows"], new["rows"]):
+            lines.append(f"| {a['q']} | {a['bytes']} | {b['bytes']} | {a['first_results_s']} | {b['first_results_s']} |")
+        lines += [f"| **median** | {old['median_bytes']:.0f} | {new['median_bytes']:.0f} | "
+                  f"{old['median_first_results_s']} | {new['median_first_results_s']} |", ""]
+
+
 def versions_section(lines: list[str]) -> None:
     data = load("versions-300.json")
     lines += ["## Versioned builds (`python bench/versions.py --docs 300`)", ""]
@@ -115,6 +152,7 @@ def main() -> None:
              "treat seconds as ±10%.", ""]
     build_section(lines)
     search_section(lines)
+    search_v2_section(lines)
     versions_section(lines)
     (HERE / "REPORT.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("written bench/REPORT.md")

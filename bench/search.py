@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
+import re
 import os
 import shutil
 import statistics
@@ -27,7 +29,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
 
 from generator.pipeline import build  # noqa: E402
-from generator.search.whoosh_index import search as whoosh_search  # noqa: E402
+from generator.search.whoosh_index import search_results  # noqa: E402
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -45,49 +47,117 @@ def doc_id_of(url: str) -> str:
     return url.split("#")[0].rsplit("/", 1)[-1].removesuffix(".html")
 
 
-def browser_rankings(site: Path, queries: list[str], limit: int = 10) -> dict[str, list[str]]:
-    """Ranked ids per query from the browser engine (in-page API of search.html, from file://)."""
+BROWSER_RUN = """async ([qs, n]) => {
+    const F = mzkbSearch.state.frags, out = {};
+    for (const q of qs) {
+        const res = await mzkbSearch.search(q, {}, n);
+        const older = [].concat(...res.results.map(r => r.older));
+        await mzkbSearch.loadFrags(older);
+        out[q] = {full: res.full, partial: res.partial, groups: res.results.map(r => [r.doc].concat(r.older).map(d => F[d].u)),
+                  snippets: res.results.map(r => {
+                      const text = (mzkbSearch.texts(r.doc)[r.unit] || "").replace(/\\s+/g, " ");
+                      const s = mzkbSearch.snippetSpans(text, res.runs, r.piece);
+                      return text.slice(s.start, s.end); })};
+    }
+    return out;
+}"""
+
+
+def browser_results(site: Path, queries: list[str], limit: int = 10) -> dict[str, dict]:
+    """Per query from the browser engine (in-page API of search.html, from file://): result
+    groups (head id, then the other matching editions), counts and snippet texts."""
     from playwright.sync_api import sync_playwright
 
-    out: dict[str, list[str]] = {}
+    out: dict[str, dict] = {}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         page = browser.new_page()
         page.goto((site / "search.html").as_uri())
-        page.wait_for_function("window.mzkbSearch && window.MzkbAnalyzer")
-        for q in queries:
-            urls = page.evaluate("""async ([q, n]) => {
-                const res = await mzkbSearch.search(q, {}, n);
-                return res.results.map(r => mzkbSearch.state.frags[r.doc].u);
-            }""", [q, limit])
-            out[q] = [doc_id_of(u) for u in urls]
+        page.wait_for_function("window.mzkb && window.mzkb.search && window.mzkb.analyzer")
+        for start in range(0, len(queries), 50):
+            found = page.evaluate(BROWSER_RUN, [queries[start:start + 50], limit])
+            for q, r in found.items():
+                r["groups"] = [[doc_id_of(u) for u in g] for g in r["groups"]]
+                out[q] = r
         browser.close()
     return out
 
 
-def whoosh_rankings(config, queries: list[str], limit: int = 10) -> dict[str, list[str]]:
-    """Ranked ids per query from the Whoosh engine (what `mzkb search` prints)."""
-    return {q: [h.id for h in whoosh_search(config.state_dir / "whoosh", q, config, limit)] for q in queries}
+def browser_rankings(site: Path, queries: list[str], limit: int = 10) -> dict[str, list[list[str]]]:
+    """Result groups per query from the browser engine."""
+    return {q: r["groups"] for q, r in browser_results(site, queries, limit).items()}
 
 
-def score(queries: list[dict], rankings: dict[str, list[str]]) -> dict:
-    """success@1, success@5, MRR (best expected id), all-expected@5, empty results, misses."""
-    s1 = s5 = mrr = all5 = empty = 0
+def whoosh_results(config, queries: list[str], limit: int = 10) -> dict[str, dict]:
+    """The same from the Whoosh engine (what `mzkb search` prints)."""
+    out = {}
+    for q in queries:
+        found = search_results(config.state_dir / "whoosh", q, config, limit)
+        out[q] = {"full": found.full, "partial": found.partial, "groups": [[h.id, *h.older] for h in found.hits],
+                  "snippets": [h.snippet.replace("【", "").replace("】", "") for h in found.hits]}
+    return out
+
+
+def whoosh_rankings(config, queries: list[str], limit: int = 10) -> dict[str, list[list[str]]]:
+    """Result groups per query from the Whoosh engine."""
+    return {q: r["groups"] for q, r in whoosh_results(config, queries, limit).items()}
+
+
+def score(queries: list[dict], rankings: dict[str, list[list[str]]]) -> dict:
+    """success@1/5/10, MRR (best expected id; a result is a group of editions, so an old edition
+    folded under its current one counts where the group is), all-expected@5, empty, misses."""
+    s1 = s5 = s10 = mrr = all5 = empty = 0
     misses = []
     for item in queries:
-        ranked = rankings[item["q"]]
+        groups = rankings[item["q"]]
         best = item["expect"][0]
-        rank = ranked.index(best) + 1 if best in ranked else 0
+        rank = next((i + 1 for i, g in enumerate(groups) if best in g), 0)
         s1 += rank == 1
         s5 += 0 < rank <= 5
+        s10 += 0 < rank <= 10
         mrr += 1 / rank if rank else 0
-        all5 += all(e in ranked[:5] for e in item["expect"])
-        empty += not ranked
+        top5 = {d for g in groups[:5] for d in g}
+        all5 += all(e in top5 for e in item["expect"])
+        empty += not groups
         if not 0 < rank <= 5:
-            misses.append({"q": item["q"], "expect": best, "got": ranked[:5]})
-    n = len(queries)
-    return {"queries": n, "success@1": round(s1 / n, 3), "success@5": round(s5 / n, 3), "mrr": round(mrr / n, 3),
-            "all_expected@5": round(all5 / n, 3), "empty": empty, "misses": misses}
+            misses.append({"q": item["q"], "expect": best, "got": [g[0] for g in groups[:5]]})
+    n = max(len(queries), 1)
+    return {"queries": len(queries), "success@1": round(s1 / n, 3), "success@5": round(s5 / n, 3),
+            "success@10": round(s10 / n, 3), "mrr": round(mrr / n, 3), "all_expected@5": round(all5 / n, 3),
+            "empty": empty, "misses": misses}
+
+
+def topical_score(queries: list[dict], found: dict[str, dict]) -> dict:
+    """Topical title words: precision@10 (share of the top 10 whose head document contains the
+    word), title-first@3 (where 3+ titles contain it: share of the top 3 whose title does; and
+    share of queries with one such title in the top 3), snippet shows the word (over relevant
+    hits), and the full-match count against the true number of documents containing the word."""
+    from lawref import title_key  # noqa: F401  (bench/ on the path)
+
+    p10 = []
+    t3 = []
+    any3 = []
+    shown = []
+    exact = 0
+    ratios = []
+    for item in queries:
+        r = found[item["q"]]
+        holders, titled = set(item["holders"]), set(item["titled"])
+        heads = [g[0] for g in r["groups"][:10]]
+        if heads:
+            p10.append(sum(h in holders for h in heads) / len(heads))
+        if len(titled) >= 3:
+            t3.append(sum(h in titled for h in heads[:3]) / 3)
+            any3.append(any(h in titled for h in heads[:3]))
+        for head, snip in zip(heads, r["snippets"][:10]):
+            if head in holders:
+                shown.append(item["q"] in re.sub(r"\s+", "", snip))
+        exact += r["full"] == len(holders)
+        ratios.append(r["full"] / max(len(holders), 1))
+    mean = lambda xs: round(sum(xs) / len(xs), 3) if xs else None  # noqa: E731
+    return {"queries": len(queries), "precision@10": mean(p10), "title_first@3": mean(t3), "title_in_top3": mean(any3),
+            "snippet_shows_word": mean(shown), "count_exact": mean([1.0] * exact + [0.0] * (len(queries) - exact)),
+            "count_ratio_median": round(statistics.median(ratios), 3) if ratios else None}
 
 
 def quality(which: str) -> dict:
@@ -124,6 +194,42 @@ def quality(which: str) -> dict:
     return report
 
 
+DEV_SOURCE = ROOT.parent / "shared" / "corpora" / "lawref-dev"
+
+
+def quality_dev(sample: int, topical: int, seed: int = 7, source: Path = DEV_SOURCE) -> dict:
+    """lawref-dev (1,782 real regulations): a seeded sample of known-item title and phrase
+    queries, and topical title words; both engines on the same built site."""
+    import lawref
+
+    work = HERE / "out" / "work"
+    target, site_dir = work / "lawref-dev-kb", work / "site-lawref-dev"
+    shutil.rmtree(target, ignore_errors=True)
+    config_path = lawref.import_corpus(target, source)
+    config, site = build_kb(config_path, site_dir)
+    known = lawref.known_item_queries(target)
+    rng = random.Random(seed)
+    sets = {kind: rng.sample([q for q in known if q["kind"] == kind], min(sample, sum(q["kind"] == kind for q in known)))
+            for kind in ("title", "phrase")}
+    topics = lawref.topical_queries(target, topical, seed)
+    texts = list(dict.fromkeys([q["q"] for qs in sets.values() for q in qs] + [q["q"] for q in topics]))
+    report: dict = {"docs": len(lawref.read_kb(target)), "sample": sample}
+    for engine, run in (("browser", lambda: browser_results(site, texts)), ("whoosh", lambda: whoosh_results(config, texts))):
+        started = time.perf_counter()
+        found = run()
+        seconds = time.perf_counter() - started
+        rankings = {q: r["groups"] for q, r in found.items()}
+        report[engine] = {kind: score(qs, rankings) for kind, qs in sets.items()}
+        report[engine]["topical"] = topical_score(topics, found)
+        report[engine]["seconds"] = round(seconds, 1)
+        for kind in ("title", "phrase"):
+            r = report[engine][kind]
+            print(f"lawref-dev {engine:8} {kind:7} n={r['queries']} s@1={r['success@1']} s@5={r['success@5']} "
+                  f"s@10={r['success@10']} mrr={r['mrr']}", flush=True)
+        print(f"lawref-dev {engine:8} topical {json.dumps(report[engine]['topical'], ensure_ascii=False)}", flush=True)
+    return report
+
+
 SPEED_QUERIES = ["养老机构疫情防控", "遗体接运", "临时救助", "志愿服务", "心理疏导", "探视管理", "捐赠物资管理", "应急处置"]
 
 
@@ -149,8 +255,8 @@ def speed(docs: int, with_pagefind: bool) -> dict:
             page.goto((site / "search.html").as_uri() + "?q=" + q)
             page.wait_for_selector("[data-mzkb-result]", timeout=30000)
             first = time.perf_counter() - started
-            loaded = page.evaluate("Object.keys(mzkbSearch.state.scripts)")
-            search_files = [site / "assets/mzkb/search.js", site / "assets/mzkb/search-analyzer.js"]
+            loaded = page.evaluate("mzkb.loadedScripts()")
+            search_files = sorted((site / "assets/mzkb").glob("search*.js")) + [site / "assets/mzkb/loader.js"]
             search_files += [(site / "search.html").parent / u for u in loaded]
             size = sum(f.resolve().stat().st_size for f in search_files)
             warm = []
@@ -183,14 +289,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="cmd", required=True)
     q = sub.add_parser("quality")
-    q.add_argument("--set", default="all", choices=["demo", "lawref", "all"])
+    q.add_argument("--set", default="all", choices=["demo", "lawref", "all", "lawref-dev"])
+    q.add_argument("--sample", type=int, default=300, help="lawref-dev: title and phrase queries of each kind")
+    q.add_argument("--topical", type=int, default=40, help="lawref-dev: topical title words")
     s = sub.add_parser("speed")
     s.add_argument("--docs", type=int, default=3000)
     s.add_argument("--pagefind", action="store_true")
     args = parser.parse_args()
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1600000000")
     (HERE / "out").mkdir(exist_ok=True)
-    if args.cmd == "quality":
+    if args.cmd == "quality" and args.set == "lawref-dev":
+        report = quality_dev(args.sample, args.topical)
+        name = "search-quality-lawref-dev.json"
+    elif args.cmd == "quality":
         report = quality(args.set)
         name = f"search-quality-{args.set}.json"
     else:

@@ -34,6 +34,10 @@ def _seconds(stamp: str) -> float:
     return total
 
 
+_SRT_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+"""SRT formatting tags (<i>, <b>, <font …>): cues are plain text, as webvtt-py makes WebVTT cues."""
+
+
 class TranscriptError(ValueError):
     """A transcript that does not parse; ``args[0]`` is a Chinese detail."""
 
@@ -52,7 +56,8 @@ def parse_transcript(path: Path) -> tuple[Cue, ...]:
         cues = [Cue(_seconds(c.start), _seconds(c.end), " ".join(c.text.split())) for c in captions]
     elif path.suffix.lower() == ".srt":
         try:
-            cues = [Cue(s.start.total_seconds(), s.end.total_seconds(), " ".join(s.content.split())) for s in srt.parse(text)]
+            cues = [Cue(s.start.total_seconds(), s.end.total_seconds(), " ".join(_SRT_TAG.sub("", s.content).split()))
+                    for s in srt.parse(text)]
         except (srt.SRTParseError, ValueError) as exc:
             raise TranscriptError(f"不是有效的 SRT（{exc}）") from None
     else:

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 import rjieba
+from pypinyin import Style, lazy_pinyin
 
 # Brackets people type around the year of a 文号: 〔〕 [] () （） 【】 ［］ ｛｝
 _BRACKETS = str.maketrans({"〔": "[", "〕": "]", "【": "[", "】": "]", "(": "[", ")": "]", "{": "[", "}": "]",
@@ -28,6 +29,8 @@ _BRACKETS = str.maketrans({"〔": "[", "〕": "]", "【": "[", "】": "]", "(": 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _RUNS = re.compile(rf"[{_HAN}]+|[a-z0-9]+")
 _DOCNO = re.compile(rf"([{_HAN}]{{1,12}}) *\[ *([0-9]{{4}}) *\] *([{_HAN}]{{0,4}}[0-9]+) *号")
+_DOCNO_HEAD = re.compile(rf"([{_HAN}]{{1,12}}) *\[? *((?:19|20)[0-9]{{2}}) *\]?(?![0-9])")
+_DOCNO_TAIL = re.compile(rf"\[ *([0-9]{{4}}) *\] *([{_HAN}]{{0,4}}[0-9]+) *号?")
 DOCNO_PREFIX = (2, 6)
 """文号 terms keep the last 2..6 characters of the issuer code, so 根据民发〔2020〕12号 still yields 民发[2020]12号."""
 MAX_WORD = 8
@@ -36,9 +39,20 @@ MIN_WORD = 3
 """Shortest jieba word kept as a term (two-character words are already bigrams)."""
 
 
+_BRACKET_CHARS = re.compile("[" + re.escape("".join(chr(c) for c in _BRACKETS)) + "]")
+
+
 def normalize(text: str) -> str:
     """NFKC (full width -> half width), lowercase, and one bracket style for 文号."""
-    return unicodedata.normalize("NFKC", text).lower().translate(_BRACKETS)
+    if not unicodedata.is_normalized("NFKC", text):  # the quick check is much cheaper than NFKC
+        text = unicodedata.normalize("NFKC", text)
+    text = text.lower()
+    return text.translate(_BRACKETS) if _BRACKET_CHARS.search(text) else text
+
+
+def _code_suffixes(code: str) -> list[str]:
+    low, high = DOCNO_PREFIX
+    return [code[len(code) - size :] for size in range(min(low, len(code)), min(high, len(code)) + 1)]
 
 
 def doc_numbers(text: str) -> list[str]:
@@ -48,10 +62,32 @@ def doc_numbers(text: str) -> list[str]:
     """
     terms = []
     for match in _DOCNO.finditer(text):
-        code, rest = match.group(1), f"[{match.group(2)}]{match.group(3)}号"
-        low, high = DOCNO_PREFIX
-        sizes = range(min(low, len(code)), min(high, len(code)) + 1)
-        terms.extend(code[len(code) - size :] + rest for size in sizes)
+        rest = f"[{match.group(2)}]{match.group(3)}号"
+        terms.extend(code + rest for code in _code_suffixes(match.group(1)))
+    return terms
+
+
+def doc_number_prefixes(text: str) -> list[str]:
+    """Index side: the prefixes a 文号 can be typed as — issuer code + year (``民发[2020]``,
+    one per code suffix) and year + number (``[2020]12号``)."""
+    terms = []
+    for match in _DOCNO.finditer(text):
+        year = f"[{match.group(2)}]"
+        terms.extend(code + year for code in _code_suffixes(match.group(1)))
+        terms.append(f"{year}{match.group(3)}号")
+    return terms
+
+
+def query_doc_numbers(text: str) -> list[str]:
+    """Query side: whole 文号 terms, else the prefix typed (``民发〔2020〕``, ``民发2020``,
+    ``〔2020〕12号``) as the index's prefix terms (``doc_number_prefixes``)."""
+    whole = doc_numbers(text)
+    if whole:
+        return whole
+    terms = [f"[{m.group(1)}]{m.group(2)}号" for m in _DOCNO_TAIL.finditer(text)]
+    if not terms:
+        for match in _DOCNO_HEAD.finditer(text):
+            terms.append(_code_suffixes(match.group(1))[0] + f"[{match.group(2)}]")  # the shortest
     return terms
 
 
@@ -114,7 +150,7 @@ def analyze(text: str, seg: rjieba.Jieba | None = None) -> list[str]:
     of ``MIN_WORD``..``MAX_WORD`` Han characters are kept, as ``words`` does run by run.
     """
     text = normalize(text)
-    terms = doc_numbers(text)
+    terms = doc_numbers(text) + doc_number_prefixes(text)
     han = False
     for run in runs(text):
         if is_han(run):
@@ -126,6 +162,33 @@ def analyze(text: str, seg: rjieba.Jieba | None = None) -> list[str]:
         fullmatch = _HAN_WORD.fullmatch
         terms.extend(w for w in (seg or segmenter()).cut_for_search(text, True) if fullmatch(w))
     return terms
+
+
+PINYIN_SPAN = 6
+"""Longest run of adjacent title words (in characters) read as one pinyin term."""
+
+
+def pinyin_readings(title: str, seg: rjieba.Jieba | None = None) -> list[str]:
+    """Pinyin terms of a title's words, computed at build time: for every span of adjacent
+    words of 2..``PINYIN_SPAN`` Han characters, its full pinyin (``yanglaofuwu``) and, for
+    spans of 3 or more characters, its initials (``ylfw``). Queries in Latin letters match
+    them as prefixes (``yanglao``); Han queries never produce Latin terms, so Han wins."""
+    out: list[str] = []
+    for run in runs(normalize(title)):
+        if not is_han(run):
+            continue
+        words = list((seg or segmenter()).cut(run, False))
+        for i in range(len(words)):
+            span = ""
+            for word in words[i:]:
+                span += word
+                if len(span) > PINYIN_SPAN:
+                    break
+                if len(span) >= 2:
+                    out.append("".join(lazy_pinyin(span)))
+                    if len(span) >= 3:
+                        out.append("".join(lazy_pinyin(span, style=Style.FIRST_LETTER)))
+    return list(dict.fromkeys(out))
 
 
 MAX_VARIANTS = 8
@@ -162,7 +225,7 @@ def analyze_one(text: str, has_term: Callable[[str], bool]) -> list[dict]:
             seen.add(term)
             out.append({"term": term, "kind": kind})
 
-    for number in doc_numbers(text):
+    for number in query_doc_numbers(text):
         add(number, "docno")
     for run in runs(text):
         if is_han(run):
@@ -203,7 +266,7 @@ def shard_keys(text: str, synonyms: Iterable[Iterable[str]] = ()) -> list[str]:
     """
     keys: list[str] = []
     for variant in expand_synonyms(normalize(text), synonyms):
-        found = [shard_key(n) for n in doc_numbers(variant)]
+        found = [shard_key(n) for n in query_doc_numbers(variant)]
         lone: list[str] = []
         for run in runs(variant):
             if is_han(run) and len(run) == 1:

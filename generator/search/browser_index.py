@@ -12,7 +12,7 @@ segment with the documents that changed since (their old numbers become dead).
                     weights and the status factor over the document's units (best unit +
                     1/4 of the others), quantized; ``search.js`` multiplies by the idf
 - ``H/fD.js``       one fragment per document: title, URL, badges, unit headings, and the unit
-                    texts for snippets as zlib + base64 (inflated with DecompressionStream)
+                    texts for snippets as zlib + base64 (inflated by search-inflate.js)
 - ``docs-X.js``     per-document filter data, loaded only when a filter is used
 
 Each file calls ``mzkbSearch.load(kind, n, data[, segment])``; no fetch, no worker, no modules, so it
@@ -34,13 +34,12 @@ from ..config import SiteConfig
 from ..content.model import DocType, Status
 from ..regions import load_regions
 from . import analyzer
-from .records import FIELD_WEIGHTS, STATUS_FACTOR, synonym_groups
+from .records import FIELD_WEIGHTS, UNIT_TEXT, edition_chains, status_factor, synonym_groups
 
 K1, B = 1.2, 0.75
 SCALE = 20
 """Scores are stored as round(score * SCALE)."""
 SHARD_TARGET_BYTES = 4_000
-MAX_SNIPPET_TEXT = 1500
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +110,7 @@ class BrowserIndexBuilder:
         document's field-weighted term frequencies (what the Whoosh index stores)."""
         di = len(self.ids)
         self.ids.append(doc.id)
-        self.factors.append(STATUS_FACTOR[doc.status.value])
+        self.factors.append(status_factor(doc.status.value))
         postings = self.postings
         weights: dict[str, float] = {}
         for unit, fields in zip(units, analyzed):
@@ -119,7 +118,7 @@ class BrowserIndexBuilder:
             tf: dict[str, float] = {}
             length = 0
             for field, counts in fields.items():
-                weight = FIELD_WEIGHTS[field]
+                weight = FIELD_WEIGHTS[field] * unit.factor
                 get = tf.get
                 for term, count in counts.items():
                     tf[term] = get(term, 0.0) + weight * count
@@ -197,6 +196,7 @@ def assemble(config: SiteConfig, segments: list[Segment], numbered: dict[int, ob
         "regions": _regions(docs),
         "years": sorted({d.date.year for d in docs}, reverse=True),
         "synonyms": [[analyzer.normalize(w) for w in g] for g in synonym_groups(config)],
+        "chains": chains(numbered), "example": example(docs),
     }
     moved = tuple((written[0], f"search/{segment.build}") for segment, written in zip(segments, segment_files)
                   if isinstance(written, tuple))
@@ -282,7 +282,7 @@ def _score(postings: dict[str, tuple[array, array]], lengths: dict[int, int], fa
 
 
 def pack_texts(texts: list[str]) -> str:
-    """Unit texts -> zlib-compressed JSON in base64 (the browser inflates it with DecompressionStream)."""
+    """Unit texts -> zlib-compressed JSON in base64 (search-inflate.js inflates it in any browser)."""
     raw = json.dumps(texts, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return base64.b64encode(zlib.compress(raw, 6)).decode("ascii")
 
@@ -302,9 +302,32 @@ def _fragment(doc, units, config: SiteConfig) -> dict:
         "i": doc.issuer, "n": doc.doc_number, "e": doc.edition, "r": doc.region,
         "a": ["全部机构"] if all_audiences else [labels[k] for k in doc.audiences],
         "x": [[u.anchor, u.heading, "a"] if u.kind == "attachment" else [u.anchor, u.heading] for u in units],
-        "z": pack_texts([(u.text or doc.summary)[:MAX_SNIPPET_TEXT] for u in units]),
+        "z": pack_texts([(u.text or doc.summary)[:UNIT_TEXT] for u in units]),
     }
     return data
+
+
+def chains(numbered: dict[int, object]) -> list[list[int]]:
+    """Edition chains as lists of live document numbers, the current edition first, then newest
+    first: ``search.js`` folds a chain's matches into one result headed by its first match."""
+    number_of = {doc.id: n for n, doc in numbered.items()}
+    groups: dict[str, list] = defaultdict(list)
+    for doc_id, key in edition_chains(list(numbered.values())).items():
+        groups[key].append(numbered[number_of[doc_id]])
+    order = lambda d: (d.status.value != "current", -d.date.toordinal(), d.id)  # noqa: E731
+    return [[number_of[d.id] for d in sorted(members, key=order)] for _key, members in sorted(groups.items())
+            if len(members) > 1]
+
+
+def example(docs) -> str:
+    """The search box's example, chosen at build time from the knowledge base itself: the 文号
+    of the newest current document that has one, else the newest current short title."""
+    current = sorted((d for d in docs if d.status.value == "current"), key=lambda d: (d.date, d.id), reverse=True)
+    for doc in current:
+        if analyzer.doc_numbers(analyzer.normalize(doc.doc_number)):
+            return doc.doc_number
+    short = [d.title for d in current if len(d.title) <= 16]
+    return short[0] if short else (current[0].title if current else "")
 
 
 def _regions(docs) -> list[str]:
@@ -312,7 +335,8 @@ def _regions(docs) -> list[str]:
 
 
 def _doc_filters(numbered: dict[int, object], total: int, config: SiteConfig) -> list:
-    """Filter data per document number: [type, status, year, audience bits, region] or null."""
+    """Filter data per document number: [type, status, year, audience bits, region, date as
+    yyyymmdd] or null (the date orders 文号 listings newest first)."""
     types = [t.value for t in DocType]
     statuses = [s.value for s in Status]
     keys = [a.key for a in config.audiences]
@@ -326,5 +350,5 @@ def _doc_filters(numbered: dict[int, object], total: int, config: SiteConfig) ->
         mask = sum(1 << keys.index(k) for k in doc.audiences if k in keys)
         region = province(doc)
         rows.append([types.index(doc.type.value), statuses.index(doc.status.value), doc.date.year, mask,
-                     regions.index(region) if region else -1])
+                     regions.index(region) if region else -1, int(doc.date.strftime("%Y%m%d"))])
     return rows

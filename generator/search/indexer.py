@@ -28,6 +28,7 @@ from ..seal import is_sealed
 from ..content.links import Corpus
 from ..foundations import fewer_collections
 from . import browser_index as bi
+from . import records
 from .browser_index import BrowserIndex, BrowserIndexBuilder, Segment, assemble, write_segment
 from .records import analyze_documents, analyzed_documents, user_words
 from .whoosh_index import StagedIndex, WhooshWriter, join_staged
@@ -95,7 +96,8 @@ def index_key(corpus: Corpus, config: SiteConfig) -> str:
     """Everything outside a document that its index entries depend on: cache format, scoring
     constants, audience labels and synonyms, and the segmenter's user dictionary."""
     audiences = [(a.key, a.label, tuple(a.synonyms)) for a in config.audiences]
-    return digest(FORMAT, bi.K1, bi.B, bi.SCALE, bi.MAX_SNIPPET_TEXT, audiences,
+    return digest(FORMAT, bi.K1, bi.B, bi.SCALE, records.UNIT_TEXT, sorted(records.FIELD_WEIGHTS.items()),
+                  sorted(records.STATUS_FACTOR.items()), "pinyin, docno prefixes, status in Whoosh postings, prev_ids", audiences,
                   [list(g) for g in config.synonyms], sorted(user_words(corpus, config)))
 
 
@@ -105,6 +107,7 @@ def fingerprints(corpus: Corpus, config: SiteConfig) -> dict[str, str]:
     for doc in corpus.documents:  # units and fragments are made from these (and the settings in the key)
         facts = (doc.title, doc.url, doc.type.value, doc.status.value, doc.date.isoformat(), doc.issuer,
                  doc.doc_number, doc.edition, doc.region, tuple(doc.audiences), tuple(doc.topics), doc.summary,
+                 doc.superseded_by,  # Whoosh stores next_ids (chains)
                  [(a.rel, a.size) for a in doc.attachments])  # attachment text is indexed too
         found[doc.id] = digest(repr(facts), doc.body, repr(doc.cues),
                                repr([(s.title, s.anchor, s.text) for s in doc.sections if not s.title]))

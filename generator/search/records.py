@@ -17,8 +17,12 @@ from ..content.links import Corpus, asset_url
 from ..content.model import Document
 from . import analyzer
 
-FIELD_WEIGHTS = {"title": 6.0, "docno": 5.0, "meta": 1.5, "headings": 2.5, "body": 1.0, "transcript": 0.8}
-"""BM25F field weights: title > 文号 > headings > body > transcript (meta: issuer, audiences, topics, region)."""
+FIELD_WEIGHTS = {"title": 6.0, "docno": 5.0, "meta": 1.5, "headings": 2.5, "body": 1.0, "transcript": 0.8,
+                 "pinyin": 1.0}
+"""BM25F field weights: title > 文号 > headings > body > transcript (meta: issuer, audiences, topics, region;
+pinyin: full pinyin and initials of the title's words, see ``analyzer.pinyin_readings``)."""
+UNIT_TEXT = 1500
+"""Characters of each unit's text both engines keep for snippets and for the phrase rerank."""
 MAX_UNITS = 127
 """Units per document beyond this are merged into the last one (unit numbers fit 7 bits)."""
 
@@ -41,6 +45,9 @@ class Unit:
     kind: str = ""
     """'' for a part of the page; ``attachment`` for a part of an attached file, whose
     ``anchor`` is then the file's site path (with ``#page=N`` for a PDF page)."""
+    factor: float = 1.0
+    """Per-unit score multiplier (hook: e.g. a section amended by another document ranks below
+    the amending one); both engines multiply the unit's term weights by it."""
 
     @property
     def text(self) -> str:
@@ -50,19 +57,21 @@ class Unit:
 
 def document_units(doc: Document, config: SiteConfig) -> list[Unit]:
     """The units of one document, head first."""
-    labels = {a.key: (a.label, *a.synonyms) for a in config.audiences}
+    labels = {a.key: (a.label,) for a in config.audiences}  # synonyms are expanded on the query side
     meta = " ".join([doc.issuer, doc.region, doc.edition, " ".join(doc.topics),
                      " ".join(" ".join(labels.get(k, ())) for k in doc.audiences)])
     intro = [s.text for s in doc.sections if not s.title]
     head_body = " ".join(intro) or doc.summary
-    units = [Unit(doc.id, 0, "", "", {"title": doc.title, "docno": doc.doc_number, "meta": meta, "body": head_body})]
+    head = {"title": doc.title, "docno": doc.doc_number, "meta": meta, "body": head_body,
+            "pinyin": " ".join(analyzer.pinyin_readings(doc.title))}
+    units = [Unit(doc.id, 0, "", "", head)]
     for section in doc.sections:
         if not section.title:
             continue
         if len(units) >= MAX_UNITS:
             last = units[-1]
             merged = dict(last.fields, body=last.fields["body"] + "\n" + section.title + "\n" + section.text)
-            units[-1] = Unit(doc.id, last.number, last.anchor, last.heading, merged)
+            units[-1] = Unit(doc.id, last.number, last.anchor, last.heading, merged, last.kind, last.factor)
             continue
         units.append(Unit(doc.id, len(units), section.anchor, section.title, {"headings": section.title, "body": section.text}))
     room = MAX_UNITS - len(units)
@@ -117,7 +126,34 @@ def synonym_groups(config: SiteConfig) -> list[list[str]]:
 
 
 STATUS_FACTOR = {"current": 1.0, "superseded": 0.45, "repealed": 0.35}
-"""Score multipliers: current documents rank above superseded and repealed ones."""
+"""Score multipliers per document status (the hook for new states: add one entry per state; a
+state that is no longer in force — expired, not yet valid — takes a superseded-like factor).
+Whatever the factor, a document never ranks above the current document of its own edition
+chain: both engines fold a chain into one result headed by its current edition
+(``edition_chains``)."""
+DEFAULT_STATUS_FACTOR = 0.45
+"""Factor of a status missing from ``STATUS_FACTOR``."""
+
+
+def status_factor(status: str) -> float:
+    """Score multiplier of a document status (``STATUS_FACTOR``)."""
+    return STATUS_FACTOR.get(status, DEFAULT_STATUS_FACTOR)
+
+
+def edition_chains(docs) -> dict[str, str]:
+    """Document id -> chain key (the id of the chain's newest edition) for documents that belong
+    to an edition chain of two or more documents (``supersedes``/``superseded_by``)."""
+    by_id = {d.id: d for d in docs}
+    key: dict[str, str] = {}
+    for doc in docs:
+        if not (doc.supersedes or doc.superseded_by):
+            continue
+        node, seen = doc, {doc.id}
+        while node.superseded_by and node.superseded_by[0] in by_id and node.superseded_by[0] not in seen:
+            node = by_id[node.superseded_by[0]]
+            seen.add(node.id)
+        key[doc.id] = node.id
+    return key
 
 
 def analyzed_documents(corpus: Corpus, config: SiteConfig, only: set[str] | None = None):

@@ -29,10 +29,10 @@ from ..content.links import Corpus
 from ..seal import is_sealed, seal
 from . import analyzer
 from .browser_index import province
-from .records import FIELD_WEIGHTS, STATUS_FACTOR, analyzed_documents, synonym_groups
+from . import ranking
+from .records import FIELD_WEIGHTS, UNIT_TEXT, analyzed_documents, status_factor, synonym_groups
 
 TEXT_FIELDS = ("text",)
-MAX_UNIT_TEXT = 2000
 
 
 class CountedFrequency(Frequency):
@@ -53,7 +53,7 @@ def schema() -> Schema:
     return Schema(
         doc_id=ID(stored=True), units=STORED, title_s=STORED, url=STORED, date=STORED, issuer=STORED, doc_number=STORED,
         type=ID(stored=True), status=ID(stored=True), audience=KEYWORD(stored=True), year=ID(stored=True),
-        region=ID(stored=True), text=text,
+        region=ID(stored=True), next_ids=STORED, prev_ids=STORED, text=text,
     )
 
 
@@ -132,15 +132,15 @@ class BulkSegmentWriter(SegmentWriter):
         writer.close()
 
 
-def weighted_terms(analyzed: list[dict]) -> dict[str, float]:
+def weighted_terms(analyzed: list[dict], factors: list[float] | None = None) -> dict[str, float]:
     """Term -> sum over the document's units and fields of count x field weight.
 
     The Whoosh posting's frequency is this weight rounded (at least 1), so the document
     length Whoosh normalizes by is the field-weighted length."""
     weights: dict[str, float] = {}
-    for fields in analyzed:
+    for fields, factor in zip(analyzed, factors or [1.0] * len(analyzed)):
         for field, found in fields.items():
-            boost = FIELD_WEIGHTS[field]
+            boost = FIELD_WEIGHTS[field] * factor
             for term, count in found.items():
                 weights[term] = weights.get(term, 0.0) + count * boost
     return weights
@@ -178,13 +178,15 @@ class WhooshWriter:
         """Add one document. ``weights`` (term -> field-weighted frequency over the document) is
         computed from ``analyzed`` when the browser index builder has not already done it."""
         if weights is None:
-            weights = weighted_terms(analyzed)
-        stored_units = [[u.number, u.anchor, u.heading, u.text[:MAX_UNIT_TEXT], u.kind] for u in units]
+            weights = weighted_terms(analyzed, [u.factor for u in units])
+        stored_units = [[u.number, u.anchor, u.heading, (u.text or doc.summary)[:UNIT_TEXT], u.kind] for u in units]
+        factor = status_factor(doc.status.value)  # in the postings, as in the browser index
         self.writer.add_document(
             doc_id=doc.id, units=stored_units, title_s=doc.title, url=doc.url, date=doc.date.isoformat(),
             issuer=doc.issuer, doc_number=doc.doc_number, type=doc.type.value, status=doc.status.value,
             audience=" ".join(doc.audiences), year=str(doc.date.year), region=province(doc),
-            text=[(term, max(1, round(weight)), weight) for term, weight in sorted(weights.items())],
+            next_ids=list(doc.superseded_by), prev_ids=list(doc.supersedes),
+            text=[(term, max(1, round(weight)), weight * factor) for term, weight in sorted(weights.items())],
         )
         self.count += len(units)
 
@@ -254,7 +256,7 @@ def write_index(corpus: Corpus, config: SiteConfig, target: Path) -> int:
 
 @dataclass(frozen=True, slots=True)
 class Hit:
-    """One document found by ``search``."""
+    """One result found by ``search``: a document, with the other matching editions of its chain."""
 
     id: str
     title: str
@@ -267,12 +269,29 @@ class Hit:
     date: str
     issuer: str
     doc_number: str
+    full: bool = True
+    """The document (or an edition folded under it) matches the whole query."""
+    older: tuple = ()
+    """Ids of the other matching editions of its chain (shown as 另有 N 个旧版本也匹配)."""
     in_attachment: bool = False
     """The best match is in an attached file (``url`` points to it; ``heading`` names it)."""
 
     def to_json(self) -> dict:
         """JSON-ready dict (the ``mzkb search --json`` contract)."""
-        return {k: getattr(self, k) for k in self.__slots__}
+        data = {k: getattr(self, k) for k in self.__slots__}
+        data["older"] = list(self.older)
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class Results:
+    """Ranked results and the honest counts the browser prints too."""
+
+    hits: list
+    full: int
+    """Documents matching the whole query."""
+    partial: int
+    """Documents matching part of it."""
 
 
 class IndexMissing(Exception):
@@ -281,7 +300,15 @@ class IndexMissing(Exception):
 
 def search(index_dir: Path, text: str, config: SiteConfig, limit: int = 10, doc_type: str | None = None,
            audience: str | None = None, status: str | None = None) -> list[Hit]:
-    """Ranked documents for a query, best first (current documents above superseded ones)."""
+    """Ranked results for a query, best first (see ``search_results``)."""
+    return search_results(index_dir, text, config, limit, doc_type, audience, status).hits
+
+
+def search_results(index_dir: Path, text: str, config: SiteConfig, limit: int = 10, doc_type: str | None = None,
+                   audience: str | None = None, status: str | None = None) -> Results:
+    """First-stage BM25F per spelling of the query, then the shared steps of ``ranking``: fold
+    edition chains, full matches before partial ones, rerank each window on the unit texts.
+    Stored fields are read only for the documents near the top (and their chains)."""
     if not is_sealed(index_dir) or not windex.exists_in(str(index_dir)):  # planted indexes are never opened (exists_in opens)
         raise IndexMissing(str(index_dir))
     ix = windex.open_dir(str(index_dir))
@@ -289,61 +316,151 @@ def search(index_dir: Path, text: str, config: SiteConfig, limit: int = 10, doc_
         reader = searcher.reader()
         variants = analyzer.analyze_query(text, lambda t: any((f, t) in reader for f in TEXT_FIELDS), synonym_groups(config))
         filters = [wq.Term(name, value) for name, value in (("type", doc_type), ("audience", audience), ("status", status)) if value]
-        best: dict[str, tuple[float, dict]] = {}
-        for terms in variants:
-            for doc_id, score, fields in _rank_variant(searcher, terms, filters):
-                if doc_id not in best or best[doc_id][0] < score:
-                    best[doc_id] = (score, fields)
-        ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))
-        all_terms = list(dict.fromkeys(t["term"] for terms in variants for t in terms if t["kind"] != "docno"))
-        return [_hit(score, fields, all_terms) for _doc_id, (score, fields) in ranked[:limit]]
+        best: dict[int, ranking.Match] = {}
+        for number, terms in enumerate(variants):  # full only for the spelling typed, not a synonym's
+            for match in _rank_variant(searcher, terms, filters, number == 0):
+                old = best.get(match.key)
+                if old is None:
+                    best[match.key] = match
+                else:
+                    top = match if match.score > old.score else old
+                    best[match.key] = ranking.Match(top.key, top.score, old.full or match.full, old.docno or match.docno,
+                                                    0, top.date)
+        stored = _Stored(searcher)
+        for key, match in best.items():
+            if match.docno:  # 文号 matches are listed newest first
+                best[key] = ranking.Match(key, match.score, match.full, True, 0, stored.date(key))
+        runs = ranking.query_runs(analyzer.expand_synonyms(analyzer.normalize(text), synonym_groups(config)))
+        needed = -(-max(limit, 1) // ranking.WINDOW) * ranking.WINDOW
+        groups = _top_groups(best, stored, needed)
+        shown = _reranked(groups, limit, stored, runs)
+        hits = [_hit(g, stored, runs) for g in shown]
+        full = sum(1 for m in best.values() if m.full)
+        return Results(hits, full, len(best) - full)
 
 
-def _rank_variant(searcher, terms: list[dict], filters: list) -> list[tuple[str, float, dict]]:
-    """(doc id, score, stored fields) for one spelling: BM25F times coordination² and the status factor."""
+class _Stored:
+    """Stored fields read on demand, by document number or id."""
+
+    def __init__(self, searcher) -> None:
+        self.searcher, self.cache = searcher, {}
+
+    def __getitem__(self, docnum: int) -> dict:
+        if docnum not in self.cache:
+            self.cache[docnum] = self.searcher.stored_fields(docnum)
+        return self.cache[docnum]
+
+    def number(self, doc_id: str) -> int | None:
+        return self.searcher.document_number(doc_id=doc_id)
+
+    def date(self, docnum: int) -> int:
+        return _date(self[docnum]["date"])
+
+
+def _chain(stored: _Stored, docnum: int) -> list[int]:
+    """Document numbers of the edition chain a document belongs to (itself alone when none)."""
+    seen, todo = {docnum}, [docnum]
+    while todo:
+        fields = stored[todo.pop()]
+        for doc_id in (*(fields.get("next_ids") or ()), *(fields.get("prev_ids") or ())):
+            other = stored.number(doc_id)
+            if other is not None and other not in seen:
+                seen.add(other)
+                todo.append(other)
+    return sorted(seen)
+
+
+def _top_groups(best: dict, stored: _Stored, needed: int) -> list:
+    """The first ``needed`` groups in ``ranking.first_order``: matches are taken best first and
+    folded with the other matching editions of their chain (chains read from stored fields)."""
+    order = sorted(best.values(), key=lambda m: ranking.first_key(m))
+    groups, placed = [], set()
+    for match in order:
+        if len(groups) >= needed:
+            break
+        if match.key in placed:
+            continue
+        chain = _chain(stored, match.key)
+        members = [best[n] for n in chain if n in best and n not in placed]
+        placed.update(m.key for m in members)
+        if len(chain) > 1:
+            position = {n: (stored[n]["status"] != "current", -stored.date(n), n) for n in chain}
+            members.sort(key=lambda m: position[m.key])
+            members = [ranking.Match(m.key, m.score, m.full, m.docno, m.unit, stored.date(m.key)) for m in members]
+        groups.append(ranking.group_of(members))
+    return groups
+
+
+def _reranked(groups: list, limit: int, stored: _Stored, runs: list) -> list:
+    """The first ``limit`` groups, each window of ``ranking.WINDOW`` reranked on its text."""
+    shown: list = []
+    for start in range(0, min(limit, len(groups)), ranking.WINDOW):
+        window = groups[start : start + ranking.WINDOW]
+        for group in window:
+            fields = stored[group.best.key]
+            group.factor = ranking.phrase_factor(runs, fields["title_s"], [u[3] for u in fields["units"]])
+            group.head = ranking.Match(group.head.key, group.head.score, group.head.full, group.head.docno,
+                                       group.head.unit, stored.date(group.head.key))
+        shown += ranking.rerank(window)
+    return shown[:limit]
+
+
+def _date(iso: str) -> int:
+    return int(iso.replace("-", "")[:8] or 0)
+
+
+def _term_docs(reader, item: dict) -> set[int]:
+    """Document numbers holding a query term (a Latin word or lone character: as a prefix)."""
+    if item["kind"] in ("latin", "char"):
+        found: set[int] = set()
+        for term in reader.expand_prefix("text", item["term"]):
+            found.update(reader.postings("text", term).all_ids())
+        return found
+    return set(reader.postings("text", item["term"]).all_ids()) if ("text", item["term"]) in reader else set()
+
+
+def _rank_variant(searcher, terms: list[dict], filters: list, typed: bool) -> list[ranking.Match]:
+    """Matches for one spelling (keyed by document number): BM25F (status factor in the postings)
+    times coordination²; full when every 文号/bigram/Latin term matched."""
     if not terms:
         return []
     subqueries = []
     for item in terms:
         make = wq.Prefix if item["kind"] in ("latin", "char") else wq.Term
         subqueries.append(wq.Or([make(f, item["term"]) for f in TEXT_FIELDS]))
-    results = searcher.search(wq.Or(subqueries), limit=None, filter=wq.And(filters) if filters else None, terms=True)
+    results = searcher.search(wq.Or(subqueries), limit=None, filter=wq.And(filters) if filters else None)
+    reader = searcher.reader()
+    holders = [_term_docs(reader, t) for t in terms]
+    needed = [i for i, t in enumerate(terms) if t["kind"] != "word"] or list(range(len(terms)))
+    docno = [i for i, t in enumerate(terms) if t["kind"] == "docno"]
     ranked = []
-    for hit in results:
-        found = {t.decode() if isinstance(t, bytes) else t for _field, t in hit.matched_terms()}
-        matched = sum(1 for t in terms if t["term"] in found
-                      or (t["kind"] in ("latin", "char") and any(m.startswith(t["term"]) for m in found)))
-        fields = hit.fields()
-        score = hit.score * (matched / len(terms)) ** 2 * STATUS_FACTOR[fields["status"]]
-        ranked.append((fields["doc_id"], score, fields))
+    for docnum, score in results.items():
+        matched = sum(docnum in h for h in holders)
+        full = typed and all(docnum in holders[i] for i in needed)
+        ranked.append(ranking.Match(docnum, score * (matched / len(terms)) ** 2, full,
+                                    any(docnum in holders[i] for i in docno), 0, 0))
     return ranked
 
 
-def best_unit(units: list, terms: list[str]) -> list:
-    """The unit a hit should link to: most query-term occurrences (headings count 2.5x), else the head."""
-    best, best_score = units[0], 0.0
-    for unit in units:
-        heading, text = unit[2].lower(), unit[3].lower()
-        score = sum(2.5 * heading.count(t) + text.count(t) for t in terms)
-        if score > best_score:
-            best, best_score = unit, score
-    return best
-
-
-def _hit(score: float, fields: dict, terms: list[str]) -> Hit:
-    unit = best_unit(fields["units"], terms)
+def _hit(group, stored: _Stored, runs: list) -> Hit:
+    fields = stored[group.head.key]
+    units = fields["units"]
+    index, piece = ranking.best_unit(runs, [(u[2] or "", u[3] or "") for u in units], -1)
+    unit = units[index]
     attachment = len(unit) > 4 and unit[4] == "attachment"
     url = unit[1] if attachment else fields["url"] + (f"#{unit[1]}" if unit[1] else "")
-    return Hit(fields["doc_id"], fields["title_s"], url, fields["type"], fields["status"], round(score, 4),
-               snippet(unit[3] or fields["title_s"], terms), unit[2], fields["date"], fields["issuer"], fields["doc_number"],
-               attachment)
+    return Hit(fields["doc_id"], fields["title_s"], url, fields["type"], fields["status"], round(group.score, 4),
+               snippet(unit[3] or fields["title_s"], runs, piece), unit[2], fields["date"], fields["issuer"],
+               fields["doc_number"], group.full, tuple(stored[m.key]["doc_id"] for m in group.older), attachment)
 
 
-def snippet(text: str, terms: list[str], width: int = 80) -> str:
-    """About ``width`` characters of ``text`` around the first matching term (normalized text)."""
+def snippet(text: str, runs: list, piece: str) -> str:
+    """About ``ranking.SNIPPET_WIDTH`` characters around the longest matched piece, matched runs in 【】."""
     text = " ".join(text.split())
-    lower = text.lower()
-    positions = [lower.find(t) for t in terms if t and lower.find(t) >= 0]
-    start = max(0, min(positions) - width // 4) if positions else 0
-    piece = text[start : start + width]
-    return ("…" if start else "") + piece + ("…" if start + width < len(text) else "")
+    start, end, marks = ranking.snippet_spans(text, runs, piece)
+    out, pos = [], start
+    for a, b in marks:
+        out += [text[pos:a], "【", text[a:b], "】"]
+        pos = b
+    out.append(text[pos:end])
+    return ("…" if start else "") + "".join(out) + ("…" if end < len(text) else "")

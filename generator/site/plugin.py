@@ -39,7 +39,7 @@ from .pages.cases import case_pages
 from .pages.changes import changes_page
 from .pages.compare import compare_page, edition_pairs
 from .pages.home import home_page
-from .pages.listings import audience_page, audiences_index, type_pages
+from .pages.listings import audience_pages, audiences_index, type_pages
 from .pages.videos import video_index
 from .reuse import RENDER_CACHE, PageReuse, page_fingerprint, theme_key
 
@@ -147,7 +147,7 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
         generated.append(video_index(corpus, site))
         case_files = case_pages(corpus, site, load_regions())
         generated.extend(case_files[:1])
-        generated.extend(audience_page(corpus, site, a) for a in site.audiences)
+        generated.extend(audience_pages(corpus, site))
         generated.extend(compare_page(old, new) for old, new in edition_pairs(corpus))
         if self.state.version is not None:
             generated.append(changes_page(self.state.version, self.state.changes or {}))

@@ -304,3 +304,30 @@ def test_html_pictures_saved_beside_the_page_are_extracted(tmp_path, kb):
     _, body = split(result.text)
     assert body.count("![](") == 1 and "example.org" not in body
     assert [data for _, data in result.files] == [_png()]
+
+
+GOV_PAGE = """<html><head><meta charset="gb2312"><title>国务院办公厅关于切实做好社会救助兜底保障工作的通知_政府信息公开专栏</title></head>
+<body><table width="100%" class="layout"><tr><td class="nav"><a href="#">首页</a> | <a href="#">政策</a></td></tr>
+<tr><td><table class="bd1"><tr><td><b>索 引 号：</b></td><td>000014349/2020-00102</td><td><b>主题分类：</b></td><td>民政、扶贫、救灾\\社会福利</td></tr>
+<tr><td><b>发文机关：</b></td><td>国务院办公厅</td><td><b>成文日期：</b></td><td>2020年06月03日</td></tr>
+<tr><td><b>标　　题：</b></td><td colspan="3">国务院办公厅关于切实做好社会救助兜底保障工作的通知</td></tr>
+<tr><td><b>发文字号：</b></td><td>国办发〔2020〕7号</td><td><b>发布日期：</b></td><td>2020年06月10日</td></tr></table></td></tr>
+<tr><td id="UCAP-CONTENT"><p>各省、自治区、直辖市人民政府，国务院各部委、各直属机构：</p>
+<p>　　经国务院同意，现就切实做好社会救助兜底保障工作有关事项通知如下。</p>
+<p>　　一、加强困难群众基本生活保障。各地要及时将符合条件的困难群众纳入低保范围。</p>
+<p style="text-align: right;">国务院办公厅</p><p style="text-align: right;">2020年6月3日</p>
+<p>　　（此件公开发布）</p></td></tr><tr><td class="footer">版权所有：中国政府网</td></tr></table></body></html>"""
+
+
+def test_page_inside_a_layout_table(tmp_path, kb):
+    """Ministry pages nest the metadata table and the article in a layout table; only the
+    metadata table is dropped, in the page's own encoding (GB2312)."""
+    path = tmp_path / "gov.html"
+    path.write_bytes(GOV_PAGE.encode("gb18030"))
+    cfg, _ = load_config(kb)
+    result = import_file(path, "gov.html", cfg, DocType.NOTICE, [])
+    meta, body = split(result.text)
+    assert (meta["title"], meta["doc_number"], meta["issuer"], meta["date"]) == (
+        "国务院办公厅关于切实做好社会救助兜底保障工作的通知", "国办发〔2020〕7号", "国务院办公厅", "2020-06-03")
+    assert "## 一、加强困难群众基本生活保障" in body and "（此件公开发布）" in body
+    assert "索 引 号" not in body and "版权所有" not in body and "首页" not in body

@@ -78,3 +78,17 @@ def test_missing_fields_become_placeholders_that_check_reports(kb, tmp_path):
     codes = {d["code"]: d for d in check_codes(kb) if "kun-nan" in d["file"]}
     assert codes["MZ721"]["severity"] == "error" and codes["MZ317"]["severity"] == "warning"
     assert invoke("check", "-c", str(kb)).exit_code == 1
+
+
+def test_same_title_and_date_but_other_doc_number_is_another_document(kb, tmp_path):
+    text = "民政部\n民发〔2021〕{n}号\n关于做好特困人员供养工作的通知\n各省民政厅：\n请认真做好供养工作。\n民政部\n2021年5月6日\n"
+    for n in (5, 9):
+        (tmp_path / f"{n}.txt").write_text(text.format(n=n), encoding="utf-8")
+    result = invoke("import", "-c", str(kb), str(tmp_path / "5.txt"), str(tmp_path / "9.txt"))
+    assert result.exit_code == 0, result.output
+    assert "MZ719" in result.output  # same title, not newer: said, and no supersedes
+    written = (kb.parent / "content" / "notices").glob("guan-yu-zuo-hao-te-kun*.md")
+    assert {p.stem for p in written} == {"guan-yu-zuo-hao-te-kun-ren-yuan-gong-yang-gong-zuo-de-tong-zhi",
+                                         "guan-yu-zuo-hao-te-kun-ren-yuan-gong-yang-gong-zuo-de-tong-zhi-2021"}
+    again = invoke("import", "-c", str(kb), str(tmp_path / "9.txt"))
+    assert again.exit_code == 0 and "MZ717" not in again.output  # re-import finds its own earlier file

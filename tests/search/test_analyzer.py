@@ -67,7 +67,16 @@ def test_shard_hash_is_the_same_in_python_and_javascript():
     from generator.search.browser_index import shard_of
 
     keys = ["民发", "ab", "民发[2020]12号", "𠀀x", "养", "covid"]
-    script = ("function shardOf(key, S){var h=0;for(var i=0;i<key.length;i++)h=(Math.imul(h,31)+key.charCodeAt(i))>>>0;return h%S;}"
-              f"console.log(JSON.stringify({json.dumps(keys, ensure_ascii=False)}.map(k => shardOf(k, 1009))));")
+    module = Path(__file__).resolve().parents[2] / "theme" / "assets" / "mzkb" / "search-analyzer.js"
+    # the real shardOf that search.js calls (exported by search-analyzer.js), not a copy
+    script = (f"const A = require({json.dumps(str(module))});"
+              f"console.log(JSON.stringify({json.dumps(keys, ensure_ascii=False)}.map(k => A.shardOf(k, 1009))));")
     run = subprocess.run([shutil.which("node"), "-e", script], capture_output=True, text=True, timeout=60)
     assert json.loads(run.stdout) == [shard_of(k, 1009) for k in keys]
+
+
+@pytest.mark.parametrize("typed", ["民发〔2020〕", "民发2020", "民发[2020]", "〔2020〕12号"])
+def test_doc_number_prefixes_typed_find_the_index_terms(typed):
+    index_terms = set(analyzer.analyze("民政部 民发〔2020〕12号"))
+    query = analyzer.query_doc_numbers(analyzer.normalize(typed))
+    assert query and set(query) <= index_terms

@@ -7,6 +7,8 @@ from urllib.parse import quote, unquote
 
 import yaml
 
+from generator.pipeline import build
+
 
 def results(page) -> list[str]:
     page.wait_for_selector("[data-mzkb-result]", timeout=10000)
@@ -57,14 +59,19 @@ def test_transcript_phrase_finds_the_video_moment(demo_site: Path, page):
     assert "鹅颈式扎口" in page.locator("[data-mzkb-result] .mzkb-result__snippet").first.inner_text()
 
 
-def test_current_edition_first_superseded_marked(demo_site: Path, page):
+def test_editions_fold_under_the_current_one(demo_site: Path, page):
     page.goto((demo_site / "search.html").as_uri() + "?q=" + quote("养老机构新冠肺炎疫情防控指南"))
     hrefs = results(page)
-    second = next(i for i, h in enumerate(hrefs) if "elderly-care-covid-guide-2" in h)
-    first = next(i for i, h in enumerate(hrefs) if "elderly-care-covid-guide-1" in h)
-    assert second < first
-    old = page.locator("[data-mzkb-result]").nth(first)
-    assert "已被替代" in old.inner_text()
+    assert "elderly-care-covid-guide-2" in hrefs[0]
+    assert not any("elderly-care-covid-guide-1" in h for h in hrefs)  # folded, not a result of its own
+    first = page.locator("[data-mzkb-result]").first
+    older = first.locator("details.mzkb-result__older")
+    assert "另有 2 个旧版本也匹配" in older.locator("summary").inner_text()
+    older.locator("summary").click()
+    older.locator("li").nth(1).wait_for()
+    listed = older.inner_text()
+    assert "已被替代" in listed and "第一版" in listed
+    assert page.errors == []
 
 
 def test_filters_from_url_and_select(demo_site: Path, page):
@@ -95,7 +102,7 @@ def test_hostile_query_is_shown_as_text_never_run(demo_site: Path, page):
 def test_no_query_in_the_visible_set_returns_nothing(demo_site: Path, page):
     queries = yaml.safe_load((Path(__file__).parent / "queries_demo.yml").read_text(encoding="utf-8"))
     page.goto((demo_site / "search.html").as_uri())
-    page.wait_for_function("window.mzkbSearch && window.MzkbAnalyzer")
+    page.wait_for_function("window.mzkb && window.mzkb.search && window.mzkb.analyzer")
     found = page.evaluate("""async qs => {
         const out = {};
         for (const q of qs) {
@@ -121,3 +128,114 @@ def test_phone_results_panel_stays_below_the_box(demo_site: Path, browser):
     assert panel["y"] >= box["y"] + box["height"]
     assert pg.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
     context.close()
+
+
+def test_family_visits_demo_query_keeps_its_promise(demo_site: Path, page):
+    """家属探视: no superseded or repealed document above the current one of its chain, and
+    the page says nothing about order that the list does not do."""
+    page.goto((demo_site / "search.html").as_uri() + "?q=" + quote("家属探视"))
+    results(page)
+    items = page.locator("[data-mzkb-result]")
+    statuses = [items.nth(i).get_attribute("class") for i in range(items.count())]
+    hrefs = results(page)
+    assert any("elderly-care-covid-guide-2" in h for h in hrefs[:3])
+    assert not any("elderly-care-covid-guide-1" in h for h in hrefs)
+    summary = page.locator("#mzkb-search-summary").inner_text()
+    assert "现行有效的文件排在前面" not in summary
+    assert "完全匹配的排在部分匹配之前" in summary
+    assert all("superseded" not in s for s in statuses[:3])
+
+
+def test_counts_documents_that_contain_the_words(demo_site: Path, page):
+    """临时救助: the full-match count is the number of documents whose text contains it."""
+    root = Path(__file__).resolve().parents[2] / "content"
+    containing = sum("临时救助" in p.read_text(encoding="utf-8") for p in root.rglob("*.md"))
+    page.goto((demo_site / "search.html").as_uri() + "?q=" + quote("临时救助"))
+    results(page)
+    summary = page.locator("#mzkb-search-summary").inner_text()
+    assert summary.startswith(f"找到 {containing} 个文件完全匹配，另有 "), summary
+    marks = page.locator("[data-mzkb-result]").first.locator("mark").all_inner_texts()
+    assert "临时救助" in marks  # the whole run highlighted, not 临 and 时
+
+
+def test_old_edition_matching_better_comes_under_the_current_one(small_kb: Path, tmp_path: Path, page):
+    guides = small_kb.parent / "content" / "guidelines"
+    old = guides / "guide-1.md"
+    old.write_text(old.read_text(encoding="utf-8") + "\n## 三、床位终末消毒\n\n床位终末消毒按床位终末消毒规程执行，床位终末消毒后通风。\n",
+                   encoding="utf-8")
+    new = guides / "guide-2.md"
+    new.write_text(new.read_text(encoding="utf-8") + "\n## 三、其他\n\n床位按规定终末处理。\n", encoding="utf-8")
+    assert build(small_kb, tmp_path / "site").ok
+    page.goto((tmp_path / "site" / "search.html").as_uri() + "?q=" + quote("床位终末消毒"))
+    hrefs = results(page)
+    assert "guide-2" in hrefs[0] and not any("guide-1" in h for h in hrefs)
+    assert "另有 1 个旧版本也匹配" in page.locator("[data-mzkb-result]").first.inner_text()
+    assert "已被替代" not in page.locator("[data-mzkb-result]").first.locator(".mzkb-result__badges").inner_text()
+
+
+def test_doc_number_prefix_example_and_pinyin(demo_site: Path, page):
+    page.goto((demo_site / "search.html").as_uri())
+    page.wait_for_function("document.querySelector('#mzkb-q').placeholder.indexOf('如：') >= 0")
+    example = page.evaluate("mzkbSearch.state.manifest.example")
+    assert example in page.locator("#mzkb-q").get_attribute("placeholder")
+    assert page.evaluate("document.activeElement.id") == "mzkb-q"  # focused on load
+    page.goto((demo_site / "search.html").as_uri() + "?q=" + quote(example))
+    results(page)
+    assert example in page.locator("[data-mzkb-result]").first.inner_text()  # a real 文号 of this knowledge base
+    prefix = example.split("〔")[0] + example.split("〔")[1].split("〕")[0]  # 某民函2022
+    page.goto((demo_site / "search.html").as_uri() + "?q=" + quote(prefix))
+    results(page)
+    dates = [d.split(" · ")[0] for d in page.locator("[data-mzkb-result] .mzkb-result__facts").all_inner_texts()]
+    assert example in page.locator("[data-mzkb-result]").first.inner_text()
+    assert dates == sorted(dates, reverse=True) or len(dates) == 1
+    page.goto((demo_site / "search.html").as_uri() + "?q=yanglao")
+    assert all("养老" in t for t in page.locator("[data-mzkb-result] a.mzkb-result__title").all_inner_texts()[:3])
+
+
+def test_header_dropdown_is_a_keyboard_combobox(demo_site: Path, page):
+    page.goto((demo_site / "notices/notice-charity-donation.html").as_uri())
+    box = page.locator("#mzkb-header-q")
+    assert box.get_attribute("role") == "combobox" and box.get_attribute("aria-expanded") == "false"
+    box.click()
+    box.type("临时救助", delay=20)
+    page.locator("#mzkb-suggest-list [role=option]").first.wait_for()
+    assert box.get_attribute("aria-expanded") == "true"
+    box.press("ArrowDown")
+    box.press("ArrowDown")
+    active = box.get_attribute("aria-activedescendant")
+    assert active == "mzkb-suggest-1"
+    assert page.locator(f"#{active}").get_attribute("aria-selected") == "true"
+    box.press("ArrowUp")
+    assert box.get_attribute("aria-activedescendant") == "mzkb-suggest-0"
+    box.press("Escape")
+    assert box.get_attribute("aria-expanded") == "false" and page.locator(".mzkb-suggest").is_hidden()
+    assert box.input_value() == "临时救助"  # Escape keeps the text
+    box.press("ArrowDown")
+    assert box.get_attribute("aria-expanded") == "true"
+    target = page.locator("#mzkb-suggest-0 a").get_attribute("href").split("#")[0]
+    box.press("Enter")
+    page.wait_for_url("**/" + target.lstrip("./") + "*")
+    assert page.errors == []
+
+
+def test_old_browser_snippets_without_decompression_stream(demo_site: Path, page):
+    page.add_init_script("delete window.DecompressionStream;")
+    page.goto((demo_site / "search.html").as_uri() + "?q=" + quote("鹅颈式扎口"))
+    results(page)
+    assert "鹅颈式扎口" in page.locator("[data-mzkb-result] .mzkb-result__snippet").first.inner_text()
+    assert page.errors == []
+
+
+def test_old_browser_without_promise_gets_a_message_and_links(demo_site: Path, page):
+    page.add_init_script("delete window.DecompressionStream; delete window.Promise; delete window.URLSearchParams;")
+    page.goto((demo_site / "search.html").as_uri() + "?q=" + quote("临时救助"))
+    summary = page.locator("#mzkb-search-summary")
+    for _ in range(50):  # polled from Python: the page's own world has no Promise now
+        if summary.inner_text():
+            break
+        page.wait_for_timeout(100)
+    assert "浏览器太旧" in summary.inner_text() and "Promise" in summary.inner_text()
+    links = page.locator("#mzkb-search-fallback a")
+    assert links.count() >= 4 and page.locator("#mzkb-search-fallback").is_visible()
+    for href in links.evaluate_all("as => as.map(a => a.getAttribute('href'))"):
+        assert (demo_site / unquote(href)).resolve().is_file(), href

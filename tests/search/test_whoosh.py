@@ -31,15 +31,50 @@ def test_json_contract(built_kb: Path):
         assert key in hits[0]
     assert hits[0]["id"] == "tan-shi-tong-zhi"
     assert hits[0]["url"] == "notices/tan-shi-tong-zhi.html#一暂停探视"
-    assert "探视" in hits[0]["snippet"]
-    assert [h["score"] for h in hits] == sorted((h["score"] for h in hits), reverse=True)
+    assert "【暂停】" in hits[0]["snippet"] and "【探视】" in hits[0]["snippet"]  # whole runs, not characters
+    assert [h["full"] for h in hits] == sorted((h["full"] for h in hits), reverse=True)  # full matches first
 
 
-def test_current_edition_ranks_above_superseded(built_kb: Path):
+def test_editions_fold_under_the_current_one(built_kb: Path):
     hits = search(built_kb, "养老机构防控指南消毒要求")
     ids = [h["id"] for h in hits]
-    assert ids.index("guide-2") < ids.index("guide-1")
-    assert hits[ids.index("guide-1")]["status"] == "superseded"
+    assert "guide-2" in ids and "guide-1" not in ids
+    assert hits[ids.index("guide-2")]["older"] == ["guide-1"]
+
+
+def test_old_edition_matching_better_still_comes_under_the_current_one(small_kb: Path):
+    old = small_kb.parent / "content" / "guidelines" / "guide-1.md"
+    old.write_text(old.read_text(encoding="utf-8") + "\n## 三、床位终末消毒\n\n床位终末消毒按床位终末消毒规程执行，床位终末消毒后通风。\n",
+                   encoding="utf-8")
+    new = small_kb.parent / "content" / "guidelines" / "guide-2.md"
+    new.write_text(new.read_text(encoding="utf-8") + "\n## 三、其他\n\n床位按规定终末处理。\n", encoding="utf-8")
+    assert build(small_kb).ok
+    from generator.config import load_config
+    from generator.search.whoosh_index import search_results
+
+    config, _ = load_config(small_kb)
+    hits = search_results(config.state_dir / "whoosh", "床位终末消毒", config).hits
+    assert hits[0].id == "guide-2" and hits[0].status == "current" and hits[0].older == ("guide-1",)
+
+
+def test_counts_full_and_partial_matches(built_kb: Path):
+    from generator.config import load_config
+    from generator.search.whoosh_index import search_results
+
+    config, _ = load_config(built_kb)
+    found = search_results(config.state_dir / "whoosh", "暂停消毒", config)
+    assert found.full == 0 and found.partial >= 2  # no document says 暂停消毒; 暂停 and 消毒 apart do
+    found = search_results(config.state_dir / "whoosh", "每日消毒", config)
+    assert found.full == 2  # both editions say it (folded into one result)
+    assert [(h.id, h.full, h.older) for h in found.hits][0] == ("guide-2", True, ("guide-1",))
+    assert [h.full for h in found.hits] == [True] + [False] * (len(found.hits) - 1)  # partial ones after
+
+
+def test_doc_number_prefix_and_pinyin(built_kb: Path):
+    for typed in ("测民发〔2020〕", "测民发2020", "〔2020〕示例1号"):
+        assert search(built_kb, typed, "-n", "1")[0]["id"] == "tan-shi-tong-zhi", typed
+    assert search(built_kb, "tanshi", "-n", "1")[0]["id"] == "tan-shi-tong-zhi"  # 探视 in the title
+    assert search(built_kb, "fkzn", "-n", "1")[0]["id"] == "guide-2"  # 防控指南 by initials
 
 
 def test_transcript_hit_links_to_the_moment(built_kb: Path):

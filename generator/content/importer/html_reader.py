@@ -62,6 +62,8 @@ def _hints(root) -> dict:
     table is removed so it does not reach the body."""
     hints: dict = {}
     for table in list(root.iter("table", "dl", "ul")):
+        if table.getparent() is None or table.find(".//" + table.tag) is not None:
+            continue  # only the innermost list or table: a layout table around the page is not metadata
         cells = [c for c in table.iter("td", "th", "dt", "dd", "li", "span") if not len(c.findall(".//td"))]
         found = {}
         for index, cell in enumerate(cells):

@@ -30,6 +30,7 @@ class Known:
     title: str
     date: str
     path: Path
+    doc_number: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +117,7 @@ def _compose(path, shown, config, doc_type, known, doc_id, doc, extracted) -> Im
     diags: list[Diagnostic] = []
     title = f.title or writer.PLACEHOLDER_TITLE
     folder = config.content_dir / doc_type.folder
-    new_id, previous = _choose_id(doc_id or make_id(f.title or path.stem), title, f.date, folder, known)
+    new_id, previous = _choose_id(doc_id or make_id(f.title or path.stem), title, f.date, f.doc_number, folder, known)
     target = folder / f"{new_id}.md"
     asset_dir = f"{new_id}-files"
     files: list[tuple[Path, bytes]] = [(folder / asset_dir / name, data) for name, data in extracted.files]
@@ -157,7 +158,7 @@ def _compose(path, shown, config, doc_type, known, doc_id, doc, extracted) -> Im
     if target.exists() and target.read_text(encoding="utf-8", errors="replace") != text:
         diags.append(make("MZ717", shown, 0, 0, target=_rel(target, config)))
     return Imported(shown, target, text, tuple(sorted(files, key=lambda x: str(x[0]))), tuple(diags),
-                    Known(new_id, title, f.date, target))
+                    Known(new_id, title, f.date, target, f.doc_number))
 
 
 def _date_in_name(stem: str) -> str:
@@ -182,8 +183,10 @@ def _missing(shown: str, f: gongwen.Fields, doc_type: DocType, basis: str) -> li
     return diags
 
 
-def _choose_id(base: str, title: str, date: str, folder: Path, known: list[Known]) -> tuple[str, list[Known]]:
-    """An id not used by another document; and the documents with the same title (earlier editions)."""
+def _choose_id(base: str, title: str, date: str, doc_number: str, folder: Path,
+               known: list[Known]) -> tuple[str, list[Known]]:
+    """An id not used by another document (the same title, date and 文号 at the same place is this
+    document imported before); and the other documents with the same title (earlier editions)."""
     flat = gongwen.compact(title)
     same = [k for k in known if gongwen.compact(k.title) == flat and flat and not flat.startswith("（请填写")]
     ids = {k.id: k for k in known}
@@ -191,7 +194,8 @@ def _choose_id(base: str, title: str, date: str, folder: Path, known: list[Known
     candidates = [base] + ([f"{base}-{year}"] if year else []) + [f"{base}-{n}" for n in range(2, 100)]
     for candidate in candidates:
         owner = ids.get(candidate)
-        if owner is None or (owner.path == folder / f"{candidate}.md" and gongwen.compact(owner.title) == flat and owner.date == date):
+        if owner is None or (owner.path == folder / f"{candidate}.md" and gongwen.compact(owner.title) == flat
+                             and owner.date == date and owner.doc_number == doc_number):
             chosen = candidate
             break
     else:
@@ -250,5 +254,6 @@ def known_documents(config: SiteConfig) -> list[Known]:
     for src in load(config.content_dir, config.root).sources:
         meta = src.meta
         doc_id = str(meta.get("id") or make_id(src.path.stem))
-        result.append(Known(doc_id, str(meta.get("title") or ""), str(meta.get("date") or ""), src.path))
+        result.append(Known(doc_id, str(meta.get("title") or ""), str(meta.get("date") or ""), src.path,
+                            str(meta.get("doc_number") or "")))
     return result

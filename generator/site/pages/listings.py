@@ -35,8 +35,14 @@ def type_pages(corpus: Corpus, config: SiteConfig, doc_type: DocType) -> list[tu
     return pages
 
 
-def audience_page(corpus: Corpus, config: SiteConfig, audience: Audience) -> tuple[str, str]:
-    """(src_uri, markdown) of an audience portal: its current documents grouped by type."""
+def audience_pages(corpus: Corpus, config: SiteConfig) -> list[tuple[str, str]]:
+    """(src_uri, markdown) of every audience portal."""
+    memo: dict = {}
+    return [audience_page(corpus, config, audience, memo) for audience in config.audiences]
+
+
+def audience_page(corpus: Corpus, config: SiteConfig, audience: Audience, memo: dict | None = None) -> tuple[str, str]:
+    """(src_uri, markdown) of an audience portal: its current documents grouped by type (``memo``: see ``doc_items``)."""
     url = f"audiences/{audience.key}.html"
     docs = [d for d in corpus.documents if audience.key in d.audiences]
     groups = []
@@ -44,8 +50,8 @@ def audience_page(corpus: Corpus, config: SiteConfig, audience: Audience) -> tup
         group = [d for d in docs if d.type is doc_type]
         if group:
             groups.append({"label": doc_type.label,
-                           "current": doc_items([d for d in group if d.status is Status.CURRENT], url, config, show_type=False),
-                           "history": doc_items([d for d in group if d.status is not Status.CURRENT], url, config, show_type=False)})
+                           "current": doc_items([d for d in group if d.status is Status.CURRENT], url, config, False, memo),
+                           "history": doc_items([d for d in group if d.status is not Status.CURRENT], url, config, False, memo)})
     names = "、".join((audience.label,) + audience.synonyms) if audience.synonyms else ""
     return url[:-5] + ".md", page(audience.label, PAGES + "audience.html", names=names, groups=groups)
 

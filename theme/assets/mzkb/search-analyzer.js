@@ -1,5 +1,5 @@
 /* mzkb query analyzer: mirrors generator/search/analyzer.py step by step (same names,
-   same order). Plain script: sets window.MzkbAnalyzer, or module.exports under node.
+   same order). Plain script: registers window.mzkb.analyzer, or module.exports under node.
    Test vectors: tests/search/analyzer_vectors.json (asserted by pytest and by node). */
 (function (root) {
   "use strict";
@@ -10,6 +10,8 @@
   var RUNS = new RegExp("[" + HAN + "]+|[a-z0-9]+", "g");
   var DOCNO = new RegExp("([" + HAN + "]{1,12}) *\\[ *([0-9]{4}) *\\] *([" + HAN + "]{0,4}[0-9]+) *号", "g");
   var IS_HAN = new RegExp("^[" + HAN + "]");
+  var DOCNO_HEAD = new RegExp("([" + HAN + "]{1,12}) *\\[? *((?:19|20)[0-9]{2}) *\\]?(?![0-9])", "g");
+  var DOCNO_TAIL = new RegExp("\\[ *([0-9]{4}) *\\] *([" + HAN + "]{0,4}[0-9]+) *号?", "g");
   var DOCNO_PREFIX = [2, 6];
   var MAX_WORD = 8;
   var MIN_WORD = 3;
@@ -19,14 +21,36 @@
     return String(text).normalize("NFKC").toLowerCase().replace(/[〔〕【】(){}［］（）﹝﹞]/g, function (c) { return BRACKETS[c]; });
   }
 
+  function codeSuffixes(code) {
+    var out = [], low = Math.min(DOCNO_PREFIX[0], code.length), high = Math.min(DOCNO_PREFIX[1], code.length);
+    for (var size = low; size <= high; size++) out.push(code.slice(code.length - size));
+    return out;
+  }
+
+  function allMatches(re, text) {
+    var found = [], match;
+    re.lastIndex = 0;
+    while ((match = re.exec(text)) !== null) found.push(match);
+    return found;
+  }
+
   /* 文号 terms, one per issuer-code suffix of 2..6 characters. */
   function docNumbers(text) {
-    var terms = [], match;
-    DOCNO.lastIndex = 0;
-    while ((match = DOCNO.exec(text)) !== null) {
-      var code = match[1], rest = "[" + match[2] + "]" + match[3] + "号";
-      var low = Math.min(DOCNO_PREFIX[0], code.length), high = Math.min(DOCNO_PREFIX[1], code.length);
-      for (var size = low; size <= high; size++) terms.push(code.slice(code.length - size) + rest);
+    var terms = [];
+    allMatches(DOCNO, text).forEach(function (match) {
+      var rest = "[" + match[2] + "]" + match[3] + "号";
+      codeSuffixes(match[1]).forEach(function (code) { terms.push(code + rest); });
+    });
+    return terms;
+  }
+
+  /* Query side: whole 文号 terms, else the prefix typed (民发〔2020〕, 民发2020, 〔2020〕12号). */
+  function queryDocNumbers(text) {
+    var whole = docNumbers(text);
+    if (whole.length) return whole;
+    var terms = allMatches(DOCNO_TAIL, text).map(function (m) { return "[" + m[1] + "]" + m[2] + "号"; });
+    if (!terms.length) {
+      terms = allMatches(DOCNO_HEAD, text).map(function (m) { return codeSuffixes(m[1])[0] + "[" + m[2] + "]"; });
     }
     return terms;
   }
@@ -83,7 +107,7 @@
     function add(term, kind) {
       if (!Object.prototype.hasOwnProperty.call(seen, term)) { seen[term] = true; out.push({ term: term, kind: kind }); }
     }
-    docNumbers(text).forEach(function (n) { add(n, "docno"); });
+    queryDocNumbers(text).forEach(function (n) { add(n, "docno"); });
     runs(text).forEach(function (run) {
       if (isHan(run)) {
         if (run.length === 1) { add(run, "char"); return; }
@@ -109,7 +133,7 @@
   function shardKeys(text, synonyms) {
     var keys = [];
     expandSynonyms(normalize(text), synonyms).forEach(function (variant) {
-      var found = docNumbers(variant).map(shardKey), lone = [];
+      var found = queryDocNumbers(variant).map(shardKey), lone = [];
       runs(variant).forEach(function (run) {
         if (isHan(run) && run.length === 1) lone.push(run); /* only searched when nothing else is */
         else found = found.concat(isHan(run) ? bigrams(run) : [shardKey(run)]);
@@ -119,10 +143,17 @@
     return keys;
   }
 
-  var api = { normalize: normalize, docNumbers: docNumbers, runs: runs, isHan: isHan, bigrams: bigrams,
+  /* Shard number of a shard key: 32-bit rolling hash over UTF-16 code units (shard_of() in browser_index.py). */
+  function shardOf(key, count) {
+    var h = 0;
+    for (var i = 0; i < key.length; i++) h = (Math.imul(h, 31) + key.charCodeAt(i)) >>> 0;
+    return h % count;
+  }
+
+  var api = { normalize: normalize, docNumbers: docNumbers, queryDocNumbers: queryDocNumbers, shardOf: shardOf, runs: runs, isHan: isHan, bigrams: bigrams,
     vocabularyWords: vocabularyWords, expandSynonyms: expandSynonyms, analyzeOne: analyzeOne, analyzeQuery: analyzeQuery,
     shardKey: shardKey, shardKeys: shardKeys,
     MAX_WORD: MAX_WORD, MIN_WORD: MIN_WORD };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
-  else root.MzkbAnalyzer = api;
+  else (root.mzkb = root.mzkb || {}).analyzer = api;
 })(this);

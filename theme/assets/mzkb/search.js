@@ -1,24 +1,26 @@
-/* mzkb browser search: loads the sharded index with <script> tags (works from file://),
-   scores with precomputed BM25 postings, renders the header box and search.html.
-   Query analysis lives in search-analyzer.js (mirror of generator/search/analyzer.py). */
+/* mzkb browser search engine: loads the sharded index with <script> tags (works from file://),
+   scores with precomputed BM25 postings, then the ranking steps of generator/search/ranking.py
+   (same names, same order): fold edition chains, full matches before partial ones, rerank each
+   window on the unit texts. Query analysis: search-analyzer.js; unit texts: search-inflate.js;
+   rendering, the header box and search.html: search-ui.js. Registers window.mzkb.search; the
+   index files call window.mzkbSearch.load (the same object). */
 (function () {
   "use strict";
-  var A = window.MzkbAnalyzer;
+  var M = window.mzkb, A = M.analyzer, Z = M.inflate;
   var hasOwn = function (o, k) { return Object.prototype.hasOwnProperty.call(o, k); };
-  var TYPE_LABELS = {}, STATUS_LABELS = {};
-  var state = { manifest: null, shards: {}, frags: {}, docs: null, scripts: {}, waiting: {} };
+  var state = { manifest: null, shards: {}, frags: {}, docs: null, chains: {} };
+  var WINDOW = 10, PHRASE_BOOST = 1.5, TITLE_BOOST = 1.0, SIMILAR = 1.15, SNIPPET_WIDTH = 110;
 
-  /* ---- loading: every index file calls mzkbSearch.load(kind, n, data) ---- */
-  window.mzkbSearch = {
-    load: function (kind, n, data, segment) {
-      if (kind === "manifest") { state.manifest = data; state.dead = {}; data.dead.forEach(function (d) { state.dead[d] = true; }); }
-      else if (kind === "shard") state.shards[(segment || 0) + ":" + n] = data;
-      else if (kind === "frag") state.frags[n] = data;
-      else if (kind === "docs") state.docs = data;
-    },
-    search: function (q, filters, limit, offset) { return search(q, filters || {}, limit || 10, offset || 0); },
-    state: state
-  };
+  /* ---- loading: every index file calls mzkbSearch.load(kind, n, data[, segment]) ---- */
+  function load(kind, n, data, segment) {
+    if (kind === "manifest") {
+      state.manifest = data; state.dead = {};
+      data.dead.forEach(function (d) { state.dead[d] = true; });
+      (data.chains || []).forEach(function (chain, c) { chain.forEach(function (d, i) { state.chains[d] = [c, i]; }); });
+    } else if (kind === "shard") state.shards[(segment || 0) + ":" + n] = data;
+    else if (kind === "frag") state.frags[n] = data;
+    else if (kind === "docs") state.docs = data;
+  }
 
   function siteRoot() {
     var el = document.querySelector("[data-mzkb-root]");
@@ -26,37 +28,13 @@
     return r.replace(/\/?$/, "/");
   }
 
-  function loadScript(src) {
-    if (!state.scripts[src]) {
-      state.scripts[src] = new Promise(function (resolve, reject) {
-        var s = document.createElement("script");
-        s.src = src;
-        s.async = true;
-        s.onload = function () { resolve(); };
-        s.onerror = function () { delete state.scripts[src]; reject(new Error("无法加载 " + src)); };
-        document.head.appendChild(s);
-      });
-    }
-    return state.scripts[src];
-  }
+  var loadScript = M.loadScript;
 
   function indexFile(segment, name) { return siteRoot() + "search/" + segment.b + "/" + name; }
-
   function ensureManifest() {
     if (state.manifest) return Promise.resolve(state.manifest);
-    return loadScript(siteRoot() + "search/manifest.js").then(function () {
-      state.manifest.types.forEach(function (t) { TYPE_LABELS[t[0]] = t[1]; });
-      state.manifest.statuses.forEach(function (s) { STATUS_LABELS[s[0]] = s[1]; });
-      return state.manifest;
-    });
+    return loadScript(siteRoot() + "search/manifest.js").then(function () { return state.manifest; });
   }
-
-  function shardOf(key, count) {  /* 32-bit rolling hash over UTF-16 code units, as shard_of() in browser_index.py */
-    var h = 0;
-    for (var i = 0; i < key.length; i++) h = (Math.imul(h, 31) + key.charCodeAt(i)) >>> 0;
-    return h % count;
-  }
-  /* The index is one segment, or a base and an overlay of documents changed since (manifest.segments). */
   function segments() { return state.manifest.segments; }
   function loadShard(i, n) {
     return hasOwn(state.shards, i + ":" + n) ? Promise.resolve() : loadScript(indexFile(segments()[i], "s" + n + ".js"));
@@ -72,20 +50,16 @@
   /* The shard of each segment that holds a term (undefined when not loaded). */
   function shardsFor(term) {
     var key = A.shardKey(term);
-    return segments().map(function (s, i) { return state.shards[i + ":" + shardOf(key, s.s)]; });
+    return segments().map(function (s, i) { return state.shards[i + ":" + A.shardOf(key, s.s)]; });
   }
-
-  function hasTerm(term) {
-    return shardsFor(term).some(function (shard) { return !!shard && hasOwn(shard, term); });
-  }
+  function hasTerm(term) { return shardsFor(term).some(function (shard) { return !!shard && hasOwn(shard, term); }); }
 
   /* ---- postings: (document delta, score, best unit) as base-64 varints, decoded once ---- */
   var DIGITS = {};
   "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_".split("").forEach(function (c, i) { DIGITS[c] = i; });
   var decoded = {};
 
-  /* A term's postings over all segments, without dead documents, with the term's idf
-     (computed here from the live document frequency, as BM25's idf). */
+  /* A term's live postings over all segments, with its idf (BM25's, from the live frequency). */
   function decode(term) {
     if (decoded[term]) return decoded[term];
     var nums = [];
@@ -132,22 +106,25 @@
     return true;
   }
 
-  /* One spelling: sum of per-term document scores, times (matched terms / terms)². The deep
-     link goes to the unit that carries most of the score. */
+  /* One spelling: sum of per-term scores times (matched terms / terms)²; full when every
+     文号/bigram/Latin term matched; the deep link goes to the unit carrying most of the score. */
   function rank(terms, filters) {
-    var score = new Map(), matched = new Map(), votes = new Map();
+    var score = new Map(), matched = new Map(), needed = new Map(), votes = new Map(), docno = new Map();
+    var must = terms.filter(function (t) { return t.kind !== "word"; });
+    if (!must.length) must = terms;
     terms.forEach(function (item) {
       var seen = new Map();
       postingsFor(item).forEach(function (p) {
         for (var i = 0; i < p.docs.length; i++) {
-          var d = p.docs[i], prev = seen.get(d);
-          var value = p.scores[i] * p.idf;
+          var d = p.docs[i], prev = seen.get(d), value = p.scores[i] * p.idf;
           if (prev === undefined || prev[0] < value) seen.set(d, [value, p.units[i]]);
         }
       });
       seen.forEach(function (v, d) {
         score.set(d, (score.get(d) || 0) + v[0]);
         matched.set(d, (matched.get(d) || 0) + 1);
+        if (must.indexOf(item) >= 0) needed.set(d, (needed.get(d) || 0) + 1);
+        if (item.kind === "docno") docno.set(d, true);
         var unitVotes = votes.get(d);
         if (!unitVotes) votes.set(d, unitVotes = new Map());
         unitVotes.set(v[1], (unitVotes.get(v[1]) || 0) + v[0]);
@@ -158,24 +135,158 @@
       if (!passes(d, filters)) return;
       var coord = matched.get(d) / terms.length, best = 0, bestVotes = -1;
       votes.get(d).forEach(function (v, u) { if (v > bestVotes || (v === bestVotes && u < best)) { bestVotes = v; best = u; } });
-      results.push({ doc: d, unit: best, score: s * coord * coord });
+      results.push({ key: d, score: s * coord * coord, full: needed.get(d) === must.length, docno: !!docno.get(d),
+        unit: best, date: state.docs && state.docs[d] ? state.docs[d][5] : 0 });
     });
     return results;
   }
 
-  /* Best score per document over the query's spellings (synonym variants). */
-  function rankVariants(variants, filters) {
+  /* Best match per document over the spellings; full only for the spelling typed (a synonym's
+     match is a partial one, so counts are of documents that contain what was typed). */
+  function bestMatches(variants, filters) {
     var best = new Map();
-    variants.forEach(function (terms) {
+    variants.forEach(function (terms, v) {
       if (!terms.length) return;
-      rank(terms, filters).forEach(function (r) {
-        var prev = best.get(r.doc);
-        if (!prev || prev.score < r.score) best.set(r.doc, r);
+      rank(terms, filters).forEach(function (m) {
+        if (v > 0) m.full = false;
+        var old = best.get(m.key);
+        if (!old) { best.set(m.key, m); return; }
+        var top = m.score > old.score ? m : old;
+        best.set(m.key, { key: m.key, score: top.score, full: old.full || m.full, docno: old.docno || m.docno, unit: top.unit, date: top.date });
       });
     });
-    var results = Array.from(best.values());
-    results.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
-    return results;
+    return Array.from(best.values());
+  }
+
+  /* ---- ranking.py, step by step ---- */
+  function fold(matches) {
+    var groups = new Map();
+    matches.forEach(function (m) {
+      var c = state.chains[m.key], id = c ? "c" + c[0] : "d" + m.key;
+      if (!groups.has(id)) groups.set(id, []);
+      groups.get(id).push([c ? c[1] : 0, m]);
+    });
+    var out = [];
+    groups.forEach(function (members) {
+      members.sort(function (a, b) { return a[0] - b[0]; });
+      var ordered = members.map(function (pm) { return pm[1]; }), best = ordered[0];
+      ordered.forEach(function (m) { if (m.full > best.full || (m.full === best.full && m.score > best.score)) best = m; });
+      out.push({ head: ordered[0], best: best, members: ordered, factor: 1,
+        full: ordered.some(function (m) { return m.full; }), docno: ordered.some(function (m) { return m.docno; }) });
+    });
+    return out;
+  }
+  function groupScore(g) { return g.best.score * g.factor; }
+  function orderKey(g, similar) {
+    if (g.docno) return [g.full ? 0 : 1, 0, -g.head.date, 0];
+    var s = groupScore(g), level = similar ? -Math.floor(Math.log(Math.max(s, 1e-9)) / Math.log(SIMILAR)) : -s;
+    return [g.full ? 0 : 1, 1, level, similar ? -g.head.date : 0];
+  }
+  function sortGroups(groups, similar) {
+    return groups.sort(function (a, b) {
+      var ka = orderKey(a, similar), kb = orderKey(b, similar);
+      for (var i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i] - kb[i];
+      return a.head.key - b.head.key;
+    });
+  }
+  function longestPart(run, text) {
+    for (var size = run.length; size > 1; size--) {
+      for (var start = 0; start + size <= run.length; start++) {
+        var piece = run.slice(start, start + size);
+        if (text.indexOf(piece) >= 0) return piece;
+      }
+    }
+    return "";
+  }
+  function queryRuns(q) {
+    return A.expandSynonyms(A.normalize(q), state.manifest.synonyms).map(function (v) {
+      return A.runs(v).filter(function (r) { return r.length >= 2; });
+    });
+  }
+  function coverage(runsPerVariant, text) {
+    var best = 0;
+    runsPerVariant.forEach(function (runs) {
+      var total = 0, got = 0;
+      runs.forEach(function (r) { total += r.length; got += longestPart(r, text).length; });
+      if (total) best = Math.max(best, got / total);
+    });
+    return best;
+  }
+  function foldText(text) {
+    var whole = A.normalize(text);
+    if (whole.length === text.length) return whole;
+    return text.split("").map(function (c) { var n = A.normalize(c); return n.length === 1 ? n : c; }).join("");
+  }
+  function phraseFactor(runsPerVariant, title, texts) {
+    title = foldText(title);
+    var body = [title].concat(texts.map(foldText)).join("\n");
+    var factor = 1 + PHRASE_BOOST * Math.pow(coverage(runsPerVariant, body), 2);
+    if (runsPerVariant.length && coverage(runsPerVariant, title) === 1) factor += TITLE_BOOST;
+    return factor;
+  }
+  function bestUnit(runsPerVariant, units, preferred) {
+    var best = preferred >= 0 && preferred < units.length ? preferred : 0, rank = [0, 0, 0], piece = "";
+    units.forEach(function (u, i) {
+      var heading = foldText(u[0]), text = foldText(u[1]);
+      runsPerVariant.forEach(function (runs) {
+        runs.forEach(function (run) {
+          var found = longestPart(run, heading + "\n" + text);
+          var cand = [found.length, heading.indexOf(found) >= 0 ? 1 : 0, i === preferred ? 1 : 0];
+          if (found && (cand[0] - rank[0] || cand[1] - rank[1] || cand[2] - rank[2]) > 0) { best = i; rank = cand; piece = found; }
+        });
+      });
+    });
+    return { unit: best, piece: piece };
+  }
+  function snippetSpans(text, runsPerVariant, piece) {
+    var folded = foldText(text), at = piece ? folded.indexOf(piece) : -1;
+    var start = at >= 0 ? Math.max(0, at - Math.floor((SNIPPET_WIDTH - piece.length) / 3)) : 0;
+    var end = Math.min(text.length, start + SNIPPET_WIDTH), runs = [].concat.apply([], runsPerVariant), marks = [];
+    for (var i = start; i < end;) {
+      var size = 0;
+      runs.forEach(function (run) {
+        for (var len = Math.min(run.length, end - i); len > Math.max(size, 1); len--) {
+          if (run.indexOf(folded.slice(i, i + len)) >= 0) { size = len; break; }
+        }
+      });
+      if (size >= 2) {
+        var last = marks[marks.length - 1];
+        if (last && last[1] === i) last[1] = i + size; else marks.push([i, i + size]);
+        i += size;
+      } else i++;
+    }
+    return { start: start, end: end, marks: marks };
+  }
+
+  /* Unit texts travel zlib-compressed (base64); inflated once per fragment by search-inflate.js. */
+  function texts(doc) {
+    var f = state.frags[doc];
+    if (!f.texts) {
+      try { f.texts = f.z ? JSON.parse(Z.inflateBase64(f.z)) : []; } catch (e) { f.texts = []; }
+    }
+    return f.texts;
+  }
+  function dateOf(doc) { return parseInt(state.frags[doc].d.replace(/-/g, ""), 10) || 0; }
+  function loadFrags(docs) { return Promise.all(docs.map(loadFrag)); }
+
+  /* Rerank the windows covering [offset, offset + limit) on their texts (fragments loaded). */
+  function rerankWindows(groups, offset, limit, runs) {
+    var first = Math.floor(offset / WINDOW) * WINDOW, end = Math.min(groups.length, offset + limit), wanted = [];
+    var last = Math.min(groups.length, Math.ceil(end / WINDOW) * WINDOW);
+    for (var i = first; i < last; i++) wanted.push(groups[i].head.key, groups[i].best.key);
+    return loadFrags(wanted).then(function () {
+      var shown = [];
+      for (var w = first; w < last; w += WINDOW) {
+        var window_ = groups.slice(w, w + WINDOW);
+        window_.forEach(function (g) {
+          var f = state.frags[g.best.key];
+          g.factor = phraseFactor(runs, f.t, texts(g.best.key));
+          g.head.date = dateOf(g.head.key);
+        });
+        shown = shown.concat(sortGroups(window_, true));
+      }
+      return shown.slice(offset - first, offset - first + limit);
+    });
   }
 
   function search(q, filters, limit, offset) {
@@ -184,211 +295,35 @@
     return ensureManifest().then(function (m) {
       var loads = [];
       A.shardKeys(q, m.synonyms).forEach(function (k) {
-        m.segments.forEach(function (s, i) { loads.push(loadShard(i, shardOf(k, s.s))); });
+        m.segments.forEach(function (s, i) { loads.push(loadShard(i, A.shardOf(k, s.s))); });
       });
       var active = filters.type || filters.audience || filters.status || filters.year || filters.region;
-      if (active) loads.push(loadDocs());
+      if (active || A.queryDocNumbers(A.normalize(q)).length) loads.push(loadDocs());
       return Promise.all(loads);
     }).then(function () {
-      var variants = A.analyzeQuery(q, hasTerm, state.manifest.synonyms);
-      var results = rankVariants(variants, filters);
-      var terms = [].concat.apply([], variants);
-      var shown = results.slice(offset, offset + limit);
-      return Promise.all(shown.map(function (r) { return loadFrag(r.doc).then(function () { return inflate(r.doc); }); })).then(function () {
-        return { query: q, terms: terms, total: results.length, results: shown, ms: performance.now() - started };
+      var variants = A.analyzeQuery(q, hasTerm, state.manifest.synonyms), runs = queryRuns(q);
+      var matches = bestMatches(variants, filters), full = matches.filter(function (x) { return x.full; }).length;
+      var groups = sortGroups(fold(matches), false);
+      return rerankWindows(groups, offset, limit, runs).then(function (shown) {
+        shown.forEach(function (g) {
+          var f = state.frags[g.head.key], t = texts(g.head.key);
+          var where = bestUnit(runs, f.x.map(function (u, i) { return [u[1] || "", t[i] || ""]; }), g.head.unit);
+          g.unit = where.unit; g.piece = where.piece;
+        });
+        return { query: q, terms: [].concat.apply([], variants), runs: runs, total: groups.length, full: full,
+          partial: matches.length - full, results: shown.map(asResult), ms: performance.now() - started };
       });
     });
   }
-
-  /* Unit texts travel zlib-compressed (base64); inflate them once per fragment. Browsers
-     without DecompressionStream show results without snippets. */
-  function inflate(doc) {
-    var f = state.frags[doc];
-    if (f.texts || !f.z) return Promise.resolve();
-    if (typeof DecompressionStream === "undefined") { f.texts = []; return Promise.resolve(); }
-    var binary = atob(f.z), bytes = new Uint8Array(binary.length);
-    for (var i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
-    return new Response(stream).text().then(function (text) { f.texts = JSON.parse(text); })
-      .catch(function () { f.texts = []; });
+  function asResult(g) {
+    return { doc: g.head.key, unit: g.unit, piece: g.piece, score: groupScore(g), full: g.full,
+      older: g.members.filter(function (m) { return m !== g.head; }).map(function (m) { return m.key; }) };
   }
 
-  /* ---- rendering (DOM only, never innerHTML with data) ---- */
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text !== undefined && text !== null) e.textContent = text;
-    return e;
-  }
-
-  function badge(text, kind) { return el("span", "mzkb-badge mzkb-badge--" + kind, text); }
-
-  function snippetNode(text, terms) {
-    var lower = text.toLowerCase();
-    var words = terms.filter(function (t) { return t.kind !== "docno"; }).map(function (t) { return t.term; });
-    var first = -1;
-    words.forEach(function (w) { var i = lower.indexOf(w); if (i >= 0 && (first < 0 || i < first)) first = i; });
-    var start = Math.max(0, first - 20), end = Math.min(text.length, start + 110);
-    var ranges = [];
-    words.forEach(function (w) {
-      for (var i = lower.indexOf(w, start); i >= 0 && i < end; i = lower.indexOf(w, i + 1)) ranges.push([i, Math.min(end, i + w.length)]);
-    });
-    ranges.sort(function (a, b) { return a[0] - b[0]; });
-    var merged = [];
-    ranges.forEach(function (r) {
-      var last = merged[merged.length - 1];
-      if (last && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]); else merged.push(r.slice());
-    });
-    var p = el("p", "mzkb-result__snippet");
-    var pos = start;
-    if (start > 0) p.appendChild(document.createTextNode("…"));
-    merged.forEach(function (r) {
-      p.appendChild(document.createTextNode(text.slice(pos, r[0])));
-      p.appendChild(el("mark", null, text.slice(r[0], r[1])));
-      pos = r[1];
-    });
-    p.appendChild(document.createTextNode(text.slice(pos, end) + (end < text.length ? "…" : "")));
-    return p;
-  }
-
-  function resultNode(r, terms, compact) {
-    var f = state.frags[r.doc], unitIndex = f.x[r.unit] ? r.unit : 0, unit = f.x[unitIndex];
-    var li = el("li", "mzkb-result mzkb-result--" + f.s);
-    li.setAttribute("data-mzkb-result", "");
-    var a = el("a", "mzkb-result__title", f.t);
-    var attachment = unit[2] === "a";  /* a hit in an attached file: link to the file (PDF: #page=N) */
-    a.href = siteRoot() + (attachment ? unit[0] : f.u + (unit[0] ? "#" + unit[0] : ""));
-    li.appendChild(a);
-    var badges = el("span", "mzkb-result__badges");
-    badges.appendChild(badge(TYPE_LABELS[f.y] || f.y, f.y));
-    if (f.s !== "current") badges.appendChild(badge(STATUS_LABELS[f.s] || f.s, f.s));
-    if (f.e) badges.appendChild(badge(f.e, "edition"));
-    li.appendChild(badges);
-    var facts = [f.d];
-    if (f.i) facts.push(f.i);
-    if (f.n) facts.push(f.n);
-    if (!compact && f.r) facts.push(f.r);
-    if (!compact && f.a.length) facts.push("适用：" + f.a.join("、"));
-    li.appendChild(el("div", "mzkb-result__facts", facts.join(" · ")));
-    if (attachment) li.appendChild(el("div", "mzkb-result__where mzkb-result__where--attachment", unit[1]));
-    else if (unit[1]) li.appendChild(el("div", "mzkb-result__where", (unit[0].indexOf("t=") === 0 ? "视频 " : "位置：") + unit[1]));
-    li.appendChild(snippetNode((f.texts || [])[unitIndex] || "", terms));
-    return li;
-  }
-
-  function debounce(fn, ms) {
-    var timer;
-    return function () { var args = arguments; clearTimeout(timer); timer = setTimeout(function () { fn.apply(null, args); }, ms); };
-  }
-
-  /* ---- header box: results as you type ---- */
-  function initHeader(form) {
-    var input = form.querySelector("input[name=q]");
-    var panel = form.querySelector(".mzkb-suggest");
-    var seq = 0;
-    /* On phones the panel is fixed to the viewport: keep it below the box being typed in. */
-    function place() {
-      if (window.getComputedStyle(panel).position !== "fixed") { panel.style.top = ""; panel.style.maxHeight = ""; return; }
-      var bottom = input.getBoundingClientRect().bottom + 6;
-      panel.style.top = bottom + "px";
-      panel.style.maxHeight = (window.innerHeight - bottom - 8) + "px";
-    }
-    var run = debounce(function () {
-      var q = input.value.trim(), mine = ++seq;
-      if (!q) { panel.hidden = true; return; }
-      search(q, {}, 6).then(function (res) {
-        if (mine !== seq) return;
-        panel.textContent = "";
-        var list = el("ol", "mzkb-results mzkb-results--compact");
-        res.results.forEach(function (r) { list.appendChild(resultNode(r, res.terms, true)); });
-        if (!res.results.length) panel.appendChild(el("p", "mzkb-suggest__empty", "没有找到与“" + q + "”相关的文件。"));
-        panel.appendChild(list);
-        if (res.total > res.results.length) {
-          var more = el("a", "mzkb-suggest__more", "查看全部 " + res.total + " 条结果 →");
-          more.href = siteRoot() + "search.html?q=" + encodeURIComponent(q);
-          panel.appendChild(more);
-        }
-        place();
-        panel.hidden = false;
-      }).catch(function (e) { panel.textContent = e.message; place(); panel.hidden = false; });
-    }, 120);
-    input.addEventListener("input", run);
-    input.addEventListener("focus", function () { ensureManifest().catch(function () {}); if (input.value.trim()) run(); });
-    input.addEventListener("keydown", function (e) { if (e.key === "Escape") { panel.hidden = true; input.blur(); } });
-    document.addEventListener("click", function (e) { if (!form.contains(e.target)) panel.hidden = true; });
-  }
-
-  /* ---- search.html ---- */
-  var FILTERS = ["type", "audience", "status", "year", "region"];
-  var PAGE = 10;
-
-  function fillSelect(select, options) {
-    options.forEach(function (o) { var opt = el("option", null, o[1]); opt.value = o[0]; select.appendChild(opt); });
-  }
-
-  function initPage(form) {
-    var input = form.querySelector("input[name=q]");
-    var summary = document.getElementById("mzkb-search-summary");
-    var list = document.getElementById("mzkb-results");
-    var more = document.getElementById("mzkb-more");
-    var params = new URLSearchParams(window.location.search);
-    input.value = params.get("q") || "";
-    var seq = 0;
-    ensureManifest().then(function (m) {
-      fillSelect(form.elements.type, m.types);
-      fillSelect(form.elements.audience, m.audiences);
-      fillSelect(form.elements.status, m.statuses);
-      fillSelect(form.elements.year, m.years.map(function (y) { return [String(y), y + " 年"]; }));
-      fillSelect(form.elements.region, m.regions.map(function (r) { return [r, r]; }));
-      FILTERS.forEach(function (name) {
-        var v = params.get(name);
-        if (!v) return;
-        if (name === "audience") m.audiences.forEach(function (a) { if (a[1] === v) v = a[0]; });
-        form.elements[name].value = v;
-      });
-      update(false);
-    }).catch(function (e) { summary.textContent = "搜索索引加载失败：" + e.message; });
-
-    function update(push) {
-      var q = input.value.trim(), mine = ++seq, filters = {};
-      FILTERS.forEach(function (name) { if (form.elements[name].value) filters[name] = form.elements[name].value; });
-      if (push) {
-        var p = new URLSearchParams();
-        if (q) p.set("q", q);
-        FILTERS.forEach(function (name) { if (filters[name]) p.set(name, filters[name]); });
-        try { history.replaceState(null, "", "?" + p.toString()); } catch (e) { /* some file:// setups refuse */ }
-      }
-      if (!q) { list.textContent = ""; more.hidden = true; summary.textContent = "请输入关键词，例如：养老机构探视、遗体处置、临时救助条件。"; return; }
-      search(q, filters, PAGE).then(function (res) {
-        if (mine !== seq) return;
-        list.textContent = "";
-        res.results.forEach(function (r) { list.appendChild(resultNode(r, res.terms, false)); });
-        summary.textContent = res.total
-          ? "找到 " + res.total + " 个相关文件（现行有效的文件排在前面）。"
-          : "没有找到与“" + q + "”相关的文件。请尝试更短的关键词，或减少筛选条件。";
-        more.hidden = res.total <= res.results.length;
-        more.onclick = function () {
-          var shown = list.children.length;
-          search(q, filters, PAGE, shown).then(function (next) {
-            if (mine !== seq) return;
-            next.results.forEach(function (r) { list.appendChild(resultNode(r, next.terms, false)); });
-            more.hidden = next.total <= list.children.length;
-          });
-        };
-        document.title = q + " - 搜索";
-      });
-    }
-    input.addEventListener("input", debounce(function () { update(true); }, 150));
-    form.addEventListener("change", function () { update(true); });
-    form.addEventListener("submit", function (e) { e.preventDefault(); update(true); });
-  }
-
-  function init() {
-    var page = document.getElementById("mzkb-search-page");
-    if (page) initPage(page);
-    Array.prototype.forEach.call(document.querySelectorAll("form.mzkb-header-search"), function (f) {
-      if (!page) initHeader(f); else f.hidden = true;
-    });
-  }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init); else init();
+  window.mzkbSearch = M.search = {
+    load: load,
+    search: function (q, filters, limit, offset) { return search(q, filters || {}, limit || 10, offset || 0); },
+    ensureManifest: ensureManifest, loadFrags: loadFrags, texts: texts, snippetSpans: snippetSpans, siteRoot: siteRoot,
+    state: state
+  };
 })();

@@ -6,15 +6,7 @@
   var pages = {};
   window.mzkbVersionPages = function (name, list) { pages[name] = list; };
 
-  function load(src) {
-    return new Promise(function (resolve, reject) {
-      var s = document.createElement("script");
-      s.src = src;
-      s.onload = resolve;
-      s.onerror = function () { reject(new Error(src)); };
-      document.head.appendChild(s);
-    });
-  }
+  var load = window.mzkb.loadScript;  /* the one loader (loader.js) */
 
   function init() {
     var box = document.querySelector("[data-mzkb-version]");

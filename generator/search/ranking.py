@@ -1,0 +1,219 @@
+"""The ranking steps both engines share after their first-stage BM25 scores.
+
+``theme/assets/mzkb/search.js`` mirrors this module step by step (same names, same order):
+
+1. ``Match``: a document's best first-stage score over the query's spellings, whether it
+   matched the whole query (``full``: every 文号/bigram/Latin term of one spelling) and a 文号.
+2. fold (``group_of``): the matching editions of one chain become one ``Group`` headed by the
+   chain's current edition (else its newest matching one); the group scores as its best member
+   (a full match before a partial one), so a superseded edition never ranks above the current
+   document of its own chain. The browser folds every match (chains are in its manifest);
+   Whoosh folds the matches best first until it has the groups it shows.
+3. ``first_order``: full matches before partial ones; within each, 文号 matches first (newest
+   first), then by score.
+4. ``rerank``: within each window of ``WINDOW`` results, the score is multiplied by a phrase
+   factor computed on the best member's unit texts (how much of the query occurs contiguously,
+   and whether the title holds all of it); scores within ``SIMILAR`` of each other count as a
+   tie that the newer document wins.
+
+Snippets (``snippet_spans``) are cut around the best occurrence of the longest matched part
+of the query, and highlight whole matched runs.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from . import analyzer
+
+WINDOW = 10
+"""Results are reranked on their text in windows of this many (one page of search.html)."""
+PHRASE_BOOST = 1.5
+"""Score factor 1 + PHRASE_BOOST x coverage² (coverage: share of the query found contiguously)."""
+TITLE_BOOST = 1.0
+"""Extra factor when the title holds every part of the query."""
+SIMILAR = 1.15
+"""Scores within this ratio are similar relevance: the newer document ranks first."""
+SNIPPET_WIDTH = 110
+"""Characters shown in a snippet."""
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One document's first-stage result."""
+
+    key: object
+    """Document id (Whoosh) or number (browser)."""
+    score: float
+    full: bool
+    docno: bool
+    unit: int
+    date: int
+    """yyyymmdd."""
+
+
+@dataclass(slots=True)
+class Group:
+    """The matching editions of one chain (or one document alone)."""
+
+    head: Match
+    best: Match
+    members: list = field(default_factory=list)
+    factor: float = 1.0
+
+    @property
+    def score(self) -> float:
+        return self.best.score * self.factor
+
+    @property
+    def full(self) -> bool:
+        return any(m.full for m in self.members)
+
+    @property
+    def docno(self) -> bool:
+        return any(m.docno for m in self.members)
+
+    @property
+    def older(self) -> list:
+        """The other matching editions, in chain order."""
+        return [m for m in self.members if m.key != self.head.key]
+
+
+def group_of(members: list[Match]) -> Group:
+    """A group of editions in chain order: headed by the first, scored as its best member (a
+    member matching the whole query before one matching part of it)."""
+    return Group(members[0], max(members, key=lambda m: (m.full, m.score)), members)
+
+
+def first_key(match: Match) -> tuple:
+    """A match's place in ``first_order`` (as its group's best member)."""
+    return _order_key(Group(match, match, [match]), False) + (match.key,)
+
+
+def _order_key(group: Group, similar: bool) -> tuple:
+    head = group.head
+    if group.docno:
+        return (0 if group.full else 1, 0, -head.date, 0)
+    level = -math.floor(math.log(max(group.score, 1e-9)) / math.log(SIMILAR)) if similar else -group.score
+    return (0 if group.full else 1, 1, level, -head.date if similar else 0)
+
+
+def first_order(groups: list[Group]) -> list[Group]:
+    """Full matches before partial ones; within each, 文号 matches (newest first), then by score."""
+    return sorted(groups, key=lambda g: (_order_key(g, False), str(g.head.key)))
+
+
+def longest_part(run: str, text: str) -> str:
+    """The longest piece (two characters or more) of a query run that occurs in ``text``."""
+    for size in range(len(run), 1, -1):
+        for start in range(len(run) - size + 1):
+            piece = run[start : start + size]
+            if piece in text:
+                return piece
+    return ""
+
+
+def query_runs(variants: list[str]) -> list[list[str]]:
+    """Per spelling (normalized), its runs of two or more characters."""
+    return [[r for r in analyzer.runs(v) if len(r) >= 2] for v in variants]
+
+
+def coverage(runs_per_variant: list[list[str]], text: str) -> float:
+    """Best share, over the spellings, of the query's characters found as contiguous pieces."""
+    best = 0.0
+    for runs in runs_per_variant:
+        total = sum(len(r) for r in runs)
+        if total:
+            best = max(best, sum(len(longest_part(r, text)) for r in runs) / total)
+    return best
+
+
+def phrase_factor(runs_per_variant: list[list[str]], title: str, texts: list[str]) -> float:
+    """1 + PHRASE_BOOST x coverage² over the unit texts and title (+ TITLE_BOOST when the title
+    holds the whole query). Texts are normalized here."""
+    title = fold_text(title)
+    body = "\n".join([title, *(fold_text(t) for t in texts)])
+    factor = 1 + PHRASE_BOOST * coverage(runs_per_variant, body) ** 2
+    if runs_per_variant and coverage(runs_per_variant, title) == 1.0:
+        factor += TITLE_BOOST
+    return factor
+
+
+def rerank(window: list[Group]) -> list[Group]:
+    """Order one window whose groups have their phrase factor set."""
+    return sorted(window, key=lambda g: (_order_key(g, True), str(g.head.key)))
+
+
+@lru_cache(maxsize=1)
+def _fold_table() -> dict[int, str]:
+    """Per character of the Basic Multilingual Plane: its normalized form when that is one
+    character and differs (full-width forms, compatibility ideographs, capitals, brackets)."""
+    table = {}
+    for code in range(0x20, 0x10000):
+        if 0xD800 <= code < 0xE000:
+            continue
+        char = chr(code)
+        folded = analyzer.normalize(char)
+        if len(folded) == 1 and folded != char:
+            table[code] = folded
+    return table
+
+
+@lru_cache(maxsize=1)
+def _fold_pattern() -> re.Pattern:
+    return re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_fold_table())) + "]")
+
+
+@lru_cache(maxsize=2048)
+def fold_text(text: str) -> str:
+    """Text normalized as the analyzer does, one character for one (so positions carry over)."""
+    table = _fold_table()
+    return _fold_pattern().sub(lambda m: table[ord(m.group())], text)
+
+
+def best_unit(runs_per_variant: list[list[str]], units: list[tuple[str, str]], preferred: int) -> tuple[int, str]:
+    """(unit, piece): the unit holding the longest matched piece of the query, in its heading
+    or text (a heading holding it wins ties, then the first-stage best unit ``preferred``, then
+    the first unit), and that piece ('' when no unit holds two characters of the query)."""
+    best, rank, piece = (preferred if 0 <= preferred < len(units) else 0), (0, False, False), ""
+    for i, (heading, text) in enumerate(units):
+        heading, text = fold_text(heading), fold_text(text)
+        for runs in runs_per_variant:
+            for run in runs:
+                found = longest_part(run, heading + "\n" + text)
+                candidate = (len(found), found in heading, i == preferred)
+                if found and candidate > rank:
+                    best, rank, piece = i, candidate, found
+    return best, piece
+
+
+def snippet_spans(text: str, runs_per_variant: list[list[str]], piece: str,
+                  width: int = SNIPPET_WIDTH) -> tuple[int, int, list[tuple[int, int]]]:
+    """(start, end, marks): a window of ``text`` around the first occurrence of ``piece`` and
+    the whole matched runs inside it (maximal pieces of the query, two characters or more)."""
+    folded = fold_text(text)
+    at = folded.find(piece) if piece else -1
+    start = max(0, at - (width - len(piece)) // 3) if at >= 0 else 0
+    end = min(len(text), start + width)
+    runs = [r for rs in runs_per_variant for r in rs]
+    marks: list[tuple[int, int]] = []
+    i = start
+    while i < end:
+        size = 0
+        for run in runs:
+            for length in range(min(len(run), end - i), max(size, 1), -1):
+                if folded[i : i + length] in run:
+                    size = length
+                    break
+        if size >= 2:
+            if marks and marks[-1][1] == i:
+                marks[-1] = (marks[-1][0], i + size)
+            else:
+                marks.append((i, i + size))
+            i += size
+        else:
+            i += 1
+    return start, end, marks
