@@ -302,7 +302,7 @@ def search(config_path: str, query: str, as_json: bool, limit: int, doc_type: st
     import json
 
     from .config import load_config
-    from .search.whoosh_index import IndexMissing, search as run_search
+    from .search.whoosh_index import IndexMissing, search_results
 
     config, diags = load_config(config_path)
     if config is None:
@@ -314,16 +314,18 @@ def search(config_path: str, query: str, as_json: bool, limit: int, doc_type: st
             raise click.BadParameter(f"未知的适用机构 {audience}", param_hint="--audience")
         audience = found.key
     try:
-        hits = run_search(config.state_dir / "whoosh", query, config, limit, doc_type, audience, status)
+        found = search_results(config.state_dir / "whoosh", query, config, limit, doc_type, audience, status)
     except IndexMissing:
         click.echo("还没有搜索索引：请先运行 mzkb build。", err=True)
         sys.exit(1)
+    hits = found.hits
     if as_json:
         click.echo(json.dumps([h.to_json() for h in hits], ensure_ascii=False, indent=2))
         return
     if not hits:
         click.echo(f"没有找到与“{query}”相关的文件。")
         return
+    click.echo(count_line(found.full, found.partial, query))
     labels = {"notice": "政策通知", "guideline": "指南", "video": "微视频", "case": "典型案例"}
     status_labels = {"current": "现行有效", "superseded": "已被替代", "repealed": "已废止"}
     for rank, hit in enumerate(hits, 1):
@@ -333,6 +335,12 @@ def search(config_path: str, query: str, as_json: bool, limit: int, doc_type: st
         if hit.in_attachment:
             click.echo(f"   {hit.heading}")
         click.echo(f"   {hit.snippet}")
+
+
+def count_line(full: int, partial: int, query: str) -> str:
+    """The counts the browser prints above its results (search-ui.js countText)."""
+    text = f"找到 {full} 个文件完全匹配" if full else f"没有文件完全匹配“{query}”"
+    return text + (f"，另有 {partial} 个部分匹配。" if partial else "。")
 
 
 def optional_config(config_path: str):

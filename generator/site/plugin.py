@@ -31,8 +31,9 @@ from ..content.links import Corpus, asset_url, resolve_href
 from ..content.model import Document, DocType
 from ..markdown import Heading, render
 from ..regions import load_regions
-from ..seal import user_dir
 from ..sanitize import clean
+from ..seal import user_dir
+from ..search.scripts import minify_search_scripts
 from .context import document_context
 from .model import RenderInput, RenderReport
 from .pages.cases import case_pages
@@ -169,6 +170,7 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
         progress = self.state.progress
         if progress is not None:
             progress.stage("render", "生成页面", len(reuse.new) - reuse.reused)
+        minify_search_scripts(files, config)
         return files
 
     def _add_documents(self, files: Files, config, reuse: PageReuse) -> None:

@@ -239,3 +239,12 @@ def test_old_browser_without_promise_gets_a_message_and_links(demo_site: Path, p
     assert links.count() >= 4 and page.locator("#mzkb-search-fallback").is_visible()
     for href in links.evaluate_all("as => as.map(a => a.getAttribute('href'))"):
         assert (demo_site / unquote(href)).resolve().is_file(), href
+
+
+def test_site_ships_minified_search_scripts(demo_site: Path):
+    """Every page loads the search scripts: the site carries them without comments or indentation."""
+    theme = Path(__file__).resolve().parents[2] / "theme/assets/mzkb"
+    for source in sorted(theme.glob("search*.js")):
+        shipped = (demo_site / "assets/mzkb" / source.name).read_text(encoding="utf-8")
+        assert len(shipped) < 0.8 * len(source.read_text(encoding="utf-8")), source.name
+        assert "\n  " not in shipped and "/* " not in shipped, source.name

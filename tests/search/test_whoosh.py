@@ -70,6 +70,18 @@ def test_counts_full_and_partial_matches(built_kb: Path):
     assert [h.full for h in found.hits] == [True] + [False] * (len(found.hits) - 1)  # partial ones after
 
 
+def test_text_output_prints_the_counts_like_the_browser(built_kb: Path):
+    from generator.config import load_config
+    from generator.search.whoosh_index import search_results
+
+    config, _ = load_config(built_kb)
+    partial = search_results(config.state_dir / "whoosh", "暂停消毒", config).partial
+    output = CliRunner().invoke(cli, ["search", "-c", str(built_kb), "每日消毒"]).output
+    assert output.splitlines()[0].startswith("找到 2 个文件完全匹配")
+    output = CliRunner().invoke(cli, ["search", "-c", str(built_kb), "暂停消毒"]).output
+    assert output.splitlines()[0] == f"没有文件完全匹配“暂停消毒”，另有 {partial} 个部分匹配。"
+
+
 def test_doc_number_prefix_and_pinyin(built_kb: Path):
     for typed in ("测民发〔2020〕", "测民发2020", "〔2020〕示例1号"):
         assert search(built_kb, typed, "-n", "1")[0]["id"] == "tan-shi-tong-zhi", typed
