@@ -17,7 +17,8 @@ from generator.pipeline import build
 from generator.site.mkdocs import is_dirty_notice
 
 UPSTREAM_START = '{% if "material/search" in config.plugins %}'
-OURS_START = "{#- mzkb: our own search box"
+OURS_START = "{#- mzkb:"
+"""Our block starts at the first ``{#- mzkb: …`` comment (elder-mode toggle, search box, version selector)."""
 AFTER = "{% if config.repo_url %}"
 
 
