@@ -11,6 +11,7 @@ import io
 from ..config import SiteConfig
 from ..content.links import Corpus, asset_url
 from ..content.model import Asset, Cue, Document, DocType, Status
+from ..foundations import human_size
 
 _KIND = {
     ".pdf": "PDF 文档", ".doc": "Word 文档", ".docx": "Word 文档", ".xls": "Excel 表格", ".xlsx": "Excel 表格",
@@ -18,16 +19,6 @@ _KIND = {
     ".zip": "压缩包", ".jpg": "图片", ".jpeg": "图片", ".png": "图片", ".mp4": "视频", ".mp3": "音频",
     ".ofd": "OFD 版式文档", ".csv": "CSV 表格",
 }
-
-
-def human_size(size: int) -> str:
-    """Bytes -> ``12.3 KB`` style (1024-based)."""
-    value = float(size)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{value:.1f} GB"
 
 
 def hms(seconds: float) -> str:
