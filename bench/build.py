@@ -225,6 +225,7 @@ def main() -> None:
     parser.add_argument("--no-incremental", action="store_true")
     parser.add_argument("--workdir", default=str(OUT / "work"))
     args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)  # a fresh clone has no bench/out/ (results are not committed)
     workdir = Path(args.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1600000000")

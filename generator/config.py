@@ -59,6 +59,9 @@ class SiteConfig:
     """Dates later than today by more than this many days are warned about."""
     max_file_mb: float = 50.0
     """Attachments and media larger than this are refused."""
+    remote_resources: str = "warning"
+    """``validation.remote_resources``: a body image loaded from the network (the site is read
+    offline) is an ``error`` (MZ611) or a ``warning`` (MZ612)."""
     search: dict = field(default_factory=dict)
     """Search settings (reserved)."""
     bundle: dict = field(default_factory=dict)
@@ -98,7 +101,7 @@ _KEYS: dict[str, tuple[type | tuple, str]] = {
     "validation": (dict, "映射"),
 }
 _SITE_KEYS = {"title": str, "description": str, "language": str, "url": str, "demo": bool}
-_VALIDATION_KEYS = {"future_date_margin_days": int, "max_file_mb": (int, float)}
+_VALIDATION_KEYS = {"future_date_margin_days": int, "max_file_mb": (int, float), "remote_resources": str}
 _RELEASE_KEYS = {"tag_pattern": str}
 _BUNDLE_KEYS = {"public_key": str, "signing_key": str}
 _PUBLIC_KEY_RE = re.compile(r"^ed25519:[A-Za-z0-9+/]{43}=$")
@@ -171,6 +174,9 @@ def load_config(path: str | Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
         diags.append(make("MZ604", shown, *pos("site", "url"), value=url))
     validation = section("validation", _VALIDATION_KEYS)
     section("releases", _RELEASE_KEYS)
+    if validation.get("remote_resources", "warning") not in ("error", "warning"):
+        diags.append(make("MZ104", shown, *pos("validation", "remote_resources"), key="validation.remote_resources",
+                          expected=" error 或 warning", actual=str(validation.get("remote_resources"))))
     public_key = section("bundle", _BUNDLE_KEYS).get("public_key")
     if isinstance(public_key, str) and not _PUBLIC_KEY_RE.match(public_key.strip()):
         diags.append(make("MZ104", shown, *pos("bundle", "public_key"), key="bundle.public_key",
@@ -201,6 +207,7 @@ def load_config(path: str | Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
         synonyms=synonyms,
         future_date_margin_days=int(margin),
         max_file_mb=float(validation.get("max_file_mb", 50.0)),
+        remote_resources=str(validation.get("remote_resources", "warning")),
         search=search,
         bundle=data.get("bundle") if isinstance(data.get("bundle"), dict) else {},
         releases=data.get("releases") if isinstance(data.get("releases"), dict) else {},

@@ -94,13 +94,16 @@ CATALOGUE: dict[str, Spec] = {
     "MZ505": Spec(E, "章节时间有误：{detail}", "章节按时间递增排列，且不超过视频时长。", "chapters 顺序颠倒"),
     "MZ506": Spec(E, "{key} 的文件类型 {value} 不受支持（允许：{allowed}）", "使用支持的文件格式。", "media: video.exe"),
     # body
-    "MZ601": Spec(E, "正文含有不安全的 HTML：{value}", "删除 <script>、<iframe>、on...= 事件属性和 javascript: 链接；需要的格式请用 Markdown 写。", "<script>alert(1)</script>"),
+    "MZ601": Spec(E, "正文含有不安全的 HTML 或链接：{value}", "删除 <script>、<iframe>、<svg>、on...= 事件属性和 javascript:、file:、data: 等链接；需要的格式请用 Markdown 写，链接只用 http(s)、mailto、tel 或相对路径。", "<script>alert(1)</script>"),
     "MZ602": Spec(W, "正文中使用了一级标题 {value}，已降为二级标题", "文档标题来自 title，正文标题请从 ## 开始。", "# 一、总体要求"),
     "MZ603": Spec(E, "{key} 的地址不安全或格式不正确：{value}",
                   "只能填知识库内的相对路径或 https:// 地址；不能用 javascript:、data:、vbscript:、file: 等协议，也不能含引号、尖括号、反斜杠、空白或控制字符。",
                   "media: javascript:alert(1)"),
     "MZ604": Spec(E, "site.url 不是有效的网址：{value}", "写完整的 http:// 或 https:// 地址，如 https://kb.example.gov.cn/；不能含引号、尖括号、空格。",
                   "url: javascript:alert(1)"),
+    "MZ610": Spec(W, "正文中的 HTML {value} 不在允许的范围内，生成网页时会被删除", "改用 Markdown 写格式（表格、加粗、列表等），或删除这段 HTML。", "<center>居中</center>"),
+    "MZ611": Spec(E, "正文引用了网络上的资源 {value}：离线打开网站时无法显示", "把图片下载后放进内容目录，用相对路径引用。", "![图](https://example.com/a.png)"),
+    "MZ612": Spec(W, "正文引用了网络上的资源 {value}：离线打开网站时无法显示", "把图片下载后放进内容目录，用相对路径引用（validation.remote_resources: error 时为错误）。", "![图](https://example.com/a.png)"),
     # import (mzkb import) and the placeholders it leaves
     "MZ701": Spec(E, "无法读取要导入的文件：{detail}", "检查文件名和路径是否正确、文件是否有读取权限。", "mzkb import 不存在.docx"),
     "MZ702": Spec(E, "要导入的文件是空的", "确认下载或复制完整后再导入。", "0 字节的 通知.docx"),

@@ -106,10 +106,21 @@ def char_segments(old: str, new: str) -> tuple[tuple[str, str], ...]:
     return tuple(pieces)
 
 
+_ORDINAL = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．]|第[一二三四五六七八九十百\d]+[章节条])\s*")
+MOVE_THRESHOLD = 0.8
+"""A removed and an added block this similar (numbering ignored) are one moved block."""
+
+
+def _key(block: Block) -> str:
+    """What aligns blocks: the text without spaces and without its numbering (第五条, 三、, (二)),
+    so a renumbered article or heading lines up with its old self."""
+    return _ORDINAL.sub("", block.key)
+
+
 def _similarity(a: Block, b: Block) -> float:
     if a.kind != b.kind and {a.kind, b.kind} != {"paragraph", "item"}:
         return 0.0
-    return SequenceMatcher(None, a.key, b.key, autojunk=False).ratio()
+    return SequenceMatcher(None, _key(a), _key(b), autojunk=False).ratio()
 
 
 def _pair(old: list[Block], new: list[Block]) -> list[Row]:
@@ -135,11 +146,13 @@ def _pair(old: list[Block], new: list[Block]) -> list[Row]:
 def compare(old_body: str, new_body: str) -> list[Row]:
     """Align two bodies block by block; see the module docstring."""
     old, new = blocks(old_body), blocks(new_body)
-    matcher = SequenceMatcher(None, [b.key for b in old], [b.key for b in new], autojunk=False)
+    matcher = SequenceMatcher(None, [_key(b) for b in old], [_key(b) for b in new], autojunk=False)
     rows: list[Row] = []
     for op, a0, a1, b0, b1 in matcher.get_opcodes():
         if op == "equal":
-            rows.extend(Row("equal", o, n) for o, n in zip(old[a0:a1], new[b0:b1]))
+            # same text; when only the numbering differs (第五条 -> 第六条) it is a changed row
+            rows.extend(Row("equal", o, n) if o.key == n.key else Row("changed", o, n, char_segments(o.text, n.text))
+                        for o, n in zip(old[a0:a1], new[b0:b1]))
         elif op == "delete":
             rows.extend(Row("removed", o, None) for o in old[a0:a1])
         elif op == "insert":
@@ -147,15 +160,6 @@ def compare(old_body: str, new_body: str) -> list[Row]:
         else:
             rows.extend(_pair(old[a0:a1], new[b0:b1]))
     return _moves(rows)
-
-
-_ORDINAL = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．]|第[一二三四五六七八九十百\d]+[章节条])\s*")
-MOVE_THRESHOLD = 0.8
-"""A removed and an added block this similar (numbering ignored) are one moved block."""
-
-
-def _key(block: Block) -> str:
-    return _ORDINAL.sub("", block.key)
 
 
 def _moves(rows: list[Row]) -> list[Row]:
@@ -186,22 +190,110 @@ def _moves(rows: list[Row]) -> list[Row]:
 
 @dataclass(frozen=True, slots=True)
 class Summary:
-    """Counts and names of what changed."""
+    """Counts and names of what changed (new numbering; ``第六条（原第五条）`` when renumbered)."""
 
     added: tuple[str, ...]
     removed: tuple[str, ...]
+    """Old numbering."""
     changed: tuple[str, ...]
     moved: tuple[str, ...]
+    renumbered: tuple[str, ...] = ()
+    """Blocks whose only change is their number (第五条 -> 第六条)."""
+
+
+def row_label(row: Row) -> str:
+    """Where a row is: its label in the new edition, with the old one when they differ."""
+    if row.old is None:
+        return row.new.label
+    if row.new is None:
+        return row.old.label
+    old, new = row.old.label, row.new.label
+    if old == new or not (row.old.article and row.new.article):
+        return new
+    return f"{new}（原{old}）"
+
+
+def is_renumbered(row: Row) -> bool:
+    """A changed row whose text is the same once numbering is ignored."""
+    return row.op == "changed" and row.old.key != row.new.key and _key(row.old) == _key(row.new)
+
+
+def _unit(block: Block) -> tuple[str, str]:
+    """The part of a document a block belongs to: its article, else its section (heading), else itself."""
+    if block.article:
+        return ("article", block.article)
+    if block.heading:
+        return ("section", block.heading)
+    return ("block", block.label)
+
+
+def _units(rows: list[Row]) -> tuple[list, dict, dict]:
+    """Rows grouped by unit of the new edition; an old unit only when nothing of it was matched.
+
+    An old unit is matched with the new unit its first matched block went to (by content,
+    whatever the numbering), so a renumbered article or section is one unit, not two.
+    """
+    olds_of: dict[tuple[str, str], list[str]] = {}
+    new_of: dict[tuple[str, str], tuple[str, str]] = {}
+    for row in rows:
+        if row.old is not None and row.new is not None:
+            old, new = _unit(row.old), _unit(row.new)
+            if old[0] == new[0] != "block" and old not in new_of:
+                new_of[old] = new
+                olds_of.setdefault(new, []).append(old[1])
+    order: list = []
+    units: dict = {}
+    for row in rows:
+        if row.new is not None:
+            unit = ("new",) + _unit(row.new)
+        elif _unit(row.old) in new_of:
+            unit = ("new",) + new_of[_unit(row.old)]
+        else:
+            unit = ("old",) + _unit(row.old)
+        if unit not in units:
+            order.append(unit)
+        units.setdefault(unit, []).append(row)
+    return order, units, olds_of
 
 
 def summarize(rows: list[Row]) -> Summary:
-    """Labels (article numbers, headings or openings) of added, removed, changed and moved blocks."""
-    def labels(op: str, side: str) -> tuple[str, ...]:
-        seen: list[str] = []
-        for row in rows:
-            block = getattr(row, side)
-            if row.op == op and block is not None and block.label not in seen:
-                seen.append(block.label)
-        return tuple(seen)
+    """Labels of what was added, removed, changed, moved and renumbered.
 
-    return Summary(labels("added", "new"), labels("removed", "old"), labels("changed", "new"), labels("moved_to", "new"))
+    The unit is the article in regulations (第五条) and the section (heading) elsewhere: an
+    old unit is matched with the new unit its text went to, whatever their numbers, so a
+    renumbered article or section is changed, moved or renumbered — never both added and
+    removed; paragraphs added to or dropped from a matched unit make it changed.
+    """
+    order, units, olds_of = _units(rows)
+    renumbering = any(olds != [name] for (kind, name), olds in olds_of.items() if kind == "article")
+    added: list[str] = []
+    removed: list[str] = []
+    changed: list[str] = []
+    moved: list[str] = []
+    renumbered: list[str] = []
+    for side, kind, name in order:
+        group = units[(side, kind, name)]
+        if side == "old":
+            removed.append(("原" + name) if renumbering and kind == "article" else name)
+            continue
+        olds = olds_of.get((kind, name), [])
+        if not olds:
+            if any(r.op == "added" for r in group):
+                added.append(name)
+            elif any(r.op != "equal" for r in group):
+                changed.append(name)
+            continue
+        label = f"{name}（原{'、'.join(olds)}）" if kind == "article" and olds != [name] else name
+        if all(r.op == "equal" for r in group):
+            continue
+        if any(r.op == "moved_to" and r.new.kind == "heading" for r in group):
+            moved.append(label)
+            if any(r.op in ("added", "removed", "changed") for r in group):
+                changed.append(label)
+        elif all(r.op == "equal" or is_renumbered(r) for r in group):
+            renumbered.append(label)
+        elif all(r.op in ("equal", "moved_to", "moved_from") for r in group):
+            moved.append(label)
+        else:
+            changed.append(label)
+    return Summary(tuple(added), tuple(removed), tuple(changed), tuple(moved), tuple(renumbered))

@@ -1,19 +1,43 @@
-"""The build, read as a sentence: load -> validate -> link -> render -> index -> write."""
+"""The build, read as a sentence: load -> validate -> link -> index -> render -> write.
+
+``prepare`` runs the checking stages; ``build`` then plans the output, starts the index stage,
+renders into a staging folder, publishes the index into it, swaps it into place and finishes
+(Whoosh index installed, caches saved, build report written).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import multiprocessing
 import os
 import shutil
+import time
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .cache import Cache
 from .config import SiteConfig, load_config
 from .content import links, loader, schema
+from .content.changelog import changes, doc_summary
 from .content.links import Corpus
 from .diagnostics import Diagnostic, Severity, make, sort_key
+from .foundations import fewer_collections
+from .progress import Progress, quiet
+from .releases import GitError, head_epoch, history_or_empty
+from .site.model import RenderInput, RenderReport, VersionInfo
+from .lock import LockBusy, build_lock, state_dir_of
+from .site.reuse import RENDER_CACHE
+from .writer import describe_os_error, link_files, refusal, resolve_output, write_atomically, write_files
+
+if TYPE_CHECKING:
+    from .search.indexer import IndexResult, Pending
+
+# The index and render stages (Whoosh, jieba, MkDocs, Material) are imported by the steps that
+# run them, so that `mzkb check`, which needs only ``prepare``, starts in a fraction of the time.
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,9 +148,6 @@ def prefill_markdown(memo: dict, sources) -> None:
             missing[key] = (src.body, src.body_line)
     if len(missing) < PARALLEL_PARSE_FROM or (os.cpu_count() or 1) < 2:
         return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
     keys = list(missing)
     with ProcessPoolExecutor(max_workers=min(4, os.cpu_count() or 1), mp_context=multiprocessing.get_context("spawn")) as pool:
         bodies = [missing[k][0] for k in keys]
@@ -148,144 +169,185 @@ def save_markdown_memo(config: SiteConfig, memo: dict) -> None:
         pass  # a read-only knowledge base still builds, only without the cache
 
 
-def build(config_path: str | Path, *args, **kwargs) -> BuildResult:
-    """Check, index, render into a staging folder and swap it into place on success (see
-    ``_build``); one build at a time per knowledge base (``lock.build_lock``)."""
-    from .lock import LockBusy, build_lock, state_dir_of
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """Where a checked build goes and what it may take from the previous one."""
 
+    config: SiteConfig
+    corpus: Corpus
+    target: Path
+    """The site folder (``-o`` or ``site/`` beside site_config.yml)."""
+    whoosh_target: Path
+    """Where the Whoosh index is installed (``.mzkb/whoosh`` unless a versioned build says otherwise)."""
+    cache: Cache
+    incremental: bool
+    """Pages and index entries of unchanged documents are taken from the previous build."""
+    previous_site: Path | None
+    """The previous build's site when it can be reused from."""
+    index_out: Path
+    """Where index worker processes write their segments (moved into the site)."""
+    protected: tuple[Path, ...] = ()
+    """Folders the output must never replace: the knowledge base, its content and ``.mzkb``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """The outcome of rendering and writing the site."""
+
+    ok: bool
+    indexes: IndexResult
+    render: RenderReport
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def build(config_path: str | Path, out_dir: str | Path | None = None, strict: bool = False, *,
+          version: VersionInfo | None = None, history: dict | None = None, epoch: int | None = None,
+          previous_summary: dict | None = None, whoosh_dir: Path | None = None, incremental: bool = True,
+          progress: Progress | None = None) -> BuildResult:
+    """Check, index, render into a staging folder and swap it into place on success.
+
+    ``version``, ``history`` (git revisions per file), ``epoch`` and ``previous_summary`` are
+    given by versioned builds; a plain build reads the git history of the knowledge base
+    itself. With ``incremental`` (plain builds only), pages and index entries of documents
+    that did not change are taken from the previous build. ``progress`` is told about stages
+    and rendered pages.
+    """
+    progress = progress or quiet()
+    clock = Stopwatch()
     try:
-        with fewer_collections(), build_lock(state_dir_of(config_path)):
-            return _build(config_path, *args, **kwargs)
+        with fewer_collections(), build_lock(state_dir_of(config_path)):  # one build at a time per knowledge base
+            prepared = check(config_path, strict, progress, clock)
+            if prepared.failed:
+                return BuildResult(prepared, None)
+            plan = plan_build(prepared, out_dir, whoosh_dir, incremental and version is None)
+            if problem := refusal(plan.target, plan.protected):  # never replace the knowledge base or someone's files
+                return BuildResult(prepared, None, (make("MZ910", str(plan.target), 0, 0, path=str(plan.target), detail=problem),))
+            return _run(plan, prepared, version, history, epoch, previous_summary, progress, clock)
     except LockBusy as busy:
         return BuildResult(Prepared(None, None, (busy.diagnostic(config_path),)), None)
 
 
-def _build(config_path: str | Path, out_dir: str | Path | None = None, strict: bool = False, *, version=None,
-          history: dict | None = None, epoch: int | None = None, previous_summary: dict | None = None,
-          whoosh_dir: Path | None = None, incremental: bool = True, progress=None) -> BuildResult:
-    """Check, index, render into a staging folder and swap it into place on success.
+def _run(plan: Plan, prepared: Prepared, version: VersionInfo | None, history: dict | None, epoch: int | None,
+         previous_summary: dict | None, progress: Progress, clock: Stopwatch) -> BuildResult:
+    """index -> render -> write -> finish, for a checked knowledge base and a permitted output folder."""
+    pending = start_index(plan, progress)
+    summary, change_log = (None, None) if version is None else release_changes(plan.corpus, previous_summary)
+    render_input = RenderInput(plan.config, plan.corpus, version=version, changes=change_log,
+                               history=history if history is not None else history_or_empty(plan.config.root),
+                               reuse_from=plan.previous_site, cache=plan.cache if plan.incremental else None,
+                               progress=progress)
+    written = write_site(plan, render_input, pending, epoch, clock)
+    finish(plan, written, clock, progress)
+    return BuildResult(prepared, plan.target if written.ok else None, written.diagnostics, summary, change_log)
 
-    ``version`` (a ``versions.VersionInfo``), ``history`` (git revisions per file), ``epoch``
-    and ``previous_summary`` are given by versioned builds; a plain build reads the git
-    history of the knowledge base itself. With ``incremental`` (plain builds only), pages and
-    index entries of documents that did not change are taken from the previous build.
-    ``progress`` (``progress.Progress``) is told about stages and rendered pages.
-    """
-    from . import releases
-    from .search import indexer
-    from .site.mkdocs import render
-    from .site.plugin import RenderInput
-    from .site.reuse import RENDER_CACHE
-    from .writer import describe_os_error, link_files, refusal, resolve_output, write_atomically, write_files
 
-    from .progress import quiet
-
-    progress = progress or quiet()
-    clock = Stopwatch()
+def check(config_path: str | Path, strict: bool, progress: Progress, clock: Stopwatch) -> Prepared:
+    """Load, validate and link (``prepare``), shown as the 检查内容 stage."""
     progress.stage("check", "检查内容")
     prepared = prepare(config_path, strict)
     progress.done("check")
     clock.lap("check")
-    if prepared.failed:
-        return BuildResult(prepared, None)
-    config, corpus = prepared.config, prepared.corpus
+    return prepared
+
+
+def plan_build(prepared: Prepared, out_dir: str | Path | None, whoosh_dir: Path | None, incremental: bool) -> Plan:
+    """Decide the output folders and whether the previous build can be reused."""
+    from .search.indexer import INDEX_CACHE
+
+    config = prepared.config
     target = resolve_output(Path(out_dir) if out_dir else config.root / "site")  # a `site` symlink is followed
-    protected = (config.root, config.content_dir, config.state_dir)
-    if problem := refusal(target, protected):  # never replace the knowledge base or someone's files
-        return BuildResult(prepared, None, (make("MZ910", str(target), 0, 0, path=str(target), detail=problem),))
-    render_diags: list[Diagnostic] = []
     whoosh_target = whoosh_dir or config.state_dir / "whoosh"
     cache = Cache(config.state_dir)
-    incremental = incremental and version is None
-    previous_site = target if incremental and target.is_dir() else None
     if not incremental and whoosh_target == config.state_dir / "whoosh":
-        cache.drop(indexer.INDEX_CACHE)  # the installed Whoosh index will no longer match it
-    state = cache.load(indexer.INDEX_CACHE, check=indexer.check_state) if incremental else None
-    progress.stage("index", "建立搜索索引")
-    index_out = config.state_dir / f"index-{os.getpid()}"  # index workers write their segments here
-    pending = indexer.start(corpus, config, whoosh_target, state, previous_site, index_out)  # large: worker processes
-    indexes = None
-    if history is None:
-        history = releases.history_or_empty(config.root)
-    summary = change_log = None
-    if version is not None:
-        from .versions import changes, doc_summary
+        cache.drop(INDEX_CACHE)  # the installed Whoosh index will no longer match it
+    previous_site = target if incremental and target.is_dir() else None
+    return Plan(config, prepared.corpus, target, whoosh_target, cache, incremental, previous_site,
+                config.state_dir / f"index-{os.getpid()}", (config.root, config.content_dir, config.state_dir))
 
-        summary = doc_summary(corpus)
-        change_log = changes(previous_summary or {}, summary)
-    render_input = RenderInput(config, corpus, version=version, history=history, changes=change_log,
-                               reuse_from=previous_site, cache=cache if incremental else None,
-                               report={"progress": progress})
+
+def start_index(plan: Plan, progress: Progress) -> Pending:
+    """Begin the index stage (worker processes for large full builds, while this process renders)."""
+    from .search import indexer
+
+    progress.stage("index", "建立搜索索引")
+    state = plan.cache.load(indexer.INDEX_CACHE, check=indexer.check_state) if plan.incremental else None
+    return indexer.start(plan.corpus, plan.config, plan.whoosh_target, state, plan.previous_site, plan.index_out)
+
+
+def release_changes(corpus: Corpus, previous_summary: dict | None) -> tuple[dict, dict]:
+    """A versioned build's document summary and what changed since the previous release."""
+    summary = doc_summary(corpus)
+    return summary, changes(previous_summary or {}, summary)
+
+
+def write_site(plan: Plan, render_input: RenderInput, pending: Pending, epoch: int | None,
+               clock: Stopwatch) -> Written:
+    """Render into a staging folder, add the index files, and swap it into place on success."""
+    from .site.mkdocs import render
+
+    outcome: dict = {}
 
     def produce(stage: Path) -> bool:
-        nonlocal indexes
-        with source_date_epoch(config, corpus, epoch):
-            render_diags.extend(render(render_input, stage))
+        with source_date_epoch(plan.config, plan.corpus, epoch):
+            outcome["render"] = render(render_input, stage)
         clock.lap("render")
-        indexes = pending.result()
-        progress.done("index")
+        outcome["indexes"] = pending.result()
+        render_input.progress.done("index")
         clock.lap("index (waiting after render)")
-        if any(d.severity is Severity.ERROR for d in render_diags):
+        if any(d.severity is Severity.ERROR for d in outcome["render"].diagnostics):
             return False
-        write_files(stage, indexes.browser.files)
-        if indexes.browser.reused:
-            link_files(previous_site, stage, indexes.browser.reused)
-        for folder, rel in indexes.browser.moved:
-            shutil.move(str(folder), str(stage / rel))
+        publish_index(outcome["indexes"].browser, plan.previous_site, stage)
         return True
 
+    diagnostics: list[Diagnostic] = []
     try:
-        ok = write_atomically(target, produce, protected)
+        ok = write_atomically(plan.target, produce, plan.protected)
     except OSError as exc:
-        render_diags.append(make("MZ902", str(target), 0, 0, path=str(target), detail=describe_os_error(exc)))
+        where = str(plan.target)
+        diagnostics.append(make("MZ902", where, 0, 0, path=where, detail=describe_os_error(exc)))
         ok = False
     try:
-        indexes = indexes or pending.result()
+        indexes = outcome.get("indexes") or pending.result()
     finally:
-        shutil.rmtree(index_out, ignore_errors=True)
-    if ok:
-        indexes.whoosh.install()
+        shutil.rmtree(plan.index_out, ignore_errors=True)
+    report = outcome.get("render", RenderReport())
+    return Written(ok, indexes, report, (*report.diagnostics, *diagnostics))
+
+
+def publish_index(browser, previous_site: Path | None, stage: Path) -> None:
+    """Put the browser index into the staging folder: new files, reused files, worker segments."""
+    write_files(stage, browser.files)
+    if browser.reused:
+        link_files(previous_site, stage, browser.reused)
+    for folder, rel in browser.moved:
+        shutil.move(str(folder), str(stage / rel))
+
+
+def finish(plan: Plan, written: Written, clock: Stopwatch, progress: Progress) -> None:
+    """Install (or discard) the Whoosh index, save the caches, write the build report."""
+    if written.ok:
+        written.indexes.whoosh.install()
     else:
-        indexes.whoosh.discard()
+        written.indexes.whoosh.discard()
     progress.close()
     clock.lap("write")
-    if ok and incremental:
+    if not written.ok:
+        return
+    if plan.incremental:
+        from .search.indexer import INDEX_CACHE
+
         try:
-            cache.save(indexer.INDEX_CACHE, indexes.state)
-            cache.save(RENDER_CACHE, render_input.report["reuse"].state(target))
+            plan.cache.save(INDEX_CACHE, written.indexes.state)
+            plan.cache.save(RENDER_CACHE, written.render.reuse.state(plan.target))
         except OSError:
             pass  # the next build is a full one
-    if ok:
-        _write_report(config, clock, corpus, indexes, render_input.report)
-    return BuildResult(prepared, target if ok else None, tuple(render_diags), summary, change_log)
-
-
-@contextmanager
-def fewer_collections():
-    """Run with Python's cyclic garbage collector triggered less often.
-
-    A build allocates millions of small objects that live until the end (terms, postings,
-    pages); with the default thresholds the collector re-scans them over and over. The data
-    has few reference cycles, so collecting rarely costs little memory and saves time.
-    """
-    import gc
-
-    old = gc.get_threshold()
-    gc.freeze()  # what exists now (imported modules) is never scanned again
-    gc.set_threshold(100_000, 50, 100)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*old)
-        gc.unfreeze()
+    _write_report(plan.config, clock, plan.corpus, written.indexes, written.render)
 
 
 class Stopwatch:
     """Seconds per build stage, for ``.mzkb/build-report.json`` and the benchmarks."""
 
     def __init__(self) -> None:
-        import time
-
         self._now = time.perf_counter
         self._last = self._now()
         self.stages: dict[str, float] = {}
@@ -297,12 +359,11 @@ class Stopwatch:
         self._last = now
 
 
-def _write_report(config: SiteConfig, clock: Stopwatch, corpus: Corpus, indexes, report: dict) -> None:
+def _write_report(config: SiteConfig, clock: Stopwatch, corpus: Corpus, indexes: IndexResult,
+                  report: RenderReport) -> None:
     """``.mzkb/build-report.json``: what the last build did and how long each stage took."""
-    import json
-
     data = {"documents": len(corpus.documents), "stages": clock.stages,
-            "rendered": report.get("rendered"), "reused_pages": report.get("reused"),
+            "rendered": report.rendered, "reused_pages": report.reused,
             "reindexed": indexes.reindexed, "browser_index_bytes_written": indexes.browser.bytes,
             "browser_index_files_reused": len(indexes.browser.reused), "index_workers": list(indexes.workers)}
     try:
@@ -313,8 +374,6 @@ def _write_report(config: SiteConfig, clock: Stopwatch, corpus: Corpus, indexes,
 
 def build_epoch(config: SiteConfig, corpus: Corpus) -> int:
     """SOURCE_DATE_EPOCH if set, else the HEAD commit time, else the newest document date."""
-    from .releases import GitError, head_epoch
-
     if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
         return int(os.environ["SOURCE_DATE_EPOCH"])
     try:

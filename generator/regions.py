@@ -157,6 +157,13 @@ class RegionTable:
         province, _city = parse_region(value, self)
         return province
 
+    def province_for(self, region: str, region_code: str = "") -> Region | None:
+        """THE province of a case (its ``region`` and ``region_code``), for the case map and the
+        search filter alike: the code when it is a known division, else the name."""
+        if region_code and self.by_code(region_code) is not None:
+            return self.province_of(region_code)
+        return self.province_of(region) if region else None
+
 
 @cache
 def load_regions() -> RegionTable:

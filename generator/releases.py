@@ -35,16 +35,40 @@ class GitError(Exception):
     """A git operation failed; ``args[0]`` is a Chinese message."""
 
 
+NOTE_MARKERS = ("更新说明：", "更新说明:")
+"""A commit message line starting with one of these begins the reader-facing change note."""
+
+
 @dataclass(frozen=True, slots=True)
 class Revision:
     """One commit that touched a file."""
 
     commit: str
-    """Short hash."""
+    """Short hash (for developers; never shown to readers)."""
     date: str
     """Commit date, YYYY-MM-DD."""
     message: str
-    """First line of the commit message."""
+    """First line of the commit message (for developers; never shown to readers)."""
+    note: str = ""
+    """The editor's Chinese change note: the commit message after ``更新说明：`` ('' if none)."""
+    content_changed: bool = False
+    """True when this commit changed the file's content (not when it added, imported or moved it)."""
+
+
+def change_note(message: str) -> str:
+    """The text after a ``更新说明：`` line of a commit message, up to the next blank line ('' if none)."""
+    lines = message.splitlines()
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        for marker in NOTE_MARKERS:
+            if stripped.startswith(marker):
+                parts = [stripped[len(marker):].strip()]
+                for more in lines[index + 1:]:
+                    if not more.strip():
+                        break
+                    parts.append(more.strip())
+                return "".join(p for p in parts if p)
+    return ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,19 +118,39 @@ def prefix(root: Path) -> str:
 
 
 def file_history(root: Path, rev: str = "HEAD") -> dict[str, tuple[Revision, ...]]:
-    """Path (relative to ``root``) -> its revisions, newest first, as of ``rev``. Empty outside git."""
+    """Path (relative to ``root``) -> its revisions, newest first, as of ``rev``. Empty outside git.
+
+    Whether a commit changed a file's content is decided from blob ids, not commit dates: the
+    commit that adds a file (an import) does not change it, nor does a move (a file added with
+    a blob some path already had); a later commit with a different blob does.
+    """
     if not is_repository(root):
         return {}
-    out = git(root, "log", rev, "--format=%x1e%h%x09%cs%x09%s", "--name-only", "--relative", "--no-renames", "--", ".")
-    history: dict[str, list[Revision]] = {}
+    out = git(root, "-c", "core.quotePath=false", "log", rev, "--format=%x1e%h%x09%cs%x09%B%x1f", "--raw", "--no-abbrev", "--no-renames",
+              "--relative", "--", ".")
+    records = []
     for record in out.split("\x1e")[1:]:
-        lines = record.strip("\n").split("\n")
-        commit, date, message = (lines[0].split("\t") + ["", ""])[:3]
-        revision = Revision(commit, date, message)
-        for path in lines[1:]:
-            if path.strip():
-                history.setdefault(_unquote(path.strip()), []).append(revision)
-    return {path: tuple(revs) for path, revs in history.items()}
+        head, _, raw = record.partition("\x1f")
+        commit, date, message = (head.split("\t", 2) + ["", ""])[:3]
+        changes = []
+        for line in raw.splitlines():
+            if line.startswith(":") and "\t" in line:
+                fields, path = line.split("\t", 1)
+                parts = fields.split()
+                changes.append((_unquote(path.strip()), parts[2], parts[3], parts[4][:1]))
+        records.append((commit, date, message.strip(), changes))
+    last_blob: dict[str, str] = {}  # path -> its blob before it was deleted (a re-added path is compared with it)
+    history: dict[str, list[Revision]] = {}
+    for commit, date, message, changes in reversed(records):  # oldest first
+        subject = message.splitlines()[0] if message else ""
+        note = change_note(message)
+        for path, old_blob, new_blob, status in changes:
+            if status == "D":
+                last_blob[path] = old_blob
+                continue
+            before = old_blob if status == "M" else last_blob.get(path, new_blob)
+            history.setdefault(path, []).append(Revision(commit, date, subject, note, before != new_blob))
+    return {path: tuple(reversed(revs)) for path, revs in history.items()}
 
 
 def _unquote(path: str) -> str:

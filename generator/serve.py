@@ -168,9 +168,11 @@ def serve(config: SiteConfig, host: str, port: int, open_browser: bool = False,
     from mkdocs.exceptions import MkDocsException
     from mkdocs.livereload import LiveReloadServer
 
+    from .preview import install
     from .site.mkdocs import DropDirtyNotice, write_mkdocs_yml
 
     check_port(host, port)
+    install()  # the plugin checks and indexes the knowledge base on every rebuild
     site_dir = str(config.state_dir / f".serve-site.building-{os.getpid()}")  # removed by the next build if killed
     os.makedirs(site_dir, exist_ok=True)
     path = write_mkdocs_yml(config, Path(site_dir))

@@ -10,7 +10,6 @@ into place atomically.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import tempfile
@@ -19,9 +18,11 @@ from pathlib import Path
 
 from . import releases as git_releases
 from .config import SiteConfig
-from .content.links import Corpus
 from .diagnostics import Diagnostic, make
 from .feed import atom_feed
+from .pipeline import build, prepare
+from .search.whoosh_index import write_index
+from .site.model import VersionInfo
 from .seal import is_sealed, seal
 from .site.pages.templates import PAGES, render
 from .writer import refusal, resolve_output, swap_into_place, write_marker
@@ -29,17 +30,6 @@ from .writer import refusal, resolve_output, swap_into_place, write_marker
 LATEST = "latest"
 CACHE_FORMAT = "1"
 """Bump when the cached build layout changes, so old caches are not reused."""
-
-
-@dataclass(frozen=True, slots=True)
-class VersionInfo:
-    """What a build needs to know about the version it renders."""
-
-    name: str
-    title: str
-    date: str = ""
-    previous: str = ""
-    """Name of the release before this one ('' for the first)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,35 +48,8 @@ def _cache_key(cache: Path, release: git_releases.Release) -> Path:
     return cache / f"{release.commit}-{release.name}-{CACHE_FORMAT}"
 
 
-def doc_summary(corpus: Corpus) -> dict:
-    """id -> title, url, type, status and content hash: what the next release is compared with."""
-    return {d.id: {"title": d.title, "url": d.url, "type": d.type.value, "status": d.status.value,
-                   "hash": hashlib.sha256(d.source.read_bytes()).hexdigest()} for d in corpus.documents}
-
-
-def changes(old: dict, new: dict) -> dict:
-    """Documents added, changed, superseded and repealed between two summaries."""
-    def ref(doc_id: str) -> dict:
-        return {"id": doc_id, "title": new[doc_id]["title"], "url": new[doc_id]["url"], "type": new[doc_id]["type"]}
-
-    result = {"added": [], "changed": [], "superseded": [], "repealed": [], "removed": []}
-    for doc_id in sorted(new):
-        before, after = old.get(doc_id), new[doc_id]
-        if before is None:
-            result["added"].append(ref(doc_id))
-            continue
-        if after["status"] != before["status"] and after["status"] in ("superseded", "repealed"):
-            result[after["status"]].append(ref(doc_id))
-        elif after["hash"] != before["hash"]:
-            result["changed"].append(ref(doc_id))
-    result["removed"] = [{"id": i, "title": old[i]["title"]} for i in sorted(set(old) - set(new))]
-    return result
-
-
 def build_versions(config_path: str | Path, out_dir: str | Path | None = None, strict: bool = False) -> VersionsResult:
     """Build every release (cached by commit) and the working tree, then publish them together."""
-    from .pipeline import build, prepare
-
     prepared = prepare(config_path, strict)
     if prepared.failed:
         return VersionsResult(False, None, (), (), prepared.diagnostics)
@@ -138,8 +101,6 @@ def build_versions(config_path: str | Path, out_dir: str | Path | None = None, s
     if head_is_release:
         sites[LATEST] = sites[found[0].name]
         if not (config.state_dir / "whoosh").exists():  # `mzkb search` needs the index of latest
-            from .search.whoosh_index import write_index
-
             write_index(prepared.corpus, config, config.state_dir / "whoosh")
     else:
         latest_key = cache / "latest"

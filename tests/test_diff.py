@@ -80,3 +80,47 @@ def test_real_regulation_editions_name_the_articles_that_changed():
     named = {label for label in summary.changed if label.startswith("第") and label.endswith("条")}
     assert named == really_changed
     assert "第九条" in named and not summary.added and not summary.removed
+
+
+def _article_texts(body: str) -> dict[str, str]:
+    """Article number -> its text without the number and spaces (what survives a renumbering)."""
+    return {label: re.sub(r"^第[一二三四五六七八九十百零]+条", "", text) for label, text in articles(body).items()}
+
+
+def test_renumbered_articles_are_matched_by_content_on_a_real_regulation():
+    """上海市殡葬管理条例 (real text, 31 -> 36 articles): every old article whose text survives under a
+    new number is paired with it (修改 or 序号调整), never listed as both 删除 and 新增."""
+    prepared = prepare(FIXTURES / "lawref-chain" / "site_config.yml")
+    old = prepared.corpus.get("shang-hai-shi-bin-zang-guan-li-tiao-li-2015")
+    new = prepared.corpus.get("shang-hai-shi-bin-zang-guan-li-tiao-li-2024")
+    before, after = _article_texts(old.body), _article_texts(new.body)
+    assert len(before) == 31 and len(after) == 36
+    # ground truth: old articles whose text reappears verbatim under another number
+    verbatim = {o: n for o, text in before.items() for n, other in after.items() if text == other and o != n}
+    assert {"第七条": "第九条", "第九条": "第十一条", "第三十一条": "第三十六条"}.items() <= verbatim.items()
+    summary = summarize(compare(old.body, new.body))
+    for o, n in verbatim.items():
+        assert f"{n}（原{o}）" in summary.renumbered, (o, n)
+        assert n not in summary.added and f"原{o}" not in summary.removed
+    # an article renumbered and reworded (old 第五条 宣传教育 -> new 第六条) is one change
+    assert "第六条（原第五条）" in summary.changed
+    assert "第六条" not in summary.added and "原第五条" not in summary.removed
+    # every article is accounted for exactly once on each side
+    def new_name(label):
+        return label.split("（")[0]
+
+    def old_names(label):
+        return re.findall(r"第[一二三四五六七八九十百零]+条", label.split("（原")[1]) if "（原" in label else [label]
+    paired = summary.changed + summary.renumbered
+    assert sorted(map(new_name, paired + summary.added)) == sorted(after)
+    assert sorted([o for x in paired for o in old_names(x)] + [x[1:] for x in summary.removed]) == sorted(before)
+
+
+def test_renumbered_heading_is_changed_not_added_and_removed():
+    old = "## 第二章 服务\n\n第五条 殡仪馆应当公示收费标准。\n\n## 第三章 罚则\n\n第六条 违反本条例的，责令改正。\n"
+    new = ("## 第二章 服务\n\n第五条 殡仪馆应当公示收费标准。\n\n## 第三章 监督\n\n第六条 民政部门应当加强监督。\n\n"
+           "## 第四章 罚则\n\n第七条 违反本条例的，责令改正。\n")
+    rows = compare(old, new)
+    summary = summarize(rows)
+    assert "第四章 罚则" in summary.renumbered and "第七条（原第六条）" in summary.renumbered
+    assert summary.added == ("第三章 监督", "第六条") and summary.removed == ()

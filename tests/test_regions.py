@@ -176,3 +176,32 @@ def test_full_name_and_custom_table():
     assert table.full_name("330000") == "浙江省"
     assert table.full_name("320100") == ""
     assert table.by_code("330100") == Region("330100", "杭州市", PREFECTURE, "330000")
+
+
+# One province function for the case map and the search filter (a case written 杭州市 had no
+# province in the search filter while the map showed it under 浙江).
+PROVINCE_CASES = [
+    ("杭州市", "", "浙江省"),
+    ("浙江省杭州市", "", "浙江省"),
+    ("杭州", "", "浙江省"),
+    ("某地", "330100", "浙江省"),
+    ("北京市", "", "北京市"),
+    ("恩施州", "", "湖北省"),
+    ("新疆维吾尔自治区", "", "新疆维吾尔自治区"),
+    ("香港", "", "香港特别行政区"),
+    ("不存在的地方", "", ""),
+    ("", "", ""),
+]
+
+
+@pytest.mark.parametrize("region, code, expected", PROVINCE_CASES)
+def test_case_map_and_search_filter_agree_on_the_province(region, code, expected):
+    from types import SimpleNamespace
+
+    from generator.search.browser_index import province
+    from generator.site.pages.cases import case_province
+
+    doc = SimpleNamespace(region=region, region_code=code)
+    on_map = case_province(doc, load_regions())
+    assert (on_map.name if on_map else "") == expected
+    assert province(doc) == expected

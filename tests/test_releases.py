@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -92,8 +94,67 @@ def test_last_updated_and_revision_log_from_git(repo: Path):
     assert mzkb("build", "-c", str(repo / "site_config.yml"), "--versions").exit_code == 0
     html = (repo / "site/v2/guidelines/guide-2.html").read_text(encoding="utf-8")
     assert "<dt>最后更新</dt>" in html and "修订记录" in html
-    assert "指南消毒频次调整" in html and "初始内容" in html
+    assert "内容修订（未附说明）" in html  # the edit of v2 carries no 更新说明
+    assert "指南消毒频次调整" not in html and "初始内容" not in html  # commit subjects are for developers
     assert "发布第三版指南" not in html  # v2 shows the history as of v2
+
+
+def git_at(cwd: Path, when: str, *args: str) -> None:
+    env = {**os.environ, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
+    subprocess.run(args, cwd=cwd, check=True, capture_output=True, env=env)
+
+
+@pytest.fixture
+def history_repo(tmp_path: Path) -> Path:
+    """A knowledge base whose files were imported, moved, edited with and without 更新说明 on known days."""
+    kb = tmp_path / "kb"
+    shutil.copytree(SMALL, kb)
+    (kb / ".gitignore").write_text("/site/\n.mzkb/\n", encoding="utf-8")
+    sh(kb, "git", "init", "-q")
+    sh(kb, "git", "config", "user.email", "editor@example.org")
+    sh(kb, "git", "config", "user.name", "编辑")
+    sh(kb, "git", "add", "-A")
+    git_at(kb, "2026-11-28T09:00:00", "git", "commit", "-qm", "Import the knowledge base")
+    git_at(kb, "2026-11-29T09:00:00", "git", "mv", "content/notices/探视通知.md", "content/notices/探视通知-2020.md")
+    git_at(kb, "2026-11-29T09:00:00", "git", "commit", "-qm", "Rename the visiting notice")
+    guide = kb / "content/guidelines/guide-2.md"
+    guide.write_text(guide.read_text(encoding="utf-8").replace("每日消毒三次", "每日消毒四次"), encoding="utf-8")
+    git_at(kb, "2026-11-30T09:00:00", "git", "commit", "-qam",
+           "Bump disinfection frequency\n\n更新说明：消毒频次由每日三次调整为每日四次。\n\nRefs: #42")
+    return kb
+
+
+def test_file_history_tells_content_changes_from_imports_and_moves(history_repo: Path):
+    from generator.releases import file_history
+
+    history = file_history(history_repo)
+    moved = history["content/notices/探视通知-2020.md"]
+    assert [(r.date, r.content_changed) for r in moved] == [("2026-11-29", False)]
+    assert [(r.date, r.content_changed) for r in history["content/notices/探视通知.md"]] == [("2026-11-28", False)]
+    guide = history["content/guidelines/guide-2.md"]
+    assert [(r.date, r.content_changed, r.note) for r in guide] == [
+        ("2026-11-30", True, "消毒频次由每日三次调整为每日四次。"), ("2026-11-28", False, "")]
+
+
+def test_reader_sees_content_dates_and_chinese_notes_only(history_repo: Path):
+    from generator.releases import file_history
+
+    assert mzkb("build", "-c", str(history_repo / "site_config.yml")).exit_code == 0
+    site = history_repo / "site"
+    notice = next((site / "notices").glob("tan*.html")).read_text(encoding="utf-8")
+    own_date = re.search(r"<dt>发布日期</dt><dd><time datetime=\"([\d-]+)\"", notice).group(1)
+    assert own_date != "2026-11-28"
+    # imported on 11-28 and moved on 11-29, never edited: 最后更新 is the notice's own date
+    assert re.search(r"<dt>最后更新</dt><dd><time datetime=\"([\d-]+)\"", notice).group(1) == own_date
+    assert "修订记录" not in notice
+    guide = (site / "guidelines/guide-2.html").read_text(encoding="utf-8")
+    assert re.search(r"<dt>最后更新</dt><dd><time datetime=\"([\d-]+)\"", guide).group(1) == "2026-11-30"
+    assert "消毒频次由每日三次调整为每日四次。" in guide
+    for page in (notice, guide):
+        for revisions in file_history(history_repo).values():
+            for revision in revisions:
+                assert revision.commit[:7] not in page and revision.message not in page
+        assert "Refs: #42" not in page and "Import the knowledge base" not in page
 
 
 def test_adding_a_release_rebuilds_only_the_new_one(repo: Path):

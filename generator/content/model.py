@@ -77,6 +77,8 @@ class Link:
     """Target as written."""
     line: int
     """1-based line in the source file."""
+    image: bool = False
+    """True for an image (``![alt](src)``): the reader's browser loads it with the page."""
 
 
 @dataclass(frozen=True, slots=True)

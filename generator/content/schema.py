@@ -12,6 +12,9 @@ from pathlib import Path
 from ..config import ALL_AUDIENCES, SiteConfig
 from ..diagnostics import Diagnostic, Severity, make
 from ..cache import BadEntry, digest, expect
+from .. import sanitize
+from ..foundations import IMAGE_EXTENSIONS, PLAYABLE_EXTENSIONS
+from ..markdown import VERSION as MARKDOWN_VERSION
 from ..markdown import analyse
 from ..regions import check_region, load_regions
 from ..urls import is_safe_web_url, scheme_of
@@ -26,13 +29,9 @@ COMMON = {"title", "date", "audiences", "issuer", "doc_number", "id", "topics", 
 EXTRA = {DocType.VIDEO: {"media", "poster", "transcript", "duration", "chapters"}, DocType.CASE: {"region", "region_code"}}
 REQUIRED = {"title": "标题", "date": "发布日期", "audiences": "适用机构"}
 LABELS = {"issuer": "发文机关"}
-MEDIA_EXT = {".mp4", ".webm", ".m4v", ".ogv", ".mp3", ".m4a", ".ogg"}
-IMAGE_EXT = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".svg"}
 PLACEHOLDER = "（请填写"
 """Placeholders left by ``mzkb new`` and ``mzkb import`` start with this."""
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_UNSAFE_LINK = re.compile(r"\]\s*[(:]\s*<?\s*((?:javascript|vbscript|data)\s*:)", re.I)
-_UNSAFE = re.compile(r"<\s*/?\s*(script|iframe|object|embed|style|form|base|meta|link)\b|\son\w+\s*=|javascript:|vbscript:|data:text/html", re.I)
 
 
 class _Checker:
@@ -247,14 +246,8 @@ def validate_one(src: Source, config: SiteConfig, today: dt.date,
         c.report("MZ305", None, (1, 1), key="media", label="视频文件或地址")
     extra = _video(c) if src.doc_type is DocType.VIDEO else _case(c) if src.doc_type is DocType.CASE else {}
     sections, links, html, first_paragraph = c.analyse(src.body)
-    for number, text_line in enumerate(src.body.split("\n")):
-        found = _UNSAFE_LINK.search(text_line)
-        if found:
-            c.diags.append(make("MZ601", src.rel_path, src.body_line + number, found.start() + 3, value=found.group(1)))
-    for fragment, line, _kind_ in html:
-        found = _UNSAFE.search(fragment)
-        if found:
-            c.diags.append(make("MZ601", src.rel_path, line, 1, value=found.group(0).strip()))
+    for problem in sanitize.problems(html, [(link.href, link.line, link.image) for link in links], config.remote_resources):
+        c.diags.append(make(problem.code, src.rel_path, problem.line, 1, value=problem.value))
     body = src.body
     if any(s.level == 1 for s in sections if s.title):
         body, sections = _demote_h1(c, body, sections)
@@ -306,9 +299,9 @@ def _video(c: _Checker) -> dict:
     elif scheme:
         c.report("MZ603", "media", key="media", value=media)
     elif media is not None:
-        result["media_asset"] = c.asset("media", media, MEDIA_EXT)
+        result["media_asset"] = c.asset("media", media, PLAYABLE_EXTENSIONS)
     if meta.get("poster") is not None:
-        result["poster"] = c.asset("poster", meta.get("poster"), IMAGE_EXT)
+        result["poster"] = c.asset("poster", meta.get("poster"), IMAGE_EXTENSIONS)
     if meta.get("transcript") is not None:
         transcript = c.asset("transcript", meta.get("transcript"), {".vtt", ".srt"})
         result["transcript"] = transcript
@@ -346,12 +339,12 @@ def flatten_analysis(result: tuple) -> tuple:
     """A markdown analysis as plain tuples (JSON arrays in the cache)."""
     sections, links, html, first_paragraph = result
     return ([(s.title, s.anchor, s.level, s.line, s.text) for s in sections],
-            [(link.href, link.line) for link in links], html, first_paragraph)
+            [(link.href, link.line, link.image) for link in links], html, first_paragraph)
 
 
 def analysis_key(body: str, first_line: int) -> str:
     """The content-cache key of a body's markdown analysis."""
-    return digest(body, first_line)
+    return digest(MARKDOWN_VERSION, body, first_line)
 
 
 def analyse_flat(body: str, first_line: int) -> tuple:
@@ -365,7 +358,7 @@ def check_flat_analysis(value: object) -> list:
     if not (isinstance(value, list) and len(value) == 4 and isinstance(value[3], str)):
         raise BadEntry("analysis")
     sections, links, html, _ = value
-    shapes = ((sections, (str, str, int, int, str)), (links, (str, int)), (html, (str, int, str)))
+    shapes = ((sections, (str, str, int, int, str)), (links, (str, int, bool)), (html, (str, int, str)))
     for items, kinds in shapes:
         if not isinstance(items, list):
             raise BadEntry("analysis part")

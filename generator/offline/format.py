@@ -20,14 +20,13 @@ from their bytes and compared by ``verify``.
 from __future__ import annotations
 
 import errno
-import hashlib
 import json
-import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..diagnostics import Diagnostic, make
+from ..foundations import sha256_bytes
 from ..releases import NAME_RE  # noqa: F401 (one rule for release and bundle names: releases.name_problem)
 from ..yamlsrc import YamlError
 from ..yamlsrc import load as load_yaml
@@ -45,8 +44,6 @@ MANIFEST_JS = "check/manifest.js"
 SIGNATURE_JS = "check/signature.js"
 DERIVED = (SUMS, MANIFEST_JS)
 ENTRY = "site/index.html"
-MEDIA_EXTENSIONS = frozenset({".mp4", ".m4v", ".webm", ".ogv", ".mov", ".mkv", ".mp3", ".m4a", ".aac",
-                              ".oga", ".ogg", ".opus", ".wav", ".flac"})
 _BAD_CHARS = re.compile(r'[\x00-\x1f\x7f<>:"|?*\\]')
 _SHA_RE = re.compile(r"^[0-9a-f]{64}$")
 
@@ -93,24 +90,9 @@ def os_reason(exc: OSError) -> str:
     return _ERRNO.get(exc.errno, f"系统错误（错误号 {exc.errno}）" if exc.errno else "系统错误")
 
 
-def sha256(data: bytes) -> str:
-    """SHA-256 of bytes, hex."""
-    return hashlib.sha256(data).hexdigest()
-
-
 def hash_bytes(data: bytes, path: str = "") -> FileEntry:
     """The manifest entry of in-memory bytes."""
-    return FileEntry(path, len(data), sha256(data))
-
-
-def digest_file(path: os.PathLike | str) -> tuple[int, str]:
-    """Size and SHA-256 of a file."""
-    digest, size = hashlib.sha256(), 0
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-            size += len(chunk)
-    return size, digest.hexdigest()
+    return FileEntry(path, len(data), sha256_bytes(data))
 
 
 def path_problems(paths: Iterable[str], prefix: str = "") -> list[str]:

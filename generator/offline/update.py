@@ -26,12 +26,24 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from ..cache import link_or_copy
-from ..site.context import human_size
+from ..foundations import human_size, sha256_bytes, size_and_sha256
 from ..writer import swap_into_place
 from . import signing
-from .format import (DERIVED, FORMAT_VERSION, MANIFEST, SIGNATURE, SIGNATURE_JS, UPDATE, UPDATE_FORMAT,
-                     UPDATE_SIGNATURE, BundleError, digest_file, load_manifest, os_reason, path_problems,
-                     render_manifest, sha256)
+from .format import (
+    DERIVED,
+    FORMAT_VERSION,
+    MANIFEST,
+    SIGNATURE,
+    SIGNATURE_JS,
+    UPDATE,
+    UPDATE_FORMAT,
+    UPDATE_SIGNATURE,
+    BundleError,
+    load_manifest,
+    os_reason,
+    path_problems,
+    render_manifest,
+)
 from .signing import SignatureCheck, TrustedKey
 from .trees import CORRUPT, DirTree, Tree, open_tree, read_metadata, remove_leftovers
 from .verify import VerifyReport, bundle_signature, read_manifest, verify_bundle
@@ -91,7 +103,7 @@ def _extract(tree: Tree, rel: str, dest: Path, size: int, expected_sha: str) -> 
     except (*CORRUPT, KeyError, TooLarge):
         dest.unlink(missing_ok=True)
         return False
-    return digest_file(dest) == (size, expected_sha)
+    return size_and_sha256(dest) == (size, expected_sha)
 
 
 def _pack_files(old_m: dict, new_tree: Tree, new_bytes: bytes, new_m: dict) -> tuple[dict, list, list, list]:
@@ -105,8 +117,8 @@ def _pack_files(old_m: dict, new_tree: Tree, new_bytes: bytes, new_m: dict) -> t
     for rel in (*DERIVED, SIGNATURE, SIGNATURE_JS):
         data = read_metadata(new_tree, rel)
         if data is not None:
-            expected[rel] = (len(data), sha256(data))
-    expected[MANIFEST] = (len(new_bytes), sha256(new_bytes))
+            expected[rel] = (len(data), sha256_bytes(data))
+    expected[MANIFEST] = (len(new_bytes), sha256_bytes(new_bytes))
     return expected, added, changed, deleted
 
 
@@ -134,8 +146,8 @@ def make_update(old: Path, new_bundle: Path, out_dir: Path, signing_key: Ed25519
         public = signing.public_text(signing_key.public_key()) if signing_key else None
         update = {
             "format": UPDATE_FORMAT, "format_version": FORMAT_VERSION, "site": new_m["site"],
-            "base": {"version": base, "manifest_sha256": sha256(old_bytes)},
-            "target": {"version": goal, "manifest_sha256": sha256(new_bytes), "built_at": new_m.get("built_at")},
+            "base": {"version": base, "manifest_sha256": sha256_bytes(old_bytes)},
+            "target": {"version": goal, "manifest_sha256": sha256_bytes(new_bytes), "built_at": new_m.get("built_at")},
             "added": added, "changed": changed, "deleted": deleted,
             "signing": {"algorithm": "ed25519", "public_key": public} if public else None,
             "files": [{"path": rel, "size": size, "sha256": sha} for rel, (size, sha) in sorted(expected.items())],
@@ -224,13 +236,13 @@ def _check_pack_signature(ptree: Tree, info_bytes: bytes, info: dict, trusted: T
 def _check_base(root: Path, info: dict) -> None:
     current = (root / MANIFEST).read_bytes()
     base, goal = info["base"]["version"], info["target"]["version"]
-    if sha256(current) == info["base"]["manifest_sha256"]:
+    if sha256_bytes(current) == info["base"]["manifest_sha256"]:
         return
     try:
         have = json.loads(current).get("version", "未知")
     except (ValueError, AttributeError, RecursionError):
         have = "未知"
-    if sha256(current) == info["target"]["manifest_sha256"]:
+    if sha256_bytes(current) == info["target"]["manifest_sha256"]:
         raise BundleError("MZ927", f"{root} 已经是 {goal} 版，无需更新（未做任何改动）", file=str(root))
     raise BundleError("MZ927", f"更新包只能用于 {base} 版，而 {root} 是 {have} 版（或清单被改动过）：未做任何改动。"
                       f"请使用从 {have} 版开始的更新包，或直接使用 {goal} 版的完整离线包", file=str(root))

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..foundations import sha256_bytes
 from . import signing
-from .format import (DERIVED, MANIFEST, SIGNATURE, SIGNATURE_JS, BundleError, derived_files, load_manifest, os_reason,
-                     sha256, signature_script)
+from .format import DERIVED, MANIFEST, SIGNATURE, SIGNATURE_JS, BundleError, derived_files, load_manifest, os_reason, signature_script
 from .signing import SignatureCheck, TrustedKey
 from .trees import CORRUPT, Tree, is_junk, open_tree, read_metadata
 
@@ -156,7 +156,7 @@ def verify_tree(tree: Tree, trusted: TrustedKey | None = None, allow_unsigned: b
             missing.append(rel)
             continue
         checked += 1
-        if _digest_problem(tree, rel, len(data), sha256(data)):
+        if _digest_problem(tree, rel, len(data), sha256_bytes(data)):
             altered.append(Altered(rel, "与 manifest.json 或签名文件不一致（清单、签名或此文件被改动过）"))
     omitted = {f["path"]: f for f in manifest.get("media", {}).get("omitted", [])}
     extra, ignored, restored = [], [], []

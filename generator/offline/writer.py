@@ -15,12 +15,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from .. import __version__
 from ..content.ids import make_id
+from ..foundations import MEDIA_EXTENSIONS, human_size, size_and_sha256
 from ..releases import name_problem
-from ..site.context import human_size
 from . import signing
-from .format import (DERIVED, ENTRY, FORMAT, FORMAT_VERSION, MANIFEST, MEDIA_EXTENSIONS, SIGNATURE,
-                     SIGNATURE_JS, BundleError, FileEntry, derived_files, digest_file, hash_bytes,
-                     path_problems, render_manifest, signature_script)
+from .format import (DERIVED, ENTRY, FORMAT, FORMAT_VERSION, MANIFEST, SIGNATURE, SIGNATURE_JS, BundleError, FileEntry,
+                     derived_files, hash_bytes, path_problems, render_manifest, signature_script)
 from .pages import landing_page, verify_page, verify_script
 
 STORED_EXTENSIONS = MEDIA_EXTENSIONS | frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".gz",
@@ -200,7 +199,7 @@ def _site_files(site_dir: Path, top: str, with_media: bool) -> tuple[dict[str, P
     kept, omitted = {}, []
     for rel, path in site_files.items():
         if not with_media and part_of("site/" + rel) == "media":
-            omitted.append(FileEntry("site/" + rel, *digest_file(path)))
+            omitted.append(FileEntry("site/" + rel, *size_and_sha256(path)))
         else:
             kept["site/" + rel] = path
     return kept, omitted
@@ -231,7 +230,7 @@ def make_bundle(site_dir: Path, out_dir: Path, *, site_name: str, site_title: st
     }
     contents: dict[str, bytes | Path] = {"index.html": landing_page(manifest), "verify.html": verify_page(manifest),
                                          "check/verify.js": verify_script(), **kept}
-    manifest["files"] = [asdict(hash_bytes(src, rel) if isinstance(src, bytes) else FileEntry(rel, *digest_file(src)))
+    manifest["files"] = [asdict(hash_bytes(src, rel) if isinstance(src, bytes) else FileEntry(rel, *size_and_sha256(src)))
                          for rel, src in sorted(contents.items())]
     manifest_bytes = render_manifest(manifest)
     contents[MANIFEST] = manifest_bytes

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from ..site.context import human_size
+from ..foundations import human_size
 from .format import BundleError
 
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import re
 import zlib
 from array import array
 from collections import Counter, defaultdict
@@ -33,6 +32,7 @@ from pathlib import Path
 
 from ..config import SiteConfig
 from ..content.model import DocType, Status
+from ..regions import load_regions
 from . import analyzer
 from .records import FIELD_WEIGHTS, UNIT_TEXT, edition_chains, status_factor, synonym_groups
 
@@ -40,7 +40,6 @@ K1, B = 1.2, 0.75
 SCALE = 20
 """Scores are stored as round(score * SCALE)."""
 SHARD_TARGET_BYTES = 4_000
-_PROVINCE = re.compile(r"^(.{2,8}?(?:省|自治区|特别行政区)|北京市|天津市|上海市|重庆市)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,10 +80,10 @@ def _js(kind: str, number: int, data: object, segment: int | None = None) -> str
     return f"mzkbSearch.load({json.dumps(kind)},{number},{payload}{extra});\n"
 
 
-def province(region: str) -> str:
-    """Province-level part of a region name ('' when unknown)."""
-    match = _PROVINCE.match(region or "")
-    return match.group(1) if match else ""
+def province(doc) -> str:
+    """Full name of a case's province from the region table ('' when unknown)."""
+    found = load_regions().province_for(doc.region, doc.region_code)
+    return found.name if found else ""
 
 
 class BrowserIndexBuilder:
@@ -332,7 +331,7 @@ def example(docs) -> str:
 
 
 def _regions(docs) -> list[str]:
-    return sorted({province(d.region) for d in docs if province(d.region)})
+    return sorted({province(d) for d in docs if province(d)})
 
 
 def _doc_filters(numbered: dict[int, object], total: int, config: SiteConfig) -> list:
@@ -349,7 +348,7 @@ def _doc_filters(numbered: dict[int, object], total: int, config: SiteConfig) ->
             rows.append(None)
             continue
         mask = sum(1 << keys.index(k) for k in doc.audiences if k in keys)
-        region = province(doc.region)
+        region = province(doc)
         rows.append([types.index(doc.type.value), statuses.index(doc.status.value), doc.date.year, mask,
                      regions.index(region) if region else -1, int(doc.date.strftime("%Y%m%d"))])
     return rows

@@ -1,10 +1,11 @@
-"""Stage 5, index: analyze every unit once and feed both engines.
+"""The index stage: analyze every unit once and feed both engines.
 
 Returns the browser index files (for the writer to publish) and a staged Whoosh index
 that the pipeline installs into ``.mzkb/whoosh`` only when the site build succeeded.
 
 Full builds index every document (large corpora in one worker process per core, each with a
-share of the documents and its own segments, while the main process renders: ``start``). When the cache (``.mzkb/cache/index.json``) describes the last
+share of the documents and its own segments, while the main process renders: ``start``).
+When the cache (``INDEX_CACHE``, ``.mzkb/cache/index.json``) describes the last
 build's indexes, only documents whose fingerprint changed are analyzed again: the browser
 index keeps its base segment and gets an overlay segment with the changed documents, and
 the Whoosh index gets them as a new small segment. An overlay grown past
@@ -25,6 +26,7 @@ from ..cache import FORMAT, BadEntry, digest, expect, str_map
 from ..config import SiteConfig
 from ..seal import is_sealed
 from ..content.links import Corpus
+from ..foundations import fewer_collections
 from . import browser_index as bi
 from . import records
 from .browser_index import BrowserIndex, BrowserIndexBuilder, Segment, assemble, write_segment
@@ -132,8 +134,6 @@ def index_part(docs: list, words: frozenset, config: SiteConfig, whoosh_target: 
     With ``out_dir`` the segment's files are written to ``out_dir/<segment>/`` here (a worker
     process) instead of being sent back to the main process as text.
     """
-    from ..pipeline import fewer_collections  # local: the pipeline imports this module
-
     with fewer_collections():
         return _index_part(docs, words, config, whoosh_target, first, number, out_dir)
 

@@ -184,7 +184,7 @@ class WhooshWriter:
         self.writer.add_document(
             doc_id=doc.id, units=stored_units, title_s=doc.title, url=doc.url, date=doc.date.isoformat(),
             issuer=doc.issuer, doc_number=doc.doc_number, type=doc.type.value, status=doc.status.value,
-            audience=" ".join(doc.audiences), year=str(doc.date.year), region=province(doc.region),
+            audience=" ".join(doc.audiences), year=str(doc.date.year), region=province(doc),
             next_ids=list(doc.superseded_by), prev_ids=list(doc.supersedes),
             text=[(term, max(1, round(weight)), weight * factor) for term, weight in sorted(weights.items())],
         )

@@ -5,9 +5,13 @@ URLs here are site-root relative; templates pass them through MkDocs' ``url`` fi
 
 from __future__ import annotations
 
+import base64
+import io
+
 from ..config import SiteConfig
 from ..content.links import Corpus, asset_url
-from ..content.model import Asset, Document, DocType, Status
+from ..content.model import Asset, Cue, Document, DocType, Status
+from ..foundations import human_size
 
 _KIND = {
     ".pdf": "PDF 文档", ".doc": "Word 文档", ".docx": "Word 文档", ".xls": "Excel 表格", ".xlsx": "Excel 表格",
@@ -15,16 +19,6 @@ _KIND = {
     ".zip": "压缩包", ".jpg": "图片", ".jpeg": "图片", ".png": "图片", ".mp4": "视频", ".mp3": "音频",
     ".ofd": "OFD 版式文档", ".csv": "CSV 表格",
 }
-
-
-def human_size(size: int) -> str:
-    """Bytes -> ``12.3 KB`` style (1024-based)."""
-    value = float(size)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{value:.1f} GB"
 
 
 def hms(seconds: float) -> str:
@@ -87,8 +81,89 @@ def _compare_link(doc: Document, corpus: Corpus) -> str:
     return f"compare/{previous.id}--{doc.id}.html"
 
 
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_number(n: int) -> str:
+    """1..99 -> 一..九十九 (edition numbers: 第二版)."""
+    if n < 10:
+        return _CN_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + (_CN_DIGITS[ones] if ones else "")
+
+
+def edition_line(doc: Document, corpus: Corpus) -> dict | None:
+    """The line under a guideline's metadata: 第N版 · 替代《…》· 查看改了什么, or 仅此一版.
+
+    Other document types get the line only when they belong to an edition chain.
+    """
+    chain = edition_chain(doc, corpus)
+    if len(chain) == 1:
+        return {"only": True} if doc.type is DocType.GUIDELINE else None
+    # editions are counted among documents of the same type (a notice a guideline replaced is not 第一版)
+    same = [d for d in chain if d.type is doc.type]
+    number = doc.edition or f"第{chinese_number(same.index(doc) + 1)}版"
+    replaces = [doc_ref(d) for d in map(corpus.get, doc.supersedes) if d]
+    return {"only": False, "number": number, "count": len(same), "replaces": replaces,
+            "compare": _compare_link(doc, corpus)}
+
+
+def _vtt_time(seconds: float) -> str:
+    millis = int(round(seconds * 1000))
+    hours, rest = divmod(millis, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    secs, millis = divmod(rest, 1000)
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}.{millis:03d}"
+
+
+def captions_data_url(cues: tuple[Cue, ...]) -> str:
+    """WebVTT of the transcript cues (from .vtt or .srt) as a data: URL for ``<track>``.
+
+    Inline, because Chromium refuses to load a caption file from file:// next to the page. The
+    text is escaped (``&lt;``), so the captions show exactly what the transcript list shows.
+    """
+    out = io.StringIO()
+    out.write("WEBVTT\n\n")
+    for index, cue in enumerate(cues, 1):
+        # cue text is plain text: VTT's own escapes, so no cue markup (<b>, <c>, …) comes from the source
+        text = cue.text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        text = "\n".join(line for line in text.splitlines() if line.strip()) or " "
+        out.write(f"{index}\n{_vtt_time(cue.start)} --> {_vtt_time(max(cue.end, cue.start + 0.5))}\n{text}\n\n")
+    return "data:text/vtt;charset=utf-8;base64," + base64.b64encode(out.getvalue().encode("utf-8")).decode("ascii")
+
+
+def page_address(config: SiteConfig, url: str) -> str:
+    """The public address of a page (``site.url`` + its URL), '' when no ``site.url`` is set."""
+    return config.url.rstrip("/") + "/" + url if config.url else ""
+
+
+def qr_svg(address: str) -> str:
+    """A QR code of ``address`` as inline SVG (segno, at build time), '' for no address."""
+    if not address:
+        return ""
+    import segno
+
+    buffer = io.BytesIO()
+    segno.make(address, error="m", micro=False).save(buffer, kind="svg", xmldecl=False, svgns=True, nl=False,
+                                                      omitsize=True, border=2, svgclass="mzkb-qr", lineclass=None)
+    return buffer.getvalue().decode("utf-8")
+
+
+def revision_log(revisions: tuple) -> tuple[str, list[dict]]:
+    """(最后更新, reader-facing change log) from the file's revisions, newest first.
+
+    Only revisions that changed the file's content or carry an editor's note count; the
+    import of a file and moves do not. No hashes or commit subjects reach the reader.
+    """
+    shown = [r for r in revisions if getattr(r, "content_changed", False) or getattr(r, "note", "")]
+    changed = [r for r in revisions if getattr(r, "content_changed", False)]
+    log = [{"date": r.date, "note": getattr(r, "note", "") or "内容修订（未附说明）"} for r in shown[:20]]
+    return (changed[0].date if changed else ""), log
+
+
 def document_context(doc: Document, corpus: Corpus, config: SiteConfig, revisions: tuple = ()) -> dict:
     """The ``page.meta.mzkb`` dict of a document page (``revisions``: git log of its file, newest first)."""
+    last_changed, change_log = revision_log(revisions)
     labels = {a.key: a.label for a in config.audiences}
     all_audiences = len(doc.audiences) == len(config.audiences) and len(config.audiences) > 1
     successor = latest_successor(doc, corpus)
@@ -111,8 +186,10 @@ def document_context(doc: Document, corpus: Corpus, config: SiteConfig, revision
         "breadcrumbs": [{"title": "首页", "url": "index.html"}, {"title": doc.type.label, "url": f"{doc.type.folder}/index.html"}],
         "demo": config.demo,
         "region": doc.region,
-        "last_updated": revisions[0].date if revisions else "",
-        "revisions": [{"date": r.date, "message": r.message, "commit": r.commit} for r in revisions[:20]],
+        "last_updated": last_changed or doc.date.isoformat(),
+        "revisions": change_log,
+        "edition_line": edition_line(doc, corpus),
+        "print_qr": qr_svg(page_address(config, doc.url)),
     }
     if doc.type is DocType.VIDEO:
         context["video"] = {
@@ -123,6 +200,7 @@ def document_context(doc: Document, corpus: Corpus, config: SiteConfig, revision
             "chapters": [{"t": c.seconds, "time": hms(c.seconds), "title": c.title} for c in doc.chapters],
             "cues": [{"t": int(c.start), "time": hms(c.start), "text": c.text} for c in doc.cues],
             "transcript": _asset(doc.transcript) if doc.transcript else None,
+            "captions": captions_data_url(doc.cues) if doc.cues else "",
         }
     return context
 

@@ -6,15 +6,21 @@ Everything MkDocs/Material-specific in configuration lives here.
 from __future__ import annotations
 
 import logging
+import shutil
+from dataclasses import replace
 from importlib.resources import files as package_files
 from pathlib import Path
 
 import yaml
+from mkdocs.commands import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.exceptions import MkDocsException
 
 from ..config import SiteConfig
 from ..content.model import DocType
-from ..diagnostics import Diagnostic, make
-from .plugin import RenderInput
+from ..diagnostics import make
+from ..writer import describe_os_error, shown_path
+from .model import RenderInput, RenderReport
 
 
 def theme_dir() -> Path:
@@ -85,8 +91,13 @@ class _Collect(logging.Handler):
 
 
 def is_dirty_notice(record: logging.LogRecord) -> bool:
-    """MkDocs warns on every dirty build; ours are dirty only to skip pages whose HTML is reused."""
-    return record.getMessage().startswith("A 'dirty' build is being performed")
+    """MkDocs warns on every dirty build; ours are dirty only to skip pages whose HTML is reused.
+
+    The notice is recognised by where it comes from (the only warning ``build()`` itself logs),
+    not by its text; ``tests/site/test_build.py`` runs a dirty build and fails if it leaks.
+    """
+    return (record.name == "mkdocs.commands.build" and record.funcName == "build"
+            and record.levelno == logging.WARNING)
 
 
 class DropDirtyNotice(logging.Filter):
@@ -96,12 +107,8 @@ class DropDirtyNotice(logging.Filter):
         return not is_dirty_notice(record)
 
 
-def render(state: RenderInput, site_dir: Path) -> list[Diagnostic]:
-    """Build the site with MkDocs into ``site_dir`` (which is created)."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-
+def render(state: RenderInput, site_dir: Path) -> RenderReport:
+    """Build the site with MkDocs into ``site_dir`` (which is created); report what was done."""
     path = write_mkdocs_yml(state.config, site_dir, versioned=state.version is not None)
     logger = logging.getLogger("mkdocs")
     handler = _Collect()
@@ -111,23 +118,24 @@ def render(state: RenderInput, site_dir: Path) -> list[Diagnostic]:
     logger.propagate = False
     try:
         cfg = load_config(str(path))
-        cfg.plugins["mzkb"].state = state
+        plugin = cfg.plugins["mzkb"]
+        plugin.state = state
         # dirty: MkDocs then skips the pages the plugin took from the previous build (the
         # staging folder is new, so nothing else is left over)
-        build(cfg, dirty=state.cache is not None and state.version is None)
+        mkdocs_build.build(cfg, dirty=state.cache is not None and state.version is None)
     except OSError as exc:  # disk full, read-only folder ...: in Chinese, naming the path
-        from ..writer import describe_os_error, shown_path
-
         where = shown_path(exc.filename if exc.filename is not None else site_dir, site_dir)
-        return [make("MZ902", where, 0, 0, path=where, detail=describe_os_error(OSError(exc.errno, exc.strerror)))]
+        detail = describe_os_error(OSError(exc.errno, exc.strerror))
+        return RenderReport((make("MZ902", where, 0, 0, path=where, detail=detail),))
     except (MkDocsException, ValueError, KeyError, TypeError) as exc:
-        return [make("MZ901", state.config.path.name, 0, 0, detail=str(exc) or type(exc).__name__)]
+        return RenderReport((make("MZ901", state.config.path.name, 0, 0, detail=str(exc) or type(exc).__name__),))
     finally:
         logger.removeHandler(handler)
         logger.setLevel(old_level)
         logger.propagate = old_propagate
     prune_unused_theme_files(site_dir)
-    return [make("MZ903", state.config.path.name, 0, 0, detail=m) for m in handler.messages]
+    warnings = tuple(make("MZ903", state.config.path.name, 0, 0, detail=m) for m in handler.messages)
+    return replace(plugin.report, diagnostics=warnings)
 
 
 UNUSED = ("assets/javascripts/lunr", "assets/javascripts/workers")
@@ -136,8 +144,6 @@ UNUSED = ("assets/javascripts/lunr", "assets/javascripts/workers")
 
 def prune_unused_theme_files(site_dir: Path) -> None:
     """Drop Material files no page loads (its search, source maps): smaller offline copies."""
-    import shutil
-
     for rel in UNUSED:
         shutil.rmtree(site_dir / rel, ignore_errors=True)
     for source_map in sorted(site_dir.glob("assets/**/*.map")):

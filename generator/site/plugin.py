@@ -1,30 +1,41 @@
 """Our MkDocs plugin: generated pages, document pages from the corpus, metadata in the page context.
 
-``mzkb build`` hands the plugin an already validated corpus; under ``mkdocs serve``
-(``mzkb serve``) the plugin runs load -> validate -> link itself on every rebuild.
+The pipeline hands the plugin a ``RenderInput`` (an already validated corpus). Under
+``mzkb serve`` MkDocs creates the plugin on every rebuild; ``MzkbPlugin.loader`` (set by
+``generator/preview.py``) then checks and indexes the knowledge base for it.
+
+Document bodies are rendered by markdown-it-py (``generator/markdown.py``, the parser the
+check uses) and sanitized (``generator/sanitize.py``); MkDocs/Python-Markdown converts only
+the small generated pages.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 from urllib.parse import quote
 
+from jinja2 import FileSystemBytecodeCache
 from markupsafe import escape
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 
 from ..cache import digest
-from ..config import SiteConfig
 from ..content.links import Corpus, asset_url, resolve_href
 from ..content.model import Document, DocType
+from ..markdown import Heading, render
 from ..regions import load_regions
+from ..sanitize import clean
+from ..seal import user_dir
 from ..search.scripts import minify_search_scripts
 from .context import document_context
+from .model import RenderInput, RenderReport
 from .pages.cases import case_pages
 from .pages.changes import changes_page
 from .pages.compare import compare_page, edition_pairs
@@ -32,32 +43,8 @@ from .pages.home import home_page
 from .pages.listings import audience_pages, audiences_index, type_pages
 from .pages.videos import video_index
 from .reuse import RENDER_CACHE, PageReuse, page_fingerprint, theme_key
-from .sanitize import clean
 
 SERVE_RENDER_CACHE = "render-serve.json"
-SERVE_INDEX_CACHE = "index-serve.json"
-
-
-@dataclass(frozen=True, slots=True)
-class RenderInput:
-    """What the render stage needs: the site configuration and the linked corpus."""
-
-    config: SiteConfig
-    corpus: Corpus
-    extra_files: dict = field(default_factory=dict)
-    """Site-relative path -> text of files produced by other stages (the browser search index)."""
-    version: object = None
-    """``versions.VersionInfo`` of a versioned build, else None."""
-    history: dict = field(default_factory=dict)
-    """Path relative to the knowledge base -> git revisions (newest first)."""
-    changes: dict | None = None
-    """Documents added/changed/superseded/repealed since the previous release (versioned builds)."""
-    reuse_from: Path | None = None
-    """The previous build's site: document pages whose inputs did not change are taken from it."""
-    cache: object = None
-    """``cache.Cache`` holding the page fingerprints of the previous build (None: render everything)."""
-    report: dict = field(default_factory=dict)
-    """Filled by the render stage: ``reuse`` (the ``PageReuse``), ``rendered`` and ``reused`` page counts."""
 
 
 class _ReusablePage(File):
@@ -67,6 +54,30 @@ class _ReusablePage(File):
 
     def is_modified(self) -> bool:  # noqa: D102 (MkDocs API)
         return not self.reused and super().is_modified()
+
+
+class _DocumentPage(Page):
+    """A document page: MkDocs' Python-Markdown never converts its body.
+
+    The body is rendered by markdown-it-py in ``on_page_context``, just before the page is
+    written (one document's HTML in memory at a time).
+    """
+
+    def render(self, config, files) -> None:  # noqa: D102 (MkDocs API)
+        self.content = ""
+
+
+def toc_tokens(headings: tuple[Heading, ...]) -> list[dict]:
+    """MkDocs' table-of-contents tokens (nested by level) from a body's headings."""
+    roots: list[dict] = []
+    stack: list[dict] = []
+    for heading in headings:
+        token = {"level": heading.level, "id": heading.anchor, "name": str(escape(heading.title)), "children": []}
+        while stack and stack[-1]["level"] >= heading.level:
+            stack.pop()
+        (stack[-1]["children"] if stack else roots).append(token)
+        stack.append(token)
+    return roots
 
 
 class MzkbPluginConfig(Config):
@@ -97,15 +108,21 @@ def rewrite_links(doc: Document, corpus: Corpus, content_dir: Path) -> tuple[str
 class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
     """Adds every page of the knowledge base to MkDocs' file collection."""
 
+    loader: Callable[[str, Path], RenderInput] | None = None
+    """Under ``mzkb serve``: (site_config path, preview folder) -> the render input of a rebuild."""
+
     def __init__(self) -> None:
         super().__init__()
         self.state: RenderInput | None = None
+        self.report = RenderReport()
+        self._reuse: PageReuse | None = None
         self._by_uri: dict[str, Document] = {}
-        self._files = None
 
     def on_config(self, config):  # noqa: D102 (MkDocs event)
         if self.state is None:
-            self.state = self._load_from_disk(Path(config.site_dir))
+            if self.loader is None:
+                raise PluginError("mzkb 插件只能由 mzkb build 或 mzkb serve 运行")
+            self.state = type(self).loader(self.config.site_config, Path(config.site_dir))
         # Material prints these without escaping (MkDocs' Jinja has autoescape off): hand it
         # escaped HTML (Markup, so templates that do escape do not escape twice)
         config.site_name = escape(config.site_name or "")
@@ -121,29 +138,8 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
             stack.extend(getattr(item, "children", None) or ())
         return nav
 
-    def _load_from_disk(self, site_dir: Path) -> RenderInput:
-        """Under ``mzkb serve``: check the knowledge base and index it (incrementally, from the
-        cache, against the preview folder that MkDocs keeps between rebuilds)."""
-        from ..cache import Cache
-        from ..pipeline import prepare  # local import: pipeline imports this package
-        from ..releases import history_or_empty
-        from ..search import indexer
-
-        result = prepare(self.config.site_config)
-        if result.failed:
-            raise PluginError("\n".join(d.format() for d in result.diagnostics))
-        cache = Cache(result.config.state_dir)
-        state = cache.load(SERVE_INDEX_CACHE, check=indexer.check_state)
-        index = indexer.start(result.corpus, result.config, None, state, site_dir).result()
-        cache.save(SERVE_INDEX_CACHE, index.state)
-        files = dict(index.browser.files)
-        files.update({rel: None for rel in index.browser.reused})  # already in the preview folder
-        return RenderInput(result.config, result.corpus, files, history=history_or_empty(result.config.root),
-                           reuse_from=site_dir, cache=cache, report={"serve": True})
-
     def on_files(self, files: Files, config) -> Files:  # noqa: D102
         assert self.state is not None
-        self._files = files
         site, corpus = self.state.config, self.state.corpus
         generated: list[tuple[str, str]] = [("index.md", home_page(corpus, site)), audiences_index(site),
                                             ("search.md", "---\ntitle: 搜索\n---\n")]
@@ -163,6 +159,24 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
             page.reused = reuse.keep(page.dest_uri, page_fingerprint(text, {}))
             files.append(page)
         other_reused = reuse.reused
+        self._add_documents(files, config, reuse)
+        for path, text in sorted(self.state.extra_files.items()):
+            if text is not None:
+                files.append(File.generated(config, path, content=text))
+        doc_reused = reuse.reused - other_reused
+        self._reuse = reuse
+        self.report = RenderReport(rendered=len(corpus.documents) - doc_reused, reused=doc_reused, reuse=reuse,
+                                   other_rendered=len(generated) + len(case_files) - 1 - other_reused)
+        progress = self.state.progress
+        if progress is not None:
+            progress.stage("render", "生成页面", len(reuse.new) - reuse.reused)
+        minify_search_scripts(files, config)
+        return files
+
+    def _add_documents(self, files: Files, config, reuse: PageReuse) -> None:
+        """One page per document (kept from the previous build when its inputs did not change),
+        and the files its front matter and body link to, copied under ``assets/``."""
+        site, corpus = self.state.config, self.state.corpus
         copied: dict[str, str] = {}
         for doc in corpus.documents:
             body, linked = rewrite_links(doc, corpus, site.content_dir)
@@ -172,6 +186,7 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
             # (on_page_context), so neither is held for thousands of pages at once
             page = _ReusablePage.generated(config, doc.src_uri, content="", inclusion=InclusionLevel.NOT_IN_NAV)
             page.reused = reuse.keep(page.dest_uri, page_fingerprint(body, context))
+            _DocumentPage(doc.title, page, config)
             files.append(page)
             for asset in (*doc.attachments, doc.media_asset, doc.poster, doc.transcript):
                 if asset is not None:
@@ -180,17 +195,6 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
                 copied.setdefault(asset_url(path.relative_to(site.content_dir).as_posix()), str(path))
         for url, source in sorted(copied.items()):
             files.append(File.generated(config, url, abs_src_path=source))
-        for path, text in sorted(self.state.extra_files.items()):
-            if text is not None:
-                files.append(File.generated(config, path, content=text))
-        doc_reused = reuse.reused - other_reused
-        self.state.report.update(reuse=reuse, reused=doc_reused, rendered=len(corpus.documents) - doc_reused,
-                                 other_rendered=len(generated) + len(case_files) - 1 - other_reused)
-        progress = self.state.report.get("progress")
-        if progress is not None:
-            progress.stage("render", "生成页面", len(reuse.new) - reuse.reused)
-        minify_search_scripts(files, config)
-        return files
 
     def on_env(self, env, config, files):  # noqa: D102
         if self.state is not None and self.state.cache is not None:
@@ -198,10 +202,6 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
             # saves about a second per build, most welcome in `mzkb serve`
             # Jinja loads them with marshal (code): they live in the user's cache, never in
             # .mzkb/, which a repository can bring
-            from jinja2 import FileSystemBytecodeCache
-
-            from ..seal import user_dir
-
             folder = user_dir("jinja")
             if folder is not None:
                 env.bytecode_cache = FileSystemBytecodeCache(str(folder))
@@ -210,8 +210,9 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
     def on_post_page(self, output: str, page, config) -> str:  # noqa: D102
         if page.file.src_uri in self._by_uri:  # written next: let the page's HTML and context go
             page.markdown = page.content = None
+            page.toc = get_toc([])
             page.meta.pop("mzkb", None)
-        progress = self.state.report.get("progress") if self.state else None
+        progress = self.state.progress if self.state else None
         if progress is not None:
             progress.advance("render")
         return output
@@ -224,13 +225,12 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
         settings = re.sub(r"(?m)^site_dir:.*$", "", Path(config.config_file_path).read_text(encoding="utf-8"))
         key = digest(settings,
                      state.config.path.read_bytes(), theme_key(Path(config.theme.custom_dir)))
-        name = SERVE_RENDER_CACHE if state.report.get("serve") else RENDER_CACHE
+        name = SERVE_RENDER_CACHE if state.serve else RENDER_CACHE
         return PageReuse(state.cache, key, state.reuse_from, Path(config.site_dir), name)
 
     def on_post_build(self, config) -> None:  # noqa: D102
-        if self.state is not None and self.state.report.get("serve"):
-            reuse = self.state.report["reuse"]
-            self.state.cache.save(SERVE_RENDER_CACHE, reuse.state(Path(config.site_dir)))
+        if self.state is not None and self.state.serve and self._reuse is not None:
+            self.state.cache.save(SERVE_RENDER_CACHE, self._reuse.state(Path(config.site_dir)))
 
     def on_page_context(self, context, page, config, nav):  # noqa: D102
         doc = self._by_uri.get(page.file.src_uri)
@@ -238,8 +238,9 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
             state = self.state
             page.meta["mzkb"] = document_context(doc, state.corpus, state.config, state.history.get(doc.rel_path, ()))
             page.markdown = rewrite_links(doc, state.corpus, state.config.content_dir)[0]
-            page.render(config, self._files)
-            page.content = clean(page.content)
+            body = render(page.markdown)
+            page.content = clean(body.html)
+            page.toc = get_toc(toc_tokens(body.toc))
         version = self.state.version if self.state else None
         if version is not None:
             context["mzkb_version"] = True  # which version a page belongs to is its folder (versions.js)
@@ -252,9 +253,7 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
         if isinstance(page.meta.get("title"), str):  # Material prints it as is (<title>, header): escaped HTML
             page.meta["title"] = escape(page.meta["title"])
         if doc is not None and self.state is not None:
-            # MkDocs converts every page before writing any; a document page is converted in
-            # on_page_context instead, so only one page's HTML is in memory at a time
-            return ""
+            return ""  # rendered in on_page_context, by markdown-it-py
         elif self.state is not None:
             page.meta["mzkb_page"] = {"demo": self.state.config.demo, "search": page.file.src_uri == "search.md"}
         return markdown

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from generator.offline import signing
-from generator.offline.format import derived_files, render_manifest, sha256
+from generator.foundations import sha256_bytes as sha256
+from generator.offline.format import derived_files, render_manifest
 from generator.offline.signing import TrustedKey, public_text
 from generator.offline.update import apply_update
 from generator.offline.verify import verify_bundle

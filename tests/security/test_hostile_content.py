@@ -6,25 +6,32 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import quote
 
+from generator.markdown import render
 from generator.pipeline import build, prepare
+from generator.sanitize import clean
 
 HEAD = "---\ntitle: 恶意内容测试\ndate: 2020-01-01\nissuer: x\naudiences: [养老机构]\n---\n\n"
 
 
-def test_obfuscated_javascript_link_is_dropped_by_the_sanitizer(small_kb: Path, browser):
+def test_obfuscated_javascript_link_is_refused_at_check_and_dropped_at_render(small_kb: Path, browser):
+    """Check and render share one sanitizer policy: what nh3 would drop is MZ601 at check."""
     doc = small_kb.parent / "content/notices/evil.md"
-    doc.write_text(HEAD + '<p><a id="evil" href="jav&#x61;script:window.__pwned=1">点这里</a></p>\n\n'
-                   '<div title="x"><b>加粗</b></div>\n', encoding="utf-8")
-    result = build(small_kb)
-    assert result.ok
-    html = (result.out_dir / "notices/evil.html").read_text(encoding="utf-8")
-    body = html[html.index("mzkb-body"):]
+    evil = '<p><a id="evil" href="jav&#x61;script:window.__pwned=1">点这里</a></p>\n'
+    doc.write_text(HEAD + evil + '\n<div title="x"><b>加粗</b></div>\n', encoding="utf-8")
+    result = prepare(small_kb)
+    assert result.failed
+    assert [(d.code, d.line) for d in result.diagnostics if d.file.endswith("evil.md")] == [("MZ601", 8)]
+    body = clean(render(evil + '\n<div title="x"><b>加粗</b></div>\n').html)
     assert "script:" not in body.lower() and "&#x61;" not in body
     assert "<b>加粗</b>" in body  # harmless markup survives
+    doc.write_text(HEAD + '<p><a id="evil" href="#">点这里</a></p>\n\n<div title="x"><b>加粗</b></div>\n', encoding="utf-8")
+    result = build(small_kb)
+    assert result.ok
     page = browser.new_page()
     page.goto((result.out_dir / "notices/evil.html").as_uri())
     page.locator("#evil").click()
     assert page.evaluate("window.__pwned") is None
+    assert page.locator(".mzkb-body b").inner_text() == "加粗"
     page.close()
 
 

@@ -160,7 +160,8 @@ def test_two_attachments_one_url_is_an_error_with_file_and_line(small_kb: Path):
     result = prepare(small_kb)
     clashes = sorted((d.file, d.line) for d in result.diagnostics if d.code == "MZ318")
     # four files, one URL: the first keeps it, each of the three others is an error where it is named
-    assert clashes == [("content/notices/case.md", 7), ("content/notices/two.md", 6), ("content/notices/two.md", 6)]
+    # (the body's links are on line 8, after 正文 on line 7)
+    assert clashes == [("content/notices/case.md", 8), ("content/notices/two.md", 6), ("content/notices/two.md", 6)]
 
 
 def test_distinct_attachments_pass(small_kb: Path):

@@ -87,7 +87,7 @@ def test_every_safe_filter_says_why(path: Path):
             assert "safe:" in line or (number and "safe:" in lines[number - 1]), f"{path.name}:{number + 1} {line}"
 
 
-@pytest.mark.parametrize("name", ["partials/mzkb-document.html", "partials/mzkb-video.html"])
+@pytest.mark.parametrize("name", ["partials/mzkb-document.html", "partials/mzkb-video.html", "partials/mzkb-print-footer.html"])
 def test_partials_rendered_by_material_switch_autoescape_on(name: str):
     text = (THEME / name).read_text(encoding="utf-8")
     assert "{% autoescape true %}" in text and text.rstrip().endswith("{% endautoescape %}")

@@ -14,7 +14,7 @@ from ...diagnostics import Diagnostic, Severity, make
 from ..ids import is_valid_id, make_id
 from ..model import DocType
 from . import gongwen, writer
-from .model import Block, Extracted, Image, Para, ReadError, Table
+from .model import Block, Extracted, Para, ReadError, Table
 
 READERS = {".docx": "docx", ".pdf": "pdf", ".html": "html", ".htm": "html", ".txt": "text", ".md": "markdown",
            ".markdown": "markdown"}

@@ -113,9 +113,7 @@ def province_page_url(code: str) -> str:
 
 def case_province(doc: Document, table: RegionTable) -> Region | None:
     """The province of a case: from its code when the code is known, else from its region text."""
-    if doc.region_code and table.by_code(doc.region_code) is not None:
-        return table.province_of(doc.region_code)
-    return table.province_of(doc.region) if doc.region else None
+    return table.province_for(doc.region, doc.region_code)
 
 
 def _summary(text: str) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ...content.links import Corpus, relative_url
 from ...content.model import Document
-from ...diff import Row, compare, summarize
+from ...diff import Row, compare, is_renumbered, summarize
 from .templates import PAGES, page
 
 COLLAPSE = 3
@@ -64,7 +64,7 @@ def _side_by_side(rows: list[Row]) -> list[dict]:
             new = {"note": _MOVED_NOTE[row.op]}
         elif row.op == "moved_to":
             old = {"note": _MOVED_NOTE[row.op]}
-        out.append({"op": row.op, "label": _OP_LABEL[row.op], "old": old, "new": new})
+        out.append({"op": row.op, "label": _label(row), "old": old, "new": new})
     return out
 
 
@@ -79,7 +79,12 @@ def _unified_change(row: Row) -> dict:
         segments = [_seg(row.old.text, "del", "mzkb-diff__moved")]
     else:
         segments = [_seg(row.new.text, "ins", "mzkb-diff__moved")]
-    return {"op": row.op, "label": _OP_LABEL[row.op], "segments": segments, "note": _MOVED_NOTE.get(row.op, "")}
+    return {"op": row.op, "label": _label(row), "segments": segments, "note": _MOVED_NOTE.get(row.op, "")}
+
+
+def _label(row: Row) -> str:
+    """修改, 新增, … for a row; 序号调整 for one whose only change is its number (第五条 -> 第六条)."""
+    return "序号调整" if is_renumbered(row) else _OP_LABEL[row.op]
 
 
 def _unified(rows: list[Row]) -> list[dict]:
@@ -112,7 +117,7 @@ def compare_page(old: Document, new: Document) -> tuple[str, str]:
     rows = compare(old.body, new.body)
     summary = summarize(rows)
     kinds = [_names("新增", summary.added), _names("删除", summary.removed), _names("修改", summary.changed),
-             _names("移动", summary.moved)]
+             _names("移动", summary.moved), _names("序号调整", summary.renumbered)]
     editions = [{"href": relative_url(url, d.url), "title": d.title, "name": d.edition or d.date.isoformat(),
                  "date": d.date.isoformat()} for d in (old, new)]
     title = f"修订对照：{new.title}"

@@ -1,0 +1,163 @@
+"""Old vs new code, side by side in one run on one machine, on the same synthetic corpus.
+
+Usage:
+    git worktree add /tmp/mzkb-old <commit>            # the code to compare with
+    python bench/compare.py --baseline /tmp/mzkb-old [--candidate /tmp/mzkb-new] [--sizes 1000] [--repeats 2]
+
+(``--candidate``: a checkout of the new code, so that editing the working tree during a long
+run does not change what is measured; default: the installed ``generator``.)
+
+For each size one corpus is generated (``bench/synth.py``); then, alternating old and new
+(``--repeats`` rounds, so a load change on a shared machine hits both alike):
+
+- a cold ``mzkb build`` (no ``.mzkb/``, no ``site/``) in a child process whose ``PYTHONPATH``
+  starts with the baseline tree (old) or not (new); wall seconds, peak RSS of all processes,
+  and the stages of ``.mzkb/build-report.json`` (render = MkDocs + templates + bodies);
+- body conversion alone, in-process over the same bodies: the old code's Python-Markdown
+  conversion (``Page.render`` with the generated ``mkdocs.yml``'s extensions) + nh3, against
+  the new code's markdown-it-py ``render`` + nh3 (``--bodies``);
+- a ``mzkb serve`` rebuild after one edit: the preview build MkDocs' live-reload server runs
+  (``mkdocs.commands.build.build(dirty=True)`` with our plugin), cold and then after editing one
+  document; the browser's reload itself is not included.
+
+Writes ``bench/out/compare-<n>.json`` and prints one JSON line per size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "out"
+sys.path.insert(0, str(HERE))
+from build import PEAK_WRAPPER, timed  # noqa: E402
+from synth import write_corpus  # noqa: E402
+
+import build as build_bench  # noqa: E402
+
+SERVE_SCRIPT = r"""
+import json, sys, time
+from pathlib import Path
+try:
+    from generator.preview import install  # new code: serve mode is its own module
+    install()
+except ImportError:
+    pass  # old code: the plugin loads the knowledge base itself
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from generator.pipeline import prepare
+from generator.site.mkdocs import write_mkdocs_yml
+
+config = Path(sys.argv[1])
+prepared = prepare(config)
+yml = write_mkdocs_yml(prepared.config, prepared.config.state_dir / "serve-site")
+
+def rebuild():
+    start = time.perf_counter()
+    build(load_config(str(yml)), dirty=True)
+    return time.perf_counter() - start
+
+cold = rebuild()
+files = sorted((config.parent / "content").rglob("*.md"))
+path = files[len(files) // 3]
+path.write_text(path.read_text(encoding="utf-8") + "\n预览基准追加的一句话。\n", encoding="utf-8")
+edited = rebuild()
+print("MZKB_SERVE=" + json.dumps({"serve_first_build_s": round(cold, 2), "serve_edit_rebuild_s": round(edited, 2)}))
+"""
+
+def _env(baseline: str | None) -> dict:
+    env = {**os.environ, "TERM": "dumb", "SOURCE_DATE_EPOCH": "1600000000"}
+    if baseline:
+        env["PYTHONPATH"] = baseline + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    else:
+        env.pop("PYTHONPATH", None)
+    return env
+
+
+def cold_build(kb: Path, baseline: str | None) -> dict:
+    """One cold build (old code when ``baseline``): seconds, peak and stages."""
+    shutil.rmtree(kb / ".mzkb", ignore_errors=True)
+    shutil.rmtree(kb / "site", ignore_errors=True)
+    old_environ = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(_env(baseline))
+    try:
+        seconds, peak, code = timed([sys.executable, "-c", PEAK_WRAPPER, "generator.cli", "build", "-c",
+                                     str(kb / "site_config.yml")], cwd=kb)
+    finally:
+        os.environ.clear()
+        os.environ.update(old_environ)
+    report = json.loads((kb / ".mzkb" / "build-report.json").read_text(encoding="utf-8")) if code == 0 else {}
+    return {"seconds": round(seconds, 2), "exit": code, "peak_all_mib": round(build_bench.LAST_TREE_PEAK_MIB),
+            "peak_largest_mib": round(peak), "stages": report.get("stages", {}), "rendered": report.get("rendered")}
+
+
+def body_conversion(kb: Path, baseline: str | None) -> dict:
+    """Milliseconds per body: conversion + sanitizing only, in one child process."""
+    script = HERE / "_bodies.py"
+    done = subprocess.run([sys.executable, str(script), str(kb / "site_config.yml")], env=_env(baseline),
+                          capture_output=True, text=True, cwd=kb, timeout=1800)
+    line = [x for x in done.stdout.splitlines() if x.startswith("MZKB_BODIES=")]
+    if not line:
+        return {"error": done.stderr[-2000:]}
+    return json.loads(line[-1].split("=", 1)[1])
+
+
+def serve_rebuild(kb: Path, baseline: str | None) -> dict:
+    """The preview rebuilds of ``mzkb serve`` (cold, then after one edit)."""
+    shutil.rmtree(kb / ".mzkb", ignore_errors=True)
+    done = subprocess.run([sys.executable, "-c", SERVE_SCRIPT, str(kb / "site_config.yml")], env=_env(baseline),
+                          capture_output=True, text=True, cwd=kb, timeout=1800)
+    line = [x for x in done.stdout.splitlines() if x.startswith("MZKB_SERVE=")]
+    return json.loads(line[-1].split("=", 1)[1]) if line else {"error": done.stderr[-2000:]}
+
+
+def compare(n: int, baseline: str, repeats: int, workdir: Path, serve: bool, candidate: str | None = None) -> dict:
+    kb = workdir / f"compare-{n}"
+    shutil.rmtree(kb, ignore_errors=True)
+    write_corpus(kb, n)
+    pristine = workdir / f"compare-{n}-content"
+    shutil.rmtree(pristine, ignore_errors=True)
+    shutil.copytree(kb / "content", pristine)
+    row: dict = {"documents": n, "cpus": os.cpu_count(), "baseline": baseline, "candidate": candidate, "rounds": []}
+    for _ in range(repeats):
+        for label, base in (("old", baseline), ("new", candidate)):
+            shutil.rmtree(kb / "content")
+            shutil.copytree(pristine, kb / "content")
+            result = {"code": label, **cold_build(kb, base)}
+            result["bodies"] = body_conversion(kb, base)
+            if serve:
+                result.update(serve_rebuild(kb, base))
+            row["rounds"].append(result)
+            print(json.dumps(result, ensure_ascii=False), flush=True)
+    shutil.rmtree(kb, ignore_errors=True)
+    shutil.rmtree(pristine, ignore_errors=True)
+    return row
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--baseline", required=True, help="a checkout of the code to compare with")
+    parser.add_argument("--candidate", default=None, help="a checkout of the new code (default: the installed one)")
+    parser.add_argument("--sizes", default="1000")
+    parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--no-serve", action="store_true")
+    parser.add_argument("--workdir", default=str(OUT / "work"))
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    workdir = Path(args.workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    for n in [int(x) for x in args.sizes.split(",")]:
+        candidate = str(Path(args.candidate).resolve()) if args.candidate else None
+        row = compare(n, str(Path(args.baseline).resolve()), args.repeats, workdir, not args.no_serve, candidate)
+        (OUT / f"compare-{n}.json").write_text(json.dumps(row, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

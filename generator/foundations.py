@@ -1,0 +1,73 @@
+"""Small helpers every layer may use: content hashes, file-size labels, media extensions, GC tuning.
+
+Each concept has one owner here, so a bundle manifest, a release summary and a page cannot
+compute the same thing two ways.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+from contextlib import contextmanager
+from pathlib import Path
+from typing import BinaryIO
+
+VIDEO_EXTENSIONS = frozenset({".mp4", ".m4v", ".webm", ".ogv", ".mov", ".mkv"})
+AUDIO_EXTENSIONS = frozenset({".mp3", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".wav", ".flac"})
+MEDIA_EXTENSIONS = VIDEO_EXTENSIONS | AUDIO_EXTENSIONS
+"""Every audio and video extension mzkb knows (bundles store them uncompressed)."""
+PLAYABLE_EXTENSIONS = frozenset({".mp4", ".webm", ".m4v", ".ogv", ".mp3", ".m4a", ".ogg"})
+"""What a video document's ``media`` may be: what browsers play in ``<video>`` without plugins."""
+IMAGE_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png", ".webp", ".gif", ".svg"})
+"""What a poster may be."""
+
+
+def sha256_bytes(data: bytes) -> str:
+    """Hex SHA-256 of some bytes."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: str | Path) -> str:
+    """Hex SHA-256 of a file, read in 1 MiB chunks."""
+    return size_and_sha256(path)[1]
+
+
+def size_and_sha256(path: str | Path) -> tuple[int, str]:
+    """Size in bytes and hex SHA-256 of a file, read in 1 MiB chunks."""
+    with open(path, "rb") as fh:
+        return stream_sha256(fh)
+
+
+def stream_sha256(fh: BinaryIO) -> tuple[int, str]:
+    """Size in bytes and hex SHA-256 of what an open binary file yields, read in 1 MiB chunks."""
+    digest, size = hashlib.sha256(), 0
+    while chunk := fh.read(1 << 20):
+        digest.update(chunk)
+        size += len(chunk)
+    return size, digest.hexdigest()
+
+
+def human_size(n: int) -> str:
+    """``532 B``, ``12.3 KB``, ``4.9 MB``, ``1.2 GB`` (base 1024)."""
+    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if n >= scale:
+            return f"{n / scale:.1f} {unit}"
+    return f"{n} B"
+
+
+@contextmanager
+def fewer_collections():
+    """Run with Python's cyclic garbage collector triggered less often.
+
+    A build allocates millions of small objects that live until the end (terms, postings,
+    pages); with the default thresholds the collector re-scans them over and over. The data
+    has few reference cycles, so collecting rarely costs little memory and saves time.
+    """
+    old = gc.get_threshold()
+    gc.freeze()  # what exists now (imported modules) is never scanned again
+    gc.set_threshold(100_000, 50, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+        gc.unfreeze()
