@@ -176,15 +176,16 @@ def fold_text(text: str) -> str:
 
 def best_unit(runs_per_variant: list[list[str]], units: list[tuple[str, str]], preferred: int) -> tuple[int, str]:
     """(unit, piece): the unit holding the longest matched piece of the query, in its heading
-    or text (a heading holding it wins ties, then the first-stage best unit ``preferred``, then
-    the first unit), and that piece ('' when no unit holds two characters of the query)."""
-    best, rank, piece = (preferred if 0 <= preferred < len(units) else 0), (0, False, False), ""
+    or text (a heading holding it wins ties unless its unit has no text to show, then the
+    first-stage best unit ``preferred``, then the first unit), and that piece ('' when no unit
+    holds two characters of the query)."""
+    best, rank, piece = (preferred if 0 <= preferred < len(units) else 0), (0, False, False, False), ""
     for i, (heading, text) in enumerate(units):
         heading, text = fold_text(heading), fold_text(text)
         for runs in runs_per_variant:
             for run in runs:
                 found = longest_part(run, heading + "\n" + text)
-                candidate = (len(found), found in heading, i == preferred)
+                candidate = (len(found), found in heading and bool(text.strip()), found in text, i == preferred)
                 if found and candidate > rank:
                     best, rank, piece = i, candidate, found
     return best, piece

@@ -261,14 +261,14 @@
     return factor;
   }
   function bestUnit(runsPerVariant, units, preferred) {
-    var best = preferred >= 0 && preferred < units.length ? preferred : 0, rank = [0, 0, 0], piece = "";
+    var best = preferred >= 0 && preferred < units.length ? preferred : 0, rank = [0, 0, 0, 0], piece = "";
     units.forEach(function (u, i) {
       var heading = foldText(u[0]), text = foldText(u[1]);
       runsPerVariant.forEach(function (runs) {
         runs.forEach(function (run) {
           var found = longestPart(run, heading + "\n" + text);
-          var cand = [found.length, heading.indexOf(found) >= 0 ? 1 : 0, i === preferred ? 1 : 0];
-          if (found && (cand[0] - rank[0] || cand[1] - rank[1] || cand[2] - rank[2]) > 0) { best = i; rank = cand; piece = found; }
+          var cand = [found.length, heading.indexOf(found) >= 0 && text.trim() ? 1 : 0, text.indexOf(found) >= 0 ? 1 : 0, i === preferred ? 1 : 0];
+          if (found && (cand[0] - rank[0] || cand[1] - rank[1] || cand[2] - rank[2] || cand[3] - rank[3]) > 0) { best = i; rank = cand; piece = found; }
         });
       });
     });
@@ -361,7 +361,7 @@
   window.mzkbSearch = M.search = {
     load: load,
     search: function (q, filters, limit, offset) { return search(q, filters || {}, limit || 10, offset || 0); },
-    ensureManifest: ensureManifest, loadFrags: loadFrags, texts: texts, snippetSpans: snippetSpans, siteRoot: siteRoot,
+    ensureManifest: ensureManifest, loadFrags: loadFrags, texts: texts, snippetSpans: snippetSpans, bestUnit: bestUnit, siteRoot: siteRoot,
     state: state
   };
 })();
