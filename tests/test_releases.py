@@ -26,9 +26,8 @@ def mzkb(*args: str):
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    """A knowledge base in git with three releases: v1, v2 (guide changed), v3 (guide-3 added, guide-2 superseded)."""
+def git_kb(tmp_path: Path) -> Path:
+    """A copy of the small knowledge base in a fresh git repository, everything staged."""
     kb = tmp_path / "kb"
     shutil.copytree(SMALL, kb)
     (kb / ".gitignore").write_text("/site/\n.mzkb/\n", encoding="utf-8")
@@ -36,6 +35,13 @@ def repo(tmp_path: Path) -> Path:
     sh(kb, "git", "config", "user.email", "editor@example.org")
     sh(kb, "git", "config", "user.name", "编辑")
     sh(kb, "git", "add", "-A")
+    return kb
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A knowledge base in git with three releases: v1, v2 (guide changed), v3 (guide-3 added, guide-2 superseded)."""
+    kb = git_kb(tmp_path)
     sh(kb, "git", "commit", "-qm", "初始内容", "--date=2024-01-01T00:00:00")
     assert mzkb("release", "-c", str(kb / "site_config.yml"), "v1", "--title", "首次发布").exit_code == 0
     guide = kb / "content/guidelines/guide-2.md"
@@ -107,13 +113,7 @@ def git_at(cwd: Path, when: str, *args: str) -> None:
 @pytest.fixture
 def history_repo(tmp_path: Path) -> Path:
     """A knowledge base whose files were imported, moved, edited with and without 更新说明 on known days."""
-    kb = tmp_path / "kb"
-    shutil.copytree(SMALL, kb)
-    (kb / ".gitignore").write_text("/site/\n.mzkb/\n", encoding="utf-8")
-    sh(kb, "git", "init", "-q")
-    sh(kb, "git", "config", "user.email", "editor@example.org")
-    sh(kb, "git", "config", "user.name", "编辑")
-    sh(kb, "git", "add", "-A")
+    kb = git_kb(tmp_path)
     git_at(kb, "2026-11-28T09:00:00", "git", "commit", "-qm", "Import the knowledge base")
     git_at(kb, "2026-11-29T09:00:00", "git", "mv", "content/notices/探视通知.md", "content/notices/探视通知-2020.md")
     git_at(kb, "2026-11-29T09:00:00", "git", "commit", "-qm", "Rename the visiting notice")
