@@ -34,7 +34,7 @@ from ..config import SiteConfig
 from ..content.model import DocType, Status
 from ..regions import load_regions
 from . import analyzer
-from .records import FIELD_WEIGHTS, UNIT_TEXT, edition_chains, rank_below, section_unit, status_factor, synonym_groups
+from .records import ALWAYS, FIELD_WEIGHTS, UNIT_TEXT, edition_chains, rank_below, section_unit, status_factor, synonym_groups
 
 K1, B = 1.2, 0.75
 SCALE = 20
@@ -310,14 +310,14 @@ def _fragment(doc, units, config: SiteConfig) -> dict:
 
 
 def _below(numbered: dict[int, object]) -> dict[str, list[list]]:
-    """Document number -> [target number, own unit (-1: any), [target units] (empty: any)] for
+    """Document number -> [target number, own unit (-1: any, -2: always), [target units] (empty: any)] for
     each ``records.rank_below`` pair whose target is in force (``search.js``: ``keepBelow``)."""
     number = {doc.id: n for n, doc in numbered.items()}
     found = {}
     for n, doc in sorted(numbered.items()):
         pairs = [p for p in rank_below(doc) if p[0] in number and numbered[number[p[0]]].status.in_force]
         if pairs:
-            found[str(n)] = [[number[t], section_unit(doc, own) if own else -1,
+            found[str(n)] = [[number[t], -2 if own == ALWAYS else section_unit(doc, own) if own else -1,
                               [section_unit(numbered[number[t]], a) for a in anchors]] for t, own, anchors in pairs]
     return found
 

@@ -171,6 +171,18 @@ AMENDED_SECTION_FACTOR = 0.4
 section ranks above it for the same query."""
 
 
+ALWAYS = "*"
+"""Own anchor of a ``rank_below`` pair that binds whenever both documents match (``binds_always``):
+an expired or not yet valid measure never ranks above a document in force that it adjusted."""
+
+
+def binds_always(match, target) -> bool:
+    """Whether an ``ALWAYS`` pair binds for these two matches: always, unless the query asked for
+    the measure itself — by its 文号, or with words that only it holds in full (the document in
+    force matches part of them). ``search.js`` mirrors this in ``keepBelow``."""
+    return not match.docno and (target.full or not match.full)
+
+
 RELEVANT_SHARE = 0.2
 """A ``rank_below`` pair binds only when the target scores at least this share of the document's
 score for the query (a passing mention does not make it "the rule" the query is about)."""
@@ -181,12 +193,14 @@ def rank_below(doc: Document, corpus: Corpus | None = None) -> tuple[tuple[str, 
     query's best unit in ``doc`` is the own anchor ('' = any) and in the target one of the target
     anchors (empty = any) — the query is about the rule that one changed in the other.
 
-    An expired or not yet valid measure stays below the documents it adjusted (``amends``) when
-    the query is about their amended sections; an amended section stays below the section that
-    amends it. With ``corpus``: only targets in force now; without, the engines check."""
+    An expired or not yet valid measure stays below the documents in force it adjusted
+    (``amends``) when the query is about their amended sections, and whenever the query did not
+    ask for the measure itself (own anchor ``ALWAYS``, ``binds_always``); an amended section
+    stays below the section that amends it when the query is about that section. With ``corpus``: only targets in force now; without, the engines check."""
     pairs: list[tuple[str, str, tuple[str, ...]]] = []
     if doc.status.value in ("expired", "pending"):
         pairs += [(a.target, "", tuple(a.sections)) for a in doc.amends]
+        pairs += [(a.target, ALWAYS, ()) for a in doc.amends]
     pairs += [(c.by, c.anchor, (c.at,) if c.at else ()) for c in doc.amended_by if c.active]
     if corpus is not None:
         pairs = [p for p in pairs if (found := corpus.get(p[0])) is not None and found.status.in_force]

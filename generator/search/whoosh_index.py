@@ -30,7 +30,7 @@ from ..seal import is_sealed, seal
 from . import analyzer
 from .browser_index import province
 from . import ranking
-from .records import (FIELD_WEIGHTS, RELEVANT_SHARE, UNIT_TEXT, analyzed_documents, keep_below, rank_below,
+from .records import (ALWAYS, binds_always, FIELD_WEIGHTS, RELEVANT_SHARE, UNIT_TEXT, analyzed_documents, keep_below, rank_below,
                       status_factor, synonym_groups)
 
 TEXT_FIELDS = ("text",)
@@ -363,9 +363,14 @@ def _below(searcher, best: dict, stored: "_Stored", runs: list) -> dict[int, lis
         targets = []
         for target_id, own, anchors in stored[docnum].get("below") or ():
             target = stored.number(target_id)
-            if (target in best and best[target].score >= RELEVANT_SHARE * best[docnum].score
-                    and stored[target]["status"] in ("current", "amended")
-                    and (not own or own == best_anchor(docnum)) and (not anchors or best_anchor(target) in anchors)):
+            if target not in best or stored[target]["status"] not in ("current", "amended"):
+                continue
+            if own == ALWAYS:
+                binds = binds_always(best[docnum], best[target])
+            else:
+                binds = (best[target].score >= RELEVANT_SHARE * best[docnum].score
+                         and (not own or own == best_anchor(docnum)) and (not anchors or best_anchor(target) in anchors))
+            if binds:
                 targets.append(target)
         if targets:
             found[docnum] = targets

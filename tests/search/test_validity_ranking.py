@@ -107,3 +107,24 @@ def test_demo_holiday_notice_ranks_below_the_rule_in_force(demo_site: Path, brow
     else:
         ids = [i for i, _s in browser_ids(browser, demo_site, "探视人员核酸")]
     assert ids.index("notice-resume-services-2020") < ids.index("notice-holiday-prevention-2022")
+
+
+@pytest.mark.parametrize("engine", ["whoosh", "browser"])
+def test_expired_measure_never_above_the_rule_in_force_unless_asked_for(demo_site: Path, browser, engine):
+    """Whatever part of the rule a query is about, the expired holiday notice stays below the
+    May 2020 notice in force that it tightened for a while — unless the reader asked for the
+    notice itself, by its 文号 or by words of its title that only it holds."""
+    root = Path(__file__).resolve().parents[2]
+
+    def ids(query: str) -> list[str]:
+        if engine == "whoosh":
+            return [h["id"] for h in whoosh_ids(root / "site_config.yml", query)]
+        return [i for i, _s in browser_ids(browser, demo_site, query)]
+
+    for query in ("春节探视", "家属探视", "探视人员核酸", "探视"):
+        found = ids(query)
+        assert "notice-resume-services-2020" in found, query
+        if "notice-holiday-prevention-2022" in found:
+            assert found.index("notice-resume-services-2020") < found.index("notice-holiday-prevention-2022"), query
+    for query in ("某民函〔2022〕示例1号", "元旦春节期间民政服务机构疫情防控"):
+        assert ids(query)[0] == "notice-holiday-prevention-2022", query

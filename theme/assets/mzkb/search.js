@@ -176,7 +176,8 @@
     });
     return out;
   }
-  /* An expired or not yet valid measure never ranks above the documents in force it adjusted, and
+  /* An expired or not yet valid measure never ranks above the documents in force it adjusted
+     (own unit -2: whenever both match, unless the query asked for the measure itself), and
      a result whose best unit is an amended section stays below the amending document
      (manifest.below: number -> [[target, own unit or -1, [target units]]], binding when both best
      units are those sections and the target scores RELEVANT_SHARE of the document); mirrors
@@ -190,8 +191,13 @@
       g.members.forEach(function (m) {
         (below[m.key] || []).forEach(function (p) {
           var t = state.matched && state.matched.get(p[0]);
-          if (!t || t.score < RELEVANT_SHARE * m.score) return;
-          if ((p[1] >= 0 && p[1] !== m.unit) || (p[2].length && p[2].indexOf(t.unit) < 0)) return;
+          if (!t) return;
+          if (p[1] === -2) {  /* records.ALWAYS: binds unless the query asked for the measure itself (records.binds_always) */
+            if (m.docno || (m.full && !t.full)) return;
+          } else {
+            if (t.score < RELEVANT_SHARE * m.score) return;
+            if ((p[1] >= 0 && p[1] !== m.unit) || (p[2].length && p[2].indexOf(t.unit) < 0)) return;
+          }
           if (!index.has(p[0])) { dropped.add(i); return; }
           if (index.get(p[0]) !== i) { if (!after.has(i)) after.set(i, []); after.get(i).push(index.get(p[0])); }
         });
