@@ -185,10 +185,17 @@ def pinyin_readings(title: str, seg: rjieba.Jieba | None = None) -> list[str]:
                 if len(span) > PINYIN_SPAN:
                     break
                 if len(span) >= 2:
-                    out.append("".join(lazy_pinyin(span)))
+                    full, initials = span_pinyin(span)
+                    out.append(full)
                     if len(span) >= 3:
-                        out.append("".join(lazy_pinyin(span, style=Style.FIRST_LETTER)))
+                        out.append(initials)
     return list(dict.fromkeys(out))
+
+
+@lru_cache(maxsize=1 << 16)
+def span_pinyin(span: str) -> tuple[str, str]:
+    """Full pinyin and initials of one span of title words (memoized: titles share their words)."""
+    return "".join(lazy_pinyin(span)), "".join(lazy_pinyin(span, style=Style.FIRST_LETTER))
 
 
 MAX_VARIANTS = 8
