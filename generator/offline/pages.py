@@ -6,19 +6,10 @@ environment of ``site/pages/templates.py``), so a site title or a version can ne
 
 from __future__ import annotations
 
-from importlib.resources import files as package_files
-from pathlib import Path
-
 from ..content.model import DocType
-from ..site.pages.templates import render
+from ..site.pages.templates import render, theme_dir
 from .format import ENTRY, MANIFEST_JS, SIGNATURE_JS
 from .signing import fingerprint
-
-
-def theme_dir() -> Path:
-    """``theme/`` of the source checkout beside this package, else the installed ``mzkb_theme``."""
-    local = Path(__file__).resolve().parents[2] / "theme"
-    return local if (local / "bundle").is_dir() else Path(str(package_files("mzkb_theme")))
 
 
 def _render(name: str, **values) -> bytes:

@@ -20,7 +20,7 @@ from ..content.model import DocType
 from ..diagnostics import make
 from ..writer import describe_os_error, shown_path
 from .model import RenderInput, RenderReport
-from .partials import theme_dir
+from .pages.templates import theme_dir
 
 
 

@@ -1,4 +1,4 @@
-"""Where the theme lives, and the banners that document bodies carry under amended sections
+"""The banners that document bodies carry under amended sections
 (``theme/partials/mzkb-amendment-banner.html``, rendered by the one template environment of
 ``pages/templates.py``, autoescape on). Links are made page-relative here.
 """
@@ -7,16 +7,9 @@ from __future__ import annotations
 
 import re
 from html import escape
-from importlib.resources import files as package_files
-from pathlib import Path
 
 from ..content.links import relative_url
 from .pages.templates import render
-
-
-def theme_dir() -> Path:
-    """Our Material ``custom_dir`` (the top-level ``theme/`` folder, installed as ``mzkb_theme``)."""
-    return Path(str(package_files("mzkb_theme")))
 
 
 def section_banners(html: str, page_url: str, amended: dict) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from importlib.resources import files as package_files
+from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
@@ -20,11 +21,17 @@ PAGES = "partials/pages/"
 """Where the generated pages' templates live inside the theme (``mzkb_theme``)."""
 
 
+def theme_dir() -> Path:
+    """Our theme folder: Material's ``custom_dir`` and the root of every template (the top-level
+    ``theme/`` folder, installed as ``mzkb_theme``)."""
+    return Path(str(package_files("mzkb_theme")))
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     """The Jinja environment of generated pages (autoescape on, strict undefined)."""
     return Environment(
-        loader=FileSystemLoader(str(package_files("mzkb_theme"))),
+        loader=FileSystemLoader(str(theme_dir())),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
