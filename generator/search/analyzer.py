@@ -21,7 +21,6 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 import rjieba
-from pypinyin import Style, lazy_pinyin
 
 # Brackets people type around the year of a 文号: 〔〕 [] () （） 【】 ［］ ｛｝
 _BRACKETS = str.maketrans({"〔": "[", "〕": "]", "【": "[", "】": "]", "(": "[", ")": "]", "{": "[", "}": "]",
@@ -195,7 +194,16 @@ def pinyin_readings(title: str, seg: rjieba.Jieba | None = None) -> list[str]:
 @lru_cache(maxsize=1 << 16)
 def span_pinyin(span: str) -> tuple[str, str]:
     """Full pinyin and initials of one span of title words (memoized: titles share their words)."""
+    # imported here: pypinyin's phrase dictionary takes ~55 MiB in every process that loads it,
+    # and a full build reads titles' pinyin in one short-lived process (``title_pinyin``)
+    from pypinyin import Style, lazy_pinyin
+
     return "".join(lazy_pinyin(span)), "".join(lazy_pinyin(span, style=Style.FIRST_LETTER))
+
+
+def title_pinyin(titles: Iterable[str]) -> dict[str, str]:
+    """Title -> its ``pinyin_readings`` joined by spaces (the head unit's ``pinyin`` field)."""
+    return {title: " ".join(pinyin_readings(title)) for title in titles}
 
 
 MAX_VARIANTS = 8
