@@ -149,7 +149,7 @@ def analyze(text: str, seg: rjieba.Jieba | None = None) -> list[str]:
     of ``MIN_WORD``..``MAX_WORD`` Han characters are kept, as ``words`` does run by run.
     """
     text = normalize(text)
-    terms = doc_numbers(text) + doc_number_prefixes(text)
+    terms = doc_numbers(text) + doc_number_prefixes(text) if "[" in text else []  # a 文号 has its year in brackets
     han = False
     for run in runs(text):
         if is_han(run):

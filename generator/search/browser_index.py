@@ -111,26 +111,19 @@ class BrowserIndexBuilder:
         di = len(self.ids)
         self.ids.append(doc.id)
         self.factors.append(status_factor(doc.status.value))
-        postings = self.postings
+        postings, lengths = self.postings, self.lengths
         weights: dict[str, float] = {}
         for unit, fields in zip(units, analyzed):
             key = di * 128 + unit.number
-            tf: dict[str, float] = {}
-            length = 0
-            for field, counts in fields.items():
-                weight = FIELD_WEIGHTS[field] * unit.factor
-                get = tf.get
-                for term, count in counts.items():
-                    tf[term] = get(term, 0.0) + weight * count
-                length += counts.total()
-            self.lengths[key] = max(length, 1)
+            lengths[key] = max(sum(counts.total() for counts in fields.values()), 1)
             add_weight = weights.get
-            for term, value in tf.items():
+            for term, value in unit_tf(fields, unit.factor).items():
                 pair = postings.get(term)
                 if pair is None:
-                    pair = postings[term] = (array("I"), array("f"))
-                pair[0].append(key)
-                pair[1].append(value)
+                    postings[term] = (array("I", (key,)), array("f", (value,)))
+                else:
+                    pair[0].append(key)
+                    pair[1].append(value)
                 weights[term] = add_weight(term, 0.0) + value
         self.fragments[di] = _js("frag", self.first + di, _fragment(doc, units, self.config))
         return weights
@@ -158,6 +151,22 @@ class BrowserIndexBuilder:
         segment = Segment(digest.hexdigest()[:12], shard_count, self.first, len(self.ids), tuple(sorted(files)), len(postings))
         self.lengths.clear()
         return segment, files
+
+
+def unit_tf(fields: dict[str, Counter], factor: float = 1.0) -> dict[str, float]:
+    """Term -> field-weighted frequency in one unit: the sum over its fields of count x field
+    weight x the unit's factor (the largest field is taken whole, the others added to it)."""
+    if not fields:
+        return {}
+    largest = max(fields, key=lambda field: len(fields[field]))
+    weight = FIELD_WEIGHTS[largest] * factor
+    tf = {term: count * weight for term, count in fields[largest].items()}
+    for field, counts in fields.items():
+        if field != largest:
+            weight, get = FIELD_WEIGHTS[field] * factor, tf.get
+            for term, count in counts.items():
+                tf[term] = get(term, 0.0) + count * weight
+    return tf
 
 
 def write_segment(folder: Path, files: dict[str, str]) -> int:

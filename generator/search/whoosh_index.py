@@ -72,65 +72,95 @@ class BulkSegmentWriter(SegmentWriter):
     """Whoosh's segment writer for a new index, with a fast path for the big text field.
 
     Its postings (one per document and term) are kept in compact arrays per term while
-    documents arrive in order, and handed to the codec's field writer term by term at
-    commit, instead of going one by one through Whoosh's sorting pool and reading each
-    document's length back from disk. The small fields (ids, type, status, audiences …)
-    take the usual path. Same files, same format: ``whoosh.index.open_dir`` reads the result.
+    documents arrive in order (``add_weighted_document``: the document's field-weighted term
+    frequencies as one dict), and written at commit term by term, a block of postings at a
+    time, instead of going one by one through Whoosh's sorting pool and its posting writer.
+    The small fields (ids, type, status, audiences …) take the usual path. Same files, same
+    format, same postings as Whoosh's own writer given ``text_triples`` (a test compares them,
+    multi-block terms included): ``whoosh.index.open_dir`` reads the result.
     """
 
     def __init__(self, ix, **kwargs) -> None:
         super().__init__(ix, **kwargs)
         if self.segments:
             raise ValueError("BulkSegmentWriter writes new indexes only")
-        self._postings: dict[str, tuple[array, array, array]] = {}
+        self._postings: dict[str, tuple[array, array]] = {}
         self._lengths = array("I")
+        self._factors = array("d")
 
-    def add_document(self, **fields) -> None:  # noqa: D102 (Whoosh API)
+    def add_weighted_document(self, weights: dict[str, float], factor: float, **fields) -> None:
+        """Add a document whose text field is ``weights`` (term -> field-weighted frequency),
+        posted as ``text_triples(weights, factor)`` would be through ``add_document``."""
         self._check_state()
-        docnum, perdoc = self.docnum, self.perdocwriter
+        docnum, perdoc, postings = self.docnum, self.perdocwriter, self._postings
         perdoc.start_doc(docnum)
-        length = 0
-        for name in sorted(fields):
-            field, value = self.schema[name], fields[name]
+        for name in sorted({*fields, "text"}):
             if name == "text":
-                for term, count, weight in value:
-                    entry = self._postings.get(term)
+                get = postings.get
+                for term, weight in weights.items():
+                    entry = get(term)
                     if entry is None:
-                        entry = self._postings[term] = (array("I"), array("I"), array("f"))
-                    entry[0].append(docnum)
-                    entry[1].append(count)
-                    entry[2].append(weight)
-                    length += count
-                perdoc.add_field(name, field, None, length)
+                        postings[term] = (array("I", (docnum,)), array("d", (weight,)))
+                    else:
+                        entry[0].append(docnum)
+                        entry[1].append(weight)
+                rounded = list(map(round, weights.values()))
+                length = sum(rounded) + rounded.count(0)  # weights are positive: the sum of max(1, round(weight))
+                perdoc.add_field(name, self.schema[name], None, length)
                 continue
+            field, value = self.schema[name], fields[name]
             if field.indexed:
                 for tbytes, _freq, weight, vbytes in field.index(value):
                     self.pool.add((name, tbytes, docnum, weight, vbytes))
             perdoc.add_field(name, field, value if field.stored else None, 0)
         perdoc.finish_doc()
         self._lengths.append(length)
+        self._factors.append(factor)
         self._added = True
         self.docnum += 1
 
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
-        writer, lengths = self.fieldwriter, _Lengths(self._lengths)
+        writer = self.fieldwriter
         small: dict[str, list] = {}
         for posting in self.pool.iter_postings():
             small.setdefault(posting[0], []).append(posting)
         for name in sorted(set(small) | {"text"}):
             if name != "text":
-                writer.add_postings(self.schema, lengths, iter(small[name]))
+                writer.add_postings(self.schema, _Lengths(self._lengths), iter(small[name]))
                 continue
             writer.start_field(name, self.schema[name])
             for term in sorted(self._postings):  # code point order = UTF-8 byte order
-                docs, counts, weights = self._postings.pop(term)
+                docs, weights = self._postings.pop(term)
                 writer.start_term(term.encode("utf-8"))
-                for docnum, count, weight in zip(docs, counts, weights):
-                    writer.add(docnum, weight, pack_uint(count), self._lengths[docnum])
+                self._post_term(writer._postwriter, docs, weights)
                 writer.finish_term()
             writer.finish_field()
         writer.close()
+
+    def _post_term(self, postwriter, docs: array, weights: array) -> None:
+        """Fill the posting writer's block buffer a block at a time, with what its ``add_posting``
+        would have buffered posting by posting; every full block is written, the last one is
+        left for ``finish_term``."""
+        limit, lengths, factors = postwriter._blocklimit, self._lengths, self._factors
+        for start in range(0, len(docs), limit):
+            if start:
+                postwriter._write_block()
+            ids, block = docs[start : start + limit], weights[start : start + limit]
+            scaled = [w * factors[d] for w, d in zip(block, ids)]
+            sizes = [lengths[d] for d in ids]
+            postwriter._ids = ids
+            postwriter._weights = array("f", scaled)
+            postwriter._values = [pack_uint(round(w) or 1) for w in block]
+            postwriter._maxweight = max(0, max(scaled))
+            postwriter._maxlength = max(sizes)  # documents have a positive text length
+            postwriter._minlength = min(sizes)
+
+
+def text_triples(weights: dict[str, float], factor: float) -> list[tuple[str, int, float]]:
+    """The text field's value for Whoosh's own writer (``CountedFrequency``): (term, rounded
+    frequency — the document length counts these —, frequency x status factor), by term."""
+    return [(term, max(1, round(weight)), weight * factor) for term, weight in sorted(weights.items())]
 
 
 def weighted_terms(analyzed: list[dict], factors: list[float] | None = None) -> dict[str, float]:
@@ -182,14 +212,15 @@ class WhooshWriter:
             weights = weighted_terms(analyzed, [u.factor for u in units])
         stored_units = [[u.number, u.anchor, u.heading, (u.text or doc.summary)[:UNIT_TEXT], u.kind] for u in units]
         factor = status_factor(doc.status.value)  # in the postings, as in the browser index
-        self.writer.add_document(
-            doc_id=doc.id, units=stored_units, title_s=doc.title, url=doc.url, date=doc.date.isoformat(),
-            issuer=doc.issuer, doc_number=doc.doc_number, type=doc.type.value, status=doc.status.value,
-            audience=" ".join(doc.audiences), year=str(doc.date.year), region=province(doc),
-            next_ids=list(doc.superseded_by), prev_ids=list(doc.supersedes),
-            text=[(term, max(1, round(weight)), weight * factor) for term, weight in sorted(weights.items())],
-            **_below_fields(doc),
-        )
+        fields = dict(doc_id=doc.id, units=stored_units, title_s=doc.title, url=doc.url, date=doc.date.isoformat(),
+                      issuer=doc.issuer, doc_number=doc.doc_number, type=doc.type.value, status=doc.status.value,
+                      audience=" ".join(doc.audiences), year=str(doc.date.year), region=province(doc),
+                      next_ids=list(doc.superseded_by), prev_ids=list(doc.supersedes))
+        below = _below_fields(doc)
+        if isinstance(self.writer, BulkSegmentWriter):
+            self.writer.add_weighted_document(weights, factor, **fields, **below)
+        else:
+            self.writer.add_document(**fields, text=text_triples(weights, factor), **below)
         self.count += len(units)
 
     def commit(self) -> StagedIndex:
