@@ -171,34 +171,35 @@ def pinyin_readings(title: str, seg: rjieba.Jieba | None = None) -> list[str]:
     """Pinyin terms of a title's words, computed at build time: for every span of adjacent
     words of 2..``PINYIN_SPAN`` Han characters, its full pinyin (``yanglaofuwu``) and, for
     spans of 3 or more characters, its initials (``ylfw``). Queries in Latin letters match
-    them as prefixes (``yanglao``); Han queries never produce Latin terms, so Han wins."""
+    them as prefixes (``yanglao``); Han queries never produce Latin terms, so Han wins.
+    Each word is read once (``word_pinyin``): a span's reading is its words' readings in a row."""
     out: list[str] = []
     for run in runs(normalize(title)):
         if not is_han(run):
             continue
-        words = list((seg or segmenter()).cut(run, False))
+        words = [(len(word), word_pinyin(word)) for word in (seg or segmenter()).cut(run, False)]
         for i in range(len(words)):
-            span = ""
-            for word in words[i:]:
-                span += word
-                if len(span) > PINYIN_SPAN:
+            size, syllables = 0, ()
+            for length, reading in words[i:]:
+                size += length
+                if size > PINYIN_SPAN:
                     break
-                if len(span) >= 2:
-                    full, initials = span_pinyin(span)
-                    out.append(full)
-                    if len(span) >= 3:
-                        out.append(initials)
+                syllables += reading
+                if size >= 2:
+                    out.append("".join(syllables))
+                    if size >= 3:
+                        out.append("".join(syllable[0] for syllable in syllables))
     return list(dict.fromkeys(out))
 
 
 @lru_cache(maxsize=1 << 16)
-def span_pinyin(span: str) -> tuple[str, str]:
-    """Full pinyin and initials of one span of title words (memoized: titles share their words)."""
+def word_pinyin(word: str) -> tuple[str, ...]:
+    """The syllables of one word, toneless (memoized: titles share their words)."""
     # imported here: pypinyin's phrase dictionary takes ~55 MiB in every process that loads it,
-    # and a full build reads titles' pinyin in one short-lived process (``title_pinyin``)
-    from pypinyin import Style, lazy_pinyin
+    # and a full build reads titles' pinyin in one short-lived process (``indexer.read_pinyin``)
+    from pypinyin import lazy_pinyin
 
-    return "".join(lazy_pinyin(span)), "".join(lazy_pinyin(span, style=Style.FIRST_LETTER))
+    return tuple(lazy_pinyin(word))
 
 
 def title_pinyin(titles: Iterable[str]) -> dict[str, str]:
