@@ -159,7 +159,7 @@ def topical_score(queries: list[dict], found: dict[str, dict]) -> dict:
         for head, snip, topics, marked in zip(heads, r["snippets"][:10], r.get("topics") or [""] * 10,
                                               r.get("titled") or [""] * 10):
             if head in holders:  # what the result shows: its snippet and the topics holding the query
-                shown.append(item["q"] in re.sub(r"\s+", "", snip + "\n" + topics))
+                shown.append(item["q"] in snip + "\n" + topics)
                 shown_marked.append(shown[-1] or item["q"] in marked)  # or its title, the word marked
         exact += r["full"] == len(holders)
         ratios.append(r["full"] / max(len(holders), 1))
@@ -253,6 +253,37 @@ def dev_queries(target: Path, sample: int, topical: int, seed: int = 7) -> tuple
     sets = {kind: rng.sample([q for q in known if q["kind"] == kind], min(sample, sum(q["kind"] == kind for q in known)))
             for kind in ("title", "phrase")}
     return sets, lawref.topical_queries(target, topical, seed)
+
+
+def snippet_coverage(kb: Path, topics: list[dict]) -> dict:
+    """Over every document that contains a topical word (not only the top 10): does the result
+    show it? The unit ``ranking.best_unit`` picks, its snippet (``snippet_spans`` on the unit
+    text both engines keep), the topics line (``matched_topics``), the marked title
+    (``title_marks``). No build: the KB's sources are loaded and cut into units as the index does."""
+    from generator.pipeline import prepare
+    from generator.search import ranking
+    from generator.search.records import UNIT_TEXT, document_units
+
+    prepared = prepare(kb / "site_config.yml", use_cache=False)
+    docs = {d.id: d for d in prepared.corpus.documents}
+    pairs = snippet = topics_line = title = 0
+    for item in topics:
+        runs = ranking.query_runs([item["q"]])
+        for doc_id in item["holders"]:
+            doc = docs[doc_id]
+            units = document_units(doc, prepared.config)
+            texts = [(u.heading, (u.text or doc.summary)[:UNIT_TEXT]) for u in units]
+            index, piece = ranking.best_unit(runs, texts, -1)
+            text = " ".join(texts[index][1].split())
+            start, end, _marks = ranking.snippet_spans(text, runs, piece)
+            pairs += 1
+            in_snippet = item["q"] in text[start:end]
+            in_topics = any(item["q"] in t for t, _m in ranking.matched_topics(runs, doc.topics, piece))
+            in_title = any(item["q"] in doc.title[a:b] for a, b in ranking.title_marks(runs, doc.title))
+            snippet += in_snippet
+            topics_line += in_snippet or in_topics
+            title += in_snippet or in_topics or in_title
+    return {"pairs": pairs, "snippet": snippet, "snippet_or_topics": topics_line, "or_marked_title": title}
 
 
 SPEED_QUERIES = ["养老机构疫情防控", "遗体接运", "临时救助", "志愿服务", "心理疏导", "探视管理", "捐赠物资管理", "应急处置"]
