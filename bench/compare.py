@@ -11,7 +11,8 @@ For each size one corpus is generated (``bench/synth.py``); then, alternating ol
 (``--repeats`` rounds, so a load change on a shared machine hits both alike):
 
 - a cold ``mzkb build`` (no ``.mzkb/``, no ``site/``) in a child process whose ``PYTHONPATH``
-  starts with the baseline tree (old) or not (new); wall seconds, peak RSS of all processes,
+  starts with a temporary folder linking ``generator`` and ``mzkb_theme`` to the checkout's
+  ``generator/`` and ``theme/`` (old, or ``--candidate``) or not (the installed code); wall seconds, peak RSS of all processes,
   and the stages of ``.mzkb/build-report.json`` (render = MkDocs + templates + bodies);
 - body conversion alone, in-process over the same bodies: the old code's Python-Markdown
   conversion (``Page.render`` with the generated ``mkdocs.yml``'s extensions) + nh3, against
@@ -26,11 +27,13 @@ Writes ``bench/out/compare-<n>.json`` and prints one JSON line per size.
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -71,10 +74,30 @@ edited = rebuild()
 print("MZKB_SERVE=" + json.dumps({"serve_first_build_s": round(cold, 2), "serve_edit_rebuild_s": round(edited, 2)}))
 """
 
+_TREES: dict[str, str] = {}
+
+
+def _import_root(checkout: str) -> str:
+    """A temporary folder whose ``generator`` and ``mzkb_theme`` are the checkout's own.
+
+    The editable install maps ``mzkb_theme`` to the installed tree's ``theme/``; a checkout on
+    ``PYTHONPATH`` alone would give its ``generator`` with the installed theme.
+    """
+    if checkout not in _TREES:
+        root = Path(tempfile.mkdtemp(prefix="mzkb-compare-"))
+        (root / "generator").symlink_to(Path(checkout) / "generator", target_is_directory=True)
+        (root / "mzkb_theme").symlink_to(Path(checkout) / "theme", target_is_directory=True)
+        atexit.register(shutil.rmtree, root, ignore_errors=True)
+        _TREES[checkout] = str(root)
+    return _TREES[checkout]
+
+
 def _env(baseline: str | None) -> dict:
+    """The environment of a child process running the code of the checkout ``baseline``
+    (``generator`` and ``mzkb_theme`` from it), or the installed code when None."""
     env = {**os.environ, "TERM": "dumb", "SOURCE_DATE_EPOCH": "1600000000"}
     if baseline:
-        env["PYTHONPATH"] = baseline + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+        env["PYTHONPATH"] = _import_root(baseline) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     else:
         env.pop("PYTHONPATH", None)
     return env
