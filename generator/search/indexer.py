@@ -33,7 +33,7 @@ from . import browser_index as bi
 from . import records
 from .browser_index import BrowserIndex, BrowserIndexBuilder, Segment, assemble, write_segment
 from .records import analyze_documents, analyzed_documents, user_words
-from .whoosh_index import StagedIndex, WhooshWriter, join_staged
+from .whoosh_writer import StagedIndex, WhooshWriter, join_staged
 
 PARALLEL_FROM = 300
 """Full builds of at least this many documents are indexed in worker processes."""

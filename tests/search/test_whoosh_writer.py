@@ -14,8 +14,9 @@ from whoosh.codec.whoosh3 import W3Codec
 
 from generator.pipeline import prepare
 from generator.search.records import analyzed_documents
-from generator.search import whoosh_index
-from generator.search.whoosh_index import BulkSegmentWriter, WhooshWriter, schema, search
+from generator.search import whoosh_writer
+from generator.search.whoosh_index import search
+from generator.search.whoosh_writer import BulkSegmentWriter, WhooshWriter, schema
 
 QUERIES = ["暂停探视", "养老机构防控指南消毒要求", "消毒", "殡葬", "救助站 筛查", "民发〔2020〕1号", "不存在的词语组合"]
 
@@ -28,7 +29,7 @@ class _StockWriter(WhooshWriter):
         self.writer.cancel()
         for path in self.stage.iterdir():
             path.unlink()
-        self.writer = windex.create_in(str(self.stage), schema()).writer(limitmb=64, codec=whoosh_index.W3Codec(compression=1))
+        self.writer = windex.create_in(str(self.stage), schema()).writer(limitmb=64, codec=whoosh_writer.W3Codec(compression=1))
         assert not isinstance(self.writer, BulkSegmentWriter)
 
 
@@ -42,7 +43,7 @@ def indexes(request, tmp_path_factory) -> tuple[Path, Path, object]:
     base = tmp_path_factory.mktemp("whoosh")
     folders = []
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(whoosh_index, "W3Codec", partial(W3Codec, blocklimit=request.param))
+        patch.setattr(whoosh_writer, "W3Codec", partial(W3Codec, blocklimit=request.param))
         for name, kind in (("bulk", WhooshWriter), ("stock", _StockWriter)):
             writer = kind(base / name)
             assert isinstance(writer.writer, BulkSegmentWriter) is (name == "bulk")
