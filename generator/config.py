@@ -117,84 +117,110 @@ def _type_name(value: object) -> str:
 def load_config(path: str | Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
     """Read and validate ``site_config.yml``; return the config (None on errors) and all problems."""
     path = Path(path).absolute()
-    shown = path.name
     if not path.is_file():
         return None, [make("MZ101", str(path), path=str(path))]
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
-        return None, [make("MZ201", shown, 1, 1, encoding="非 UTF-8")]
+        return None, [make("MZ201", path.name, 1, 1, encoding="非 UTF-8")]
     try:
         data, marks = yamlsrc.load(text)
     except yamlsrc.YamlError as exc:
-        return None, [make("MZ102", shown, exc.line, exc.column, detail=exc.detail)]
-    diags: list[Diagnostic] = []
-
-    def pos(*keys: object) -> tuple[int, int]:
-        return marks.get(tuple(keys), marks.get(tuple(keys[:-1]), (1, 1)))
-
-    def check(value: object, expected: type | tuple, key: str, *keypath: object) -> bool:
-        if isinstance(value, bool) and expected in (int, (int, float)):
-            ok = False
-        else:
-            ok = isinstance(value, expected)
-        if not ok:
-            diags.append(make("MZ104", shown, *pos(*keypath), key=key, expected=_TYPE_NAMES.get(expected, "?"), actual=_type_name(value)))
-        return ok
-
+        return None, [make("MZ102", path.name, exc.line, exc.column, detail=exc.detail)]
     if not isinstance(data, dict):
-        return None, [make("MZ104", shown, 1, 1, key="（顶层）", expected="映射", actual=_type_name(data))]
-    for key, value in data.items():
-        if key not in _KEYS:
-            diags.append(make("MZ105", shown, *pos(key, "__key__"), key=key))
-        else:
-            check(value, _KEYS[key][0], key, key)
-    site = data.get("site") if isinstance(data.get("site"), dict) else {}
-    if "site" not in data:
-        diags.append(make("MZ103", shown, 1, 1, key="site"))
-    def section(name: str, keys: dict) -> dict:
-        """Check the keys of one mapping section; return it ({} when absent or not a mapping)."""
-        values = data.get(name) if isinstance(data.get(name), dict) else {}
-        for key, value in values.items():
-            if key not in keys:
-                diags.append(make("MZ105", shown, *pos(name, key, "__key__"), key=f"{name}.{key}"))
-            else:
-                check(value, keys[key], f"{name}.{key}", name, key)
-        return values
-
-    section("site", _SITE_KEYS)
-    title = site.get("title")
-    if "site" in data and not (isinstance(title, str) and title.strip()):
-        if title is None:
-            diags.append(make("MZ103", shown, *pos("site", "__key__"), key="site.title"))
-    if site.get("language", "zh") != "zh":
-        diags.append(make("MZ104", shown, *pos("site", "language"), key="site.language", expected=" zh", actual=str(site.get("language"))))
-    url = site.get("url")
-    if isinstance(url, str) and url.strip() and not is_safe_web_url(url, ("http", "https")):
-        diags.append(make("MZ604", shown, *pos("site", "url"), value=url))
-    validation = section("validation", _VALIDATION_KEYS)
-    section("releases", _RELEASE_KEYS)
-    if validation.get("remote_resources", "warning") not in ("error", "warning"):
-        diags.append(make("MZ104", shown, *pos("validation", "remote_resources"), key="validation.remote_resources",
-                          expected=" error 或 warning", actual=str(validation.get("remote_resources"))))
-    public_key = section("bundle", _BUNDLE_KEYS).get("public_key")
-    if isinstance(public_key, str) and not _PUBLIC_KEY_RE.match(public_key.strip()):
-        diags.append(make("MZ104", shown, *pos("bundle", "public_key"), key="bundle.public_key",
-                          expected=" mzkb keygen 打印的一行 ed25519:…", actual=public_key[:60]))
-    audiences = _audiences(data.get("audiences"), shown, pos, diags)
-    topics = tuple(str(t) for t in data.get("topics") or [] if isinstance(t, (str, int))) if isinstance(data.get("topics"), list) else ()
+        return None, [make("MZ104", path.name, 1, 1, key="（顶层）", expected="映射", actual=_type_name(data))]
+    checker = _Checker(path.name, data, marks)
+    checker.top_level()
+    checker.site()
+    validation = checker.section("validation", _VALIDATION_KEYS)
+    checker.section("releases", _RELEASE_KEYS)
+    checker.remote_resources(validation)
+    checker.public_key(checker.section("bundle", _BUNDLE_KEYS))
+    audiences = _audiences(data.get("audiences"), path.name, checker.pos, checker.diags)
     search = data.get("search") if isinstance(data.get("search"), dict) else {}
-    synonyms = _synonyms(search, shown, pos, diags)
-
+    synonyms = _synonyms(search, path.name, checker.pos, checker.diags)
     content_raw = data.get("content_dir", "content")
     content_dir = (path.parent / (content_raw if isinstance(content_raw, str) else "content")).resolve()
     if isinstance(content_raw, str) and not content_dir.is_dir():
-        diags.append(make("MZ107", shown, *pos("content_dir"), path=content_raw))
+        checker.diags.append(make("MZ107", path.name, *checker.pos("content_dir"), path=content_raw))
+    if any(d.severity.value == "error" for d in checker.diags):
+        return None, checker.diags
+    return _site_config(path, data, validation, content_dir, audiences, synonyms, search), checker.diags
 
-    if any(d.severity.value == "error" for d in diags):
-        return None, diags
-    margin = validation.get("future_date_margin_days", 31)
-    config = SiteConfig(
+
+class _Checker:
+    """Checks the keys and value types of a parsed ``site_config.yml``, collecting diagnostics
+    that point at the line of the offending key or value."""
+
+    def __init__(self, shown: str, data: dict, marks: dict) -> None:
+        self.shown, self.data, self.marks = shown, data, marks
+        self.diags: list[Diagnostic] = []
+
+    def pos(self, *keys: object) -> tuple[int, int]:
+        """Line and column of a key path (its parent's when the key itself has no mark)."""
+        return self.marks.get(tuple(keys), self.marks.get(tuple(keys[:-1]), (1, 1)))
+
+    def check(self, value: object, expected: type | tuple, key: str, *keypath: object) -> bool:
+        """Whether ``value`` has the expected type (a bool is never a number); MZ104 if not."""
+        ok = not (isinstance(value, bool) and expected in (int, (int, float))) and isinstance(value, expected)
+        if not ok:
+            self.diags.append(make("MZ104", self.shown, *self.pos(*keypath), key=key,
+                                   expected=_TYPE_NAMES.get(expected, "?"), actual=_type_name(value)))
+        return ok
+
+    def top_level(self) -> None:
+        """Unknown top-level keys (MZ105), wrong types (MZ104), a missing ``site`` (MZ103)."""
+        for key, value in self.data.items():
+            if key not in _KEYS:
+                self.diags.append(make("MZ105", self.shown, *self.pos(key, "__key__"), key=key))
+            else:
+                self.check(value, _KEYS[key][0], key, key)
+        if "site" not in self.data:
+            self.diags.append(make("MZ103", self.shown, 1, 1, key="site"))
+
+    def section(self, name: str, keys: dict) -> dict:
+        """Check the keys of one mapping section; return it ({} when absent or not a mapping)."""
+        values = self.data.get(name) if isinstance(self.data.get(name), dict) else {}
+        for key, value in values.items():
+            if key not in keys:
+                self.diags.append(make("MZ105", self.shown, *self.pos(name, key, "__key__"), key=f"{name}.{key}"))
+            else:
+                self.check(value, keys[key], f"{name}.{key}", name, key)
+        return values
+
+    def site(self) -> None:
+        """The ``site`` section: title present, language zh, a safe web address."""
+        site = self.section("site", _SITE_KEYS)
+        if "site" in self.data and site.get("title") is None:
+            self.diags.append(make("MZ103", self.shown, *self.pos("site", "__key__"), key="site.title"))
+        if site.get("language", "zh") != "zh":
+            self.diags.append(make("MZ104", self.shown, *self.pos("site", "language"), key="site.language",
+                                   expected=" zh", actual=str(site.get("language"))))
+        url = site.get("url")
+        if isinstance(url, str) and url.strip() and not is_safe_web_url(url, ("http", "https")):
+            self.diags.append(make("MZ604", self.shown, *self.pos("site", "url"), value=url))
+
+    def remote_resources(self, validation: dict) -> None:
+        """``validation.remote_resources`` is error or warning."""
+        if validation.get("remote_resources", "warning") not in ("error", "warning"):
+            self.diags.append(make("MZ104", self.shown, *self.pos("validation", "remote_resources"),
+                                   key="validation.remote_resources", expected=" error 或 warning",
+                                   actual=str(validation.get("remote_resources"))))
+
+    def public_key(self, bundle: dict) -> None:
+        """``bundle.public_key`` is a line ``mzkb keygen`` printed."""
+        public_key = bundle.get("public_key")
+        if isinstance(public_key, str) and not _PUBLIC_KEY_RE.match(public_key.strip()):
+            self.diags.append(make("MZ104", self.shown, *self.pos("bundle", "public_key"), key="bundle.public_key",
+                                   expected=" mzkb keygen 打印的一行 ed25519:…", actual=public_key[:60]))
+
+
+def _site_config(path: Path, data: dict, validation: dict, content_dir: Path, audiences: tuple, synonyms: tuple,
+                 search: dict) -> SiteConfig:
+    """The ``SiteConfig`` of a checked ``site_config.yml`` (defaults filled in)."""
+    site = data.get("site") if isinstance(data.get("site"), dict) else {}
+    topics = data.get("topics")
+    return SiteConfig(
         path=path,
         title=str(site.get("title", "")).strip(),
         description=str(site.get("description", "") or ""),
@@ -203,16 +229,15 @@ def load_config(path: str | Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
         demo=bool(site.get("demo", False)),
         content_dir=content_dir,
         audiences=audiences,
-        topics=topics,
+        topics=tuple(str(t) for t in topics if isinstance(t, (str, int))) if isinstance(topics, list) else (),
         synonyms=synonyms,
-        future_date_margin_days=int(margin),
+        future_date_margin_days=int(validation.get("future_date_margin_days", 31)),
         max_file_mb=float(validation.get("max_file_mb", 50.0)),
         remote_resources=str(validation.get("remote_resources", "warning")),
         search=search,
         bundle=data.get("bundle") if isinstance(data.get("bundle"), dict) else {},
         releases=data.get("releases") if isinstance(data.get("releases"), dict) else {},
     )
-    return config, diags
 
 
 def _audiences(raw: object, shown: str, pos, diags: list[Diagnostic]) -> tuple[Audience, ...]:

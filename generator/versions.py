@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import releases as git_releases
@@ -54,80 +54,125 @@ def build_versions(config_path: str | Path, out_dir: str | Path | None = None, s
     if prepared.failed:
         return VersionsResult(False, None, (), (), prepared.diagnostics)
     config: SiteConfig = prepared.config
-    root = config.root
-    target = resolve_output(Path(out_dir) if out_dir else root / "site")  # a `site` symlink is followed
+    target = resolve_output(Path(out_dir) if out_dir else config.root / "site")  # a `site` symlink is followed
     if problem := refusal(target, (config.root, config.content_dir, config.state_dir)):
         return VersionsResult(False, None, (), (), (*prepared.diagnostics,
                               make("MZ910", str(target), 0, 0, path=str(target), detail=problem)))
     pattern = str(config.releases.get("tag_pattern", git_releases.DEFAULT_PATTERN))
     try:
-        found = git_releases.list_releases(root, pattern)
+        found = git_releases.list_releases(config.root, pattern)
     except git_releases.GitError as exc:
         return VersionsResult(False, None, (), (), (make("MZ904", config.path.name, 0, 0, detail=exc.args[0]),))
-    cache = config.state_dir / "versions"
-    built, reused, diags = [], [], list(prepared.diagnostics)
     # the working tree is exactly the newest release: that build also serves as latest
-    head_is_release = bool(found) and git_releases.head_commit(root) == found[0].commit and git_releases.is_clean(root)
-    previous_summary, previous_name = {}, ""
-    sites: dict[str, Path] = {}
-    for release in reversed(found):  # oldest first: each is compared with the one before
-        key = _cache_key(cache, release)
-        summary_file = key / "docs.json"
-        if (key / "complete").exists() and is_sealed(key, recursive=True):  # never a planted build
-            reused.append(release.name)
-        else:
-            shutil.rmtree(key, ignore_errors=True)
-            with tempfile.TemporaryDirectory(prefix="mzkb-release-") as tmp:
-                tree = git_releases.export_tree(root, release.commit, Path(tmp) / "kb")
-                info = VersionInfo(release.name, release.title, release.date, previous_name)
-                history = git_releases.file_history(root, release.commit)
-                is_head = head_is_release and release is found[0]
-                result = build(tree / config.path.name, key / "site", strict, version=info, history=history,
-                               epoch=release.epoch, previous_summary=previous_summary,
-                               whoosh_dir=config.state_dir / "whoosh" if is_head else None)
-                if not result.ok:
-                    diags.append(make("MZ905", config.path.name, 0, 0, version=release.name))
-                    diags.extend(result.prepared.diagnostics)
-                    return VersionsResult(False, None, tuple(built), tuple(reused), tuple(diags))
-                summary_file.write_text(json.dumps(result.summary, ensure_ascii=False, sort_keys=True), encoding="utf-8")
-                (key / "changes.json").write_text(json.dumps(result.changes, ensure_ascii=False, sort_keys=True), encoding="utf-8")
-                (key / "complete").write_text("", encoding="utf-8")
-                seal(key, recursive=True)
-            built.append(release.name)
-        sites[release.name] = key / "site"
-        previous_summary = json.loads(summary_file.read_text(encoding="utf-8"))
-        previous_name = release.name
-    latest_info = VersionInfo(LATEST, "最新（未发布的修改）", "", previous_name)
-    if head_is_release:
-        sites[LATEST] = sites[found[0].name]
-        if not (config.state_dir / "whoosh").exists():  # `mzkb search` needs the index of latest
-            write_index(prepared.corpus, config, config.state_dir / "whoosh")
-    else:
-        latest_key = cache / "latest"
-        shutil.rmtree(latest_key, ignore_errors=True)
-        result = build(config.path, latest_key / "site", strict, version=latest_info, previous_summary=previous_summary)
-        if not result.ok:
-            diags.extend(result.diagnostics)
-            return VersionsResult(False, None, tuple(built), tuple(reused), tuple(diags))
-        built.append(LATEST)
-        sites[LATEST] = latest_key / "site"
-    latest_title = f"最新（与 {found[0].name} 相同）" if head_is_release else latest_info.title
-    versions = [(LATEST, latest_title, "")] + [(r.name, r.title, r.date) for r in found]
-    feed_entries = []
-    for release in found:
-        key = _cache_key(cache, release)
-        feed_entries.append((release, json.loads((key / "changes.json").read_text(encoding="utf-8"))))
-    stage = target.absolute().parent / f".{target.name}.versions-building"
-    shutil.rmtree(stage, ignore_errors=True)
+    head_is_release = (bool(found) and git_releases.head_commit(config.root) == found[0].commit
+                       and git_releases.is_clean(config.root))
+    run = _Run(prepared, strict, found, head_is_release, diags=list(prepared.diagnostics))
+    if not (run.build_releases() and run.build_latest()):
+        return run.result(False, None)
     try:
-        assemble(stage, sites, versions, config, feed_entries)
-        write_marker(stage)
-        swap_into_place(stage, target)
+        run.publish(target)
     except OSError as exc:
+        run.diags.append(make("MZ902", str(target), 0, 0, path=str(target), detail=exc.strerror or str(exc)))
+        return run.result(False, None)
+    return run.result(True, target.absolute())
+
+
+@dataclass
+class _Run:
+    """One ``build_versions``: the releases (newest first), what was built or reused, the sites."""
+
+    prepared: object
+    strict: bool
+    found: list
+    head_is_release: bool
+    built: list = field(default_factory=list)
+    reused: list = field(default_factory=list)
+    diags: list = field(default_factory=list)
+    sites: dict = field(default_factory=dict)
+    previous_summary: dict = field(default_factory=dict)
+    previous_name: str = ""
+
+    @property
+    def config(self) -> SiteConfig:
+        return self.prepared.config
+
+    def result(self, ok: bool, site: Path | None) -> VersionsResult:
+        return VersionsResult(ok, site, tuple(self.built), tuple(self.reused), tuple(self.diags))
+
+    def build_releases(self) -> bool:
+        """Each release, oldest first (each is compared with the one before); False on a failure."""
+        cache, head_is_release = self.config.state_dir / "versions", self.head_is_release
+        for release in reversed(self.found):
+            key = _cache_key(cache, release)
+            if (key / "complete").exists() and is_sealed(key, recursive=True):  # never a planted build
+                self.reused.append(release.name)
+            elif not self.build_release(release, key, head_is_release and release is self.found[0]):
+                return False
+            self.sites[release.name] = key / "site"
+            self.previous_summary = json.loads((key / "docs.json").read_text(encoding="utf-8"))
+            self.previous_name = release.name
+        return True
+
+    def build_release(self, release, key: Path, is_head: bool) -> bool:
+        """Build one release from its exported tree into its cache folder, sealed when complete."""
+        config = self.config
+        shutil.rmtree(key, ignore_errors=True)
+        with tempfile.TemporaryDirectory(prefix="mzkb-release-") as tmp:
+            tree = git_releases.export_tree(config.root, release.commit, Path(tmp) / "kb")
+            info = VersionInfo(release.name, release.title, release.date, self.previous_name)
+            history = git_releases.file_history(config.root, release.commit)
+            result = build(tree / config.path.name, key / "site", self.strict, version=info, history=history,
+                           epoch=release.epoch, previous_summary=self.previous_summary,
+                           whoosh_dir=config.state_dir / "whoosh" if is_head else None)
+            if not result.ok:
+                self.diags.append(make("MZ905", config.path.name, 0, 0, version=release.name))
+                self.diags.extend(result.prepared.diagnostics)
+                return False
+            for name, data in (("docs.json", result.summary), ("changes.json", result.changes)):
+                (key / name).write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+            (key / "complete").write_text("", encoding="utf-8")
+            seal(key, recursive=True)
+        self.built.append(release.name)
+        return True
+
+    def build_latest(self) -> bool:
+        """``latest``: the working tree, or the newest release's build when they are the same."""
+        config = self.config
+        if self.head_is_release:
+            self.sites[LATEST] = self.sites[self.found[0].name]
+            if not (config.state_dir / "whoosh").exists():  # `mzkb search` needs the index of latest
+                write_index(self.prepared.corpus, config, config.state_dir / "whoosh")
+            return True
+        latest_key = config.state_dir / "versions" / "latest"
+        shutil.rmtree(latest_key, ignore_errors=True)
+        info = VersionInfo(LATEST, LATEST_TITLE, "", self.previous_name)
+        result = build(config.path, latest_key / "site", self.strict, version=info, previous_summary=self.previous_summary)
+        if not result.ok:
+            self.diags.extend(result.diagnostics)
+            return False
+        self.built.append(LATEST)
+        self.sites[LATEST] = latest_key / "site"
+        return True
+
+    def publish(self, target: Path) -> None:
+        """Assemble every version and the shared pages in a staging folder and swap it into place."""
+        found, cache = self.found, self.config.state_dir / "versions"
+        latest_title = f"最新（与 {found[0].name} 相同）" if self.head_is_release else LATEST_TITLE
+        versions = [(LATEST, latest_title, "")] + [(r.name, r.title, r.date) for r in found]
+        feed_entries = [(release, json.loads((_cache_key(cache, release) / "changes.json").read_text(encoding="utf-8")))
+                        for release in found]
+        stage = target.absolute().parent / f".{target.name}.versions-building"
         shutil.rmtree(stage, ignore_errors=True)
-        diags.append(make("MZ902", str(target), 0, 0, path=str(target), detail=exc.strerror or str(exc)))
-        return VersionsResult(False, None, tuple(built), tuple(reused), tuple(diags))
-    return VersionsResult(True, target.absolute(), tuple(built), tuple(reused), tuple(diags))
+        try:
+            assemble(stage, self.sites, versions, self.config, feed_entries)
+            write_marker(stage)
+            swap_into_place(stage, target)
+        except OSError:
+            shutil.rmtree(stage, ignore_errors=True)
+            raise
+
+
+LATEST_TITLE = "最新（未发布的修改）"
 
 
 def assemble(stage: Path, sites: dict[str, Path], versions: list[tuple[str, str, str]], config: SiteConfig, feed_entries: list) -> None:
