@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from .cache import Cache
 from .config import SiteConfig, load_config
-from .content import links, loader, schema
+from .content import analysis_cache, links, loader, schema
 from .content.changelog import changes, doc_summary
 from .content.links import Corpus
 from .diagnostics import Diagnostic, Severity, make, sort_key
@@ -118,7 +118,7 @@ def markdown_memo(config: SiteConfig) -> dict:
     cache = Cache(config.state_dir)
     found: dict = {}
     for digit in "0123456789abcdef"[:MARKDOWN_SHARDS]:
-        found.update(cache.load(_shard_name(digit), {}, check=schema.memo_entries))
+        found.update(cache.load(_shard_name(digit), {}, check=analysis_cache.memo_entries))
     return _TrackedMemo(found)
 
 
@@ -152,7 +152,7 @@ def prefill_markdown(memo: dict, sources) -> None:
     """Analyse bodies missing from the memo on every core when there are many (a cold build)."""
     missing = {}
     for src in sources:
-        key = schema.analysis_key(src.body, src.body_line)
+        key = analysis_cache.analysis_key(src.body, src.body_line)
         if key not in memo:
             missing[key] = (src.body, src.body_line)
     if len(missing) < PARALLEL_PARSE_FROM or (os.cpu_count() or 1) < 2:
@@ -161,7 +161,7 @@ def prefill_markdown(memo: dict, sources) -> None:
     with ProcessPoolExecutor(max_workers=min(4, os.cpu_count() or 1), mp_context=multiprocessing.get_context("spawn")) as pool:
         bodies = [missing[k][0] for k in keys]
         lines = [missing[k][1] for k in keys]
-        for key, result in zip(keys, pool.map(schema.analyse_flat, bodies, lines, chunksize=64)):
+        for key, result in zip(keys, pool.map(analysis_cache.analyse_flat, bodies, lines, chunksize=64)):
             memo[key] = result
 
 

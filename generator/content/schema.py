@@ -11,17 +11,16 @@ from pathlib import Path
 
 from ..config import ALL_AUDIENCES, SiteConfig
 from ..diagnostics import Diagnostic, Severity, make
-from ..cache import BadEntry, digest, expect
 from .. import sanitize
 from ..foundations import IMAGE_EXTENSIONS, PLAYABLE_EXTENSIONS
-from ..markdown import VERSION as MARKDOWN_VERSION
-from ..markdown import analyse
 from ..regions import check_region, load_regions
 from ..urls import is_safe_web_url, scheme_of
 from . import media as video
 from .ids import is_valid_id, make_id
-from .loader import FRONT_MATTER_KEY, Source, check_front_matter_entry
-from .model import Amendment, Asset, DocType, Document, Link, Section, Status
+from ..markdown import analyse
+from .analysis_cache import analysis_key, flatten_analysis, unflatten_analysis
+from .loader import Source
+from .model import Amendment, Asset, DocType, Document, Section, Status
 
 COMMON = {"title", "date", "audiences", "issuer", "doc_number", "id", "topics", "summary", "status",
           "supersedes", "edition", "related", "attachments", "type",
@@ -199,49 +198,11 @@ def validate_one(src: Source, config: SiteConfig, today: dt.date,
                  memo: dict | None = None) -> tuple[Document | None, list[Diagnostic]]:
     """Validate one source; the Document is None when it has errors."""
     c = _Checker(src, config, today, memo)
-    allowed = COMMON | EXTRA.get(src.doc_type, set())
-    for key in src.meta:
-        if key not in allowed:
-            c.report("MZ306", None, src.marks.get((key, "__key__"), (1, 1)), key=key)
-    declared_type = src.meta.get("type")
-    if declared_type is not None and DocType.parse(str(declared_type)) is not src.doc_type:
-        c.report("MZ310", "type", value=declared_type, folder=src.doc_type.folder)
-    title = c.text("title", required=True)
-    if title.startswith(PLACEHOLDER):
-        c.report("MZ720", "title", key="title")
-    if str(src.meta.get("date") or "").startswith(PLACEHOLDER):
-        c.report("MZ721", "date")
-        date = None
-    else:
-        date = c.date()
+    _keys(c)
+    title, date, issuer = _head(c)
     audiences = c.audiences()
-    issuer = c.text("issuer", required=src.doc_type in (DocType.NOTICE, DocType.GUIDELINE))
-    if issuer.startswith(PLACEHOLDER):
-        c.report("MZ317", "issuer")
-    for index, key in enumerate(c.strings("unconfirmed")):
-        where = src.marks.get(("unconfirmed", index)) if isinstance(src.meta.get("unconfirmed"), list) else None
-        c.report("MZ722", "unconfirmed", where, value=key)
-    c.text("cc")
-    c.text("printed")
-    doc_id = c.text("id")
-    if doc_id and not is_valid_id(doc_id):
-        c.report("MZ311", "id", value=doc_id)
-    doc_id = doc_id or make_id(src.path.stem)
-    status_raw = c.text("status")
-    if status_raw and status_raw not in ("current", "repealed"):
-        c.report("MZ312", "status", value=status_raw)
-    topics = c.strings("topics")
-    for topic in topics:
-        if config.topics and topic not in config.topics:
-            c.report("MZ314", "topics", value=topic)
-    attachments = []
-    raw_attachments = src.meta.get("attachments") or []
-    if not isinstance(raw_attachments, list):
-        raw_attachments = [raw_attachments]
-    for index, item in enumerate(raw_attachments):
-        asset = c.asset("attachments", item, where=src.marks.get(("attachments", index)))
-        if asset:
-            attachments.append(asset)
+    doc_id, status_raw, topics = _identity(c)
+    attachments = _attachments(c)
     if src.doc_type is DocType.VIDEO and not src.meta.get("media"):
         c.report("MZ305", None, (1, 1), key="media", label="视频文件或地址")
     extra = _video(c) if src.doc_type is DocType.VIDEO else _case(c) if src.doc_type is DocType.CASE else {}
@@ -266,6 +227,68 @@ def validate_one(src: Source, config: SiteConfig, today: dt.date,
     if any(d.severity is Severity.ERROR for d in c.diags):
         return None, c.diags
     return doc, c.diags
+
+
+def _keys(c: _Checker) -> None:
+    """Front-matter keys this type of document does not take (MZ306), a ``type`` that
+    contradicts the folder (MZ310)."""
+    src = c.src
+    allowed = COMMON | EXTRA.get(src.doc_type, set())
+    for key in src.meta:
+        if key not in allowed:
+            c.report("MZ306", None, src.marks.get((key, "__key__"), (1, 1)), key=key)
+    declared_type = src.meta.get("type")
+    if declared_type is not None and DocType.parse(str(declared_type)) is not src.doc_type:
+        c.report("MZ310", "type", value=declared_type, folder=src.doc_type.folder)
+
+
+def _head(c: _Checker) -> tuple[str, dt.date | None, str]:
+    """Title, date and issuer, with the import's placeholders and unconfirmed fields reported."""
+    src = c.src
+    title = c.text("title", required=True)
+    if title.startswith(PLACEHOLDER):
+        c.report("MZ720", "title", key="title")
+    if str(src.meta.get("date") or "").startswith(PLACEHOLDER):
+        c.report("MZ721", "date")
+        date = None
+    else:
+        date = c.date()
+    issuer = c.text("issuer", required=src.doc_type in (DocType.NOTICE, DocType.GUIDELINE))
+    if issuer.startswith(PLACEHOLDER):
+        c.report("MZ317", "issuer")
+    for index, key in enumerate(c.strings("unconfirmed")):
+        where = src.marks.get(("unconfirmed", index)) if isinstance(src.meta.get("unconfirmed"), list) else None
+        c.report("MZ722", "unconfirmed", where, value=key)
+    c.text("cc")
+    c.text("printed")
+    return title, date, issuer
+
+
+def _identity(c: _Checker) -> tuple[str, str, tuple[str, ...]]:
+    """The document's id (from the file name when not given), declared status and topics."""
+    doc_id = c.text("id")
+    if doc_id and not is_valid_id(doc_id):
+        c.report("MZ311", "id", value=doc_id)
+    doc_id = doc_id or make_id(c.src.path.stem)
+    status_raw = c.text("status")
+    if status_raw and status_raw not in ("current", "repealed"):
+        c.report("MZ312", "status", value=status_raw)
+    topics = c.strings("topics")
+    for topic in topics:
+        if c.config.topics and topic not in c.config.topics:
+            c.report("MZ314", "topics", value=topic)
+    return doc_id, status_raw, topics
+
+
+def _attachments(c: _Checker) -> list[Asset]:
+    """The attachments that resolve to files of the knowledge base."""
+    raw = c.src.meta.get("attachments") or []
+    found = []
+    for index, item in enumerate(raw if isinstance(raw, list) else [raw]):
+        asset = c.asset("attachments", item, where=c.src.marks.get(("attachments", index)))
+        if asset:
+            found.append(asset)
+    return found
 
 
 AMEND_KEYS = {"id", "sections", "note", "at"}
@@ -401,56 +424,3 @@ def _case(c: _Checker) -> dict:
         if problem:
             c.report("MZ316", "region_code" if code and "代码" in problem else "region", detail=problem)
     return {"region": region, "region_code": code}
-
-
-def flatten_analysis(result: tuple) -> tuple:
-    """A markdown analysis as plain tuples (JSON arrays in the cache)."""
-    sections, links, html, first_paragraph = result
-    return ([(s.title, s.anchor, s.level, s.line, s.text) for s in sections],
-            [(link.href, link.line, link.image) for link in links], html, first_paragraph)
-
-
-def analysis_key(body: str, first_line: int) -> str:
-    """The content-cache key of a body's markdown analysis."""
-    return digest(MARKDOWN_VERSION, body, first_line)
-
-
-def analyse_flat(body: str, first_line: int) -> tuple:
-    """``flatten_analysis(analyse(...))``: what worker processes hand back to fill the cache."""
-    return flatten_analysis(analyse(body, first_line))
-
-
-def check_flat_analysis(value: object) -> list:
-    """A cached analysis read back from JSON (``flatten_analysis`` with lists for tuples);
-    ``cache.BadEntry`` when it has another shape."""
-    if not (isinstance(value, list) and len(value) == 4 and isinstance(value[3], str)):
-        raise BadEntry("analysis")
-    sections, links, html, _ = value
-    shapes = ((sections, (str, str, int, int, str)), (links, (str, int, bool)), (html, (str, int, str)))
-    for items, kinds in shapes:
-        if not isinstance(items, list):
-            raise BadEntry("analysis part")
-        for item in items:
-            if not (isinstance(item, list) and len(item) == len(kinds)
-                    and all(type(v) is k for v, k in zip(item, kinds))):
-                raise BadEntry("analysis item")
-    return value
-
-
-def memo_entries(data: object) -> dict:
-    """The content cache's entries read back from JSON, each checked; wrong ones are dropped
-    (their files are parsed again)."""
-    expect(data, dict, "content cache")
-    good = {}
-    for key, value in data.items():
-        try:
-            good[key] = check_front_matter_entry(value) if key.startswith(FRONT_MATTER_KEY) else check_flat_analysis(value)
-        except BadEntry:
-            continue
-    return good
-
-
-def unflatten_analysis(flat: tuple) -> tuple:
-    """Inverse of ``flatten_analysis``."""
-    sections, links, html, first_paragraph = flat
-    return [Section(*s) for s in sections], [Link(*link) for link in links], html, first_paragraph
