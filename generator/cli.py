@@ -1,5 +1,8 @@
 """The ``mzkb`` command: thin Click commands, arguments -> pipeline -> diagnostics -> exit code.
 
+The commands that make and check offline bundles are in ``cli_offline``, the option and the
+diagnostic printing they share in ``cli_common``; these three modules are the only ones that print.
+
 Exit codes: 0 ok, 1 diagnostics with errors (or a failed operation), 2 usage error.
 """
 
@@ -11,30 +14,10 @@ from pathlib import Path
 
 import click
 
-from . import __version__, click_zh
+from . import __version__, cli_offline
+from .cli_common import config_option, report
 from .content.model import DocType
-from .diagnostics import Diagnostic, Severity, make, render_json
-
-click_zh.install()  # Click's own messages (usage errors, help headings) in Chinese
-
-CONFIG_HELP = "site_config.yml 的路径（默认：当前目录下的 site_config.yml）"
-
-
-def config_option(func):
-    """The ``-c/--config`` option every command takes."""
-    return click.option("-c", "--config", "config_path", default="site_config.yml", show_default=True,
-                        type=click.Path(dir_okay=False), help=CONFIG_HELP)(func)
-
-
-def report(diagnostics: list[Diagnostic] | tuple[Diagnostic, ...], err: bool = False) -> None:
-    """Print diagnostics as ``path:line:col: 代码 消息`` and a count line."""
-    for diag in diagnostics:
-        click.echo(diag.format(), err=err)
-    errors = sum(1 for d in diagnostics if d.severity is Severity.ERROR)
-    warnings = len(diagnostics) - errors
-    if diagnostics:
-        click.echo(f"共 {errors} 个错误，{warnings} 个警告。", err=err)
-
+from .diagnostics import make, render_json
 
 class _Group(click.Group):
     """The command group: file-system failures that reach it become a Chinese message (exit 1),
@@ -347,139 +330,8 @@ def count_line(full: int, partial: int, query: str) -> str:
     return text + (f"，另有 {partial} 个部分匹配。" if partial else "。")
 
 
-def optional_config(config_path: str):
-    """site_config.yml for commands that also run without one (verify, apply-update, keygen): None when the
-    default file is absent; a given but missing or invalid file is reported (exit 1)."""
-    from .config import load_config
-
-    if config_path == "site_config.yml" and not Path(config_path).is_file():
-        return None
-    config, diags = load_config(config_path)
-    if config is None:
-        report(diags, err=True)
-        sys.exit(1)
-    return config
-
-
-def fail(exc) -> None:
-    """Print a ``BundleError`` (diagnostic line, then its problems) and exit 1."""
-    for line in exc.lines():
-        click.echo(line, err=True)
-    sys.exit(1)
-
-
-SIGN_HELP = "签名私钥文件（mzkb keygen 生成；默认：site_config.yml 的 bundle.signing_key，或环境变量 MZKB_SIGNING_KEY）"
-PUBLIC_HELP = "可信公钥：mzkb keygen 打印的 ed25519:… 一行或 .pub 文件（默认：site_config.yml 的 bundle.public_key）"
-UNSIGNED_HELP = "接受未签名（或无法与可信公钥核对）的离线包/更新包；签名无效的仍然拒绝"
-
-
-@cli.command()
-@config_option
-@click.option("-o", "--output", "out_dir", required=True, help="离线包输出目录")
-@click.option("--version", "version", default=None, help="打包哪个已发布版本（git 标签）；默认打包当前工作区")
-@click.option("--with-media/--without-media", default=True, show_default=True, help="是否包含视频、音频文件")
-@click.option("--since", default=None, help="同时生成更新包：相对旧版本（版本名，或旧离线包 zip/目录）只含变化的文件")
-@click.option("--sign-key", "sign_key", default=None, help=SIGN_HELP)
-def bundle(config_path: str, out_dir: str, version: str | None, with_media: bool, since: str | None,
-           sign_key: str | None) -> None:
-    """生成可离线使用的离线包 zip（解压后双击 index.html 打开），附带清单、校验值和签名。"""
-    from . import releases
-    from .config import load_config
-    from .offline.format import BundleError
-    from .offline.keys import key_warnings, load_signing_key
-    from .offline.make import UnknownRelease, bundle_command
-
-    config, diags = load_config(config_path)
-    if config is None:
-        report(diags, err=True)
-        sys.exit(1)
-    try:
-        key = load_signing_key(config, sign_key)
-        for line in key_warnings(config, sign_key) if key else ():
-            click.echo(line, err=True)
-        run = bundle_command(config, out_dir, version=version, with_media=with_media, since=since, signing_key=key)
-    except UnknownRelease as exc:
-        raise click.BadParameter(exc.message, param_hint="--version") from None
-    except BundleError as exc:
-        fail(exc)
-    except releases.GitError as exc:
-        click.echo(exc.args[0], err=True)
-        sys.exit(1)
-    report([*run.build.prepared.diagnostics, *run.build.diagnostics], err=True)
-    if run.bundle is None:
-        click.echo("生成失败，没有写出离线包。", err=True)
-        sys.exit(1)
-    for line in run.bundle.sizes.lines():
-        click.echo(line)
-    if not run.bundle.signed:
-        click.echo("注意：离线包未签名，接收方无法确认它来自你。用 mzkb keygen 生成密钥，再用 --sign-key 签名。")
-    for line in run.update.lines() if run.update is not None else ():
-        click.echo(line)
-
-
-@cli.command()
-@config_option
-@click.argument("path")
-@click.option("--public-key", default=None, help=PUBLIC_HELP)
-@click.option("--allow-unsigned", is_flag=True, help=UNSIGNED_HELP)
-def verify(config_path: str, path: str, public_key: str | None, allow_unsigned: bool) -> None:
-    """校验离线包（zip 或解压后的目录）：逐个文件核对清单中的大小和 SHA-256，并核对签名。"""
-    from .offline.format import BundleError
-    from .offline.keys import trusted_key
-    from .offline.verify import verify_bundle
-
-    try:
-        trusted = trusted_key(optional_config(config_path), public_key)
-    except BundleError as exc:
-        fail(exc)
-    result = verify_bundle(Path(path), trusted, allow_unsigned)
-    for line in result.lines():
-        click.echo(line)
-    sys.exit(0 if result.ok else 1)
-
-
-@cli.command("apply-update")
-@config_option
-@click.argument("pack")
-@click.argument("directory")
-@click.option("--public-key", default=None, help=PUBLIC_HELP + "；都没有时用正在更新的离线包所带的公钥")
-@click.option("--allow-unsigned", is_flag=True, help=UNSIGNED_HELP)
-def apply_update(config_path: str, pack: str, directory: str, public_key: str | None, allow_unsigned: bool) -> None:
-    """把更新包应用到解压后的离线包目录：先核对签名，再校验结果与新版本完整离线包一致。"""
-    from .offline.format import BundleError
-    from .offline.keys import trusted_key
-    from .offline.update import apply_update as run_apply
-
-    try:
-        trusted = trusted_key(optional_config(config_path), public_key)
-    except BundleError as exc:
-        fail(exc)
-    result = run_apply(Path(pack), Path(directory), trusted, allow_unsigned)
-    for line in result.lines():
-        click.echo(line, err=not result.ok)
-    sys.exit(0 if result.ok else 1)
-
-
-@cli.command()
-@config_option
-@click.option("-o", "--output", "out_dir", default=None,
-              help="私钥保存到哪个文件夹（默认：~/.config/mzkb；不能在知识库或 git 仓库中）")
-def keygen(config_path: str, out_dir: str | None) -> None:
-    """生成离线包签名密钥：私钥只保存在本机（权限 600），公钥写进 site_config.yml。"""
-    from .offline.format import BundleError
-    from .offline.keys import keygen as make_key
-    from .offline.signing import fingerprint
-
-    try:
-        key_path, public = make_key(Path(out_dir) if out_dir else None, optional_config(config_path))
-    except BundleError as exc:
-        fail(exc)
-    click.echo(f"已生成签名私钥：{key_path}（只有你能读取；请妥善备份，不要提交到 git，不要发给别人）")
-    click.echo(f"公钥指纹：{fingerprint(public)}（请在正式文件中公布，供县级单位核对）")
-    click.echo("把下面两行加入 site_config.yml（公钥可以公开）：")
-    click.echo("bundle:")
-    click.echo(f"  public_key: {public}")
-    click.echo(f"签名离线包：mzkb bundle -o 离线包/ --sign-key {key_path}")
+for command in (cli_offline.bundle, cli_offline.verify, cli_offline.apply_update, cli_offline.keygen):
+    cli.add_command(command)
 
 
 def main() -> None:

@@ -116,7 +116,7 @@ def test_no_import_cycle_in_generator():
     assert cycles(graph()) == []
 
 
-ABOVE_PIPELINE = ("generator.cli", "generator.versions", "generator.bundle", "generator.bundle_check",
+ABOVE_PIPELINE = ("generator.cli", "generator.cli_common", "generator.cli_offline", "generator.versions", "generator.bundle", "generator.bundle_check",
                   "generator.preview", "generator.serve", "generator.offline")
 LAYERS = [
     ("generator.content", ("generator.search", "generator.site", "generator.pipeline") + ABOVE_PIPELINE),

@@ -1,0 +1,53 @@
+"""What every ``mzkb`` command shares: the ``-c`` option, printing diagnostics, and failing with
+a Chinese message (``cli`` and ``cli_offline`` are the commands)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import click_zh
+from .diagnostics import Diagnostic, Severity
+
+click_zh.install()  # Click's own messages (usage errors, help headings) in Chinese
+
+CONFIG_HELP = "site_config.yml 的路径（默认：当前目录下的 site_config.yml）"
+
+
+def config_option(func):
+    """The ``-c/--config`` option every command takes."""
+    return click.option("-c", "--config", "config_path", default="site_config.yml", show_default=True,
+                        type=click.Path(dir_okay=False), help=CONFIG_HELP)(func)
+
+
+def report(diagnostics: list[Diagnostic] | tuple[Diagnostic, ...], err: bool = False) -> None:
+    """Print diagnostics as ``path:line:col: 代码 消息`` and a count line."""
+    for diag in diagnostics:
+        click.echo(diag.format(), err=err)
+    errors = sum(1 for d in diagnostics if d.severity is Severity.ERROR)
+    warnings = len(diagnostics) - errors
+    if diagnostics:
+        click.echo(f"共 {errors} 个错误，{warnings} 个警告。", err=err)
+
+
+def optional_config(config_path: str):
+    """site_config.yml for commands that also run without one (verify, apply-update, keygen): None when the
+    default file is absent; a given but missing or invalid file is reported (exit 1)."""
+    from .config import load_config
+
+    if config_path == "site_config.yml" and not Path(config_path).is_file():
+        return None
+    config, diags = load_config(config_path)
+    if config is None:
+        report(diags, err=True)
+        sys.exit(1)
+    return config
+
+
+def fail(exc) -> None:
+    """Print a ``BundleError`` (diagnostic line, then its problems) and exit 1."""
+    for line in exc.lines():
+        click.echo(line, err=True)
+    sys.exit(1)

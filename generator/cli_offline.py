@@ -1,0 +1,123 @@
+"""The ``mzkb`` commands of offline bundles: ``bundle``, ``verify``, ``apply-update``, ``keygen``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .cli_common import config_option, fail, optional_config, report
+
+SIGN_HELP = "签名私钥文件（mzkb keygen 生成；默认：site_config.yml 的 bundle.signing_key，或环境变量 MZKB_SIGNING_KEY）"
+PUBLIC_HELP = "可信公钥：mzkb keygen 打印的 ed25519:… 一行或 .pub 文件（默认：site_config.yml 的 bundle.public_key）"
+UNSIGNED_HELP = "接受未签名（或无法与可信公钥核对）的离线包/更新包；签名无效的仍然拒绝"
+
+
+@click.command()
+@config_option
+@click.option("-o", "--output", "out_dir", required=True, help="离线包输出目录")
+@click.option("--version", "version", default=None, help="打包哪个已发布版本（git 标签）；默认打包当前工作区")
+@click.option("--with-media/--without-media", default=True, show_default=True, help="是否包含视频、音频文件")
+@click.option("--since", default=None, help="同时生成更新包：相对旧版本（版本名，或旧离线包 zip/目录）只含变化的文件")
+@click.option("--sign-key", "sign_key", default=None, help=SIGN_HELP)
+def bundle(config_path: str, out_dir: str, version: str | None, with_media: bool, since: str | None,
+           sign_key: str | None) -> None:
+    """生成可离线使用的离线包 zip（解压后双击 index.html 打开），附带清单、校验值和签名。"""
+    from . import releases
+    from .config import load_config
+    from .offline.format import BundleError
+    from .offline.keys import key_warnings, load_signing_key
+    from .offline.make import UnknownRelease, bundle_command
+
+    config, diags = load_config(config_path)
+    if config is None:
+        report(diags, err=True)
+        sys.exit(1)
+    try:
+        key = load_signing_key(config, sign_key)
+        for line in key_warnings(config, sign_key) if key else ():
+            click.echo(line, err=True)
+        run = bundle_command(config, out_dir, version=version, with_media=with_media, since=since, signing_key=key)
+    except UnknownRelease as exc:
+        raise click.BadParameter(exc.message, param_hint="--version") from None
+    except BundleError as exc:
+        fail(exc)
+    except releases.GitError as exc:
+        click.echo(exc.args[0], err=True)
+        sys.exit(1)
+    report([*run.build.prepared.diagnostics, *run.build.diagnostics], err=True)
+    if run.bundle is None:
+        click.echo("生成失败，没有写出离线包。", err=True)
+        sys.exit(1)
+    for line in run.bundle.sizes.lines():
+        click.echo(line)
+    if not run.bundle.signed:
+        click.echo("注意：离线包未签名，接收方无法确认它来自你。用 mzkb keygen 生成密钥，再用 --sign-key 签名。")
+    for line in run.update.lines() if run.update is not None else ():
+        click.echo(line)
+
+
+@click.command()
+@config_option
+@click.argument("path")
+@click.option("--public-key", default=None, help=PUBLIC_HELP)
+@click.option("--allow-unsigned", is_flag=True, help=UNSIGNED_HELP)
+def verify(config_path: str, path: str, public_key: str | None, allow_unsigned: bool) -> None:
+    """校验离线包（zip 或解压后的目录）：逐个文件核对清单中的大小和 SHA-256，并核对签名。"""
+    from .offline.format import BundleError
+    from .offline.keys import trusted_key
+    from .offline.verify import verify_bundle
+
+    try:
+        trusted = trusted_key(optional_config(config_path), public_key)
+    except BundleError as exc:
+        fail(exc)
+    result = verify_bundle(Path(path), trusted, allow_unsigned)
+    for line in result.lines():
+        click.echo(line)
+    sys.exit(0 if result.ok else 1)
+
+
+@click.command("apply-update")
+@config_option
+@click.argument("pack")
+@click.argument("directory")
+@click.option("--public-key", default=None, help=PUBLIC_HELP + "；都没有时用正在更新的离线包所带的公钥")
+@click.option("--allow-unsigned", is_flag=True, help=UNSIGNED_HELP)
+def apply_update(config_path: str, pack: str, directory: str, public_key: str | None, allow_unsigned: bool) -> None:
+    """把更新包应用到解压后的离线包目录：先核对签名，再校验结果与新版本完整离线包一致。"""
+    from .offline.format import BundleError
+    from .offline.keys import trusted_key
+    from .offline.update import apply_update as run_apply
+
+    try:
+        trusted = trusted_key(optional_config(config_path), public_key)
+    except BundleError as exc:
+        fail(exc)
+    result = run_apply(Path(pack), Path(directory), trusted, allow_unsigned)
+    for line in result.lines():
+        click.echo(line, err=not result.ok)
+    sys.exit(0 if result.ok else 1)
+
+
+@click.command()
+@config_option
+@click.option("-o", "--output", "out_dir", default=None,
+              help="私钥保存到哪个文件夹（默认：~/.config/mzkb；不能在知识库或 git 仓库中）")
+def keygen(config_path: str, out_dir: str | None) -> None:
+    """生成离线包签名密钥：私钥只保存在本机（权限 600），公钥写进 site_config.yml。"""
+    from .offline.format import BundleError
+    from .offline.keys import keygen as make_key
+    from .offline.signing import fingerprint
+
+    try:
+        key_path, public = make_key(Path(out_dir) if out_dir else None, optional_config(config_path))
+    except BundleError as exc:
+        fail(exc)
+    click.echo(f"已生成签名私钥：{key_path}（只有你能读取；请妥善备份，不要提交到 git，不要发给别人）")
+    click.echo(f"公钥指纹：{fingerprint(public)}（请在正式文件中公布，供县级单位核对）")
+    click.echo("把下面两行加入 site_config.yml（公钥可以公开）：")
+    click.echo("bundle:")
+    click.echo(f"  public_key: {public}")
+    click.echo(f"签名离线包：mzkb bundle -o 离线包/ --sign-key {key_path}")
