@@ -21,6 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .config import SiteConfig
+from .foundations import fewer_collections
 
 CHUNK = 1 << 16
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
@@ -163,16 +164,15 @@ def serve(config: SiteConfig, host: str, port: int, open_browser: bool = False,
     ``report`` receives Chinese messages of failed rebuilds (the server then keeps the last
     good site and waits for the next change).
     """
-    from mkdocs.commands.build import build
     from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
+    from mkdocs.exceptions import Abort, MkDocsException
     from mkdocs.livereload import LiveReloadServer
 
     from .preview import install
     from .site.mkdocs import DropDirtyNotice, write_mkdocs_yml
 
     check_port(host, port)
-    install()  # the plugin checks and indexes the knowledge base on every rebuild
+    install()  # the plugin checks and indexes the knowledge base on every rebuild (one session: see preview.py)
     site_dir = str(config.state_dir / f".serve-site.building-{os.getpid()}")  # removed by the next build if killed
     os.makedirs(site_dir, exist_ok=True)
     path = write_mkdocs_yml(config, Path(site_dir))
@@ -186,11 +186,18 @@ def serve(config: SiteConfig, host: str, port: int, open_browser: bool = False,
         return cfg
 
     def builder(cfg=None) -> None:
+        # MkDocs has logged a failed check's Chinese diagnostics (file:line); its own summary
+        # (Abort: "Aborted with a BuildError!") is English and says nothing more
         try:
-            build(cfg or get_config(), serve_url=url, dirty=True)
+            rebuild(cfg or get_config(), url)
         except (MkDocsException, OSError) as exc:
-            report(str(exc))
-            raise SystemExit("存在错误，预览仍显示上一次成功生成的网站；修正后会自动刷新。") from None
+            if not isinstance(exc, Abort):
+                report(str(exc))
+            if cfg is not None:  # the first build: nothing to serve
+                raise ServeError("存在错误，无法生成预览网站。") from None
+            # a later one: the server keeps serving the last good site (MkDocs' loop must not
+            # see the error: it would print a traceback, or stop the server for SystemExit)
+            report("存在错误，预览仍显示上一次成功生成的网站；修正后会自动刷新。")
 
     first = get_config()
     first.plugins.on_startup(command="serve", dirty=True)
@@ -198,10 +205,7 @@ def serve(config: SiteConfig, host: str, port: int, open_browser: bool = False,
     server.set_app(ranged(server.serve_request, site_dir))
     server.error_handler = lambda code: _error_page(site_dir, code)
     try:
-        try:
-            builder(first)
-        except SystemExit as exc:
-            raise ServeError(str(exc)) from None
+        builder(first)
         for item in first.watch:
             server.watch(item)
         server = first.plugins.on_serve(server, config=first, builder=builder)
@@ -218,6 +222,15 @@ def serve(config: SiteConfig, host: str, port: int, open_browser: bool = False,
         import shutil
 
         shutil.rmtree(site_dir, ignore_errors=True)
+
+
+def rebuild(cfg, url: str | None = None) -> None:
+    """One preview build, as the live-reload server runs it after a change (MkDocs' dirty
+    build with our plugin; the garbage collector seldom runs: the session's corpus lives long)."""
+    from mkdocs.commands.build import build
+
+    with fewer_collections():
+        build(cfg, serve_url=url, dirty=True)
 
 
 def _error_page(site_dir: str, code: int) -> bytes | None:

@@ -43,6 +43,20 @@ class Source:
     """File line of the body's first line."""
 
 
+class LoadMemory:
+    """What a long-running process (``mzkb serve``) keeps between loads of one knowledge base.
+
+    ``files``: path -> (stamp, Source or None, diagnostics) of each Markdown file as last read;
+    a file whose stamp (size, modification and change times in ns, inode) is unchanged is not
+    read again. ``stamps``: the stamp of every regular file under the content folder (assets
+    too) at the last load, so callers can tell whether anything besides Markdown changed.
+    """
+
+    def __init__(self) -> None:
+        self.files: dict[str, tuple] = {}
+        self.stamps: dict[str, tuple] = {}
+
+
 @dataclass(frozen=True, slots=True)
 class LoadResult:
     """What the load stage hands on."""
@@ -51,17 +65,20 @@ class LoadResult:
     diagnostics: tuple[Diagnostic, ...]
 
 
-def load(content_dir: Path, root: Path, memo: dict | None = None) -> LoadResult:
+def load(content_dir: Path, root: Path, memo: dict | None = None, memory: LoadMemory | None = None) -> LoadResult:
     """Read every ``*.md`` under the four type folders of ``content_dir``, in sorted order.
 
     ``memo`` keeps parsed front matter by file text hash, so unchanged files skip YAML.
+    ``memory`` (kept by the caller between loads) skips reading files whose stamp did not change.
     """
     content_dir = content_dir.resolve()
     _real_dir.cache_clear()
     sources: list[Source] = []
     diags: list[Diagnostic] = []
     prefix = str(content_dir) + os.sep
-    found, odd = find_markdown(content_dir)
+    stamps: dict[str, tuple] | None = {} if memory is not None else None
+    found, odd = find_markdown(content_dir, stamps)
+    kept: dict[str, tuple] = {}
     diags.extend(make(code, _shown(path, root), 0, 0, **fields) for path, code, fields in odd)
     for path in found:
         rel = _shown(path, root)
@@ -76,25 +93,44 @@ def load(content_dir: Path, root: Path, memo: dict | None = None) -> LoadResult:
         if not resolved.is_relative_to(content_dir):
             diags.append(make("MZ205", rel, 0, 0, target=str(resolved)))
             continue
-        source, problems = read_source(path, rel, doc_type, memo)
+        if memory is None:
+            source, problems = read_source(path, rel, doc_type, memo)
+        else:
+            source, problems = _remembered(memory, kept, stamps.get(str(path)), path, rel, doc_type, memo)
         diags.extend(problems)
         if source is not None:
             sources.append(source)
+    if memory is not None:
+        memory.files, memory.stamps = kept, stamps
     return LoadResult(tuple(sources), tuple(diags))
+
+
+def _remembered(memory: LoadMemory, kept: dict, stamp: tuple | None, path: Path, rel: str, doc_type: DocType,
+                memo: dict | None) -> tuple[Source | None, list[Diagnostic] | tuple]:
+    """``read_source`` of a file, or what it gave last time when the file's stamp is unchanged."""
+    found = memory.files.get(str(path))
+    if found is not None and stamp is not None and found[0] == stamp and found[1] is not None and found[1].rel_path == rel:
+        kept[str(path)] = found
+        return found[1], found[2]
+    source, problems = read_source(path, rel, doc_type, memo)
+    if stamp is not None:
+        kept[str(path)] = (stamp, source, tuple(problems))
+    return source, problems
 
 
 _KINDS = ((stat.S_ISFIFO, "命名管道 FIFO"), (stat.S_ISSOCK, "套接字"), (stat.S_ISCHR, "字符设备"),
           (stat.S_ISBLK, "块设备"))
 
 
-def find_markdown(content_dir: Path) -> tuple[list[Path], list[tuple[Path, str, dict]]]:
+def find_markdown(content_dir: Path, stamps: dict | None = None) -> tuple[list[Path], list[tuple[Path, str, dict]]]:
     """Every regular ``*.md`` file under ``content_dir`` (sorted) and the odd entries met on the way.
 
     Nothing is opened: a FIFO, socket or device named ``*.md`` (MZ210), a broken or looping
     symlink (MZ211), a name that is not valid UTF-8 (MZ212) and a folder named ``*.md``
     (MZ213) are reported from ``stat`` alone. Symlinked folders are followed when they point
     inside the content folder (each real folder once) and reported when they point outside
-    (MZ214).
+    (MZ214). ``stamps``, when given, receives path -> (size, mtime_ns, ctime_ns, inode) of every
+    regular file met (Markdown or not).
     """
     root = os.path.realpath(content_dir)
     found: list[Path] = []
@@ -134,6 +170,10 @@ def find_markdown(content_dir: Path) -> tuple[list[Path], list[tuple[Path, str, 
                         continue
                     seen.add(real)
                 pending.append(entry.path)
+            elif stamps is not None and stat.S_ISREG(info.st_mode):
+                stamps[entry.path] = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+                if is_md:
+                    found.append(path)
             elif is_md and not stat.S_ISREG(info.st_mode):
                 kind = next((name for test, name in _KINDS if test(info.st_mode)), "特殊文件")
                 odd.append((path, "MZ210", {"kind": kind}))
