@@ -2,9 +2,9 @@
 
 MkDocs' live-reload server creates our plugin again on every rebuild, without a pipeline
 around it. ``install()`` gives the plugin a ``Session``'s ``load`` as its loader: load ->
-validate -> link, then the index stage (incrementally, from the cache, against the preview
-folder that MkDocs keeps between rebuilds; no Whoosh index). This module sits above the
-pipeline and the site package, so neither imports the other backwards.
+validate -> link, then the index stage (incrementally against the preview folder that MkDocs
+keeps between rebuilds; no Whoosh index). This module sits above the pipeline and the site
+package, so neither imports the other backwards.
 
 The session lives as long as the server and keeps in memory what the last rebuild read:
 
@@ -13,7 +13,8 @@ The session lives as long as the server and keeps in memory what the last rebuil
 - each file's validated ``Document`` and diagnostics, reused while its ``Source`` is the same
   object and the configuration, the build day and the other content files (attachments,
   media) are unchanged;
-- the markdown analyses (the content cache, read from disk once and saved when it grows);
+- the markdown analyses (the content cache, read from disk once and saved when the server stops);
+- the index state of the preview folder (which documents its search segments hold);
 - the last good rebuild's corpus and pages (``site.memory.PreviewMemory``).
 
 The link stage always runs over the whole corpus (relations, derived states, link and
@@ -28,7 +29,6 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from .cache import Cache
 from .config import load_config
 from .content import links, loader, schema
 from .diagnostics import sort_key
@@ -38,9 +38,6 @@ from .search import indexer
 from .site.memory import PreviewMemory
 from .site.model import RenderInput
 from .site.plugin import MzkbPlugin
-
-SERVE_INDEX_CACHE = "index-serve.json"
-
 
 class Session:
     """One ``mzkb serve`` run: what its rebuilds keep in memory (see the module's docstring)."""
@@ -52,7 +49,14 @@ class Session:
         self.validation_key: tuple = ()
         self.memo: dict | None = None
         self.memo_for: Path | None = None
+        self.index_state: dict | None = None
+        self.config = None
         self.memory = PreviewMemory()
+
+    def close(self) -> None:
+        """Save the content cache (markdown analyses of the bodies edited while serving)."""
+        if self.memo is not None and self.config is not None:
+            save_markdown_memo(self.config, self.memo)
 
     def check(self, site_config: str | Path) -> tuple[Prepared, tuple]:
         """``pipeline.prepare`` of the knowledge base, reusing what did not change since the
@@ -68,7 +72,7 @@ class Session:
         if key != self.validation_key:  # every document is checked again (from the content cache)
             self.documents, self.validation_key = {}, key
         documents, problems = self._validate(loaded.sources, config)
-        save_markdown_memo(config, self.memo)
+        self.config = config
         corpus, link_problems = links.link(documents, config.content_dir, as_of_date())
         diagnostics = sorted([*config_diags, *loaded.diagnostics, *problems, *link_problems], key=sort_key)
         return Prepared(config, corpus, tuple(diagnostics)), key
@@ -100,19 +104,13 @@ class Session:
         history = history_or_empty(result.config.root)
         corpus = self.memory.intern(result.corpus)
         self.memory.compare(corpus, (key, history))
-        cache = Cache(result.config.state_dir)
-        state = cache.load(SERVE_INDEX_CACHE, check=indexer.check_state)
-        index = indexer.start(corpus, result.config, None, state, site_dir).result()
-        cache.save(SERVE_INDEX_CACHE, index.state)
+        # the index state describes the preview folder (this session's own): kept in memory
+        index = indexer.start(corpus, result.config, None, self.index_state, site_dir).result()
+        self.index_state = index.state
         files = dict(index.browser.files)
         files.update({rel: None for rel in index.browser.reused})  # already in the preview folder
-        return RenderInput(result.config, corpus, files, history=history, reuse_from=site_dir, cache=cache,
-                           serve=True, memory=self.memory)
-
-
-def load(site_config: str, site_dir: Path) -> RenderInput:
-    """One rebuild without a session (nothing kept in memory)."""
-    return Session().load(site_config, site_dir)
+        return RenderInput(result.config, corpus, files, history=history, reuse_from=site_dir,
+                           memory=self.memory)
 
 
 def install() -> Session:

@@ -172,7 +172,7 @@ def serve(config: SiteConfig, host: str, port: int, open_browser: bool = False,
     from .site.mkdocs import DropDirtyNotice, write_mkdocs_yml
 
     check_port(host, port)
-    install()  # the plugin checks and indexes the knowledge base on every rebuild (one session: see preview.py)
+    session = install()  # the plugin checks and indexes the knowledge base on every rebuild (see preview.py)
     site_dir = str(config.state_dir / f".serve-site.building-{os.getpid()}")  # removed by the next build if killed
     os.makedirs(site_dir, exist_ok=True)
     path = write_mkdocs_yml(config, Path(site_dir))
@@ -219,6 +219,7 @@ def serve(config: SiteConfig, host: str, port: int, open_browser: bool = False,
             server.shutdown()
     finally:
         first.plugins.on_shutdown()
+        session.close()
         import shutil
 
         shutil.rmtree(site_dir, ignore_errors=True)

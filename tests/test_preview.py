@@ -163,12 +163,14 @@ def test_a_body_edit_renders_only_that_document(session_build):
     assert first["home_page"] == 1 and first["document_context"] >= 5
     guide = kb / "content/guidelines/guide-2.md"
     guide.write_text(guide.read_text(encoding="utf-8").replace("每日消毒三次", "每日消毒四次，记录玛瑙台账"), encoding="utf-8")
-    home = (site / "index.html").stat().st_mtime_ns
+    kept = {page: (site / page).stat().st_mtime_ns for page in ("index.html", "guidelines/guide-1.html",
+                                                                 "guidelines/index.html")}
     after_body = build()
     # listings kept; one document's context made twice (its fingerprint, then its page)
     assert after_body == {"home_page": 0, "document_context": 2}
     assert "玛瑙台账" in (site / "guidelines/guide-2.html").read_text(encoding="utf-8")
-    assert (site / "index.html").stat().st_mtime_ns == home
+    assert {page: (site / page).stat().st_mtime_ns for page in kept} == kept  # not written again
+    assert "玛瑙台账" in (site / "compare/guide-1--guide-2.html").read_text(encoding="utf-8")  # its editions compared again
     guide.write_text(guide.read_text(encoding="utf-8").replace("date: 2020-03-01", "date: 2020-03-02"), encoding="utf-8")
     after_date = build()
     assert after_date["home_page"] == 1  # a listed fact changed: listings are made again

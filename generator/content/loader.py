@@ -69,34 +69,27 @@ def load(content_dir: Path, root: Path, memo: dict | None = None, memory: LoadMe
     """Read every ``*.md`` under the four type folders of ``content_dir``, in sorted order.
 
     ``memo`` keeps parsed front matter by file text hash, so unchanged files skip YAML.
-    ``memory`` (kept by the caller between loads) skips reading files whose stamp did not change.
+    ``memory`` (kept by the caller between loads) skips files whose stamp did not change:
+    what they gave last time (source or diagnostics) is given again.
     """
     content_dir = content_dir.resolve()
     _real_dir.cache_clear()
     sources: list[Source] = []
     diags: list[Diagnostic] = []
-    prefix = str(content_dir) + os.sep
     stamps: dict[str, tuple] | None = {} if memory is not None else None
     found, odd = find_markdown(content_dir, stamps)
     kept: dict[str, tuple] = {}
     diags.extend(make(code, _shown(path, root), 0, 0, **fields) for path, code, fields in odd)
     for path in found:
-        rel = _shown(path, root)
-        parts = str(path)[len(prefix):].split(os.sep)  # path relative to content_dir (find_markdown stays inside it)
-        top = parts[0]
-        doc_type = DocType.parse(top) if len(parts) > 1 else None
-        if doc_type is None or top != doc_type.folder:
-            if path.name.lower() not in ("readme.md",):
-                diags.append(make("MZ206", rel, 0, 0))
-            continue
-        resolved = real_path(path)
-        if not resolved.is_relative_to(content_dir):
-            diags.append(make("MZ205", rel, 0, 0, target=str(resolved)))
-            continue
         if memory is None:
-            source, problems = read_source(path, rel, doc_type, memo)
+            source, problems = _load_one(path, content_dir, root, memo)
         else:
-            source, problems = _remembered(memory, kept, stamps.get(str(path)), path, rel, doc_type, memo)
+            name = str(path)
+            remembered = memory.files.get(name)
+            if remembered is None or remembered[0] != stamps.get(name):
+                remembered = (stamps.get(name), *_load_one(path, content_dir, root, memo))
+            kept[name] = remembered
+            source, problems = remembered[1], remembered[2]
         diags.extend(problems)
         if source is not None:
             sources.append(source)
@@ -105,17 +98,19 @@ def load(content_dir: Path, root: Path, memo: dict | None = None, memory: LoadMe
     return LoadResult(tuple(sources), tuple(diags))
 
 
-def _remembered(memory: LoadMemory, kept: dict, stamp: tuple | None, path: Path, rel: str, doc_type: DocType,
-                memo: dict | None) -> tuple[Source | None, list[Diagnostic] | tuple]:
-    """``read_source`` of a file, or what it gave last time when the file's stamp is unchanged."""
-    found = memory.files.get(str(path))
-    if found is not None and stamp is not None and found[0] == stamp and found[1] is not None and found[1].rel_path == rel:
-        kept[str(path)] = found
-        return found[1], found[2]
+def _load_one(path: Path, content_dir: Path, root: Path, memo: dict | None) -> tuple[Source | None, tuple[Diagnostic, ...]]:
+    """One Markdown file found under ``content_dir``: its Source, or diagnostics."""
+    rel = _shown(path, root)
+    parts = str(path)[len(str(content_dir)) + 1:].split(os.sep)  # find_markdown stays inside content_dir
+    top = parts[0]
+    doc_type = DocType.parse(top) if len(parts) > 1 else None
+    if doc_type is None or top != doc_type.folder:
+        return None, (() if path.name.lower() == "readme.md" else (make("MZ206", rel, 0, 0),))
+    resolved = real_path(path)
+    if not resolved.is_relative_to(content_dir):
+        return None, (make("MZ205", rel, 0, 0, target=str(resolved)),)
     source, problems = read_source(path, rel, doc_type, memo)
-    if stamp is not None:
-        kept[str(path)] = (stamp, source, tuple(problems))
-    return source, problems
+    return source, tuple(problems)
 
 
 _KINDS = ((stat.S_ISFIFO, "命名管道 FIFO"), (stat.S_ISSOCK, "套接字"), (stat.S_ISCHR, "字符设备"),

@@ -21,6 +21,7 @@ from pathlib import Path
 from ..content.links import Corpus
 from ..content.model import Document
 
+_ALL_FIELDS = tuple(f.name for f in fields(Document) if f.compare)
 _BODY_ONLY = ("body", "body_line", "links", "lines", "sections")
 _FACT_FIELDS = tuple(f.name for f in fields(Document) if f.name not in _BODY_ONLY)
 
@@ -30,6 +31,16 @@ def listed_facts(doc: Document) -> tuple:
     derived from it alone, except the headings (timelines and amendment notes name sections)."""
     return (*(getattr(doc, name) for name in _FACT_FIELDS),
             tuple((s.title, s.anchor, s.level) for s in doc.sections))
+
+
+def _equal(a: Document, b: Document) -> bool:
+    """``a == b``, fast when most fields are the very same objects (a document checked once and
+    linked again: only the link stage's fields are new objects)."""
+    for name in _ALL_FIELDS:
+        x, y = getattr(a, name), getattr(b, name)
+        if x is not y and x != y:
+            return False
+    return True
 
 
 class PreviewMemory:
@@ -46,6 +57,10 @@ class PreviewMemory:
         """Document id -> (document, page fingerprint, linked files) of the last good rebuild."""
         self.outputs: set[str] = set()
         """Site paths the plugin wrote or kept in the last good rebuild (pages and copied files)."""
+        self.rendered: dict[str, str] = {}
+        """Page path -> fingerprint of its inputs, of the pages in the preview folder."""
+        self.rendered_with = None
+        """The configuration those pages were rendered with."""
         self.stable = False
         """True for the current rebuild when only bodies changed (set by ``compare``)."""
         self._pending: tuple | None = None
@@ -54,14 +69,12 @@ class PreviewMemory:
         """The corpus with each document that equals the last good rebuild's replaced by that
         very object (so later steps can tell unchanged documents by identity)."""
         old = self.corpus.by_id if self.corpus is not None else {}
-
-        def same(doc: Document) -> Document:
+        mapped = {}
+        for doc in corpus.documents:
             previous = old.get(doc.id)
-            return previous if previous is not None and previous == doc else doc
-
-        docs = tuple(same(d) for d in corpus.documents)
-        by_path = {path: same(d) for path, d in corpus.by_path.items()}
-        return Corpus(docs, {d.id: d for d in docs}, by_path)
+            mapped[id(doc)] = previous if previous is not None and _equal(previous, doc) else doc
+        docs = tuple(mapped[id(d)] for d in corpus.documents)
+        return Corpus(docs, {d.id: d for d in docs}, {path: mapped[id(d)] for path, d in corpus.by_path.items()})
 
     def compare(self, corpus: Corpus, settings: tuple) -> None:
         """Decide whether the current rebuild (``corpus`` interned, ``settings``) changed only bodies."""
@@ -85,7 +98,13 @@ class PreviewMemory:
         found = self.compares.get((old.id, new.id))
         return found[2] if found is not None and found[0] is old and found[1] is new else None
 
-    def commit(self, site_dir: Path, generated: tuple, compares: dict, pages: dict, outputs: set[str]) -> None:
+    def reuse(self, config) -> PageKeeper:
+        """Which pages of the preview folder this rebuild can keep (none after a change of the
+        configuration: it shows on every page)."""
+        return PageKeeper(self.rendered if config == self.rendered_with else {})
+
+    def commit(self, site_dir: Path, generated: tuple, compares: dict, pages: dict, outputs: set[str],
+               rendered: PageKeeper, config) -> None:
         """The rebuild completed: remember it, and remove from the preview folder the pages and
         files of the last good rebuild that this one no longer has (deleted or renamed documents)."""
         for uri in self.outputs - outputs:
@@ -96,4 +115,29 @@ class PreviewMemory:
         if self._pending is not None:
             self.corpus, self.settings = self._pending
         self.generated, self.compares, self.pages, self.outputs = generated, compares, pages, outputs
+        self.rendered, self.rendered_with = rendered.new, config
         self._pending = None
+
+
+class PageKeeper:
+    """``reuse.PageReuse`` for the preview folder, from memory: a page whose fingerprint equals
+    the one it was last rendered with is still there as it was (the folder is the session's own,
+    written only by its rebuilds), so it is neither stat'ed nor linked."""
+
+    def __init__(self, old: dict[str, str]) -> None:
+        self.old = old
+        self.new: dict[str, str] = {}
+        self.reused = 0
+
+    @property
+    def active(self) -> bool:
+        """True when some pages may be reused."""
+        return bool(self.old)
+
+    def keep(self, dest_uri: str, fingerprint: str) -> bool:
+        """Record a page's fingerprint; True when the page in the preview folder is kept."""
+        self.new[dest_uri] = fingerprint
+        if self.old.get(dest_uri) == fingerprint:
+            self.reused += 1
+            return True
+        return False

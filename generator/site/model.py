@@ -47,8 +47,6 @@ class RenderInput:
     """The previous build's site: pages whose inputs did not change are taken from it."""
     cache: Cache | None = None
     """The cache holding the page fingerprints of the previous build (None: render everything)."""
-    serve: bool = False
-    """True under ``mzkb serve`` (its own render cache entry, saved after every rebuild)."""
     progress: Progress | None = None
     """Told about the pages to render and each page rendered."""
     memory: PreviewMemory | None = None

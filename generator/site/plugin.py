@@ -35,6 +35,7 @@ from ..sanitize import clean
 from ..seal import user_dir
 from ..search.scripts import minify_search_scripts
 from .context import document_context
+from .memory import PageKeeper
 from .model import RenderInput, RenderReport
 from .pages.cases import case_pages
 from .pages.changes import changes_page
@@ -45,8 +46,6 @@ from .pages.timelines import timeline_pages
 from .pages.videos import video_index
 from .partials import section_banners
 from .reuse import RENDER_CACHE, PageReuse, page_fingerprint, theme_key
-
-SERVE_RENDER_CACHE = "render-serve.json"
 
 
 class _ReusablePage(File):
@@ -117,7 +116,7 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
         super().__init__()
         self.state: RenderInput | None = None
         self.report = RenderReport()
-        self._reuse: PageReuse | None = None
+        self._reuse: PageReuse | PageKeeper | None = None
         self._by_uri: dict[str, Document] = {}
         # what this rebuild made, for the serve session's memory (``PreviewMemory.commit``)
         self._generated: tuple = ((), ())
@@ -200,7 +199,7 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
             in_nav.append(changes_page(state.version, state.changes or {}))
         return in_nav, list(listed[1])
 
-    def _add_documents(self, files: Files, config, reuse: PageReuse) -> None:
+    def _add_documents(self, files: Files, config, reuse: PageReuse | PageKeeper) -> None:
         """One page per document (kept from the previous build when its inputs did not change),
         and the files its front matter and body link to, copied under ``assets/``."""
         site, corpus, memory = self.state.config, self.state.corpus, self.state.memory
@@ -250,23 +249,22 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
             progress.advance("render")
         return output
 
-    def _page_reuse(self, config) -> PageReuse:
+    def _page_reuse(self, config) -> PageReuse | PageKeeper:
         """Which document pages the previous build already rendered with the same inputs."""
         state = self.state
+        if state.memory is not None:  # mzkb serve: the last good rebuild, in memory
+            return state.memory.reuse(state.config)
         if state.version is not None or state.cache is None:
             return PageReuse(None, "", None, Path(config.site_dir))
         settings = re.sub(r"(?m)^site_dir:.*$", "", Path(config.config_file_path).read_text(encoding="utf-8"))
         key = digest(settings,
                      state.config.path.read_bytes(), theme_key(Path(config.theme.custom_dir)))
-        name = SERVE_RENDER_CACHE if state.serve else RENDER_CACHE
-        return PageReuse(state.cache, key, state.reuse_from, Path(config.site_dir), name)
+        return PageReuse(state.cache, key, state.reuse_from, Path(config.site_dir), RENDER_CACHE)
 
     def on_post_build(self, config) -> None:  # noqa: D102
-        if self.state is not None and self.state.serve and self._reuse is not None:
-            self.state.cache.save(SERVE_RENDER_CACHE, self._reuse.state(Path(config.site_dir)))
-        if self.state is not None and self.state.memory is not None:
+        if self.state is not None and self.state.memory is not None and self._reuse is not None:
             self.state.memory.commit(Path(config.site_dir), self._generated, self._compares, self._fingerprints,
-                                     self._outputs)
+                                     self._outputs, self._reuse, self.state.config)
 
     def on_page_context(self, context, page, config, nav):  # noqa: D102
         doc = self._by_uri.get(page.file.src_uri)
