@@ -29,6 +29,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
+from .cache import Cache
 from .config import load_config
 from .content import links, loader, schema
 from .diagnostics import sort_key
@@ -110,7 +111,7 @@ class Session:
         files = dict(index.browser.files)
         files.update({rel: None for rel in index.browser.reused})  # already in the preview folder
         return RenderInput(result.config, corpus, files, history=history, reuse_from=site_dir,
-                           memory=self.memory)
+                           cache=Cache(result.config.state_dir), memory=self.memory)
 
 
 def install() -> Session:

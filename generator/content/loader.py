@@ -138,7 +138,6 @@ def find_markdown(content_dir: Path, stamps: dict | None = None) -> tuple[list[P
         except OSError:
             continue
         for entry in entries:
-            path = Path(entry.path)
             is_md = entry.name.endswith(".md")
             try:
                 entry.name.encode("utf-8")
@@ -151,15 +150,15 @@ def find_markdown(content_dir: Path, stamps: dict | None = None) -> tuple[list[P
             except (OSError, RuntimeError) as exc:
                 if is_md or entry.is_symlink():
                     detail = "符号链接形成循环" if getattr(exc, "errno", None) == errno.ELOOP else "链接目标不存在或无法访问"
-                    odd.append((path, "MZ211", {"detail": detail}))
+                    odd.append((Path(entry.path), "MZ211", {"detail": detail}))
                 continue
             if stat.S_ISDIR(info.st_mode):
                 if is_md:
-                    odd.append((path, "MZ213", {}))
+                    odd.append((Path(entry.path), "MZ213", {}))
                 if entry.is_symlink():
                     real = os.path.realpath(target)
                     if real != root and not real.startswith(root + os.sep):
-                        odd.append((path, "MZ214", {"target": real}))
+                        odd.append((Path(entry.path), "MZ214", {"target": real}))
                         continue
                     if real in seen:
                         continue
@@ -168,12 +167,12 @@ def find_markdown(content_dir: Path, stamps: dict | None = None) -> tuple[list[P
             elif stamps is not None and stat.S_ISREG(info.st_mode):
                 stamps[entry.path] = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
                 if is_md:
-                    found.append(path)
+                    found.append(Path(entry.path))
             elif is_md and not stat.S_ISREG(info.st_mode):
                 kind = next((name for test, name in _KINDS if test(info.st_mode)), "特殊文件")
-                odd.append((path, "MZ210", {"kind": kind}))
+                odd.append((Path(entry.path), "MZ210", {"kind": kind}))
             elif is_md:
-                found.append(path)
+                found.append(Path(entry.path))
     found.sort()
     return found, odd
 

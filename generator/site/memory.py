@@ -15,13 +15,14 @@ the preview folder, as the last good build left it.
 from __future__ import annotations
 
 import os
+from operator import attrgetter
 from dataclasses import fields
 from pathlib import Path
 
 from ..content.links import Corpus
 from ..content.model import Document
 
-_ALL_FIELDS = tuple(f.name for f in fields(Document) if f.compare)
+_fields_of = attrgetter(*(f.name for f in fields(Document) if f.compare))
 _BODY_ONLY = ("body", "body_line", "links", "lines", "sections")
 _FACT_FIELDS = tuple(f.name for f in fields(Document) if f.name not in _BODY_ONLY)
 
@@ -35,12 +36,9 @@ def listed_facts(doc: Document) -> tuple:
 
 def _equal(a: Document, b: Document) -> bool:
     """``a == b``, fast when most fields are the very same objects (a document checked once and
-    linked again: only the link stage's fields are new objects)."""
-    for name in _ALL_FIELDS:
-        x, y = getattr(a, name), getattr(b, name)
-        if x is not y and x != y:
-            return False
-    return True
+    linked again: only the link stage's fields are new objects); tuples compare items by
+    identity first."""
+    return _fields_of(a) == _fields_of(b)
 
 
 class PreviewMemory:
