@@ -15,11 +15,15 @@ The session lives as long as the server and keeps in memory what the last rebuil
   media) are unchanged;
 - the markdown analyses (the content cache, read from disk once and saved when the server stops);
 - the index state of the preview folder (which documents its search segments hold);
+- the git history of the files (``git log`` runs again only when HEAD moves);
 - the last good rebuild's corpus and pages (``site.memory.PreviewMemory``).
 
-The link stage always runs over the whole corpus (relations, derived states, link and
-anchor checks are global), and so does the index stage's fingerprinting; every diagnostic of
-the knowledge base is reported on every rebuild, as ``mzkb check`` reports it.
+- the link stage's last result (``content.relink.LinkMemory``), reused when the edits changed
+  nothing it reads (only the text of bodies); otherwise the whole corpus is linked again
+  (relations, derived states, link and anchor checks are global).
+
+Every diagnostic of the knowledge base is reported on every rebuild, as ``mzkb check``
+reports it; the index stage fingerprints every document on every rebuild.
 """
 
 from __future__ import annotations
@@ -31,10 +35,11 @@ from mkdocs.exceptions import PluginError
 
 from .cache import Cache
 from .config import load_config
-from .content import links, loader, schema
+from .content import loader, schema
+from .content.relink import LinkMemory
 from .diagnostics import sort_key
 from .pipeline import Prepared, as_of_date, markdown_memo, prefill_markdown, save_markdown_memo
-from .releases import history_or_empty
+from .releases import GitError, head_commit, history_or_empty
 from .search import indexer
 from .site.memory import PreviewMemory
 from .site.model import RenderInput
@@ -50,7 +55,9 @@ class Session:
         self.validation_key: tuple = ()
         self.memo: dict | None = None
         self.memo_for: Path | None = None
+        self.linking = LinkMemory()
         self.index_state: dict | None = None
+        self.history: tuple | None = None
         self.config = None
         self.memory = PreviewMemory()
 
@@ -74,7 +81,7 @@ class Session:
             self.documents, self.validation_key = {}, key
         documents, problems = self._validate(loaded.sources, config)
         self.config = config
-        corpus, link_problems = links.link(documents, config.content_dir, as_of_date())
+        corpus, link_problems = self.linking.link(documents, config.content_dir, as_of_date(), key)
         diagnostics = sorted([*config_diags, *loaded.diagnostics, *problems, *link_problems], key=sort_key)
         return Prepared(config, corpus, tuple(diagnostics)), key
 
@@ -97,12 +104,22 @@ class Session:
         self.documents = kept
         return documents, problems
 
+    def _history(self, root: Path) -> dict:
+        """The git revisions of the knowledge base's files (read again when HEAD moves)."""
+        try:
+            head = head_commit(root)
+        except GitError:
+            return {}
+        if self.history is None or self.history[0] != (root, head):
+            self.history = ((root, head), history_or_empty(root))
+        return self.history[1]
+
     def load(self, site_config: str, site_dir: Path) -> RenderInput:
         """The render input of one preview rebuild (raises MkDocs' ``PluginError`` on errors)."""
         result, key = self.check(site_config)
         if result.failed:
             raise PluginError("\n".join(d.format() for d in result.diagnostics))
-        history = history_or_empty(result.config.root)
+        history = self._history(result.config.root)
         corpus = self.memory.intern(result.corpus)
         self.memory.compare(corpus, (key, history))
         # the index state describes the preview folder (this session's own): kept in memory

@@ -204,3 +204,42 @@ def test_unchanged_files_are_not_read_again(small_kb: Path, monkeypatch):
     guide.write_text(guide.read_text(encoding="utf-8") + "\n补充一句。\n", encoding="utf-8")
     prepared, _ = session.check(small_kb)
     assert read == ["guide-1.md"] and "补充一句" in prepared.corpus.by_id["guide-1"].body
+
+
+def _replace(path: str, old: str, new: str):
+    def edit(kb: Path) -> None:
+        target = kb / "content" / path
+        text = target.read_text(encoding="utf-8")
+        assert old in text, (path, old)
+        target.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return edit
+
+
+# (edit, whether only body text changed: the link stage's last result may be reused)
+EDITS = [
+    (_replace("guidelines/guide-2.md", "每日消毒三次", "每日消毒三次，记录台账"), True),
+    (_replace("guidelines/guide-1.md", "每日消毒两次。", "每日消毒两次。\n\n见[不存在的文件](missing.md)。"), False),
+    (_replace("guidelines/guide-1.md", "## 二、消毒要求", "## 二、清洁消毒要求"), False),  # the notice links to its anchor
+    (_replace("guidelines/guide-2.md", "id: guide-2\n", "# 一行注释\nid: guide-2\n"), False),  # front-matter lines move
+    (_replace("guidelines/guide-1.md", "title: 养老机构防控指南（第一版）", "title: 养老机构防控指南（初版）"), False),
+    (_replace("guidelines/guide-1.md", "工作人员每日测温。", "工作人员每日测温，记录体温。"), True),
+]
+
+
+def test_session_checks_like_a_fresh_check_after_each_edit(small_kb: Path):
+    """After every kind of edit, the session's check (files, documents and link results reused
+    where possible) gives exactly what `mzkb check` gives on the same files."""
+    from generator.pipeline import prepare
+    from generator.preview import Session
+
+    session = Session()
+    session.check(small_kb)
+    for edit, body_only in EDITS:
+        edit(small_kb.parent)
+        ours, _ = session.check(small_kb)
+        fresh = prepare(small_kb, use_cache=False)
+        assert session.linking.reused is body_only
+        assert ours.corpus.documents == fresh.corpus.documents
+        assert [d.format() for d in ours.diagnostics] == [d.format() for d in fresh.diagnostics]
+    codes = {d.code for d in ours.diagnostics}
+    assert {"MZ403", "MZ404"} <= codes  # the broken link and the renamed anchor are still reported

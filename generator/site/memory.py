@@ -8,8 +8,9 @@ and the fingerprints of the other documents' pages, when no document's *listed f
 other content files, build day, git history) are the same. The edited document's page is
 fingerprinted (and so rendered) again, as are the comparison pages of its editions.
 
-It is updated only when a rebuild completes (``commit``): a failed rebuild leaves it, like
-the preview folder, as the last good build left it.
+It is updated only when a rebuild completes (``commit``): a rebuild that fails its check leaves
+it, like the preview folder, as the last good build left it; one that fails while writing pages
+makes the next one render every page (``forget_pages``).
 """
 
 from __future__ import annotations
@@ -100,6 +101,10 @@ class PreviewMemory:
         """Which pages of the preview folder this rebuild can keep (none after a change of the
         configuration: it shows on every page)."""
         return PageKeeper(self.rendered if config == self.rendered_with else {})
+
+    def forget_pages(self) -> None:
+        """A rebuild failed while writing pages: render every page again next time."""
+        self.rendered = {}
 
     def commit(self, site_dir: Path, generated: tuple, compares: dict, pages: dict, outputs: set[str],
                rendered: PageKeeper, config) -> None:

@@ -266,6 +266,11 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
             self.state.memory.commit(Path(config.site_dir), self._generated, self._compares, self._fingerprints,
                                      self._outputs, self._reuse, self.state.config)
 
+    def on_build_error(self, error) -> None:  # noqa: D102
+        if self.state is not None and self.state.memory is not None:
+            # pages may have been written before the error: none of them can be trusted any more
+            self.state.memory.forget_pages()
+
     def on_page_context(self, context, page, config, nav):  # noqa: D102
         doc = self._by_uri.get(page.file.src_uri)
         if doc is not None and self.state is not None:  # rendered now, just before its HTML is written
