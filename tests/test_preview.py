@@ -121,6 +121,13 @@ def test_edits_while_serving_give_the_right_pages(served):
     assert "养老机构夜间巡查指南" not in get(port, "/guidelines/index.html")[1]
     assert has(port, "/guidelines/guide-2.html", "琥珀台账")
 
+    # the theme's files (found once per server: serve.one_theme_env) are still linked and served
+    page = get(port, "/guidelines/guide-2.html")[1]
+    assets = re.findall(r'(?:href|src)="\.\./(assets/[^"]+\.(?:css|js))"', page)
+    assert any("stylesheets/main" in a for a in assets) and any("javascripts/bundle" in a for a in assets), assets
+    for asset in assets:
+        assert get(port, "/" + asset.split("?")[0])[0] == 200, asset
+
 
 @pytest.fixture
 def session_build(small_kb: Path, tmp_path: Path, monkeypatch):
