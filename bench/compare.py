@@ -62,15 +62,19 @@ config = Path(sys.argv[1])
 prepared = prepare(config)
 yml = write_mkdocs_yml(prepared.config, prepared.config.state_dir / "serve-site")
 
-try:
-    from generator.serve import rebuild as serve_build  # what the server runs (newer code)
+try:  # what the server runs (newer code): its configurations and its rebuild
+    from generator.serve import config_loader, rebuild as serve_build
+    get_config = config_loader(yml, None, None)
 except ImportError:
+    def get_config():
+        return load_config(str(yml))
+
     def serve_build(cfg):
         build(cfg, dirty=True)
 
 def rebuild():
     start = time.perf_counter()
-    serve_build(load_config(str(yml)))
+    serve_build(get_config())
     return time.perf_counter() - start
 
 cold = rebuild()

@@ -164,7 +164,6 @@ def serve(config: SiteConfig, host: str, port: int, open_browser: bool = False,
     ``report`` receives Chinese messages of failed rebuilds (the server then keeps the last
     good site and waits for the next change).
     """
-    from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, MkDocsException
     from mkdocs.livereload import LiveReloadServer
 
@@ -180,13 +179,7 @@ def serve(config: SiteConfig, host: str, port: int, open_browser: bool = False,
     logging.getLogger("mkdocs.commands.build").addFilter(DropDirtyNotice())
     logging.getLogger("mkdocs.livereload").addFilter(_QuietRebuildError())
 
-    theme_env: list = []
-
-    def get_config():
-        cfg = load_config(config_file=str(path), site_dir=site_dir)
-        cfg.site_url = url
-        one_theme_env(cfg.theme, theme_env)
-        return cfg
+    get_config = config_loader(path, site_dir, url)
 
     def builder(cfg=None) -> None:
         # MkDocs has logged a failed check's Chinese diagnostics (file:line); its own summary
@@ -226,6 +219,23 @@ def serve(config: SiteConfig, host: str, port: int, open_browser: bool = False,
         import shutil
 
         shutil.rmtree(site_dir, ignore_errors=True)
+
+
+def config_loader(path: Path, site_dir: str | None, url: str | None) -> Callable:
+    """A function giving the MkDocs configuration of each rebuild (all with one theme environment);
+    ``site_dir`` None: the one in ``path``."""
+    from mkdocs.config import load_config
+
+    theme_env: list = []
+
+    def get_config():
+        cfg = load_config(config_file=str(path), **({"site_dir": site_dir} if site_dir else {}))
+        if url is not None:
+            cfg.site_url = url
+        one_theme_env(cfg.theme, theme_env)
+        return cfg
+
+    return get_config
 
 
 def one_theme_env(theme, kept: list) -> None:

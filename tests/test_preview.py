@@ -132,11 +132,9 @@ def test_edits_while_serving_give_the_right_pages(served):
 @pytest.fixture
 def session_build(small_kb: Path, tmp_path: Path, monkeypatch):
     """Rebuild the preview in this process as the server does; counts what the plugin regenerates."""
-    from mkdocs.config import load_config
-
     from generator import preview
     from generator.config import load_config as load_site
-    from generator.serve import rebuild
+    from generator.serve import config_loader, rebuild
     from generator.site import plugin
     from generator.site.mkdocs import write_mkdocs_yml
 
@@ -153,12 +151,12 @@ def session_build(small_kb: Path, tmp_path: Path, monkeypatch):
     preview.install()
     config = load_site(small_kb)[0]
     site = tmp_path / "preview"
-    yml = write_mkdocs_yml(config, site)
+    get_config = config_loader(write_mkdocs_yml(config, site), None, None)
 
     def build() -> dict:
         for name in calls:
             calls[name] = 0
-        rebuild(load_config(str(yml)))
+        rebuild(get_config())
         return dict(calls)
 
     return build, small_kb.parent, site
