@@ -16,6 +16,7 @@ import mimetypes
 import os
 import posixpath
 import re
+import shutil
 import socket
 from collections.abc import Callable
 from pathlib import Path
@@ -150,13 +151,6 @@ def _partial(full: str, size: int, span: tuple[int, int], environ, start_respons
     return chunks()
 
 
-class _QuietRebuildError(logging.Filter):
-    """MkDocs' English line after a failed rebuild; ours (Chinese) has been reported."""
-
-    def filter(self, record: logging.LogRecord) -> bool:  # noqa: D102
-        return not record.getMessage().startswith("An error happened during the rebuild")
-
-
 def serve(config: SiteConfig, host: str, port: int, open_browser: bool = False,
           report: Callable[[str], None] = lambda message: None) -> None:
     """Build the knowledge base into a preview folder and serve it until Ctrl+C.
@@ -177,7 +171,6 @@ def serve(config: SiteConfig, host: str, port: int, open_browser: bool = False,
     path = write_mkdocs_yml(config, Path(site_dir))
     url = f"http://{host}:{port}/"
     logging.getLogger("mkdocs.commands.build").addFilter(DropDirtyNotice())
-    logging.getLogger("mkdocs.livereload").addFilter(_QuietRebuildError())
 
     get_config = config_loader(path, site_dir, url)
 
@@ -216,8 +209,6 @@ def serve(config: SiteConfig, host: str, port: int, open_browser: bool = False,
     finally:
         first.plugins.on_shutdown()
         session.close()
-        import shutil
-
         shutil.rmtree(site_dir, ignore_errors=True)
 
 
