@@ -25,6 +25,7 @@ import random
 import re
 import subprocess
 import sys
+import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
@@ -562,10 +563,12 @@ def topical_queries(target: Path, count: int = 40, seed: int = 7) -> list[dict]:
 
 
 def _searchable(doc: dict) -> str:
-    """What the index holds of a document, as plain text without spaces."""
+    """What the index holds of a document, as plain text: its parts one per line, any
+    whitespace a boundary (the analyzer cuts runs there, so a word never spans a line break,
+    e.g. a heading and the paragraph after it)."""
     parts = [doc["title"], doc.get("doc_number", ""), doc.get("issuer", ""), " ".join(doc.get("topics", [])),
              " ".join(doc.get("audiences", [])), doc.get("edition", ""), doc.get("summary", ""), doc["body"]]
-    return re.sub(r"\s+", "", "".join(str(p) for p in parts))
+    return re.sub(r"\s+", "\n", unicodedata.normalize("NFKC", "\n".join(str(p) for p in parts)))
 
 
 def write_queries(path: Path, queries: list[dict]) -> Path:

@@ -57,7 +57,9 @@ BROWSER_RUN = """async ([qs, n]) => {
                   snippets: res.results.map(r => {
                       const text = (mzkbSearch.texts(r.doc)[r.unit] || "").replace(/\\s+/g, " ");
                       const s = mzkbSearch.snippetSpans(text, res.runs, r.piece);
-                      return text.slice(s.start, s.end); })};
+                      return text.slice(s.start, s.end); }),
+                  topics: res.results.map(r => (r.topics || []).map(t => t[0]).join("、")),
+                  titled: res.results.map(r => (r.titleMarks || []).map(m => F[r.doc].t.slice(m[0], m[1])).join("、"))};
     }
     return out;
 }"""
@@ -94,7 +96,9 @@ def whoosh_results(config, queries: list[str], limit: int = 10) -> dict[str, dic
     for q in queries:
         found = search_results(config.state_dir / "whoosh", q, config, limit)
         out[q] = {"full": found.full, "partial": found.partial, "groups": [[h.id, *h.older] for h in found.hits],
-                  "snippets": [h.snippet.replace("【", "").replace("】", "") for h in found.hits]}
+                  "snippets": [h.snippet.replace("【", "").replace("】", "") for h in found.hits],
+                  "topics": ["、".join(h.topics).replace("【", "").replace("】", "") for h in found.hits],
+                  "titled": ["、".join(re.findall("【(.*?)】", h.title_marked)) for h in found.hits]}
     return out
 
 
@@ -131,13 +135,16 @@ def topical_score(queries: list[dict], found: dict[str, dict]) -> dict:
     """Topical title words: precision@10 (share of the top 10 whose head document contains the
     word), title-first@3 (where 3+ titles contain it: share of the top 3 whose title does; and
     share of queries with one such title in the top 3), snippet shows the word (over relevant
-    hits), and the full-match count against the true number of documents containing the word."""
+    hits: its snippet or the topics line of the result; result_shows_word: or the word marked in
+    its title), and the full-match count against the
+    true number of documents containing the word."""
     from lawref import title_key  # noqa: F401  (bench/ on the path)
 
     p10 = []
     t3 = []
     any3 = []
     shown = []
+    shown_marked = []
     exact = 0
     ratios = []
     for item in queries:
@@ -149,14 +156,16 @@ def topical_score(queries: list[dict], found: dict[str, dict]) -> dict:
         if len(titled) >= 3:
             t3.append(sum(h in titled for h in heads[:3]) / 3)
             any3.append(any(h in titled for h in heads[:3]))
-        for head, snip in zip(heads, r["snippets"][:10]):
-            if head in holders:
-                shown.append(item["q"] in re.sub(r"\s+", "", snip))
+        for head, snip, topics, marked in zip(heads, r["snippets"][:10], r.get("topics") or [""] * 10,
+                                              r.get("titled") or [""] * 10):
+            if head in holders:  # what the result shows: its snippet and the topics holding the query
+                shown.append(item["q"] in snip + "\n" + topics)
+                shown_marked.append(shown[-1] or item["q"] in marked)  # or its title, the word marked
         exact += r["full"] == len(holders)
         ratios.append(r["full"] / max(len(holders), 1))
     mean = lambda xs: round(sum(xs) / len(xs), 3) if xs else None  # noqa: E731
     return {"queries": len(queries), "precision@10": mean(p10), "title_first@3": mean(t3), "title_in_top3": mean(any3),
-            "snippet_shows_word": mean(shown), "count_exact": mean([1.0] * exact + [0.0] * (len(queries) - exact)),
+            "snippet_shows_word": mean(shown), "result_shows_word": mean(shown_marked), "count_exact": mean([1.0] * exact + [0.0] * (len(queries) - exact)),
             "count_ratio_median": round(statistics.median(ratios), 3) if ratios else None}
 
 
@@ -197,21 +206,25 @@ def quality(which: str) -> dict:
 DEV_SOURCE = ROOT.parent / "shared" / "corpora" / "lawref-dev"
 
 
-def quality_dev(sample: int, topical: int, seed: int = 7, source: Path = DEV_SOURCE) -> dict:
+def quality_dev(sample: int, topical: int, seed: int = 7, source: Path = DEV_SOURCE, kb: Path | None = None) -> dict:
     """lawref-dev (1,782 real regulations): a seeded sample of known-item title and phrase
-    queries, and topical title words; both engines on the same built site."""
+    queries, and topical title words; both engines on the same built site. With ``kb``: a
+    knowledge base imported by ``bench/lawref.py`` and built with ``mzkb build`` already
+    (its ``site/``), measured as it is."""
     import lawref
 
-    work = HERE / "out" / "work"
-    target, site_dir = work / "lawref-dev-kb", work / "site-lawref-dev"
-    shutil.rmtree(target, ignore_errors=True)
-    config_path = lawref.import_corpus(target, source)
-    config, site = build_kb(config_path, site_dir)
-    known = lawref.known_item_queries(target)
-    rng = random.Random(seed)
-    sets = {kind: rng.sample([q for q in known if q["kind"] == kind], min(sample, sum(q["kind"] == kind for q in known)))
-            for kind in ("title", "phrase")}
-    topics = lawref.topical_queries(target, topical, seed)
+    if kb is None:
+        work = HERE / "out" / "work"
+        target, site_dir = work / "lawref-dev-kb", work / "site-lawref-dev"
+        shutil.rmtree(target, ignore_errors=True)
+        config_path = lawref.import_corpus(target, source)
+        config, site = build_kb(config_path, site_dir)
+    else:
+        from generator.config import load_config
+
+        target, (config, _) = kb, load_config(kb / "site_config.yml")
+        site = kb / "site"
+    sets, topics = dev_queries(target, sample, topical, seed)
     texts = list(dict.fromkeys([q["q"] for qs in sets.values() for q in qs] + [q["q"] for q in topics]))
     report: dict = {"docs": len(lawref.read_kb(target)), "sample": sample}
     for engine, run in (("browser", lambda: browser_results(site, texts)), ("whoosh", lambda: whoosh_results(config, texts))):
@@ -222,12 +235,55 @@ def quality_dev(sample: int, topical: int, seed: int = 7, source: Path = DEV_SOU
         report[engine] = {kind: score(qs, rankings) for kind, qs in sets.items()}
         report[engine]["topical"] = topical_score(topics, found)
         report[engine]["seconds"] = round(seconds, 1)
+        report[engine]["found"] = found
         for kind in ("title", "phrase"):
             r = report[engine][kind]
             print(f"lawref-dev {engine:8} {kind:7} n={r['queries']} s@1={r['success@1']} s@5={r['success@5']} "
                   f"s@10={r['success@10']} mrr={r['mrr']}", flush=True)
         print(f"lawref-dev {engine:8} topical {json.dumps(report[engine]['topical'], ensure_ascii=False)}", flush=True)
     return report
+
+
+def dev_queries(target: Path, sample: int, topical: int, seed: int = 7) -> tuple[dict[str, list[dict]], list[dict]]:
+    """The seeded sample of ``quality_dev``: title and phrase known-item queries, topical words."""
+    import lawref
+
+    known = lawref.known_item_queries(target)
+    rng = random.Random(seed)
+    sets = {kind: rng.sample([q for q in known if q["kind"] == kind], min(sample, sum(q["kind"] == kind for q in known)))
+            for kind in ("title", "phrase")}
+    return sets, lawref.topical_queries(target, topical, seed)
+
+
+def snippet_coverage(kb: Path, topics: list[dict]) -> dict:
+    """Over every document that contains a topical word (not only the top 10): does the result
+    show it? The unit ``ranking.best_unit`` picks, its snippet (``snippet_spans`` on the unit
+    text both engines keep), the topics line (``matched_topics``), the marked title
+    (``title_marks``). No build: the KB's sources are loaded and cut into units as the index does."""
+    from generator.pipeline import prepare
+    from generator.search import ranking
+    from generator.search.records import UNIT_TEXT, document_units
+
+    prepared = prepare(kb / "site_config.yml", use_cache=False)
+    docs = {d.id: d for d in prepared.corpus.documents}
+    pairs = snippet = topics_line = title = 0
+    for item in topics:
+        runs = ranking.query_runs([item["q"]])
+        for doc_id in item["holders"]:
+            doc = docs[doc_id]
+            units = document_units(doc, prepared.config)
+            texts = [(u.heading, (u.text or doc.summary)[:UNIT_TEXT]) for u in units]
+            index, piece = ranking.best_unit(runs, texts, -1)
+            text = " ".join(texts[index][1].split())
+            start, end, _marks = ranking.snippet_spans(text, runs, piece)
+            pairs += 1
+            in_snippet = item["q"] in text[start:end]
+            in_topics = any(item["q"] in t for t, _m in ranking.matched_topics(runs, doc.topics, piece))
+            in_title = any(item["q"] in doc.title[a:b] for a, b in ranking.title_marks(runs, doc.title))
+            snippet += in_snippet
+            topics_line += in_snippet or in_topics
+            title += in_snippet or in_topics or in_title
+    return {"pairs": pairs, "snippet": snippet, "snippet_or_topics": topics_line, "or_marked_title": title}
 
 
 SPEED_QUERIES = ["养老机构疫情防控", "遗体接运", "临时救助", "志愿服务", "心理疏导", "探视管理", "捐赠物资管理", "应急处置"]
@@ -292,6 +348,7 @@ def main() -> None:
     q.add_argument("--set", default="all", choices=["demo", "lawref", "all", "lawref-dev"])
     q.add_argument("--sample", type=int, default=300, help="lawref-dev: title and phrase queries of each kind")
     q.add_argument("--topical", type=int, default=40, help="lawref-dev: topical title words")
+    q.add_argument("--kb", type=Path, default=None, help="lawref-dev: measure this imported and built KB (no rebuild)")
     s = sub.add_parser("speed")
     s.add_argument("--docs", type=int, default=3000)
     s.add_argument("--pagefind", action="store_true")
@@ -299,7 +356,7 @@ def main() -> None:
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1600000000")
     (HERE / "out").mkdir(exist_ok=True)
     if args.cmd == "quality" and args.set == "lawref-dev":
-        report = quality_dev(args.sample, args.topical)
+        report = quality_dev(args.sample, args.topical, kb=args.kb)
         name = "search-quality-lawref-dev.json"
     elif args.cmd == "quality":
         report = quality(args.set)

@@ -332,11 +332,13 @@ def search(config_path: str, query: str, as_json: bool, limit: int, doc_type: st
     status_labels = {s.value: s.label for s in Status}
     for rank, hit in enumerate(hits, 1):
         badge = f"[{labels.get(hit.type, hit.type)}·{status_labels.get(hit.status, hit.status)}]"
-        click.echo(f"{rank}. {click.style(hit.title, bold=True)} {badge} {hit.date}")
+        click.echo(f"{rank}. {click.style(hit.title_marked or hit.title, bold=True)} {badge} {hit.date}")
         click.echo(f"   {hit.url}")
         if hit.in_attachment:
             click.echo(f"   {hit.heading}")
         click.echo(f"   {hit.snippet}")
+        if hit.topics:
+            click.echo(f"   主题：{'、'.join(hit.topics)}")
 
 
 def count_line(full: int, partial: int, query: str) -> str:

@@ -8,9 +8,11 @@ segment with the documents that changed since (their old numbers become dead).
                     numbers, option lists for filters, synonym groups
 - ``H/sN.js``       term shards: every term whose first two characters hash to shard N,
                     with document postings (document delta, score, best unit) as base-64
-                    varints in one string; score = BM25's term-frequency part with field
-                    weights and the status factor over the document's units (best unit +
-                    1/4 of the others), quantized; ``search.js`` multiplies by the idf
+                    varints in one string; score = the term-frequency part of the BM25F that
+                    ``mzkb search`` (Whoosh) computes: the field-weighted frequency over the
+                    whole document times its status factor, normalized by the document's
+                    field-weighted length, quantized; ``search.js`` multiplies by the idf
+                    (Whoosh's formula) — one scoring model in both engines
 - ``H/fD.js``       one fragment per document: title, URL, badges, unit headings, and the unit
                     texts for snippets as zlib + base64 (inflated by search-inflate.js)
 - ``docs-X.js``     per-document filter data, loaded only when a filter is used
@@ -37,8 +39,11 @@ from . import analyzer
 from .records import ALWAYS, FIELD_WEIGHTS, UNIT_TEXT, edition_chains, rank_below, section_unit, status_factor, synonym_groups
 
 K1, B = 1.2, 0.75
+"""BM25F constants, Whoosh's defaults (``whoosh.scoring.BM25F``), so both engines score alike."""
 SCALE = 20
 """Scores are stored as round(score * SCALE)."""
+FORMAT = "bm25f per document, whoosh idf; topics in fragments and Whoosh"
+"""What the postings mean; ``indexer.index_key`` hashes it, so a change rebuilds cached indexes."""
 SHARD_TARGET_BYTES = 4_000
 
 
@@ -102,7 +107,8 @@ class BrowserIndexBuilder:
         # term -> (unit keys, weighted tf) in two compact arrays: keys arrive in increasing order
         # (documents in order, units in order), about 8 bytes a posting instead of a dict entry
         self.postings: dict[str, tuple[array, array]] = {}
-        self.lengths: dict[int, int] = {}
+        self.lengths = array("I")
+        """Per document: its field-weighted length, as Whoosh stores it (``doc_length``)."""
         self.fragments: dict[int, str] = {}
 
     def add(self, doc, units: list, analyzed: list[dict[str, Counter]]) -> dict[str, float]:
@@ -116,14 +122,11 @@ class BrowserIndexBuilder:
         for unit, fields in zip(units, analyzed):
             key = di * 128 + unit.number
             tf: dict[str, float] = {}
-            length = 0
             for field, counts in fields.items():
                 weight = FIELD_WEIGHTS[field] * unit.factor
                 get = tf.get
                 for term, count in counts.items():
                     tf[term] = get(term, 0.0) + weight * count
-                length += counts.total()
-            self.lengths[key] = max(length, 1)
             add_weight = weights.get
             for term, value in tf.items():
                 pair = postings.get(term)
@@ -132,15 +135,16 @@ class BrowserIndexBuilder:
                 pair[0].append(key)
                 pair[1].append(value)
                 weights[term] = add_weight(term, 0.0) + value
+        self.lengths.append(doc_length(weights))
         self.fragments[di] = _js("frag", self.first + di, _fragment(doc, units, self.config))
         return weights
 
     @property
     def avg(self) -> float:
-        """Mean unit length used for BM25's length normalization."""
+        """Mean document length used for BM25F's length normalization."""
         if self.fixed_avg is not None:
             return self.fixed_avg
-        return sum(self.lengths.values()) / max(len(self.lengths), 1)
+        return sum(self.lengths) / max(len(self.lengths), 1)
 
     def finish(self) -> tuple[Segment, dict[str, str]]:
         """Score, shard and serialize; return the segment and its files (name -> text)."""
@@ -156,7 +160,6 @@ class BrowserIndexBuilder:
         for name in sorted(files):
             digest.update(name.encode() + b"\0" + files[name].encode())
         segment = Segment(digest.hexdigest()[:12], shard_count, self.first, len(self.ids), tuple(sorted(files)), len(postings))
-        self.lengths.clear()
         return segment, files
 
 
@@ -249,16 +252,29 @@ def shard_of(key: str, shards: int) -> int:
     return h % shards
 
 
-def _score(postings: dict[str, tuple[array, array]], lengths: dict[int, int], factors: list[float], avg: float,
+def doc_length(weights: dict[str, float]) -> int:
+    """A document's field-weighted length: the sum of its terms' weighted frequencies, each
+    rounded (at least 1) as the Whoosh posting's frequency is (``WhooshWriter.add``)."""
+    return max(1, sum(max(1, round(w)) for w in weights.values()))
+
+
+def _score(postings: dict[str, tuple[array, array]], lengths: array, factors: list[float], avg: float,
            first: int = 0) -> dict[str, str]:
-    """Per term and document: BM25's term-frequency part for each unit, best unit + 1/4 of
-    the others, times the status factor, quantized; encoded as (doc delta, score, best unit)
-    varints. The idf is applied by ``search.js`` from the number of live postings, so a
-    document's postings depend on that document alone and segments can be added later."""
-    factor = [f * SCALE for f in factors]
+    """Per term and document: BM25F's term-frequency part as Whoosh computes it (``bm25`` in
+    ``whoosh.scoring``): tf = the term's field-weighted frequency summed over the document's
+    units, times the status factor; length = the document's field-weighted length. Quantized,
+    encoded as (doc delta, score, best unit) varints; the best unit is the one holding most of
+    the term's weight (the deep link). The idf is applied by ``search.js`` from the number of
+    live postings, so a document's postings depend on that document alone and segments can be
+    added later."""
     k1 = K1 + 1
-    pivot = {key: K1 * (1 - B + B * length / avg) for key, length in lengths.items()}
+    pivot = [K1 * (1 - B + B * length / avg) for length in lengths]
     result: dict[str, str] = {}
+
+    def flush(doc: int, tf: float, unit: int) -> list[int]:
+        tf *= factors[doc]
+        return [max(1, round(tf * k1 / (tf + pivot[doc]) * SCALE)), unit]
+
     for term in list(postings):
         keys, tfs = postings.pop(term)  # scored terms are released as we go
         flat: list[int] = []
@@ -266,17 +282,16 @@ def _score(postings: dict[str, tuple[array, array]], lengths: dict[int, int], fa
         doc, best, best_unit, total = -1, 0.0, 0, 0.0
         # keys ascend (documents in order, units in order): one document's units are adjacent
         for key, tf in zip(keys, tfs):
-            norm = tf * k1 / (tf + pivot[key])
             if key >> 7 != doc:
                 if doc >= 0:
-                    flat += [doc - previous, max(1, round((best + 0.25 * (total - best)) * factor[doc])), best_unit]
+                    flat += [doc - previous, *flush(doc, total, best_unit)]
                     previous = doc
-                doc, best, best_unit, total = key >> 7, norm, key & 127, norm
+                doc, best, best_unit, total = key >> 7, tf, key & 127, tf
             else:
-                total += norm
-                if norm > best:
-                    best, best_unit = norm, key & 127
-        flat += [doc - previous, max(1, round((best + 0.25 * (total - best)) * factor[doc])), best_unit]
+                total += tf
+                if tf > best:
+                    best, best_unit = tf, key & 127
+        flat += [doc - previous, *flush(doc, total, best_unit)]
         result[term] = encode_varints(flat)
     return result
 
@@ -304,6 +319,8 @@ def _fragment(doc, units, config: SiteConfig) -> dict:
         "x": [[u.anchor, u.heading, "a"] if u.kind == "attachment" else [u.anchor, u.heading] for u in units],
         "z": pack_texts([(u.text or doc.summary)[:UNIT_TEXT] for u in units]),
     }
+    if doc.topics:  # shown when they hold the query (ranking.matched_topics)
+        data["p"] = list(doc.topics)
     if doc.valid_from or doc.valid_until:  # search.js judges the period on the reader's date (validity.js)
         data["v"] = [doc.valid_from.isoformat() if doc.valid_from else "", doc.valid_until.isoformat() if doc.valid_until else ""]
     return data

@@ -96,7 +96,7 @@ def index_key(corpus: Corpus, config: SiteConfig) -> str:
     """Everything outside a document that its index entries depend on: cache format, scoring
     constants, audience labels and synonyms, and the segmenter's user dictionary."""
     audiences = [(a.key, a.label, tuple(a.synonyms)) for a in config.audiences]
-    return digest(FORMAT, bi.K1, bi.B, bi.SCALE, records.UNIT_TEXT, sorted(records.FIELD_WEIGHTS.items()),
+    return digest(FORMAT, bi.FORMAT, bi.K1, bi.B, bi.SCALE, records.UNIT_TEXT, sorted(records.FIELD_WEIGHTS.items()),
                   sorted(records.STATUS_FACTOR.items()), "pinyin, docno prefixes, status in Whoosh postings, prev_ids", audiences,
                   records.AMENDED_SECTION_FACTOR, "amends: below pairs v2",
                   [list(g) for g in config.synonyms], sorted(user_words(corpus, config)))

@@ -17,7 +17,8 @@
    tie that the newer document wins.
 
 Snippets (``snippet_spans``) are cut around the best occurrence of the longest matched part
-of the query, and highlight whole matched runs.
+of the query, and highlight whole matched runs; topics that hold the query (``matched_topics``)
+are shown with the result, and the title's matched runs (``title_marks``), marked the same way.
 """
 
 from __future__ import annotations
@@ -189,6 +190,29 @@ def best_unit(runs_per_variant: list[list[str]], units: list[tuple[str, str]], p
                 if found and candidate > rank:
                     best, rank, piece = i, candidate, found
     return best, piece
+
+
+def matched_topics(runs_per_variant: list[list[str]], topics, piece: str) -> list[tuple[str, list[tuple[int, int]]]]:
+    """(topic, marks) for the document's topics (front matter ``topics``) that hold a part of
+    the query at least as long as the snippet's ``piece`` (two characters or more): a topic is
+    indexed (head unit, ``meta``) but is in no text a snippet is cut from, so the result shows
+    it, its matched runs marked as in a snippet."""
+    need = max(2, len(piece))
+    shown = []
+    for topic in topics:
+        folded = fold_text(topic)
+        found = max((longest_part(r, folded) for rs in runs_per_variant for r in rs), key=len, default="")
+        if len(found) >= need:
+            shown.append((topic, snippet_spans(topic, runs_per_variant, found, len(topic))[2]))
+    return shown
+
+
+def title_marks(runs_per_variant: list[list[str]], title: str) -> list[tuple[int, int]]:
+    """The whole matched runs of the query in a result's title (two characters or more), marked
+    as in a snippet: a word that only the title holds is still shown marked."""
+    folded = fold_text(title)
+    piece = max((longest_part(r, folded) for rs in runs_per_variant for r in rs), key=len, default="")
+    return snippet_spans(title, runs_per_variant, piece, len(title))[2] if piece else []
 
 
 def snippet_spans(text: str, runs_per_variant: list[list[str]], piece: str,

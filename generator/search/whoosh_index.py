@@ -54,7 +54,7 @@ def schema() -> Schema:
     return Schema(
         doc_id=ID(stored=True), units=STORED, title_s=STORED, url=STORED, date=STORED, issuer=STORED, doc_number=STORED,
         type=ID(stored=True), status=ID(stored=True), audience=KEYWORD(stored=True), year=ID(stored=True),
-        region=ID(stored=True), next_ids=STORED, prev_ids=STORED, below=STORED, has_below=ID, text=text,
+        region=ID(stored=True), next_ids=STORED, prev_ids=STORED, below=STORED, has_below=ID, topics=STORED, text=text,
     )
 
 
@@ -186,7 +186,7 @@ class WhooshWriter:
             doc_id=doc.id, units=stored_units, title_s=doc.title, url=doc.url, date=doc.date.isoformat(),
             issuer=doc.issuer, doc_number=doc.doc_number, type=doc.type.value, status=doc.status.value,
             audience=" ".join(doc.audiences), year=str(doc.date.year), region=province(doc),
-            next_ids=list(doc.superseded_by), prev_ids=list(doc.supersedes),
+            next_ids=list(doc.superseded_by), prev_ids=list(doc.supersedes), topics=list(doc.topics),
             text=[(term, max(1, round(weight)), weight * factor) for term, weight in sorted(weights.items())],
             **_below_fields(doc),
         )
@@ -277,11 +277,16 @@ class Hit:
     """Ids of the other matching editions of its chain (shown as 另有 N 个旧版本也匹配)."""
     in_attachment: bool = False
     """The best match is in an attached file (``url`` points to it; ``heading`` names it)."""
+    topics: tuple = ()
+    """The document's topics that hold the query (``ranking.matched_topics``), matched runs in 【】."""
+    title_marked: str = ""
+    """The title with the query's matched runs in 【】 (``ranking.title_marks``), as printed."""
 
     def to_json(self) -> dict:
         """JSON-ready dict (the ``mzkb search --json`` contract)."""
         data = {k: getattr(self, k) for k in self.__slots__}
         data["older"] = list(self.older)
+        data["topics"] = list(self.topics)
         return data
 
 
@@ -508,16 +513,23 @@ def _hit(group, stored: _Stored, runs: list) -> Hit:
     url = unit[1] if attachment else fields["url"] + (f"#{unit[1]}" if unit[1] else "")
     return Hit(fields["doc_id"], fields["title_s"], url, fields["type"], fields["status"], round(group.score, 4),
                snippet(unit[3] or fields["title_s"], runs, piece), unit[2], fields["date"], fields["issuer"],
-               fields["doc_number"], group.full, tuple(stored[m.key]["doc_id"] for m in group.older), attachment)
+               fields["doc_number"], group.full, tuple(stored[m.key]["doc_id"] for m in group.older), attachment,
+               tuple(marked(t, marks) for t, marks in ranking.matched_topics(runs, fields.get("topics") or (), piece)),
+               marked(fields["title_s"], ranking.title_marks(runs, fields["title_s"])))
 
 
 def snippet(text: str, runs: list, piece: str) -> str:
     """About ``ranking.SNIPPET_WIDTH`` characters around the longest matched piece, matched runs in 【】."""
     text = " ".join(text.split())
     start, end, marks = ranking.snippet_spans(text, runs, piece)
+    return ("…" if start else "") + marked(text, marks, start, end) + ("…" if end < len(text) else "")
+
+
+def marked(text: str, marks: list, start: int = 0, end: int | None = None) -> str:
+    """``text[start:end]`` with the marked spans in 【】."""
     out, pos = [], start
     for a, b in marks:
         out += [text[pos:a], "【", text[a:b], "】"]
         pos = b
-    out.append(text[pos:end])
-    return ("…" if start else "") + "".join(out) + ("…" if end < len(text) else "")
+    out.append(text[pos:len(text) if end is None else end])
+    return "".join(out)

@@ -116,7 +116,7 @@ def test_filters(built_kb: Path):
 def test_limit_and_text_output(built_kb: Path):
     assert len(search(built_kb, "养老机构", "-n", "1")) == 1
     result = CliRunner().invoke(cli, ["search", "-c", str(built_kb), "暂停探视"])
-    assert result.exit_code == 0 and "关于暂停养老机构探视的通知" in result.output and "[政策通知·现行有效]" in result.output
+    assert result.exit_code == 0 and "关于【暂停】养老机构【探视】的通知" in result.output and "[政策通知·现行有效]" in result.output
 
 
 def test_no_index_yet_and_unknown_audience(small_kb: Path):

@@ -41,6 +41,27 @@
     return p;
   }
 
+  /* text into node, the spans in marks as <mark>. */
+  function appendMarked(node, text, marks) {
+    var pos = 0;
+    (marks || []).forEach(function (r) {
+      node.appendChild(document.createTextNode(text.slice(pos, r[0])));
+      node.appendChild(el("mark", null, text.slice(r[0], r[1])));
+      pos = r[1];
+    });
+    node.appendChild(document.createTextNode(text.slice(pos)));
+    return node;
+  }
+  /* The document's topics that hold the query (search result "topics": [topic, marks]), marked. */
+  function topicsNode(topics) {
+    var div = el("div", "mzkb-result__facts mzkb-result__topics", "主题：");
+    topics.forEach(function (t, i) {
+      if (i) div.appendChild(document.createTextNode("、"));
+      appendMarked(div, t[0], t[1]);
+    });
+    return div;
+  }
+
   /* A measure's validity period (fragment "v") judged on the reader's date by validity.js:
      offline copies outlive the build. */
   function datedStatus(f) {
@@ -85,7 +106,7 @@
     var f = S.state.frags[r.doc], unitIndex = f.x[r.unit] ? r.unit : 0, unit = f.x[unitIndex];
     var li = el("li", "mzkb-result mzkb-result--" + f.s);
     li.setAttribute("data-mzkb-result", "");
-    var a = el("a", "mzkb-result__title", f.t);
+    var a = appendMarked(el("a", "mzkb-result__title"), f.t, r.titleMarks);
     var attachment = unit[2] === "a";  /* a hit in an attached file: link to the file (PDF: #page=N) */
     a.href = S.siteRoot() + (attachment ? unit[0] : f.u + (unit[0] ? "#" + unit[0] : ""));
     li.appendChild(a);
@@ -99,6 +120,7 @@
     if (attachment) li.appendChild(el("div", "mzkb-result__where mzkb-result__where--attachment", unit[1]));
     else if (unit[1]) li.appendChild(el("div", "mzkb-result__where", (unit[0].indexOf("t=") === 0 ? "视频 " : "位置：") + unit[1]));
     li.appendChild(snippetNode(S.texts(r.doc)[unitIndex] || "", res.runs, r.piece));
+    if (r.topics && r.topics.length) li.appendChild(topicsNode(r.topics));
     if (r.older.length && !compact) li.appendChild(olderNode(r.older));
     else if (r.older.length) li.appendChild(el("div", "mzkb-result__facts", "另有 " + r.older.length + " 个旧版本也匹配"));
     return li;

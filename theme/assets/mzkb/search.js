@@ -59,7 +59,7 @@
   "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_".split("").forEach(function (c, i) { DIGITS[c] = i; });
   var decoded = {};
 
-  /* A term's live postings over all segments, with its idf (BM25's, from the live frequency). */
+  /* A term's live postings over all segments, with its idf (Whoosh's formula, from the live frequency). */
   function decode(term) {
     if (decoded[term]) return decoded[term];
     var nums = [];
@@ -78,7 +78,7 @@
     for (var j = 0; j < nums.length; j += 3) if (!state.dead[nums[j]]) live.push(j);
     var n = live.length, docs = new Int32Array(n), scores = new Float64Array(n), units = new Int32Array(n);
     live.forEach(function (j, x) { docs[x] = nums[j]; scores[x] = nums[j + 1]; units[x] = nums[j + 2]; });
-    var total = state.manifest.docs, idf = Math.log(1 + (total - n + 0.5) / (n + 0.5));
+    var total = state.manifest.docs, idf = Math.log(total / (n + 1)) + 1;  /* Whoosh's idf (whoosh.scoring) */
     return (decoded[term] = { docs: docs, scores: scores, units: units, idf: idf });
   }
 
@@ -280,10 +280,11 @@
     });
     return { unit: best, piece: piece };
   }
-  function snippetSpans(text, runsPerVariant, piece) {
+  function snippetSpans(text, runsPerVariant, piece, width) {
+    width = width || SNIPPET_WIDTH;
     var folded = foldText(text), at = piece ? folded.indexOf(piece) : -1;
-    var start = at >= 0 ? Math.max(0, at - Math.floor((SNIPPET_WIDTH - piece.length) / 3)) : 0;
-    var end = Math.min(text.length, start + SNIPPET_WIDTH), runs = [].concat.apply([], runsPerVariant), marks = [];
+    var start = at >= 0 ? Math.max(0, at - Math.floor((width - piece.length) / 3)) : 0;
+    var end = Math.min(text.length, start + width), runs = [].concat.apply([], runsPerVariant), marks = [];
     for (var i = start; i < end;) {
       var size = 0;
       runs.forEach(function (run) {
@@ -298,6 +299,29 @@
       } else i++;
     }
     return { start: start, end: end, marks: marks };
+  }
+
+  /* ranking.matched_topics: the document's topics holding a part of the query at least as long
+     as the snippet's piece (2+ characters), with their matched runs marked. */
+  function matchedTopics(runsPerVariant, topics, piece) {
+    var need = Math.max(2, piece.length), shown = [];
+    (topics || []).forEach(function (topic) {
+      var folded = foldText(topic), found = "";
+      runsPerVariant.forEach(function (runs) {
+        runs.forEach(function (r) { var part = longestPart(r, folded); if (part.length > found.length) found = part; });
+      });
+      if (found.length >= need) shown.push([topic, snippetSpans(topic, runsPerVariant, found, topic.length).marks]);
+    });
+    return shown;
+  }
+
+  /* ranking.title_marks: the query's whole matched runs in a title. */
+  function titleMarks(runsPerVariant, title) {
+    var folded = foldText(title), found = "";
+    runsPerVariant.forEach(function (runs) {
+      runs.forEach(function (r) { var part = longestPart(r, folded); if (part.length > found.length) found = part; });
+    });
+    return found ? snippetSpans(title, runsPerVariant, found, title.length).marks : [];
   }
 
   /* Unit texts travel zlib-compressed (base64); inflated once per fragment by search-inflate.js. */
@@ -352,7 +376,7 @@
         shown.forEach(function (g) {
           var f = state.frags[g.head.key], t = texts(g.head.key);
           var where = bestUnit(runs, f.x.map(function (u, i) { return [u[1] || "", t[i] || ""]; }), g.head.unit);
-          g.unit = where.unit; g.piece = where.piece;
+          g.unit = where.unit; g.piece = where.piece; g.topics = matchedTopics(runs, f.p, where.piece); g.titleMarks = titleMarks(runs, f.t);
         });
         return { query: q, terms: [].concat.apply([], variants), runs: runs, total: groups.length, full: full,
           partial: matches.length - full, results: shown.map(asResult), ms: performance.now() - started };
@@ -360,14 +384,14 @@
     });
   }
   function asResult(g) {
-    return { doc: g.head.key, unit: g.unit, piece: g.piece, score: groupScore(g), full: g.full,
+    return { doc: g.head.key, unit: g.unit, piece: g.piece, topics: g.topics, titleMarks: g.titleMarks, score: groupScore(g), full: g.full,
       older: g.members.filter(function (m) { return m !== g.head; }).map(function (m) { return m.key; }) };
   }
 
   window.mzkbSearch = M.search = {
     load: load,
     search: function (q, filters, limit, offset) { return search(q, filters || {}, limit || 10, offset || 0); },
-    ensureManifest: ensureManifest, loadFrags: loadFrags, texts: texts, snippetSpans: snippetSpans, bestUnit: bestUnit, siteRoot: siteRoot,
+    ensureManifest: ensureManifest, loadFrags: loadFrags, texts: texts, snippetSpans: snippetSpans, bestUnit: bestUnit, matchedTopics: matchedTopics, siteRoot: siteRoot,
     state: state
   };
 })();
