@@ -40,7 +40,7 @@ from .content.relink import LinkMemory
 from .diagnostics import sort_key
 from .pipeline import Prepared, as_of_date, markdown_memo, prefill_markdown, save_markdown_memo
 from .releases import GitError, head_commit, history_or_empty
-from .search import indexer
+from .search import indexer, records
 from .site.memory import PreviewMemory
 from .site.model import RenderInput
 from .site.plugin import MzkbPlugin
@@ -124,6 +124,10 @@ class Session:
         self.memory.compare(corpus, (key, history))
         # the index state describes the preview folder (this session's own): kept in memory
         index = indexer.start(corpus, result.config, None, self.index_state, site_dir).result()
+        if self.index_state is None and corpus.documents:
+            # the full index was built by worker processes: analyse one document here, so that
+            # the segmenters the next rebuilds need are made now, not on the first edit
+            next(records.analyzed_documents(corpus, result.config, only={corpus.documents[0].id}), None)
         self.index_state = index.state
         files = dict(index.browser.files)
         files.update({rel: None for rel in index.browser.reused})  # already in the preview folder
