@@ -21,7 +21,7 @@ from .config import SiteConfig
 from .diagnostics import Diagnostic, make
 from .feed import atom_feed
 from .pipeline import build, prepare
-from .search.whoosh_index import write_index
+from .search.whoosh_writer import write_index
 from .site.model import VersionInfo
 from .seal import is_sealed, seal
 from .site.pages.templates import PAGES, render

@@ -21,7 +21,6 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 import rjieba
-from pypinyin import Style, lazy_pinyin
 
 # Brackets people type around the year of a 文号: 〔〕 [] () （） 【】 ［］ ｛｝
 _BRACKETS = str.maketrans({"〔": "[", "〕": "]", "【": "[", "】": "]", "(": "[", ")": "]", "{": "[", "}": "]",
@@ -150,7 +149,7 @@ def analyze(text: str, seg: rjieba.Jieba | None = None) -> list[str]:
     of ``MIN_WORD``..``MAX_WORD`` Han characters are kept, as ``words`` does run by run.
     """
     text = normalize(text)
-    terms = doc_numbers(text) + doc_number_prefixes(text)
+    terms = doc_numbers(text) + doc_number_prefixes(text) if "[" in text else []  # a 文号 has its year in brackets
     han = False
     for run in runs(text):
         if is_han(run):
@@ -172,30 +171,40 @@ def pinyin_readings(title: str, seg: rjieba.Jieba | None = None) -> list[str]:
     """Pinyin terms of a title's words, computed at build time: for every span of adjacent
     words of 2..``PINYIN_SPAN`` Han characters, its full pinyin (``yanglaofuwu``) and, for
     spans of 3 or more characters, its initials (``ylfw``). Queries in Latin letters match
-    them as prefixes (``yanglao``); Han queries never produce Latin terms, so Han wins."""
+    them as prefixes (``yanglao``); Han queries never produce Latin terms, so Han wins.
+    Each word is read once (``word_pinyin``): a span's reading is its words' readings in a row."""
     out: list[str] = []
     for run in runs(normalize(title)):
         if not is_han(run):
             continue
-        words = list((seg or segmenter()).cut(run, False))
+        words = [(len(word), word_pinyin(word)) for word in (seg or segmenter()).cut(run, False)]
         for i in range(len(words)):
-            span = ""
-            for word in words[i:]:
-                span += word
-                if len(span) > PINYIN_SPAN:
+            size, syllables = 0, ()
+            for length, reading in words[i:]:
+                size += length
+                if size > PINYIN_SPAN:
                     break
-                if len(span) >= 2:
-                    full, initials = span_pinyin(span)
-                    out.append(full)
-                    if len(span) >= 3:
-                        out.append(initials)
+                syllables += reading
+                if size >= 2:
+                    out.append("".join(syllables))
+                    if size >= 3:
+                        out.append("".join(syllable[0] for syllable in syllables))
     return list(dict.fromkeys(out))
 
 
 @lru_cache(maxsize=1 << 16)
-def span_pinyin(span: str) -> tuple[str, str]:
-    """Full pinyin and initials of one span of title words (memoized: titles share their words)."""
-    return "".join(lazy_pinyin(span)), "".join(lazy_pinyin(span, style=Style.FIRST_LETTER))
+def word_pinyin(word: str) -> tuple[str, ...]:
+    """The syllables of one word, toneless (memoized: titles share their words)."""
+    # imported here: pypinyin's phrase dictionary takes ~55 MiB in every process that loads it,
+    # and a full build reads titles' pinyin in one short-lived process (``indexer.read_pinyin``)
+    from pypinyin import lazy_pinyin
+
+    return tuple(lazy_pinyin(word))
+
+
+def title_pinyin(titles: Iterable[str]) -> dict[str, str]:
+    """Title -> its ``pinyin_readings`` joined by spaces (the head unit's ``pinyin`` field)."""
+    return {title: " ".join(pinyin_readings(title)) for title in titles}
 
 
 MAX_VARIANTS = 8

@@ -122,19 +122,14 @@ class BrowserIndexBuilder:
         weights: dict[str, float] = {}
         for unit, fields in zip(units, analyzed):
             key = di * 128 + unit.number
-            tf: dict[str, float] = {}
-            for field, counts in fields.items():
-                weight = FIELD_WEIGHTS[field] * unit.factor
-                get = tf.get
-                for term, count in counts.items():
-                    tf[term] = get(term, 0.0) + weight * count
             add_weight = weights.get
-            for term, value in tf.items():
+            for term, value in unit_tf(fields, unit.factor).items():
                 pair = postings.get(term)
                 if pair is None:
-                    pair = postings[term] = (array("I"), array("f"))
-                pair[0].append(key)
-                pair[1].append(value)
+                    postings[term] = (array("I", (key,)), array("f", (value,)))
+                else:
+                    pair[0].append(key)
+                    pair[1].append(value)
                 weights[term] = add_weight(term, 0.0) + value
         self.lengths.append(doc_length(weights))
         self.fragments[di] = _js("frag", self.first + di, _fragment(doc, units, self.config))
@@ -162,6 +157,22 @@ class BrowserIndexBuilder:
             digest.update(name.encode() + b"\0" + files[name].encode())
         segment = Segment(digest.hexdigest()[:12], shard_count, self.first, len(self.ids), tuple(sorted(files)), len(postings))
         return segment, files
+
+
+def unit_tf(fields: dict[str, Counter], factor: float = 1.0) -> dict[str, float]:
+    """Term -> field-weighted frequency in one unit: the sum over its fields of count x field
+    weight x the unit's factor (the largest field is taken whole, the others added to it)."""
+    if not fields:
+        return {}
+    largest = max(fields, key=lambda field: len(fields[field]))
+    weight = FIELD_WEIGHTS[largest] * factor
+    tf = {term: count * weight for term, count in fields[largest].items()}
+    for field, counts in fields.items():
+        if field != largest:
+            weight, get = FIELD_WEIGHTS[field] * factor, tf.get
+            for term, count in counts.items():
+                tf[term] = get(term, 0.0) + count * weight
+    return tf
 
 
 def write_segment(folder: Path, files: dict[str, str]) -> int:
@@ -256,7 +267,8 @@ def shard_of(key: str, shards: int) -> int:
 def doc_length(weights: dict[str, float]) -> int:
     """A document's field-weighted length: the sum of its terms' weighted frequencies, each
     rounded (at least 1) as the Whoosh posting's frequency is (``WhooshWriter.add``)."""
-    return max(1, sum(max(1, round(w)) for w in weights.values()))
+    rounded = list(map(round, weights.values()))  # weights are positive: max(1, round(w)) adds the zeros as ones
+    return max(1, sum(rounded) + rounded.count(0))
 
 
 def _score(postings: dict[str, tuple[array, array]], lengths: array, factors: list[float], avg: float,

@@ -17,6 +17,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field, fields
@@ -27,11 +28,12 @@ from ..config import SiteConfig
 from ..seal import is_sealed
 from ..content.links import Corpus
 from ..foundations import fewer_collections
+from . import analyzer
 from . import browser_index as bi
 from . import records
 from .browser_index import BrowserIndex, BrowserIndexBuilder, Segment, assemble, write_segment
 from .records import analyze_documents, analyzed_documents, user_words
-from .whoosh_index import StagedIndex, WhooshWriter, join_staged
+from .whoosh_writer import StagedIndex, WhooshWriter, join_staged
 
 PARALLEL_FROM = 300
 """Full builds of at least this many documents are indexed in worker processes."""
@@ -130,25 +132,26 @@ class Part:
 
 
 def index_part(docs: list, words: frozenset, config: SiteConfig, whoosh_target: Path | None, first: int,
-               number: int = 0, out_dir: Path | None = None) -> Part:
+               number: int = 0, out_dir: Path | None = None, pinyin: dict[str, str] | None = None) -> Part:
     """Index some documents (numbered from ``first``): browser segment ``number``, one Whoosh index.
 
     With ``out_dir`` the segment's files are written to ``out_dir/<segment>/`` here (a worker
-    process) instead of being sent back to the main process as text.
+    process) instead of being sent back to the main process as text. ``pinyin``: the titles'
+    readings (``analyzer.title_pinyin``), read beforehand so that this process never loads pypinyin.
     """
     with fewer_collections():
-        return _index_part(docs, words, config, whoosh_target, first, number, out_dir)
+        return _index_part(docs, words, config, whoosh_target, first, number, out_dir, pinyin)
 
 
 def _index_part(docs: list, words: frozenset, config: SiteConfig, whoosh_target: Path | None, first: int,
-                number: int, out_dir: Path | None) -> Part:
+                number: int, out_dir: Path | None, pinyin: dict[str, str] | None) -> Part:
     clock = time.perf_counter
     spent = {"analysis": 0.0, "browser": 0.0, "whoosh": 0.0}
     browser = BrowserIndexBuilder(config, first=first, number=number)
     whoosh = _Whoosh(whoosh_target)
     try:
         started = clock()
-        for i, (doc, units, analyzed) in enumerate(analyze_documents(docs, config, words)):
+        for i, (doc, units, analyzed) in enumerate(analyze_documents(docs, config, words, pinyin)):
             docs[i] = None  # this worker's copy of the document is not needed any more
             t1 = clock()
             weights = browser.add(doc, units, analyzed)
@@ -279,6 +282,16 @@ class _Whoosh:
             self.writer.discard()
 
 
+_SPAWN = multiprocessing.get_context("spawn")
+
+
+def read_pinyin(titles: list[str]) -> dict[str, str]:
+    """``analyzer.title_pinyin`` in a short-lived process of its own: pypinyin's dictionaries
+    (~55 MiB) then never load into the index workers or the rendering process."""
+    with ProcessPoolExecutor(max_workers=1, mp_context=_SPAWN) as pool:
+        return pool.submit(analyzer.title_pinyin, titles).result()
+
+
 class Pending:
     """An index being built: inline (small corpora, updates) or in worker processes (large full builds)."""
 
@@ -292,23 +305,39 @@ class Pending:
             self._result = update_index(corpus, config, whoosh_target, fps, state, overlay)
         elif len(corpus.documents) >= PARALLEL_FROM:
             # one worker per core, each indexing a contiguous share of the documents into its own
-            # segment, while this process renders
+            # segment, while this process renders; a thread first has the titles' pinyin read
+            # (in a process of its own), then hands the shares to the workers
             workers = max(1, min(MAX_WORKERS, os.cpu_count() or 1))
-            docs, words = list(corpus.documents), user_words(corpus, config)
-            bounds = [len(docs) * i // workers for i in range(workers + 1)]
-            self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
-            self._futures = [self._pool.submit(index_part, docs[lo:hi], words, config,
-                                               _part_target(whoosh_target, i), lo, i, out_dir)
-                             for i, (lo, hi) in enumerate(zip(bounds, bounds[1:]))]
+            self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=_SPAWN)
+            self._futures: list = []
+            self._failed: BaseException | None = None
+            self._submitter = threading.Thread(target=self._submit, daemon=True,
+                                               args=(corpus, config, whoosh_target, out_dir, workers))
+            self._submitter.start()
             self._args = (corpus, config, fps, key)
         else:
             self._result = index_corpus(corpus, config, whoosh_target, fps, key)
+
+    def _submit(self, corpus: Corpus, config: SiteConfig, whoosh_target: Path, out_dir: Path | None,
+                workers: int) -> None:
+        try:
+            docs, words = list(corpus.documents), user_words(corpus, config)
+            pinyin = read_pinyin(sorted({d.title for d in docs}))
+            bounds = [len(docs) * i // workers for i in range(workers + 1)]
+            self._futures = [self._pool.submit(index_part, docs[lo:hi], words, config, _part_target(whoosh_target, i),
+                                               lo, i, out_dir, {d.title: pinyin[d.title] for d in docs[lo:hi]})
+                             for i, (lo, hi) in enumerate(zip(bounds, bounds[1:]))]
+        except BaseException as exc:  # re-raised by ``result`` in the main thread
+            self._failed = exc
 
     def result(self) -> IndexResult:
         """Wait for the index (re-raising a worker's exception, if any)."""
         if self._pool is None:
             return self._result
         try:
+            self._submitter.join()
+            if self._failed is not None:
+                raise self._failed
             parts = [future.result() for future in self._futures]
         except BaseException:
             for future in self._futures:

@@ -55,15 +55,16 @@ class Unit:
         return self.fields.get("body") or self.fields.get("transcript") or ""
 
 
-def document_units(doc: Document, config: SiteConfig) -> list[Unit]:
-    """The units of one document, head first."""
+def document_units(doc: Document, config: SiteConfig, pinyin: dict[str, str] | None = None) -> list[Unit]:
+    """The units of one document, head first (``pinyin``: titles' readings computed beforehand,
+    ``analyzer.title_pinyin``; a title missing from it is read here)."""
     labels = {a.key: (a.label,) for a in config.audiences}  # synonyms are expanded on the query side
     meta = " ".join([doc.issuer, doc.region, doc.edition, " ".join(doc.topics),
                      " ".join(" ".join(labels.get(k, ())) for k in doc.audiences)])
     intro = [s.text for s in doc.sections if not s.title]
     head_body = " ".join(intro) or doc.summary
     head = {"title": doc.title, "docno": doc.doc_number, "meta": meta, "body": head_body,
-            "pinyin": " ".join(analyzer.pinyin_readings(doc.title))}
+            "pinyin": pinyin[doc.title] if pinyin and doc.title in pinyin else analyzer.title_pinyin([doc.title])[doc.title]}
     units = [Unit(doc.id, 0, "", "", head)]
     amended = {c.anchor for c in doc.amended_by if c.active}  # sections a document in force adjusted
     for section in doc.sections:
@@ -236,11 +237,12 @@ def analyzed_documents(corpus: Corpus, config: SiteConfig, only: set[str] | None
     yield from analyze_documents(docs, config, user_words(corpus, config))
 
 
-def analyze_documents(docs, config: SiteConfig, words: frozenset[str]):
-    """``analyzed_documents`` for some documents, with the segmenter dictionary of the whole corpus."""
+def analyze_documents(docs, config: SiteConfig, words: frozenset[str], pinyin: dict[str, str] | None = None):
+    """``analyzed_documents`` for some documents, with the segmenter dictionary of the whole corpus
+    (``pinyin``: see ``document_units``)."""
     seg = analyzer.segmenter(words)
     for doc in docs:
-        units = document_units(doc, config)
+        units = document_units(doc, config, pinyin)
         yield doc, units, [analyze_unit(u, seg) for u in units]
 
 

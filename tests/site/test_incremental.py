@@ -183,9 +183,35 @@ def test_full_build_indexed_by_two_workers_then_updated(small_kb: Path, page, mo
     for query, doc_id, url in (("人员管理", "guide-2", "guidelines/guide-2.html"), ("遗体", "remains-video", "videos/remains-video.html")):
         assert doc_id in whoosh_ids(small_kb, query)[:2]
         assert any(h.startswith(url) for h in browser_hits(page, site, query)[:2])
+    # titles' pinyin is read in a process of its own and reaches both workers' segments
+    assert whoosh_ids(small_kb, "yitichuzhi")[:1] == ["remains-video"]
+    assert browser_hits(page, site, "ytcz")[0].startswith("videos/remains-video.html")
     edit(small_kb.parent / "content/guidelines/guide-2.md", "工作人员每日测温两次。", "工作人员每日测温两次，登记玛瑙手册。")
     assert build(small_kb).ok
     assert report(small_kb)["reindexed"] == 1
     assert whoosh_ids(small_kb, "玛瑙手册") == ["guide-2"]
     assert browser_hits(page, site, "玛瑙手册")[0].startswith("guidelines/guide-2.html")
     assert page.errors == []
+
+
+def test_index_workers_never_load_pypinyin(small_kb: Path):
+    """pypinyin's dictionaries (~55 MiB a process) load only in the short-lived process that
+    reads the titles' pinyin, not in the index workers."""
+    import pickle
+    import subprocess
+    import sys
+
+    from generator.pipeline import prepare
+    from generator.search import indexer
+
+    prepared = prepare(small_kb)
+    docs = list(prepared.corpus.documents)
+    readings = indexer.read_pinyin([d.title for d in docs])
+    assert "yitichuzhi" in readings["遗体处置防护要点"].split()
+    probe = ("import pickle, sys; from generator.search import indexer; args = pickle.load(sys.stdin.buffer); "
+             "part = indexer.index_part(*args); print(part.units, 'pypinyin' in sys.modules)")
+    args = (docs, frozenset(), prepared.config, None, 0, 0, None, readings)
+    done = subprocess.run([sys.executable, "-c", probe], input=pickle.dumps(args), capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr.decode()
+    units, loaded = done.stdout.decode().split()
+    assert int(units) > len(docs) and loaded == "False"

@@ -1,0 +1,290 @@
+"""Writing the Whoosh index behind ``mzkb search``: same units, same analyzer, field-weighted BM25F.
+
+Text is analyzed once by ``analyzer.analyze`` (see ``records.analyze_unit``) and handed to
+Whoosh as (term, count) pairs through ``CountedFrequency``, so both engines index exactly
+the same terms and Whoosh does not tokenize again. Full builds write through
+``BulkSegmentWriter`` (our fast path through Whoosh's writer internals; whoosh-reloaded is
+pinned below 2.8 and ``tests/search/test_whoosh_writer.py`` compares it with Whoosh's own
+writer byte for byte). ``whoosh_index`` reads what this module writes.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from array import array
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh import index as windex
+from whoosh.analysis import RegexTokenizer
+from whoosh.codec.whoosh3 import W3Codec
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.formats import Frequency
+from whoosh.system import pack_uint
+from whoosh.writing import SegmentWriter
+
+from ..cache import link_or_copy
+from ..config import SiteConfig
+from ..content.links import Corpus
+from ..seal import seal
+from .browser_index import doc_length, province
+from .records import FIELD_WEIGHTS, UNIT_TEXT, analyzed_documents, rank_below, status_factor
+
+TEXT_FIELDS = ("text",)
+
+
+class CountedFrequency(Frequency):
+    """A Frequency format fed with (term, count, weight) triples instead of text: the weight is
+    the count times the BM25F weight of the field it was found in (title 6 … transcript 0.8)."""
+
+    def word_values(self, value, analyzer, **kwargs):  # noqa: D102 (Whoosh API)
+        for term, count, weight in value:
+            yield term, count, weight, pack_uint(count)
+
+
+def schema() -> Schema:
+    """One Whoosh document per document (units kept as a stored list for deep links). All
+    searchable text is one field whose postings carry field-weighted term frequencies (the
+    same weighting as the browser index), so each document has one posting per distinct term."""
+    text = TEXT(analyzer=RegexTokenizer(r"\S+"), phrase=False)
+    text.format = CountedFrequency()
+    return Schema(
+        doc_id=ID(stored=True), units=STORED, title_s=STORED, url=STORED, date=STORED, issuer=STORED, doc_number=STORED,
+        type=ID(stored=True), status=ID(stored=True), audience=KEYWORD(stored=True), year=ID(stored=True),
+        region=ID(stored=True), next_ids=STORED, prev_ids=STORED, below=STORED, has_below=ID, topics=STORED, text=text,
+    )
+
+
+class _Lengths:
+    """Field lengths of the documents being written, for the codec (instead of reading them back from disk)."""
+
+    def __init__(self, lengths: array) -> None:
+        self.lengths = lengths
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:  # noqa: D102 (Whoosh API)
+        return self.lengths[docnum] if fieldname == "text" else default
+
+
+class BulkSegmentWriter(SegmentWriter):
+    """Whoosh's segment writer for a new index, with a fast path for the big text field.
+
+    Its postings (one per document and term) are kept in compact arrays per term while
+    documents arrive in order (``add_weighted_document``: the document's field-weighted term
+    frequencies as one dict), and written at commit term by term, a block of postings at a
+    time, instead of going one by one through Whoosh's sorting pool and its posting writer.
+    The small fields (ids, type, status, audiences …) take the usual path. Same files, same
+    format, same postings as Whoosh's own writer given ``text_triples`` (a test compares them,
+    multi-block terms included): ``whoosh.index.open_dir`` reads the result.
+    """
+
+    def __init__(self, ix, **kwargs) -> None:
+        super().__init__(ix, **kwargs)
+        if self.segments:
+            raise ValueError("BulkSegmentWriter writes new indexes only")
+        self._postings: dict[str, tuple[array, array]] = {}
+        self._lengths = array("I")
+        self._factors = array("d")
+
+    def add_weighted_document(self, weights: dict[str, float], factor: float, **fields) -> None:
+        """Add a document whose text field is ``weights`` (term -> field-weighted frequency),
+        posted as ``text_triples(weights, factor)`` would be through ``add_document``."""
+        self._check_state()
+        docnum, perdoc, postings = self.docnum, self.perdocwriter, self._postings
+        perdoc.start_doc(docnum)
+        for name in sorted({*fields, "text"}):
+            if name == "text":
+                get = postings.get
+                for term, weight in weights.items():
+                    entry = get(term)
+                    if entry is None:
+                        postings[term] = (array("I", (docnum,)), array("d", (weight,)))
+                    else:
+                        entry[0].append(docnum)
+                        entry[1].append(weight)
+                length = doc_length(weights) if weights else 0  # as Whoosh counts an empty text field
+                perdoc.add_field(name, self.schema[name], None, length)
+                continue
+            field, value = self.schema[name], fields[name]
+            if field.indexed:
+                for tbytes, _freq, weight, vbytes in field.index(value):
+                    self.pool.add((name, tbytes, docnum, weight, vbytes))
+            perdoc.add_field(name, field, value if field.stored else None, 0)
+        perdoc.finish_doc()
+        self._lengths.append(length)
+        self._factors.append(factor)
+        self._added = True
+        self.docnum += 1
+
+    def _flush_segment(self) -> None:
+        self.perdocwriter.close()
+        writer = self.fieldwriter
+        small: dict[str, list] = {}
+        for posting in self.pool.iter_postings():
+            small.setdefault(posting[0], []).append(posting)
+        for name in sorted(set(small) | {"text"}):
+            if name != "text":
+                writer.add_postings(self.schema, _Lengths(self._lengths), iter(small[name]))
+                continue
+            writer.start_field(name, self.schema[name])
+            for term in sorted(self._postings):  # code point order = UTF-8 byte order
+                docs, weights = self._postings.pop(term)
+                writer.start_term(term.encode("utf-8"))
+                self._post_term(writer._postwriter, docs, weights)
+                writer.finish_term()
+            writer.finish_field()
+        writer.close()
+
+    def _post_term(self, postwriter, docs: array, weights: array) -> None:
+        """Fill the posting writer's block buffer a block at a time, with what its ``add_posting``
+        would have buffered posting by posting; every full block is written, the last one is
+        left for ``finish_term``."""
+        limit, lengths, factors = postwriter._blocklimit, self._lengths, self._factors
+        for start in range(0, len(docs), limit):
+            if start:
+                postwriter._write_block()
+            ids, block = docs[start : start + limit], weights[start : start + limit]
+            scaled = [w * factors[d] for w, d in zip(block, ids)]
+            sizes = [lengths[d] for d in ids]
+            postwriter._ids = ids
+            postwriter._weights = array("f", scaled)
+            postwriter._values = [pack_uint(round(w) or 1) for w in block]
+            postwriter._maxweight = max(0, max(scaled))
+            postwriter._maxlength = max(sizes)  # documents have a positive text length
+            postwriter._minlength = min(sizes)
+
+
+def text_triples(weights: dict[str, float], factor: float) -> list[tuple[str, int, float]]:
+    """The text field's value for Whoosh's own writer (``CountedFrequency``): (term, rounded
+    frequency — the document length counts these —, frequency x status factor), by term."""
+    return [(term, max(1, round(weight)), weight * factor) for term, weight in sorted(weights.items())]
+
+
+def weighted_terms(analyzed: list[dict], factors: list[float] | None = None) -> dict[str, float]:
+    """Term -> sum over the document's units and fields of count x field weight.
+
+    The Whoosh posting's frequency is this weight rounded (at least 1), so the document
+    length Whoosh normalizes by is the field-weighted length."""
+    weights: dict[str, float] = {}
+    for fields, factor in zip(analyzed, factors or [1.0] * len(analyzed)):
+        for field, found in fields.items():
+            boost = FIELD_WEIGHTS[field] * factor
+            for term, count in found.items():
+                weights[term] = weights.get(term, 0.0) + count * boost
+    return weights
+
+
+class WhooshWriter:
+    """Writes the index into a staging folder; ``install`` swaps it into place.
+
+    With ``update=True`` the staging folder starts as a hard-linked copy of the installed
+    index (Whoosh never rewrites a segment file, so the installed one stays intact) and
+    ``remove`` + ``add`` replace single documents: a new small segment, not a new index.
+    """
+
+    def __init__(self, target: Path, update: bool = False) -> None:
+        self.target = target
+        self.stage = target.parent / f".{target.name}.building-{os.getpid()}"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(self.stage, ignore_errors=True)
+        if update:
+            shutil.copytree(target, self.stage, copy_function=link_or_copy)
+            self.writer = windex.open_dir(str(self.stage)).writer(limitmb=64)
+        else:
+            self.stage.mkdir(parents=True)
+            # posting blocks compressed with zlib level 1 (Whoosh's default is 3): a tenth of the
+            # writing time for a few percent more bytes in this local index
+            self.writer = BulkSegmentWriter(windex.create_in(str(self.stage), schema()), limitmb=64,
+                                            codec=W3Codec(compression=1))
+        self.count = 0
+
+    def remove(self, doc_id: str) -> None:
+        """Delete a document (before adding its new version, or because it is gone)."""
+        self.writer.delete_by_term("doc_id", doc_id)
+
+    def add(self, doc, units: list, analyzed: list[dict], weights: dict[str, float] | None = None) -> None:
+        """Add one document. ``weights`` (term -> field-weighted frequency over the document) is
+        computed from ``analyzed`` when the browser index builder has not already done it."""
+        if weights is None:
+            weights = weighted_terms(analyzed, [u.factor for u in units])
+        stored_units = [[u.number, u.anchor, u.heading, (u.text or doc.summary)[:UNIT_TEXT], u.kind] for u in units]
+        factor = status_factor(doc.status.value)  # in the postings, as in the browser index
+        fields = dict(doc_id=doc.id, units=stored_units, title_s=doc.title, url=doc.url, date=doc.date.isoformat(),
+                      issuer=doc.issuer, doc_number=doc.doc_number, type=doc.type.value, status=doc.status.value,
+                      audience=" ".join(doc.audiences), year=str(doc.date.year), region=province(doc),
+                      next_ids=list(doc.superseded_by), prev_ids=list(doc.supersedes), topics=list(doc.topics))
+        below = _below_fields(doc)
+        if isinstance(self.writer, BulkSegmentWriter):
+            self.writer.add_weighted_document(weights, factor, **fields, **below)
+        else:
+            self.writer.add_document(**fields, text=text_triples(weights, factor), **below)
+        self.count += len(units)
+
+    def commit(self) -> StagedIndex:
+        """Finish writing into the staging folder."""
+        self.writer.commit()
+        return StagedIndex(self.stage, self.target)
+
+    def discard(self) -> None:
+        """Drop the staged index (indexing failed)."""
+        self.writer.cancel()
+        shutil.rmtree(self.stage, ignore_errors=True)
+
+
+def join_staged(parts: list[StagedIndex]) -> StagedIndex:
+    """One index from indexes written side by side (one per worker process): the segments of
+    the others move into the first one's folder and its table of contents lists them all."""
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.index import TOC, clean_files
+
+    first = parts[0]
+    storage = FileStorage(str(first.stage))
+    toc = TOC.read(storage, windex._DEF_INDEX_NAME)
+    segments = list(toc.segments)
+    for part in parts[1:]:
+        other = TOC.read(FileStorage(str(part.stage)), windex._DEF_INDEX_NAME)
+        for segment in other.segments:
+            for path in part.stage.glob(segment.segment_id() + "*"):
+                os.replace(path, first.stage / path.name)
+            segments.append(segment)
+        shutil.rmtree(part.stage, ignore_errors=True)
+    generation = toc.generation + 1
+    TOC(toc.schema, segments, generation).write(storage, windex._DEF_INDEX_NAME)
+    clean_files(storage, windex._DEF_INDEX_NAME, generation, segments)
+    return first
+
+
+@dataclass(frozen=True, slots=True)
+class StagedIndex:
+    """A committed index in a staging folder, installed only when the build succeeds."""
+
+    stage: Path
+    target: Path
+
+    def install(self) -> None:
+        """Replace the previous index with the staged one."""
+        old = self.target.parent / f".{self.target.name}.old-{os.getpid()}"
+        if self.target.exists():
+            os.replace(self.target, old)
+        os.replace(self.stage, self.target)
+        shutil.rmtree(old, ignore_errors=True)
+        seal(self.target)  # only a sealed index is ever opened (Whoosh reads pickles)
+
+    def discard(self) -> None:
+        """Drop the staged index (the build failed)."""
+        shutil.rmtree(self.stage, ignore_errors=True)
+
+
+def write_index(corpus: Corpus, config: SiteConfig, target: Path) -> int:
+    """Build the index for a corpus and install it at ``target``; return the unit count."""
+    writer = WhooshWriter(target)
+    for doc, units, analyzed in analyzed_documents(corpus, config):
+        writer.add(doc, units, analyzed)
+    writer.commit().install()
+    return writer.count
+
+
+def _below_fields(doc) -> dict:
+    """The ``records.rank_below`` pairs of a document (stored; ``has_below`` finds the few that have any)."""
+    pairs = rank_below(doc)
+    return {"below": [[t, own, list(anchors)] for t, own, anchors in pairs], "has_below": "1"} if pairs else {}
