@@ -18,8 +18,9 @@ For each size one corpus is generated (``bench/synth.py``); then, alternating ol
   conversion (``Page.render`` with the generated ``mkdocs.yml``'s extensions) + nh3, against
   the new code's markdown-it-py ``render`` + nh3 (``--bodies``);
 - a ``mzkb serve`` rebuild after one edit: the preview build MkDocs' live-reload server runs
-  (``mkdocs.commands.build.build(dirty=True)`` with our plugin), cold and then after editing one
-  document; the browser's reload itself is not included.
+  (``generator.serve.rebuild`` where the code has it, else ``mkdocs.commands.build.build(dirty=True)``
+  with our plugin), cold and then after editing one document, in one process (like the server);
+  the browser's reload itself is not included.
 
 Writes ``bench/out/compare-<n>.json`` and prints one JSON line per size.
 """
@@ -61,9 +62,19 @@ config = Path(sys.argv[1])
 prepared = prepare(config)
 yml = write_mkdocs_yml(prepared.config, prepared.config.state_dir / "serve-site")
 
+try:  # what the server runs (newer code): its configurations and its rebuild
+    from generator.serve import config_loader, rebuild as serve_build
+    get_config = config_loader(yml, None, None)
+except ImportError:
+    def get_config():
+        return load_config(str(yml))
+
+    def serve_build(cfg):
+        build(cfg, dirty=True)
+
 def rebuild():
     start = time.perf_counter()
-    build(load_config(str(yml)), dirty=True)
+    serve_build(get_config())
     return time.perf_counter() - start
 
 cold = rebuild()
@@ -71,7 +82,11 @@ files = sorted((config.parent / "content").rglob("*.md"))
 path = files[len(files) // 3]
 path.write_text(path.read_text(encoding="utf-8") + "\n预览基准追加的一句话。\n", encoding="utf-8")
 edited = rebuild()
-print("MZKB_SERVE=" + json.dumps({"serve_first_build_s": round(cold, 2), "serve_edit_rebuild_s": round(edited, 2)}))
+path = files[len(files) // 2]  # a second edit in the same process (the server's steady state)
+path.write_text(path.read_text(encoding="utf-8") + "\n预览基准追加的另一句话。\n", encoding="utf-8")
+again = rebuild()
+print("MZKB_SERVE=" + json.dumps({"serve_first_build_s": round(cold, 2), "serve_edit_rebuild_s": round(edited, 2),
+                                  "serve_second_edit_s": round(again, 2)}))
 """
 
 _TREES: dict[str, str] = {}
@@ -141,7 +156,8 @@ def serve_rebuild(kb: Path, baseline: str | None) -> dict:
     return json.loads(line[-1].split("=", 1)[1]) if line else {"error": done.stderr[-2000:]}
 
 
-def compare(n: int, baseline: str, repeats: int, workdir: Path, serve: bool, candidate: str | None = None) -> dict:
+def compare(n: int, baseline: str, repeats: int, workdir: Path, serve: bool, candidate: str | None = None,
+            builds: bool = True) -> dict:
     kb = workdir / f"compare-{n}"
     shutil.rmtree(kb, ignore_errors=True)
     write_corpus(kb, n)
@@ -153,8 +169,10 @@ def compare(n: int, baseline: str, repeats: int, workdir: Path, serve: bool, can
         for label, base in (("old", baseline), ("new", candidate)):
             shutil.rmtree(kb / "content")
             shutil.copytree(pristine, kb / "content")
-            result = {"code": label, **cold_build(kb, base)}
-            result["bodies"] = body_conversion(kb, base)
+            result = {"code": label}
+            if builds:
+                result.update(cold_build(kb, base))
+                result["bodies"] = body_conversion(kb, base)
             if serve:
                 result.update(serve_rebuild(kb, base))
             row["rounds"].append(result)
@@ -171,6 +189,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000")
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--no-serve", action="store_true")
+    parser.add_argument("--serve-only", action="store_true", help="only the mzkb serve rebuilds (no cold builds, no bodies)")
     parser.add_argument("--workdir", default=str(OUT / "work"))
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
@@ -178,7 +197,8 @@ def main() -> None:
     workdir.mkdir(parents=True, exist_ok=True)
     for n in [int(x) for x in args.sizes.split(",")]:
         candidate = str(Path(args.candidate).resolve()) if args.candidate else None
-        row = compare(n, str(Path(args.baseline).resolve()), args.repeats, workdir, not args.no_serve, candidate)
+        row = compare(n, str(Path(args.baseline).resolve()), args.repeats, workdir, not args.no_serve, candidate,
+                      builds=not args.serve_only)
         (OUT / f"compare-{n}.json").write_text(json.dumps(row, ensure_ascii=False, indent=2), encoding="utf-8")
 
 

@@ -43,6 +43,20 @@ class Source:
     """File line of the body's first line."""
 
 
+class LoadMemory:
+    """What a long-running process (``mzkb serve``) keeps between loads of one knowledge base.
+
+    ``files``: path -> (stamp, Source or None, diagnostics) of each Markdown file as last read;
+    a file whose stamp (size, modification and change times in ns, inode) is unchanged is not
+    read again. ``stamps``: the stamp of every regular file under the content folder (assets
+    too) at the last load, so callers can tell whether anything besides Markdown changed.
+    """
+
+    def __init__(self) -> None:
+        self.files: dict[str, tuple] = {}
+        self.stamps: dict[str, tuple] = {}
+
+
 @dataclass(frozen=True, slots=True)
 class LoadResult:
     """What the load stage hands on."""
@@ -51,50 +65,67 @@ class LoadResult:
     diagnostics: tuple[Diagnostic, ...]
 
 
-def load(content_dir: Path, root: Path, memo: dict | None = None) -> LoadResult:
+def load(content_dir: Path, root: Path, memo: dict | None = None, memory: LoadMemory | None = None) -> LoadResult:
     """Read every ``*.md`` under the four type folders of ``content_dir``, in sorted order.
 
     ``memo`` keeps parsed front matter by file text hash, so unchanged files skip YAML.
+    ``memory`` (kept by the caller between loads) skips files whose stamp did not change:
+    what they gave last time (source or diagnostics) is given again.
     """
     content_dir = content_dir.resolve()
     _real_dir.cache_clear()
     sources: list[Source] = []
     diags: list[Diagnostic] = []
-    prefix = str(content_dir) + os.sep
-    found, odd = find_markdown(content_dir)
+    stamps: dict[str, tuple] | None = {} if memory is not None else None
+    found, odd = find_markdown(content_dir, stamps)
+    kept: dict[str, tuple] = {}
     diags.extend(make(code, _shown(path, root), 0, 0, **fields) for path, code, fields in odd)
     for path in found:
-        rel = _shown(path, root)
-        parts = str(path)[len(prefix):].split(os.sep)  # path relative to content_dir (find_markdown stays inside it)
-        top = parts[0]
-        doc_type = DocType.parse(top) if len(parts) > 1 else None
-        if doc_type is None or top != doc_type.folder:
-            if path.name.lower() not in ("readme.md",):
-                diags.append(make("MZ206", rel, 0, 0))
-            continue
-        resolved = real_path(path)
-        if not resolved.is_relative_to(content_dir):
-            diags.append(make("MZ205", rel, 0, 0, target=str(resolved)))
-            continue
-        source, problems = read_source(path, rel, doc_type, memo)
+        if memory is None:
+            source, problems = _load_one(path, content_dir, root, memo)
+        else:
+            name = str(path)
+            remembered = memory.files.get(name)
+            if remembered is None or remembered[0] != stamps.get(name):
+                remembered = (stamps.get(name), *_load_one(path, content_dir, root, memo))
+            kept[name] = remembered
+            source, problems = remembered[1], remembered[2]
         diags.extend(problems)
         if source is not None:
             sources.append(source)
+    if memory is not None:
+        memory.files, memory.stamps = kept, stamps
     return LoadResult(tuple(sources), tuple(diags))
+
+
+def _load_one(path: Path, content_dir: Path, root: Path, memo: dict | None) -> tuple[Source | None, tuple[Diagnostic, ...]]:
+    """One Markdown file found under ``content_dir``: its Source, or diagnostics."""
+    rel = _shown(path, root)
+    parts = str(path)[len(str(content_dir)) + 1:].split(os.sep)  # find_markdown stays inside content_dir
+    top = parts[0]
+    doc_type = DocType.parse(top) if len(parts) > 1 else None
+    if doc_type is None or top != doc_type.folder:
+        return None, (() if path.name.lower() == "readme.md" else (make("MZ206", rel, 0, 0),))
+    resolved = real_path(path)
+    if not resolved.is_relative_to(content_dir):
+        return None, (make("MZ205", rel, 0, 0, target=str(resolved)),)
+    source, problems = read_source(path, rel, doc_type, memo)
+    return source, tuple(problems)
 
 
 _KINDS = ((stat.S_ISFIFO, "命名管道 FIFO"), (stat.S_ISSOCK, "套接字"), (stat.S_ISCHR, "字符设备"),
           (stat.S_ISBLK, "块设备"))
 
 
-def find_markdown(content_dir: Path) -> tuple[list[Path], list[tuple[Path, str, dict]]]:
+def find_markdown(content_dir: Path, stamps: dict | None = None) -> tuple[list[Path], list[tuple[Path, str, dict]]]:
     """Every regular ``*.md`` file under ``content_dir`` (sorted) and the odd entries met on the way.
 
     Nothing is opened: a FIFO, socket or device named ``*.md`` (MZ210), a broken or looping
     symlink (MZ211), a name that is not valid UTF-8 (MZ212) and a folder named ``*.md``
     (MZ213) are reported from ``stat`` alone. Symlinked folders are followed when they point
     inside the content folder (each real folder once) and reported when they point outside
-    (MZ214).
+    (MZ214). ``stamps``, when given, receives path -> (size, mtime_ns, ctime_ns, inode) of every
+    regular file met (Markdown or not).
     """
     root = os.path.realpath(content_dir)
     found: list[Path] = []
@@ -107,7 +138,6 @@ def find_markdown(content_dir: Path) -> tuple[list[Path], list[tuple[Path, str, 
         except OSError:
             continue
         for entry in entries:
-            path = Path(entry.path)
             is_md = entry.name.endswith(".md")
             try:
                 entry.name.encode("utf-8")
@@ -120,25 +150,29 @@ def find_markdown(content_dir: Path) -> tuple[list[Path], list[tuple[Path, str, 
             except (OSError, RuntimeError) as exc:
                 if is_md or entry.is_symlink():
                     detail = "符号链接形成循环" if getattr(exc, "errno", None) == errno.ELOOP else "链接目标不存在或无法访问"
-                    odd.append((path, "MZ211", {"detail": detail}))
+                    odd.append((Path(entry.path), "MZ211", {"detail": detail}))
                 continue
             if stat.S_ISDIR(info.st_mode):
                 if is_md:
-                    odd.append((path, "MZ213", {}))
+                    odd.append((Path(entry.path), "MZ213", {}))
                 if entry.is_symlink():
                     real = os.path.realpath(target)
                     if real != root and not real.startswith(root + os.sep):
-                        odd.append((path, "MZ214", {"target": real}))
+                        odd.append((Path(entry.path), "MZ214", {"target": real}))
                         continue
                     if real in seen:
                         continue
                     seen.add(real)
                 pending.append(entry.path)
+            elif stamps is not None and stat.S_ISREG(info.st_mode):
+                stamps[entry.path] = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+                if is_md:
+                    found.append(Path(entry.path))
             elif is_md and not stat.S_ISREG(info.st_mode):
                 kind = next((name for test, name in _KINDS if test(info.st_mode)), "特殊文件")
-                odd.append((path, "MZ210", {"kind": kind}))
+                odd.append((Path(entry.path), "MZ210", {"kind": kind}))
             elif is_md:
-                found.append(path)
+                found.append(Path(entry.path))
     found.sort()
     return found, odd
 

@@ -13,8 +13,9 @@ segment with the documents that changed since (their old numbers become dead).
                     whole document times its status factor, normalized by the document's
                     field-weighted length, quantized; ``search.js`` multiplies by the idf
                     (Whoosh's formula) — one scoring model in both engines
-- ``H/fD.js``       one fragment per document: title, URL, badges, unit headings, and the unit
-                    texts for snippets as zlib + base64 (inflated by search-inflate.js)
+- ``H/fD.js``       one fragment per document: title, URL, badges, and the unit anchors,
+                    headings and texts (for snippets) as UTF-16 + deflate + base 85
+                    (``pack_texts``; read by search-inflate.js)
 - ``docs-X.js``     per-document filter data, loaded only when a filter is used
 
 Each file calls ``mzkbSearch.load(kind, n, data[, segment])``; no fetch, no worker, no modules, so it
@@ -42,7 +43,7 @@ K1, B = 1.2, 0.75
 """BM25F constants, Whoosh's defaults (``whoosh.scoring.BM25F``), so both engines score alike."""
 SCALE = 20
 """Scores are stored as round(score * SCALE)."""
-FORMAT = "bm25f per document, whoosh idf; topics in fragments and Whoosh"
+FORMAT = "bm25f per document, whoosh idf; topics in fragments and Whoosh; units and texts utf-16 deflate b85"
 """What the postings mean; ``indexer.index_key`` hashes it, so a change rebuilds cached indexes."""
 SHARD_TARGET_BYTES = 4_000
 
@@ -308,28 +309,32 @@ def _score(postings: dict[str, tuple[array, array]], lengths: array, factors: li
     return result
 
 
-def pack_texts(texts: list[str]) -> str:
-    """Unit texts -> zlib-compressed JSON in base64 (search-inflate.js inflates it in any browser)."""
-    raw = json.dumps(texts, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return base64.b64encode(zlib.compress(raw, 6)).decode("ascii")
+def pack_texts(texts: list) -> str:
+    """Unit texts (any JSON value) -> JSON as UTF-16 (two bytes a Han character instead of UTF-8's three, which
+    deflate packs better), raw deflate (no zlib header), base 85 (RFC 1924 digits: five
+    characters for four bytes, none that JSON escapes); search-inflate.js reads it in any browser."""
+    raw = json.dumps(texts, ensure_ascii=False, separators=(",", ":")).encode("utf-16-be")
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return base64.b85encode(packer.compress(raw) + packer.flush()).decode("ascii")
 
 
-def unpack_texts(packed: str) -> list[str]:
+def unpack_texts(packed: str) -> list:
     """Inverse of ``pack_texts``."""
-    return json.loads(zlib.decompress(base64.b64decode(packed)).decode("utf-8"))
+    return json.loads(zlib.decompress(base64.b85decode(packed), -15).decode("utf-16-be"))
 
 
 def _fragment(doc, units, config: SiteConfig) -> dict:
-    """What a result shows: title, badges and facts, unit anchors and headings, and the unit
-    texts for snippets, compressed (``z``) because they are most of a fragment's bytes."""
+    """What a result shows: title, badges and facts, and — packed (``z``: [units as [anchor,
+    heading(, "a" for an attachment)], unit texts]) because they are most of a fragment's bytes —
+    the unit anchors and headings and the unit texts for snippets."""
     labels = {a.key: a.label for a in config.audiences}
     all_audiences = len(doc.audiences) == len(config.audiences) and len(config.audiences) > 1
     data = {
         "t": doc.title, "u": doc.url, "y": doc.type.value, "s": doc.status.value, "d": doc.date.isoformat(),
         "i": doc.issuer, "n": doc.doc_number, "e": doc.edition, "r": doc.region,
         "a": ["全部机构"] if all_audiences else [labels[k] for k in doc.audiences],
-        "x": [[u.anchor, u.heading, "a"] if u.kind == "attachment" else [u.anchor, u.heading] for u in units],
-        "z": pack_texts([(u.text or doc.summary)[:UNIT_TEXT] for u in units]),
+        "z": pack_texts([[[u.anchor, u.heading, "a"] if u.kind == "attachment" else [u.anchor, u.heading] for u in units],
+                         [(u.text or doc.summary)[:UNIT_TEXT] for u in units]]),
     }
     if doc.topics:  # shown when they hold the query (ranking.matched_topics)
         data["p"] = list(doc.topics)

@@ -13,6 +13,7 @@ from ..diagnostics import Diagnostic
 if TYPE_CHECKING:
     from ..cache import Cache
     from ..progress import Progress
+    from .memory import PreviewMemory
     from .reuse import PageReuse
 
 
@@ -46,10 +47,10 @@ class RenderInput:
     """The previous build's site: pages whose inputs did not change are taken from it."""
     cache: Cache | None = None
     """The cache holding the page fingerprints of the previous build (None: render everything)."""
-    serve: bool = False
-    """True under ``mzkb serve`` (its own render cache entry, saved after every rebuild)."""
     progress: Progress | None = None
     """Told about the pages to render and each page rendered."""
+    memory: PreviewMemory | None = None
+    """Under ``mzkb serve``: the last good rebuild, kept in memory (what this one may reuse)."""
 
 
 @dataclass(frozen=True, slots=True)

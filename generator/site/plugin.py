@@ -35,6 +35,7 @@ from ..sanitize import clean
 from ..seal import user_dir
 from ..search.scripts import minify_search_scripts
 from .context import document_context
+from .memory import PageKeeper
 from .model import RenderInput, RenderReport
 from .pages.cases import case_pages
 from .pages.changes import changes_page
@@ -45,8 +46,6 @@ from .pages.timelines import timeline_pages
 from .pages.videos import video_index
 from .partials import section_banners
 from .reuse import RENDER_CACHE, PageReuse, page_fingerprint, theme_key
-
-SERVE_RENDER_CACHE = "render-serve.json"
 
 
 class _ReusablePage(File):
@@ -117,8 +116,13 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
         super().__init__()
         self.state: RenderInput | None = None
         self.report = RenderReport()
-        self._reuse: PageReuse | None = None
+        self._reuse: PageReuse | PageKeeper | None = None
         self._by_uri: dict[str, Document] = {}
+        # what this rebuild made, for the serve session's memory (``PreviewMemory.commit``)
+        self._generated: tuple = ((), ())
+        self._compares: dict[tuple[str, str], tuple] = {}
+        self._fingerprints: dict[str, tuple] = {}
+        self._outputs: set[str] = set()
 
     def on_config(self, config):  # noqa: D102 (MkDocs event)
         if self.state is None:
@@ -142,26 +146,15 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
 
     def on_files(self, files: Files, config) -> Files:  # noqa: D102
         assert self.state is not None
-        site, corpus = self.state.config, self.state.corpus
-        generated: list[tuple[str, str]] = [("index.md", home_page(corpus, site)), audiences_index(site),
-                                            ("search.md", "---\ntitle: 搜索\n---\n")]
-        for doc_type in (DocType.NOTICE, DocType.GUIDELINE):
-            generated.extend(type_pages(corpus, site, doc_type))
-        generated.append(video_index(corpus, site))
-        case_files = case_pages(corpus, site, load_regions())
-        generated.extend(case_files[:1])
-        generated.extend(audience_pages(corpus, site))
-        timelines = timeline_pages(corpus, site)  # the index is in the nav, each topic's page is not
-        generated.extend(timelines[:1])
-        generated.extend(compare_page(old, new) for old, new in edition_pairs(corpus))
-        if self.state.version is not None:
-            generated.append(changes_page(self.state.version, self.state.changes or {}))
+        corpus = self.state.corpus
+        in_nav, out_of_nav = self._generated_pages()
         reuse = self._page_reuse(config)
-        in_nav = [(uri, text, InclusionLevel.UNDEFINED) for uri, text in generated]
-        for src_uri, text, inclusion in in_nav + [(uri, text, InclusionLevel.NOT_IN_NAV) for uri, text in case_files[1:] + timelines[1:]]:
+        pages = [(uri, text, InclusionLevel.UNDEFINED) for uri, text in in_nav]
+        for src_uri, text, inclusion in pages + [(uri, text, InclusionLevel.NOT_IN_NAV) for uri, text in out_of_nav]:
             page = _ReusablePage.generated(config, src_uri, content=text, inclusion=inclusion)  # province pages: not in nav
             page.reused = reuse.keep(page.dest_uri, page_fingerprint(text, {}))
             files.append(page)
+            self._outputs.add(page.dest_uri)
         other_reused = reuse.reused
         self._add_documents(files, config, reuse)
         for path, text in sorted(self.state.extra_files.items()):
@@ -170,35 +163,70 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
         doc_reused = reuse.reused - other_reused
         self._reuse = reuse
         self.report = RenderReport(rendered=len(corpus.documents) - doc_reused, reused=doc_reused, reuse=reuse,
-                                   other_rendered=len(generated) + len(case_files) + len(timelines) - 2 - other_reused)
+                                   other_rendered=len(in_nav) + len(out_of_nav) - other_reused)
         progress = self.state.progress
         if progress is not None:
             progress.stage("render", "生成页面", len(reuse.new) - reuse.reused)
         minify_search_scripts(files, config)
         return files
 
-    def _add_documents(self, files: Files, config, reuse: PageReuse) -> None:
+    def _generated_pages(self) -> tuple[list, list]:
+        """(uri, Markdown) of the generated pages in the nav and of those out of it (province
+        and topic pages); under ``mzkb serve`` taken from the last rebuild when only bodies changed."""
+        state, memory = self.state, self.state.memory
+        site, corpus = state.config, state.corpus
+        if memory is not None and memory.stable:
+            listed = memory.generated
+        else:
+            in_nav = [("index.md", home_page(corpus, site)), audiences_index(site), ("search.md", "---\ntitle: 搜索\n---\n")]
+            for doc_type in (DocType.NOTICE, DocType.GUIDELINE):
+                in_nav.extend(type_pages(corpus, site, doc_type))
+            in_nav.append(video_index(corpus, site))
+            case_files = case_pages(corpus, site, load_regions())
+            in_nav.extend(case_files[:1])
+            in_nav.extend(audience_pages(corpus, site))
+            timelines = timeline_pages(corpus, site)  # the index is in the nav, each topic's page is not
+            in_nav.extend(timelines[:1])
+            listed = (tuple(in_nav), tuple(case_files[1:] + timelines[1:]))
+        self._generated = listed
+        in_nav = list(listed[0])
+        for old, new in edition_pairs(corpus):
+            made = memory.comparison(old, new) if memory is not None else None
+            made = made or compare_page(old, new)
+            self._compares[(old.id, new.id)] = (old, new, made)
+            in_nav.append(made)
+        if state.version is not None:
+            in_nav.append(changes_page(state.version, state.changes or {}))
+        return in_nav, list(listed[1])
+
+    def _add_documents(self, files: Files, config, reuse: PageReuse | PageKeeper) -> None:
         """One page per document (kept from the previous build when its inputs did not change),
         and the files its front matter and body link to, copied under ``assets/``."""
-        site, corpus = self.state.config, self.state.corpus
+        site, corpus, memory = self.state.config, self.state.corpus, self.state.memory
         copied: dict[str, str] = {}
         for doc in corpus.documents:
-            body, linked = rewrite_links(doc, corpus, site.content_dir)
             self._by_uri[doc.src_uri] = doc
-            context = document_context(doc, corpus, site, self.state.history.get(doc.rel_path, ()))
+            known = memory.page(doc) if memory is not None else None
+            if known is None:
+                body, linked = rewrite_links(doc, corpus, site.content_dir)
+                context = document_context(doc, corpus, site, self.state.history.get(doc.rel_path, ()))
+                known = (page_fingerprint(body, context), linked)
+            self._fingerprints[doc.id] = (doc, *known)
             # the Markdown and the context are made again just before the page is rendered
             # (on_page_context), so neither is held for thousands of pages at once
             page = _ReusablePage.generated(config, doc.src_uri, content="", inclusion=InclusionLevel.NOT_IN_NAV)
-            page.reused = reuse.keep(page.dest_uri, page_fingerprint(body, context))
+            page.reused = reuse.keep(page.dest_uri, known[0])
             _DocumentPage(doc.title, page, config)
             files.append(page)
+            self._outputs.add(page.dest_uri)
             for asset in (*doc.attachments, doc.media_asset, doc.poster, doc.transcript):
                 if asset is not None:
                     copied.setdefault(asset_url(asset.rel), str(asset.source))
-            for path in linked:
+            for path in known[1]:
                 copied.setdefault(asset_url(path.relative_to(site.content_dir).as_posix()), str(path))
         for url, source in sorted(copied.items()):
             files.append(File.generated(config, url, abs_src_path=source))
+            self._outputs.add(url)
 
     def on_env(self, env, config, files):  # noqa: D102
         if self.state is not None and self.state.cache is not None:
@@ -221,20 +249,27 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
             progress.advance("render")
         return output
 
-    def _page_reuse(self, config) -> PageReuse:
+    def _page_reuse(self, config) -> PageReuse | PageKeeper:
         """Which document pages the previous build already rendered with the same inputs."""
         state = self.state
+        if state.memory is not None:  # mzkb serve: the last good rebuild, in memory
+            return state.memory.reuse(state.config)
         if state.version is not None or state.cache is None:
             return PageReuse(None, "", None, Path(config.site_dir))
         settings = re.sub(r"(?m)^site_dir:.*$", "", Path(config.config_file_path).read_text(encoding="utf-8"))
         key = digest(settings,
                      state.config.path.read_bytes(), theme_key(Path(config.theme.custom_dir)))
-        name = SERVE_RENDER_CACHE if state.serve else RENDER_CACHE
-        return PageReuse(state.cache, key, state.reuse_from, Path(config.site_dir), name)
+        return PageReuse(state.cache, key, state.reuse_from, Path(config.site_dir), RENDER_CACHE)
 
     def on_post_build(self, config) -> None:  # noqa: D102
-        if self.state is not None and self.state.serve and self._reuse is not None:
-            self.state.cache.save(SERVE_RENDER_CACHE, self._reuse.state(Path(config.site_dir)))
+        if self.state is not None and self.state.memory is not None and self._reuse is not None:
+            self.state.memory.commit(Path(config.site_dir), self._generated, self._compares, self._fingerprints,
+                                     self._outputs, self._reuse, self.state.config)
+
+    def on_build_error(self, error) -> None:  # noqa: D102
+        if self.state is not None and self.state.memory is not None:
+            # pages may have been written before the error: none of them can be trusted any more
+            self.state.memory.forget_pages()
 
     def on_page_context(self, context, page, config, nav):  # noqa: D102
         doc = self._by_uri.get(page.file.src_uri)

@@ -18,6 +18,7 @@ import pytest
 from whoosh.index import open_dir
 
 from generator.pipeline import build, prepare
+from generator.search.browser_index import unpack_texts
 
 HEAD = "---\ntitle: 锚点测试通知\ndate: 2020-01-01\nissuer: 测试局\naudiences: [养老机构]\n---\n\n"
 BODY = """开头一段。
@@ -110,7 +111,8 @@ def test_browser_index_anchors_are_ids_on_the_page(site):
             if data["u"].endswith("notices/anchors.html"):
                 fragments.append(data)
     assert len(fragments) == 1
-    anchors = [anchor for anchor, _heading in fragments[0]["x"] if anchor]
+    units, _texts = unpack_texts(fragments[0]["z"])  # [anchor, heading] per unit, packed with the texts
+    anchors = [anchor for anchor, _heading in units if anchor]
     assert anchors == EXPECTED
     assert set(anchors) <= ids
 

@@ -1,6 +1,6 @@
 /* mzkb inflater: zlib (RFC 1950/1951) -> bytes -> UTF-8 text, in plain ES5, so snippets work in
    every browser (no DecompressionStream, no Promise). The search fragments' unit texts are
-   zlib + base64 (generator/search/browser_index.py pack_texts). Plain script: registers
+   UTF-16 + raw deflate + base 85 (generator/search/browser_index.py pack_texts: unpackTexts). Plain script: registers
    window.mzkb.inflate, or module.exports under node. */
 (function (root) {
   "use strict";
@@ -95,9 +95,10 @@
     }
   }
 
-  /* zlib stream (2-byte header, deflate blocks, Adler-32 not checked) -> array of bytes. */
-  function inflate(bytes) {
-    var r = new Reader(bytes, 2), out = [], last, type, lit = new Tree(), dist = new Tree();
+  /* zlib stream (2-byte header, deflate blocks, Adler-32 not checked), or raw deflate when
+     raw is true -> array of bytes. */
+  function inflate(bytes, raw) {
+    var r = new Reader(bytes, raw ? 0 : 2), out = [], last, type, lit = new Tree(), dist = new Tree();
     do {
       last = r.bit(); type = r.bits(2, 0);
       if (type === 0) {
@@ -139,7 +140,34 @@
     return utf8(inflate(bytes));
   }
 
-  var api = { inflate: inflate, utf8: utf8, inflateBase64: inflateBase64 };
+  /* Base 85 with RFC 1924 digits (Python's base64.b85encode, unpadded) -> bytes. */
+  var B85 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~", B85V = {};
+  for (var k = 0; k < 85; k++) B85V[B85.charAt(k)] = k;
+  function base85(text) {
+    var out = [], pad = (5 - text.length % 5) % 5, i, j;
+    for (i = 0; i < pad; i++) text += "~";
+    for (i = 0; i < text.length; i += 5) {
+      var v = 0;
+      for (j = 0; j < 5; j++) v = v * 85 + B85V[text.charAt(i + j)];
+      out.push(v >>> 24 & 255, v >>> 16 & 255, v >>> 8 & 255, v & 255);
+    }
+    out.length -= pad;
+    return out;
+  }
+  /* UTF-16 (big-endian) bytes -> string. */
+  function utf16(bytes) {
+    var parts = [], chunk = [];
+    for (var i = 0; i + 1 < bytes.length; i += 2) {
+      chunk.push(bytes[i] << 8 | bytes[i + 1]);
+      if (chunk.length > 4096) { parts.push(String.fromCharCode.apply(null, chunk)); chunk = []; }
+    }
+    parts.push(String.fromCharCode.apply(null, chunk));
+    return parts.join("");
+  }
+  /* A fragment's unit texts (browser_index.pack_texts: UTF-16, raw deflate, base 85) -> text. */
+  function unpackTexts(text) { return utf16(inflate(base85(text), true)); }
+
+  var api = { inflate: inflate, utf8: utf8, inflateBase64: inflateBase64, unpackTexts: unpackTexts };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   else (root.mzkb = root.mzkb || {}).inflate = api;
 })(this);

@@ -324,11 +324,13 @@
     return found ? snippetSpans(title, runsPerVariant, found, title.length).marks : [];
   }
 
-  /* Unit texts travel zlib-compressed (base64); inflated once per fragment by search-inflate.js. */
+  /* A fragment's units (f.x: [anchor, heading(, "a")]) and their texts travel deflated (UTF-16, base 85):
+     unpacked once per fragment by search-inflate.js, on the first texts() call. */
   function texts(doc) {
     var f = state.frags[doc];
     if (!f.texts) {
-      try { f.texts = f.z ? JSON.parse(Z.inflateBase64(f.z)) : []; } catch (e) { f.texts = []; }
+      try { var packed = JSON.parse(Z.unpackTexts(f.z)); f.x = packed[0]; f.texts = packed[1]; }
+      catch (e) { f.x = [["", ""]]; f.texts = []; }
     }
     return f.texts;
   }

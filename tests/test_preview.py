@@ -1,0 +1,250 @@
+"""`mzkb serve`'s rebuilds (generator/preview.py): incremental, and still a correct site.
+
+One server on a real temporary knowledge base goes through a body edit, a title edit, a new
+file, a broken file and a deleted file, and the served pages are checked after each; the
+in-process tests check what a rebuild after a body edit does and does not redo.
+"""
+
+from __future__ import annotations
+
+import http.client
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(port: int, path: str) -> tuple[int, str]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    conn.putrequest("GET", path, skip_accept_encoding=True)
+    conn.endheaders()
+    response = conn.getresponse()
+    return response.status, response.read().decode("utf-8", "replace")
+
+
+def wait_until(check, what: str, seconds: float = 60) -> None:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if check():
+            return
+        time.sleep(0.3)
+    pytest.fail(f"{what}: not within {seconds} s")
+
+
+@pytest.fixture
+def served(small_kb: Path, tmp_path: Path):
+    port = free_port()
+    log = tmp_path / "serve.log"
+    with log.open("w", encoding="utf-8") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "generator.cli", "serve", "-c", str(small_kb), "-a", f"127.0.0.1:{port}"],
+                                stdout=out, stderr=subprocess.STDOUT, text=True)
+    try:
+        wait_until(lambda: _up(port), "the server did not start")
+        yield port, small_kb.parent, log
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def _up(port: int) -> bool:
+    try:
+        return get(port, "/index.html")[0] == 200
+    except OSError:
+        return False
+
+
+def has(port: int, path: str, text: str) -> bool:
+    status, body = get(port, path)
+    return status == 200 and text in body
+
+
+NEW_DOC = """---
+id: guide-3
+title: 养老机构夜间巡查指南
+date: 2021-05-01
+issuer: 测试民政局
+audiences: [养老机构]
+---
+
+夜间每两小时巡查一次，记录珊瑚台账。
+"""
+
+
+def test_edits_while_serving_give_the_right_pages(served):
+    port, kb, log = served
+    guide = kb / "content/guidelines/guide-2.md"
+    text = guide.read_text(encoding="utf-8")
+
+    # a body edit: the page and the comparison with the previous edition show it
+    guide.write_text(text.replace("每日消毒三次", "每日消毒五次，记录琥珀台账"), encoding="utf-8")
+    wait_until(lambda: has(port, "/guidelines/guide-2.html", "琥珀台账"), "body edit")
+    assert "琥珀台账" in get(port, "/compare/guide-1--guide-2.html")[1]
+    assert "养老机构防控指南（第二版）" in get(port, "/guidelines/index.html")[1]
+
+    # a title edit: listings, the portal and the document that links to it follow
+    guide.write_text(guide.read_text(encoding="utf-8").replace("title: 养老机构防控指南（第二版）", "title: 养老机构常态化防控指南"),
+                     encoding="utf-8")
+    wait_until(lambda: has(port, "/guidelines/index.html", "养老机构常态化防控指南"), "title edit in the listing")
+    for path in ("/guidelines/guide-2.html", "/audiences/elderly-care.html", "/guidelines/guide-1.html"):
+        assert "养老机构常态化防控指南" in get(port, path)[1], path
+    assert "养老机构防控指南（第二版）" not in get(port, "/guidelines/index.html")[1]
+
+    # a new file: its page, and it is listed
+    new = kb / "content/guidelines/guide-3.md"
+    new.write_text(NEW_DOC, encoding="utf-8")
+    wait_until(lambda: has(port, "/guidelines/guide-3.html", "珊瑚台账"), "new file")
+    assert "养老机构夜间巡查指南" in get(port, "/guidelines/index.html")[1]
+
+    # a broken edit: a Chinese diagnostic with file and line, no traceback, the last good page stays
+    new.write_text(NEW_DOC.replace("date: 2021-05-01", "date: [2021"), encoding="utf-8")
+    wait_until(lambda: "guide-3.md:" in log.read_text(encoding="utf-8"), "the diagnostic of the broken file")
+    output = log.read_text(encoding="utf-8")
+    assert re.search(r"content/guidelines/guide-3\.md:\d+", output) and "Traceback" not in output
+    assert re.search(r"[\u4e00-\u9fff]", output.split("guide-3.md:", 1)[1].splitlines()[0])
+    assert has(port, "/guidelines/guide-3.html", "珊瑚台账")
+
+    # fixed, then deleted: the page goes away and is no longer listed
+    new.write_text(NEW_DOC.replace("珊瑚", "琉璃"), encoding="utf-8")
+    wait_until(lambda: has(port, "/guidelines/guide-3.html", "琉璃台账"), "fixed file")
+    new.unlink()
+    wait_until(lambda: get(port, "/guidelines/guide-3.html")[0] == 404, "deleted file still served")
+    assert "养老机构夜间巡查指南" not in get(port, "/guidelines/index.html")[1]
+    assert has(port, "/guidelines/guide-2.html", "琥珀台账")
+
+    # the theme's files (found once per server: serve.one_theme_env) are still linked and served
+    page = get(port, "/guidelines/guide-2.html")[1]
+    assets = re.findall(r'(?:href|src)="\.\./(assets/[^"]+\.(?:css|js))"', page)
+    assert any("stylesheets/main" in a for a in assets) and any("javascripts/bundle" in a for a in assets), assets
+    for asset in assets:
+        assert get(port, "/" + asset.split("?")[0])[0] == 200, asset
+
+
+@pytest.fixture
+def session_build(small_kb: Path, tmp_path: Path, monkeypatch):
+    """Rebuild the preview in this process as the server does; counts what the plugin regenerates."""
+    from generator import preview
+    from generator.config import load_config as load_site
+    from generator.serve import config_loader, rebuild
+    from generator.site import plugin
+    from generator.site.mkdocs import write_mkdocs_yml
+
+    calls = {"home_page": 0, "document_context": 0}
+    for name in calls:
+        real = getattr(plugin, name)
+
+        def counted(*args, _real=real, _name=name, **kwargs):
+            calls[_name] += 1
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(plugin, name, counted)
+    monkeypatch.setattr(plugin.MzkbPlugin, "loader", None)
+    preview.install()
+    config = load_site(small_kb)[0]
+    site = tmp_path / "preview"
+    get_config = config_loader(write_mkdocs_yml(config, site), None, None)
+
+    def build() -> dict:
+        for name in calls:
+            calls[name] = 0
+        rebuild(get_config())
+        return dict(calls)
+
+    return build, small_kb.parent, site
+
+
+def test_a_body_edit_renders_only_that_document(session_build):
+    build, kb, site = session_build
+    first = build()
+    assert first["home_page"] == 1 and first["document_context"] >= 5
+    guide = kb / "content/guidelines/guide-2.md"
+    guide.write_text(guide.read_text(encoding="utf-8").replace("每日消毒三次", "每日消毒四次，记录玛瑙台账"), encoding="utf-8")
+    kept = {page: (site / page).stat().st_mtime_ns for page in ("index.html", "guidelines/guide-1.html",
+                                                                 "guidelines/index.html")}
+    after_body = build()
+    # listings kept; one document's context made twice (its fingerprint, then its page)
+    assert after_body == {"home_page": 0, "document_context": 2}
+    assert "玛瑙台账" in (site / "guidelines/guide-2.html").read_text(encoding="utf-8")
+    assert {page: (site / page).stat().st_mtime_ns for page in kept} == kept  # not written again
+    assert "玛瑙台账" in (site / "compare/guide-1--guide-2.html").read_text(encoding="utf-8")  # its editions compared again
+    guide.write_text(guide.read_text(encoding="utf-8").replace("date: 2020-03-01", "date: 2020-03-02"), encoding="utf-8")
+    after_date = build()
+    assert after_date["home_page"] == 1  # a listed fact changed: listings are made again
+    assert "2020-03-02" in (site / "guidelines/index.html").read_text(encoding="utf-8")
+
+
+def test_an_attachment_change_checks_again(small_kb: Path):
+    """A file the documents use (not Markdown) changing makes the next rebuild check every
+    document again: the reused check must not hide a missing attachment."""
+    from generator.preview import Session
+
+    session = Session()
+    first, _ = session.check(small_kb)
+    assert not first.failed
+    (small_kb.parent / "content/cases/files/登记表.txt").unlink()
+    second, _ = session.check(small_kb)
+    missing = [d for d in second.diagnostics if d.code == "MZ501"]
+    assert second.failed and missing and missing[0].file == "content/guidelines/guide-2.md" and missing[0].line == 9
+
+
+def test_unchanged_files_are_not_read_again(small_kb: Path, monkeypatch):
+    from generator.content import loader
+    from generator.preview import Session
+
+    session = Session()
+    session.check(small_kb)
+    read = []
+    real = loader.read_source
+    monkeypatch.setattr(loader, "read_source", lambda path, *a, **k: read.append(path.name) or real(path, *a, **k))
+    guide = small_kb.parent / "content/guidelines/guide-1.md"
+    guide.write_text(guide.read_text(encoding="utf-8") + "\n补充一句。\n", encoding="utf-8")
+    prepared, _ = session.check(small_kb)
+    assert read == ["guide-1.md"] and "补充一句" in prepared.corpus.by_id["guide-1"].body
+
+
+def _replace(path: str, old: str, new: str):
+    def edit(kb: Path) -> None:
+        target = kb / "content" / path
+        text = target.read_text(encoding="utf-8")
+        assert old in text, (path, old)
+        target.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return edit
+
+
+# (edit, whether only body text changed: the link stage's last result may be reused)
+EDITS = [
+    (_replace("guidelines/guide-2.md", "每日消毒三次", "每日消毒三次，记录台账"), True),
+    (_replace("guidelines/guide-1.md", "每日消毒两次。", "每日消毒两次。\n\n见[不存在的文件](missing.md)。"), False),
+    (_replace("guidelines/guide-1.md", "## 二、消毒要求", "## 二、清洁消毒要求"), False),  # the notice links to its anchor
+    (_replace("guidelines/guide-2.md", "id: guide-2\n", "# 一行注释\nid: guide-2\n"), False),  # front-matter lines move
+    (_replace("guidelines/guide-1.md", "title: 养老机构防控指南（第一版）", "title: 养老机构防控指南（初版）"), False),
+    (_replace("guidelines/guide-1.md", "工作人员每日测温。", "工作人员每日测温，记录体温。"), True),
+]
+
+
+def test_session_checks_like_a_fresh_check_after_each_edit(small_kb: Path):
+    """After every kind of edit, the session's check (files, documents and link results reused
+    where possible) gives exactly what `mzkb check` gives on the same files."""
+    from generator.pipeline import prepare
+    from generator.preview import Session
+
+    session = Session()
+    session.check(small_kb)
+    for edit, body_only in EDITS:
+        edit(small_kb.parent)
+        ours, _ = session.check(small_kb)
+        fresh = prepare(small_kb, use_cache=False)
+        assert session.linking.reused is body_only
+        assert ours.corpus.documents == fresh.corpus.documents
+        assert [d.format() for d in ours.diagnostics] == [d.format() for d in fresh.diagnostics]
+    codes = {d.code for d in ours.diagnostics}
+    assert {"MZ403", "MZ404"} <= codes  # the broken link and the renamed anchor are still reported
