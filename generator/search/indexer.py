@@ -105,17 +105,34 @@ def index_key(corpus: Corpus, config: SiteConfig) -> str:
 
 
 def fingerprints(corpus: Corpus, config: SiteConfig) -> dict[str, str]:
-    """Document id -> hash of everything both indexes take from that document."""
-    found = {}
-    for doc in corpus.documents:  # units and fragments are made from these (and the settings in the key)
-        facts = (doc.title, doc.url, doc.type.value, doc.status.value, doc.date.isoformat(), doc.issuer,
-                 doc.doc_number, doc.edition, doc.region, tuple(doc.audiences), tuple(doc.topics), doc.summary,
-                 doc.superseded_by,  # Whoosh stores next_ids (chains)
-                 [(a.rel, a.size) for a in doc.attachments],  # attachment text is indexed too
-                 tuple((c.anchor, c.active) for c in doc.amended_by), tuple(a.target for a in doc.amends))
-        found[doc.id] = digest(repr(facts), doc.body, repr(doc.cues),
-                               repr([(s.title, s.anchor, s.text) for s in doc.sections if not s.title]))
+    """Document id -> hash of everything both indexes take from that document.
+
+    Documents are frozen: one that is the very object seen by the last call (``mzkb serve``
+    keeps unchanged documents across rebuilds) keeps its fingerprint without hashing again."""
+    found, seen = {}, {}
+    for doc in corpus.documents:
+        last = _LAST_FINGERPRINTS.get(id(doc))
+        fingerprint = last[1] if last is not None and last[0] is doc else _fingerprint(doc)
+        seen[id(doc)] = (doc, fingerprint)
+        found[doc.id] = fingerprint
+    _LAST_FINGERPRINTS.clear()
+    _LAST_FINGERPRINTS.update(seen)
     return found
+
+
+_LAST_FINGERPRINTS: dict[int, tuple[object, str]] = {}
+"""id(document) -> (document, fingerprint) of the last ``fingerprints`` call (the document is
+kept so that its id cannot be reused by another object while the entry exists)."""
+
+
+def _fingerprint(doc) -> str:
+    # units and fragments are made from these (and the settings in the index key)
+    facts = (doc.title, doc.url, doc.type.value, doc.status.value, doc.date.isoformat(), doc.issuer,
+             doc.doc_number, doc.edition, doc.region, tuple(doc.audiences), tuple(doc.topics), doc.summary,
+             doc.superseded_by,  # Whoosh stores next_ids (chains)
+             [(a.rel, a.size) for a in doc.attachments],  # attachment text is indexed too
+             tuple((c.anchor, c.active) for c in doc.amended_by), tuple(a.target for a in doc.amends))
+    return digest(repr(facts), doc.body, repr(doc.cues), repr([(s.title, s.anchor, s.text) for s in doc.sections if not s.title]))
 
 
 @dataclass(frozen=True, slots=True)

@@ -215,3 +215,25 @@ def test_index_workers_never_load_pypinyin(small_kb: Path):
     assert done.returncode == 0, done.stderr.decode()
     units, loaded = done.stdout.decode().split()
     assert int(units) > len(docs) and loaded == "False"
+
+
+def test_fingerprints_of_unchanged_document_objects_are_not_hashed_again(small_kb: Path, monkeypatch):
+    """``mzkb serve`` keeps unchanged documents (the same frozen objects) across rebuilds: the
+    index stage hashes only the documents that are new objects."""
+    import dataclasses
+
+    from generator.pipeline import prepare
+    from generator.search import indexer
+
+    prepared = prepare(small_kb)
+    first = indexer.fingerprints(prepared.corpus, prepared.config)
+    hashed = []
+    real = indexer._fingerprint
+    monkeypatch.setattr(indexer, "_fingerprint", lambda doc: hashed.append(doc.id) or real(doc))
+    assert indexer.fingerprints(prepared.corpus, prepared.config) == first and hashed == []
+    docs = list(prepared.corpus.documents)
+    docs[0] = dataclasses.replace(docs[0], body=docs[0].body + "\n新增的一句话。")
+    edited = indexer.fingerprints(dataclasses.replace(prepared.corpus, documents=tuple(docs)), prepared.config)
+    assert hashed == [docs[0].id]
+    assert edited[docs[0].id] != first[docs[0].id] and {k: v for k, v in edited.items() if k != docs[0].id} == \
+        {k: v for k, v in first.items() if k != docs[0].id}
