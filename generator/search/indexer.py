@@ -32,7 +32,7 @@ from . import analyzer
 from . import browser_index as bi
 from . import records
 from .browser_index import BrowserIndex, BrowserIndexBuilder, Segment, assemble, write_segment
-from .records import analyze_documents, analyzed_documents, user_words
+from .records import analyze_documents, user_words
 from .whoosh_writer import StagedIndex, WhooshWriter, join_staged
 
 PARALLEL_FROM = 300
@@ -94,14 +94,15 @@ class IndexResult:
     """Full builds: seconds of analysis, browser index and Whoosh index, per worker."""
 
 
-def index_key(corpus: Corpus, config: SiteConfig) -> str:
+def index_key(config: SiteConfig, words: frozenset[str]) -> str:
     """Everything outside a document that its index entries depend on: cache format, scoring
-    constants, audience labels and synonyms, and the segmenter's user dictionary."""
+    constants, audience labels and synonyms, and the segmenter's user dictionary (``words``:
+    ``records.user_words``)."""
     audiences = [(a.key, a.label, tuple(a.synonyms)) for a in config.audiences]
     return digest(FORMAT, bi.FORMAT, bi.K1, bi.B, bi.SCALE, records.UNIT_TEXT, sorted(records.FIELD_WEIGHTS.items()),
                   sorted(records.STATUS_FACTOR.items()), "pinyin, docno prefixes, status in Whoosh postings, prev_ids", audiences,
                   records.AMENDED_SECTION_FACTOR, "amends: below pairs v2",
-                  [list(g) for g in config.synonyms], sorted(user_words(corpus, config)))
+                  [list(g) for g in config.synonyms], sorted(words))
 
 
 def fingerprints(corpus: Corpus, config: SiteConfig) -> dict[str, str]:
@@ -208,9 +209,10 @@ def combine(parts: list[Part], corpus: Corpus, config: SiteConfig, fps: dict, ke
                        tuple(p.seconds for p in parts))
 
 
-def index_corpus(corpus: Corpus, config: SiteConfig, whoosh_target: Path | None, fps: dict, key: str) -> IndexResult:
+def index_corpus(corpus: Corpus, config: SiteConfig, whoosh_target: Path | None, fps: dict, key: str,
+                 words: frozenset[str]) -> IndexResult:
     """Full build in this process: one browser segment and a new Whoosh index."""
-    part = index_part(list(corpus.documents), user_words(corpus, config), config, whoosh_target, 0)
+    part = index_part(list(corpus.documents), words, config, whoosh_target, 0)
     return combine([part], corpus, config, fps, key)
 
 
@@ -222,7 +224,7 @@ def changed_since_base(corpus: Corpus, fps: dict, state: dict | None) -> list:
 
 
 def update_index(corpus: Corpus, config: SiteConfig, whoosh_target: Path, fps: dict, state: dict,
-                 overlay: list) -> IndexResult:
+                 overlay: list, words: frozenset[str]) -> IndexResult:
     """Incremental build: an overlay segment (``overlay``: ``changed_since_base``) and a Whoosh
     update for the changed documents."""
     base = [Segment(**segment) for segment in state["base"]]
@@ -239,7 +241,7 @@ def update_index(corpus: Corpus, config: SiteConfig, whoosh_target: Path, fps: d
     try:
         for doc_id in sorted(stale | gone):
             whoosh.remove(doc_id)
-        for doc, units, analyzed in analyzed_documents(corpus, config, only=wanted):
+        for doc, units, analyzed in analyze_documents([d for d in corpus.documents if d.id in wanted], config, words):
             if doc.id in in_overlay:
                 builder.add(doc, units, analyzed)
             if doc.id in stale:
@@ -315,11 +317,12 @@ class Pending:
     def __init__(self, corpus: Corpus, config: SiteConfig, whoosh_target: Path, state: dict | None = None,
                  previous_site: Path | None = None, out_dir: Path | None = None) -> None:
         self._pool = None
-        key = index_key(corpus, config)
+        words = user_words(corpus, config)
+        key = index_key(config, words)
         fps = fingerprints(corpus, config)
         overlay = changed_since_base(corpus, fps, state)
         if can_update(state, key, corpus, overlay, whoosh_target, previous_site):
-            self._result = update_index(corpus, config, whoosh_target, fps, state, overlay)
+            self._result = update_index(corpus, config, whoosh_target, fps, state, overlay, words)
         elif len(corpus.documents) >= PARALLEL_FROM:
             # one worker per core, each indexing a contiguous share of the documents into its own
             # segment, while this process renders; a thread first has the titles' pinyin read
@@ -329,16 +332,16 @@ class Pending:
             self._futures: list = []
             self._failed: BaseException | None = None
             self._submitter = threading.Thread(target=self._submit, daemon=True,
-                                               args=(corpus, config, whoosh_target, out_dir, workers))
+                                               args=(corpus, config, whoosh_target, out_dir, workers, words))
             self._submitter.start()
             self._args = (corpus, config, fps, key)
         else:
-            self._result = index_corpus(corpus, config, whoosh_target, fps, key)
+            self._result = index_corpus(corpus, config, whoosh_target, fps, key, words)
 
     def _submit(self, corpus: Corpus, config: SiteConfig, whoosh_target: Path, out_dir: Path | None,
-                workers: int) -> None:
+                workers: int, words: frozenset[str]) -> None:
         try:
-            docs, words = list(corpus.documents), user_words(corpus, config)
+            docs = list(corpus.documents)
             pinyin = read_pinyin(sorted({d.title for d in docs}))
             bounds = [len(docs) * i // workers for i in range(workers + 1)]
             self._futures = [self._pool.submit(index_part, docs[lo:hi], words, config, _part_target(whoosh_target, i),

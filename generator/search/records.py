@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 import rjieba
 
@@ -124,9 +125,14 @@ def user_words(corpus: Corpus, config: SiteConfig) -> frozenset[str]:
         words.update(audience.synonyms)
     for group in config.synonyms:
         words.update(group)
-    words.update(d.title for d in corpus.documents
-                 if analyzer.MIN_WORD <= len(analyzer.normalize(d.title)) <= analyzer.MAX_WORD)
+    words.update(d.title for d in corpus.documents if analyzer.MIN_WORD <= _title_length(d.title) <= analyzer.MAX_WORD)
     return frozenset(words)
+
+
+@lru_cache(maxsize=1 << 17)
+def _title_length(title: str) -> int:
+    """Length of a normalized title (memoized: ``mzkb serve`` asks again for every title on each rebuild)."""
+    return len(analyzer.normalize(title))
 
 
 def synonym_groups(config: SiteConfig) -> list[list[str]]:
