@@ -188,7 +188,7 @@ def _index_part(docs: list, words: frozenset, config: SiteConfig, whoosh_target:
         raise
     avg = browser.avg
     t1 = clock()
-    segment, files = browser.finish()
+    segment, files = browser.finish(as_text=out_dir is None)
     if out_dir is not None:
         folder = out_dir / segment.build
         files = (folder, write_segment(folder, files))
