@@ -32,7 +32,7 @@ from . import analyzer
 from . import browser_index as bi
 from . import records
 from .browser_index import BrowserIndex, BrowserIndexBuilder, Segment, assemble, write_segment
-from .records import analyze_documents, user_words
+from .records import analyze_documents, analyzed_documents, user_words
 from .whoosh_writer import StagedIndex, WhooshWriter, join_staged
 
 PARALLEL_FROM = 300
@@ -241,7 +241,7 @@ def update_index(corpus: Corpus, config: SiteConfig, whoosh_target: Path, fps: d
     try:
         for doc_id in sorted(stale | gone):
             whoosh.remove(doc_id)
-        for doc, units, analyzed in analyze_documents([d for d in corpus.documents if d.id in wanted], config, words):
+        for doc, units, analyzed in analyzed_documents(corpus, config, only=wanted, words=words):
             if doc.id in in_overlay:
                 builder.add(doc, units, analyzed)
             if doc.id in stale:

@@ -64,8 +64,9 @@ def document_units(doc: Document, config: SiteConfig, pinyin: dict[str, str] | N
                      " ".join(" ".join(labels.get(k, ())) for k in doc.audiences)])
     intro = [s.text for s in doc.sections if not s.title]
     head_body = " ".join(intro) or doc.summary
+    readings = pinyin.get(doc.title) if pinyin else None  # "" is a reading too (a title without Han words)
     head = {"title": doc.title, "docno": doc.doc_number, "meta": meta, "body": head_body,
-            "pinyin": pinyin[doc.title] if pinyin and doc.title in pinyin else analyzer.title_pinyin([doc.title])[doc.title]}
+            "pinyin": " ".join(analyzer.pinyin_readings(doc.title)) if readings is None else readings}
     units = [Unit(doc.id, 0, "", "", head)]
     amended = {c.anchor for c in doc.amended_by if c.active}  # sections a document in force adjusted
     for section in doc.sections:
@@ -236,11 +237,13 @@ def keep_below(keys: list, below: dict) -> list:
     return result
 
 
-def analyzed_documents(corpus: Corpus, config: SiteConfig, only: set[str] | None = None):
+def analyzed_documents(corpus: Corpus, config: SiteConfig, only: set[str] | None = None,
+                       words: frozenset[str] | None = None):
     """Yield (document, units, per-unit field -> term counts) in corpus order: the one
-    analysis pass that every index is built from (``only``: just these document ids)."""
+    analysis pass that every index is built from (``only``: just these document ids;
+    ``words``: ``user_words`` when the caller has it already)."""
     docs = corpus.documents if only is None else [d for d in corpus.documents if d.id in only]
-    yield from analyze_documents(docs, config, user_words(corpus, config))
+    yield from analyze_documents(docs, config, user_words(corpus, config) if words is None else words)
 
 
 def analyze_documents(docs, config: SiteConfig, words: frozenset[str], pinyin: dict[str, str] | None = None):

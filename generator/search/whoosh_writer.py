@@ -28,8 +28,8 @@ from ..cache import link_or_copy
 from ..config import SiteConfig
 from ..content.links import Corpus
 from ..seal import seal
-from .browser_index import doc_length, province
-from .records import FIELD_WEIGHTS, UNIT_TEXT, analyzed_documents, rank_below, status_factor
+from .browser_index import doc_length, province, unit_tf
+from .records import UNIT_TEXT, analyzed_documents, rank_below, status_factor
 
 TEXT_FIELDS = ("text",)
 
@@ -161,16 +161,17 @@ def text_triples(weights: dict[str, float], factor: float) -> list[tuple[str, in
 
 
 def weighted_terms(analyzed: list[dict], factors: list[float] | None = None) -> dict[str, float]:
-    """Term -> sum over the document's units and fields of count x field weight.
+    """Term -> sum over the document's units of their field-weighted frequencies (``unit_tf``,
+    summed in the order ``BrowserIndexBuilder.add`` sums them, so an update posts what a full
+    build posts).
 
     The Whoosh posting's frequency is this weight rounded (at least 1), so the document
     length Whoosh normalizes by is the field-weighted length."""
     weights: dict[str, float] = {}
     for fields, factor in zip(analyzed, factors or [1.0] * len(analyzed)):
-        for field, found in fields.items():
-            boost = FIELD_WEIGHTS[field] * factor
-            for term, count in found.items():
-                weights[term] = weights.get(term, 0.0) + count * boost
+        get = weights.get
+        for term, value in unit_tf(fields, factor).items():
+            weights[term] = get(term, 0.0) + value
     return weights
 
 
