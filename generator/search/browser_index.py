@@ -31,19 +31,22 @@ import zlib
 from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from itertools import chain, repeat
+from operator import add, mul, sub, truediv
 from pathlib import Path
 
 from ..config import SiteConfig
 from ..content.model import DocType, Status
 from ..regions import load_regions
 from . import analyzer
-from .records import ALWAYS, FIELD_WEIGHTS, UNIT_TEXT, edition_chains, rank_below, section_unit, status_factor, synonym_groups
+from .postings import DocTerms, Postings, document_terms
+from .records import ALWAYS, UNIT_TEXT, edition_chains, rank_below, section_unit, status_factor, synonym_groups
 
 K1, B = 1.2, 0.75
 """BM25F constants, Whoosh's defaults (``whoosh.scoring.BM25F``), so both engines score alike."""
 SCALE = 20
 """Scores are stored as round(score * SCALE)."""
-FORMAT = "bm25f per document, whoosh idf; topics in fragments and Whoosh; units and texts utf-16 deflate b85"
+FORMAT = "bm25f per document, whoosh idf; topics in fragments and Whoosh; units and texts utf-16 deflate b85; postings v2"
 """What the postings mean; ``indexer.index_key`` hashes it, so a change rebuilds cached indexes."""
 SHARD_TARGET_BYTES = 4_000
 
@@ -95,8 +98,9 @@ def province(doc) -> str:
 class BrowserIndexBuilder:
     """Collects analyzed units document by document, then writes one segment.
 
-    Documents are numbered from ``first``; ``avg`` (mean unit length) is taken from the base
-    segment when this one is an overlay, so scores of both segments are comparable.
+    Documents are numbered from ``first``; ``avg`` (mean document length) is taken from the base
+    segment when this one is an overlay, so scores of both segments are comparable. The
+    postings (``postings.Postings``) are what a full build's Whoosh writer posts too.
     """
 
     def __init__(self, config: SiteConfig, first: int = 0, avg: float | None = None, number: int = 0) -> None:
@@ -105,36 +109,22 @@ class BrowserIndexBuilder:
         self.ids: list[str] = []
         self.factors: list[float] = []
         """Per document: id and status factor (documents themselves are not kept: memory)."""
-        # term -> (unit keys, weighted tf) in two compact arrays: keys arrive in increasing order
-        # (documents in order, units in order), about 8 bytes a posting instead of a dict entry
-        self.postings: dict[str, tuple[array, array]] = {}
+        self.postings = Postings()
         self.lengths = array("I")
         """Per document: its field-weighted length, as Whoosh stores it (``doc_length``)."""
         self.fragments: dict[int, bytes] = {}
         """Per document: its fragment file, UTF-8 (half the memory of the text: it holds Han characters)."""
 
-    def add(self, doc, units: list, analyzed: list[dict[str, Counter]]) -> dict[str, float]:
+    def add(self, doc, units: list, analyzed: list[dict[str, Counter]]) -> DocTerms:
         """Add one document: its units and, for each unit, field -> term counts. Returns the
-        document's field-weighted term frequencies (what the Whoosh index stores)."""
-        di = len(self.ids)
+        document's terms (what the Whoosh index stores too)."""
+        terms = document_terms(units, analyzed)
+        di = self.postings.add(terms)
         self.ids.append(doc.id)
         self.factors.append(status_factor(doc.status.value))
-        postings = self.postings
-        weights: dict[str, float] = {}
-        for unit, fields in zip(units, analyzed):
-            key = di * 128 + unit.number
-            add_weight = weights.get
-            for term, value in unit_tf(fields, unit.factor).items():
-                pair = postings.get(term)
-                if pair is None:
-                    postings[term] = (array("I", (key,)), array("f", (value,)))
-                else:
-                    pair[0].append(key)
-                    pair[1].append(value)
-                weights[term] = add_weight(term, 0.0) + value
-        self.lengths.append(doc_length(weights))
+        self.lengths.append(max(1, terms.length))
         self.fragments[di] = _js("frag", self.first + di, _fragment(doc, units, self.config)).encode("utf-8")
-        return weights
+        return terms
 
     @property
     def avg(self) -> float:
@@ -160,22 +150,6 @@ class BrowserIndexBuilder:
             digest.update(name.encode() + b"\0" + _utf8(files[name]))
         segment = Segment(digest.hexdigest()[:12], shard_count, self.first, len(self.ids), tuple(sorted(files)), len(postings))
         return segment, files
-
-
-def unit_tf(fields: dict[str, Counter], factor: float = 1.0) -> dict[str, float]:
-    """Term -> field-weighted frequency in one unit: the sum over its fields of count x field
-    weight x the unit's factor (the largest field is taken whole, the others added to it)."""
-    if not fields:
-        return {}
-    largest = max(fields, key=lambda field: len(fields[field]))
-    weight = FIELD_WEIGHTS[largest] * factor
-    tf = {term: count * weight for term, count in fields[largest].items()}
-    for field, counts in fields.items():
-        if field != largest:
-            weight, get = FIELD_WEIGHTS[field] * factor, tf.get
-            for term, count in counts.items():
-                tf[term] = get(term, 0.0) + count * weight
-    return tf
 
 
 def _utf8(text: str | bytes) -> bytes:
@@ -271,48 +245,33 @@ def shard_of(key: str, shards: int) -> int:
     return h % shards
 
 
-def doc_length(weights: dict[str, float]) -> int:
-    """A document's field-weighted length: the sum of its terms' weighted frequencies, each
-    rounded (at least 1) as the Whoosh posting's frequency is (``WhooshWriter.add``)."""
-    rounded = list(map(round, weights.values()))  # weights are positive: max(1, round(w)) adds the zeros as ones
-    return max(1, sum(rounded) + rounded.count(0))
+class _Varints(dict):
+    """Number -> its ``encode_varints`` digits, each computed once."""
+
+    def __missing__(self, number: int) -> str:
+        digits = self[number] = encode_varints([number])
+        return digits
 
 
-def _score(postings: dict[str, tuple[array, array]], lengths: array, factors: list[float], avg: float,
-           first: int = 0) -> dict[str, str]:
+def _score(postings: Postings, lengths: array, factors: list[float], avg: float, first: int = 0) -> dict[str, str]:
     """Per term and document: BM25F's term-frequency part as Whoosh computes it (``bm25`` in
-    ``whoosh.scoring``): tf = the term's field-weighted frequency summed over the document's
-    units, times the status factor; length = the document's field-weighted length. Quantized,
-    encoded as (doc delta, score, best unit) varints; the best unit is the one holding most of
-    the term's weight (the deep link). The idf is applied by ``search.js`` from the number of
-    live postings, so a document's postings depend on that document alone and segments can be
-    added later."""
+    ``whoosh.scoring``): tf = the term's field-weighted frequency over the document
+    (``DocTerms.weights``) times the status factor; length = the document's field-weighted
+    length. Quantized, encoded as (doc delta, score, best unit) varints; the best unit is the
+    one holding most of the term's weight (the deep link). The idf is applied by ``search.js``
+    from the number of live postings, so a document's postings depend on that document alone
+    and segments can be added later. Each step is a C-level ``map`` over a term's postings."""
     k1 = K1 + 1
     pivot = [K1 * (1 - B + B * length / avg) for length in lengths]
+    factor_of, pivot_of, digits = factors.__getitem__, pivot.__getitem__, _Varints()
     result: dict[str, str] = {}
-
-    def flush(doc: int, tf: float, unit: int) -> list[int]:
-        tf *= factors[doc]
-        return [max(1, round(tf * k1 / (tf + pivot[doc]) * SCALE)), unit]
-
-    for term in list(postings):
-        keys, tfs = postings.pop(term)  # scored terms are released as we go
-        flat: list[int] = []
-        previous = -first
-        doc, best, best_unit, total = -1, 0.0, 0, 0.0
-        # keys ascend (documents in order, units in order): one document's units are adjacent
-        for key, tf in zip(keys, tfs):
-            if key >> 7 != doc:
-                if doc >= 0:
-                    flat += [doc - previous, *flush(doc, total, best_unit)]
-                    previous = doc
-                doc, best, best_unit, total = key >> 7, tf, key & 127, tf
-            else:
-                total += tf
-                if tf > best:
-                    best, best_unit = tf, key & 127
-        flat += [doc - previous, *flush(doc, total, best_unit)]
-        result[term] = encode_varints(flat)
+    for term, docs, weights, best in postings.by_term():
+        tf = list(map(mul, weights, map(factor_of, docs)))
+        # max(1, round(tf * k1 / (tf + pivot) * SCALE))
+        saturated = map(truediv, map(mul, tf, repeat(k1)), map(add, tf, map(pivot_of, docs)))
+        scores = map(max, repeat(1), map(round, map(mul, saturated, repeat(SCALE))))
+        deltas = map(sub, docs, chain((-first,), docs))
+        result[term] = "".join(map(digits.__getitem__, chain.from_iterable(zip(deltas, scores, best))))
     return result
 
 

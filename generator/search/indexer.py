@@ -166,33 +166,33 @@ def _index_part(docs: list, words: frozenset, config: SiteConfig, whoosh_target:
     clock = time.perf_counter
     spent = {"analysis": 0.0, "browser": 0.0, "whoosh": 0.0}
     browser = BrowserIndexBuilder(config, first=first, number=number)
-    whoosh = _Whoosh(whoosh_target)
+    whoosh = _Whoosh(whoosh_target, postings=browser.postings)  # one store of postings for both
     try:
         started = clock()
         for i, (doc, units, analyzed) in enumerate(analyze_documents(docs, config, words, pinyin)):
             docs[i] = None  # this worker's copy of the document is not needed any more
             t1 = clock()
-            weights = browser.add(doc, units, analyzed)
+            terms = browser.add(doc, units, analyzed)
             t2 = clock()
-            whoosh.add(doc, units, analyzed, weights)
+            whoosh.add(doc, units, analyzed, terms)
             t3 = clock()
             spent["analysis"] += t1 - started
             spent["browser"] += t2 - t1
             spent["whoosh"] += t3 - t2
             started = clock()
+        avg = browser.avg
         t1 = clock()
+        segment, files = browser.finish(as_text=out_dir is None)  # before Whoosh's commit releases the postings
+        if out_dir is not None:
+            folder = out_dir / segment.build
+            files = (folder, write_segment(folder, files))
+        t2 = clock()
         staged = whoosh.commit()
-        spent["whoosh"] += clock() - t1
+        spent["browser"] += t2 - t1
+        spent["whoosh"] += clock() - t2
     except BaseException:
         whoosh.discard()
         raise
-    avg = browser.avg
-    t1 = clock()
-    segment, files = browser.finish(as_text=out_dir is None)
-    if out_dir is not None:
-        folder = out_dir / segment.build
-        files = (folder, write_segment(folder, files))
-    spent["browser"] += clock() - t1
     return Part(segment, files, avg, staged, whoosh.count, {k: round(v, 2) for k, v in spent.items()})
 
 
@@ -280,14 +280,14 @@ def can_update(state: dict | None, key: str, corpus: Corpus, overlay: list, whoo
 class _Whoosh:
     """A ``WhooshWriter``, or nothing when no Whoosh index is wanted."""
 
-    def __init__(self, target: Path | None, update: bool = False) -> None:
-        self.writer = WhooshWriter(target, update) if target is not None else None
+    def __init__(self, target: Path | None, update: bool = False, postings=None) -> None:
+        self.writer = WhooshWriter(target, update, postings) if target is not None else None
         self.count = 0
 
-    def add(self, doc, units, analyzed, weights=None) -> None:
+    def add(self, doc, units, analyzed, terms=None) -> None:
         self.count += len(units)
         if self.writer:
-            self.writer.add(doc, units, analyzed, weights)
+            self.writer.add(doc, units, analyzed, terms)
 
     def remove(self, doc_id: str) -> None:
         if self.writer:

@@ -14,24 +14,52 @@ import os
 import shutil
 from array import array
 from dataclasses import dataclass
+from itertools import repeat
+from operator import mul
 from pathlib import Path
 
 from whoosh import index as windex
 from whoosh.analysis import RegexTokenizer
-from whoosh.codec.whoosh3 import W3Codec
+from whoosh.codec.whoosh3 import W3Codec, W3PostingsWriter, W3Segment, W3TermInfo
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.formats import Frequency
-from whoosh.system import pack_uint
+from whoosh.system import pack_uint, pack_ushort
 from whoosh.writing import SegmentWriter
 
 from ..cache import link_or_copy
 from ..config import SiteConfig
 from ..content.links import Corpus
 from ..seal import seal
-from .browser_index import doc_length, province, unit_tf
+from .browser_index import province
+from .postings import DocTerms, Postings, document_terms
 from .records import UNIT_TEXT, analyzed_documents, rank_below, status_factor
 
 TEXT_FIELDS = ("text",)
+INLINE_BELOW = 3
+"""Terms of fewer documents than this (most terms: 60-75% have one or two) keep their postings
+in the term table instead of a block of the postings file (Whoosh's ``inlinelimit``)."""
+
+
+class _PostingsWriter(W3PostingsWriter):
+    """Whoosh's posting writer, able to inline short posting lists: whoosh-reloaded 2.7.5's
+    ``finish_postings`` calls ``set_inline`` where its term info has ``set_inlined``."""
+
+    def start_postings(self, format_, terminfo) -> None:  # noqa: D102 (Whoosh API)
+        terminfo.set_inline = terminfo.set_inlined
+        super().start_postings(format_, terminfo)
+
+
+class Codec(W3Codec):
+    """Whoosh's codec with posting lists of fewer than ``inlinelimit`` documents inlined. The
+    segment it makes records Whoosh's own codec (its reader reads inlined postings), so the
+    index's table of contents names no class of mzkb."""
+
+    def new_segment(self, storage, indexname):  # noqa: D102 (Whoosh API)
+        return W3Segment(W3Codec(self._blocklimit, self._compression, self._inlinelimit), indexname)
+
+    def postings_writer(self, dbfile, byteids=False):  # noqa: D102 (Whoosh API)
+        return _PostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=byteids, compression=self._compression,
+                               inlinelimit=self._inlinelimit)
 
 
 class CountedFrequency(Frequency):
@@ -69,40 +97,34 @@ class _Lengths:
 class BulkSegmentWriter(SegmentWriter):
     """Whoosh's segment writer for a new index, with a fast path for the big text field.
 
-    Its postings (one per document and term) are kept in compact arrays per term while
-    documents arrive in order (``add_weighted_document``: the document's field-weighted term
-    frequencies as one dict), and written at commit term by term, a block of postings at a
-    time, instead of going one by one through Whoosh's sorting pool and its posting writer.
-    The small fields (ids, type, status, audiences …) take the usual path. Same files, same
-    format, same postings as Whoosh's own writer given ``text_triples`` (a test compares them,
-    multi-block terms included): ``whoosh.index.open_dir`` reads the result.
+    Its postings (one per document and term) come from ``postings`` (``postings.Postings``,
+    the store the browser index is built from too: documents added there in the order they
+    are added here), written at commit term by term, a block of postings at a time, instead
+    of going one by one through Whoosh's sorting pool and its posting writer. The small fields
+    (ids, type, status, audiences …) take the usual path. Same files, same format, same
+    postings as Whoosh's own writer given ``text_triples`` (a test compares them, multi-block
+    terms included): ``whoosh.index.open_dir`` reads the result.
     """
 
-    def __init__(self, ix, **kwargs) -> None:
+    def __init__(self, ix, postings: Postings, **kwargs) -> None:
         super().__init__(ix, **kwargs)
         if self.segments:
             raise ValueError("BulkSegmentWriter writes new indexes only")
-        self._postings: dict[str, tuple[array, array]] = {}
+        self.postings = postings
         self._lengths = array("I")
         self._factors = array("d")
 
-    def add_weighted_document(self, weights: dict[str, float], factor: float, **fields) -> None:
-        """Add a document whose text field is ``weights`` (term -> field-weighted frequency),
-        posted as ``text_triples(weights, factor)`` would be through ``add_document``."""
+    def add_weighted_document(self, length: int, factor: float, **fields) -> None:
+        """Add a document whose text postings are ``postings``' document of the same number
+        (``DocTerms.length`` is its length), as ``text_triples(weights, factor)`` would post
+        them through ``add_document``."""
         self._check_state()
-        docnum, perdoc, postings = self.docnum, self.perdocwriter, self._postings
+        docnum, perdoc = self.docnum, self.perdocwriter
+        if self.postings.count != docnum + 1:
+            raise ValueError(f"document {docnum} is not the last one of the postings ({self.postings.count})")
         perdoc.start_doc(docnum)
         for name in sorted({*fields, "text"}):
             if name == "text":
-                get = postings.get
-                for term, weight in weights.items():
-                    entry = get(term)
-                    if entry is None:
-                        postings[term] = (array("I", (docnum,)), array("d", (weight,)))
-                    else:
-                        entry[0].append(docnum)
-                        entry[1].append(weight)
-                length = doc_length(weights) if weights else 0  # as Whoosh counts an empty text field
                 perdoc.add_field(name, self.schema[name], None, length)
                 continue
             field, value = self.schema[name], fields[name]
@@ -127,13 +149,29 @@ class BulkSegmentWriter(SegmentWriter):
                 writer.add_postings(self.schema, _Lengths(self._lengths), iter(small[name]))
                 continue
             writer.start_field(name, self.schema[name])
-            for term in sorted(self._postings):  # code point order = UTF-8 byte order
-                docs, weights = self._postings.pop(term)
+            field, inline_below = pack_ushort(writer._fieldid), writer._postwriter._inlinelimit
+            for term, docs, weights, _best in self.postings.by_term(release=True):  # UTF-8 byte order
+                if len(docs) < inline_below:
+                    writer._tindex.add(field + term.encode("utf-8"), self._inlined(docs, weights).to_bytes())
+                    continue
                 writer.start_term(term.encode("utf-8"))
                 self._post_term(writer._postwriter, docs, weights)
                 writer.finish_term()
             writer.finish_field()
         writer.close()
+
+    def _inlined(self, docs: array, weights: array) -> W3TermInfo:
+        """The term info Whoosh's posting writer makes of a term with inlined postings
+        (``finish_postings``: one block's statistics, then the postings themselves)."""
+        scaled = list(map(mul, weights, map(self._factors.__getitem__, docs)))
+        stored = array("f", scaled)
+        sizes = list(map(self._lengths.__getitem__, docs))
+        info = W3TermInfo()
+        info._weight, info._df = sum(stored), len(docs)
+        info._minlength, info._maxlength, info._maxweight = min(sizes), max(sizes), max(0, max(scaled))
+        info._minid, info._maxid = docs[0], docs[-1]
+        info.set_inlined(docs, stored, map(pack_uint, map(max, repeat(1), map(round, weights))))
+        return info
 
     def _post_term(self, postwriter, docs: array, weights: array) -> None:
         """Fill the posting writer's block buffer a block at a time, with what its ``add_posting``
@@ -144,11 +182,11 @@ class BulkSegmentWriter(SegmentWriter):
             if start:
                 postwriter._write_block()
             ids, block = docs[start : start + limit], weights[start : start + limit]
-            scaled = [w * factors[d] for w, d in zip(block, ids)]
-            sizes = [lengths[d] for d in ids]
+            scaled = list(map(mul, block, map(factors.__getitem__, ids)))
+            sizes = list(map(lengths.__getitem__, ids))
             postwriter._ids = ids
             postwriter._weights = array("f", scaled)
-            postwriter._values = [pack_uint(round(w) or 1) for w in block]
+            postwriter._values = list(map(pack_uint, map(max, repeat(1), map(round, block))))  # round(w) or 1
             postwriter._maxweight = max(0, max(scaled))
             postwriter._maxlength = max(sizes)  # documents have a positive text length
             postwriter._minlength = min(sizes)
@@ -160,21 +198,6 @@ def text_triples(weights: dict[str, float], factor: float) -> list[tuple[str, in
     return [(term, max(1, round(weight)), weight * factor) for term, weight in sorted(weights.items())]
 
 
-def weighted_terms(analyzed: list[dict], factors: list[float] | None = None) -> dict[str, float]:
-    """Term -> sum over the document's units of their field-weighted frequencies (``unit_tf``,
-    summed in the order ``BrowserIndexBuilder.add`` sums them, so an update posts what a full
-    build posts).
-
-    The Whoosh posting's frequency is this weight rounded (at least 1), so the document
-    length Whoosh normalizes by is the field-weighted length."""
-    weights: dict[str, float] = {}
-    for fields, factor in zip(analyzed, factors or [1.0] * len(analyzed)):
-        get = weights.get
-        for term, value in unit_tf(fields, factor).items():
-            weights[term] = get(term, 0.0) + value
-    return weights
-
-
 class WhooshWriter:
     """Writes the index into a staging folder; ``install`` swaps it into place.
 
@@ -183,8 +206,11 @@ class WhooshWriter:
     ``remove`` + ``add`` replace single documents: a new small segment, not a new index.
     """
 
-    def __init__(self, target: Path, update: bool = False) -> None:
+    def __init__(self, target: Path, update: bool = False, postings: Postings | None = None) -> None:
+        """``postings``: a full build's store shared with the browser index builder, which adds
+        every document to it before this writer's ``add`` (else this writer keeps its own)."""
         self.target = target
+        self.shared = postings is not None
         self.stage = target.parent / f".{target.name}.building-{os.getpid()}"
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.rmtree(self.stage, ignore_errors=True)
@@ -195,19 +221,19 @@ class WhooshWriter:
             self.stage.mkdir(parents=True)
             # posting blocks compressed with zlib level 1 (Whoosh's default is 3): a tenth of the
             # writing time for a few percent more bytes in this local index
-            self.writer = BulkSegmentWriter(windex.create_in(str(self.stage), schema()), limitmb=64,
-                                            codec=W3Codec(compression=1))
+            self.writer = BulkSegmentWriter(windex.create_in(str(self.stage), schema()), Postings() if postings is None else postings,
+                                            limitmb=64, codec=Codec(compression=1, inlinelimit=INLINE_BELOW))
         self.count = 0
 
     def remove(self, doc_id: str) -> None:
         """Delete a document (before adding its new version, or because it is gone)."""
         self.writer.delete_by_term("doc_id", doc_id)
 
-    def add(self, doc, units: list, analyzed: list[dict], weights: dict[str, float] | None = None) -> None:
-        """Add one document. ``weights`` (term -> field-weighted frequency over the document) is
-        computed from ``analyzed`` when the browser index builder has not already done it."""
-        if weights is None:
-            weights = weighted_terms(analyzed, [u.factor for u in units])
+    def add(self, doc, units: list, analyzed: list[dict], terms: DocTerms | None = None) -> None:
+        """Add one document. ``terms`` is computed from ``analyzed`` when the browser index
+        builder has not already done it."""
+        if terms is None:
+            terms = document_terms(units, analyzed)
         stored_units = [[u.number, u.anchor, u.heading, (u.text or doc.summary)[:UNIT_TEXT], u.kind] for u in units]
         factor = status_factor(doc.status.value)  # in the postings, as in the browser index
         fields = dict(doc_id=doc.id, units=stored_units, title_s=doc.title, url=doc.url, date=doc.date.isoformat(),
@@ -216,9 +242,11 @@ class WhooshWriter:
                       next_ids=list(doc.superseded_by), prev_ids=list(doc.supersedes), topics=list(doc.topics))
         below = _below_fields(doc)
         if isinstance(self.writer, BulkSegmentWriter):
-            self.writer.add_weighted_document(weights, factor, **fields, **below)
+            if not self.shared:
+                self.writer.postings.add(terms)
+            self.writer.add_weighted_document(terms.length, factor, **fields, **below)
         else:
-            self.writer.add_document(**fields, text=text_triples(weights, factor), **below)
+            self.writer.add_document(**fields, text=text_triples(terms.weights, factor), **below)
         self.count += len(units)
 
     def commit(self) -> StagedIndex:

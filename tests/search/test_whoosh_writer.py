@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from whoosh import index as windex
-from whoosh.codec.whoosh3 import W3Codec
 
 from generator.pipeline import prepare
 from generator.search.records import analyzed_documents
@@ -29,7 +28,8 @@ class _StockWriter(WhooshWriter):
         self.writer.cancel()
         for path in self.stage.iterdir():
             path.unlink()
-        self.writer = windex.create_in(str(self.stage), schema()).writer(limitmb=64, codec=whoosh_writer.W3Codec(compression=1))
+        codec = whoosh_writer.Codec(compression=1, inlinelimit=whoosh_writer.INLINE_BELOW)
+        self.writer = windex.create_in(str(self.stage), schema()).writer(limitmb=64, codec=codec)
         assert not isinstance(self.writer, BulkSegmentWriter)
 
 
@@ -43,7 +43,7 @@ def indexes(request, tmp_path_factory) -> tuple[Path, Path, object]:
     base = tmp_path_factory.mktemp("whoosh")
     folders = []
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(whoosh_writer, "W3Codec", partial(W3Codec, blocklimit=request.param))
+        patch.setattr(whoosh_writer, "Codec", partial(whoosh_writer.Codec, blocklimit=request.param))
         for name, kind in (("bulk", WhooshWriter), ("stock", _StockWriter)):
             writer = kind(base / name)
             assert isinstance(writer.writer, BulkSegmentWriter) is (name == "bulk")
@@ -111,3 +111,19 @@ def test_same_posting_and_term_files_byte_for_byte(indexes):
     ours, theirs = segment_files(bulk), segment_files(stock)
     assert ours["pst"] == theirs["pst"] and len(ours["pst"]) > 10_000
     assert ours["trm"] == theirs["trm"]
+
+
+def test_short_posting_lists_are_inlined_and_read_by_whooshs_own_codec(indexes):
+    """Terms of one or two documents keep their postings in the term table (most terms of a
+    knowledge base); Whoosh's own codec reads them: the table of contents (a pickle) records
+    Whoosh's codec, not mzkb's writing one."""
+    bulk, _stock, _config = indexes
+    with windex.open_dir(str(bulk)).reader() as reader:
+        infos = [(reader.term_info("text", term), term) for _field, term in reader.all_terms() if _field == "text"]
+    inlined = [info for info, _term in infos if info.is_inlined()]
+    assert len(inlined) > len(infos) / 3
+    assert all(info.doc_frequency() < whoosh_writer.INLINE_BELOW for info in inlined)
+    assert all(info.doc_frequency() >= whoosh_writer.INLINE_BELOW for info, _term in infos if not info.is_inlined())
+    for toc in bulk.glob("*.toc"):
+        data = toc.read_bytes()
+        assert data.count(b"Codec") == data.count(b"W3Codec") > 0
