@@ -59,22 +59,24 @@ def doc_numbers(text: str) -> list[str]:
 
     One term per issuer-code suffix of 2..6 characters (a lone 1-character code is kept).
     """
-    terms = []
-    for match in _DOCNO.finditer(text):
-        rest = f"[{match.group(2)}]{match.group(3)}号"
-        terms.extend(code + rest for code in _code_suffixes(match.group(1)))
-    return terms
+    return _doc_number_terms(text)[0]
 
 
 def doc_number_prefixes(text: str) -> list[str]:
     """Index side: the prefixes a 文号 can be typed as — issuer code + year (``民发[2020]``,
     one per code suffix) and year + number (``[2020]12号``)."""
-    terms = []
+    return _doc_number_terms(text)[1]
+
+
+def _doc_number_terms(text: str) -> tuple[list[str], list[str]]:
+    """``doc_numbers`` and ``doc_number_prefixes`` of a text, in one pass."""
+    whole, prefixes = [], []
     for match in _DOCNO.finditer(text):
-        year = f"[{match.group(2)}]"
-        terms.extend(code + year for code in _code_suffixes(match.group(1)))
-        terms.append(f"{year}{match.group(3)}号")
-    return terms
+        codes, year = _code_suffixes(match.group(1)), f"[{match.group(2)}]"
+        whole.extend(code + year + f"{match.group(3)}号" for code in codes)
+        prefixes.extend(code + year for code in codes)
+        prefixes.append(f"{year}{match.group(3)}号")
+    return whole, prefixes
 
 
 def query_doc_numbers(text: str) -> list[str]:
@@ -139,27 +141,30 @@ def vocabulary_words(run: str, has_term: Callable[[str], bool]) -> list[str]:
 
 
 _HAN_WORD = re.compile(rf"[{_HAN}]{{{MIN_WORD},{MAX_WORD}}}")
+_BIGRAM = re.compile(rf"(?=([{_HAN}]{{2}}))")
+_LONE_HAN = re.compile(rf"(?<![{_HAN}])[{_HAN}](?![{_HAN}])")
+_LATIN = re.compile(r"[a-z0-9]+")
 
 
 def analyze(text: str, seg: rjieba.Jieba | None = None) -> list[str]:
-    """Index-side terms of a text, with repeats (term frequency matters): 文号 terms, then for
-    each run its bigrams (Han) or the word (ASCII), then the jieba words of the whole text.
+    """Index-side terms of a text, with repeats (term frequency matters): 文号 terms, the
+    bigrams of its Han runs (``bigrams``: a lone character stands alone), its ASCII words, then
+    the jieba words of the whole text.
 
-    jieba cuts the whole text in one call (it splits at punctuation itself); only words made
-    of ``MIN_WORD``..``MAX_WORD`` Han characters are kept, as ``words`` does run by run.
+    The runs' terms are found by regular expressions over the whole text (the same terms as
+    ``runs`` + ``bigrams``, without a Python loop per character); jieba cuts the whole text in
+    one call (it splits at punctuation itself); only words made of ``MIN_WORD``..``MAX_WORD``
+    Han characters are kept, as ``words`` does run by run.
     """
     text = normalize(text)
-    terms = doc_numbers(text) + doc_number_prefixes(text) if "[" in text else []  # a 文号 has its year in brackets
-    han = False
-    for run in runs(text):
-        if is_han(run):
-            han = True
-            terms.extend(bigrams(run))
-        else:
-            terms.append(run)
-    if han:
-        fullmatch = _HAN_WORD.fullmatch
-        terms.extend(w for w in (seg or segmenter()).cut_for_search(text, True) if fullmatch(w))
+    terms: list[str] = []
+    if "[" in text:  # a 文号 has its year in brackets
+        whole, prefixes = _doc_number_terms(text)
+        terms += whole + prefixes
+    pairs, lone = _BIGRAM.findall(text), _LONE_HAN.findall(text)
+    terms += pairs + lone + _LATIN.findall(text)
+    if pairs or lone:
+        terms.extend(filter(_HAN_WORD.fullmatch, (seg or segmenter()).cut_for_search(text, True)))
     return terms
 
 

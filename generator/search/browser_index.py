@@ -39,7 +39,7 @@ from ..config import SiteConfig
 from ..content.model import DocType, Status
 from ..regions import load_regions
 from . import analyzer
-from .postings import DocTerms, Postings, document_terms
+from .postings import DocTerms, Postings, document_terms, take
 from .records import ALWAYS, UNIT_TEXT, edition_chains, rank_below, section_unit, status_factor, synonym_groups
 
 K1, B = 1.2, 0.75
@@ -263,12 +263,12 @@ def _score(postings: Postings, lengths: array, factors: list[float], avg: float,
     and segments can be added later. Each step is a C-level ``map`` over a term's postings."""
     k1 = K1 + 1
     pivot = [K1 * (1 - B + B * length / avg) for length in lengths]
-    factor_of, pivot_of, digits = factors.__getitem__, pivot.__getitem__, _Varints()
+    digits = _Varints()
     result: dict[str, str] = {}
     for term, docs, weights, best in postings.by_term():
-        tf = list(map(mul, weights, map(factor_of, docs)))
+        tf = list(map(mul, weights, take(factors, docs)))
         # max(1, round(tf * k1 / (tf + pivot) * SCALE))
-        saturated = map(truediv, map(mul, tf, repeat(k1)), map(add, tf, map(pivot_of, docs)))
+        saturated = map(truediv, map(mul, tf, repeat(k1)), map(add, tf, take(pivot, docs)))
         scores = map(max, repeat(1), map(round, map(mul, saturated, repeat(SCALE))))
         deltas = map(sub, docs, chain((-first,), docs))
         result[term] = "".join(map(digits.__getitem__, chain.from_iterable(zip(deltas, scores, best))))

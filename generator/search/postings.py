@@ -124,7 +124,7 @@ class Postings:
     """The postings of documents numbered 0, 1, … in the order they are added: per term, the
     documents, their field-weighted frequencies (``DocTerms.weights``) and best units."""
 
-    def __init__(self, batch: int = 1 << 19) -> None:
+    def __init__(self, batch: int = 1 << 20) -> None:
         self.count = 0
         """Documents added."""
         self._ids: defaultdict[str, int] = defaultdict(count().__next__)

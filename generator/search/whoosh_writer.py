@@ -14,7 +14,6 @@ import os
 import shutil
 from array import array
 from dataclasses import dataclass
-from itertools import repeat
 from operator import mul
 from pathlib import Path
 
@@ -31,7 +30,7 @@ from ..config import SiteConfig
 from ..content.links import Corpus
 from ..seal import seal
 from .browser_index import province
-from .postings import DocTerms, Postings, document_terms
+from .postings import DocTerms, Postings, document_terms, take
 from .records import UNIT_TEXT, analyzed_documents, rank_below, status_factor
 
 TEXT_FIELDS = ("text",)
@@ -84,6 +83,16 @@ def schema() -> Schema:
     )
 
 
+class _Frequencies(dict):
+    """Field-weighted frequency -> the posting's frequency: rounded, at least 1 (few distinct
+    values, each rounded once). Packed once per posting: Whoosh's pickles of a block must not
+    find one bytes object twice, or they would differ from Whoosh's own."""
+
+    def __missing__(self, weight: float) -> int:
+        value = self[weight] = max(1, round(weight))
+        return value
+
+
 class _Lengths:
     """Field lengths of the documents being written, for the codec (instead of reading them back from disk)."""
 
@@ -113,6 +122,7 @@ class BulkSegmentWriter(SegmentWriter):
         self.postings = postings
         self._lengths = array("I")
         self._factors = array("d")
+        self._frequency = _Frequencies().__getitem__
 
     def add_weighted_document(self, length: int, factor: float, **fields) -> None:
         """Add a document whose text postings are ``postings``' document of the same number
@@ -163,14 +173,14 @@ class BulkSegmentWriter(SegmentWriter):
     def _inlined(self, docs: array, weights: array) -> W3TermInfo:
         """The term info Whoosh's posting writer makes of a term with inlined postings
         (``finish_postings``: one block's statistics, then the postings themselves)."""
-        scaled = list(map(mul, weights, map(self._factors.__getitem__, docs)))
+        scaled = list(map(mul, weights, take(self._factors, docs)))
         stored = array("f", scaled)
-        sizes = list(map(self._lengths.__getitem__, docs))
+        sizes = take(self._lengths, docs)
         info = W3TermInfo()
         info._weight, info._df = sum(stored), len(docs)
         info._minlength, info._maxlength, info._maxweight = min(sizes), max(sizes), max(0, max(scaled))
         info._minid, info._maxid = docs[0], docs[-1]
-        info.set_inlined(docs, stored, map(pack_uint, map(max, repeat(1), map(round, weights))))
+        info.set_inlined(docs, stored, map(pack_uint, map(self._frequency, weights)))
         return info
 
     def _post_term(self, postwriter, docs: array, weights: array) -> None:
@@ -182,11 +192,11 @@ class BulkSegmentWriter(SegmentWriter):
             if start:
                 postwriter._write_block()
             ids, block = docs[start : start + limit], weights[start : start + limit]
-            scaled = list(map(mul, block, map(factors.__getitem__, ids)))
-            sizes = list(map(lengths.__getitem__, ids))
+            scaled = list(map(mul, block, take(factors, ids)))
+            sizes = take(lengths, ids)
             postwriter._ids = ids
             postwriter._weights = array("f", scaled)
-            postwriter._values = list(map(pack_uint, map(max, repeat(1), map(round, block))))  # round(w) or 1
+            postwriter._values = list(map(pack_uint, map(self._frequency, block)))
             postwriter._maxweight = max(0, max(scaled))
             postwriter._maxlength = max(sizes)  # documents have a positive text length
             postwriter._minlength = min(sizes)
