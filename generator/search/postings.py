@@ -44,6 +44,14 @@ class DocTerms:
     """The field-weighted length Whoosh normalizes by (``doc_length``)."""
 
 
+def take(values, indexes) -> tuple:
+    """``values[i]`` for each ``i`` of ``indexes`` (not empty), as a tuple: one
+    ``operator.itemgetter`` call instead of a Python-level call per item."""
+    if len(indexes) == 1:
+        return (values[indexes[0]],)
+    return itemgetter(*indexes)(values)
+
+
 def doc_length(weights: dict[str, float]) -> int:
     """A document's field-weighted length: the sum of its terms' weighted frequencies, each
     rounded (at least 1) as the Whoosh posting's frequency is."""
@@ -161,9 +169,9 @@ class Postings:
             at = order[start : start + size]
             start += size
             ids, values, units = lists[term]
-            ids.extend(map(docs.__getitem__, at))
-            values.extend(map(weights.__getitem__, at))
-            units.extend(map(best.__getitem__, at))
+            ids.extend(take(docs, at))
+            values.extend(take(weights, at))
+            units.extend(take(best, at))
         self._new()
 
     def __len__(self) -> int:
