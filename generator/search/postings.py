@@ -75,9 +75,9 @@ def document_terms(units: list, analyzed: list[dict[str, Counter]]) -> DocTerms:
         extra = _weighed(rest, unit.factor)
         if extra:
             extras.append((unit.number, extra))
-    weights, best, top = _sum_main(main)
+    weights, best = _sum_main(main)
     if extras:
-        _add_extras(weights, best, top, dict(main), extras)
+        _add_extras(weights, best, dict(main), extras)
     return DocTerms(weights, best, doc_length(weights) if weights else 0)
 
 
@@ -91,26 +91,22 @@ def _weighed(fields: dict[str, Counter], factor: float) -> dict[str, float]:
     return weights
 
 
-def _sum_main(main: list[tuple[int, Counter]]) -> tuple[dict, dict, dict]:
-    """Weights, best units and the best unit's count of the main-field counts of some units."""
+def _sum_main(main: list[tuple[int, Counter]]) -> tuple[dict, dict]:
+    """Weights and best units of the main-field counts of some units."""
     if not main:
-        return {}, {}, {}
+        return {}, {}
     if len(main) == 1:
         number, counts = main[0]
-        return dict(counts), dict.fromkeys(counts, number), counts
+        return dict(counts), dict.fromkeys(counts, number)
     weights = Counter(chain.from_iterable(counts.elements() for _number, counts in main))
     # (count, term, unit) sorted by count, units in reverse order: the last entry of each term
     # is its largest count in its first unit, and building a dict keeps the last entry
     entries = sorted(chain.from_iterable(zip(counts.values(), counts.keys(), repeat(number))
                                          for number, counts in reversed(main)), key=itemgetter(0))
-    terms = list(map(itemgetter(1), entries))
-    best = dict(zip(terms, map(itemgetter(2), entries)))
-    top = dict(zip(terms, map(itemgetter(0), entries)))
-    return dict(weights), best, top
+    return dict(weights), dict(zip(map(itemgetter(1), entries), map(itemgetter(2), entries)))
 
 
-def _add_extras(weights: dict, best: dict, top: dict, main: dict[int, Counter],
-                extras: list[tuple[int, dict[str, float]]]) -> None:
+def _add_extras(weights: dict, best: dict, main: dict[int, Counter], extras: list[tuple[int, dict[str, float]]]) -> None:
     """Add the other fields' weights, moving a term's best unit where they make it larger."""
     value_of: dict[str, float] = {}
     """Term -> weight in its best unit, for terms whose best unit is settled by the extras."""
@@ -119,10 +115,9 @@ def _add_extras(weights: dict, best: dict, top: dict, main: dict[int, Counter],
         for term, value in extra.items():
             weights[term] = weights.get(term, 0) + value
             here = (counts.get(term, 0) if counts else 0) + value
-            current = value_of.get(term)
-            if current is None:
-                current = top.get(term)
-            holder = best.get(term)
+            current, holder = value_of.get(term), best.get(term)
+            if current is None and holder is not None:
+                current = main[holder][term]  # the largest main-field count
             # the holder's own extras only make it larger; another unit takes over when larger, or as large and earlier
             if current is None or holder == number or here > current or (here == current and number < holder):
                 best[term], value_of[term] = number, here
