@@ -112,3 +112,12 @@ def test_serve_rebuilds_in_one_environment_show_a_changed_nav(small_kb: Path, tm
     for page in OUTSIDE_NAV:
         nav = primary_nav(read(site / page))
         assert "殡葬与公墓服务机构" in nav and "殡葬服务机构" not in nav, page
+
+
+def test_the_header_shows_each_page_its_own_title(built: Path):
+    for page, title in [("notices/tan-shi-tong-zhi.html", "关于暂停养老机构探视的通知"), ("guidelines/guide-2.html", "养老机构防控指南（第二版）"),
+                        ("guidelines/guide-1.html", "养老机构防控指南（第一版）"), ("notices/index.html", "政策通知")]:
+        html = read(built / page)
+        topic = html[html.index('data-md-component="header-topic"'):]
+        assert re.match(r'data-md-component="header-topic">\s*<span class="md-ellipsis">\s*' + re.escape(title) + r"\s*</span>",
+                        topic), page
