@@ -48,6 +48,7 @@ from .pages.listings import audience_pages, audiences_index, type_pages
 from .pages.timelines import timeline_pages
 from .pages.videos import video_index
 from .partials import section_banners
+from .rawhtml import put_back, set_aside
 from .reuse import RENDER_CACHE, PageReuse, page_fingerprint, theme_key
 
 
@@ -127,6 +128,7 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
         self._fingerprints: dict[str, tuple] = {}
         self._outputs: set[str] = set()
         self._fragments = Fragments()
+        self._set_aside: dict[str, tuple[str, list[str]]] = {}
 
     def on_config(self, config):  # noqa: D102 (MkDocs event)
         if self.state is None:
@@ -307,4 +309,19 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
             return ""  # rendered in on_page_context, by markdown-it-py
         elif self.state is not None:
             page.meta["mzkb_page"] = {"demo": self.state.config.demo, "search": page.file.src_uri == "search.md"}
+            shortened, kept = set_aside(markdown)  # its large HTML blocks skip Python-Markdown (rawhtml.py)
+            if kept:
+                self._set_aside[page.file.src_uri] = (markdown, kept)
+                return shortened
         return markdown
+
+    def on_page_content(self, html: str, page, config, files) -> str:  # noqa: D102
+        aside = self._set_aside.pop(page.file.src_uri, None)
+        if aside is None:
+            return html
+        page.markdown = aside[0]
+        whole = put_back(html, aside[1])
+        if whole is None:  # a placeholder was not kept as it was: convert the page as written
+            page.render(config, files)
+            whole = page.content
+        return whole
