@@ -14,6 +14,9 @@ For each size one corpus is generated (``bench/synth.py``); then, alternating ol
   starts with a temporary folder linking ``generator`` and ``mzkb_theme`` to the checkout's
   ``generator/`` and ``theme/`` (old, or ``--candidate``) or not (the installed code); wall seconds, peak RSS of all processes,
   and the stages of ``.mzkb/build-report.json`` (render = MkDocs + templates + bodies);
+- a second cold build timing the render stage alone (``MZKB_RENDER_CPU``): CPU seconds of the
+  main process (``time.process_time``; the index workers run in other processes) and wall
+  seconds per document;
 - body conversion alone, in-process over the same bodies: the old code's Python-Markdown
   conversion (``Page.render`` with the generated ``mkdocs.yml``'s extensions) + nh3, against
   the new code's markdown-it-py ``render`` + nh3 (``--bodies``);
@@ -89,6 +92,34 @@ print("MZKB_SERVE=" + json.dumps({"serve_first_build_s": round(cold, 2), "serve_
                                   "serve_second_edit_s": round(again, 2)}))
 """
 
+RENDER_CPU_SCRIPT = r"""
+import json, os, sys, time
+from pathlib import Path
+import generator.site.mkdocs as site_mkdocs
+from generator.pipeline import build
+
+def main():
+    config = Path(sys.argv[1])
+    real, spent = site_mkdocs.render, {}
+
+    def render(state, site_dir):  # the render stage: this process's CPU (the index workers are others)
+        cpu, wall = time.process_time(), time.perf_counter()
+        try:
+            return real(state, site_dir)
+        finally:
+            spent["cpu"], spent["wall"] = time.process_time() - cpu, time.perf_counter() - wall
+
+    site_mkdocs.render = render  # the pipeline imports it when it renders
+    result = build(config)
+    documents = len(list((config.parent / "content").rglob("*.md")))
+    print("MZKB_RENDER_CPU=" + json.dumps({"ok": bool(result.ok),
+          "render_cpu_ms_per_doc": round(spent["cpu"] * 1000 / documents, 2),
+          "render_wall_ms_per_doc": round(spent["wall"] * 1000 / documents, 2)}))
+
+if __name__ == "__main__":  # index workers are spawned: they import this file again
+    main()
+"""
+
 _TREES: dict[str, str] = {}
 
 
@@ -147,6 +178,20 @@ def body_conversion(kb: Path, baseline: str | None) -> dict:
     return json.loads(line[-1].split("=", 1)[1])
 
 
+def render_cpu(kb: Path, baseline: str | None) -> dict:
+    """A cold build in a child process timing its render stage: main-process CPU and wall
+    milliseconds per document (wall is shared with the index workers; CPU is this stage's own)."""
+    shutil.rmtree(kb / ".mzkb", ignore_errors=True)
+    shutil.rmtree(kb / "site", ignore_errors=True)
+    with tempfile.TemporaryDirectory() as folder:
+        script = Path(folder) / "render_cpu.py"
+        script.write_text(RENDER_CPU_SCRIPT, encoding="utf-8")
+        done = subprocess.run([sys.executable, str(script), str(kb / "site_config.yml")], env=_env(baseline),
+                              capture_output=True, text=True, cwd=kb, timeout=1800)
+    line = [x for x in done.stdout.splitlines() if x.startswith("MZKB_RENDER_CPU=")]
+    return json.loads(line[-1].split("=", 1)[1]) if line else {"error": done.stderr[-2000:]}
+
+
 def serve_rebuild(kb: Path, baseline: str | None) -> dict:
     """The preview rebuilds of ``mzkb serve`` (cold, then after one edit)."""
     shutil.rmtree(kb / ".mzkb", ignore_errors=True)
@@ -173,6 +218,7 @@ def compare(n: int, baseline: str, repeats: int, workdir: Path, serve: bool, can
             if builds:
                 result.update(cold_build(kb, base))
                 result["bodies"] = body_conversion(kb, base)
+                result.update(render_cpu(kb, base))
             if serve:
                 result.update(serve_rebuild(kb, base))
             row["rounds"].append(result)

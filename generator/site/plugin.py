@@ -12,11 +12,12 @@ the small generated pages.
 from __future__ import annotations
 
 import re
+from importlib.resources import files as package_files
 from pathlib import Path
 from typing import Callable
 from urllib.parse import quote
 
-from jinja2 import FileSystemBytecodeCache
+from jinja2 import ChoiceLoader, FileSystemBytecodeCache, FileSystemLoader, PrefixLoader
 from markupsafe import escape
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
@@ -35,6 +36,8 @@ from ..sanitize import clean
 from ..seal import user_dir
 from ..search.scripts import minify_search_scripts
 from .context import document_context
+from .fragments import KEY as FRAGMENT_KEY
+from .fragments import Fragments
 from .memory import PageKeeper
 from .model import RenderInput, RenderReport
 from .pages.cases import case_pages
@@ -45,6 +48,7 @@ from .pages.listings import audience_pages, audiences_index, type_pages
 from .pages.timelines import timeline_pages
 from .pages.videos import video_index
 from .partials import section_banners
+from .rawhtml import put_back, set_aside
 from .reuse import RENDER_CACHE, PageReuse, page_fingerprint, theme_key
 
 
@@ -123,6 +127,8 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
         self._compares: dict[tuple[str, str], tuple] = {}
         self._fingerprints: dict[str, tuple] = {}
         self._outputs: set[str] = set()
+        self._fragments = Fragments()
+        self._set_aside: dict[str, tuple[str, list[str]]] = {}
 
     def on_config(self, config):  # noqa: D102 (MkDocs event)
         if self.state is None:
@@ -229,6 +235,13 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
             self._outputs.add(url)
 
     def on_env(self, env, config, files):  # noqa: D102
+        # fragments of Material's frame shared by the pages of a folder (fragments.py); the theme's
+        # wrappers include Material's own partials as "material/partials/…"
+        env.globals["mzkb_fragment"] = self._fragments.helper()
+        env.auto_reload = False  # one build (or one mzkb serve session: the theme is not watched) sees one theme
+        if not isinstance(env.loader, ChoiceLoader):  # under mzkb serve the environment is reused
+            upstream = FileSystemLoader(str(Path(str(package_files("material"))) / "templates"))
+            env.loader = ChoiceLoader([env.loader, PrefixLoader({"material": upstream})])
         if self.state is not None and self.state.cache is not None:
             # compiled theme templates are kept (Jinja checks each template's source), which
             # saves about a second per build, most welcome in `mzkb serve`
@@ -280,6 +293,7 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
             body = render(page.markdown)
             page.content = section_banners(clean(body.html), doc.url, page.meta["mzkb"]["amended"])
             page.toc = get_toc(toc_tokens(body.toc))
+        context[FRAGMENT_KEY] = self._fragments.key(page, nav)
         version = self.state.version if self.state else None
         if version is not None:
             context["mzkb_version"] = True  # which version a page belongs to is its folder (versions.js)
@@ -295,4 +309,19 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
             return ""  # rendered in on_page_context, by markdown-it-py
         elif self.state is not None:
             page.meta["mzkb_page"] = {"demo": self.state.config.demo, "search": page.file.src_uri == "search.md"}
+            shortened, kept = set_aside(markdown)  # its large HTML blocks skip Python-Markdown (rawhtml.py)
+            if kept:
+                self._set_aside[page.file.src_uri] = (markdown, kept)
+                return shortened
         return markdown
+
+    def on_page_content(self, html: str, page, config, files) -> str:  # noqa: D102
+        aside = self._set_aside.pop(page.file.src_uri, None)
+        if aside is None:
+            return html
+        page.markdown = aside[0]
+        whole = put_back(html, aside[1])
+        if whole is None:  # a placeholder was not kept as it was: convert the page as written
+            page.render(config, files)
+            whole = page.content
+        return whole

@@ -2,7 +2,8 @@
 
 Our copy of Material's header partial must track upstream outside the part we replace:
 ``theme/partials/header.html`` is Material's ``partials/header.html`` with its search (the
-``material/search`` block) replaced by mzkb's search box and version selector. When a Material
+``material/search`` block) replaced by mzkb's search box and version selector, and its parts
+other than the page title wrapped in per-folder fragment tags. When a Material
 release changes anything else in the header, this test fails: copy the new upstream header and
 put our block in again.
 """
@@ -10,6 +11,7 @@ put our block in again.
 from __future__ import annotations
 
 import logging
+import re
 from importlib.resources import files as package_files
 from pathlib import Path
 
@@ -22,8 +24,12 @@ OURS_START = "{#- mzkb:"
 AFTER = "{% if config.repo_url %}"
 
 
+FRAGMENT_TAGS = re.compile(r'{% call mzkb_fragment\("[\w-]+"\) %}|{% endcall %}')
+"""Our per-folder fragment wrappers (generator/site/fragments.py), which add no output of their own."""
+
+
 def _lines(text: str) -> list[str]:
-    lines = text.splitlines()
+    lines = FRAGMENT_TAGS.sub("", text).splitlines()
     return lines[3:] if lines[:1] == ["{#-"] else lines[1:]  # the leading comment differs
 
 
