@@ -26,7 +26,8 @@ import rjieba
 _BRACKETS = str.maketrans({"〔": "[", "〕": "]", "【": "[", "】": "]", "(": "[", ")": "]", "{": "[", "}": "]",
                            "［": "[", "］": "]", "（": "[", "）": "]", "﹝": "[", "﹞": "]", "[": "[", "]": "]"})
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_RUNS = re.compile(rf"[{_HAN}]+|[a-z0-9]+")
+_ASCII_WORD = "[a-z0-9]+"
+_RUNS = re.compile(rf"[{_HAN}]+|{_ASCII_WORD}")
 _DOCNO = re.compile(rf"([{_HAN}]{{1,12}}) *\[ *([0-9]{{4}}) *\] *([{_HAN}]{{0,4}}[0-9]+) *号")
 _DOCNO_HEAD = re.compile(rf"([{_HAN}]{{1,12}}) *\[? *((?:19|20)[0-9]{{2}}) *\]?(?![0-9])")
 _DOCNO_TAIL = re.compile(rf"\[ *([0-9]{{4}}) *\] *([{_HAN}]{{0,4}}[0-9]+) *号?")
@@ -143,7 +144,7 @@ def vocabulary_words(run: str, has_term: Callable[[str], bool]) -> list[str]:
 _HAN_WORD = re.compile(rf"[{_HAN}]{{{MIN_WORD},{MAX_WORD}}}")
 _BIGRAM = re.compile(rf"(?=([{_HAN}]{{2}}))")
 _LONE_HAN = re.compile(rf"(?<![{_HAN}])[{_HAN}](?![{_HAN}])")
-_LATIN = re.compile(r"[a-z0-9]+")
+_LATIN = re.compile(_ASCII_WORD)
 
 
 def analyze(text: str, seg: rjieba.Jieba | None = None) -> list[str]:

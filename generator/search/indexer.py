@@ -242,10 +242,9 @@ def update_index(corpus: Corpus, config: SiteConfig, whoosh_target: Path, fps: d
         for doc_id in sorted(stale | gone):
             whoosh.remove(doc_id)
         for doc, units, analyzed in analyzed_documents(corpus, config, only=wanted, words=words):
-            if doc.id in in_overlay:
-                builder.add(doc, units, analyzed)
+            terms = builder.add(doc, units, analyzed) if doc.id in in_overlay else None
             if doc.id in stale:
-                whoosh.add(doc, units, analyzed)
+                whoosh.add(doc, units, analyzed, terms)  # weighed once when the overlay has it too
         staged = whoosh.commit()
     except BaseException:
         whoosh.discard()

@@ -83,13 +83,19 @@ def schema() -> Schema:
     )
 
 
+def frequency(weight: float) -> int:
+    """The Whoosh posting's frequency of a field-weighted frequency: rounded, at least 1 (the
+    document length counts these, ``postings.doc_length``)."""
+    return max(1, round(weight))
+
+
 class _Frequencies(dict):
-    """Field-weighted frequency -> the posting's frequency: rounded, at least 1 (few distinct
-    values, each rounded once). Packed once per posting: Whoosh's pickles of a block must not
-    find one bytes object twice, or they would differ from Whoosh's own."""
+    """``frequency`` of each weight, memoized (weights take few distinct values). Packed once per
+    posting: Whoosh's pickles of a block must not find one bytes object twice, or they would
+    differ from Whoosh's own."""
 
     def __missing__(self, weight: float) -> int:
-        value = self[weight] = max(1, round(weight))
+        value = self[weight] = frequency(weight)
         return value
 
 
@@ -170,33 +176,35 @@ class BulkSegmentWriter(SegmentWriter):
             writer.finish_field()
         writer.close()
 
+    def _block(self, docs: array, weights: array) -> tuple[list[float], array, list[bytes], tuple]:
+        """What Whoosh's posting writer buffers for these postings (``add_posting``): the weights
+        times the documents' status factors (exact, for the block's maximum, and as stored), the
+        packed frequencies, and the documents' lengths."""
+        scaled = list(map(mul, weights, take(self._factors, docs)))
+        return scaled, array("f", scaled), list(map(pack_uint, map(self._frequency, weights))), take(self._lengths, docs)
+
     def _inlined(self, docs: array, weights: array) -> W3TermInfo:
         """The term info Whoosh's posting writer makes of a term with inlined postings
         (``finish_postings``: one block's statistics, then the postings themselves)."""
-        scaled = list(map(mul, weights, take(self._factors, docs)))
-        stored = array("f", scaled)
-        sizes = take(self._lengths, docs)
+        scaled, stored, values, sizes = self._block(docs, weights)
         info = W3TermInfo()
         info._weight, info._df = sum(stored), len(docs)
         info._minlength, info._maxlength, info._maxweight = min(sizes), max(sizes), max(0, max(scaled))
         info._minid, info._maxid = docs[0], docs[-1]
-        info.set_inlined(docs, stored, map(pack_uint, map(self._frequency, weights)))
+        info.set_inlined(docs, stored, values)
         return info
 
     def _post_term(self, postwriter, docs: array, weights: array) -> None:
         """Fill the posting writer's block buffer a block at a time, with what its ``add_posting``
         would have buffered posting by posting; every full block is written, the last one is
         left for ``finish_term``."""
-        limit, lengths, factors = postwriter._blocklimit, self._lengths, self._factors
+        limit = postwriter._blocklimit
         for start in range(0, len(docs), limit):
             if start:
                 postwriter._write_block()
-            ids, block = docs[start : start + limit], weights[start : start + limit]
-            scaled = list(map(mul, block, take(factors, ids)))
-            sizes = take(lengths, ids)
+            ids = docs[start : start + limit]
+            scaled, postwriter._weights, postwriter._values, sizes = self._block(ids, weights[start : start + limit])
             postwriter._ids = ids
-            postwriter._weights = array("f", scaled)
-            postwriter._values = list(map(pack_uint, map(self._frequency, block)))
             postwriter._maxweight = max(0, max(scaled))
             postwriter._maxlength = max(sizes)  # documents have a positive text length
             postwriter._minlength = min(sizes)
@@ -205,7 +213,7 @@ class BulkSegmentWriter(SegmentWriter):
 def text_triples(weights: dict[str, float], factor: float) -> list[tuple[str, int, float]]:
     """The text field's value for Whoosh's own writer (``CountedFrequency``): (term, rounded
     frequency — the document length counts these —, frequency x status factor), by term."""
-    return [(term, max(1, round(weight)), weight * factor) for term, weight in sorted(weights.items())]
+    return [(term, frequency(weight), weight * factor) for term, weight in sorted(weights.items())]
 
 
 class WhooshWriter:
