@@ -142,6 +142,7 @@ def test_transcript_search_hit_lands_at_the_time(demo_site: Path, page):
     seconds = float(hit.get_attribute("href").rsplit("#t=", 1)[1])
     assert 9 <= seconds <= 11  # the cue "脱卸在指定区域进行" starts at 00:00:10
     hit.click()
+    page.wait_for_url("**/funeral-ppe-donning.html#t=*", timeout=10000)  # the player is on the page it opens
     page.wait_for_function(f"Math.abs(document.getElementById('mzkb-player').currentTime - {seconds}) < 0.5", timeout=10000)
     header = page.locator(".md-header").bounding_box()
     box = page.locator("#mzkb-player").bounding_box()
