@@ -183,8 +183,8 @@ def init(directory: str, title: str) -> None:
     except OSError as exc:
         report([make("MZ913", directory, 0, 0, path=directory, detail=describe_os_error(exc))], err=True)
         sys.exit(1)
-    for path in created:
-        click.echo(f"已创建 {path}")
+    for path, verb in created:
+        click.echo(f"{verb} {path}")
     click.echo(f"下一步：cd {directory} && mzkb build")
 
 

@@ -49,31 +49,64 @@ bundle: {{}}
 
 GITIGNORE = "/site/\n.mzkb/\n"
 
+SAMPLE_TITLE = "关于启用民政知识库的通知"
+SAMPLE_BODY = ("本知识库收录适用于各类民政服务机构的政策通知、指南、微视频和典型案例。\n\n## 使用方法\n\n"
+               "1. 在首页按机构类型查找；\n2. 在搜索框输入关键词。\n")
 
-def init_kb(target: Path, title: str = "民政知识库") -> list[Path]:
-    """Create site_config.yml, the four content folders and one sample notice; return created paths."""
-    target.mkdir(parents=True, exist_ok=True)
-    created = []
+
+def init_kb(target: Path, title: str = "民政知识库") -> list[tuple[Path, str]]:
+    """Create site_config.yml, the four content folders and one sample notice; return (path, Chinese verb) pairs.
+
+    Nothing is ever overwritten: every file init would create is checked before anything is written
+    (FileExistsError names the first that exists), and an existing .gitignore keeps its rules and only
+    gets the missing mzkb lines appended.
+    """
     config = target / "site_config.yml"
-    if config.exists():
-        raise FileExistsError(str(config))
+    sample = document_path(target / "content", DocType.NOTICE, SAMPLE_TITLE)
+    for path in (config, sample):
+        if path.exists() or path.is_symlink():
+            raise FileExistsError(str(path))
+    ignore = target / ".gitignore"
+    if ignore.is_symlink() and not ignore.exists():
+        raise FileExistsError(str(ignore))
+    ignore_text = ignore.read_bytes() if ignore.exists() else None
+    target.mkdir(parents=True, exist_ok=True)
     config.write_text(SITE_CONFIG.format(title=json.dumps(title, ensure_ascii=False)), encoding="utf-8")
-    created.append(config)
+    created = [(config, "已创建")]
     for doc_type in DocType:
         folder = target / "content" / doc_type.folder
         folder.mkdir(parents=True, exist_ok=True)
-    (target / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
-    created.append(target / ".gitignore")
-    created.append(new_document(target / "content", DocType.NOTICE, "关于启用民政知识库的通知", issuer="（请填写发文机关）",
-                                body="本知识库收录适用于各类民政服务机构的政策通知、指南、微视频和典型案例。\n\n## 使用方法\n\n1. 在首页按机构类型查找；\n2. 在搜索框输入关键词。\n"))
+    if ignore_text is None:
+        ignore.write_text(GITIGNORE, encoding="utf-8")
+        created.append((ignore, "已创建"))
+    else:
+        missing = missing_ignore_lines(ignore_text)
+        if missing:
+            with ignore.open("ab") as out:
+                out.write(("" if not ignore_text or ignore_text.endswith((b"\n", b"\r")) else "\n").encode()
+                          + "".join(f"{line}\n" for line in missing).encode("utf-8"))
+            created.append((ignore, "已补充"))
+    created.append((new_document(target / "content", DocType.NOTICE, SAMPLE_TITLE, issuer="（请填写发文机关）",
+                                 body=SAMPLE_BODY), "已创建"))
     return created
+
+
+def missing_ignore_lines(text: bytes) -> list[str]:
+    """The lines of GITIGNORE that an existing .gitignore lacks (a rule with or without its leading or trailing slash counts)."""
+    have = {line.strip().strip(b"/") for line in text.splitlines()}
+    return [line for line in GITIGNORE.splitlines() if line.strip("/").encode() not in have]
+
+
+def document_path(content_dir: Path, doc_type: DocType, title: str) -> Path:
+    """Where ``new_document`` writes a document of this type and title."""
+    return content_dir / doc_type.folder / f"{make_id(title)}.md"
 
 
 def new_document(content_dir: Path, doc_type: DocType, title: str, issuer: str = "（请填写发文机关）",
                  audiences: tuple[str, ...] = ("全部",), today: dt.date | None = None, body: str | None = None) -> Path:
     """Write a new, valid document with an ASCII id from the title's pinyin; return its path."""
     doc_id = make_id(title)
-    path = content_dir / doc_type.folder / f"{doc_id}.md"
+    path = document_path(content_dir, doc_type, title)
     if path.exists():
         raise FileExistsError(str(path))
     meta: dict = {"id": doc_id, "title": title, "date": (today or dt.date.today()).isoformat(), "audiences": list(audiences)}

@@ -84,6 +84,37 @@ def test_init_refuses_existing(tmp_path: Path):
     assert result.exit_code == 1 and "已存在" in result.output
 
 
+def test_init_keeps_an_existing_gitignore(tmp_path: Path):
+    ignore = tmp_path / ".gitignore"
+    ignore.write_bytes(b"*.pem\nsecrets.txt")  # no final newline
+    result = run("init", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert ignore.read_text(encoding="utf-8") == "*.pem\nsecrets.txt\n/site/\n.mzkb/\n"
+    assert "已补充" in result.output
+    ignore.write_text("site/\n.mzkb\n", encoding="utf-8")
+    (tmp_path / "site_config.yml").unlink()
+    for sample in (tmp_path / "content/notices").iterdir():
+        sample.unlink()
+    assert run("init", str(tmp_path)).exit_code == 0
+    assert ignore.read_text(encoding="utf-8") == "site/\n.mzkb\n"  # already there, in another spelling
+
+
+def test_init_writes_nothing_when_one_target_exists(tmp_path: Path):
+    from generator.scaffold import SAMPLE_TITLE, document_path
+    from generator.content.model import DocType
+
+    sample = document_path(tmp_path / "content", DocType.NOTICE, SAMPLE_TITLE)
+    sample.parent.mkdir(parents=True)
+    sample.write_text("编辑自己的文件\n", encoding="utf-8")
+    (tmp_path / ".gitignore").write_text("*.pem\n", encoding="utf-8")
+    result = run("init", str(tmp_path))
+    assert result.exit_code == 1 and "已存在" in result.output and str(sample) in result.output
+    assert sample.read_text(encoding="utf-8") == "编辑自己的文件\n"
+    assert not (tmp_path / "site_config.yml").exists()
+    assert (tmp_path / ".gitignore").read_text(encoding="utf-8") == "*.pem\n"
+    assert sorted(p.name for p in tmp_path.rglob("*")) == sorted(["content", "notices", sample.name, ".gitignore"])
+
+
 def test_build_with_output_option_outside_kb(small_kb: Path, tmp_path: Path):
     out = tmp_path / "elsewhere" / "out"
     result = run("build", "-c", str(small_kb), "-o", str(out))
