@@ -59,7 +59,7 @@ CATALOGUE: dict[str, Spec] = {
     # front matter
     "MZ301": Spec(E, "缺少 front matter：文件必须以一行 --- 开头", "在文件开头加上由 --- 包围的 YAML 元数据块。", "# 标题\n正文"),
     "MZ302": Spec(E, "front matter 没有结束：找不到第二行 ---", "在元数据结束处加一行 ---。", "---\ntitle: x\n正文"),
-    "MZ303": Spec(E, "front matter YAML 语法错误：{detail}", "按提示的行列修正 YAML 语法（缩进只能用空格，冒号后加空格，含冒号的值加引号）。", "title: [未闭合"),
+    "MZ303": Spec(E, "front matter YAML 语法错误：{detail}", "按提示的行列修正 YAML 语法（缩进只能用空格，冒号后加空格，含冒号的值加引号）。限制：嵌套不超过 50 层；别名展开后不超过 100,000 个值、1,000,000 个字符（或 front matter 本身的长度）。", "title: [未闭合"),
     "MZ304": Spec(E, "front matter 应为“键: 值”的映射，实际为 {actual}", "每行写成“键: 值”的形式。", "---\n- a\n---"),
     "MZ305": Spec(E, "缺少必填项 {key}（{label}）", "补上该项。", "没有 date 的通知"),
     "MZ306": Spec(W, "未知的元数据项 {key}，将被忽略", "检查拼写；可用的项见编辑指南。", "titel: x"),

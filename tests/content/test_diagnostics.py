@@ -51,6 +51,10 @@ CASES = [
     ("missing issuer on notice", "notices/bad.md", "---\ntitle: x\ndate: 2020-01-01\naudiences: [养老机构]\n---\n", "MZ305", 1),
     ("impossible date", "notices/bad.md", "---\ntitle: x\ndate: 2020-02-30\nissuer: x\naudiences: [养老机构]\n---\n", "MZ308", 3),
     ("date wrong format", "notices/bad.md", "---\ntitle: x\ndate: 2020/02/03\nissuer: x\naudiences: [养老机构]\n---\n", "MZ308", 3),
+    # YAML also breaks lines at U+2028, U+2029 and NEL; the editor does not, and the line is the editor's
+    ("U+2028 before a bad date", "notices/bad.md", "---\ntitle: '甲\u2028乙\u2029丙'\ndate: 2020-02-30\nissuer: x\naudiences: [养老机构]\n---\n", "MZ308", 3),
+    ("NEL before a bad key", "notices/bad.md", "---\ntitle: \"甲\x85乙\x85丙\"\ndate: 2020-01-01\nissuer: x\naudiences: [养老机构]\ntitel: y\n---\n", "MZ306", 6),
+    ("U+2028 before a YAML error", "notices/bad.md", "---\ntitle: '甲\u2028\u2028乙'\ndate: 2020-01-01\nissuer: [x\n---\n", "MZ303", 4),
     ("future date", "notices/bad.md", "---\ntitle: x\ndate: 2099-01-01\nissuer: x\naudiences: [养老机构]\n---\n", "MZ315", 3),
     ("unknown audience", "notices/bad.md", "---\ntitle: x\ndate: 2020-01-01\nissuer: x\naudiences:\n  - 养老机构\n  - 养老中心\n---\n", "MZ309", 7),
     ("unknown key", OK_HEAD and "notices/bad.md", OK_HEAD + "titel: y\n---\n", "MZ306", 6),

@@ -41,8 +41,18 @@ def alias_bomb(levels: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+def string_bomb(size: int, aliases: int, collection: bool = False) -> str:
+    """One ``size``-character string aliased ``aliases`` times: far under MAX_NODES values, but
+    ``size * aliases`` characters once expanded (issue 24: 1.68 GB content cache, 1.6 GB in rjieba)."""
+    anchored = f'&s ["{"养" * size}"]' if collection else f'&s "{"养" * size}"'
+    return f"x-text: {anchored}\nx-copies: [" + ",".join(["*s"] * aliases) + "]\n"
+
+
 YAML_CASES = [
     ("nine-level alias bomb", alias_bomb(9), "别名展开后超过"),
+    ("20 KB string aliased 27,000 times", string_bomb(20_000, 27_000), "个字符"),
+    ("60 KB string aliased 3,000 times", string_bomb(60_000, 3_000), "个字符"),
+    ("list of a 20 KB string aliased 3,000 times", string_bomb(20_000, 3_000, collection=True), "个字符"),
     ("seven-level alias bomb", alias_bomb(7), "别名展开后超过"),
     ("self-referencing alias", "t: &t [a, *t]\n", "循环引用"),
     ("self-referencing mapping", "m: &m {k: *m}\n", "循环引用"),
@@ -74,6 +84,25 @@ def test_site_config_bombs_are_mz102(small_kb: Path, name, yaml_text, expected):
     code, output, seconds = check(small_kb)
     assert code == 1 and "site_config.yml:" in output and "MZ102" in output and expected in output
     assert "Traceback" not in output and seconds < 15
+
+
+def test_expanded_size_is_bounded_before_objects_are_built():
+    from generator import yamlsrc
+
+    with pytest.raises(yamlsrc.YamlError) as caught:  # the limit trips at the alias that crosses it
+        yamlsrc.load(string_bomb(60_000, 3_000), first_line=2)
+    crossing = yamlsrc.MAX_CHARS // 60_000 - 1  # the anchored string and this many aliases fit; the next one does not
+    assert (caught.value.line, caught.value.column) == (3, 1 + len("x-copies: [") + 3 * crossing)
+    assert f"{yamlsrc.MAX_CHARS:,} 个字符" in caught.value.detail
+    copies = yamlsrc.load(string_bomb(60_000, crossing))[0]["x-copies"]
+    assert len(copies) == crossing  # under the limit: aliases still work
+    long = yamlsrc.MAX_CHARS + 10
+    assert len(yamlsrc.load(f"summary: {'y' * long}\n")[0]["summary"]) == long  # no alias: its own length is the bound
+    with pytest.raises(yamlsrc.YamlError):
+        yamlsrc.load(f"summary: &s {'y' * long}\nx: *s\n")
+    from generator.diagnostics import CATALOGUE
+
+    assert all(f"{limit:,}" in CATALOGUE["MZ303"].fix for limit in (yamlsrc.MAX_NODES, yamlsrc.MAX_CHARS))  # the stated limits
 
 
 def test_ordinary_aliases_still_work(small_kb: Path):
