@@ -108,3 +108,34 @@ def test_temporary_measure_without_end_stays_in_force(small_kb: Path):
     _write_amending(small_kb, "temporary: true\n")
     adjust = prepare(small_kb, today=dt.date(2030, 1, 1)).corpus.get("adjust")
     assert adjust.temporary and adjust.valid_until is None and adjust.status is Status.CURRENT
+
+
+def amends_chain(content: Path, count: int, close: bool = False) -> None:
+    """``count`` notices, each amending the next (the last amends the first when ``close``)."""
+    for i in range(count):
+        target = (i + 1) % count if close or i + 1 < count else None
+        amends = f"amends:\n  - id: n{target:04d}\n    sections: [一甲]\n" if target is not None else ""
+        (content / f"notices/n{i:04d}.md").write_text(
+            f"---\nid: n{i:04d}\ntitle: 调整{i}\ndate: 2020-05-01\nissuer: x\naudiences: [养老机构]\n{amends}"
+            "---\n\n## 一、甲\n\n正文\n", encoding="utf-8")
+
+
+def test_a_thousand_documents_each_amending_the_next(small_kb: Path):
+    """Issue 24: the cycle search was recursive (RecursionError); it walks the chain with its own stack."""
+    import sys
+
+    count = sys.getrecursionlimit() + 10
+    amends_chain(small_kb.parent / "content", count)
+    result = prepare(small_kb)
+    assert not result.failed, [d.format() for d in result.diagnostics][:5]
+    assert result.corpus.get("n0001").status is Status.AMENDED
+
+
+def test_a_thousand_documents_amending_in_a_circle(small_kb: Path):
+    import sys
+
+    count = sys.getrecursionlimit() + 10
+    amends_chain(small_kb.parent / "content", count, close=True)
+    found = [d for d in prepare(small_kb).diagnostics if d.code == "MZ423"]
+    assert [(d.file, d.line) for d in found] == [("content/notices/n0000.md", 8)]
+    assert found[0].message.count("→") == count
