@@ -18,6 +18,7 @@ import posixpath
 import re
 import shutil
 import socket
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 
@@ -155,8 +156,8 @@ def serve(config: SiteConfig, host: str, port: int, open_browser: bool = False,
           report: Callable[[str], None] = lambda message: None) -> None:
     """Build the knowledge base into a preview folder and serve it until Ctrl+C.
 
-    ``report`` receives Chinese messages of failed rebuilds (the server then keeps the last
-    good site and waits for the next change).
+    ``report`` receives Chinese messages of failed rebuilds, and the traceback of a rebuild that
+    failed for a bug (the server then keeps the last good site and waits for the next change).
     """
     from mkdocs.exceptions import Abort, MkDocsException
     from mkdocs.livereload import LiveReloadServer
@@ -187,6 +188,16 @@ def serve(config: SiteConfig, host: str, port: int, open_browser: bool = False,
             # a later one: the server keeps serving the last good site (MkDocs' loop must not
             # see the error: it would print a traceback, or stop the server for SystemExit)
             report("存在错误，预览仍显示上一次成功生成的网站；修正后会自动刷新。")
+        except Exception:
+            if cfg is not None:  # a bug in the first build: nothing to serve, the traceback is the CLI's
+                raise
+            # a bug in a later one keeps its traceback (in the log) but must not stop the preview:
+            # raised into MkDocs' loop, the site would never become "visible" again and every
+            # request would wait for it; returning serves the last good site (the plugin's
+            # on_build_error made the next rebuild render again every page this one may have written)
+            report(traceback.format_exc().rstrip())
+            report("mzkb 在生成预览时出错（程序错误，请把上面的 Traceback 报告给维护者）；"
+                   "预览仍显示上一次成功生成的网站，修改内容后会再次尝试。")
 
     first = get_config()
     first.plugins.on_startup(command="serve", dirty=True)

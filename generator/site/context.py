@@ -127,11 +127,32 @@ _CN_DIGITS = "零一二三四五六七八九"
 
 
 def chinese_number(n: int) -> str:
-    """1..99 -> 一..九十九 (edition numbers: 第二版)."""
-    if n < 10:
-        return _CN_DIGITS[n]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + (_CN_DIGITS[ones] if ones else "")
+    """A non-negative integer in Chinese numerals (edition numbers: 第二版, 第十二版, 第一百零五版)."""
+    if n < 0:
+        raise ValueError(n)
+    return _chinese_number(n, leading=True)
+
+
+def _chinese_number(n: int, leading: bool) -> str:
+    for size, unit in ((10**8, "亿"), (10**4, "万")):
+        if n >= size:
+            high, low = divmod(n, size)
+            text = _chinese_number(high, leading) + unit
+            if low:
+                text += ("零" if low < size // 10 else "") + _chinese_number(low, leading=False)
+            return text
+    if n == 0:
+        return _CN_DIGITS[0]
+    parts, gap = [], False
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit = n // value % 10
+        if not digit:
+            gap = bool(parts)
+            continue
+        parts.append(("零" if gap else "") + _CN_DIGITS[digit] + unit)
+        gap = False
+    text = "".join(parts)
+    return text[1:] if leading and 10 <= n < 20 else text  # 十二, not 一十二 (but 一百一十二)
 
 
 def edition_line(doc: Document, corpus: Corpus) -> dict | None:
