@@ -16,14 +16,16 @@ ELDER_PAGES = ("index.html", "guidelines/elderly-care-covid-guide-2.html", "noti
 class SubPathHandler(http.server.SimpleHTTPRequestHandler):
     """Serves the site under /kb/; any missing address gets 404.html with status 404, as web servers do."""
 
+    prefix = "/kb/"
+
     def log_message(self, *args):  # noqa: D102
         pass
 
     def translate_path(self, path):  # noqa: D102
         path = path.split("?", 1)[0].split("#", 1)[0]
-        if not path.startswith("/kb/"):
+        if not path.startswith(self.prefix):
             return str(Path(self.directory) / "__missing__")
-        return super().translate_path("/" + path[len("/kb/"):])
+        return super().translate_path("/" + path[len(self.prefix):])
 
     def send_error(self, code, message=None, explain=None):  # noqa: D102
         if code != 404:
@@ -175,6 +177,65 @@ def test_404_page_works_under_a_sub_path_over_http(served: str, page, missing: s
     page.locator("#mzkb-notfound-q").press("Enter")
     page.locator("[data-mzkb-result]").first.wait_for(timeout=15000)
     assert page.url.startswith(served + "search.html?q=")
+
+
+class RootHandler(SubPathHandler):
+    """Serves the site at / (the default of static hosts), 404.html for any missing address."""
+
+    prefix = "/"
+
+
+class Recorder(http.server.BaseHTTPRequestHandler):
+    """Another origin on the loopback: records every request it gets and answers a script."""
+
+    seen: list[str] = []
+
+    def log_message(self, *args):  # noqa: D102
+        pass
+
+    def do_GET(self):  # noqa: D102, N802
+        type(self).seen.append(self.path)
+        body = b"window.__pwned = true;"
+        self.send_response(200)
+        self.send_header("Content-Type", "application/javascript")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def start(handler) -> tuple[http.server.ThreadingHTTPServer, int]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, server.server_address[1]
+
+
+def test_404_page_never_takes_its_base_from_a_host_in_the_address(demo_site: Path, page):
+    """Issue 24: http://HOST//127.0.0.1:9999/x/notices/y made the 404 page's <base> that other origin,
+    and the page then ran its scripts. The base is this origin plus a path, whatever the address."""
+    site, port = start(functools.partial(RootHandler, directory=str(demo_site)))
+    other, other_port = start(Recorder)
+    try:
+        origin, foreign = f"http://127.0.0.1:{port}", f"127.0.0.1:{other_port}"
+        requests: list[str] = []
+        page.on("request", lambda r: requests.append(r.url))
+        hostile = [f"//{foreign}/x/notices/y", f"///{foreign}/notices/y", f"/\\{foreign}/x/notices/y",
+                   f"/%2F{foreign}/x/notices/y", f"/.//{foreign}/x/notices/y", f"//{foreign}", f"//{foreign}/"]
+        for path in hostile:
+            response = page.goto(origin + path)
+            assert response.status == 404 and page.locator("h1").inner_text() == "找不到这个页面", path
+            base = page.evaluate("document.baseURI")
+            assert base.startswith(origin + "/") and "//" not in base[len("http://"):], (path, base)
+            assert not page.evaluate("window.__pwned === true"), path
+        assert Recorder.seen == [] and all(url.startswith(origin + "/") or url.startswith(("data:", "blob:"))
+                                           for url in requests), [u for u in requests if not u.startswith(origin)]
+        # an ordinary missing address still gets the site's styles and links (the site is at /)
+        assert page.goto(origin + "/notices/gone.html").status == 404
+        assert page.locator("link[rel=stylesheet][href*='mzkb.css']").evaluate("l => !!l.sheet")
+        links = {a.inner_text(): a.evaluate("a => a.href") for a in page.locator(".mzkb-notfound__links a").all()}
+        assert links["首页"] == origin + "/index.html"
+    finally:
+        site.shutdown()
+        other.shutdown()
 
 
 def test_comparison_uses_the_full_phone_width(demo_site: Path, page):
