@@ -302,6 +302,9 @@ def search(config_path: str, query: str, as_json: bool, limit: int, doc_type: st
         click.echo("还没有搜索索引：请先运行 mzkb build。", err=True)
         sys.exit(1)
     hits = found.hits
+    if found.shortened:
+        click.echo(shortened_line(), err=True)
+    query = found.query
     if as_json:
         click.echo(json.dumps([h.to_json() for h in hits], ensure_ascii=False, indent=2))
         return
@@ -322,6 +325,13 @@ def search(config_path: str, query: str, as_json: bool, limit: int, doc_type: st
         click.echo(f"   {hit.snippet}")
         if hit.topics:
             click.echo(f"   主题：{'、'.join(hit.topics)}")
+
+
+def shortened_line() -> str:
+    """What both engines say when a query was cut (search-ui.js shortenedText)."""
+    from .search.analyzer import MAX_QUERY
+
+    return f"搜索词太长，只按前 {MAX_QUERY} 个字符搜索。"
 
 
 def count_line(full: int, partial: int, query: str) -> str:

@@ -215,6 +215,17 @@ def title_pinyin(titles: Iterable[str]) -> dict[str, str]:
 
 MAX_VARIANTS = 8
 """At most this many spellings of one query are searched (the original first)."""
+MAX_QUERY = 100
+"""Longest query searched, in characters (code points) as typed: a longer one is cut to its first
+``MAX_QUERY`` characters and the engines say so. Ranking compares every piece of the query with
+unit texts, so without a bound a pasted page of text freezes the browser and ``mzkb search``."""
+MAX_QUERY_TERMS = 128
+"""Most distinct terms one spelling of a query is searched with (the first ones, in query order)."""
+
+
+def cut_query(text: str) -> str:
+    """The part of a query that is searched: its first ``MAX_QUERY`` characters."""
+    return text[:MAX_QUERY]
 
 
 def expand_synonyms(text: str, groups: Iterable[Iterable[str]]) -> list[str]:
@@ -237,8 +248,9 @@ def expand_synonyms(text: str, groups: Iterable[Iterable[str]]) -> list[str]:
     return variants
 
 
-def analyze_one(text: str, has_term: Callable[[str], bool]) -> list[dict]:
-    """Query-side terms of one (normalized) spelling: [{term, kind}], kinds docno, bigram, word, latin, char."""
+def analyze_one(text: str, has_term: Callable[[str], bool], max_terms: int = MAX_QUERY_TERMS) -> list[dict]:
+    """Query-side terms of one (normalized) spelling: [{term, kind}], kinds docno, bigram, word, latin,
+    char; the first ``max_terms`` of them."""
     out: list[dict] = []
     seen: set[str] = set()
 
@@ -262,15 +274,17 @@ def analyze_one(text: str, has_term: Callable[[str], bool]) -> list[dict]:
             add(run, "latin")
     if any(t["kind"] != "char" for t in out):  # a lone character only matters in a one-character query
         out = [t for t in out if t["kind"] != "char"]
-    return out
+    return out[:max_terms]
 
 
-def analyze_query(text: str, has_term: Callable[[str], bool], synonyms: Iterable[Iterable[str]] = ()) -> list[list[dict]]:
+def analyze_query(text: str, has_term: Callable[[str], bool], synonyms: Iterable[Iterable[str]] = (),
+                  max_terms: int = MAX_QUERY_TERMS) -> list[list[dict]]:
     """Query-side terms for each spelling of the query (see ``expand_synonyms``), original first.
 
     ``has_term`` answers whether the index holds a term (the vocabulary the query is cut against).
+    The query is expected cut already (``cut_query``); each spelling gives at most ``max_terms``.
     """
-    return [analyze_one(variant, has_term) for variant in expand_synonyms(normalize(text), synonyms)]
+    return [analyze_one(variant, has_term, max_terms) for variant in expand_synonyms(normalize(text), synonyms)]
 
 
 def shard_key(term: str) -> str:
@@ -279,12 +293,13 @@ def shard_key(term: str) -> str:
     return term if "[" in term else term[:2]
 
 
-def shard_keys(text: str, synonyms: Iterable[Iterable[str]] = ()) -> list[str]:
+def shard_keys(text: str, synonyms: Iterable[Iterable[str]] = (), max_terms: int = MAX_QUERY_TERMS) -> list[str]:
     """Shard keys of every term any spelling of the query can produce.
 
     Han runs: their bigrams (every word of the run starts with one), or the character of a
     one-character run; 文号 terms: their first two characters; ASCII words: their first two
-    characters (prefix matches share them).
+    characters (prefix matches share them). Per spelling the first ``max_terms`` keys: they hold
+    the first ``max_terms`` terms ``analyze_one`` keeps (a word's key is a bigram before it).
     """
     keys: list[str] = []
     for variant in expand_synonyms(normalize(text), synonyms):
@@ -295,5 +310,5 @@ def shard_keys(text: str, synonyms: Iterable[Iterable[str]] = ()) -> list[str]:
                 lone.append(run)  # only searched when nothing else is (see analyze_one)
             else:
                 found.extend(bigrams(run) if is_han(run) else [shard_key(run)])
-        keys.extend(k for k in (found or lone) if k not in keys)
+        keys.extend(k for k in list(dict.fromkeys(found or lone))[:max_terms] if k not in keys)
     return keys

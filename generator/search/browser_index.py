@@ -186,6 +186,7 @@ def assemble(config: SiteConfig, segments: list[Segment], numbered: dict[int, ob
         "segments": [s.manifest() for s in segments], "dead": [n for n in range(total) if n not in numbered],
         "docs": len(numbered), "docsFile": docs_name, "scale": SCALE,
         "maxWord": analyzer.MAX_WORD, "minWord": analyzer.MIN_WORD,
+        "maxQuery": analyzer.MAX_QUERY, "maxQueryTerms": analyzer.MAX_QUERY_TERMS,
         "types": [[t.value, t.label] for t in DocType],
         "statuses": [[s.value, s.label] for s in Status],
         "audiences": [[a.key, a.label] for a in config.audiences],

@@ -63,6 +63,10 @@ class Results:
     """Documents matching the whole query."""
     partial: int
     """Documents matching part of it."""
+    query: str = ""
+    """What was searched: the query, cut to ``analyzer.MAX_QUERY`` characters."""
+    shortened: bool = False
+    """The query was longer and has been cut."""
 
 
 class IndexMissing(Exception):
@@ -79,9 +83,11 @@ def search_results(index_dir: Path, text: str, config: SiteConfig, limit: int = 
                    audience: str | None = None, status: str | None = None) -> Results:
     """First-stage BM25F per spelling of the query, then the shared steps of ``ranking``: fold
     edition chains, full matches before partial ones, rerank each window on the unit texts.
-    Stored fields are read only for the documents near the top (and their chains)."""
+    Stored fields are read only for the documents near the top (and their chains). A query longer
+    than ``analyzer.MAX_QUERY`` characters is cut first (``Results.shortened``)."""
     if not is_sealed(index_dir) or not windex.exists_in(str(index_dir)):  # planted indexes are never opened (exists_in opens)
         raise IndexMissing(str(index_dir))
+    typed, text = text, analyzer.cut_query(text)
     ix = windex.open_dir(str(index_dir))
     with ix.searcher(weighting=BM25F()) as searcher:
         reader = searcher.reader()
@@ -108,7 +114,7 @@ def search_results(index_dir: Path, text: str, config: SiteConfig, limit: int = 
         shown = _ordered_below(_reranked(groups, limit, stored, runs), below, best)
         hits = [_hit(g, stored, runs) for g in shown]
         full = sum(1 for m in best.values() if m.full)
-        return Results(hits, full, len(best) - full)
+        return Results(hits, full, len(best) - full, text, text != typed)
 
 
 def _below(searcher, best: dict, stored: "_Stored", runs: list) -> dict[int, list[int]]:

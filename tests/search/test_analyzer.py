@@ -11,7 +11,8 @@ import pytest
 
 from generator.search import analyzer
 
-VECTORS = json.loads((Path(__file__).parent / "analyzer_vectors.json").read_text(encoding="utf-8"))["query"]
+SHARED = json.loads((Path(__file__).parent / "analyzer_vectors.json").read_text(encoding="utf-8"))
+VECTORS = SHARED["query"]
 
 
 @pytest.mark.parametrize("vector", VECTORS, ids=[v["title"] for v in VECTORS])
@@ -30,6 +31,24 @@ def test_browser_analyzer_passes_the_same_vectors():
     report = json.loads(run.stdout)
     assert report["checked"] == len(VECTORS)
     assert report["failures"] == [], report["failures"]
+
+
+def test_vectors_use_the_query_limits_of_the_python_analyzer():
+    assert SHARED["limits"] == {"max_query": analyzer.MAX_QUERY, "max_query_terms": analyzer.MAX_QUERY_TERMS}
+    assert max(len(variant) for v in VECTORS for variant in v["variants"]) == analyzer.MAX_QUERY_TERMS  # one vector hits the cap
+
+
+def test_a_long_query_is_cut_and_its_terms_capped():
+    """Issue 24: 养老 repeated to 10,000 characters froze search; the query is cut before any work."""
+    typed = "养老" * 5000
+    assert analyzer.cut_query(typed) == "养老" * (analyzer.MAX_QUERY // 2) and analyzer.cut_query("养老") == "养老"
+    assert analyzer.cut_query("\U00020000" * 10_000) == "\U00020000" * analyzer.MAX_QUERY  # code points
+    varied = "".join(chr(0x4E00 + 7 * i) for i in range(10_000))
+    cut = analyzer.cut_query(varied)
+    everything = analyzer.analyze_query(cut, lambda term: True)  # every substring is a word of the index
+    assert len(cut) == analyzer.MAX_QUERY and [len(terms) for terms in everything] == [analyzer.MAX_QUERY_TERMS]
+    keys = set(analyzer.shard_keys(cut))
+    assert len(keys) <= analyzer.MAX_QUERY_TERMS and all(analyzer.shard_key(t["term"]) in keys for t in everything[0])
 
 
 def test_shard_keys_cover_every_query_term():

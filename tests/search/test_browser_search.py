@@ -254,3 +254,41 @@ def test_site_ships_minified_search_scripts(demo_site: Path):
         shipped = (demo_site / "assets/mzkb" / source.name).read_text(encoding="utf-8")
         assert len(shipped) < 0.8 * len(source.read_text(encoding="utf-8")), source.name
         assert "\n  " not in shipped and "/* " not in shipped, source.name
+
+
+def test_a_10000_character_query_is_cut_and_says_so(demo_site: Path, page):
+    """Issue 24: 养老 repeated to 10,000 characters froze search.html for more than a minute. The
+    query is cut to the manifest's maxQuery (analyzer.MAX_QUERY) before any work, each spelling
+    searched with at most maxQueryTerms terms, and the page says the query was shortened."""
+    from generator.search import analyzer
+
+    typed = "养老" * 5000
+    page.goto((demo_site / "search.html").as_uri() + "?q=" + quote(typed))
+    results(page)
+    summary = page.locator("#mzkb-search-summary").inner_text()
+    assert summary.startswith(f"搜索词太长，只按前 {analyzer.MAX_QUERY} 个字符搜索。"), summary[:80]
+    assert typed not in summary and "养老" * (analyzer.MAX_QUERY // 2) in summary
+    varied = "".join(chr(0x4E00 + 7 * i) for i in range(10_000))
+    got = page.evaluate("""async ([a, b]) => {
+        const out = [];
+        for (const q of [a, b]) {
+            const r = await mzkbSearch.search(q, {}, 10);
+            const again = await mzkbSearch.search(r.query, {}, 10);
+            out.push({query: r.query, shortened: r.shortened, terms: r.terms.length, again: again.shortened,
+                      same: JSON.stringify(r.results) === JSON.stringify(again.results),
+                      limits: [mzkbSearch.state.manifest.maxQuery, mzkbSearch.state.manifest.maxQueryTerms]});
+        }
+        return out;
+    }""", [typed, varied])
+    for found, query in zip(got, (typed, varied)):
+        assert found["limits"] == [analyzer.MAX_QUERY, analyzer.MAX_QUERY_TERMS]
+        assert found["query"] == query[: analyzer.MAX_QUERY] and found["shortened"] and not found["again"]
+        assert found["same"] and 0 < found["terms"] <= analyzer.MAX_QUERY_TERMS * analyzer.MAX_VARIANTS
+    # the header box of any page says it too
+    page.goto((demo_site / "notices/notice-charity-donation.html").as_uri())
+    box = page.locator("#mzkb-header-q")
+    box.click()
+    box.fill(typed)
+    page.locator(".mzkb-suggest__count, .mzkb-suggest__empty").first.wait_for(timeout=15000)
+    assert page.locator(".mzkb-suggest__extra").inner_text().startswith("搜索词太长")
+    assert page.errors == [] and page.remote_requests == []

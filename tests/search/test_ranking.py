@@ -34,3 +34,38 @@ def test_browser_picks_the_same_unit(demo_site: Path, page):
         got = page.evaluate("([runs, units, p]) => mzkbSearch.bestUnit(runs, units, p)",
                             [ranking.query_runs([query]), [list(u) for u in units], preferred])
         assert (got["unit"], got["piece"]) == (unit, piece), query
+
+
+def plain_longest_part(run: str, text: str) -> str:
+    """ranking.longest_part as defined: every size from the longest down, every start."""
+    for size in range(len(run), 1, -1):
+        for start in range(len(run) - size + 1):
+            if run[start : start + size] in text:
+                return run[start : start + size]
+    return ""
+
+
+def test_longest_part_by_halving_equals_its_definition():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    chars = st.text(alphabet="养老机构院探视\n", max_size=40)
+
+    @settings(max_examples=2000, deadline=None, derandomize=True)
+    @given(chars.filter(lambda s: "\n" not in s), chars)
+    def check(run: str, text: str) -> None:
+        assert ranking.longest_part(run, text) == plain_longest_part(run, text)
+
+    check()
+
+
+def test_browser_longest_part_is_the_same(demo_site: Path, page):
+    import random
+
+    rnd = random.Random(24)
+    pairs = [("".join(rnd.choice("养老机构院") for _ in range(rnd.randint(0, 14))),
+              "".join(rnd.choice("养老机构院探视") for _ in range(rnd.randint(0, 30)))) for _ in range(300)]
+    page.goto((demo_site / "search.html").as_uri())
+    page.wait_for_function("!!(window.mzkbSearch && window.mzkbSearch.bestUnit)")
+    got = page.evaluate("pairs => pairs.map(([run, text]) => mzkbSearch.longestPart(run, text))", pairs)
+    assert got == [plain_longest_part(run, text) for run, text in pairs]

@@ -146,3 +146,27 @@ def test_demo_query_set_finds_the_best_answer(demo_site: Path):
     assert [q for q, ids in top5.items() if not ids] == []
     hits = sum(q["expect"][0] in top5[q["q"]] for q in queries)
     assert hits / len(queries) >= 0.95
+
+
+@pytest.mark.parametrize("typed", ["养老" * 5000, "".join(chr(0x4E00 + 7 * i) for i in range(10_000)), "消毒 " * 3000])
+def test_a_10000_character_query_is_cut_before_any_work(built_kb: Path, typed: str):
+    """Issue 24: `mzkb search` took quadratic time in the query's length (killed after 15 minutes
+    at 10,000 characters). The query is cut to MAX_QUERY characters first, and says so."""
+    from generator.config import load_config
+    from generator.search import analyzer
+    from generator.search.records import synonym_groups
+    from generator.search.whoosh_index import search_results
+
+    config = load_config(built_kb)[0]
+    found = search_results(config.state_dir / "whoosh", typed, config)
+    cut = typed[: analyzer.MAX_QUERY]
+    assert found.shortened and found.query == cut and len(found.query) == analyzer.MAX_QUERY
+    same = search_results(config.state_dir / "whoosh", cut, config)
+    assert not same.shortened and [h.to_json() for h in found.hits] == [h.to_json() for h in same.hits]
+    assert all(len(terms) <= analyzer.MAX_QUERY_TERMS
+               for terms in analyzer.analyze_query(found.query, lambda term: True, synonym_groups(config)))
+    result = CliRunner().invoke(cli, ["search", "-c", str(built_kb), typed], catch_exceptions=False)
+    assert result.exit_code == 0 and f"搜索词太长，只按前 {analyzer.MAX_QUERY} 个字符搜索。" in result.stderr
+    assert typed not in result.stdout
+    as_json = CliRunner().invoke(cli, ["search", "-c", str(built_kb), "--json", typed], catch_exceptions=False)
+    assert json.loads(as_json.stdout) == [h.to_json() for h in found.hits]

@@ -82,6 +82,13 @@
 
   var MAX_VARIANTS = 8;
 
+  /* analyzer.cut_query: the first maxQuery characters (code points) of a query are searched
+     (maxQuery comes from the index manifest, written from analyzer.MAX_QUERY). */
+  function cutQuery(text, maxQuery) {
+    var chars = Array.from(String(text));
+    return chars.length > maxQuery ? chars.slice(0, maxQuery).join("") : String(text);
+  }
+
   /* The query and its variants with synonyms swapped in (养老院探视 -> 养老机构探视 …). */
   function expandSynonyms(text, groups) {
     var variants = [text];
@@ -101,8 +108,9 @@
     return variants;
   }
 
-  /* Query-side terms of one (normalized) spelling: [{term, kind}]. */
-  function analyzeOne(text, hasTerm) {
+  /* Query-side terms of one (normalized) spelling: [{term, kind}], the first maxTerms of them
+     (manifest.maxQueryTerms = analyzer.MAX_QUERY_TERMS; no limit when not given). */
+  function analyzeOne(text, hasTerm, maxTerms) {
     var out = [], seen = {};
     function add(term, kind) {
       if (!Object.prototype.hasOwnProperty.call(seen, term)) { seen[term] = true; out.push({ term: term, kind: kind }); }
@@ -118,27 +126,30 @@
       }
     });
     if (out.some(function (t) { return t.kind !== "char"; })) out = out.filter(function (t) { return t.kind !== "char"; });
-    return out;
+    return maxTerms === undefined ? out : out.slice(0, maxTerms);
   }
 
   /* Query-side terms for each spelling of the query, original first. */
-  function analyzeQuery(text, hasTerm, synonyms) {
-    return expandSynonyms(normalize(text), synonyms).map(function (v) { return analyzeOne(v, hasTerm); });
+  function analyzeQuery(text, hasTerm, synonyms, maxTerms) {
+    return expandSynonyms(normalize(text), synonyms).map(function (v) { return analyzeOne(v, hasTerm, maxTerms); });
   }
 
   /* The index shard a term lives in is chosen by its first two characters; a 文号 term by the whole term. */
   function shardKey(term) { return term.indexOf("[") >= 0 ? term : term.slice(0, 2); }
 
-  /* Shard keys of every term any spelling of the query can produce. */
-  function shardKeys(text, synonyms) {
+  /* Shard keys of every term any spelling of the query can produce (per spelling the first
+     maxTerms keys: they hold the terms analyzeOne keeps). */
+  function shardKeys(text, synonyms, maxTerms) {
     var keys = [];
     expandSynonyms(normalize(text), synonyms).forEach(function (variant) {
-      var found = queryDocNumbers(variant).map(shardKey), lone = [];
+      var found = queryDocNumbers(variant).map(shardKey), lone = [], own = [];
       runs(variant).forEach(function (run) {
         if (isHan(run) && run.length === 1) lone.push(run); /* only searched when nothing else is */
         else found = found.concat(isHan(run) ? bigrams(run) : [shardKey(run)]);
       });
-      (found.length ? found : lone).forEach(function (k) { if (keys.indexOf(k) < 0) keys.push(k); });
+      (found.length ? found : lone).forEach(function (k) { if (own.indexOf(k) < 0) own.push(k); });
+      if (maxTerms !== undefined) own = own.slice(0, maxTerms);
+      own.forEach(function (k) { if (keys.indexOf(k) < 0) keys.push(k); });
     });
     return keys;
   }
@@ -151,7 +162,7 @@
   }
 
   var api = { normalize: normalize, docNumbers: docNumbers, queryDocNumbers: queryDocNumbers, shardOf: shardOf, runs: runs, isHan: isHan, bigrams: bigrams,
-    vocabularyWords: vocabularyWords, expandSynonyms: expandSynonyms, analyzeOne: analyzeOne, analyzeQuery: analyzeQuery,
+    vocabularyWords: vocabularyWords, expandSynonyms: expandSynonyms, cutQuery: cutQuery, analyzeOne: analyzeOne, analyzeQuery: analyzeQuery,
     shardKey: shardKey, shardKeys: shardKeys,
     MAX_WORD: MAX_WORD, MIN_WORD: MIN_WORD };
   if (typeof module !== "undefined" && module.exports) module.exports = api;

@@ -126,8 +126,13 @@
     return li;
   }
 
-  /* "找到 N 个文件完全匹配，另有 M 个部分匹配" — documents, counted before folding editions. */
-  function countText(res, q) {
+  /* A query longer than manifest.maxQuery was cut (cli.shortened_line says the same). */
+  function shortenedText(res) { return res.shortened ? "搜索词太长，只按前 " + res.maxQuery + " 个字符搜索。" : ""; }
+
+  /* "找到 N 个文件完全匹配，另有 M 个部分匹配" — documents, counted before folding editions
+     (of what was searched: the query, cut when too long). */
+  function countText(res) {
+    var q = res.query;
     if (!res.full && !res.partial) return "没有找到与“" + q + "”相关的文件。请尝试更短的关键词，或减少筛选条件。";
     var text = res.full ? "找到 " + res.full + " 个文件完全匹配" : "没有文件完全匹配“" + q + "”";
     if (res.partial) text += "，另有 " + res.partial + " 个部分匹配";
@@ -180,8 +185,8 @@
           node.id = "mzkb-suggest-" + i;
           list.appendChild(node);
         });
-        if (!res.results.length) extra.appendChild(el("p", "mzkb-suggest__empty", "没有找到与“" + q + "”相关的文件。"));
-        else extra.appendChild(el("p", "mzkb-suggest__count", countText(res, q)));
+        if (!res.results.length) extra.appendChild(el("p", "mzkb-suggest__empty", shortenedText(res) + "没有找到与“" + res.query + "”相关的文件。"));
+        else extra.appendChild(el("p", "mzkb-suggest__count", shortenedText(res) + countText(res)));
         if (res.total > res.results.length) {
           var more = el("a", "mzkb-suggest__more", "查看全部结果 →");
           more.href = S.siteRoot() + "search.html?q=" + encodeURIComponent(q);
@@ -262,7 +267,7 @@
         if (mine !== seq) return;
         list.textContent = "";
         res.results.forEach(function (r) { list.appendChild(resultNode(r, res, false)); });
-        summary.textContent = countText(res, q) + (res.results.length > 1 ? ORDER_NOTE : "");
+        summary.textContent = shortenedText(res) + countText(res) + (res.results.length > 1 ? ORDER_NOTE : "");
         more.hidden = res.total <= res.results.length;
         more.onclick = function () {
           var shown = list.children.length;
@@ -272,7 +277,7 @@
             more.hidden = next.total <= list.children.length;
           });
         };
-        document.title = q + " - 搜索";
+        document.title = res.query + " - 搜索";
       });
     }
     input.addEventListener("input", debounce(function () { update(true); }, 150));

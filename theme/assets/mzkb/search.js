@@ -231,14 +231,21 @@
       return a.head.key - b.head.key;
     });
   }
+  /* ranking.longest_part: the longest size found by halving (a piece occurs, so do its prefixes). */
   function longestPart(run, text) {
-    for (var size = run.length; size > 1; size--) {
+    function firstOf(size) {
       for (var start = 0; start + size <= run.length; start++) {
         var piece = run.slice(start, start + size);
         if (text.indexOf(piece) >= 0) return piece;
       }
+      return "";
     }
-    return "";
+    var low = 2, high = run.length, found = "";
+    while (low <= high) {
+      var size = Math.floor((low + high) / 2), piece = firstOf(size);
+      if (piece) { low = size + 1; found = piece; } else high = size - 1;
+    }
+    return found;
   }
   function queryRuns(q) {
     return A.expandSynonyms(A.normalize(q), state.manifest.synonyms).map(function (v) {
@@ -358,18 +365,19 @@
   }
 
   function search(q, filters, limit, offset) {
-    var started = performance.now();
+    var started = performance.now(), typed = q;
     offset = offset || 0;
     return ensureManifest().then(function (m) {
       var loads = [];
-      A.shardKeys(q, m.synonyms).forEach(function (k) {
+      q = A.cutQuery(typed, m.maxQuery);  /* analyzer.cut_query: a long query is cut before any work */
+      A.shardKeys(q, m.synonyms, m.maxQueryTerms).forEach(function (k) {
         m.segments.forEach(function (s, i) { loads.push(loadShard(i, A.shardOf(k, s.s))); });
       });
       var active = filters.type || filters.audience || filters.status || filters.year || filters.region;
       if (active || A.queryDocNumbers(A.normalize(q)).length) loads.push(loadDocs());
       return Promise.all(loads);
     }).then(function () {
-      var variants = A.analyzeQuery(q, hasTerm, state.manifest.synonyms), runs = queryRuns(q);
+      var variants = A.analyzeQuery(q, hasTerm, state.manifest.synonyms, state.manifest.maxQueryTerms), runs = queryRuns(q);
       var matches = bestMatches(variants, filters), full = matches.filter(function (x) { return x.full; }).length;
       state.matched = new Map(matches.map(function (x) { return [x.key, x]; }));
       var groups = keepBelow(sortGroups(fold(matches), false));
@@ -380,7 +388,8 @@
           var where = bestUnit(runs, f.x.map(function (u, i) { return [u[1] || "", t[i] || ""]; }), g.head.unit);
           g.unit = where.unit; g.piece = where.piece; g.topics = matchedTopics(runs, f.p, where.piece); g.titleMarks = titleMarks(runs, f.t);
         });
-        return { query: q, terms: [].concat.apply([], variants), runs: runs, total: groups.length, full: full,
+        return { query: q, shortened: q !== typed, maxQuery: state.manifest.maxQuery,
+          terms: [].concat.apply([], variants), runs: runs, total: groups.length, full: full,
           partial: matches.length - full, results: shown.map(asResult), ms: performance.now() - started };
       });
     });
@@ -393,7 +402,7 @@
   window.mzkbSearch = M.search = {
     load: load,
     search: function (q, filters, limit, offset) { return search(q, filters || {}, limit || 10, offset || 0); },
-    ensureManifest: ensureManifest, loadFrags: loadFrags, texts: texts, snippetSpans: snippetSpans, bestUnit: bestUnit, matchedTopics: matchedTopics, siteRoot: siteRoot,
+    ensureManifest: ensureManifest, loadFrags: loadFrags, texts: texts, snippetSpans: snippetSpans, bestUnit: bestUnit, matchedTopics: matchedTopics, longestPart: longestPart, siteRoot: siteRoot,
     state: state
   };
 })();
