@@ -381,25 +381,37 @@ def _write_report(config: SiteConfig, clock: Stopwatch, corpus: Corpus, indexes:
         pass
 
 
+MAX_EPOCH = 2**32 - 1
+"""The latest build time a site can carry (2106-02-07): MkDocs writes it into sitemap.xml.gz,
+whose gzip header holds an unsigned 32-bit time; the earliest is 0 (1970-01-01)."""
+
+
+def clamp_epoch(epoch: int) -> int:
+    """A build time within what the site's files can hold (0..``MAX_EPOCH``): a knowledge base
+    whose newest document is dated 2201, or whose documents are all from 1958, still builds."""
+    return min(max(epoch, 0), MAX_EPOCH)
+
+
 def build_epoch(config: SiteConfig, corpus: Corpus) -> int:
-    """SOURCE_DATE_EPOCH if set, else the HEAD commit time, else the newest document date."""
+    """SOURCE_DATE_EPOCH if set, else the HEAD commit time, else the newest document date
+    (``clamp_epoch``-ed)."""
     if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
-        return int(os.environ["SOURCE_DATE_EPOCH"])
+        return clamp_epoch(int(os.environ["SOURCE_DATE_EPOCH"]))
     try:
         commit_time = head_epoch(config.root)
     except GitError:
         commit_time = None
     if commit_time is not None:
-        return commit_time
+        return clamp_epoch(commit_time)
     newest = max((d.date for d in corpus.documents), default=dt.date(2020, 1, 1))
-    return int(dt.datetime.combine(newest, dt.time(), dt.timezone.utc).timestamp())
+    return clamp_epoch(int(dt.datetime.combine(newest, dt.time(), dt.timezone.utc).timestamp()))
 
 
 @contextmanager
 def source_date_epoch(config: SiteConfig, corpus: Corpus, epoch: int | None = None):
     """Pin SOURCE_DATE_EPOCH during rendering so MkDocs' sitemap dates are reproducible."""
     old = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(epoch if epoch is not None else build_epoch(config, corpus))
+    os.environ["SOURCE_DATE_EPOCH"] = str(clamp_epoch(epoch) if epoch is not None else build_epoch(config, corpus))
     try:
         yield
     finally:

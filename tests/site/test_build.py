@@ -182,3 +182,29 @@ def test_demo_builds_are_byte_identical(tmp_path: Path, monkeypatch):
     first, second = digest(one), digest(two)
     assert first == second
     assert any(name.startswith("search/") for name in first)
+
+
+@pytest.mark.parametrize("year, mtime", [("2201", (2**32 - 1) // 86400 * 86400), ("1958", 0)])  # MkDocs keeps the day
+def test_dates_a_gzip_header_cannot_hold(small_kb: Path, year: str, mtime: int):
+    """Issue 24: outside git the build time is the newest document's date, and MkDocs writes it
+    into sitemap.xml.gz's gzip header (1970..2106): 2201-01-01, or every document from 1958, ended
+    the build with struct.error. The build time is clamped to what the header holds."""
+    import gzip
+    import struct
+    import subprocess
+
+    assert subprocess.run(["git", "-C", str(small_kb.parent), "rev-parse"], capture_output=True).returncode != 0
+    for path in (small_kb.parent / "content").rglob("*.md"):
+        text = read(path)
+        if year == "1958":  # every document, order kept
+            text = re.sub(r"(?m)^date: \d{4}", "date: 1958", text)
+        elif path.name == "guide-2.md":  # only the newest
+            text = re.sub(r"(?m)^date: .*$", "date: 2201-01-01", text)
+        path.write_text(text, encoding="utf-8")
+    result = build(small_kb)
+    assert result.ok, [d.format() for d in result.prepared.diagnostics]
+    if year == "2201":
+        assert "MZ315" in {d.code for d in result.prepared.diagnostics}  # only a warning: the build goes on
+    packed = (result.out_dir / "sitemap.xml.gz").read_bytes()
+    assert struct.unpack("<I", packed[4:8])[0] == mtime
+    assert gzip.decompress(packed) == (result.out_dir / "sitemap.xml").read_bytes()
