@@ -55,6 +55,8 @@ CATALOGUE: dict[str, Spec] = {
     "MZ211": Spec(E, "符号链接无法解析：{detail}", "删除或修正这个符号链接（它可能指向自己，或形成循环）。", "ln -s a.md b.md; ln -s b.md a.md"),
     "MZ212": Spec(E, "文件名含有无法使用的字符（{detail}）", "把文件改名，只用常见的中文、字母、数字和连字符。", "文件名含有 NUL 或非 UTF-8 字节"),
     "MZ213": Spec(E, "这是一个文件夹，却以 .md 结尾", "把文件夹改名（去掉 .md），或把其中的文档移出来。", "mkdir content/notices/x.md"),
+    "MZ325": Spec(W, "扩展名是 {suffix}，不是小写的 .md：这个文件没有被读取{clash}", "把扩展名改为小写 .md；与另一个文件只差大小写时，删除或合并其中一个。", "content/notices/Upper.MD 与 upper.md"),
+    "MZ326": Spec(E, "文件路径与 {other} 只差大小写：在 Windows 和 macOS 上它们是同一个文件，会互相覆盖", "给其中一个文件（或文件夹）改名，使两者不只差大小写。", "content/notices/Guide.md 与 guide.md"),
     "MZ214": Spec(E, "符号链接的文件夹指向内容目录之外：{target}，已跳过", "把文件夹复制到内容目录中，或让链接指向内容目录里的文件夹。", "ln -s /tmp content/notices/外部"),
     # front matter
     "MZ301": Spec(E, "缺少 front matter：文件必须以一行 --- 开头", "在文件开头加上由 --- 包围的 YAML 元数据块。", "# 标题\n正文"),

@@ -79,6 +79,15 @@ def load(content_dir: Path, root: Path, memo: dict | None = None, memory: LoadMe
     stamps: dict[str, tuple] | None = {} if memory is not None else None
     found, odd = find_markdown(content_dir, stamps)
     kept: dict[str, tuple] = {}
+    by_case: dict[str, Path] = {}
+    for path in found:  # paths one file on Windows and macOS: a checkout there keeps only one of them
+        first = by_case.setdefault(str(path).casefold(), path)
+        if first != path:
+            odd.append((path, "MZ326", {"other": _shown(first, root)}))
+    for path, code, fields in odd:
+        if code == "MZ325":
+            twin = by_case.get(str(path).casefold())
+            fields["clash"] = f"；同一文件夹中的 {twin.name} 与它只差大小写" if twin else ""
     diags.extend(make(code, _shown(path, root), 0, 0, **fields) for path, code, fields in odd)
     for path in found:
         if memory is None:
@@ -121,8 +130,8 @@ def find_markdown(content_dir: Path, stamps: dict | None = None) -> tuple[list[P
     """Every regular ``*.md`` file under ``content_dir`` (sorted) and the odd entries met on the way.
 
     Nothing is opened: a FIFO, socket or device named ``*.md`` (MZ210), a broken or looping
-    symlink (MZ211), a name that is not valid UTF-8 (MZ212) and a folder named ``*.md``
-    (MZ213) are reported from ``stat`` alone. Symlinked folders are followed when they point
+    symlink (MZ211), a name that is not valid UTF-8 (MZ212), a folder named ``*.md``
+    (MZ213) and a name ending in ``.MD`` or ``.Md`` (MZ325, not read) are reported from ``stat`` alone. Symlinked folders are followed when they point
     inside the content folder (each real folder once) and reported when they point outside
     (MZ214). ``stamps``, when given, receives path -> (size, mtime_ns, ctime_ns, inode) of every
     regular file met (Markdown or not).
@@ -168,13 +177,22 @@ def find_markdown(content_dir: Path, stamps: dict | None = None) -> tuple[list[P
                 stamps[entry.path] = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
                 if is_md:
                     found.append(Path(entry.path))
+                elif _upper_md(entry.name):
+                    odd.append((Path(entry.path), "MZ325", {"suffix": entry.name[-3:]}))
             elif is_md and not stat.S_ISREG(info.st_mode):
                 kind = next((name for test, name in _KINDS if test(info.st_mode)), "特殊文件")
                 odd.append((Path(entry.path), "MZ210", {"kind": kind}))
             elif is_md:
                 found.append(Path(entry.path))
+            elif _upper_md(entry.name) and stat.S_ISREG(info.st_mode):
+                odd.append((Path(entry.path), "MZ325", {"suffix": entry.name[-3:]}))
     found.sort()
     return found, odd
+
+
+def _upper_md(name: str) -> bool:
+    """``X.MD``, ``X.Md``: meant as Markdown, not read as it (a README of any case is no document)."""
+    return name.lower().endswith(".md") and not name.endswith(".md") and name.lower() != "readme.md"
 
 
 @lru_cache(maxsize=None)

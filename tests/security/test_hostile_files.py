@@ -211,3 +211,26 @@ def test_runnable_files_are_refused(small_kb: Path, name: str):
     write_doc(kb, "notices/lnk.md", body=f"[打开]({name})")
     found = {(d.file, d.code) for d in prepare(small_kb).diagnostics}
     assert ("content/notices/att.md", "MZ319") in found and ("content/notices/lnk.md", "MZ319") in found
+
+
+def test_names_that_differ_only_by_case_are_reported_naming_both(small_kb: Path):
+    """Issue 24: `Upper.MD` beside `upper.md` was skipped silently; two paths one file apart on
+    Windows and macOS (Guide.md, guide.md) are an error naming both."""
+    kb = small_kb.parent
+    write_doc(kb, "notices/upper.md")
+    write_doc(kb, "notices/Upper.MD")
+    write_doc(kb, "notices/Alone.Md")
+    write_doc(kb, "notices/Guide.md", extra="id: guide-a\n")
+    write_doc(kb, "notices/guide.md", extra="id: guide-b\n")
+    write_doc(kb, "notices/X.MD/inside.md", extra="id: inside\n")  # a folder ending in .MD is a folder
+    (kb / "content/README.MD").write_text("说明\n", encoding="utf-8")
+    result = prepare(small_kb)
+    found = {(d.code, d.file): d.message for d in result.diagnostics if d.code in ("MZ325", "MZ326")}
+    assert set(found) == {("MZ325", "content/notices/Upper.MD"), ("MZ325", "content/notices/Alone.Md"),
+                          ("MZ326", "content/notices/guide.md")}, found
+    assert "upper.md" in found[("MZ325", "content/notices/Upper.MD")] and ".MD" in found[("MZ325", "content/notices/Upper.MD")]
+    assert "只差大小写" not in found[("MZ325", "content/notices/Alone.Md")]
+    assert "content/notices/Guide.md" in found[("MZ326", "content/notices/guide.md")]
+    assert result.failed and result.corpus.get("inside") is not None
+    code, output, _ = check(small_kb)
+    assert code == 1 and "Upper.MD" in output and "Traceback" not in output
