@@ -63,10 +63,15 @@ def build_versions(config_path: str | Path, out_dir: str | Path | None = None, s
         found = git_releases.list_releases(config.root, pattern)
     except git_releases.GitError as exc:
         return VersionsResult(False, None, (), (), (make("MZ904", config.path.name, 0, 0, detail=exc.args[0]),))
+    # a version's name is a folder and a part of every address of its pages: only names `mzkb
+    # release` would make (ASCII letters, digits, . - _, at most 40) are built, the others skipped
+    skipped = [make("MZ916", config.path.name, 0, 0, tag=r.name, detail=git_releases.name_problem("版本名", r.name))
+               for r in found if git_releases.name_problem("版本名", r.name)]
+    found = [r for r in found if not git_releases.name_problem("版本名", r.name)]
     # the working tree is exactly the newest release: that build also serves as latest
     head_is_release = (bool(found) and git_releases.head_commit(config.root) == found[0].commit
                        and git_releases.is_clean(config.root))
-    run = _Run(prepared, strict, found, head_is_release, diags=list(prepared.diagnostics))
+    run = _Run(prepared, strict, found, head_is_release, diags=[*prepared.diagnostics, *skipped])
     if not (run.build_releases() and run.build_latest()):
         return run.result(False, None)
     try:
@@ -118,9 +123,13 @@ class _Run:
         config = self.config
         shutil.rmtree(key, ignore_errors=True)
         with tempfile.TemporaryDirectory(prefix="mzkb-release-") as tmp:
-            tree = git_releases.export_tree(config.root, release.commit, Path(tmp) / "kb")
+            try:
+                tree = git_releases.export_tree(config.root, release.commit, Path(tmp) / "kb")
+                history = git_releases.file_history(config.root, release.commit)
+            except git_releases.GitError as exc:  # e.g. a damaged object only this release reaches
+                self.diags.append(make("MZ915", config.path.name, 0, 0, version=release.name, detail=exc.args[0]))
+                return False
             info = VersionInfo(release.name, release.title, release.date, self.previous_name)
-            history = git_releases.file_history(config.root, release.commit)
             result = build(tree / config.path.name, key / "site", self.strict, version=info, history=history,
                            epoch=release.epoch, previous_summary=self.previous_summary,
                            whoosh_dir=config.state_dir / "whoosh" if is_head else None)

@@ -284,3 +284,43 @@ def test_revision_log_of_files_with_chinese_and_quoted_names(repo: Path):
     history = file_history(repo)
     assert [r.message for r in history["content/notices/探视通知.md"]][-1] == "初始内容"
     assert [r.message for r in history['content/notices/引号"与\\斜杠.md']] == ["新增引号文件"]
+
+
+def test_tags_mzkb_release_would_refuse_are_skipped_with_a_warning(repo: Path):
+    """Issue 24: `build --versions` built any tag matching the pattern, names `mzkb release`
+    refuses (non-ASCII, over 40 characters) and names whose URL the selector got wrong (v#frag,
+    v%2e%2e). One rule for both: releases.name_problem; the others are skipped, each named."""
+    from generator.releases import name_problem
+
+    odd = ["v第一版", "v#frag", "v%2e%2e", "v" + "1" * 45, "v+1"]
+    for name in odd:
+        assert name_problem("版本名", name)
+        sh(repo, "git", "tag", name)
+    result = mzkb("build", "-c", str(repo / "site_config.yml"), "--versions")
+    assert result.exit_code == 0, result.output
+    for name in odd:
+        assert re.search(rf"MZ916 警告：git 标签 {re.escape(name)} 不能作为版本，已跳过", result.output), name
+    site = repo / "site"
+    assert [v["version"] for v in json.loads((site / "versions.json").read_text(encoding="utf-8"))] == ["latest", "v3", "v2", "v1"]
+    assert sorted(p.name for p in site.iterdir() if p.is_dir()) == ["latest", "v1", "v2", "v3"]
+
+
+def test_a_damaged_object_only_a_release_reaches_is_a_diagnostic_naming_it(repo: Path):
+    """Issue 24: a corrupt git blob reachable only from a release tag ended `build --versions` in
+    a GitError traceback."""
+    sh(repo, "git", "checkout", "-q", "-b", "side")
+    (repo / "content/notices/side.md").write_text(
+        "---\ntitle: 旁支通知\ndate: 2020-06-01\nissuer: 测试局\naudiences: [养老机构]\n---\n\n只在旁支中的正文。\n", encoding="utf-8")
+    sh(repo, "git", "add", "-A")
+    sh(repo, "git", "commit", "-qm", "旁支")
+    sh(repo, "git", "tag", "-a", "v9", "-m", "旁支版本")
+    blob = sh(repo, "git", "rev-parse", "v9:content/notices/side.md").strip()
+    sh(repo, "git", "checkout", "-q", "-")
+    sh(repo, "git", "branch", "-qD", "side")
+    loose = repo / ".git" / "objects" / blob[:2] / blob[2:]
+    loose.chmod(0o644)
+    loose.write_bytes(b"\x78\x9c damaged")
+    result = mzkb("build", "-c", str(repo / "site_config.yml"), "--versions")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert re.search(r"MZ915 错误：无法读取版本 v9 的内容：", result.output), result.output
+    assert not (repo / "site").exists()

@@ -19,10 +19,11 @@
     var select = box.querySelector("select");
 
     function pageIn(name) {
-      var ready = pages[name] ? Promise.resolve() : load(siteRoot + name + "/pages.js");
+      var folder = siteRoot + encodeURIComponent(name) + "/";  /* names are mzkb release's (releases.name_problem) */
+      var ready = pages[name] ? Promise.resolve() : load(folder + "pages.js");
       return ready.then(function () {
         var exists = (pages[name] || []).indexOf(rel) >= 0;
-        return siteRoot + name + "/" + (exists ? rel + window.location.hash : "index.html");
+        return folder + (exists ? rel + window.location.hash : "index.html");
       });
     }
 
