@@ -121,21 +121,26 @@ def _file_uses(doc: Document, content_dir: Path) -> list[tuple[str, str, str, in
 def _cycles(by_id: dict[str, Document]) -> list[Diagnostic]:
     diags = []
     reported: set[str] = set()
+    walked: set[str] = set()  # nodes whose walk onwards an earlier start made already (a chain of n: n steps, not n²)
     for start in sorted(by_id):
-        path, node = [start], start
+        path, node, on_path = [start], start, {start: 0}
         while True:
             nexts = [t for t in by_id[node].supersedes if t in by_id] if node in by_id else []
             if not nexts:
                 break
             node = nexts[0]
-            if node in path:
-                cycle = path[path.index(node):] + [node]
+            if node in on_path:
+                cycle = path[on_path[node]:] + [node]
                 if not reported.intersection(cycle):
                     doc = by_id[start]
                     diags.append(make("MZ405", doc.rel_path, doc.line_of("supersedes"), 1, value=" → ".join(cycle)))
                 reported.update(cycle)
                 break
+            if node in walked:
+                break
+            on_path[node] = len(path)
             path.append(node)
+        walked.update(path)
     return diags
 
 

@@ -27,12 +27,16 @@ def test_chinese_numbers(n: int, text: str):
     assert chinese_number(n) == text
 
 
-def edition_chain(content: Path, count: int) -> None:
-    """``count`` guidelines, each superseding the one before, none with an ``edition`` label."""
+def edition_chain(content: Path, count: int, close: bool = False) -> None:
+    """``count`` guidelines, each superseding the one before (the first the last when ``close``),
+    none with an ``edition`` label."""
+    import datetime as dt
+
     for i in range(count):
-        supersedes = f"supersedes: chain-{i - 1:03d}\n" if i else ""
+        before = i - 1 if i else (count - 1 if close else None)
+        supersedes = f"supersedes: chain-{before:03d}\n" if before is not None else ""
         (content / f"guidelines/chain-{i:03d}.md").write_text(
-            f"---\nid: chain-{i:03d}\ntitle: 长链指南 {i}\ndate: {2000 + i // 12:04d}-{i % 12 + 1:02d}-01\n"
+            f"---\nid: chain-{i:03d}\ntitle: 长链指南 {i}\ndate: {dt.date(2000, 1, 1) + dt.timedelta(days=i)}\n"
             f"issuer: 测试局\naudiences: [养老机构]\n{supersedes}---\n\n第 {i} 次修订。\n", encoding="utf-8")
 
 
@@ -43,6 +47,19 @@ def test_an_edition_chain_of_105(small_kb: Path):
     last = (result.out_dir / "guidelines/chain-104.html").read_text(encoding="utf-8")
     assert "第一百零五版" in last
     assert "第一百版" in (result.out_dir / "guidelines/chain-099.html").read_text(encoding="utf-8")
+
+
+def test_a_supersedes_chain_of_a_thousand(small_kb: Path):
+    """The cycle check walks each chain once (it walked it again from every member)."""
+    from generator.pipeline import prepare
+
+    edition_chain(small_kb.parent / "content", 1000)
+    result = prepare(small_kb)
+    assert not result.failed, [d.format() for d in result.diagnostics][:5]
+    assert result.corpus.get("chain-000").superseded_by == ("chain-001",)
+    edition_chain(small_kb.parent / "content", 1000, close=True)
+    cycles = [d for d in prepare(small_kb).diagnostics if d.code == "MZ405"]
+    assert len(cycles) == 1 and cycles[0].message.count("→") == 1000
 
 
 # The server under test, with the edition numbering of issue 24 put back (it knew 1-99): a
