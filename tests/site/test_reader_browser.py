@@ -165,7 +165,7 @@ def test_404_page_works_from_disk(demo_site: Path, page):
     assert "search.html?q=" in page.url
 
 
-@pytest.mark.parametrize("missing", ["nothing-here.html", "notices/gone.html", "guidelines/old/deep/gone.html"])
+@pytest.mark.parametrize("missing", ["nothing-here.html", "notices/gone.html", "guidelines/old/deep/gone.html", "timelines/gone.html"])
 def test_404_page_works_under_a_sub_path_over_http(served: str, page, missing: str):
     response = page.goto(served + missing)
     assert response.status == 404
