@@ -7,6 +7,7 @@ log and every request then waited for a rebuild that never came.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -133,6 +134,12 @@ def test_a_rebuild_that_fails_for_a_bug_leaves_the_preview_serving(small_kb: Pat
             (content / f"guidelines/chain-{i:03d}.md").unlink()
         wait_until(lambda: "第九十九版" in get(port, "/guidelines/chain-098.html")[1], "the rebuild after the fix")
         assert get(port, "/guidelines/guide-2.html")[0] == 200
+        # and its search index is all there: every segment the manifest lists is served
+        manifest = json.loads(get(port, "/search/manifest.js")[1].split(",", 2)[2].rsplit(")", 1)[0])
+        assert manifest["docs"] == 5 + 99
+        for segment in manifest["segments"]:
+            for n in range(segment["s"]):
+                assert get(port, f"/search/{segment['b']}/s{n}.js")[0] == 200, segment
     finally:
         proc.terminate()
         proc.wait(timeout=10)
