@@ -122,7 +122,7 @@ def check_bounds(text: str, first_line: int = 1) -> None:
     """
     sizes: dict[str, int] = {}
     chars: dict[str, int] = {}  # characters each anchor stands for
-    stack: list[list] = [[None, 0]]  # [anchor, values so far] of each open collection
+    stack: list[list] = [[None, 0]]  # [anchor, values so far, characters before it] of each open collection
     total_chars, max_chars = 0, max(MAX_CHARS, len(text))
     lines = _Lines(text, first_line)
     try:
