@@ -131,9 +131,9 @@ def find_markdown(content_dir: Path, stamps: dict | None = None) -> tuple[list[P
 
     Nothing is opened: a FIFO, socket or device named ``*.md`` (MZ210), a broken or looping
     symlink (MZ211), a name that is not valid UTF-8 (MZ212), a folder named ``*.md``
-    (MZ213) and a name ending in ``.MD`` or ``.Md`` (MZ325, not read) are reported from ``stat`` alone. Symlinked folders are followed when they point
-    inside the content folder (each real folder once) and reported when they point outside
-    (MZ214). ``stamps``, when given, receives path -> (size, mtime_ns, ctime_ns, inode) of every
+    (MZ213) and a file named ``*.MD`` or ``*.Md`` (MZ325, not read) are reported from ``stat``
+    alone. Symlinked folders are followed when they point inside the content folder (each real
+    folder once) and reported when they point outside (MZ214). ``stamps``, when given, receives path -> (size, mtime_ns, ctime_ns, inode) of every
     regular file met (Markdown or not).
     """
     root = os.path.realpath(content_dir)
