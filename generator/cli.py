@@ -308,6 +308,8 @@ def search(config_path: str, query: str, as_json: bool, limit: int, doc_type: st
     if not hits:
         click.echo(f"没有找到与“{query}”相关的文件。")
         return
+    if found.folded:
+        click.echo(f"已按简体字“{found.folded}”搜索。")
     click.echo(count_line(found.full, found.partial, query))
     labels = {"notice": "政策通知", "guideline": "指南", "video": "微视频", "case": "典型案例"}
     from .content.model import Status

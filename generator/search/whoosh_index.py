@@ -63,6 +63,8 @@ class Results:
     """Documents matching the whole query."""
     partial: int
     """Documents matching part of it."""
+    folded: str = ""
+    """The query as searched when it was typed in traditional characters (``analyzer.fold_traditional``), else ''."""
 
 
 class IndexMissing(Exception):
@@ -82,6 +84,7 @@ def search_results(index_dir: Path, text: str, config: SiteConfig, limit: int = 
     Stored fields are read only for the documents near the top (and their chains)."""
     if not is_sealed(index_dir) or not windex.exists_in(str(index_dir)):  # planted indexes are never opened (exists_in opens)
         raise IndexMissing(str(index_dir))
+    typed, text = text, analyzer.fold_traditional(text)
     ix = windex.open_dir(str(index_dir))
     with ix.searcher(weighting=BM25F()) as searcher:
         reader = searcher.reader()
@@ -108,7 +111,7 @@ def search_results(index_dir: Path, text: str, config: SiteConfig, limit: int = 
         shown = _ordered_below(_reranked(groups, limit, stored, runs), below, best)
         hits = [_hit(g, stored, runs) for g in shown]
         full = sum(1 for m in best.values() if m.full)
-        return Results(hits, full, len(best) - full)
+        return Results(hits, full, len(best) - full, text if text != typed else "")
 
 
 def _below(searcher, best: dict, stored: "_Stored", runs: list) -> dict[int, list[int]]:

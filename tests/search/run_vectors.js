@@ -4,7 +4,8 @@
 const path = require("path");
 const fs = require("fs");
 const A = require(path.join(__dirname, "..", "..", "theme", "assets", "mzkb", "search-analyzer.js"));
-const vectors = JSON.parse(fs.readFileSync(path.join(__dirname, "analyzer_vectors.json"), "utf8")).query;
+const all = JSON.parse(fs.readFileSync(path.join(__dirname, "analyzer_vectors.json"), "utf8"));
+const vectors = all.query;
 const failures = [];
 for (const v of vectors) {
   const vocab = new Set(v.vocabulary);
@@ -17,5 +18,19 @@ for (const v of vectors) {
     if (JSON.stringify(got[key]) !== JSON.stringify(v[key])) failures.push({ title: v.title, key, expected: v[key], got: got[key] });
   }
 }
-console.log(JSON.stringify({ checked: vectors.length, failures }, null, 1));
+// Folding: argv[2] names a JSON file with the table's parts as the build writes them (analyzer.fold_parts).
+let folded = 0;
+if (process.argv[2]) {
+  const parts = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
+  for (const v of all.fold) {
+    const table = {};
+    for (const n of A.foldChunks(v.text, parts.length)) {
+      for (let i = 0; i + 1 < parts[n].length; i += 2) table[parts[n][i]] = parts[n][i + 1];
+    }
+    const got = A.foldTraditional(v.text, table);
+    if (got !== v.folded) failures.push({ title: v.title, key: "folded", expected: v.folded, got });
+    folded++;
+  }
+}
+console.log(JSON.stringify({ checked: vectors.length, folded, failures }, null, 1));
 process.exit(failures.length ? 1 : 0);
