@@ -42,15 +42,23 @@ class Hit:
     in_attachment: bool = False
     """The best match is in an attached file (``url`` points to it; ``heading`` names it)."""
     topics: tuple = ()
-    """The document's topics that hold the query (``ranking.matched_topics``), matched runs in 【】."""
-    title_marked: str = ""
-    """The title with the query's matched runs in 【】 (``ranking.title_marks``), as printed."""
+    """The document's topics that hold the query (``ranking.matched_topics``)."""
+    snippet_marks: tuple = ()
+    """The matched runs in ``snippet``: (start, end) offsets, in order (never marker characters:
+    real 文号 hold 【】)."""
+    title_marks: tuple = ()
+    """The matched runs in ``title`` (``ranking.title_marks``), as offsets."""
+    topic_marks: tuple = ()
+    """For each of ``topics``, its matched runs as offsets."""
 
     def to_json(self) -> dict:
-        """JSON-ready dict (the ``mzkb search --json`` contract)."""
-        data = {k: getattr(self, k) for k in self.__slots__}
+        """JSON-ready dict (the ``mzkb search --json`` contract): highlights as [start, end] offsets."""
+        data = {k: getattr(self, k) for k in self.__slots__ if not k.endswith("_marks")}
         data["older"] = list(self.older)
         data["topics"] = list(self.topics)
+        data["highlights"] = [list(span) for span in self.snippet_marks]
+        data["title_highlights"] = [list(span) for span in self.title_marks]
+        data["topic_highlights"] = [[list(span) for span in spans] for spans in self.topic_marks]
         return data
 
 
@@ -272,25 +280,21 @@ def _hit(group, stored: _Stored, runs: list) -> Hit:
     unit = units[index]
     attachment = len(unit) > 4 and unit[4] == "attachment"
     url = unit[1] if attachment else fields["url"] + (f"#{unit[1]}" if unit[1] else "")
+    text, marks = snippet(unit[3] or fields["title_s"], runs, piece)
+    topics = ranking.matched_topics(runs, fields.get("topics") or (), piece)
     return Hit(fields["doc_id"], fields["title_s"], url, fields["type"], fields["status"], round(group.score, 4),
-               snippet(unit[3] or fields["title_s"], runs, piece), unit[2], fields["date"], fields["issuer"],
+               text, unit[2], fields["date"], fields["issuer"],
                fields["doc_number"], group.full, tuple(stored[m.key]["doc_id"] for m in group.older), attachment,
-               tuple(marked(t, marks) for t, marks in ranking.matched_topics(runs, fields.get("topics") or (), piece)),
-               marked(fields["title_s"], ranking.title_marks(runs, fields["title_s"])))
+               tuple(topic for topic, _ in topics), marks,
+               tuple(tuple(span) for span in ranking.title_marks(runs, fields["title_s"])),
+               tuple(tuple(tuple(span) for span in spans) for _, spans in topics))
 
 
-def snippet(text: str, runs: list, piece: str) -> str:
-    """About ``ranking.SNIPPET_WIDTH`` characters around the longest matched piece, matched runs in 【】."""
+def snippet(text: str, runs: list, piece: str) -> tuple[str, tuple]:
+    """About ``ranking.SNIPPET_WIDTH`` characters around the longest matched piece, and the
+    matched runs in it as (start, end) offsets into the returned text."""
     text = " ".join(text.split())
     start, end, marks = ranking.snippet_spans(text, runs, piece)
-    return ("…" if start else "") + marked(text, marks, start, end) + ("…" if end < len(text) else "")
-
-
-def marked(text: str, marks: list, start: int = 0, end: int | None = None) -> str:
-    """``text[start:end]`` with the marked spans in 【】."""
-    out, pos = [], start
-    for a, b in marks:
-        out += [text[pos:a], "【", text[a:b], "】"]
-        pos = b
-    out.append(text[pos:len(text) if end is None else end])
-    return "".join(out)
+    lead = "…" if start else ""
+    shift = len(lead) - start
+    return lead + text[start:end] + ("…" if end < len(text) else ""), tuple((a + shift, b + shift) for a, b in marks)
