@@ -152,3 +152,13 @@ def test_demo_query_set_finds_the_best_answer(demo_site: Path):
     assert [q for q, ids in top5.items() if not ids] == []
     hits = sum(q["expect"][0] in top5[q["q"]] for q in queries)
     assert hits / len(queries) >= 0.95
+
+
+def test_a_limit_cuts_the_ordered_results_and_never_empties_them(demo_site: Path):
+    """`-n 1` is the first line of `-n 10`: the list is cut after ordering (an amended rule's
+    pairing once dropped the only result shown)."""
+    config = Path(__file__).resolve().parents[2] / "site_config.yml"
+    for query in ("家属探视", "探视", "口罩", "遗体处置"):
+        ten = search(config, query, "-n", "10")
+        for n in (1, 2, 3):
+            assert [h["id"] for h in search(config, query, "-n", str(n))] == [h["id"] for h in ten[:n]], (query, n)
