@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import re
 import os
 import shutil
 import statistics
@@ -96,9 +95,9 @@ def whoosh_results(config, queries: list[str], limit: int = 10) -> dict[str, dic
     for q in queries:
         found = search_results(config.state_dir / "whoosh", q, config, limit)
         out[q] = {"full": found.full, "partial": found.partial, "groups": [[h.id, *h.older] for h in found.hits],
-                  "snippets": [h.snippet.replace("【", "").replace("】", "") for h in found.hits],
-                  "topics": ["、".join(h.topics).replace("【", "").replace("】", "") for h in found.hits],
-                  "titled": ["、".join(re.findall("【(.*?)】", h.title_marked)) for h in found.hits]}
+                  "snippets": [h.snippet for h in found.hits],
+                  "topics": ["、".join(h.topics) for h in found.hits],
+                  "titled": ["、".join(h.title[a:b] for a, b in h.title_marks) for h in found.hits]}
     return out
 
 

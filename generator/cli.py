@@ -311,6 +311,8 @@ def search(config_path: str, query: str, as_json: bool, limit: int, doc_type: st
     if not hits:
         click.echo(f"没有找到与“{query}”相关的文件。")
         return
+    if found.folded:
+        click.echo(f"已按简体字“{found.folded}”搜索。")
     click.echo(count_line(found.full, found.partial, query))
     labels = {"notice": "政策通知", "guideline": "指南", "video": "微视频", "case": "典型案例"}
     from .content.model import Status
@@ -318,13 +320,27 @@ def search(config_path: str, query: str, as_json: bool, limit: int, doc_type: st
     status_labels = {s.value: s.label for s in Status}
     for rank, hit in enumerate(hits, 1):
         badge = f"[{labels.get(hit.type, hit.type)}·{status_labels.get(hit.status, hit.status)}]"
-        click.echo(f"{rank}. {click.style(hit.title_marked or hit.title, bold=True)} {badge} {hit.date}")
+        click.echo(f"{rank}. {emphasized(hit.title, hit.title_marks, bold=True)} {badge} {hit.date}")
         click.echo(f"   {hit.url}")
         if hit.in_attachment:
             click.echo(f"   {hit.heading}")
-        click.echo(f"   {hit.snippet}")
+        click.echo(f"   {emphasized(hit.snippet, hit.snippet_marks)}")
         if hit.topics:
-            click.echo(f"   主题：{'、'.join(hit.topics)}")
+            click.echo(f"   主题：{'、'.join(emphasized(t, m) for t, m in zip(hit.topics, hit.topic_marks))}")
+
+
+def emphasized(text: str, spans, bold: bool = False) -> str:
+    """``text`` with its matched spans underlined on a terminal (all of it bold when ``bold``);
+    plain where styles are stripped (a pipe, a file): never marker characters, which real 文号
+    hold (【2024】)."""
+    out, pos = [], 0
+    for start, end in [*spans, (len(text), len(text))]:
+        if text[pos:start]:
+            out.append(click.style(text[pos:start], bold=bold) if bold else text[pos:start])
+        if start < end:
+            out.append(click.style(text[start:end], bold=bold, underline=True))
+        pos = end
+    return "".join(out)
 
 
 def shortened_line() -> str:

@@ -96,6 +96,7 @@ CATALOGUE: dict[str, Spec] = {
     "MZ422": Spec(E, "amends 调整的 {value} 已{state}", "调整现行版本（{current}），不要调整已被替代或已废止的文件。", "amends 指向指南第一版"),
     "MZ423": Spec(E, "amends 形成循环：{value}", "调整关系必须从新文件指向旧文件，不能互相调整。", "A 调整 B，B 又调整 A"),
     "MZ424": Spec(E, "amends 的 at 锚点 #{anchor} 在本文件中不存在", "at 写本文件中作出调整的小节的锚点或标题文字，或删除 at。", "at: 不存在的标题"),
+    "MZ440": Spec(W, "文号 {value} 与 {other} 的文号相同", "同一文号只应属于一个文件：检查是否重复导入了同一份文件（删除多余的一份），或改正其中一个文件的 doc_number。", "两个文件都写 doc_number: 民发〔2020〕12号"),
     # media and attachments
     "MZ501": Spec(E, "{key} 指向的文件 {value} 不存在", "检查文件名和相对路径（相对于当前文档）。", "media: 不存在.mp4"),
     "MZ502": Spec(E, "{key} 指向内容目录之外：{value}", "把文件放到内容目录中，使用相对路径。", "attachments: [../../etc/passwd]"),

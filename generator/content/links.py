@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -77,6 +78,7 @@ def link(documents: list[Document], content_dir: Path, today: dt.date | None = N
             for doc in same:
                 others = "、".join(o.rel_path for o in same if o is not doc)
                 diags.append(make("MZ401", doc.rel_path, doc.line_of("id"), 1, value=doc_id, other=others))
+    diags.extend(_shared_doc_numbers(by_id))
     for doc in by_id.values():
         for key in ("supersedes", "related"):
             for target in getattr(doc, key):
@@ -116,6 +118,29 @@ def _file_uses(doc: Document, content_dir: Path) -> list[tuple[str, str, str, in
             rel = resolved.relative_to(content_dir).as_posix()
             uses.append((rel, asset_url(rel), doc.rel_path, href_link.line))
     return uses
+
+
+_DOCNO_BRACKETS = str.maketrans({c: "[" for c in "〔［[(（【｛{﹝"} | {c: "]" for c in "〕］])）】｝}﹞"})
+
+
+def doc_number_key(number: str) -> str:
+    """A 文号 as compared: full width folded (NFKC), blanks dropped, one bracket style
+    (民发〔2020〕12号 = 民发[2020]12号 = 民发（２０２０）１２号)."""
+    return "".join(unicodedata.normalize("NFKC", number).translate(_DOCNO_BRACKETS).split())
+
+
+def _shared_doc_numbers(by_id: dict[str, Document]) -> list[Diagnostic]:
+    """MZ440 for every document whose 文号 another document also carries (each file names the others)."""
+    holders: dict[str, list[Document]] = {}
+    for doc in sorted(by_id.values(), key=lambda d: d.rel_path):
+        if doc.doc_number.strip():
+            holders.setdefault(doc_number_key(doc.doc_number), []).append(doc)
+    diags = []
+    for same in holders.values():
+        for doc in same if len(same) > 1 else ():
+            others = "、".join(o.rel_path for o in same if o is not doc)
+            diags.append(make("MZ440", doc.rel_path, doc.line_of("doc_number"), 1, value=doc.doc_number, other=others))
+    return diags
 
 
 def _cycles(by_id: dict[str, Document]) -> list[Diagnostic]:

@@ -5,8 +5,12 @@ step by step (same names, same order), and ``tests/search/analyzer_vectors.json`
 holds test vectors that both implementations must pass.
 
 Index side:  normalize -> doc_numbers + runs -> (Han: bigrams + words) / (Latin: word)
-Query side:  normalize -> expand_synonyms -> doc_numbers + runs -> (Han: bigrams +
-             vocabulary_words) / (Latin: word, prefix)
+Query side:  fold_traditional -> normalize -> expand_synonyms -> doc_numbers + runs -> (Han:
+             bigrams + vocabulary_words) / (Latin: word, prefix)
+
+``fold_traditional`` runs once at each engine's entry (``whoosh_index.search_results``,
+``search.js`` ``search``): a query typed in traditional characters (家屬探視) is searched in
+simplified ones (家属探视); the browser loads the part of the table its characters need.
 
 ``words`` come from rjieba (jieba's dictionary plus a user dictionary built from the
 taxonomy and document titles); the query side cannot run jieba in the browser, so both
@@ -20,12 +24,14 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 
+import opencc
 import rjieba
 
 # Brackets people type around the year of a 文号: 〔〕 [] () （） 【】 ［］ ｛｝
 _BRACKETS = str.maketrans({"〔": "[", "〕": "]", "【": "[", "】": "]", "(": "[", ")": "]", "{": "[", "}": "]",
                            "［": "[", "］": "]", "（": "[", "）": "]", "﹝": "[", "﹞": "]", "[": "[", "]": "]"})
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
 _ASCII_WORD = "[a-z0-9]+"
 _RUNS = re.compile(rf"[{_HAN}]+|{_ASCII_WORD}")
 _DOCNO = re.compile(rf"([{_HAN}]{{1,12}}) *\[ *([0-9]{{4}}) *\] *([{_HAN}]{{0,4}}[0-9]+) *号")
@@ -37,6 +43,50 @@ MAX_WORD = 8
 """Longest vocabulary word the query side looks for."""
 MIN_WORD = 3
 """Shortest jieba word kept as a term (two-character words are already bigrams)."""
+
+
+FOLD_CHUNKS = 64
+"""The browser loads the traditional -> simplified table in this many parts: a character's part
+is its code point modulo ``FOLD_CHUNKS`` (``fold_chunk``), so a query loads a few small files."""
+
+
+@lru_cache(maxsize=1)
+def traditional_table() -> dict[int, str]:
+    """Traditional -> simplified, character for character: every Han character (``_HAN``) that
+    OpenCC's ``t2s`` conversion turns into one other character (家屬探視 -> 家属探视).
+
+    Character for character, not OpenCC's phrase conversion: the browser applies the same
+    table, and search terms are characters and bigrams anyway. The few characters that are
+    also standard simplified ones in rare uses (乾隆, the surname 於) are folded too: a query is
+    searched as simplified text."""
+    convert = opencc.OpenCC("t2s.json").convert
+    table: dict[int, str] = {}
+    for low, high in _HAN_RANGES:
+        for code in range(low, high + 1):
+            char = chr(code)
+            simple = convert(char)
+            if len(simple) == 1 and simple != char and ord(simple) < 0x10000:  # one UTF-16 unit in the browser
+                table[code] = simple
+    return table
+
+
+def fold_traditional(text: str) -> str:
+    """The query in simplified characters (``traditional_table``)."""
+    return text.translate(traditional_table())
+
+
+def fold_chunk(char: str) -> int:
+    """The part of the folding table (``fold_parts``) that holds ``char``."""
+    return ord(char) % FOLD_CHUNKS
+
+
+def fold_parts() -> list[str]:
+    """The folding table for the browser: part n is the concatenated (traditional, simplified)
+    pairs of the characters whose ``fold_chunk`` is n, in code point order."""
+    parts = [""] * FOLD_CHUNKS
+    for code, simple in sorted(traditional_table().items()):
+        parts[code % FOLD_CHUNKS] += chr(code) + simple
+    return parts
 
 
 _BRACKET_CHARS = re.compile("[" + re.escape("".join(chr(c) for c in _BRACKETS)) + "]")

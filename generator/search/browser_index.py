@@ -195,17 +195,27 @@ def assemble(config: SiteConfig, segments: list[Segment], numbered: dict[int, ob
         "synonyms": [[analyzer.normalize(w) for w in g] for g in synonym_groups(config)],
         "chains": chains(numbered), "example": example(docs), "below": _below(numbered),
     }
+    fold_files, manifest["fold"] = _fold_files()
     moved = tuple((written[0], f"search/{segment.build}") for segment, written in zip(segments, segment_files)
                   if isinstance(written, tuple))
     files = {f"search/{segment.build}/{name}": text
              for segment, written in zip(segments, segment_files) if isinstance(written, dict)
              for name, text in written.items()}
     files[f"search/{docs_name}"] = docs_text
+    files.update(fold_files)
     files["search/manifest.js"] = _js("manifest", 0, manifest)
     reused = tuple(f"search/{segment.build}/{name}" for segment, written in zip(segments, segment_files)
                    if isinstance(written, dict) and not written for name in segment.files)
     size = sum(len(t.encode()) for t in files.values()) + sum(w[1] for w in segment_files if isinstance(w, tuple))
     return BrowserIndex(files, sum(s.terms for s in segments), sum(s.shards for s in segments), size, reused, moved)
+
+
+def _fold_files() -> tuple[dict[str, str], dict]:
+    """The traditional -> simplified table as ``analyzer.FOLD_CHUNKS`` scripts in a folder named
+    by their hash (``search/fold-<hash>/t<n>.js``), and its manifest entry (folder, part count)."""
+    texts = [_js("fold", n, part) for n, part in enumerate(analyzer.fold_parts())]
+    folder = "fold-" + hashlib.sha256("".join(texts).encode()).hexdigest()[:12]
+    return {f"search/{folder}/t{n}.js": text for n, text in enumerate(texts)}, {"b": folder, "n": len(texts)}
 
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"

@@ -42,15 +42,23 @@ class Hit:
     in_attachment: bool = False
     """The best match is in an attached file (``url`` points to it; ``heading`` names it)."""
     topics: tuple = ()
-    """The document's topics that hold the query (``ranking.matched_topics``), matched runs in 【】."""
-    title_marked: str = ""
-    """The title with the query's matched runs in 【】 (``ranking.title_marks``), as printed."""
+    """The document's topics that hold the query (``ranking.matched_topics``)."""
+    snippet_marks: tuple = ()
+    """The matched runs in ``snippet``: (start, end) offsets, in order (never marker characters:
+    real 文号 hold 【】)."""
+    title_marks: tuple = ()
+    """The matched runs in ``title`` (``ranking.title_marks``), as offsets."""
+    topic_marks: tuple = ()
+    """For each of ``topics``, its matched runs as offsets."""
 
     def to_json(self) -> dict:
-        """JSON-ready dict (the ``mzkb search --json`` contract)."""
-        data = {k: getattr(self, k) for k in self.__slots__}
+        """JSON-ready dict (the ``mzkb search --json`` contract): highlights as [start, end] offsets."""
+        data = {k: getattr(self, k) for k in self.__slots__ if not k.endswith("_marks")}
         data["older"] = list(self.older)
         data["topics"] = list(self.topics)
+        data["highlights"] = [list(span) for span in self.snippet_marks]
+        data["title_highlights"] = [list(span) for span in self.title_marks]
+        data["topic_highlights"] = [[list(span) for span in spans] for spans in self.topic_marks]
         return data
 
 
@@ -64,9 +72,11 @@ class Results:
     partial: int
     """Documents matching part of it."""
     query: str = ""
-    """What was searched: the query, cut to ``analyzer.MAX_QUERY`` characters."""
+    """What was searched: the query, cut to ``analyzer.MAX_QUERY`` characters (and folded to simplified characters)."""
     shortened: bool = False
     """The query was longer and has been cut."""
+    folded: str = ""
+    """The query as searched when it was typed in traditional characters (``analyzer.fold_traditional``), else ''."""
 
 
 class IndexMissing(Exception):
@@ -87,7 +97,8 @@ def search_results(index_dir: Path, text: str, config: SiteConfig, limit: int = 
     than ``analyzer.MAX_QUERY`` characters is cut first (``Results.shortened``)."""
     if not is_sealed(index_dir) or not windex.exists_in(str(index_dir)):  # planted indexes are never opened (exists_in opens)
         raise IndexMissing(str(index_dir))
-    typed, text = text, analyzer.cut_query(text)
+    typed, cut = text, analyzer.cut_query(text)
+    text = analyzer.fold_traditional(cut)
     ix = windex.open_dir(str(index_dir))
     with ix.searcher(weighting=BM25F()) as searcher:
         reader = searcher.reader()
@@ -111,10 +122,10 @@ def search_results(index_dir: Path, text: str, config: SiteConfig, limit: int = 
         needed = -(-max(limit, 1) // ranking.WINDOW) * ranking.WINDOW
         below = _below(searcher, best, stored, runs)
         groups = _ordered_below(_top_groups(best, stored, needed + len(below)), below, best)[:needed]
-        shown = _ordered_below(_reranked(groups, limit, stored, runs), below, best)
+        shown = _ordered_below(_reranked(groups, needed, stored, runs), below, best)[:limit]  # -n cuts after ordering
         hits = [_hit(g, stored, runs) for g in shown]
         full = sum(1 for m in best.values() if m.full)
-        return Results(hits, full, len(best) - full, text, text != typed)
+        return Results(hits, full, len(best) - full, text, cut != typed, text if text != cut else "")
 
 
 def _below(searcher, best: dict, stored: "_Stored", runs: list) -> dict[int, list[int]]:
@@ -275,25 +286,21 @@ def _hit(group, stored: _Stored, runs: list) -> Hit:
     unit = units[index]
     attachment = len(unit) > 4 and unit[4] == "attachment"
     url = unit[1] if attachment else fields["url"] + (f"#{unit[1]}" if unit[1] else "")
+    text, marks = snippet(unit[3] or fields["title_s"], runs, piece)
+    topics = ranking.matched_topics(runs, fields.get("topics") or (), piece)
     return Hit(fields["doc_id"], fields["title_s"], url, fields["type"], fields["status"], round(group.score, 4),
-               snippet(unit[3] or fields["title_s"], runs, piece), unit[2], fields["date"], fields["issuer"],
+               text, unit[2], fields["date"], fields["issuer"],
                fields["doc_number"], group.full, tuple(stored[m.key]["doc_id"] for m in group.older), attachment,
-               tuple(marked(t, marks) for t, marks in ranking.matched_topics(runs, fields.get("topics") or (), piece)),
-               marked(fields["title_s"], ranking.title_marks(runs, fields["title_s"])))
+               tuple(topic for topic, _ in topics), marks,
+               tuple(tuple(span) for span in ranking.title_marks(runs, fields["title_s"])),
+               tuple(tuple(tuple(span) for span in spans) for _, spans in topics))
 
 
-def snippet(text: str, runs: list, piece: str) -> str:
-    """About ``ranking.SNIPPET_WIDTH`` characters around the longest matched piece, matched runs in 【】."""
+def snippet(text: str, runs: list, piece: str) -> tuple[str, tuple]:
+    """About ``ranking.SNIPPET_WIDTH`` characters around the longest matched piece, and the
+    matched runs in it as (start, end) offsets into the returned text."""
     text = " ".join(text.split())
     start, end, marks = ranking.snippet_spans(text, runs, piece)
-    return ("…" if start else "") + marked(text, marks, start, end) + ("…" if end < len(text) else "")
-
-
-def marked(text: str, marks: list, start: int = 0, end: int | None = None) -> str:
-    """``text[start:end]`` with the marked spans in 【】."""
-    out, pos = [], start
-    for a, b in marks:
-        out += [text[pos:a], "【", text[a:b], "】"]
-        pos = b
-    out.append(text[pos:len(text) if end is None else end])
-    return "".join(out)
+    lead = "…" if start else ""
+    shift = len(lead) - start
+    return lead + text[start:end] + ("…" if end < len(text) else ""), tuple((a + shift, b + shift) for a, b in marks)

@@ -90,6 +90,7 @@ CASES = [
     ("attachment too large", "notices/big.md", OK_HEAD + "attachments: [../cases/files/登记表.txt]\n---\n", "MZ313", 6),
     ("empty front matter", "notices/bad.md", "---\n---\n正文\n", "MZ305", 1),
     ("placeholder issuer", "notices/p.md", "---\ntitle: x\ndate: 2020-01-01\nissuer: （请填写发文机关）\naudiences: [养老机构]\n---\n", "MZ317", 4),
+    ("shared 文号, other brackets", "notices/copy.md", OK_HEAD + "doc_number: 测民发（２０２０） 示例1号\n---\n", "MZ440", 6),
     ("bad region code", "cases/r.md", "---\ntitle: x\ndate: 2020-01-01\naudiences: [养老机构]\nregion_code: '33'\n---\n", "MZ313", 5),
 ]
 
@@ -171,3 +172,12 @@ def test_mixed_line_endings_keep_line_numbers(small_kb: Path):
     (small_kb.parent / "content/notices/mixed.md").write_bytes(text.encode("utf-8"))
     found = [(d.code, d.line) for d in prepare(small_kb).diagnostics if d.file == "content/notices/mixed.md"]
     assert found == [("MZ308", 3)]
+
+
+def test_a_shared_doc_number_names_both_files(small_kb: Path):
+    copy = small_kb.parent / "content" / "notices" / "copy.md"
+    copy.write_text(OK_HEAD + "doc_number: 测民发[2020]示例1号\n---\n\n正文。\n", encoding="utf-8")
+    found = [d for d in prepare(small_kb).diagnostics if d.code == "MZ440"]
+    assert sorted((d.file, d.line) for d in found) == [("content/notices/copy.md", 6), ("content/notices/探视通知.md", 5)]
+    assert "notices/探视通知.md" in found[0].message or "notices/探视通知.md" in found[1].message
+    assert all(d.severity.value == "warning" for d in found)

@@ -23,5 +23,19 @@ for (const v of vectors) {
 const wide = "\u{20000}".repeat(data.limits.max_query + 5);
 if (A.cutQuery(wide, data.limits.max_query) !== "\u{20000}".repeat(data.limits.max_query)) failures.push({ title: "cutQuery counts code points" });
 if (A.cutQuery("养老", data.limits.max_query) !== "养老") failures.push({ title: "cutQuery keeps a short query" });
-console.log(JSON.stringify({ checked: vectors.length, failures }, null, 1));
+// Folding: argv[2] names a JSON file with the table's parts as the build writes them (analyzer.fold_parts).
+let folded = 0;
+if (process.argv[2]) {
+  const parts = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
+  for (const v of data.fold) {
+    const table = {};
+    for (const n of A.foldChunks(v.text, parts.length)) {
+      for (let i = 0; i + 1 < parts[n].length; i += 2) table[parts[n][i]] = parts[n][i + 1];
+    }
+    const got = A.foldTraditional(v.text, table);
+    if (got !== v.folded) failures.push({ title: v.title, key: "folded", expected: v.folded, got });
+    folded++;
+  }
+}
+console.log(JSON.stringify({ checked: vectors.length, folded, failures }, null, 1));
 process.exit(failures.length ? 1 : 0);

@@ -12,7 +12,7 @@ import pytest
 from generator.search import analyzer
 
 SHARED = json.loads((Path(__file__).parent / "analyzer_vectors.json").read_text(encoding="utf-8"))
-VECTORS = SHARED["query"]
+VECTORS, FOLD_VECTORS = SHARED["query"], SHARED["fold"]
 
 
 @pytest.mark.parametrize("vector", VECTORS, ids=[v["title"] for v in VECTORS])
@@ -24,12 +24,28 @@ def test_python_query_analysis_matches_vectors(vector):
     assert [[[t["term"], t["kind"]] for t in v] for v in variants] == vector["variants"]
 
 
-def test_browser_analyzer_passes_the_same_vectors():
+@pytest.mark.parametrize("vector", FOLD_VECTORS, ids=[v["title"] for v in FOLD_VECTORS])
+def test_python_folds_traditional_characters(vector):
+    assert analyzer.fold_traditional(vector["text"]) == vector["folded"]
+
+
+def test_the_folding_table_is_split_for_the_browser_without_loss():
+    parts = analyzer.fold_parts()
+    assert len(parts) == analyzer.FOLD_CHUNKS
+    pairs = {part[i]: part[i + 1] for part in parts for i in range(0, len(part), 2)}
+    assert pairs == {chr(code): simple for code, simple in analyzer.traditional_table().items()}
+    assert all(analyzer.fold_chunk(char) == n for n, part in enumerate(parts) for char in part[::2])
+    assert "养" not in pairs and pairs["養"] == "养" and len(pairs) > 3000
+
+
+def test_browser_analyzer_passes_the_same_vectors(tmp_path):
     node = shutil.which("node")
     assert node, "node is needed to run the browser analyzer's vectors (install Debian nodejs)"
-    run = subprocess.run([node, str(Path(__file__).parent / "run_vectors.js")], capture_output=True, text=True, timeout=60)
+    table = tmp_path / "fold.json"
+    table.write_text(json.dumps(analyzer.fold_parts(), ensure_ascii=False), encoding="utf-8")
+    run = subprocess.run([node, str(Path(__file__).parent / "run_vectors.js"), str(table)], capture_output=True, text=True, timeout=60)
     report = json.loads(run.stdout)
-    assert report["checked"] == len(VECTORS)
+    assert report["checked"] == len(VECTORS) and report["folded"] == len(FOLD_VECTORS)
     assert report["failures"] == [], report["failures"]
 
 

@@ -31,7 +31,10 @@ def test_json_contract(built_kb: Path):
         assert key in hits[0]
     assert hits[0]["id"] == "tan-shi-tong-zhi"
     assert hits[0]["url"] == "notices/tan-shi-tong-zhi.html#一暂停探视"
-    assert "【暂停】" in hits[0]["snippet"] and "【探视】" in hits[0]["snippet"]  # whole runs, not characters
+    marked = [hits[0]["snippet"][a:b] for a, b in hits[0]["highlights"]]
+    assert "暂停" in marked and "探视" in marked  # whole runs, not characters, as offsets
+    assert "【" not in hits[0]["snippet"]
+    assert [hits[0]["title"][a:b] for a, b in hits[0]["title_highlights"]] == ["暂停", "探视"]
     assert [h["full"] for h in hits] == sorted((h["full"] for h in hits), reverse=True)  # full matches first
 
 
@@ -116,7 +119,10 @@ def test_filters(built_kb: Path):
 def test_limit_and_text_output(built_kb: Path):
     assert len(search(built_kb, "养老机构", "-n", "1")) == 1
     result = CliRunner().invoke(cli, ["search", "-c", str(built_kb), "暂停探视"])
-    assert result.exit_code == 0 and "关于【暂停】养老机构【探视】的通知" in result.output and "[政策通知·现行有效]" in result.output
+    assert result.exit_code == 0 and "1. 关于暂停养老机构探视的通知 [政策通知·现行有效]" in result.output
+    assert "【" not in result.output  # piped: plain text, no marker characters
+    shown = CliRunner().invoke(cli, ["search", "-c", str(built_kb), "暂停探视"], color=True).output
+    assert "\x1b[1m\x1b[4m暂停\x1b[0m" in shown  # a terminal underlines the matched runs
 
 
 def test_no_index_yet_and_unknown_audience(small_kb: Path):
@@ -170,3 +176,11 @@ def test_a_10000_character_query_is_cut_before_any_work(built_kb: Path, typed: s
     assert typed not in result.stdout
     as_json = CliRunner().invoke(cli, ["search", "-c", str(built_kb), "--json", typed], catch_exceptions=False)
     assert json.loads(as_json.stdout) == [h.to_json() for h in found.hits]
+def test_a_limit_cuts_the_ordered_results_and_never_empties_them(demo_site: Path):
+    """`-n 1` is the first line of `-n 10`: the list is cut after ordering (an amended rule's
+    pairing once dropped the only result shown)."""
+    config = Path(__file__).resolve().parents[2] / "site_config.yml"
+    for query in ("家属探视", "探视", "口罩", "遗体处置"):
+        ten = search(config, query, "-n", "10")
+        for n in (1, 2, 3):
+            assert [h["id"] for h in search(config, query, "-n", str(n))] == [h["id"] for h in ten[:n]], (query, n)

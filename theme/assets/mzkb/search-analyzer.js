@@ -16,6 +16,24 @@
   var MAX_WORD = 8;
   var MIN_WORD = 3;
 
+  var HAN_CHAR = new RegExp("[" + HAN + "]", "g");
+
+  /* The query in simplified characters: table maps a traditional character to its simplified
+     one (the parts of analyzer.traditional_table the query's characters need, see foldChunk). */
+  function foldTraditional(text, table) {
+    return String(text).replace(HAN_CHAR, function (c) { return Object.prototype.hasOwnProperty.call(table, c) ? table[c] : c; });
+  }
+
+  /* The part of the folding table that holds a character: its code point modulo the part count. */
+  function foldChunk(c, count) { return c.charCodeAt(0) % count; }
+
+  /* The distinct parts a text's Han characters need. */
+  function foldChunks(text, count) {
+    var out = [];
+    (String(text).match(HAN_CHAR) || []).forEach(function (c) { var n = foldChunk(c, count); if (out.indexOf(n) < 0) out.push(n); });
+    return out;
+  }
+
   /* NFKC (full width -> half width), lowercase, and one bracket style for 文号. */
   function normalize(text) {
     return String(text).normalize("NFKC").toLowerCase().replace(/[〔〕【】(){}［］（）﹝﹞]/g, function (c) { return BRACKETS[c]; });
@@ -161,7 +179,7 @@
     return h % count;
   }
 
-  var api = { normalize: normalize, docNumbers: docNumbers, queryDocNumbers: queryDocNumbers, shardOf: shardOf, runs: runs, isHan: isHan, bigrams: bigrams,
+  var api = { foldTraditional: foldTraditional, foldChunk: foldChunk, foldChunks: foldChunks, normalize: normalize, docNumbers: docNumbers, queryDocNumbers: queryDocNumbers, shardOf: shardOf, runs: runs, isHan: isHan, bigrams: bigrams,
     vocabularyWords: vocabularyWords, expandSynonyms: expandSynonyms, cutQuery: cutQuery, analyzeOne: analyzeOne, analyzeQuery: analyzeQuery,
     shardKey: shardKey, shardKeys: shardKeys,
     MAX_WORD: MAX_WORD, MIN_WORD: MIN_WORD };

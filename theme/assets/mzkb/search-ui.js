@@ -130,9 +130,10 @@
   function shortenedText(res) { return res.shortened ? "搜索词太长，只按前 " + res.maxQuery + " 个字符搜索。" : ""; }
 
   /* "找到 N 个文件完全匹配，另有 M 个部分匹配" — documents, counted before folding editions
-     (of what was searched: the query, cut when too long). */
+     (of what was searched: the query, cut when too long, in simplified characters). */
   function countText(res) {
     var q = res.query;
+    if (res.folded) return "已按简体字“" + res.folded + "”搜索。" + countText({ full: res.full, partial: res.partial, query: q });
     if (!res.full && !res.partial) return "没有找到与“" + q + "”相关的文件。请尝试更短的关键词，或减少筛选条件。";
     var text = res.full ? "找到 " + res.full + " 个文件完全匹配" : "没有文件完全匹配“" + q + "”";
     if (res.partial) text += "，另有 " + res.partial + " 个部分匹配";

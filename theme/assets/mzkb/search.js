@@ -8,7 +8,7 @@
   "use strict";
   var M = window.mzkb, A = M.analyzer, Z = M.inflate;
   var hasOwn = function (o, k) { return Object.prototype.hasOwnProperty.call(o, k); };
-  var state = { manifest: null, shards: {}, frags: {}, docs: null, chains: {} };
+  var state = { manifest: null, shards: {}, frags: {}, docs: null, chains: {}, fold: {}, foldParts: {} };
   var WINDOW = 10, PHRASE_BOOST = 1.5, TITLE_BOOST = 1.0, SIMILAR = 1.15, SNIPPET_WIDTH = 110;
 
   /* ---- loading: every index file calls mzkbSearch.load(kind, n, data[, segment]) ---- */
@@ -20,6 +20,10 @@
     } else if (kind === "shard") state.shards[(segment || 0) + ":" + n] = data;
     else if (kind === "frag") state.frags[n] = data;
     else if (kind === "docs") state.docs = data;
+    else if (kind === "fold") {
+      state.foldParts[n] = true;
+      for (var i = 0; i + 1 < data.length; i += 2) state.fold[data.charAt(i)] = data.charAt(i + 1);
+    }
   }
 
   function siteRoot() {
@@ -45,6 +49,14 @@
     return all[0];
   }
   function loadFrag(d) { return hasOwn(state.frags, d) ? Promise.resolve() : loadScript(indexFile(segmentOf(d), "f" + d + ".js")); }
+  /* The parts of the traditional -> simplified table a query's characters need (analyzer.fold_parts). */
+  function loadFold(q) {
+    var f = state.manifest.fold;
+    if (!f) return Promise.resolve();
+    return Promise.all(A.foldChunks(q, f.n).filter(function (n) { return !state.foldParts[n]; }).map(function (n) {
+      return loadScript(siteRoot() + "search/" + f.b + "/t" + n + ".js");
+    }));
+  }
   function loadDocs() { return state.docs ? Promise.resolve() : loadScript(siteRoot() + "search/" + state.manifest.docsFile); }
 
   /* The shard of each segment that holds a term (undefined when not loaded). */
@@ -364,12 +376,15 @@
     });
   }
 
-  function search(q, filters, limit, offset) {
-    var started = performance.now(), typed = q;
+  function search(typed, filters, limit, offset) {
+    var started = performance.now(), q = typed, cut = typed;
     offset = offset || 0;
     return ensureManifest().then(function (m) {
-      var loads = [];
-      q = A.cutQuery(typed, m.maxQuery);  /* analyzer.cut_query: a long query is cut before any work */
+      cut = A.cutQuery(typed, m.maxQuery);  /* analyzer.cut_query: a long query is cut before any work */
+      return loadFold(cut);
+    }).then(function () {
+      var m = state.manifest, loads = [];
+      q = A.foldTraditional(cut, state.fold);
       A.shardKeys(q, m.synonyms, m.maxQueryTerms).forEach(function (k) {
         m.segments.forEach(function (s, i) { loads.push(loadShard(i, A.shardOf(k, s.s))); });
       });
@@ -388,7 +403,7 @@
           var where = bestUnit(runs, f.x.map(function (u, i) { return [u[1] || "", t[i] || ""]; }), g.head.unit);
           g.unit = where.unit; g.piece = where.piece; g.topics = matchedTopics(runs, f.p, where.piece); g.titleMarks = titleMarks(runs, f.t);
         });
-        return { query: q, shortened: q !== typed, maxQuery: state.manifest.maxQuery,
+        return { query: q, shortened: cut !== typed, folded: q !== cut ? q : "", maxQuery: state.manifest.maxQuery,
           terms: [].concat.apply([], variants), runs: runs, total: groups.length, full: full,
           partial: matches.length - full, results: shown.map(asResult), ms: performance.now() - started };
       });
