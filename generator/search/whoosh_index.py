@@ -69,6 +69,11 @@ class IndexMissing(Exception):
     """No index has been built yet for this knowledge base."""
 
 
+class IndexDamaged(IndexMissing):
+    """The index folder holds files that do not fit the seal this user's mzkb wrote (damaged,
+    altered or brought from elsewhere): never opened, the next build writes a new one."""
+
+
 def search(index_dir: Path, text: str, config: SiteConfig, limit: int = 10, doc_type: str | None = None,
            audience: str | None = None, status: str | None = None) -> list[Hit]:
     """Ranked results for a query, best first (see ``search_results``)."""
@@ -80,8 +85,10 @@ def search_results(index_dir: Path, text: str, config: SiteConfig, limit: int = 
     """First-stage BM25F per spelling of the query, then the shared steps of ``ranking``: fold
     edition chains, full matches before partial ones, rerank each window on the unit texts.
     Stored fields are read only for the documents near the top (and their chains)."""
-    if not is_sealed(index_dir) or not windex.exists_in(str(index_dir)):  # planted indexes are never opened (exists_in opens)
+    if not any(index_dir.glob("*.toc")):
         raise IndexMissing(str(index_dir))
+    if not is_sealed(index_dir):  # planted or damaged indexes are never opened (Whoosh reads pickles)
+        raise IndexDamaged(str(index_dir))
     ix = windex.open_dir(str(index_dir))
     with ix.searcher(weighting=BM25F()) as searcher:
         reader = searcher.reader()

@@ -330,7 +330,7 @@ class StagedIndex:
             os.replace(self.target, old)
         os.replace(self.stage, self.target)
         shutil.rmtree(old, ignore_errors=True)
-        seal(self.target)  # only a sealed index is ever opened (Whoosh reads pickles)
+        seal(self.target, contents=(".toc",))  # only a sealed index is ever opened (Whoosh reads pickles), its TOC as written
 
     def discard(self) -> None:
         """Drop the staged index (the build failed)."""
