@@ -6,6 +6,7 @@ the shared steps of ``ranking``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from math import log
 from pathlib import Path
 
 from whoosh import index as windex
@@ -65,6 +66,21 @@ class Results:
     """Documents matching part of it."""
 
 
+class LiveBM25F(BM25F):
+    """Whoosh's BM25F with the browser's idf (``search.js``: Whoosh's formula over the live
+    documents). Whoosh counts the deleted documents of an updated index (the old versions of
+    changed documents, until a merge drops them) in both the term's frequency and the number of
+    documents, so that incremental builds would rank otherwise than full ones."""
+
+    def idf(self, searcher, fieldname, text) -> float:  # noqa: D102 (Whoosh API)
+        parent = searcher.get_parent()
+        reader = parent.reader()
+        if not reader.has_deletions():
+            return super().idf(searcher, fieldname, text)
+        live = sum(1 for _ in reader.postings(fieldname, text).all_ids())  # segment readers skip deleted documents
+        return log(parent.doc_count() / (live + 1)) + 1
+
+
 class IndexMissing(Exception):
     """No index has been built yet for this knowledge base."""
 
@@ -90,7 +106,7 @@ def search_results(index_dir: Path, text: str, config: SiteConfig, limit: int = 
     if not is_sealed(index_dir):  # planted or damaged indexes are never opened (Whoosh reads pickles)
         raise IndexDamaged(str(index_dir))
     ix = windex.open_dir(str(index_dir))
-    with ix.searcher(weighting=BM25F()) as searcher:
+    with ix.searcher(weighting=LiveBM25F()) as searcher:
         reader = searcher.reader()
         variants = analyzer.analyze_query(text, lambda t: any((f, t) in reader for f in TEXT_FIELDS), synonym_groups(config))
         filters = [wq.Term(name, value) for name, value in (("type", doc_type), ("audience", audience), ("status", status)) if value]
