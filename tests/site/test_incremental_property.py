@@ -189,3 +189,19 @@ def test_thirty_incremental_builds_equal_full_builds(tmp_path_factory, sequence)
         reused += report["reused_pages"] > 0
         compare(inc, full)
     assert reused > BUILDS // 2  # the builds were incremental ones
+
+
+def test_a_newer_document_moves_the_build_day_on_every_reused_page(small_kb: Path, tmp_path: Path):
+    """Outside git the build day is the newest document's date, and every page prints it: a
+    document newer than all others re-renders the pages an incremental build would reuse."""
+    kb = small_kb.parent
+    assert build(small_kb).ok
+    (kb / "content/notices/gen-new.md").write_text(
+        NOTICE.format(title="关于通风的通知", month=9, day=9, body="本节说明通风。"), encoding="utf-8")
+    assert build(small_kb).ok
+    full = tmp_path / "full"
+    shutil.copytree(kb, full, ignore=shutil.ignore_patterns(".mzkb", "site"))
+    assert build(full / "site_config.yml", incremental=False).ok
+    guide = (kb / "site/guidelines/guide-1.html").read_text(encoding="utf-8")
+    assert "生成于 2020-09-19" in guide
+    assert pages(kb / "site") == pages(full / "site")
