@@ -285,7 +285,7 @@ def search(config_path: str, query: str, as_json: bool, limit: int, doc_type: st
     import json
 
     from .config import load_config
-    from .search.whoosh_index import IndexMissing, search_results
+    from .search.whoosh_index import IndexDamaged, IndexMissing, search_results
 
     config, diags = load_config(config_path)
     if config is None:
@@ -298,6 +298,9 @@ def search(config_path: str, query: str, as_json: bool, limit: int, doc_type: st
         audience = found.key
     try:
         found = search_results(config.state_dir / "whoosh", query, config, limit, doc_type, audience, status)
+    except IndexDamaged as exc:
+        report([make("MZ907", str(exc))], err=True)
+        sys.exit(1)
     except IndexMissing:
         click.echo("还没有搜索索引：请先运行 mzkb build。", err=True)
         sys.exit(1)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import json
+import re
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
@@ -45,6 +47,19 @@ def stream_sha256(fh: BinaryIO) -> tuple[int, str]:
         digest.update(chunk)
         size += len(chunk)
     return size, digest.hexdigest()
+
+
+def js_json(value: object, **options) -> str:
+    """JSON text of ``value`` for a JavaScript file (``json.dumps`` with ``options``, UTF-8 kept):
+    U+2028 and U+2029, valid in JSON strings but line terminators inside a JavaScript string
+    literal before ES2019 (a SyntaxError in old office browsers), are written as escapes. JSON
+    escapes every other character that needs it already."""
+    return _JS_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False, **options))
+
+
+_JS_RAW = re.compile("[\u2028\u2029\ud800-\udfff]")
+"""Characters ``js_json`` escapes: the two line terminators JSON leaves raw, and lone surrogates
+(which no UTF-8 file can hold)."""
 
 
 def human_size(n: int) -> str:

@@ -4,8 +4,9 @@ Whoosh keeps its schema, segment list and posting blocks as pickles: opening an 
 whatever those files say; a cached build of a release (``.mzkb/versions/…``) is published as it
 is. ``.mzkb/`` can arrive in a pull request, so mzkb uses such a folder only when it carries a
 seal that this user's mzkb wrote: an HMAC, with a secret key kept outside
-every repository (``user_dir()``), over the name, size and modification time of each file. A
-planted or altered index has no valid seal and is treated as missing (a rebuild), never opened.
+every repository (``user_dir()``), over the name, size and modification time of each file (and
+the bytes of the few small files a reader unpickles first, ``seal``'s ``contents``). A planted or
+altered index has no valid seal and is never opened (a rebuild).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import tempfile
 from pathlib import Path
 
 SEAL_NAME = "mzkb-seal.json"
+MAX_CONTENT = 16 * 1024 * 1024
+"""Files sealed by content (``seal``'s ``contents``) are at most this big (a larger one never fits its seal)."""
 
 
 def user_dir(name: str) -> Path | None:
@@ -70,7 +73,14 @@ def _key() -> bytes | None:
         return None
 
 
-def _listing(folder: Path, recursive: bool = False) -> bytes:
+def _digest(path: str) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _listing(folder: Path, recursive: bool = False, contents: tuple[str, ...] = ()) -> bytes:
+    """Name, size and modification time of each file; and the SHA-256 of the files whose names
+    end with one of ``contents``."""
     entries = []
     pending = [""]
     while pending:
@@ -81,20 +91,27 @@ def _listing(folder: Path, recursive: bool = False) -> bytes:
                 continue
             info = entry.stat(follow_symlinks=False)
             is_dir = entry.is_dir(follow_symlinks=False)
-            entries.append([name, is_dir, info.st_size if not is_dir else 0, info.st_mtime_ns if not is_dir else 0])
+            row = [name, is_dir, info.st_size if not is_dir else 0, info.st_mtime_ns if not is_dir else 0]
+            if contents and name.endswith(contents):
+                row.append(_digest(os.path.join(folder, name)) if entry.is_file(follow_symlinks=False)
+                           and info.st_size <= MAX_CONTENT else "")  # never a link, a device or a huge file
+            entries.append(row)
             if recursive and is_dir:
                 pending.append(name + "/")
     return json.dumps(sorted(entries)).encode()
 
 
-def seal(folder: Path, recursive: bool = False) -> bool:
+def seal(folder: Path, recursive: bool = False, contents: tuple[str, ...] = ()) -> bool:
     """Seal ``folder`` (with ``recursive``, everything below it) as written by this user's mzkb;
-    False when no key can be kept."""
+    False when no key can be kept. ``contents``: name endings of (small) files whose bytes are
+    sealed too — a file read first, such as Whoosh's table of contents, damaged without a change
+    of size or time then breaks the seal instead of the reader."""
     key = _key()
     if key is None:
         return False
-    mac = hmac.new(key, _listing(folder, recursive), hashlib.sha256).hexdigest()
-    (folder / SEAL_NAME).write_text(json.dumps({"hmac": mac}), encoding="utf-8")
+    mac = hmac.new(key, _listing(folder, recursive, contents), hashlib.sha256).hexdigest()
+    record = {"hmac": mac, "contents": list(contents)} if contents else {"hmac": mac}
+    (folder / SEAL_NAME).write_text(json.dumps(record), encoding="utf-8")
     return True
 
 
@@ -102,9 +119,12 @@ def is_sealed(folder: Path, recursive: bool = False) -> bool:
     """True when ``folder`` holds exactly the files this user's mzkb sealed."""
     key = _key()
     try:
-        stored = json.loads((folder / SEAL_NAME).read_text(encoding="utf-8"))["hmac"]
-        listing = _listing(folder, recursive)
-    except (OSError, ValueError, KeyError, TypeError):
+        record = json.loads((folder / SEAL_NAME).read_text(encoding="utf-8"))
+        stored, contents = record["hmac"], record.get("contents", [])
+        if not isinstance(contents, list) or not all(isinstance(c, str) and c for c in contents):
+            return False
+        listing = _listing(folder, recursive, tuple(contents))  # the file names its digests: both in the HMAC
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return False
     if key is None or not isinstance(stored, str):
         return False

@@ -20,6 +20,7 @@ from . import releases as git_releases
 from .config import SiteConfig
 from .diagnostics import Diagnostic, make
 from .feed import atom_feed
+from .foundations import js_json
 from .pipeline import build, prepare
 from .search.whoosh_writer import write_index
 from .site.model import VersionInfo
@@ -191,10 +192,10 @@ def assemble(stage: Path, sites: dict[str, Path], versions: list[tuple[str, str,
         shutil.copytree(site, stage / name)
         pages = sorted(p.relative_to(stage / name).as_posix() for p in (stage / name).rglob("*.html"))
         (stage / name / "pages.js").write_text(
-            f"mzkbVersionPages({json.dumps(name)},{json.dumps(pages, ensure_ascii=False, separators=(',', ':'))});\n", encoding="utf-8")
+            f"mzkbVersionPages({json.dumps(name)},{js_json(pages, separators=(',', ':'))});\n", encoding="utf-8")
     listing = [{"version": n, "title": t, "date": d} for n, t, d in versions]
     (stage / "versions.js").write_text(
-        "window.mzkbVersions=" + json.dumps({"latest": LATEST, "versions": listing}, ensure_ascii=False, sort_keys=True) + ";\n",
+        "window.mzkbVersions=" + js_json({"latest": LATEST, "versions": listing}, sort_keys=True) + ";\n",
         encoding="utf-8")
     mike = [{"version": n, "title": t, "aliases": ["latest"] if n == LATEST else []} for n, t, _ in versions]
     (stage / "versions.json").write_text(json.dumps(mike, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

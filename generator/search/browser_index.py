@@ -37,6 +37,7 @@ from pathlib import Path
 
 from ..config import SiteConfig
 from ..content.model import DocType, Status
+from ..foundations import js_json
 from ..regions import load_regions
 from . import analyzer
 from .postings import DocTerms, Postings, document_terms, take
@@ -84,7 +85,7 @@ class Segment:
 
 
 def _js(kind: str, number: int, data: object, segment: int | None = None) -> str:
-    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    payload = js_json(data, separators=(",", ":"), sort_keys=True)
     extra = "" if segment is None else f",{segment}"
     return f"mzkbSearch.load({json.dumps(kind)},{number},{payload}{extra});\n"
 

@@ -6,6 +6,7 @@ the shared steps of ``ranking``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from math import log
 from pathlib import Path
 
 from whoosh import index as windex
@@ -79,8 +80,28 @@ class Results:
     """The query as searched when it was typed in traditional characters (``analyzer.fold_traditional``), else ''."""
 
 
+class LiveBM25F(BM25F):
+    """Whoosh's BM25F with the browser's idf (``search.js``: Whoosh's formula over the live
+    documents). Whoosh counts the deleted documents of an updated index (the old versions of
+    changed documents, until a merge drops them) in both the term's frequency and the number of
+    documents, so that incremental builds would rank otherwise than full ones."""
+
+    def idf(self, searcher, fieldname, text) -> float:  # noqa: D102 (Whoosh API)
+        parent = searcher.get_parent()
+        reader = parent.reader()
+        if not reader.has_deletions():
+            return super().idf(searcher, fieldname, text)
+        live = sum(1 for _ in reader.postings(fieldname, text).all_ids())  # segment readers skip deleted documents
+        return log(parent.doc_count() / (live + 1)) + 1
+
+
 class IndexMissing(Exception):
     """No index has been built yet for this knowledge base."""
+
+
+class IndexDamaged(IndexMissing):
+    """The index folder holds files that do not fit the seal this user's mzkb wrote (damaged,
+    altered or brought from elsewhere): never opened, the next build writes a new one."""
 
 
 def search(index_dir: Path, text: str, config: SiteConfig, limit: int = 10, doc_type: str | None = None,
@@ -95,12 +116,14 @@ def search_results(index_dir: Path, text: str, config: SiteConfig, limit: int = 
     edition chains, full matches before partial ones, rerank each window on the unit texts.
     Stored fields are read only for the documents near the top (and their chains). A query longer
     than ``analyzer.MAX_QUERY`` characters is cut first (``Results.shortened``)."""
-    if not is_sealed(index_dir) or not windex.exists_in(str(index_dir)):  # planted indexes are never opened (exists_in opens)
+    if not any(index_dir.glob("*.toc")):
         raise IndexMissing(str(index_dir))
+    if not is_sealed(index_dir):  # planted or damaged indexes are never opened (Whoosh reads pickles)
+        raise IndexDamaged(str(index_dir))
     typed, cut = text, analyzer.cut_query(text)
     text = analyzer.fold_traditional(cut)
     ix = windex.open_dir(str(index_dir))
-    with ix.searcher(weighting=BM25F()) as searcher:
+    with ix.searcher(weighting=LiveBM25F()) as searcher:
         reader = searcher.reader()
         variants = analyzer.analyze_query(text, lambda t: any((f, t) in reader for f in TEXT_FIELDS), synonym_groups(config))
         filters = [wq.Term(name, value) for name, value in (("type", doc_type), ("audience", audience), ("status", status)) if value]

@@ -14,6 +14,7 @@ import os
 import shutil
 from array import array
 from dataclasses import dataclass
+from functools import partial
 from operator import mul
 from pathlib import Path
 
@@ -44,8 +45,22 @@ class _PostingsWriter(W3PostingsWriter):
     ``finish_postings`` calls ``set_inline`` where its term info has ``set_inlined``."""
 
     def start_postings(self, format_, terminfo) -> None:  # noqa: D102 (Whoosh API)
-        terminfo.set_inline = terminfo.set_inlined
+        terminfo.set_inline = partial(set_inlined, terminfo)
         super().start_postings(format_, terminfo)
+
+
+def set_inlined(info: W3TermInfo, ids, weights, values) -> None:
+    """Inline postings into a term info, one value per posting. Whoosh's posting writer keeps no
+    value for a posting without value bytes (the ids, types, statuses … of ``Existence`` fields),
+    and Whoosh reads an inlined list without values back (``ListMatcher.value``) as the *text*
+    ``""``, which its segment merge (``add_postings_to_pool``) refuses: the merge of an
+    incremental build failed for good on ``AssertionError: vbytes=''``. Explicit ``b""`` values
+    read back as bytes."""
+    if len(values) != len(ids):
+        if values:
+            raise ValueError(f"{len(values)} posting values for {len(ids)} postings")
+        values = [b""] * len(ids)
+    info.set_inlined(ids, weights, values)
 
 
 class Codec(W3Codec):
@@ -191,7 +206,7 @@ class BulkSegmentWriter(SegmentWriter):
         info._weight, info._df = sum(stored), len(docs)
         info._minlength, info._maxlength, info._maxweight = min(sizes), max(sizes), max(0, max(scaled))
         info._minid, info._maxid = docs[0], docs[-1]
-        info.set_inlined(docs, stored, values)
+        set_inlined(info, docs, stored, values)
         return info
 
     def _post_term(self, postwriter, docs: array, weights: array) -> None:
@@ -315,7 +330,7 @@ class StagedIndex:
             os.replace(self.target, old)
         os.replace(self.stage, self.target)
         shutil.rmtree(old, ignore_errors=True)
-        seal(self.target)  # only a sealed index is ever opened (Whoosh reads pickles)
+        seal(self.target, contents=(".toc",))  # only a sealed index is ever opened (Whoosh reads pickles), its TOC as written
 
     def discard(self) -> None:
         """Drop the staged index (the build failed)."""

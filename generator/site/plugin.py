@@ -26,6 +26,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
+from mkdocs.utils import get_build_datetime
 
 from ..cache import digest
 from ..content.links import Corpus, asset_url, resolve_href
@@ -270,8 +271,8 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
         if state.version is not None or state.cache is None:
             return PageReuse(None, "", None, Path(config.site_dir))
         settings = re.sub(r"(?m)^site_dir:.*$", "", Path(config.config_file_path).read_text(encoding="utf-8"))
-        key = digest(settings,
-                     state.config.path.read_bytes(), theme_key(Path(config.theme.custom_dir)))
+        key = digest(settings, state.config.path.read_bytes(), theme_key(Path(config.theme.custom_dir)),
+                     get_build_datetime().date().isoformat())  # every page prints the build day (mzkb-print-footer)
         return PageReuse(state.cache, key, state.reuse_from, Path(config.site_dir), RENDER_CACHE)
 
     def on_post_build(self, config) -> None:  # noqa: D102

@@ -12,6 +12,7 @@ import pytest
 from whoosh import index as windex
 
 from generator.pipeline import prepare
+from generator.seal import seal
 from generator.search.records import analyzed_documents
 from generator.search import whoosh_writer
 from generator.search.whoosh_index import search
@@ -127,3 +128,55 @@ def test_short_posting_lists_are_inlined_and_read_by_whooshs_own_codec(indexes):
     for toc in bulk.glob("*.toc"):
         data = toc.read_bytes()
         assert data.count(b"Codec") == data.count(b"W3Codec") > 0
+
+
+def test_whooshs_segment_merge_reads_inlined_postings_back(indexes, tmp_path):
+    """Whoosh merges the segments of an updated index by reading their postings back
+    (``add_postings_to_pool``): inlined postings of fields without posting values (ids, types,
+    statuses …) must come back as bytes, or every later incremental build fails on
+    ``AssertionError: vbytes=''``. A merge of the bulk writer's index keeps every posting."""
+    import shutil
+
+    bulk, _stock, config = indexes
+    with windex.open_dir(str(bulk)).reader() as reader:
+        inlined = [(f, t) for f, t in reader.all_terms() if f != "text" and reader.term_info(f, t).is_inlined()]
+        assert {f for f, _t in inlined} >= {"doc_id", "year", "status"}
+        for fieldname, term in inlined:
+            matcher = reader.postings(fieldname, term)
+            assert matcher.is_active() and matcher.value() == b""
+    merged = tmp_path / "merged"
+    shutil.copytree(bulk, merged)
+    ix = windex.open_dir(str(merged))
+    ix.writer().commit(optimize=True)  # every segment read back and written again by Whoosh itself
+    seal(merged)
+    assert len(windex.open_dir(str(merged))._segments()) == 1
+    def valued(found: dict) -> dict:  # a posting without value reads as None from a block, b"" inlined
+        return {key: [(d, w, v or b"") for d, w, v in items] for key, items in found.items()}
+
+    assert valued(postings(merged)) == valued(postings(bulk))
+    for query in QUERIES[:3]:  # scores move a little: Whoosh's merge sums the stored (one-byte) document lengths
+        hits, before = search(merged, query, config, limit=50), search(bulk, query, config, limit=50)
+        assert [(h.id, h.url, h.snippet) for h in hits] == [(h.id, h.url, h.snippet) for h in before] != []
+
+
+def test_many_updates_of_a_bulk_written_index_merge_its_segments(tmp_path):
+    """The editor's day: a full build, then one changed document per build. Whoosh merges the
+    small segments (and the bulk-written one) on the fifth update; every update commits and
+    the index still finds every document."""
+    prepared = prepare(Path(__file__).parents[2] / "site_config.yml", use_cache=False)
+    target = tmp_path / "whoosh"
+    whoosh_writer.write_index(prepared.corpus, prepared.config, target)
+    doc = prepared.corpus.documents[0]
+    counts = []
+    for _ in range(7):
+        writer = WhooshWriter(target, update=True)
+        writer.remove(doc.id)
+        for again, units, analyzed in analyzed_documents(prepared.corpus, prepared.config, only={doc.id}):
+            writer.add(again, units, analyzed)
+        writer.commit().install()
+        counts.append(len(windex.open_dir(str(target))._segments()))
+    assert counts[:4] == [2, 3, 4, 5] and counts[4] < 5  # the fifth update merged
+    with windex.open_dir(str(target)).searcher() as searcher:
+        assert searcher.doc_count() == len(prepared.corpus.documents)
+        assert {f["doc_id"] for f in searcher.all_stored_fields()} == {d.id for d in prepared.corpus.documents}
+    assert search(target, doc.title, prepared.config)[0].id == doc.id

@@ -202,7 +202,7 @@ def plant_whoosh(folder: Path, marker: Path) -> None:
 
 def test_planted_whoosh_index_is_never_opened(small_kb: Path, tmp_path: Path):
     """Whoosh keeps pickles: an index brought by a repository (no seal of this user's mzkb) is
-    treated as missing by `mzkb search` and rebuilt, not updated, by the next build."""
+    refused by `mzkb search` (MZ907: rebuild) and rebuilt, not updated, by the next build."""
     kb = small_kb.parent
     marker = tmp_path / "pwned"
     assert build(small_kb).ok
@@ -212,7 +212,7 @@ def test_planted_whoosh_index_is_never_opened(small_kb: Path, tmp_path: Path):
     seal_file.write_bytes(old_seal)  # a copied seal does not fit other files
     search = _mzkb("search", "-c", str(small_kb), "消毒")
     output, _ = search.communicate(timeout=120)
-    assert search.returncode == 1 and "还没有搜索索引" in output and not marker.exists()
+    assert search.returncode == 1 and "MZ907" in output and "mzkb build" in output and not marker.exists()
     _edit(kb / "content/guidelines/guide-2.md", "每日消毒三次", "每日消毒八次")
     assert build(small_kb).ok and not marker.exists()
     search = _mzkb("search", "-c", str(small_kb), "消毒", "--json")
