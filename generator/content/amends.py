@@ -45,7 +45,8 @@ def resolve(by_id: dict[str, Document]) -> tuple[dict[str, Document], list[Diagn
                 anchor = section_anchor(target, name)
                 if anchor is None:
                     line = entry.section_lines[index] if index < len(entry.section_lines) else entry.line
-                    diags.append(make("MZ421", doc.rel_path, line, 1, anchor=name, value=target.id))
+                    diags.append(make("MZ421", doc.rel_path, line, 1, anchor=name, value=target.id,
+                                      existing=existing_sections(target)))
                     ok = False
                 else:
                     anchors.append(anchor)
@@ -118,3 +119,12 @@ def apply(by_id: dict[str, Document], cyclic: bool) -> tuple[dict[str, Document]
         status = Status.AMENDED if active and target.status is Status.CURRENT else target.status
         result[target_id] = replace(target, amended_by=amended_by, status=status)
     return result, diags
+
+
+def existing_sections(doc: Document, limit: int = 12) -> str:
+    """``（现有小节：一、总体要求、二、人员管理…）`` for MZ421: the headings an editor can name."""
+    titles = [s.title for s in doc.sections if s.title]
+    if not titles:
+        return "（该文件没有小节标题）"
+    shown = "、".join(f"“{t}”" for t in titles[:limit])
+    return f"（现有小节：{shown}{' 等' if len(titles) > limit else ''}）"
