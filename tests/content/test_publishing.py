@@ -85,3 +85,14 @@ def test_attachment_whose_bytes_do_not_match_its_type(small_kb: Path):
     assert "content/notices/att.md:7:5: MZ507" in result.output and "Excel（.xlsx）" in result.output
     assert "content/notices/att.md:8:5: MZ507" in result.output and "ZIP 压缩包" in result.output
     assert result.output.count("MZ507") == 2
+
+
+def test_bundle_leaves_drafts_out(small_kb: Path, tmp_path: Path):
+    import zipfile
+
+    write(small_kb.parent, "notices/draft.md", "id: draft-notice\n" + DRAFT)
+    result = mzkb("bundle", "-c", str(small_kb), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    (archive,) = (tmp_path / "out").glob("*.zip")
+    names = zipfile.ZipFile(archive).namelist()
+    assert any(n.endswith("notices/index.html") for n in names) and not any("draft-notice" in n for n in names)
