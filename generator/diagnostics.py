@@ -71,7 +71,7 @@ CATALOGUE: dict[str, Spec] = {
     "MZ312": Spec(E, "status 只能是 current 或 repealed，实际为 {value}", "已被新版替代的状态会自动推导，无需填写 superseded。", "status: 作废"),
     "MZ313": Spec(E, "{key} 格式不正确：{value}（{expected}）", "按说明修改。", "duration: 5分钟"),
     "MZ314": Spec(W, "主题 {value} 不在 site_config.yml 的 topics 列表中", "使用已定义的主题，或在配置中添加它。", "topics: [防疫]"),
-    "MZ316": Spec(E, "地区信息有误：{detail}", "region 写成“省+市”（如 浙江省杭州市），region_code 填 6 位行政区划代码（如 330100），两者须一致。", "region: 江苏省南京市 配 region_code: 330100"),
+    "MZ316": Spec(E, "地区信息有误：{detail}", "region 写成“省+市（+区县）”（如 浙江省杭州市西湖区），region_code 填 6 位行政区划代码，省、地、县三级均可（如 330100 杭州市、330106 西湖区），两者须一致。", "region: 江苏省南京市 配 region_code: 330100"),
     "MZ317": Spec(W, "发文机关还是 mzkb new 生成的占位文字", "把 issuer 改成真实的发文机关名称。", "issuer: （请填写发文机关）"),
     "MZ318": Spec(E, "附件 {value} 在网站上的地址 {url} 与 {other} 相同（只差大小写、空格或同音字），读者会打开错误的文件", "给其中一个文件改名，使两者的拼音文件名不同（不能只差大小写）。", "files/探视.pdf 和 files/tan shi.pdf"),
     "MZ319": Spec(E, "{key} 指向的 {value} 是网页、SVG 或 XML 文件，发布后其中的脚本会在网站中运行，不允许作为附件或链接目标", "把它转成 PDF 或图片（PNG/JPG）后再引用；如只需给出网址，请链接到原网站。", "attachments: [说明.html]"),
