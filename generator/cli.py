@@ -44,17 +44,26 @@ def cli() -> None:
 
 @cli.command()
 @config_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="输出格式")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "gitlab"]), default="text", show_default=True,
+              help="输出格式：text（文件:行:列）、json、github（GitHub Actions 注释）、gitlab（GitLab 代码质量报告）")
 @click.option("--strict", is_flag=True, help="把警告也当作错误")
-def check(config_path: str, fmt: str, strict: bool) -> None:
+@click.option("--explain", is_flag=True, help="在每类问题第一次出现后，给出处理方法")
+def check(config_path: str, fmt: str, strict: bool, explain: bool) -> None:
     """检查配置和全部文档，报告所有问题（不生成网站）。"""
     from .pipeline import prepare
 
     result = prepare(config_path, strict=strict)
     if fmt == "json":
         click.echo(render_json(list(result.diagnostics)))
+    elif fmt in ("github", "gitlab"):
+        from .diagnostic_formats import render_github, render_gitlab
+
+        root = result.config.root if result.config else Path(config_path).absolute().parent
+        text = (render_github if fmt == "github" else render_gitlab)(result.diagnostics, root)
+        if text:
+            click.echo(text)
     else:
-        report(result.diagnostics)
+        report(result.diagnostics, explain=explain)
         if not result.failed:
             click.echo(f"检查通过：{len(result.corpus.documents)} 个文档。")
         elif strict and not any(d.severity.value == "error" for d in result.diagnostics):
@@ -68,7 +77,7 @@ def check(config_path: str, fmt: str, strict: bool) -> None:
               help="输出目录（默认：配置文件旁的 site/）")
 @click.option("--strict", is_flag=True, help="把警告也当作错误")
 @click.option("--versions", "with_versions", is_flag=True,
-              help="生成全部已发布版本（git 标签）和当前工作区（latest），输出到 site/<版本>/")
+              help="生成全部已发布版本（git 标签，默认打开最新发布的版本）和当前工作区的预览，输出到 site/<版本>/")
 @click.option("--full", is_flag=True,
               help="完整重建：不沿用上次构建的页面和索引（默认只重新生成改动过的文档及受其影响的页面）")
 def build(config_path: str, out_dir: str | None, strict: bool, with_versions: bool, full: bool) -> None:
