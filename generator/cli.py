@@ -123,17 +123,25 @@ def serve(config_path: str, addr: str, open_browser: bool) -> None:
         host, port = preview.parse_addr(addr)
     except preview.ServeError as exc:
         raise click.BadParameter(exc.args[0], param_hint="--addr") from None
-    result = prepare(config_path)
-    report(result.diagnostics, err=True)
-    if result.failed:
-        click.echo("存在错误，请修正后再预览。", err=True)
-        sys.exit(1)
-    click.echo(f"预览地址：http://{addr}/  （按 Ctrl+C 停止）")
     try:
+        preview.check_port(host, port)  # before anything else: a busy port is told before any address
+    except preview.ServeError as exc:
+        report([make("MZ912", "", 0, 0, detail=exc.args[0])], err=True)
+        sys.exit(1)
+    try:
+        result = prepare(config_path)
+        report(result.diagnostics, err=True)
+        if result.failed:
+            click.echo("存在错误，请修正后再预览。", err=True)
+            sys.exit(1)
+        click.echo(f"预览地址：http://{addr}/  （按 Ctrl+C 停止）")
         preview.serve(result.config, host, port, open_browser, report=lambda text: click.echo(text, err=True))
     except preview.ServeError as exc:
-        report([make("MZ912", result.config.path.name, 0, 0, detail=exc.args[0])], err=True)
+        report([make("MZ912", "", 0, 0, detail=exc.args[0])], err=True)
         sys.exit(1)
+    except KeyboardInterrupt:  # Ctrl+C while the first build runs: stopping is what was asked
+        pass
+    click.echo("预览已停止。", err=True)
 
 
 @cli.command()

@@ -51,8 +51,8 @@ def render_github(diagnostics, root: Path | None = None, cwd: Path | None = None
     lines = []
     for d in diagnostics:
         kind = "error" if d.severity is Severity.ERROR else "warning"
-        props = [f"file={escape_property(repo_path(d.file, root, cwd))}"]
-        if d.line:
+        props = [f"file={escape_property(repo_path(d.file, root, cwd))}"] if d.file else []
+        if d.file and d.line:
             props.append(f"line={d.line}")
             if d.column:
                 props.append(f"col={d.column}")

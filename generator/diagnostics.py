@@ -65,7 +65,7 @@ CATALOGUE: dict[str, Spec] = {
     "MZ306": Spec(W, "未知的元数据项 {key}，将被忽略", "检查拼写；可用的项见编辑指南。", "titel: x"),
     "MZ307": Spec(E, "{key} 的值应为{expected}，实际为 {actual}", "按说明修改该项的值。", "audiences: 5"),
     "MZ308": Spec(E, "{key} 不是有效日期：{value}（应为 YYYY-MM-DD）", "改为真实存在的日期，格式 YYYY-MM-DD。", "date: 2020-02-30"),
-    "MZ309": Spec(E, "未知的适用机构 {value}", "使用 site_config.yml 中 audiences 定义的键或中文名称，或“全部”。", "audiences: [养老中心]"),
+    "MZ309": Spec(E, "未知的适用机构 {value}{hint}", "使用 site_config.yml 中 audiences 定义的键或中文名称，或“全部”。", "audiences: [养老中心]"),
     "MZ310": Spec(E, "type 为 {value}，与所在目录的类型 {folder} 不一致", "删除 type 项，或把文件移到对应目录。", "content/notices/x.md 中 type: video"),
     "MZ311": Spec(E, "id {value} 不合法：只能包含小写字母、数字和连字符", "改用 ASCII id，例如 elderly-care-guide-2。", "id: 养老指南"),
     "MZ312": Spec(E, "status 只能是 current 或 repealed，实际为 {value}", "已被新版替代的状态会自动推导，无需填写 superseded。", "status: 作废"),
@@ -86,7 +86,7 @@ CATALOGUE: dict[str, Spec] = {
     "MZ344": Spec(W, "成文日期 {written} 晚于发布日期 {date}", "检查 written_date（成文日期）和 date（发布日期）是否写反。", "written_date: 2020-03-02 ⏎ date: 2020-03-01"),
     # relations and links
     "MZ401": Spec(E, "id {value} 重复：{other} 也使用了这个 id", "为其中一个文档指定不同的 id。", "两个文件都是 guide.md"),
-    "MZ402": Spec(E, "{key} 引用的文档 {value} 不存在", "检查 id 拼写，或先创建被引用的文档。", "supersedes: no-such-id"),
+    "MZ402": Spec(E, "{key} 引用的文档 {value} 不存在{hint}", "检查 id 拼写，或先创建被引用的文档。", "supersedes: no-such-id"),
     "MZ403": Spec(E, "链接目标 {value} 不存在", "检查链接路径：写被链接文件相对于当前文件的路径，例如 ../guidelines/guide-2.md。", "[见指南](../guidelines/不存在.md)"),
     "MZ404": Spec(E, "链接锚点 #{anchor} 在 {value} 中不存在", "检查标题文字，锚点由标题生成。", "[见第三条](guide.md#不存在)"),
     "MZ405": Spec(E, "supersedes 形成循环：{value}", "版本链必须从旧到新单向引用。", "a 替代 b，b 又替代 a"),
@@ -94,7 +94,7 @@ CATALOGUE: dict[str, Spec] = {
     "MZ407": Spec(E, "文档写明 status: current，但已被 {value} 替代", "删除 status 项（状态会自动推导为“已被替代”），或删除替代关系。", "旧版写 status: current"),
     "MZ408": Spec(E, "新版 {value} 的日期早于被替代的 {other}", "检查两个版本的发布日期和 supersedes 方向。", "第二版日期早于第一版"),
     "MZ409": Spec(E, "{value} 同时被两个现行文档替代：{other}", "一个文档只能有一个现行的新版；让其中一个替代另一个。", "两个现行新版都写 supersedes 同一个旧版"),
-    "MZ420": Spec(E, "amends 引用的文档 {value} 不存在", "检查 id 拼写；id 见被调整文件的 front matter 或文件名。", "amends: [{id: no-such-id, sections: [a]}]"),
+    "MZ420": Spec(E, "amends 引用的文档 {value} 不存在{hint}", "检查 id 拼写；id 见被调整文件的 front matter 或文件名。", "amends: [{id: no-such-id, sections: [a]}]"),
     "MZ430": Spec(E, "{key} 引用的 {value} 是草稿（draft: true），发布的网站中没有它", "先发布被引用的文件（删除它的 draft 行），或暂时删除这处引用。", "related: [一份草稿的 id]"),
     "MZ421": Spec(E, "amends 中的小节 {anchor} 在 {value} 中不存在{existing}", "写被调整小节的锚点（页面上标题链接 # 后面的部分）或完整的标题文字。", "sections: [不存在的标题]"),
     "MZ422": Spec(E, "amends 调整的 {value} 已{state}", "调整现行版本（{current}），不要调整已被替代或已废止的文件。", "amends 指向指南第一版"),
@@ -187,8 +187,10 @@ class Diagnostic:
     """Chinese message with the specifics filled in."""
 
     def format(self) -> str:
-        """Render as ``path:line:col: 代码 消息`` (GitHub/GitLab friendly)."""
+        """Render as ``path:line:col: 代码 消息`` (``代码 消息`` when no file is concerned)."""
         label = "错误" if self.severity is Severity.ERROR else "警告"
+        if not self.file:  # a problem of the command, not of a file (a busy port)
+            return f"{self.code} {label}：{self.message}"
         return f"{self.file}:{self.line}:{self.column}: {self.code} {label}：{self.message}"
 
     def to_json(self) -> dict:

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import replace
 
 from ..diagnostics import Diagnostic, make
+from .ids import id_hint
 from .model import Amendment, Document, SectionChange, Status
 
 
@@ -38,7 +39,8 @@ def resolve(by_id: dict[str, Document]) -> tuple[dict[str, Document], list[Diagn
         for entry in doc.amends:
             target = by_id.get(entry.target)
             if target is None:
-                diags.append(make("MZ420", doc.rel_path, entry.line, 1, value=entry.target))
+                diags.append(make("MZ420", doc.rel_path, entry.line, 1, value=entry.target,
+                                  hint=id_hint(entry.target, by_id)))
                 continue
             anchors, ok = [], True
             for index, name in enumerate(entry.sections):

@@ -16,7 +16,7 @@ from ..foundations import IMAGE_EXTENSIONS, PLAYABLE_EXTENSIONS
 from ..regions import check_region, load_regions
 from ..urls import is_safe_web_url, scheme_of
 from . import filetypes, media as video
-from .ids import is_valid_id, make_id
+from .ids import closest, is_valid_id, make_id
 from ..markdown import analyse
 from .analysis_cache import analysis_key, flatten_analysis, unflatten_analysis
 from .loader import Source
@@ -138,7 +138,7 @@ class _Checker:
             audience = self.config.audience(name)
             if audience is None:
                 where = self.src.marks.get(("audiences", index)) if isinstance(raw, list) else None
-                self.report("MZ309", "audiences", where, value=name)
+                self.report("MZ309", "audiences", where, value=name, hint=audience_hint(name, self.config))
             else:
                 keys.append(audience.key)
         ordered = [a.key for a in self.config.audiences if a.key in keys]
@@ -180,6 +180,18 @@ class _Checker:
             self.report("MZ507", key, where, key=key, value=rel, expected=wrong[0], actual=wrong[1])
             return None
         return Asset(resolved, resolved.relative_to(content).as_posix(), size)
+
+
+def audience_hint(name: str, config: SiteConfig) -> str:
+    """``，应写 养老机构（“养老院”是它的同义词）`` for MZ309: the label a synonym or a close
+    spelling maps to ('' when nothing is close)."""
+    for audience in config.audiences:
+        if name in audience.synonyms:
+            return f"：“{name}”是同义词（只用于搜索），文档中应写 {audience.label}"
+    names = {a.label: a.label for a in config.audiences} | {a.key: a.label for a in config.audiences}
+    names |= {s: a.label for a in config.audiences for s in a.synonyms}
+    close = closest(name, list(names))
+    return f"，是否应为 {names[close]}？" if close else ""
 
 
 def _kind(value: object) -> str:

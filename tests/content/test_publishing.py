@@ -96,3 +96,17 @@ def test_bundle_leaves_drafts_out(small_kb: Path, tmp_path: Path):
     (archive,) = (tmp_path / "out").glob("*.zip")
     names = zipfile.ZipFile(archive).namelist()
     assert any(n.endswith("notices/index.html") for n in names) and not any("draft-notice" in n for n in names)
+
+
+def test_messages_suggest_the_fix(small_kb: Path):
+    kb = small_kb.parent
+    write(kb, "notices/hints.md", "title: 提示\ndate: 2020-06-01\nissuer: x\naudiences: [养老院, 殡葬服务机购]\n")
+    write(kb, "notices/links.md", "title: 引用\ndate: 2020-06-01\nissuer: x\naudiences: [养老机构]\n"
+          "related: [guide-22]\namends:\n  - id: guide-2\n    sections: [不存在的小节]\n")
+    result = mzkb("check", "-c", str(small_kb))
+    assert result.exit_code == 1
+    out = result.output
+    assert "未知的适用机构 养老院：“养老院”是同义词（只用于搜索），文档中应写 养老机构" in out
+    assert "未知的适用机构 殡葬服务机购，是否应为 殡葬服务机构？" in out
+    assert "related 引用的文档 guide-22 不存在，是否应为 guide-2（" in out
+    assert "amends 中的小节 不存在的小节 在 guide-2 中不存在（现有小节：“" in out
