@@ -111,13 +111,22 @@ def keygen(config_path: str, out_dir: str | None) -> None:
     from .offline.keys import keygen as make_key
     from .offline.signing import fingerprint
 
+    from .config_edit import set_public_key
+
+    config = optional_config(config_path)
     try:
-        key_path, public = make_key(Path(out_dir) if out_dir else None, optional_config(config_path))
+        key_path, public = make_key(Path(out_dir) if out_dir else None, config)
     except BundleError as exc:
         fail(exc)
     click.echo(f"已生成签名私钥：{key_path}（只有你能读取；请妥善备份，不要提交到 git，不要发给别人）")
     click.echo(f"公钥指纹：{fingerprint(public)}（请在正式文件中公布，供县级单位核对）")
-    click.echo("把下面两行加入 site_config.yml（公钥可以公开）：")
-    click.echo("bundle:")
-    click.echo(f"  public_key: {public}")
+    if config is not None and set_public_key(config.path, public):
+        click.echo(f"已把公钥写入 {config.path} 的 bundle（其余内容和注释不变；公钥可以公开，请提交）：")
+        click.echo(f"  public_key: {public}")
+    else:
+        where = "site_config.yml" if config is None else str(config.path)
+        click.echo(f"请在 {where} 的 bundle 下写入（或替换）这一项，公钥可以公开：")
+        click.echo(f"  public_key: {public}")
+        click.echo("（没有 bundle 项时，先加一行 bundle:，再把上面一行缩进两个空格写在它下面；"
+                   "已有 bundle: {} 时，把 {} 删去。）")
     click.echo(f"签名离线包：mzkb bundle -o 离线包/ --sign-key {key_path}")
