@@ -176,11 +176,20 @@ def release(config_path: str, name: str, title: str | None) -> None:
             problem = ""
             releases.create_tag(root, name, title or name)
     except releases.GitError as exc:
-        problem = exc.args[0]
+        problem = _identity_hint(exc.args[0])
     if problem:
         report([make("MZ906", result.config.path.name, 0, 0, detail=problem)], err=True)
         sys.exit(1)
     click.echo(f"已发布版本 {name}（{title or name}）。运行 mzkb build --versions 生成各版本网站。")
+
+
+def _identity_hint(problem: str) -> str:
+    """git's English refusal to tag without a name and e-mail -> what the editor should run."""
+    lowered = problem.lower()
+    if "email" in lowered or "who you are" in lowered or "user.name" in lowered:
+        return ("git 不知道你的姓名和邮箱（发布版本要记录发布人）：先运行 "
+                "git config --global user.name \"你的姓名\" 和 git config --global user.email \"你的邮箱\"，再重新发布")
+    return problem
 
 
 @cli.command()

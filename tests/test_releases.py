@@ -344,3 +344,24 @@ def test_a_committed_draft_is_not_in_a_release(repo: Path):
     assert mzkb("release", "-c", str(repo / "site_config.yml"), "v4").exit_code == 0
     assert mzkb("build", "-c", str(repo / "site_config.yml"), "--versions").exit_code == 0
     assert (repo / "site/v4/index.html").is_file() and not list((repo / "site").rglob("cao-gao.html"))
+
+
+def test_release_without_a_git_identity_says_what_to_run(tmp_path: Path, monkeypatch):
+    kb = tmp_path / "kb"
+    shutil.copytree(SMALL, kb)
+    (kb / ".gitignore").write_text("/site/\n.mzkb/\n", encoding="utf-8")
+    home = tmp_path / "home"
+    home.mkdir()
+    for name in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "EMAIL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.delenv("GIT_CONFIG_GLOBAL", raising=False)
+    sh(kb, "git", "init", "-q")
+    sh(kb, "git", "add", "-A")
+    sh(kb, "git", "-c", "user.name=x", "-c", "user.email=x@example.org", "commit", "-qm", "初始内容")
+    sh(kb, "git", "config", "user.useConfigOnly", "true")  # no guessing from the host name either
+    result = mzkb("release", "-c", str(kb / "site_config.yml"), "v1")
+    assert result.exit_code == 1 and "MZ906" in result.output
+    assert "git config --global user.email" in result.output and "email address" not in result.output
+    assert "v1" not in sh(kb, "git", "tag")
