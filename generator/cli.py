@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__, cli_offline
+from . import __version__, cli_offline, click_zh
 from .cli_common import config_option, report
 from .content.model import DocType
 from .diagnostics import make, render_json
@@ -147,9 +147,9 @@ def serve(config_path: str, addr: str, open_browser: bool) -> None:
 @cli.command()
 @config_option
 @click.argument("name")
-@click.option("--title", default=None, help="版本说明（默认与 NAME 相同）")
+@click.option("--title", default=None, help="版本说明（默认与版本名相同）")
 def release(config_path: str, name: str, title: str | None) -> None:
-    """发布版本：检查通过后，给当前提交打上 git 标签 NAME。"""
+    """发布版本：检查通过后，给当前提交打上 git 标签（版本名）。"""
     from . import releases
     from .pipeline import prepare
 
@@ -196,7 +196,7 @@ def _identity_hint(problem: str) -> str:
 @click.argument("directory", type=click.Path(file_okay=False))
 @click.option("--title", default="民政知识库", show_default=True, help="站点标题")
 def init(directory: str, title: str) -> None:
-    """在 DIRECTORY 中创建一个新的知识库（site_config.yml 和 content/ 目录）。"""
+    """在指定文件夹中创建一个新的知识库（site_config.yml 和 content/ 目录）。"""
     from .scaffold import init_kb
 
     from .writer import describe_os_error
@@ -215,21 +215,23 @@ def init(directory: str, title: str) -> None:
 
 
 TYPE_CHOICES = [t.value for t in DocType]
+TYPE_NAMES = TYPE_CHOICES + ["通知", "指南", "视频", "微视频", "案例", "典型案例"]
+"""What ``new`` and ``search --type`` accept: the English value or the Chinese name of a type."""
 
 
 @cli.command()
 @config_option
-@click.argument("doc_type", metavar="TYPE", type=click.Choice(TYPE_CHOICES + ["通知", "指南", "视频", "微视频", "案例", "典型案例"]))
+@click.argument("doc_type", type=click.Choice(TYPE_NAMES))
 @click.argument("title")
 @click.option("--issuer", default="（请填写发文机关）", help="发文机关")
 @click.option("--audience", "audiences", multiple=True, help="适用机构（可重复；默认：全部）")
 def new(config_path: str, doc_type: str, title: str, issuer: str, audiences: tuple[str, ...]) -> None:
-    """新建一个文档：TYPE 为 notice、guideline、video 或 case，TITLE 为标题。"""
+    """新建一个文档：类型为 notice（通知）、guideline（指南）、video（微视频）或 case（典型案例），标题为文档标题。"""
     from .config import load_config
     from .scaffold import new_document
 
     if not title.strip() or any(ord(c) < 32 or "\ud800" <= c <= "\udfff" for c in title):
-        raise click.BadParameter("标题不能为空，也不能含有换行等控制字符或无法识别的字节（非 UTF-8）", param_hint="TITLE")
+        raise click.BadParameter("标题不能为空，也不能含有换行等控制字符或无法识别的字节（非 UTF-8）", param_hint="标题")
     config, diags = load_config(config_path)
     if config is None:
         report(diags, err=True)
@@ -303,7 +305,7 @@ def import_(config_path: str, files: tuple[str, ...], doc_type: str, doc_id: str
 @click.argument("query")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 数组输出（id、title、url、type、status、score、snippet 等）")
 @click.option("-n", "--limit", default=10, show_default=True, type=click.IntRange(1, 1000), help="最多显示多少条")
-@click.option("--type", "doc_type", type=click.Choice(TYPE_CHOICES), help="只看某类文件")
+@click.option("--type", "doc_type", type=click.Choice(TYPE_NAMES), help="只看某类文件（如 通知 或 notice）")
 @click.option("--audience", help="只看适用于某类机构的文件（键或中文名称）")
 @click.option("--status", type=click.Choice(["current", "amended", "pending", "expired", "superseded", "repealed"]), help="只看某种状态的文件")
 def search(config_path: str, query: str, as_json: bool, limit: int, doc_type: str | None, audience: str | None, status: str | None) -> None:
@@ -317,6 +319,7 @@ def search(config_path: str, query: str, as_json: bool, limit: int, doc_type: st
     if config is None:
         report(diags, err=True)
         sys.exit(1)
+    doc_type = DocType.parse(doc_type).value if doc_type else None
     if audience:
         found = config.audience(audience)
         if found is None:
@@ -358,6 +361,8 @@ def count_line(full: int, partial: int, query: str) -> str:
 
 for command in (cli_offline.bundle, cli_offline.verify, cli_offline.apply_update, cli_offline.keygen):
     cli.add_command(command)
+click_zh.localize(cli, {"doc_type": "类型", "title": "标题", "name": "版本名", "directory": "文件夹", "files": "文件",
+                        "query": "关键词", "path": "离线包", "pack": "更新包"})
 
 
 def main() -> None:

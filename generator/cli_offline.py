@@ -34,6 +34,8 @@ def bundle(config_path: str, out_dir: str, version: str | None, with_media: bool
     if config is None:
         report(diags, err=True)
         sys.exit(1)
+    if problem := _inside_knowledge_base(config, Path(out_dir)):
+        raise click.BadParameter(problem, param_hint="-o/--output")
     try:
         key = load_signing_key(config, sign_key)
         for line in key_warnings(config, sign_key) if key else ():
@@ -56,6 +58,28 @@ def bundle(config_path: str, out_dir: str, version: str | None, with_media: bool
         click.echo("注意：离线包未签名，接收方无法确认它来自你。用 mzkb keygen 生成密钥，再用 --sign-key 签名。")
     for line in run.update.lines() if run.update is not None else ():
         click.echo(line)
+
+
+def _inside_knowledge_base(config, out_dir: Path) -> str:
+    """Why ``out_dir`` must not receive bundles ('' when it may): inside the content folder, or
+    a folder of the knowledge base that git would commit (a git-ignored one such as dist/ is fine)."""
+    from . import releases
+
+    target = out_dir.absolute().resolve()
+    if target.is_relative_to(config.content_dir):
+        return f"{out_dir} 在内容目录中：离线包会被当作内容提交进仓库。请输出到知识库以外的文件夹，例如 ../离线包"
+    if not target.is_relative_to(config.root.resolve()):
+        return ""
+    if target == config.root.resolve():
+        return f"{out_dir} 是知识库文件夹本身：请输出到知识库以外的文件夹，例如 ../离线包"
+    if releases.is_repository(config.root):
+        try:
+            releases.git(config.root, "check-ignore", "-q", str(target / "x.zip"))
+            return ""  # ignored by git: never committed
+        except releases.GitError:
+            return (f"{out_dir} 在知识库的 git 仓库中，离线包会被提交进仓库：请输出到知识库以外的文件夹，"
+                    "或先把这个文件夹写进 .gitignore")
+    return ""
 
 
 @click.command()

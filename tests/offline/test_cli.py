@@ -173,3 +173,22 @@ def test_keygen_adds_to_a_bundle_block_and_never_replaces_a_key(small_kb: Path, 
     made = mzkb("keygen", "-c", str(small_kb), "-o", str(tmp_path / "keys"))
     assert made.exit_code == 0 and small_kb.read_text(encoding="utf-8") == config
     assert "请在" in made.output and "public_key: ed25519:" in made.output
+
+
+def test_bundle_refuses_an_output_folder_inside_the_knowledge_base(small_kb: Path, tmp_path: Path):
+    import subprocess
+
+    kb = small_kb.parent
+    for where in ("content", "content/notices/包", "."):
+        result = mzkb("bundle", "-c", str(small_kb), "-o", str(kb / where))
+        assert result.exit_code == 2 and ("内容目录" in result.output or "知识库文件夹" in result.output), result.output
+    assert not list(kb.rglob("*.zip"))
+    subprocess.run(["git", "init", "-q"], cwd=kb, check=True)
+    (kb / ".gitignore").write_text("/dist/\n", encoding="utf-8")
+    subprocess.run(["git", "add", "-A"], cwd=kb, check=True)
+    subprocess.run(["git", "-c", "user.name=x", "-c", "user.email=x@example.org", "commit", "-qm", "x"], cwd=kb, check=True)
+    tracked = mzkb("bundle", "-c", str(small_kb), "-o", str(kb / "离线包"))
+    assert tracked.exit_code == 2 and ".gitignore" in tracked.output
+    ignored = mzkb("bundle", "-c", str(small_kb), "-o", str(kb / "dist"))
+    assert ignored.exit_code == 0, ignored.output
+    assert list((kb / "dist").glob("*.zip"))
