@@ -66,6 +66,11 @@ class SiteIdentity:
     """Path of the logo image, relative to site_config.yml ('' = none)."""
 
     @property
+    def logo_url(self) -> str:
+        """Site path the logo is copied to ('' when there is none)."""
+        return f"assets/site-logo{Path(self.logo).suffix.lower()}" if self.logo else ""
+
+    @property
     def lines(self) -> tuple[tuple[str, str, str], ...]:
         """(label, text, link or '') of each given item, in the order government sites show them."""
         items = (("主办单位", self.organizer, ""), ("承办单位", self.operator, ""), ("网站标识码", self.site_code, ""),

@@ -81,7 +81,7 @@ CATALOGUE: dict[str, Spec] = {
     "MZ315": Spec(W, "日期 {value} 晚于今天 {margin} 天以上", "检查日期是否写错。", "date: 2099-01-01"),
     "MZ340": Spec(W, "{key} 还是 mzkb new 或 mzkb import 留下的占位内容：{value}", "把占位内容换成真实内容（--strict 时为错误，不能发布）。",
                   "media: https://example.org/请替换为视频地址.mp4"),
-    "MZ342": Spec(E, "主题分类 {value} 不在可选的主题分类中", "从 site_config.yml 的 subjects 列表（默认为国务院公文主题分类）中选择{hint}。", "subjects: [养老]"),
+    "MZ342": Spec(E, "主题分类 {value} 不在可选的主题分类中{hint}", "从 site_config.yml 的 subjects 列表（默认为国务院公文主题分类，见编辑指南）中选择。", "subjects: [养老]"),
     "MZ343": Spec(E, "索引号 {value} 格式不正确", "索引号只用字母、数字和 - / . _，4 至 50 个字符，例如 000014349/2020-00123。", "index_number: 索引 12"),
     "MZ344": Spec(W, "成文日期 {written} 晚于发布日期 {date}", "检查 written_date（成文日期）和 date（发布日期）是否写反。", "written_date: 2020-03-02 ⏎ date: 2020-03-01"),
     # relations and links

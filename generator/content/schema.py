@@ -397,7 +397,7 @@ def _disclosure(c: _Checker, date: dt.date | None) -> dict:
     for index, subject in enumerate(subjects):
         if subject not in c.config.subjects:
             close = [s for s in c.config.subjects if subject in s or s in subject]
-            hint = f"，例如 {close[0]}" if close else ""
+            hint = f"，是否应为 {close[0]}？" if close else ""
             where = c.src.marks.get(("subjects", index)) if isinstance(raw, list) else None
             c.report("MZ342", "subjects", where, value=subject, hint=hint)
     written = None
