@@ -20,6 +20,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from . import releases as git_releases
 from .config import SiteConfig
@@ -227,4 +228,4 @@ def assemble(stage: Path, sites: dict[str, Path], versions: list[tuple[str, str,
 
 def _root_page(title: str, default: str = LATEST) -> str:
     """The versioned site's index.html: opens the default version (template ``versions-root.html``)."""
-    return render(PAGES + "versions-root.html", title=title, latest=default)
+    return render(PAGES + "versions-root.html", title=title, latest=quote(default, safe=""))  # a folder name in URLs
