@@ -13,6 +13,13 @@ from generator.cli import cli
 from generator.offline.signing import fingerprint, public_text
 
 
+@pytest.fixture(autouse=True)
+def _outside_any_knowledge_base(tmp_path: Path, monkeypatch):
+    """Commands run where there is no site_config.yml: keygen records its key in the config of the
+    current folder (the repository's demo one, were the tests run from there)."""
+    monkeypatch.chdir(tmp_path)
+
+
 def mzkb(*args: str, env: dict | None = None):
     return CliRunner().invoke(cli, list(args), catch_exceptions=False, env=env)
 
