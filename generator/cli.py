@@ -65,7 +65,8 @@ def check(config_path: str, fmt: str, strict: bool, explain: bool) -> None:
     else:
         report(result.diagnostics, explain=explain)
         if not result.failed:
-            click.echo(f"检查通过：{len(result.corpus.documents)} 个文档。")
+            drafts = f"（另有 {result.drafts} 个草稿，不会发布）" if result.drafts else ""
+            click.echo(f"检查通过：{len(result.corpus.documents)} 个文档{drafts}。")
         elif strict and not any(d.severity.value == "error" for d in result.diagnostics):
             click.echo("检查未通过：使用了 --strict，警告也视为错误。")
     sys.exit(1 if result.failed else 0)

@@ -48,6 +48,8 @@ class Prepared:
     corpus: Corpus | None
     diagnostics: tuple[Diagnostic, ...]
     strict: bool = False
+    drafts: int = 0
+    """Documents with ``draft: true``: checked, left out of the corpus."""
 
     @property
     def failed(self) -> bool:
@@ -95,7 +97,7 @@ def prepare(config_path: str | Path, strict: bool = False, today: dt.date | None
     draft_problems = drafts.references(documents, draft_documents)
     link_problems = [*drafts.without_missing(link_problems, draft_problems), *draft_problems]
     all_diags = sorted([*diags, *loaded.diagnostics, *problems, *link_problems], key=sort_key)
-    return Prepared(config, corpus, tuple(all_diags), strict)
+    return Prepared(config, corpus, tuple(all_diags), strict, len(draft_documents))
 
 
 def as_of_date() -> dt.date:

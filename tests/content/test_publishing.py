@@ -30,6 +30,7 @@ def test_draft_is_checked_but_never_built(small_kb: Path, tmp_path: Path):
     write(kb, "notices/draft.md", "id: draft-notice\n" + DRAFT, "## 一、要求\n\n草稿中的独特词语甲乙丙。\n")
     checked = mzkb("check", "-c", str(small_kb), "--format", "json")
     assert checked.exit_code == 0, checked.output
+    assert "（另有 1 个草稿，不会发布）" in mzkb("check", "-c", str(small_kb)).output
     out = tmp_path / "site"
     assert build(small_kb, out).ok
     assert not (out / "notices/draft-notice.html").exists()
