@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__, cli_offline
+from . import __version__, cli_offline, click_zh
 from .cli_common import config_option, report
 from .content.model import DocType
 from .diagnostics import make, render_json
@@ -44,19 +44,29 @@ def cli() -> None:
 
 @cli.command()
 @config_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="输出格式")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "gitlab"]), default="text", show_default=True,
+              help="输出格式：text（文件:行:列）、json、github（GitHub Actions 注释）、gitlab（GitLab 代码质量报告）")
 @click.option("--strict", is_flag=True, help="把警告也当作错误")
-def check(config_path: str, fmt: str, strict: bool) -> None:
+@click.option("--explain", is_flag=True, help="在每类问题第一次出现后，给出处理方法")
+def check(config_path: str, fmt: str, strict: bool, explain: bool) -> None:
     """检查配置和全部文档，报告所有问题（不生成网站）。"""
     from .pipeline import prepare
 
     result = prepare(config_path, strict=strict)
     if fmt == "json":
         click.echo(render_json(list(result.diagnostics)))
+    elif fmt in ("github", "gitlab"):
+        from .diagnostic_formats import render_github, render_gitlab
+
+        root = result.config.root if result.config else Path(config_path).absolute().parent
+        text = (render_github if fmt == "github" else render_gitlab)(result.diagnostics, root)
+        if text:
+            click.echo(text)
     else:
-        report(result.diagnostics)
+        report(result.diagnostics, explain=explain)
         if not result.failed:
-            click.echo(f"检查通过：{len(result.corpus.documents)} 个文档。")
+            drafts = f"（另有 {result.drafts} 个草稿，不会发布）" if result.drafts else ""
+            click.echo(f"检查通过：{len(result.corpus.documents)} 个文档{drafts}。")
         elif strict and not any(d.severity.value == "error" for d in result.diagnostics):
             click.echo("检查未通过：使用了 --strict，警告也视为错误。")
     sys.exit(1 if result.failed else 0)
@@ -68,7 +78,7 @@ def check(config_path: str, fmt: str, strict: bool) -> None:
               help="输出目录（默认：配置文件旁的 site/）")
 @click.option("--strict", is_flag=True, help="把警告也当作错误")
 @click.option("--versions", "with_versions", is_flag=True,
-              help="生成全部已发布版本（git 标签）和当前工作区（latest），输出到 site/<版本>/")
+              help="生成全部已发布版本（git 标签，默认打开最新发布的版本）和当前工作区的预览，输出到 site/<版本>/")
 @click.option("--full", is_flag=True,
               help="完整重建：不沿用上次构建的页面和索引（默认只重新生成改动过的文档及受其影响的页面）")
 def build(config_path: str, out_dir: str | None, strict: bool, with_versions: bool, full: bool) -> None:
@@ -114,25 +124,33 @@ def serve(config_path: str, addr: str, open_browser: bool) -> None:
         host, port = preview.parse_addr(addr)
     except preview.ServeError as exc:
         raise click.BadParameter(exc.args[0], param_hint="--addr") from None
-    result = prepare(config_path)
-    report(result.diagnostics, err=True)
-    if result.failed:
-        click.echo("存在错误，请修正后再预览。", err=True)
-        sys.exit(1)
-    click.echo(f"预览地址：http://{addr}/  （按 Ctrl+C 停止）")
     try:
+        preview.check_port(host, port)  # before anything else: a busy port is told before any address
+    except preview.ServeError as exc:
+        report([make("MZ912", "", 0, 0, detail=exc.args[0])], err=True)
+        sys.exit(1)
+    try:
+        result = prepare(config_path)
+        report(result.diagnostics, err=True)
+        if result.failed:
+            click.echo("存在错误，请修正后再预览。", err=True)
+            sys.exit(1)
+        click.echo(f"预览地址：http://{addr}/  （按 Ctrl+C 停止）")
         preview.serve(result.config, host, port, open_browser, report=lambda text: click.echo(text, err=True))
     except preview.ServeError as exc:
-        report([make("MZ912", result.config.path.name, 0, 0, detail=exc.args[0])], err=True)
+        report([make("MZ912", "", 0, 0, detail=exc.args[0])], err=True)
         sys.exit(1)
+    except KeyboardInterrupt:  # Ctrl+C while the first build runs: stopping is what was asked
+        pass
+    click.echo("预览已停止。", err=True)
 
 
 @cli.command()
 @config_option
 @click.argument("name")
-@click.option("--title", default=None, help="版本说明（默认与 NAME 相同）")
+@click.option("--title", default=None, help="版本说明（默认与版本名相同）")
 def release(config_path: str, name: str, title: str | None) -> None:
-    """发布版本：检查通过后，给当前提交打上 git 标签 NAME。"""
+    """发布版本：检查通过后，给当前提交打上 git 标签（版本名）。"""
     from . import releases
     from .pipeline import prepare
 
@@ -159,18 +177,27 @@ def release(config_path: str, name: str, title: str | None) -> None:
             problem = ""
             releases.create_tag(root, name, title or name)
     except releases.GitError as exc:
-        problem = exc.args[0]
+        problem = _identity_hint(exc.args[0])
     if problem:
         report([make("MZ906", result.config.path.name, 0, 0, detail=problem)], err=True)
         sys.exit(1)
     click.echo(f"已发布版本 {name}（{title or name}）。运行 mzkb build --versions 生成各版本网站。")
 
 
+def _identity_hint(problem: str) -> str:
+    """git's English refusal to tag without a name and e-mail -> what the editor should run."""
+    lowered = problem.lower()
+    if "email" in lowered or "who you are" in lowered or "user.name" in lowered:
+        return ("git 不知道你的姓名和邮箱（发布版本要记录发布人）：先运行 "
+                "git config --global user.name \"你的姓名\" 和 git config --global user.email \"你的邮箱\"，再重新发布")
+    return problem
+
+
 @cli.command()
 @click.argument("directory", type=click.Path(file_okay=False))
 @click.option("--title", default="民政知识库", show_default=True, help="站点标题")
 def init(directory: str, title: str) -> None:
-    """在 DIRECTORY 中创建一个新的知识库（site_config.yml 和 content/ 目录）。"""
+    """在指定文件夹中创建一个新的知识库（site_config.yml 和 content/ 目录）。"""
     from .scaffold import init_kb
 
     from .writer import describe_os_error
@@ -189,21 +216,23 @@ def init(directory: str, title: str) -> None:
 
 
 TYPE_CHOICES = [t.value for t in DocType]
+TYPE_NAMES = TYPE_CHOICES + ["通知", "指南", "视频", "微视频", "案例", "典型案例"]
+"""What ``new`` and ``search --type`` accept: the English value or the Chinese name of a type."""
 
 
 @cli.command()
 @config_option
-@click.argument("doc_type", metavar="TYPE", type=click.Choice(TYPE_CHOICES + ["通知", "指南", "视频", "微视频", "案例", "典型案例"]))
+@click.argument("doc_type", type=click.Choice(TYPE_NAMES))
 @click.argument("title")
 @click.option("--issuer", default="（请填写发文机关）", help="发文机关")
 @click.option("--audience", "audiences", multiple=True, help="适用机构（可重复；默认：全部）")
 def new(config_path: str, doc_type: str, title: str, issuer: str, audiences: tuple[str, ...]) -> None:
-    """新建一个文档：TYPE 为 notice、guideline、video 或 case，TITLE 为标题。"""
+    """新建一个文档：类型为 notice（通知）、guideline（指南）、video（微视频）或 case（典型案例），标题为文档标题。"""
     from .config import load_config
     from .scaffold import new_document
 
     if not title.strip() or any(ord(c) < 32 or "\ud800" <= c <= "\udfff" for c in title):
-        raise click.BadParameter("标题不能为空，也不能含有换行等控制字符或无法识别的字节（非 UTF-8）", param_hint="TITLE")
+        raise click.BadParameter("标题不能为空，也不能含有换行等控制字符或无法识别的字节（非 UTF-8）", param_hint="标题")
     config, diags = load_config(config_path)
     if config is None:
         report(diags, err=True)
@@ -277,7 +306,7 @@ def import_(config_path: str, files: tuple[str, ...], doc_type: str, doc_id: str
 @click.argument("query")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 数组输出（id、title、url、type、status、score、snippet 等）")
 @click.option("-n", "--limit", default=10, show_default=True, type=click.IntRange(1, 1000), help="最多显示多少条")
-@click.option("--type", "doc_type", type=click.Choice(TYPE_CHOICES), help="只看某类文件")
+@click.option("--type", "doc_type", type=click.Choice(TYPE_NAMES), help="只看某类文件（如 通知 或 notice）")
 @click.option("--audience", help="只看适用于某类机构的文件（键或中文名称）")
 @click.option("--status", type=click.Choice(["current", "amended", "pending", "expired", "superseded", "repealed"]), help="只看某种状态的文件")
 def search(config_path: str, query: str, as_json: bool, limit: int, doc_type: str | None, audience: str | None, status: str | None) -> None:
@@ -291,6 +320,7 @@ def search(config_path: str, query: str, as_json: bool, limit: int, doc_type: st
     if config is None:
         report(diags, err=True)
         sys.exit(1)
+    doc_type = DocType.parse(doc_type).value if doc_type else None
     if audience:
         found = config.audience(audience)
         if found is None:
@@ -361,6 +391,8 @@ def count_line(full: int, partial: int, query: str) -> str:
 
 for command in (cli_offline.bundle, cli_offline.verify, cli_offline.apply_update, cli_offline.keygen):
     cli.add_command(command)
+click_zh.localize(cli, {"doc_type": "类型", "title": "标题", "name": "版本名", "directory": "文件夹", "files": "文件",
+                        "query": "关键词", "path": "离线包", "pack": "更新包"})
 
 
 def main() -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from . import click_zh
-from .diagnostics import Diagnostic, Severity
+from .diagnostics import CATALOGUE, Diagnostic, Severity
 
 click_zh.install()  # Click's own messages (usage errors, help headings) in Chinese
 
@@ -22,14 +22,20 @@ def config_option(func):
                         type=click.Path(dir_okay=False), help=CONFIG_HELP)(func)
 
 
-def report(diagnostics: list[Diagnostic] | tuple[Diagnostic, ...], err: bool = False) -> None:
-    """Print diagnostics as ``path:line:col: 代码 消息`` and a count line."""
+def report(diagnostics: list[Diagnostic] | tuple[Diagnostic, ...], err: bool = False, explain: bool = False) -> None:
+    """Print diagnostics as ``path:line:col: 代码 消息`` and a count line; with ``explain``, the
+    catalogue's 处理 line after the first problem of each code."""
+    explained: set[str] = set()
     for diag in diagnostics:
         click.echo(diag.format(), err=err)
+        if explain and diag.code not in explained and diag.code in CATALOGUE:
+            explained.add(diag.code)
+            click.echo(f"    处理：{CATALOGUE[diag.code].fix}", err=err)
     errors = sum(1 for d in diagnostics if d.severity is Severity.ERROR)
     warnings = len(diagnostics) - errors
     if diagnostics:
-        click.echo(f"共 {errors} 个错误，{warnings} 个警告。", err=err)
+        hint = "" if explain else "运行 mzkb check --explain 可查看每类问题的处理方法。"
+        click.echo(f"共 {errors} 个错误，{warnings} 个警告。{hint}", err=err)
 
 
 def optional_config(config_path: str):

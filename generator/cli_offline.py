@@ -34,6 +34,8 @@ def bundle(config_path: str, out_dir: str, version: str | None, with_media: bool
     if config is None:
         report(diags, err=True)
         sys.exit(1)
+    if problem := _inside_knowledge_base(config, Path(out_dir)):
+        raise click.BadParameter(problem, param_hint="-o/--output")
     try:
         key = load_signing_key(config, sign_key)
         for line in key_warnings(config, sign_key) if key else ():
@@ -56,6 +58,28 @@ def bundle(config_path: str, out_dir: str, version: str | None, with_media: bool
         click.echo("注意：离线包未签名，接收方无法确认它来自你。用 mzkb keygen 生成密钥，再用 --sign-key 签名。")
     for line in run.update.lines() if run.update is not None else ():
         click.echo(line)
+
+
+def _inside_knowledge_base(config, out_dir: Path) -> str:
+    """Why ``out_dir`` must not receive bundles ('' when it may): inside the content folder, or
+    a folder of the knowledge base that git would commit (a git-ignored one such as dist/ is fine)."""
+    from . import releases
+
+    target = out_dir.absolute().resolve()
+    if target.is_relative_to(config.content_dir):
+        return f"{out_dir} 在内容目录中：离线包会被当作内容提交进仓库。请输出到知识库以外的文件夹，例如 ../离线包"
+    if not target.is_relative_to(config.root.resolve()):
+        return ""
+    if target == config.root.resolve():
+        return f"{out_dir} 是知识库文件夹本身：请输出到知识库以外的文件夹，例如 ../离线包"
+    if releases.is_repository(config.root):
+        try:
+            releases.git(config.root, "check-ignore", "-q", str(target / "x.zip"))
+            return ""  # ignored by git: never committed
+        except releases.GitError:
+            return (f"{out_dir} 在知识库的 git 仓库中，离线包会被提交进仓库：请输出到知识库以外的文件夹，"
+                    "或先把这个文件夹写进 .gitignore")
+    return ""
 
 
 @click.command()
@@ -111,13 +135,22 @@ def keygen(config_path: str, out_dir: str | None) -> None:
     from .offline.keys import keygen as make_key
     from .offline.signing import fingerprint
 
+    from .config_edit import set_public_key
+
+    config = optional_config(config_path)
     try:
-        key_path, public = make_key(Path(out_dir) if out_dir else None, optional_config(config_path))
+        key_path, public = make_key(Path(out_dir) if out_dir else None, config)
     except BundleError as exc:
         fail(exc)
     click.echo(f"已生成签名私钥：{key_path}（只有你能读取；请妥善备份，不要提交到 git，不要发给别人）")
     click.echo(f"公钥指纹：{fingerprint(public)}（请在正式文件中公布，供县级单位核对）")
-    click.echo("把下面两行加入 site_config.yml（公钥可以公开）：")
-    click.echo("bundle:")
-    click.echo(f"  public_key: {public}")
+    if config is not None and set_public_key(config.path, public):
+        click.echo(f"已把公钥写入 {config.path} 的 bundle（其余内容和注释不变；公钥可以公开，请提交）：")
+        click.echo(f"  public_key: {public}")
+    else:
+        where = "site_config.yml" if config is None else str(config.path)
+        click.echo(f"请在 {where} 的 bundle 下写入（或替换）这一项，公钥可以公开：")
+        click.echo(f"  public_key: {public}")
+        click.echo("（没有 bundle 项时，先加一行 bundle:，再把上面一行缩进两个空格写在它下面；"
+                   "已有 bundle: {} 时，把 {} 删去。）")
     click.echo(f"签名离线包：mzkb bundle -o 离线包/ --sign-key {key_path}")

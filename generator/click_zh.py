@@ -52,11 +52,20 @@ MESSAGES = {
     "directory": "文件夹",
     "path": "路径",
     "default: {default}": "默认：{default}",
+    "required": "必填",
+    "env var: {var}": "环境变量：{var}",
     "unknown error": "未知错误",
 }
 """Click's message id -> Chinese (same ``{placeholders}``)."""
 
 _MODULES = ("core", "exceptions", "types", "parser", "decorators", "formatting", "termui")
+
+TYPE_NAMES = {"StringParamType": "文本", "IntParamType": "整数", "IntRange": "整数范围", "FloatParamType": "数字",
+              "FloatRange": "数字范围", "BoolParamType": "布尔值", "DateTime": "日期时间", "File": "文件名"}
+"""Click's parameter types -> the Chinese shown as an option's metavar (Click shows ``name.upper()``:
+``TEXT``, ``INTEGER RANGE``)."""
+OPTIONS_METAVAR = "[选项]"
+SUBCOMMAND_METAVAR = "命令 [参数]..."
 
 
 def gettext(message: str) -> str:
@@ -69,6 +78,22 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return gettext(singular if count == 1 else plural)
 
 
+def localize(group, arguments: dict[str, str]) -> None:
+    """Chinese usage lines for ``group`` and its commands: ``[选项]``, ``命令 [参数]...`` and each
+    argument's Chinese name (``arguments``: parameter name -> name shown), bracketed when
+    optional and followed by ``...`` when it takes several values, as Click does."""
+    import click
+
+    group.options_metavar, group.subcommand_metavar = OPTIONS_METAVAR, SUBCOMMAND_METAVAR
+    for command in group.commands.values():
+        command.options_metavar = OPTIONS_METAVAR
+        for param in command.params:
+            if isinstance(param, click.Argument) and param.name in arguments:
+                shown = arguments[param.name]
+                shown = shown if param.required else f"[{shown}]"
+                param.metavar = shown + ("..." if param.nargs != 1 else "")
+
+
 def install() -> None:
     """Make Click's messages Chinese (idempotent)."""
     for name in _MODULES:
@@ -77,3 +102,6 @@ def install() -> None:
             module._ = gettext
         if hasattr(module, "ngettext"):
             module.ngettext = ngettext
+    types = importlib.import_module("click.types")
+    for name, shown in TYPE_NAMES.items():
+        getattr(types, name).name = shown

@@ -31,6 +31,54 @@ class Audience:
     """Other names staff type (``养老院``); used by search."""
 
 
+DEFAULT_SUBJECTS: tuple[str, ...] = (
+    "国务院组织机构", "综合政务", "国民经济管理、国有资产监管", "财政、金融、审计", "国土资源、能源",
+    "农业、林业、水利", "工业、交通", "商贸、海关、旅游", "市场监管、安全生产监管", "城乡建设、环境保护",
+    "科技、教育", "文化、广电、新闻出版", "卫生、体育", "人口与计划生育、妇女儿童工作", "劳动、人事、监察",
+    "公安、安全、司法", "民政、扶贫、救灾", "民族、宗教", "对外事务", "港澳台侨工作", "国防", "其他",
+)
+"""The State Council's 主题分类 (top level, as used by 中国政府网's 政策文件库)."""
+
+RELEASE_DEFAULTS = ("latest-release", "working-tree")
+
+
+@dataclass(frozen=True, slots=True)
+class SiteIdentity:
+    """What a government site states about itself (every page's footer and print)."""
+
+    organizer: str = ""
+    """主办单位."""
+    operator: str = ""
+    """承办单位."""
+    site_code: str = ""
+    """网站标识码."""
+    icp: str = ""
+    """ICP备案号 (linked to beian.miit.gov.cn only when ``icp_url`` is given)."""
+    icp_url: str = ""
+    """Optional address the ICP number links to."""
+    police_record: str = ""
+    """公安机关备案号."""
+    police_url: str = ""
+    """Optional address the 公安备案号 links to."""
+    contact: str = ""
+    """联系方式 (text: phone, address, e-mail)."""
+    logo: str = ""
+    """Path of the logo image, relative to site_config.yml ('' = none)."""
+
+    @property
+    def logo_url(self) -> str:
+        """Site path the logo is copied to ('' when there is none)."""
+        return f"assets/site-logo{Path(self.logo).suffix.lower()}" if self.logo else ""
+
+    @property
+    def lines(self) -> tuple[tuple[str, str, str], ...]:
+        """(label, text, link or '') of each given item, in the order government sites show them."""
+        items = (("主办单位", self.organizer, ""), ("承办单位", self.operator, ""), ("网站标识码", self.site_code, ""),
+                 ("ICP备案号", self.icp, self.icp_url), ("公安机关备案号", self.police_record, self.police_url),
+                 ("联系方式", self.contact, ""))
+        return tuple(item for item in items if item[1])
+
+
 @dataclass(frozen=True, slots=True)
 class SiteConfig:
     """The validated site configuration."""
@@ -69,7 +117,18 @@ class SiteConfig:
     update packs are checked against it) and ``signing_key`` (path of the private key file, relative to
     site_config.yml; keep it outside the repository)."""
     releases: dict = field(default_factory=dict)
-    """Release settings (reserved)."""
+    """Release settings: ``tag_pattern``; ``default`` (``latest-release`` or ``working-tree``, see
+    ``release_default``)."""
+    subjects: tuple[str, ...] = DEFAULT_SUBJECTS
+    """信息公开 主题分类 a document's ``subjects`` are chosen from (default: the State Council's list)."""
+    identity: SiteIdentity = field(default_factory=lambda: SiteIdentity())
+    """Site identity under ``site:`` (主办单位, 网站标识码, 备案号 …), shown in every page's footer."""
+
+    @property
+    def release_default(self) -> str:
+        """``releases.default``: what a versioned site opens — ``latest-release`` (the newest git
+        release; the working tree is a preview) or ``working-tree`` (uncommitted edits as latest)."""
+        return str(self.releases.get("default", "latest-release"))
 
     @property
     def root(self) -> Path:
@@ -99,10 +158,13 @@ _KEYS: dict[str, tuple[type | tuple, str]] = {
     "bundle": (dict, "映射"),
     "releases": (dict, "映射"),
     "validation": (dict, "映射"),
+    "subjects": (list, "列表"),
 }
-_SITE_KEYS = {"title": str, "description": str, "language": str, "url": str, "demo": bool}
+_IDENTITY_KEYS = ("organizer", "operator", "site_code", "icp", "icp_url", "police_record", "police_url", "contact", "logo")
+_SITE_KEYS = {"title": str, "description": str, "language": str, "url": str, "demo": bool,
+              **{key: str for key in _IDENTITY_KEYS}}
 _VALIDATION_KEYS = {"future_date_margin_days": int, "max_file_mb": (int, float), "remote_resources": str}
-_RELEASE_KEYS = {"tag_pattern": str}
+_RELEASE_KEYS = {"tag_pattern": str, "default": str}
 _BUNDLE_KEYS = {"public_key": str, "signing_key": str}
 _PUBLIC_KEY_RE = re.compile(r"^ed25519:[A-Za-z0-9+/]{43}=$")
 _TYPE_NAMES = {str: "字符串", bool: "true 或 false", int: "整数", (int, float): "数字", list: "列表", dict: "映射"}
@@ -129,11 +191,11 @@ def load_config(path: str | Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
         return None, [make("MZ102", path.name, exc.line, exc.column, detail=exc.detail)]
     if not isinstance(data, dict):
         return None, [make("MZ104", path.name, 1, 1, key="（顶层）", expected="映射", actual=_type_name(data))]
-    checker = _Checker(path.name, data, marks)
+    checker = _Checker(path.name, data, marks, path.parent)
     checker.top_level()
     checker.site()
     validation = checker.section("validation", _VALIDATION_KEYS)
-    checker.section("releases", _RELEASE_KEYS)
+    checker.release_default(checker.section("releases", _RELEASE_KEYS))
     checker.remote_resources(validation)
     checker.public_key(checker.section("bundle", _BUNDLE_KEYS))
     audiences = _audiences(data.get("audiences"), path.name, checker.pos, checker.diags)
@@ -152,8 +214,8 @@ class _Checker:
     """Checks the keys and value types of a parsed ``site_config.yml``, collecting diagnostics
     that point at the line of the offending key or value."""
 
-    def __init__(self, shown: str, data: dict, marks: dict) -> None:
-        self.shown, self.data, self.marks = shown, data, marks
+    def __init__(self, shown: str, data: dict, marks: dict, root: Path | None = None) -> None:
+        self.shown, self.data, self.marks, self.root = shown, data, marks, root or Path(".")
         self.diags: list[Diagnostic] = []
 
     def pos(self, *keys: object) -> tuple[int, int]:
@@ -196,9 +258,24 @@ class _Checker:
         if site.get("language", "zh") != "zh":
             self.diags.append(make("MZ104", self.shown, *self.pos("site", "language"), key="site.language",
                                    expected=" zh", actual=str(site.get("language"))))
-        url = site.get("url")
-        if isinstance(url, str) and url.strip() and not is_safe_web_url(url, ("http", "https")):
-            self.diags.append(make("MZ604", self.shown, *self.pos("site", "url"), value=url))
+        for key in ("url", "icp_url", "police_url"):
+            url = site.get(key)
+            if isinstance(url, str) and url.strip() and not is_safe_web_url(url, ("http", "https")):
+                code = "MZ604" if key == "url" else "MZ606"
+                self.diags.append(make(code, self.shown, *self.pos("site", key), key=f"site.{key}", value=url))
+        logo = site.get("logo")
+        if isinstance(logo, str) and logo.strip():
+            path = (self.root / logo.strip()).resolve()
+            if not path.is_file() or path.suffix.lower() not in (".png", ".jpg", ".jpeg", ".gif", ".webp") \
+                    or not path.is_relative_to(self.root.resolve()):
+                self.diags.append(make("MZ605", self.shown, *self.pos("site", "logo"), value=logo))
+
+    def release_default(self, releases: dict) -> None:
+        """``releases.default`` is latest-release or working-tree."""
+        value = releases.get("default", RELEASE_DEFAULTS[0])
+        if isinstance(value, str) and value not in RELEASE_DEFAULTS:
+            self.diags.append(make("MZ104", self.shown, *self.pos("releases", "default"), key="releases.default",
+                                   expected=" latest-release 或 working-tree", actual=value))
 
     def remote_resources(self, validation: dict) -> None:
         """``validation.remote_resources`` is error or warning."""
@@ -220,6 +297,8 @@ def _site_config(path: Path, data: dict, validation: dict, content_dir: Path, au
     """The ``SiteConfig`` of a checked ``site_config.yml`` (defaults filled in)."""
     site = data.get("site") if isinstance(data.get("site"), dict) else {}
     topics = data.get("topics")
+    subjects = data.get("subjects")
+    identity = SiteIdentity(**{key: str(site.get(key) or "").strip() for key in _IDENTITY_KEYS})
     return SiteConfig(
         path=path,
         title=str(site.get("title", "")).strip(),
@@ -237,6 +316,8 @@ def _site_config(path: Path, data: dict, validation: dict, content_dir: Path, au
         search=search,
         bundle=data.get("bundle") if isinstance(data.get("bundle"), dict) else {},
         releases=data.get("releases") if isinstance(data.get("releases"), dict) else {},
+        subjects=tuple(str(t).strip() for t in subjects if isinstance(t, (str, int))) if isinstance(subjects, list) else DEFAULT_SUBJECTS,
+        identity=identity,
     )
 
 

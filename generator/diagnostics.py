@@ -67,13 +67,13 @@ CATALOGUE: dict[str, Spec] = {
     "MZ306": Spec(W, "未知的元数据项 {key}，将被忽略", "检查拼写；可用的项见编辑指南。", "titel: x"),
     "MZ307": Spec(E, "{key} 的值应为{expected}，实际为 {actual}", "按说明修改该项的值。", "audiences: 5"),
     "MZ308": Spec(E, "{key} 不是有效日期：{value}（应为 YYYY-MM-DD）", "改为真实存在的日期，格式 YYYY-MM-DD。", "date: 2020-02-30"),
-    "MZ309": Spec(E, "未知的适用机构 {value}", "使用 site_config.yml 中 audiences 定义的键或中文名称，或“全部”。", "audiences: [养老中心]"),
+    "MZ309": Spec(E, "未知的适用机构 {value}{hint}", "使用 site_config.yml 中 audiences 定义的键或中文名称，或“全部”。", "audiences: [养老中心]"),
     "MZ310": Spec(E, "type 为 {value}，与所在目录的类型 {folder} 不一致", "删除 type 项，或把文件移到对应目录。", "content/notices/x.md 中 type: video"),
     "MZ311": Spec(E, "id {value} 不合法：只能包含小写字母、数字和连字符", "改用 ASCII id，例如 elderly-care-guide-2。", "id: 养老指南"),
     "MZ312": Spec(E, "status 只能是 current 或 repealed，实际为 {value}", "已被新版替代的状态会自动推导，无需填写 superseded。", "status: 作废"),
     "MZ313": Spec(E, "{key} 格式不正确：{value}（{expected}）", "按说明修改。", "duration: 5分钟"),
     "MZ314": Spec(W, "主题 {value} 不在 site_config.yml 的 topics 列表中", "使用已定义的主题，或在配置中添加它。", "topics: [防疫]"),
-    "MZ316": Spec(E, "地区信息有误：{detail}", "region 写成“省+市”（如 浙江省杭州市），region_code 填 6 位行政区划代码（如 330100），两者须一致。", "region: 江苏省南京市 配 region_code: 330100"),
+    "MZ316": Spec(E, "地区信息有误：{detail}", "region 写成“省+市（+区县）”（如 浙江省杭州市西湖区），region_code 填 6 位行政区划代码，省、地、县三级均可（如 330100 杭州市、330106 西湖区），两者须一致。", "region: 江苏省南京市 配 region_code: 330100"),
     "MZ317": Spec(W, "发文机关还是 mzkb new 生成的占位文字", "把 issuer 改成真实的发文机关名称。", "issuer: （请填写发文机关）"),
     "MZ318": Spec(E, "附件 {value} 在网站上的地址 {url} 与 {other} 相同（只差大小写、空格或同音字），读者会打开错误的文件", "给其中一个文件改名，使两者的拼音文件名不同（不能只差大小写）。", "files/探视.pdf 和 files/tan shi.pdf"),
     "MZ319": Spec(E, "{key} 指向的 {value} 是网页、SVG 或 XML 文件，发布后其中的脚本会在网站中运行，不允许作为附件或链接目标", "把它转成 PDF 或图片（PNG/JPG）后再引用；如只需给出网址，请链接到原网站。", "attachments: [说明.html]"),
@@ -81,9 +81,14 @@ CATALOGUE: dict[str, Spec] = {
     "MZ321": Spec(E, "有效期结束日 {end} 早于开始日 {start}", "检查 valid_from 和 valid_until 是否写反。", "valid_from: 2022-02-01 ⏎ valid_until: 2022-01-01"),
     "MZ324": Spec(W, "amends 中的未知项 {key}，将被忽略", "amends 的每一项只能有 id、sections、note、at。", "amends: [{id: x, sections: [a], notes: 说明}]"),
     "MZ315": Spec(W, "日期 {value} 晚于今天 {margin} 天以上", "检查日期是否写错。", "date: 2099-01-01"),
+    "MZ340": Spec(W, "{key} 还是 mzkb new 或 mzkb import 留下的占位内容：{value}", "把占位内容换成真实内容（--strict 时为错误，不能发布）。",
+                  "media: https://example.org/请替换为视频地址.mp4"),
+    "MZ342": Spec(E, "主题分类 {value} 不在可选的主题分类中{hint}", "从 site_config.yml 的 subjects 列表（默认为国务院公文主题分类，见编辑指南）中选择。", "subjects: [养老]"),
+    "MZ343": Spec(E, "索引号 {value} 格式不正确", "索引号只用字母、数字和 - / . _，4 至 50 个字符，例如 000014349/2020-00123。", "index_number: 索引 12"),
+    "MZ344": Spec(W, "成文日期 {written} 晚于发布日期 {date}", "检查 written_date（成文日期）和 date（发布日期）是否写反。", "written_date: 2020-03-02 ⏎ date: 2020-03-01"),
     # relations and links
     "MZ401": Spec(E, "id {value} 重复：{other} 也使用了这个 id", "为其中一个文档指定不同的 id。", "两个文件都是 guide.md"),
-    "MZ402": Spec(E, "{key} 引用的文档 {value} 不存在", "检查 id 拼写，或先创建被引用的文档。", "supersedes: no-such-id"),
+    "MZ402": Spec(E, "{key} 引用的文档 {value} 不存在{hint}", "检查 id 拼写，或先创建被引用的文档。", "supersedes: no-such-id"),
     "MZ403": Spec(E, "链接目标 {value} 不存在", "检查链接路径：写被链接文件相对于当前文件的路径，例如 ../guidelines/guide-2.md。", "[见指南](../guidelines/不存在.md)"),
     "MZ404": Spec(E, "链接锚点 #{anchor} 在 {value} 中不存在", "检查标题文字，锚点由标题生成。", "[见第三条](guide.md#不存在)"),
     "MZ405": Spec(E, "supersedes 形成循环：{value}", "版本链必须从旧到新单向引用。", "a 替代 b，b 又替代 a"),
@@ -91,8 +96,9 @@ CATALOGUE: dict[str, Spec] = {
     "MZ407": Spec(E, "文档写明 status: current，但已被 {value} 替代", "删除 status 项（状态会自动推导为“已被替代”），或删除替代关系。", "旧版写 status: current"),
     "MZ408": Spec(E, "新版 {value} 的日期早于被替代的 {other}", "检查两个版本的发布日期和 supersedes 方向。", "第二版日期早于第一版"),
     "MZ409": Spec(E, "{value} 同时被两个现行文档替代：{other}", "一个文档只能有一个现行的新版；让其中一个替代另一个。", "两个现行新版都写 supersedes 同一个旧版"),
-    "MZ420": Spec(E, "amends 引用的文档 {value} 不存在", "检查 id 拼写；id 见被调整文件的 front matter 或文件名。", "amends: [{id: no-such-id, sections: [a]}]"),
-    "MZ421": Spec(E, "amends 中的小节 {anchor} 在 {value} 中不存在", "写被调整小节的锚点（页面上标题链接 # 后面的部分）或完整的标题文字。", "sections: [不存在的标题]"),
+    "MZ420": Spec(E, "amends 引用的文档 {value} 不存在{hint}", "检查 id 拼写；id 见被调整文件的 front matter 或文件名。", "amends: [{id: no-such-id, sections: [a]}]"),
+    "MZ430": Spec(E, "{key} 引用的 {value} 是草稿（draft: true），发布的网站中没有它", "先发布被引用的文件（删除它的 draft 行），或暂时删除这处引用。", "related: [一份草稿的 id]"),
+    "MZ421": Spec(E, "amends 中的小节 {anchor} 在 {value} 中不存在{existing}", "写被调整小节的锚点（页面上标题链接 # 后面的部分）或完整的标题文字。", "sections: [不存在的标题]"),
     "MZ422": Spec(E, "amends 调整的 {value} 已{state}", "调整现行版本（{current}），不要调整已被替代或已废止的文件。", "amends 指向指南第一版"),
     "MZ423": Spec(E, "amends 形成循环：{value}", "调整关系必须从新文件指向旧文件，不能互相调整。", "A 调整 B，B 又调整 A"),
     "MZ424": Spec(E, "amends 的 at 锚点 #{anchor} 在本文件中不存在", "at 写本文件中作出调整的小节的锚点或标题文字，或删除 at。", "at: 不存在的标题"),
@@ -104,6 +110,7 @@ CATALOGUE: dict[str, Spec] = {
     "MZ504": Spec(E, "字幕 {value} 时间有误：{detail}", "字幕时间应递增，且不超过视频时长。", "第 3 条字幕早于第 2 条"),
     "MZ505": Spec(E, "章节时间有误：{detail}", "章节按时间递增排列，且不超过视频时长。", "chapters 顺序颠倒"),
     "MZ506": Spec(E, "{key} 的文件类型 {value} 不受支持（允许：{allowed}）", "使用支持的文件格式。", "media: video.exe"),
+    "MZ507": Spec(E, "{key} 的文件 {value} 按扩展名应为{expected}文件，实际内容为：{actual}，读者无法打开", "用原软件打开确认后另存为正确的格式，或把扩展名改成与内容一致的。", "改名为 .pdf 的 Word 文件"),
     # body
     "MZ601": Spec(E, "正文含有不安全的 HTML 或链接：{value}", "删除 <script>、<iframe>、<svg>、on...= 事件属性和 javascript:、file:、data: 等链接；需要的格式请用 Markdown 写，链接只用 http(s)、mailto、tel 或相对路径。", "<script>alert(1)</script>"),
     "MZ602": Spec(W, "正文中使用了一级标题 {value}，已降为二级标题", "文档标题来自 title，正文标题请从 ## 开始。", "# 一、总体要求"),
@@ -112,6 +119,8 @@ CATALOGUE: dict[str, Spec] = {
                   "media: javascript:alert(1)"),
     "MZ604": Spec(E, "site.url 不是有效的网址：{value}", "写完整的 http:// 或 https:// 地址，如 https://kb.example.gov.cn/；不能含引号、尖括号、空格。",
                   "url: javascript:alert(1)"),
+    "MZ605": Spec(E, "site.logo 指向的 {value} 不是知识库中的图片文件（PNG、JPG、GIF、WebP）", "把标志图片放进知识库（例如 assets/logo.png），site.logo 写它相对于 site_config.yml 的路径。", "logo: /home/a/logo.png"),
+    "MZ606": Spec(E, "{key} 不是有效的网址：{value}", "写完整的 https:// 地址；不需要链接时删除这一项（备案号仍以文字显示）。", "icp_url: beian.miit.gov.cn"),
     "MZ610": Spec(W, "正文中的 HTML {value} 不在允许的范围内，生成网页时会被删除", "改用 Markdown 写格式（表格、加粗、列表等），或删除这段 HTML。", "<center>居中</center>"),
     "MZ611": Spec(E, "正文引用了网络上的资源 {value}：离线打开网站时无法显示", "把图片下载后放进内容目录，用相对路径引用。", "![图](https://example.com/a.png)"),
     "MZ612": Spec(W, "正文引用了网络上的资源 {value}：离线打开网站时无法显示", "把图片下载后放进内容目录，用相对路径引用（validation.remote_resources: error 时为错误）。", "![图](https://example.com/a.png)"),
@@ -184,8 +193,10 @@ class Diagnostic:
     """Chinese message with the specifics filled in."""
 
     def format(self) -> str:
-        """Render as ``path:line:col: 代码 消息`` (GitHub/GitLab friendly)."""
+        """Render as ``path:line:col: 代码 消息`` (``代码 消息`` when no file is concerned)."""
         label = "错误" if self.severity is Severity.ERROR else "警告"
+        if not self.file:  # a problem of the command, not of a file (a busy port)
+            return f"{self.code} {label}：{self.message}"
         return f"{self.file}:{self.line}:{self.column}: {self.code} {label}：{self.message}"
 
     def to_json(self) -> dict:

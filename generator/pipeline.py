@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from .cache import Cache
 from .config import SiteConfig, load_config
-from .content import analysis_cache, links, loader, schema
+from .content import analysis_cache, drafts, links, loader, schema
 from .content.changelog import changes, doc_summary
 from .content.links import Corpus
 from .diagnostics import Diagnostic, Severity, make, sort_key
@@ -48,6 +48,8 @@ class Prepared:
     corpus: Corpus | None
     diagnostics: tuple[Diagnostic, ...]
     strict: bool = False
+    drafts: int = 0
+    """Documents with ``draft: true``: checked, left out of the corpus."""
 
     @property
     def failed(self) -> bool:
@@ -90,9 +92,12 @@ def prepare(config_path: str | Path, strict: bool = False, today: dt.date | None
     documents, problems = schema.validate(loaded.sources, config, today, memo)
     if use_cache:
         save_markdown_memo(config, memo)
+    documents, draft_documents = drafts.published(documents)  # drafts are checked, never built
     corpus, link_problems = links.link(documents, config.content_dir, today or as_of_date())
+    draft_problems = drafts.references(documents, draft_documents)
+    link_problems = [*drafts.without_missing(link_problems, draft_problems), *draft_problems]
     all_diags = sorted([*diags, *loaded.diagnostics, *problems, *link_problems], key=sort_key)
-    return Prepared(config, corpus, tuple(all_diags), strict)
+    return Prepared(config, corpus, tuple(all_diags), strict, len(draft_documents))
 
 
 def as_of_date() -> dt.date:

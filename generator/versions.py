@@ -1,4 +1,9 @@
-"""``mzkb build --versions``: every release plus the working tree as ``latest``.
+"""``mzkb build --versions``: every release plus the working tree.
+
+``releases.default: latest-release`` (the default) makes the newest release what the site opens;
+uncommitted edits are a ``preview/`` beside it (none when the working tree is that release).
+``working-tree`` keeps the edits as ``latest``, the default version. Without releases, the
+working tree is ``latest``.
 
 Each release is built once from its commit (``git archive``) into a cache keyed by commit
 (``.mzkb/versions/<commit>/``), so adding a release costs one build. The output is
@@ -15,6 +20,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from . import releases as git_releases
 from .config import SiteConfig
@@ -29,6 +35,8 @@ from .site.pages.templates import PAGES, render
 from .writer import refusal, resolve_output, swap_into_place, write_marker
 
 LATEST = "latest"
+PREVIEW = "preview"
+"""Folder of the working tree when the newest release is the default (``releases.default``)."""
 CACHE_FORMAT = "1"
 """Bump when the cached build layout changes, so old caches are not reused."""
 
@@ -72,7 +80,8 @@ def build_versions(config_path: str | Path, out_dir: str | Path | None = None, s
     # the working tree is exactly the newest release: that build also serves as latest
     head_is_release = (bool(found) and git_releases.head_commit(config.root) == found[0].commit
                        and git_releases.is_clean(config.root))
-    run = _Run(prepared, strict, found, head_is_release, diags=[*prepared.diagnostics, *skipped])
+    run = _Run(prepared, strict, found, head_is_release, diags=[*prepared.diagnostics, *skipped],
+               release_default=bool(found) and config.release_default == "latest-release")
     if not (run.build_releases() and run.build_latest()):
         return run.result(False, None)
     try:
@@ -97,6 +106,18 @@ class _Run:
     sites: dict = field(default_factory=dict)
     previous_summary: dict = field(default_factory=dict)
     previous_name: str = ""
+    release_default: bool = False
+    """True when the newest release is the default version (the working tree is ``preview``)."""
+
+    @property
+    def tree_name(self) -> str:
+        """The folder of the working tree's build."""
+        return PREVIEW if self.release_default else LATEST
+
+    @property
+    def default(self) -> str:
+        """The version the site's index.html opens."""
+        return self.found[0].name if self.release_default else LATEST
 
     @property
     def config(self) -> SiteConfig:
@@ -146,35 +167,43 @@ class _Run:
         return True
 
     def build_latest(self) -> bool:
-        """``latest``: the working tree, or the newest release's build when they are the same."""
+        """The working tree (``latest`` or ``preview``), or the newest release's build when they are
+        the same (none at all when that release is the default)."""
         config = self.config
         if self.head_is_release:
-            self.sites[LATEST] = self.sites[self.found[0].name]
+            if not self.release_default:
+                self.sites[LATEST] = self.sites[self.found[0].name]
             if not (config.state_dir / "whoosh").exists():  # `mzkb search` needs the index of latest
                 write_index(self.prepared.corpus, config, config.state_dir / "whoosh")
             return True
-        latest_key = config.state_dir / "versions" / "latest"
+        name = self.tree_name
+        latest_key = config.state_dir / "versions" / name
         shutil.rmtree(latest_key, ignore_errors=True)
-        info = VersionInfo(LATEST, LATEST_TITLE, "", self.previous_name)
+        info = VersionInfo(name, PREVIEW_TITLE if self.release_default else LATEST_TITLE, "", self.previous_name)
         result = build(config.path, latest_key / "site", self.strict, version=info, previous_summary=self.previous_summary)
         if not result.ok:
             self.diags.extend(result.diagnostics)
             return False
-        self.built.append(LATEST)
-        self.sites[LATEST] = latest_key / "site"
+        self.built.append(name)
+        self.sites[name] = latest_key / "site"
         return True
 
     def publish(self, target: Path) -> None:
         """Assemble every version and the shared pages in a staging folder and swap it into place."""
         found, cache = self.found, self.config.state_dir / "versions"
-        latest_title = f"最新（与 {found[0].name} 相同）" if self.head_is_release else LATEST_TITLE
-        versions = [(LATEST, latest_title, "")] + [(r.name, r.title, r.date) for r in found]
+        releases = [(r.name, r.title, r.date) for r in found]
+        if self.release_default:
+            versions = releases + ([(PREVIEW, PREVIEW_TITLE, "")] if PREVIEW in self.sites else [])
+        else:
+            latest_title = f"最新（与 {found[0].name} 相同）" if self.head_is_release else LATEST_TITLE
+            versions = [(LATEST, latest_title, "")] + releases
         feed_entries = [(release, json.loads((_cache_key(cache, release) / "changes.json").read_text(encoding="utf-8")))
                         for release in found]
         stage = target.absolute().parent / f".{target.name}.versions-building"
         shutil.rmtree(stage, ignore_errors=True)
         try:
-            assemble(stage, self.sites, versions, self.config, feed_entries)
+            assemble(stage, self.sites, versions, self.config, feed_entries, self.default,
+                     PREVIEW if PREVIEW in self.sites else "")
             write_marker(stage)
             swap_into_place(stage, target)
         except OSError:
@@ -183,10 +212,13 @@ class _Run:
 
 
 LATEST_TITLE = "最新（未发布的修改）"
+PREVIEW_TITLE = "预览（未发布的修改）"
 
 
-def assemble(stage: Path, sites: dict[str, Path], versions: list[tuple[str, str, str]], config: SiteConfig, feed_entries: list) -> None:
-    """Copy every version's site under its name and add the shared files."""
+def assemble(stage: Path, sites: dict[str, Path], versions: list[tuple[str, str, str]], config: SiteConfig,
+             feed_entries: list, default: str = LATEST, preview: str = "") -> None:
+    """Copy every version's site under its name and add the shared files (``default``: the version
+    the site opens; ``preview``: the folder of unpublished edits, '' when none)."""
     stage.mkdir(parents=True)
     for name, site in sorted(sites.items()):
         shutil.copytree(site, stage / name)
@@ -195,14 +227,14 @@ def assemble(stage: Path, sites: dict[str, Path], versions: list[tuple[str, str,
             f"mzkbVersionPages({json.dumps(name)},{js_json(pages, separators=(',', ':'))});\n", encoding="utf-8")
     listing = [{"version": n, "title": t, "date": d} for n, t, d in versions]
     (stage / "versions.js").write_text(
-        "window.mzkbVersions=" + js_json({"latest": LATEST, "versions": listing}, sort_keys=True) + ";\n",
+        "window.mzkbVersions=" + js_json({"latest": default, "preview": preview, "versions": listing}, sort_keys=True) + ";\n",
         encoding="utf-8")
-    mike = [{"version": n, "title": t, "aliases": ["latest"] if n == LATEST else []} for n, t, _ in versions]
+    mike = [{"version": n, "title": t, "aliases": ["latest"] if n == default else []} for n, t, _ in versions]
     (stage / "versions.json").write_text(json.dumps(mike, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    (stage / "index.html").write_text(_root_page(config.title), encoding="utf-8")
+    (stage / "index.html").write_text(_root_page(config.title, default), encoding="utf-8")
     (stage / "feed.xml").write_text(atom_feed(config, feed_entries), encoding="utf-8")
 
 
-def _root_page(title: str) -> str:
-    """The versioned site's index.html: opens ``latest/`` (template ``versions-root.html``)."""
-    return render(PAGES + "versions-root.html", title=title, latest=LATEST)
+def _root_page(title: str, default: str = LATEST) -> str:
+    """The versioned site's index.html: opens the default version (template ``versions-root.html``)."""
+    return render(PAGES + "versions-root.html", title=title, latest=quote(default, safe=""))  # a folder name in URLs

@@ -276,3 +276,33 @@ def test_release_refuses_names_bundle_would_refuse(small_kb: Path, name: str):
     result = run("release", "-c", str(small_kb), name)
     assert result.exit_code == 1 and "不可用" in result.output
     assert subprocess.run([*git, "tag"], capture_output=True, text=True).stdout == ""
+
+
+def test_help_has_no_english_of_click_left():
+    """Usage lines, metavars and [required]/[default] of every command are Chinese."""
+    from generator.cli import cli
+
+    names = ["", *sorted(cli.commands)]
+    for name in names:
+        result = run(*([name] if name else []), "--help")
+        assert result.exit_code == 0, name
+        text = result.output
+        for english in ("[OPTIONS]", "COMMAND", "[ARGS]", "TEXT", "INTEGER", "RANGE", "required", "PATH", "FILENAME",
+                        "DIRECTORY", "TITLE", "QUERY", "NAME", "FILES", "PACK", "TYPE"):
+            assert english not in text, (name, english)
+        leftover = set(re.findall(r"\b[A-Z][A-Z_]{2,}\b", text)) - {"HTTP", "JSON", "MZKB_SIGNING_KEY", "SHA"}
+        assert not leftover, (name, leftover)
+    assert "[选项] 命令 [参数]..." in run("--help").output
+    assert "import [选项] 文件..." in run("import", "--help").output
+    bundle = run("bundle", "--help").output
+    assert "[必填]" in bundle and "-o, --output 文本" in bundle
+    assert "整数范围" in run("search", "--help").output
+
+
+def test_search_type_takes_the_chinese_name_like_new(small_kb: Path):
+    assert run("build", "-c", str(small_kb), "-o", str(small_kb.parent / "site")).exit_code == 0
+    english = run("search", "-c", str(small_kb), "探视", "--type", "notice", "--json")
+    chinese = run("search", "-c", str(small_kb), "探视", "--type", "通知", "--json")
+    assert chinese.exit_code == 0, chinese.output
+    assert json.loads(chinese.output) == json.loads(english.output) and json.loads(english.output)
+    assert all(hit["type"] == "notice" for hit in json.loads(chinese.output))

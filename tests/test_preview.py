@@ -248,3 +248,13 @@ def test_session_checks_like_a_fresh_check_after_each_edit(small_kb: Path):
         assert [d.format() for d in ours.diagnostics] == [d.format() for d in fresh.diagnostics]
     codes = {d.code for d in ours.diagnostics}
     assert {"MZ403", "MZ404"} <= codes  # the broken link and the renamed anchor are still reported
+
+
+def test_serve_shows_a_draft_marked_as_such(served):
+    port, kb, _ = served
+    (kb / "content/notices/cao-gao.md").write_text(
+        "---\ntitle: 草稿中的通知\ndate: 2020-06-01\nissuer: 测试民政局\naudiences: [养老机构]\ndraft: true\n---\n\n正文。\n",
+        encoding="utf-8")
+    wait_until(lambda: has(port, "/notices/cao-gao.html", "草稿中的通知"), "the draft's page")
+    page = get(port, "/notices/cao-gao.html")[1]
+    assert 'class="mzkb-badge mzkb-badge--draft">草稿<' in page and "不会被构建、打包或发布" in page

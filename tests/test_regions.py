@@ -7,7 +7,7 @@ from importlib.resources import files as package_files
 
 import pytest
 
-from generator.regions import PREFECTURE, PROVINCE, Region, RegionTable, check_region, load_regions, parse_region
+from generator.regions import COUNTY, PREFECTURE, PROVINCE, Region, RegionTable, check_region, load_regions, parse_region
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +28,13 @@ def test_table_shape(table):
         parent = table.by_code(region.parent_code)
         assert parent is not None and parent.level == PROVINCE, region
         assert parent.code == region.province_code
-    assert len(table) == 34 + 333
+    counties = [r for r in table.regions if r.level == COUNTY]
+    assert len(counties) == 2846  # generator/data/README.md: the county-level divisions of GB/T 2260
+    for region in counties:
+        parent = table.by_code(region.parent_code)
+        assert parent is not None and parent.level in (PREFECTURE, PROVINCE) and region.code[:2] == parent.code[:2], region
+        assert region.code[:4] + "00" == parent.code or table.by_code(region.code[:4] + "00") is None, region
+    assert len(table) == 34 + 333 + 2846
     assert len({r.code for r in table.regions}) == len(table)
     assert load_regions() is table  # cached
 
@@ -55,9 +61,11 @@ def test_famous_codes(table, code, name):
     assert table.by_code(code).name == name
 
 
-@pytest.mark.parametrize("code", ["110100", "500200", "371200", "133100", "710100", "990000", "999900", "330106", "429000"])
+@pytest.mark.parametrize("code", ["110100", "500200", "371200", "133100", "710100", "990000", "999900", "320576", "429000",
+                                  "710101", "810001"])
 def test_codes_not_in_table(table, code):
-    # 直辖市 市辖区, abolished 莱芜市, 雄安新区, Taiwan subdivisions, placeholders, counties, 省直辖县级行政区划
+    # 直辖市 市辖区, abolished 莱芜市, 雄安新区, Taiwan subdivisions, placeholders, a functional zone,
+    # 省直辖县级行政区划, subdivisions of Taiwan and Hong Kong
     assert table.by_code(code) is None
 
 
@@ -146,9 +154,9 @@ def test_check_region_good(table, region, code):
         ("火星省", "330100", "行政区划代码 330100 是浙江省杭州市，与地区“火星省”不一致"),
         ("浙江省杭州市", "33010", "行政区划代码“33010”应为 6 位数字"),
         ("浙江省杭州市", "abcdef", "行政区划代码“abcdef”应为 6 位数字"),
-        ("浙江省杭州市", "330199", "行政区划代码 330199 不是省级或地级代码（末两位应为 00）"),
-        ("浙江省杭州市西湖区", "330106", "如 330100（浙江省杭州市）"),
-        ("浙江省", "339900", "行政区划代码 339900 不是已知的省级或地级行政区划代码"),
+        ("浙江省杭州市", "330199", "行政区划代码 330199 不是已知的行政区划代码（省、地、县三级均可），可改填所属的 330100（浙江省杭州市）"),
+        ("浙江省宁波市", "330106", "行政区划代码 330106 是浙江省杭州市西湖区，与地区“浙江省宁波市”不一致"),
+        ("浙江省", "339900", "行政区划代码 339900 不是已知的行政区划代码"),
         ("北京市", "110100", "请使用 110000（北京市）"),
         ("火星省", "", "地区“火星省”中的省份无法识别"),
         ("火星省火星市", "", "地区“火星省火星市”中的省份无法识别"),
@@ -205,3 +213,28 @@ def test_case_map_and_search_filter_agree_on_the_province(region, code, expected
     on_map = case_province(doc, load_regions())
     assert (on_map.name if on_map else "") == expected
     assert province(doc) == expected
+
+
+@pytest.mark.parametrize(("code", "full", "prefecture"), [
+    ("330106", "浙江省杭州市西湖区", "330100"), ("110101", "北京市东城区", None), ("429004", "湖北省仙桃市", None),
+    ("540481", "西藏自治区林芝市米林市", "540400"), ("460302", "海南省三沙市西沙区", "460300"),
+])
+def test_county_codes(table, code, full, prefecture):
+    region = table.by_code(code)
+    assert region.level == COUNTY and table.full_name(code) == full
+    found = table.prefecture_for("", code)
+    assert (found.code if found else None) == prefecture
+    assert check_region(full, code, table) is None and check_region("", code, table) is None
+    assert region in table.counties(region.parent_code)
+
+
+def test_a_county_code_passes_check(small_kb):
+    from click.testing import CliRunner
+
+    from generator.cli import cli
+
+    case = small_kb.parent / "content/cases/zhejiang.md"
+    case.write_text(case.read_text(encoding="utf-8").replace('region: 浙江省杭州市\nregion_code: "330100"',
+                                                             'region: 浙江省杭州市西湖区\nregion_code: "330106"'), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", "-c", str(small_kb)])
+    assert result.exit_code == 0 and "MZ316" not in result.output, result.output

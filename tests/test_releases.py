@@ -61,7 +61,56 @@ def digest(folder: Path) -> dict:
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.rglob("*") if p.is_file()}
 
 
+def use_working_tree_default(kb: Path) -> None:
+    """``releases.default: working-tree``: uncommitted edits are the site's latest version."""
+    config = kb / "site_config.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "releases:\n  default: working-tree\n", encoding="utf-8")
+    sh(kb, "git", "commit", "-qam", "默认显示工作区")
+
+
+def test_newest_release_is_the_default_version(repo: Path):
+    result = mzkb("build", "-c", str(repo / "site_config.yml"), "--versions")
+    assert result.exit_code == 0, result.output
+    site = repo / "site"
+    assert sorted(p.name for p in site.iterdir() if p.is_dir()) == ["v1", "v2", "v3"]  # the tree is v3: no preview
+    versions = json.loads((site / "versions.json").read_text(encoding="utf-8"))
+    assert [(v["version"], v["aliases"]) for v in versions] == [("v3", ["latest"]), ("v2", []), ("v1", [])]
+    assert 'url=v3/index.html' in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_unreleased_edits_are_a_preview_beside_the_default_release(repo: Path, page):
+    guide = repo / "content/guidelines/guide-2.md"
+    guide.write_text(guide.read_text(encoding="utf-8").replace("每日消毒四次", "每日消毒五次"), encoding="utf-8")
+    assert mzkb("build", "-c", str(repo / "site_config.yml"), "--versions").exit_code == 0
+    site = repo / "site"
+    assert "每日消毒五次" in (site / "preview/guidelines/guide-2.html").read_text(encoding="utf-8")
+    assert not (site / "latest").exists()
+    page.goto((site / "index.html").as_uri())
+    page.wait_for_url("**/v3/index.html")
+    page.wait_for_function("document.querySelectorAll('#mzkb-version-select option').length === 4")
+    assert not page.locator(".mzkb-old-version").is_visible()  # the default release is not 旧版本
+    assert not page.locator(".mzkb-preview-version").is_visible()
+    page.locator("#mzkb-version-select").select_option("preview")
+    page.wait_for_url("**/preview/index.html")
+    page.wait_for_selector(".mzkb-preview-version:not([hidden])")
+    assert "尚未发布" in page.locator(".mzkb-preview-version").inner_text()
+    assert not page.locator(".mzkb-old-version").is_visible()
+    page.locator(".mzkb-preview-version__latest").click()
+    page.wait_for_url("**/v3/index.html")
+    assert page.errors == [] and page.remote_requests == []
+
+
+def test_releases_default_must_be_known(repo: Path):
+    config = repo / "site_config.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "releases:\n  default: newest\n", encoding="utf-8")
+    result = mzkb("check", "-c", str(config))
+    assert result.exit_code == 1 and "MZ104" in result.output and "latest-release 或 working-tree" in result.output
+
+
 def test_build_versions_builds_every_release_and_latest(repo: Path):
+    use_working_tree_default(repo)
+    sh(repo, "git", "tag", "-d", "v3")
+    assert mzkb("release", "-c", str(repo / "site_config.yml"), "v3", "--title", "第三版指南").exit_code == 0
     result = mzkb("build", "-c", str(repo / "site_config.yml"), "--versions")
     assert result.exit_code == 0, result.output
     site = repo / "site"
@@ -211,7 +260,7 @@ def test_selector_moves_reader_to_same_guideline_in_oldest_version(repo: Path, p
     site = repo / "site"
     page.goto((site / "v3/guidelines/guide-2.html").as_uri())
     select = page.locator("#mzkb-version-select")
-    page.wait_for_function("document.querySelectorAll('#mzkb-version-select option').length === 4")
+    page.wait_for_function("document.querySelectorAll('#mzkb-version-select option').length === 3")
     assert select.input_value() == "v3"
     select.select_option("v1")
     page.wait_for_url("**/v1/guidelines/guide-2.html")
@@ -220,13 +269,13 @@ def test_selector_moves_reader_to_same_guideline_in_oldest_version(repo: Path, p
     assert "v1" in page.locator(".mzkb-old-version").inner_text()
     # a page missing in the other version leads to that version's home
     page.goto((site / "v3/guidelines/guide-3.html").as_uri())
-    page.wait_for_function("document.querySelectorAll('#mzkb-version-select option').length === 4")
+    page.wait_for_function("document.querySelectorAll('#mzkb-version-select option').length === 3")
     page.locator("#mzkb-version-select").select_option("v1")
     page.wait_for_url("**/v1/index.html")
     page.wait_for_selector(".mzkb-old-version:not([hidden])")
     page.locator(".mzkb-old-version__latest").click()
-    page.wait_for_url("**/latest/index.html")
-    page.wait_for_function("document.querySelectorAll('#mzkb-version-select option').length === 4")
+    page.wait_for_url("**/v3/index.html")
+    page.wait_for_function("document.querySelectorAll('#mzkb-version-select option').length === 3")
     assert not page.locator(".mzkb-old-version").is_visible()
     assert page.errors == [] and page.remote_requests == []
 
@@ -265,6 +314,7 @@ def test_bundle_cli_for_a_release_update_pack_and_apply(repo: Path, tmp_path: Pa
 def test_unreleased_edits_build_latest_separately(repo: Path):
     from generator.versions import build_versions
 
+    use_working_tree_default(repo)
     guide = repo / "content/guidelines/guide-2.md"
     guide.write_text(guide.read_text(encoding="utf-8").replace("每日消毒四次", "每日消毒五次"), encoding="utf-8")
     result = build_versions(repo / "site_config.yml")
@@ -301,8 +351,9 @@ def test_tags_mzkb_release_would_refuse_are_skipped_with_a_warning(repo: Path):
     for name in odd:
         assert re.search(rf"MZ916 警告：git 标签 {re.escape(name)} 不能作为版本，已跳过", result.output), name
     site = repo / "site"
-    assert [v["version"] for v in json.loads((site / "versions.json").read_text(encoding="utf-8"))] == ["latest", "v3", "v2", "v1"]
-    assert sorted(p.name for p in site.iterdir() if p.is_dir()) == ["latest", "v1", "v2", "v3"]
+    # the working tree is the newest release: no preview version (releases.default: latest-release)
+    assert [v["version"] for v in json.loads((site / "versions.json").read_text(encoding="utf-8"))] == ["v3", "v2", "v1"]
+    assert sorted(p.name for p in site.iterdir() if p.is_dir()) == ["v1", "v2", "v3"]
 
 
 def test_a_damaged_object_only_a_release_reaches_is_a_diagnostic_naming_it(repo: Path):
@@ -324,3 +375,32 @@ def test_a_damaged_object_only_a_release_reaches_is_a_diagnostic_naming_it(repo:
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert re.search(r"MZ915 错误：无法读取版本 v9 的内容：", result.output), result.output
     assert not (repo / "site").exists()
+def test_a_committed_draft_is_not_in_a_release(repo: Path):
+    (repo / "content/notices/cao-gao.md").write_text(
+        "---\ntitle: 草稿通知\ndate: 2020-06-01\nissuer: x\naudiences: [养老机构]\ndraft: true\n---\n\n正文。\n", encoding="utf-8")
+    sh(repo, "git", "add", "-A")
+    sh(repo, "git", "commit", "-qm", "草稿")
+    assert mzkb("release", "-c", str(repo / "site_config.yml"), "v4").exit_code == 0
+    assert mzkb("build", "-c", str(repo / "site_config.yml"), "--versions").exit_code == 0
+    assert (repo / "site/v4/index.html").is_file() and not list((repo / "site").rglob("cao-gao.html"))
+
+
+def test_release_without_a_git_identity_says_what_to_run(tmp_path: Path, monkeypatch):
+    kb = tmp_path / "kb"
+    shutil.copytree(SMALL, kb)
+    (kb / ".gitignore").write_text("/site/\n.mzkb/\n", encoding="utf-8")
+    home = tmp_path / "home"
+    home.mkdir()
+    for name in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "EMAIL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.delenv("GIT_CONFIG_GLOBAL", raising=False)
+    sh(kb, "git", "init", "-q")
+    sh(kb, "git", "add", "-A")
+    sh(kb, "git", "-c", "user.name=x", "-c", "user.email=x@example.org", "commit", "-qm", "初始内容")
+    sh(kb, "git", "config", "user.useConfigOnly", "true")  # no guessing from the host name either
+    result = mzkb("release", "-c", str(kb / "site_config.yml"), "v1")
+    assert result.exit_code == 1 and "MZ906" in result.output
+    assert "git config --global user.email" in result.output and "email address" not in result.output
+    assert "v1" not in sh(kb, "git", "tag")

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import replace
 
 from ..diagnostics import Diagnostic, make
+from .ids import id_hint
 from .model import Amendment, Document, SectionChange, Status
 
 
@@ -38,14 +39,16 @@ def resolve(by_id: dict[str, Document]) -> tuple[dict[str, Document], list[Diagn
         for entry in doc.amends:
             target = by_id.get(entry.target)
             if target is None:
-                diags.append(make("MZ420", doc.rel_path, entry.line, 1, value=entry.target))
+                diags.append(make("MZ420", doc.rel_path, entry.line, 1, value=entry.target,
+                                  hint=id_hint(entry.target, by_id)))
                 continue
             anchors, ok = [], True
             for index, name in enumerate(entry.sections):
                 anchor = section_anchor(target, name)
                 if anchor is None:
                     line = entry.section_lines[index] if index < len(entry.section_lines) else entry.line
-                    diags.append(make("MZ421", doc.rel_path, line, 1, anchor=name, value=target.id))
+                    diags.append(make("MZ421", doc.rel_path, line, 1, anchor=name, value=target.id,
+                                      existing=existing_sections(target)))
                     ok = False
                 else:
                     anchors.append(anchor)
@@ -126,3 +129,12 @@ def apply(by_id: dict[str, Document], cyclic: bool) -> tuple[dict[str, Document]
         status = Status.AMENDED if active and target.status is Status.CURRENT else target.status
         result[target_id] = replace(target, amended_by=amended_by, status=status)
     return result, diags
+
+
+def existing_sections(doc: Document, limit: int = 12) -> str:
+    """``（现有小节：一、总体要求、二、人员管理…）`` for MZ421: the headings an editor can name."""
+    titles = [s.title for s in doc.sections if s.title]
+    if not titles:
+        return "（该文件没有小节标题）"
+    shown = "、".join(f"“{t}”" for t in titles[:limit])
+    return f"（现有小节：{shown}{' 等' if len(titles) > limit else ''}）"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 
@@ -37,3 +38,15 @@ def make_id(name: str) -> str:
 def is_valid_id(value: str) -> bool:
     """True for lowercase ASCII letters, digits and inner hyphens, at most 120 characters."""
     return bool(ID_RE.match(value))
+
+
+def closest(name: str, candidates: list[str], cutoff: float = 0.5) -> str | None:
+    """The candidate most like ``name`` (difflib's ratio of at least ``cutoff``), or None."""
+    found = difflib.get_close_matches(name, candidates, n=1, cutoff=cutoff)
+    return found[0] if found else None
+
+
+def id_hint(target: str, by_id: dict) -> str:
+    """``，是否应为 guide-2（标题）？`` for an unknown id: the closest existing id, if one is close."""
+    found = closest(target, list(by_id), 0.6)
+    return f"，是否应为 {found}（{by_id[found].title}）？" if found else ""

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostic, make
 from . import amends
-from .ids import make_id
+from .ids import id_hint, make_id
 from .loader import real_path
 from .media import runs_in_browser, url_clashes
 from .model import Document, Status
@@ -83,7 +83,8 @@ def link(documents: list[Document], content_dir: Path, today: dt.date | None = N
         for key in ("supersedes", "related"):
             for target in getattr(doc, key):
                 if target not in by_id:
-                    diags.append(make("MZ402", doc.rel_path, doc.line_of(key), 1, key=key, value=target))
+                    diags.append(make("MZ402", doc.rel_path, doc.line_of(key), 1, key=key, value=target,
+                                      hint=id_hint(target, by_id)))
     diags.extend(_cycles(by_id))
     by_id, amend_problems = amends.resolve(by_id)
     amend_cycles = amends.cycles(by_id)
@@ -244,3 +245,4 @@ def _anchor_problem(doc: Document, anchor: str, shown: str) -> tuple | None:
     if not anchor or anchor.startswith("t=") or any(s.anchor == anchor for s in doc.sections):
         return None
     return ("MZ404", {"anchor": anchor, "value": shown})
+

@@ -240,6 +240,16 @@ class Document:
     """Case: region name, e.g. 浙江省杭州市."""
     region_code: str = ""
     """Case: GB/T 2260 code."""
+    draft: bool = False
+    """草稿 (``draft: true``): shown by ``mzkb serve``, never built, bundled or released."""
+    index_number: str = ""
+    """信息公开 索引号."""
+    subjects: tuple[str, ...] = ()
+    """信息公开 主题分类 (from the configured vocabulary)."""
+    written_date: dt.date | None = None
+    """成文日期 (``date`` is the 发布日期)."""
+    recipients: str = ""
+    """主送 (the bodies a notice is addressed to)."""
     sections: tuple[Section, ...] = ()
     """Headings of the body with their text."""
     links: tuple[Link, ...] = ()

@@ -15,8 +15,8 @@ from .. import sanitize
 from ..foundations import IMAGE_EXTENSIONS, PLAYABLE_EXTENSIONS
 from ..regions import check_region, load_regions
 from ..urls import is_safe_web_url, scheme_of
-from . import media as video
-from .ids import is_valid_id, make_id
+from . import filetypes, media as video
+from .ids import closest, is_valid_id, make_id
 from ..markdown import analyse
 from .analysis_cache import analysis_key, flatten_analysis, unflatten_analysis
 from .loader import Source
@@ -24,12 +24,18 @@ from .model import Amendment, Asset, DocType, Document, Section, Status
 
 COMMON = {"title", "date", "audiences", "issuer", "doc_number", "id", "topics", "summary", "status",
           "supersedes", "edition", "related", "attachments", "type",
-          "unconfirmed", "cc", "printed", "amends", "valid_from", "valid_until", "temporary"}
+          "unconfirmed", "cc", "printed", "amends", "valid_from", "valid_until", "temporary",
+          "draft", "index_number", "subjects", "written_date", "recipients"}
 EXTRA = {DocType.VIDEO: {"media", "poster", "transcript", "duration", "chapters"}, DocType.CASE: {"region", "region_code"}}
 REQUIRED = {"title": "标题", "date": "发布日期", "audiences": "适用机构"}
 LABELS = {"issuer": "发文机关"}
 PLACEHOLDER = "（请填写"
 """Placeholders left by ``mzkb new`` and ``mzkb import`` start with this."""
+MEDIA_PLACEHOLDER = "请替换为"
+"""``mzkb new 视频`` writes ``media: https://example.org/请替换为视频地址.mp4``."""
+BODY_PLACEHOLDER = "（在此撰写正文"
+"""``mzkb new`` writes this body (``（在此撰写正文，标题从 ## 开始。）``)."""
+_INDEX_NUMBER = re.compile(r"^[0-9A-Za-z][0-9A-Za-z\-/._]{3,49}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -132,7 +138,7 @@ class _Checker:
             audience = self.config.audience(name)
             if audience is None:
                 where = self.src.marks.get(("audiences", index)) if isinstance(raw, list) else None
-                self.report("MZ309", "audiences", where, value=name)
+                self.report("MZ309", "audiences", where, value=name, hint=audience_hint(name, self.config))
             else:
                 keys.append(audience.key)
         ordered = [a.key for a in self.config.audiences if a.key in keys]
@@ -169,7 +175,23 @@ class _Checker:
         if size > self.config.max_file_mb * 1024 * 1024:
             self.report("MZ313", key, where, key=key, value=rel, expected=f"文件不能超过 {self.config.max_file_mb:g} MB")
             return None
+        wrong = filetypes.mismatch(resolved)
+        if wrong:
+            self.report("MZ507", key, where, key=key, value=rel, expected=wrong[0], actual=wrong[1])
+            return None
         return Asset(resolved, resolved.relative_to(content).as_posix(), size)
+
+
+def audience_hint(name: str, config: SiteConfig) -> str:
+    """``，应写 养老机构（“养老院”是它的同义词）`` for MZ309: the label a synonym or a close
+    spelling maps to ('' when nothing is close)."""
+    for audience in config.audiences:
+        if name in audience.synonyms:
+            return f"：“{name}”是同义词（只用于搜索），文档中应写 {audience.label}"
+    names = {a.label: a.label for a in config.audiences} | {a.key: a.label for a in config.audiences}
+    names |= {s: a.label for a in config.audiences for s in a.synonyms}
+    close = closest(name, list(names))
+    return f"，是否应为 {names[close]}？" if close else ""
 
 
 def _kind(value: object) -> str:
@@ -207,6 +229,9 @@ def validate_one(src: Source, config: SiteConfig, today: dt.date,
         c.report("MZ305", None, (1, 1), key="media", label="视频文件或地址")
     extra = _video(c) if src.doc_type is DocType.VIDEO else _case(c) if src.doc_type is DocType.CASE else {}
     sections, links, html, first_paragraph = c.analyse(src.body)
+    if src.body.strip().startswith(BODY_PLACEHOLDER):
+        c.report("MZ340", None, (src.body_line + len(src.body) - len(src.body.lstrip("\n")), 1),
+                 key="正文", value=src.body.strip().splitlines()[0][:40])
     for problem in sanitize.problems(html, [(link.href, link.line, link.image) for link in links], config.remote_resources):
         c.diags.append(make(problem.code, src.rel_path, problem.line, 1, value=problem.value))
     body = src.body
@@ -222,7 +247,7 @@ def validate_one(src: Source, config: SiteConfig, today: dt.date,
         status=Status.REPEALED if status_raw == "repealed" else Status.CURRENT,
         supersedes=c.ids("supersedes"), edition=c.text("edition"), related=c.ids("related"),
         attachments=tuple(attachments), sections=tuple(sections), links=tuple(links), lines=lines,
-        amends=_amends(c), **_validity(c), **extra,
+        amends=_amends(c), **_validity(c), **_disclosure(c, date), **extra,
     )
     if any(d.severity is Severity.ERROR for d in c.diags):
         return None, c.diags
@@ -358,6 +383,42 @@ def _validity(c: _Checker) -> dict:
             "temporary": temporary or dates["valid_until"] is not None}
 
 
+def _disclosure(c: _Checker, date: dt.date | None) -> dict:
+    """``draft`` and the 信息公开 fields: 索引号, 主题分类, 成文日期, 主送."""
+    draft = c.src.meta.get("draft", False)
+    if not isinstance(draft, bool):
+        c.report("MZ307", "draft", key="draft", expected="true 或 false", actual=_kind(draft))
+        draft = False
+    index_number = c.text("index_number")
+    if index_number and not _INDEX_NUMBER.match(index_number):
+        c.report("MZ343", "index_number", value=index_number)
+    subjects = c.strings("subjects")
+    raw = c.src.meta.get("subjects")
+    for index, subject in enumerate(subjects):
+        if subject not in c.config.subjects:
+            close = [s for s in c.config.subjects if subject in s or s in subject]
+            hint = f"，是否应为 {close[0]}？" if close else ""
+            where = c.src.marks.get(("subjects", index)) if isinstance(raw, list) else None
+            c.report("MZ342", "subjects", where, value=subject, hint=hint)
+    written = None
+    value = c.src.meta.get("written_date")
+    if value not in (None, ""):
+        text = str(value).strip()
+        if text.startswith(PLACEHOLDER):
+            c.report("MZ340", "written_date", key="written_date", value=text)
+        elif _DATE.match(text):
+            try:
+                written = dt.date.fromisoformat(text)
+            except ValueError:
+                pass
+        if written is None and not text.startswith(PLACEHOLDER):
+            c.report("MZ308", "written_date", key="written_date", value=text)
+        elif written and date and written > date:
+            c.report("MZ344", "written_date", written=text, date=date.isoformat())
+    return {"draft": draft, "index_number": index_number, "subjects": subjects, "written_date": written,
+            "recipients": c.text("recipients")}
+
+
 def _demote_h1(c: _Checker, body: str, sections: list[Section]) -> tuple[str, list[Section]]:
     """Body ``# heading`` -> ``## heading`` with a warning (the title is the page's only h1)."""
     lines = body.split("\n")
@@ -380,6 +441,8 @@ def _video(c: _Checker) -> dict:
     result["duration"] = duration or 0
     media = meta.get("media")
     scheme = scheme_of(media) if isinstance(media, str) else ""
+    if isinstance(media, str) and MEDIA_PLACEHOLDER in media:
+        c.report("MZ340", "media", key="media", value=media.strip())
     if scheme == "https":
         if is_safe_web_url(media):
             result["media"] = media.strip()

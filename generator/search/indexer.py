@@ -130,6 +130,7 @@ def _fingerprint(doc) -> str:
     # units and fragments are made from these (and the settings in the index key)
     facts = (doc.title, doc.url, doc.type.value, doc.status.value, doc.date.isoformat(), doc.issuer,
              doc.doc_number, doc.edition, doc.region, tuple(doc.audiences), tuple(doc.topics), doc.summary,
+             doc.index_number, doc.subjects, doc.recipients,  # 信息公开 fields are in the head unit's meta
              doc.superseded_by,  # Whoosh stores next_ids (chains)
              [(a.rel, a.size) for a in doc.attachments],  # attachment text is indexed too
              tuple((c.anchor, c.active) for c in doc.amended_by), tuple(a.target for a in doc.amends))

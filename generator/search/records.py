@@ -20,7 +20,8 @@ from . import analyzer
 
 FIELD_WEIGHTS = {"title": 6.0, "docno": 5.0, "meta": 1.5, "headings": 2.5, "body": 1.0, "transcript": 0.8,
                  "pinyin": 1.0}
-"""BM25F field weights: title > 文号 > headings > body > transcript (meta: issuer, audiences, topics, region;
+"""BM25F field weights: title > 文号 > headings > body > transcript (meta: issuer, audiences, topics, region,
+索引号, 主题分类, 主送;
 pinyin: full pinyin and initials of the title's words, see ``analyzer.pinyin_readings``)."""
 UNIT_TEXT = 1500
 """Characters of each unit's text both engines keep for snippets and for the phrase rerank."""
@@ -61,7 +62,8 @@ def document_units(doc: Document, config: SiteConfig, pinyin: dict[str, str] | N
     ``analyzer.title_pinyin``; a title missing from it is read here)."""
     labels = {a.key: (a.label,) for a in config.audiences}  # synonyms are expanded on the query side
     meta = " ".join([doc.issuer, doc.region, doc.edition, " ".join(doc.topics),
-                     " ".join(" ".join(labels.get(k, ())) for k in doc.audiences)])
+                     " ".join(" ".join(labels.get(k, ())) for k in doc.audiences),
+                     doc.index_number, " ".join(doc.subjects), doc.recipients])  # 信息公开: 索引号, 主题分类, 主送
     intro = [s.text for s in doc.sections if not s.title]
     head_body = " ".join(intro) or doc.summary
     readings = pinyin.get(doc.title) if pinyin else None  # "" is a reading too (a title without Han words)

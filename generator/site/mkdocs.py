@@ -57,7 +57,9 @@ def mkdocs_config(config: SiteConfig, site_dir: Path, versioned: bool = False) -
             {"toc": {"permalink": "¶", "slugify": "__SLUGIFY__", "toc_depth": "2-4"}},
             "tables", "admonition", "attr_list", "def_list", "footnotes", "sane_lists", "pymdownx.tilde",
         ],
-        "extra": {"generator": False},
+        "extra": {"generator": False, "mzkb_identity": {
+            "lines": [{"label": label, "text": text, "url": url} for label, text, url in config.identity.lines],
+            "logo": config.identity.logo_url, "organizer": config.identity.organizer}},
         "nav": nav,
         # links and anchors are checked by the link stage (MZ403/MZ404) before rendering
         "validation": {"nav": {"omitted_files": "ignore", "not_found": "warn"},

@@ -167,6 +167,11 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
         for path, text in sorted(self.state.extra_files.items()):
             if text is not None:
                 files.append(File.generated(config, path, content=text))
+        identity = self.state.config.identity
+        if identity.logo:  # checked by the config stage (MZ605): an image inside the knowledge base
+            source = (self.state.config.root / identity.logo).resolve()
+            files.append(File.generated(config, identity.logo_url, abs_src_path=str(source)))
+            self._outputs.add(identity.logo_url)
         doc_reused = reuse.reused - other_reused
         self._reuse = reuse
         self.report = RenderReport(rendered=len(corpus.documents) - doc_reused, reused=doc_reused, reuse=reuse,

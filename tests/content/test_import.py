@@ -75,6 +75,8 @@ def test_fields_of_each_format(kb, name, spec, cc, printed):
     assert meta["doc_number"] == spec.doc_number
     assert meta["issuer"] == spec.issuer
     assert meta["date"] == spec.date
+    assert meta["written_date"] == spec.date  # 成文日期; date (发布日期) starts as the same day
+    assert f'written_date: "{spec.date}"' in result.text
     assert meta.get("cc", "") == cc
     assert meta.get("printed", "") == printed
     assert meta["unconfirmed"] == ["audiences"]

@@ -13,6 +13,13 @@ from generator.cli import cli
 from generator.offline.signing import fingerprint, public_text
 
 
+@pytest.fixture(autouse=True)
+def _outside_any_knowledge_base(tmp_path: Path, monkeypatch):
+    """Commands run where there is no site_config.yml: keygen records its key in the config of the
+    current folder (the repository's demo one, were the tests run from there)."""
+    monkeypatch.chdir(tmp_path)
+
+
 def mzkb(*args: str, env: dict | None = None):
     return CliRunner().invoke(cli, list(args), catch_exceptions=False, env=env)
 
@@ -21,7 +28,8 @@ def public_line(output: str) -> str:
     return re.search(r"public_key: (ed25519:\S+)", output).group(1)
 
 
-def test_keygen_writes_a_private_key_only_its_owner_can_read_and_never_overwrites(tmp_path: Path):
+def test_keygen_writes_a_private_key_only_its_owner_can_read_and_never_overwrites(tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no site_config.yml here: the key is printed, no file is edited
     made = mzkb("keygen", "-o", str(tmp_path / "keys"))
     assert made.exit_code == 0, made.output
     key = tmp_path / "keys/mzkb-signing-key.pem"
@@ -35,7 +43,8 @@ def test_keygen_writes_a_private_key_only_its_owner_can_read_and_never_overwrite
     assert key.read_bytes() == pem
 
 
-def test_keygen_default_folder_is_outside_the_knowledge_base(tmp_path: Path):
+def test_keygen_default_folder_is_outside_the_knowledge_base(tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     made = mzkb("keygen", env={"XDG_CONFIG_HOME": str(tmp_path / "config")})
     assert made.exit_code == 0, made.output
     assert (tmp_path / "config/mzkb/mzkb-signing-key.pem").is_file()
@@ -53,7 +62,8 @@ def test_keygen_refuses_to_put_the_private_key_where_it_could_be_published(small
     assert not list(small_kb.parent.rglob("mzkb-signing-key*"))
 
 
-def test_keygen_refuses_a_git_work_tree(tmp_path: Path):
+def test_keygen_refuses_a_git_work_tree(tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     (tmp_path / "repo/.git").mkdir(parents=True)
     result = mzkb("keygen", "-o", str(tmp_path / "repo/keys"))
     assert result.exit_code == 1 and "git 仓库" in result.output
@@ -138,3 +148,54 @@ def test_a_configured_public_key_without_a_private_key_refuses_to_bundle_unsigne
     result = mzkb("bundle", "-c", str(small_kb), "-o", str(tmp_path / "out"), env={"MZKB_SIGNING_KEY": None})
     assert result.exit_code == 1 and "MZ926" in result.output and "没有签名私钥" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_keygen_writes_the_public_key_into_init_s_config_keeping_comments(tmp_path: Path):
+    kb = tmp_path / "kb"
+    assert mzkb("init", str(kb)).exit_code == 0
+    config = kb / "site_config.yml"
+    before = config.read_text(encoding="utf-8")
+    assert "bundle: {}" in before
+    made = mzkb("keygen", "-c", str(config), "-o", str(tmp_path / "keys"))
+    assert made.exit_code == 0, made.output
+    after = config.read_text(encoding="utf-8")
+    public = re.search(r"^  public_key: (ed25519:\S+)$", after, re.M).group(1)
+    assert "已把公钥写入" in made.output and public in made.output
+    comments = [line for line in before.splitlines() if line.lstrip().startswith("#")]
+    assert comments and all(line in after.splitlines() for line in comments)
+    assert mzkb("check", "-c", str(config)).exit_code == 0  # no MZ102 键 bundle 重复
+
+
+def test_keygen_adds_to_a_bundle_block_and_never_replaces_a_key(small_kb: Path, tmp_path: Path):
+    from generator.config_edit import with_public_key
+
+    key = "ed25519:" + "A" * 43 + "="
+    block = "site:\n  title: x\nbundle:   # 离线包\n    signing_key: ../k.pem  # 私钥\n"
+    assert with_public_key(block, key) == f"site:\n  title: x\nbundle:   # 离线包\n    public_key: {key}\n    signing_key: ../k.pem  # 私钥\n"
+    assert with_public_key("site:\n  title: x\n", key) == f"site:\n  title: x\n\nbundle:\n  public_key: {key}\n"
+    assert with_public_key(f"bundle:\n  public_key: {key}\n", key.replace("A", "B")) is None
+    assert with_public_key("bundle: {signing_key: a}\n", key) is None
+    config = small_kb.read_text(encoding="utf-8") + f"bundle:\n  public_key: {key}\n"
+    small_kb.write_text(config, encoding="utf-8")
+    made = mzkb("keygen", "-c", str(small_kb), "-o", str(tmp_path / "keys"))
+    assert made.exit_code == 0 and small_kb.read_text(encoding="utf-8") == config
+    assert "请在" in made.output and "public_key: ed25519:" in made.output
+
+
+def test_bundle_refuses_an_output_folder_inside_the_knowledge_base(small_kb: Path, tmp_path: Path):
+    import subprocess
+
+    kb = small_kb.parent
+    for where in ("content", "content/notices/包", "."):
+        result = mzkb("bundle", "-c", str(small_kb), "-o", str(kb / where))
+        assert result.exit_code == 2 and ("内容目录" in result.output or "知识库文件夹" in result.output), result.output
+    assert not list(kb.rglob("*.zip"))
+    subprocess.run(["git", "init", "-q"], cwd=kb, check=True)
+    (kb / ".gitignore").write_text("/dist/\n", encoding="utf-8")
+    subprocess.run(["git", "add", "-A"], cwd=kb, check=True)
+    subprocess.run(["git", "-c", "user.name=x", "-c", "user.email=x@example.org", "commit", "-qm", "x"], cwd=kb, check=True)
+    tracked = mzkb("bundle", "-c", str(small_kb), "-o", str(kb / "离线包"))
+    assert tracked.exit_code == 2 and ".gitignore" in tracked.output
+    ignored = mzkb("bundle", "-c", str(small_kb), "-o", str(kb / "dist"))
+    assert ignored.exit_code == 0, ignored.output
+    assert list((kb / "dist").glob("*.zip"))

@@ -185,7 +185,7 @@ def test_two_attachments_one_url_is_an_error_with_file_and_line(small_kb: Path):
     kb = small_kb.parent
     files = kb / "content" / "notices" / "files"
     files.mkdir()
-    for name, data in (("探视.pdf", b"a"), ("tan shi.pdf", b"b"), ("Tan-Shi.PDF", b"c"), ("tan-shi.pdf", b"d")):
+    for name, data in (("探视.pdf", b"%PDF-a"), ("tan shi.pdf", b"%PDF-b"), ("Tan-Shi.PDF", b"%PDF-c"), ("tan-shi.pdf", b"%PDF-d")):
         (files / name).write_bytes(data)
     write_doc(kb, "notices/two.md", extra="attachments:\n  - files/探视.pdf\n  - files/tan shi.pdf\n")
     write_doc(kb, "notices/case.md", body="[表](files/Tan-Shi.PDF) [表](files/tan-shi.pdf)")
@@ -200,8 +200,8 @@ def test_distinct_attachments_pass(small_kb: Path):
     kb = small_kb.parent
     files = kb / "content" / "notices" / "files"
     files.mkdir()
-    (files / "探视.pdf").write_bytes(b"a")
-    (files / "登记.pdf").write_bytes(b"b")
+    (files / "探视.pdf").write_bytes(b"%PDF-a")
+    (files / "登记.pdf").write_bytes(b"%PDF-b")
     write_doc(kb, "notices/ok.md", extra="attachments: [files/探视.pdf, files/登记.pdf]\n", body="[表](files/探视.pdf)")
     assert not [d for d in prepare(small_kb).diagnostics if d.code == "MZ318"]
 

@@ -132,7 +132,7 @@ def hostile_site(tmp_path_factory) -> Path:
     _git(root, "commit", "-q", "-am", "修改" + ALL + "\n更新说明：修改" + ONE_LINE + "\n")  # readers see only the note
     result = build_versions(root / "site_config.yml", root / "site")
     assert result.ok, [d.format() for d in result.diagnostics]
-    assert result.built == (TAG, "latest") or set(result.built) == {TAG, "latest"}
+    assert set(result.built) == {TAG, "preview"}  # the release is the default; the edit a preview
     return result.out_dir
 
 
@@ -174,7 +174,7 @@ def test_every_page_of_the_hostile_site_runs_no_payload(hostile_site: Path, brow
 def test_hostile_text_is_shown_as_text(hostile_site: Path, browser):
     """Escaped, not dropped: the reader sees the characters the editor typed."""
     page = browser.new_page()
-    page.goto((hostile_site / "latest" / "notices" / "img-src-x-onerror-window-xss-1.html").as_uri())
+    page.goto((hostile_site / "preview" / "notices" / "img-src-x-onerror-window-xss-1.html").as_uri())
     assert page.locator("h1").count() == 1
     assert page.locator("h1").inner_text().startswith("通知<script>window.__xss=1</script>")
     assert TITLE in page.title()
@@ -182,14 +182,14 @@ def test_hostile_text_is_shown_as_text(hostile_site: Path, browser):
     assert "修改" + SCRIPT in revisions
     attachment = page.locator(".mzkb-attachments a").first
     assert attachment.inner_text() == FILE_NAME + ".pdf"
-    page.goto((hostile_site / "latest" / "videos" / "hostile-video.html").as_uri())
+    page.goto((hostile_site / "preview" / "videos" / "hostile-video.html").as_uri())
     cues = page.locator(".mzkb-transcript li").all_inner_texts()
     # WebVTT cue tags (<b>, <script>…) are dropped by the VTT parser; an unclosed one stays text
     assert any("未闭合的标签 <img src=x onerror" in c for c in cues), cues
     assert page.locator(".mzkb-transcript b, .mzkb-transcript img").count() == 0
     chapters = page.locator(".mzkb-chapters").inner_text()
     assert TITLE in chapters
-    page.goto((hostile_site / "latest" / "videos" / "hostile-srt.html").as_uri())
+    page.goto((hostile_site / "preview" / "videos" / "hostile-srt.html").as_uri())
     srt_cue = page.locator(".mzkb-transcript li").first.inner_text()  # SRT tags dropped like WebVTT's, the rest is text
     assert "window.__xss=1\">" in srt_cue and "<script" not in srt_cue and "onmouseover='window" in srt_cue, srt_cue
     page.close()

@@ -33,7 +33,7 @@ def test_every_document_page_has_one_h1_with_its_title(built: Path):
 def test_metadata_header(built: Path):
     html = read(built / "notices/tan-shi-tong-zhi.html")
     header = html[html.index('class="mzkb-doc-header"'):html.index("mzkb-body")]
-    for label, value in [("文号", "测民发〔2020〕示例1号"), ("发文机关", "测试民政局"), ("发布日期", "2020-01-28"), ("状态", "现行有效")]:
+    for label, value in [("文号", "测民发〔2020〕示例1号"), ("发文机关", "测试民政局"), ("发布日期", "2020-01-28"), ("有效性", "现行有效")]:
         assert re.search(rf"<dt>{label}</dt><dd>[^<]*(<time[^>]*>)?{re.escape(value)}", header), label
     assert "养老机构</a>" in header and 'class="mzkb-badge mzkb-badge--notice">政策通知' in header
 

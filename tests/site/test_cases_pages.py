@@ -286,3 +286,22 @@ def test_without_script_all_cards_show_and_filters_stay_hidden(pages, page, tmp_
     page.goto(html.as_uri())
     assert page.locator(".mzkb-case-card:visible").count() == 6
     assert not page.locator("#mzkb-case-filters").is_visible()
+
+
+def test_county_cases_are_listed_under_their_prefecture_and_province(demo, table):
+    base = next(d for d in demo.corpus.documents if d.id == "case-zhejiang-hangzhou-marriage-appointment")
+    county = dataclasses.replace(base, id="case-xihu", title="西湖区县级案例", region="", region_code="330106")
+    ningbo = dataclasses.replace(base, id="case-ningbo", title="宁波市案例", region="浙江省宁波市", region_code="330200")
+    whole = dataclasses.replace(base, id="case-zhejiang", title="全省案例", region="浙江省", region_code="330000")
+    docs = [*demo.corpus.documents, county, ningbo, whole]
+    corpus = Corpus(tuple(docs), {d.id: d for d in docs}, {})
+    pages = dict(case_pages(corpus, demo.config, table))
+    province = pages["cases/province-330000.md"]
+    sections = re.findall(r'<section class="mzkb-case-prefecture" data-prefecture="(\d*)">\s*<h2[^>]*>([^<]+)</h2>(.*?)</section>',
+                          province, re.S)
+    assert [(code, heading) for code, heading, _ in sections] == [
+        ("330100", "杭州市（2 个）"), ("330200", "宁波市（1 个）"), ("", "省级及未注明地市（1 个）")]
+    assert "case-xihu.html" in sections[0][2] and "浙江省杭州市西湖区" in sections[0][2]  # the code's full name
+    assert "case-ningbo.html" in sections[1][2] and "case-zhejiang.html" in sections[2][2]
+    gallery = pages["cases/index.md"]
+    assert re.search(r'data-province="330000"[^>]*>.{0,200}case-xihu\.html', gallery, re.S)

@@ -56,7 +56,7 @@ def flat(text: str) -> str:
 def test_document_prints_header_banner_body_then_footer(printed_site: Path, page, tmp_path: Path):
     page.goto((printed_site / "guidelines/guide-1.html").as_uri())
     text = flat(pdf_text(page, tmp_path))
-    order = ["养老机构防控指南（第一版）", "文号测民发〔2020〕示例2号", "发文机关测试民政局", "发布日期2020-02-01", "状态已被替代",
+    order = ["养老机构防控指南（第一版）", "文号测民发〔2020〕示例2号", "发文机关测试民政局", "发布日期2020-02-01", "有效性已被替代",
              "本文件已被替代", "为指导养老机构做好防控工作", "工作人员每日测温两次",
              "本页地址：" + ADDRESS + "guidelines/guide-1.html", "打印日期：" + datetime.date.today().isoformat(), "以知识库最新版本为准"]
     positions = [text.find(flat(item)) for item in order]

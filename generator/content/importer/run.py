@@ -131,13 +131,19 @@ def _compose(path, shown, config, doc_type, known, doc_id, doc, extracted) -> Im
         attachments.append(f"{asset_dir}/{found.name}")
     audiences, basis = guess_audiences(config, f.title, f.addressees, doc.body)
     meta: dict = {"id": new_id, "title": title, "date": f.date or writer.PLACEHOLDER_DATE}
+    if f.date:  # the 公文's date is its 成文日期; the 发布日期 (date) starts as the same day
+        meta["written_date"] = f.date
     if f.doc_number:
         meta["doc_number"] = f.doc_number
     if f.issuer or doc_type in (DocType.NOTICE, DocType.GUIDELINE):
         meta["issuer"] = f.issuer or writer.PLACEHOLDER_ISSUER
+    if f.addressees:
+        meta["recipients"] = f.addressees
     meta["audiences"] = audiences
     meta["unconfirmed"] = ["audiences"]
     comments = {"audiences": f"导入时推测（{basis}），请核对", "unconfirmed": "核对 audiences 后删除本行"}
+    if f.date:
+        comments["date"] = "发布日期：导入时与成文日期相同，如不同请修改"
     supersedes = [k for k in previous if f.date and k.date and k.date < f.date]
     if supersedes:
         meta["supersedes"] = [k.id for k in supersedes]

@@ -45,8 +45,8 @@ def front_matter(meta: dict, comments: dict[str, str]) -> str:
                                 width=1000).rstrip("\n")
         if flow:
             dumped = dumped[1:-1]  # {key: [a, b]} -> key: [a, b]
-        if key == "date" and isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            dumped = f'date: "{value}"'
+        if key in ("date", "written_date") and isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            dumped = f'{key}: "{value}"'
         if key in comments:
             first, *rest = dumped.split("\n")
             dumped = "\n".join([f"{first}  # {comments[key]}", *rest])

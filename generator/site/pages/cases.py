@@ -3,7 +3,9 @@
 Pages (``src_uri``, Markdown with raw HTML, escaped, page-relative links):
 
 - ``cases/index.md`` (典型案例): the tile map, the filters and every case as a card;
-- ``cases/province-<code>.md`` (典型案例：浙江省) for each province with cases: its cards only.
+- ``cases/province-<code>.md`` (典型案例：浙江省) for each province with cases: its cards, under a
+  heading per prefecture (a county's case under its prefecture, ``RegionTable.prefecture_for``),
+  then those placed at province level only.
 
 The filters are plain ``<select>`` elements that ``theme/assets/mzkb/cases.js`` wires up; the form
 is ``hidden`` until the script runs, so without JavaScript the page simply shows every card.
@@ -133,7 +135,7 @@ def case_card(doc: Document, page_url: str, corpus: Corpus, config: SiteConfig, 
         "topic_keys": "|".join(doc.topics),
         "href": relative_url(page_url, doc.url),
         "title": doc.title,
-        "region": doc.region,
+        "region": doc.region or table.full_name(doc.region_code),
         "date": doc.date.isoformat(),
         "issuer": doc.issuer,
         "audiences": audiences_text(doc, config),
@@ -147,6 +149,18 @@ def _cards(docs: list[Document], page_url: str, corpus: Corpus, config: SiteConf
     """Current and historical cases of one page, as cards."""
     return {"current": [case_card(d, page_url, corpus, config, table) for d in docs if d.status.in_force],
             "history": [case_card(d, page_url, corpus, config, table) for d in docs if not d.status.in_force]}
+
+
+def prefecture_groups(docs: list[Document], page_url: str, corpus: Corpus, config: SiteConfig,
+                      table: RegionTable) -> list[dict]:
+    """The cases of one province by prefecture (code order), then those of the province as a whole."""
+    groups: dict[str, tuple[Region | None, list[Document]]] = {}
+    for doc in docs:
+        prefecture = table.prefecture_for(doc.region, doc.region_code)
+        groups.setdefault(prefecture.code if prefecture else "", (prefecture, []))[1].append(doc)
+    ordered = sorted(groups.items(), key=lambda item: (item[0] == "", item[0]))
+    return [{"code": code, "name": prefecture.name if prefecture else "省级及未注明地市", "count": len(items),
+             "cards": _cards(items, page_url, corpus, config, table)} for code, (prefecture, items) in ordered]
 
 
 def _filters(cases: list[Document], provinces: list[Region], counts: dict[str, int], config: SiteConfig) -> dict:
@@ -199,6 +213,7 @@ def case_pages(corpus: Corpus, config: SiteConfig, table: RegionTable) -> list[t
         url = province_page_url(region.code)
         docs = by_province[region.code]
         text = page(f"典型案例：{region.name}", PAGES + "cases-province.html", back=relative_url(url, GALLERY_URL),
-                    name=region.name, code=region.code, count=len(docs), cards=_cards(docs, url, corpus, config, table))
+                    name=region.name, code=region.code, count=len(docs),
+                    groups=prefecture_groups(docs, url, corpus, config, table))
         pages.append((url[:-5] + ".md", text))
     return pages

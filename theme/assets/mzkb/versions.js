@@ -33,12 +33,19 @@
       data.versions.forEach(function (v) {
         var opt = document.createElement("option");
         opt.value = v.version;
-        opt.textContent = v.version === data.latest ? "最新版本" : v.version + (v.date ? "（" + v.date + "）" : "");
+        opt.textContent = v.version === "latest" && v.version === data.latest ? "最新版本"
+          : v.version === data.latest ? v.version + "（最新版本）"
+          : v.version === data.preview ? "预览（未发布的修改）"
+          : v.version + (v.date ? "（" + v.date + "）" : "");
         opt.selected = v.version === current;
         select.appendChild(opt);
       });
       var banner = document.querySelector(".mzkb-old-version");
-      if (banner && current !== data.latest) {
+      var preview = document.querySelector(".mzkb-preview-version");
+      if (preview && data.preview && current === data.preview) {
+        preview.hidden = false;
+        pageIn(data.latest).then(function (url) { preview.querySelector(".mzkb-preview-version__latest").href = url; });
+      } else if (banner && current !== data.latest) {
         var mine = data.versions.filter(function (v) { return v.version === current; })[0];
         banner.querySelector(".mzkb-old-version__name").textContent = current + (mine && mine.title !== current ? "：" + mine.title : "");
         banner.hidden = false;
