@@ -1,0 +1,174 @@
+"""The installable offline copy in Chromium: served on 127.0.0.1, visited once on a phone-sized screen,
+then read with the network off (home, a document, a portal, a search for 家属探视); a rebuild with one
+changed document is offered as an update and downloads only the changed files. From file:// nothing of
+it runs."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import re
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from generator.pipeline import build
+from generator.site.webapp import WORKER
+
+ROOT = Path(__file__).resolve().parents[2]
+EPOCH = "1790000000"
+PHONE = {"width": 390, "height": 844}
+READY = re.compile(r"^已可离线使用（\d{4}-\d{2}-\d{2} 版，[0-9.]+ MB）$")
+CHANGED_DOC = "notices/notice-elderly-care-visiting-standard"
+
+
+class CountingHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the built site and records every request's path and the bytes of its body."""
+
+    def copyfile(self, source, outputfile):  # noqa: D102
+        data = source.read()
+        outputfile.write(data)
+        self.server.served.append((self.path.split("?")[0], len(data)))
+
+    def send_head(self):  # noqa: D102
+        self.server.requested.append(self.path)
+        return super().send_head()
+
+    def log_message(self, *args):  # noqa: D102
+        pass
+
+
+@pytest.fixture
+def demo_kb(tmp_path: Path, monkeypatch) -> Path:
+    """A writable copy of the repository's demo knowledge base, built once into tmp/site."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    kb = tmp_path / "kb"
+    shutil.copytree(ROOT / "content", kb / "content")
+    shutil.copy(ROOT / "site_config.yml", kb / "site_config.yml")
+    result = build(kb / "site_config.yml", kb / "site", incremental=False)
+    assert result.ok
+    return kb
+
+
+@pytest.fixture
+def server(demo_kb: Path):
+    """A loopback-only threaded HTTP server on a free port, stopped after the test."""
+    handler = functools.partial(CountingHandler, directory=str(demo_kb / "site"))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.served, httpd.requested = [], []
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield httpd
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def worker_data(site: Path) -> dict:
+    head = (site / WORKER).read_text(encoding="utf-8").split("\n", 1)[0]
+    return json.loads(head[len("self.MZKB_OFFLINE = "):-1])
+
+
+def status_text(page) -> str:
+    page.wait_for_function("() => { const s = document.querySelector('.mzkb-offline__status');"
+                           " return s && s.textContent.startsWith('已可离线使用'); }", timeout=30000)
+    return page.locator(".mzkb-offline__status").inner_text()
+
+
+def test_a_phone_keeps_the_site_after_one_visit_and_updates_only_what_changed(demo_kb: Path, server, browser):
+    base = f"http://127.0.0.1:{server.server_port}/"
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    foreign = []
+    context.on("request", lambda r: foreign.append(r.url) if not r.url.startswith((base, "data:", "blob:")) else None)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(base + "index.html")
+    first = status_text(page)
+    assert READY.match(first), first
+    assert page.evaluate("document.querySelector('link[rel=manifest]').href") == base + "manifest.webmanifest"
+    manifest = json.loads((demo_kb / "site" / "manifest.webmanifest").read_text(encoding="utf-8"))
+    assert manifest["name"] and manifest["display"] == "standalone" and manifest["icons"]
+
+    before = worker_data(demo_kb / "site")
+    server.requested.clear()
+    context.set_offline(True)
+    page.reload()
+    assert page.locator("h1").count() >= 1 and "此页未保存" not in page.content()
+    page.goto(base + "audiences/elderly-care.html")
+    assert page.locator("h1").first.inner_text().strip()
+    page.goto(base + "search.html?q=" + "家属探视")
+    page.wait_for_selector("[data-mzkb-result] a", timeout=15000)
+    hits = page.locator("[data-mzkb-result] a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    assert any("visiting" in h for h in hits), hits
+    page.locator("[data-mzkb-result] a").first.click()
+    page.wait_for_load_state()
+    assert page.locator("h1").count() == 1 and "此页未保存" not in page.content()
+    page.goto(base + CHANGED_DOC + ".html")
+    assert "家属" in page.locator("article").inner_text()
+    assert server.requested == [], "with the network off, nothing may reach the server"
+
+    # the editor changes one document and rebuilds; the phone, online again, is offered the update
+    context.set_offline(False)
+    source = demo_kb / "content" / (CHANGED_DOC + ".md")
+    source.write_text(source.read_text(encoding="utf-8") + "\n\n本段为测试新增：探视登记表保存一年。\n", encoding="utf-8")
+    assert build(demo_kb / "site_config.yml", demo_kb / "site").ok
+    after = worker_data(demo_kb / "site")
+    old = {row[2] for row in before["files"]}
+    changed = {row[0] for row in after["files"] if row[2] not in old}
+    assert changed and len(changed) < len(after["files"]) / 4
+    server.served.clear()
+    page.goto(base + "index.html")
+    page.wait_for_selector(".mzkb-offline__update:not([hidden])", timeout=30000)
+    assert page.locator(".mzkb-offline__update").inner_text() == "有新版本，点此更新"
+    downloaded = {path.lstrip("/") for path, _ in server.served if path != "/" + WORKER}
+    assert downloaded <= changed | {"index.html"}, downloaded - changed
+    assert changed <= downloaded, changed - downloaded
+    update_bytes = sum(size for path, size in server.served if path.lstrip("/") in changed)
+    renamed = sum(1 for row in after["files"] if row[2] in old and row[0] not in {r[0] for r in before["files"]})
+    print(f"\nupdate: {len(changed)} new files ({renamed} moved but unchanged), {update_bytes} bytes of {after['bytes']} "
+          f"(sw.js {(demo_kb / 'site' / WORKER).stat().st_size} bytes)")
+    page.locator(".mzkb-offline__update").click()
+    page.wait_for_function("() => { const s = document.querySelector('.mzkb-offline__status');"
+                           f" return s && s.textContent.startsWith('已可离线使用') && navigator.serviceWorker.controller"
+                           f" && navigator.serviceWorker.controller.scriptURL.endsWith('sw.js'); }}", timeout=30000)
+    page.wait_for_selector(".mzkb-offline__update[hidden]", state="attached")
+    server.requested.clear()
+    context.set_offline(True)
+    page.goto(base + CHANGED_DOC + ".html")
+    assert "探视登记表保存一年" in page.locator("article").inner_text()
+    assert server.requested == []
+
+    # the reader removes the copy: the worker and its cache are gone
+    context.set_offline(False)
+    page.goto(base + "index.html")
+    status_text(page)
+    page.locator(".mzkb-offline__remove").click()
+    page.wait_for_selector(".mzkb-offline__enable:not([hidden])")
+    assert page.locator(".mzkb-offline__status").inner_text() == "本机的离线副本已删除。"
+    assert page.evaluate("navigator.serviceWorker.getRegistrations().then(r => r.length)") == 0
+    assert page.evaluate("caches.keys().then(k => k.length)") == 0
+    assert foreign == [] and errors == []
+    context.close()
+
+
+def test_from_file_nothing_of_the_offline_copy_runs(demo_site: Path, page):
+    page.goto((demo_site / "index.html").as_uri())
+    page.wait_for_load_state("load")
+    assert page.locator(".mzkb-offline").count() == 0
+    assert page.locator("link[rel=manifest]").count() == 0
+    assert page.remote_requests == [] and page.errors == []
+
+
+def test_the_worker_and_manifest_are_deterministic(small_kb: Path, tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    one, two = tmp_path / "one", tmp_path / "two"
+    assert build(small_kb, one, incremental=False).ok and build(small_kb, two, incremental=False).ok
+    for rel in (WORKER, "manifest.webmanifest", "assets/mzkb/icon-192.png"):
+        assert (one / rel).read_bytes() == (two / rel).read_bytes()
+    data = worker_data(one)
+    assert data["full"] and data["date"] == "2026-09-21"
+    listed = {row[0] for row in data["files"]}
+    assert "index.html" in listed and "search.html" in listed and WORKER not in listed and ".mzkb-output" not in listed
