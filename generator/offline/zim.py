@@ -29,6 +29,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from libzim.writer import Creator, FileProvider, Hint, IndexData, Item, StringProvider
 
 from .. import __version__
 from ..config import SiteConfig
@@ -171,12 +172,63 @@ def zim_manifest(contents: dict[str, bytes | Path], *, site_name: str, site_titl
             "metadata_files": [MANIFEST_PATH, *((SIGNATURE_PATH,) if public else ())], "files": rows}
 
 
+class _Index(IndexData):
+    """Full-text data of a page: its title and article text."""
+
+    def __init__(self, title: str, text: str) -> None:
+        super().__init__()
+        self.title, self.text = title, text
+
+    def has_indexdata(self):
+        return True
+
+    def get_title(self):
+        return self.title
+
+    def get_content(self):
+        return self.text
+
+    def get_keywords(self):
+        return ""
+
+    def get_wordcount(self):
+        return len(self.text.split())
+
+    def get_geoposition(self):
+        return None
+
+
+class _Entry(Item):
+    """One ZIM entry: a site file (bytes or a path) with its title, type and index data."""
+
+    def __init__(self, rel, title, kind, data, text, front) -> None:
+        super().__init__()
+        self.rel, self.title, self.kind, self.data, self.front = rel, title, kind, data, front
+        self.index = _Index(title, text) if text is not None else None
+
+    def get_path(self):
+        return self.rel
+
+    def get_title(self):
+        return self.title
+
+    def get_mimetype(self):
+        return self.kind
+
+    def get_contentprovider(self):
+        return StringProvider(self.data) if isinstance(self.data, bytes) else FileProvider(str(self.data))
+
+    def get_hints(self):
+        return {Hint.FRONT_ARTICLE: self.front, Hint.COMPRESS: part_of("site/" + self.rel) != "media"}
+
+    def get_indexdata(self):
+        return self.index
+
+
 def make_zim(site_dir: Path, out_dir: Path, *, config: SiteConfig, corpus: Corpus, site_name: str, version: str,
              commit: str | None, epoch: int, doc_counts: dict[str, int], with_media: bool = True,
              signing_key: Ed25519PrivateKey | None = None) -> ZimResult:
     """Write ``out_dir/mzkb-<site_name>-<version>.zim`` from a built site; ``BundleError`` if it cannot be made."""
-    from libzim.writer import Creator, FileProvider, Hint, IndexData, Item, StringProvider
-
     for label, value in (("站点名称", site_name), ("版本号", version)):
         if problem := name_problem(label, value):
             raise BundleError("MZ940", problem.rstrip("。"))
@@ -192,53 +244,6 @@ def make_zim(site_dir: Path, out_dir: Path, *, config: SiteConfig, corpus: Corpu
     extra = {MANIFEST_PATH: manifest_bytes}
     if signing_key is not None:
         extra[SIGNATURE_PATH] = signing.sign(signing_key, manifest_bytes)
-
-    class _Index(IndexData):
-        def __init__(self, title: str, text: str) -> None:
-            super().__init__()
-            self.title, self.text = title, text
-
-        def has_indexdata(self):
-            return True
-
-        def get_title(self):
-            return self.title
-
-        def get_content(self):
-            return self.text
-
-        def get_keywords(self):
-            return ""
-
-        def get_wordcount(self):
-            return len(self.text.split())
-
-        def get_geoposition(self):
-            return None
-
-    class _Entry(Item):
-        def __init__(self, rel, title, kind, data, text, front) -> None:
-            super().__init__()
-            self.rel, self.title, self.kind, self.data, self.front = rel, title, kind, data, front
-            self.index = _Index(title, text) if text is not None else None
-
-        def get_path(self):
-            return self.rel
-
-        def get_title(self):
-            return self.title
-
-        def get_mimetype(self):
-            return self.kind
-
-        def get_contentprovider(self):
-            return StringProvider(self.data) if isinstance(self.data, bytes) else FileProvider(str(self.data))
-
-        def get_hints(self):
-            return {Hint.FRONT_ARTICLE: self.front, Hint.COMPRESS: part_of("site/" + self.rel) != "media"}
-
-        def get_indexdata(self):
-            return self.index
 
     documents = {d.url: d.title for d in corpus.documents}
     creator_name, publisher = _creator_and_publisher(config, corpus)

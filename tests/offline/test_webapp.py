@@ -132,8 +132,8 @@ def test_a_phone_keeps_the_site_after_one_visit_and_updates_only_what_changed(de
           f"(sw.js {(demo_kb / 'site' / WORKER).stat().st_size} bytes)")
     page.locator(".mzkb-offline__update").click()
     page.wait_for_function("() => { const s = document.querySelector('.mzkb-offline__status');"
-                           f" return s && s.textContent.startsWith('已可离线使用') && navigator.serviceWorker.controller"
-                           f" && navigator.serviceWorker.controller.scriptURL.endsWith('sw.js'); }}", timeout=30000)
+                           " return s && s.textContent.startsWith('已可离线使用') && navigator.serviceWorker.controller"
+                           " && navigator.serviceWorker.controller.scriptURL.endsWith('sw.js'); }", timeout=30000)
     page.wait_for_selector(".mzkb-offline__update[hidden]", state="attached")
     server.requested.clear()
     context.set_offline(True)
