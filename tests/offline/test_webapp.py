@@ -172,3 +172,41 @@ def test_the_worker_and_manifest_are_deterministic(small_kb: Path, tmp_path: Pat
     assert data["full"] and data["date"] == "2026-09-21"
     listed = {row[0] for row in data["files"]}
     assert "index.html" in listed and "search.html" in listed and WORKER not in listed and ".mzkb-output" not in listed
+
+
+@pytest.fixture
+def demo_server(demo_site: Path):
+    """The session's demo site on a loopback-only threaded HTTP server."""
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(CountingHandler, directory=str(demo_site)))
+    httpd.served, httpd.requested = [], []
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_port}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_the_offline_panel_is_accessible_in_elder_mode_on_a_phone(demo_server: str, browser):
+    axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
+    axe = axe_module.Axe()
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(demo_server + "index.html")
+    status_text(page)
+    page.get_by_role("button", name="长辈模式").click()
+    for rel in ("index.html", "notices/notice-elderly-care-visiting-standard.html"):
+        page.goto(demo_server + rel)
+        status_text(page)
+        assert page.evaluate("document.documentElement.classList.contains('mzkb-elder')")
+        panel = page.get_by_role("region", name="离线使用")
+        assert panel.get_by_role("button", name="删除本机的离线副本").is_visible()
+        size = page.locator(".mzkb-offline__remove").bounding_box()
+        assert size["height"] >= 44
+        found = axe.run(page, options={"resultTypes": ["violations"],
+                                       "runOnly": {"type": "rule", "values": ["color-contrast-enhanced", "button-name",
+                                                                             "region", "aria-allowed-role", "target-size"]}})
+        assert [v["id"] for v in found.response["violations"]
+                if any(".mzkb-offline" in str(n["target"]) for n in v["nodes"])] == [], found.response["violations"]
+        serious = [v["id"] for v in axe.run(page, options={"resultTypes": ["violations"]}).response["violations"]
+                   if v["impact"] in ("serious", "critical")]
+        assert serious == [], rel
+    context.close()
