@@ -210,3 +210,22 @@ def test_the_offline_panel_is_accessible_in_elder_mode_on_a_phone(demo_server: s
                    if v["impact"] in ("serious", "critical")]
         assert serious == [], rel
     context.close()
+
+
+def test_a_large_site_keeps_shared_files_and_search_and_groups_documents_by_portal(small_kb: Path, tmp_path: Path,
+                                                                                  monkeypatch):
+    from generator.pipeline import prepare
+    from generator.site import webapp
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    assert build(small_kb, tmp_path / "site", incremental=False).ok
+    prepared = prepare(small_kb)
+    monkeypatch.setattr(webapp, "FULL_SITE_LIMIT", 1000)  # every real site is larger than 1000 bytes
+    data = webapp.cache_list(tmp_path / "site", {}, webapp.document_groups(prepared.corpus), config=prepared.config,
+                             epoch=int(EPOCH))
+    assert data["full"] is False and data["portals"]
+    groups = {row[0]: row[3] for row in data["files"]}
+    assert groups["index.html"] == groups["search.html"] == "core"
+    assert all(g == "core" for p, g in groups.items() if p.startswith(("search/", "assets/mzkb/", "audiences/")))
+    for doc in prepared.corpus.documents:
+        assert groups[doc.url] == "portal:" + ",".join(sorted(doc.audiences))
