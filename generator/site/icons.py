@@ -23,29 +23,34 @@ def png(width: int, height: int, rows: list[bytes]) -> bytes:
             + _chunk(b"IEND", b""))
 
 
-def _is_book(x: float, y: float) -> bool:
-    """Whether the unit-square point (x, y) is on the book: two pages with a spine gap and text lines."""
-    if not (0.18 <= y <= 0.80 and 0.14 <= x <= 0.86):
+_LINES = (0.30, 0.42, 0.54, 0.66)
+"""Tops of the text lines cut out of the pages (each 0.035 high)."""
+
+
+def _band(y: float) -> int:
+    """Which kind of row a height is: -1 outside the book, 0 plain pages, 1 a row through text lines."""
+    if not 0.18 <= y <= 0.80:
+        return -1
+    return 1 if any(top <= y <= top + 0.035 for top in _LINES) else 0
+
+
+def _on_book(x: float, band: int) -> bool:
+    """Whether x (unit square) is white in a row of ``band``: two pages, a spine gap, text lines cut out."""
+    if band < 0 or not 0.14 <= x <= 0.86 or abs(x - 0.5) < 0.025:
         return False
-    if abs(x - 0.5) < 0.025:  # the spine
-        return False
-    inner = 0.20 <= x <= 0.44 or 0.56 <= x <= 0.80
-    for top in (0.30, 0.42, 0.54, 0.66):  # text lines are cut out of the pages
-        if inner and top <= y <= top + 0.035:
-            return False
-    return True
+    return not (band == 1 and (0.20 <= x <= 0.44 or 0.56 <= x <= 0.80))
 
 
 def icon(size: int, padding: float = 0.0) -> bytes:
-    """A square PNG icon of ``size`` pixels; ``padding`` (a share of the size) keeps the drawing inside a
-    maskable icon's safe zone."""
-    rows = []
+    """A square PNG icon of ``size`` pixels: a white open book on the theme colour; ``padding`` (a share of
+    the size) keeps the drawing inside a maskable icon's safe zone. Rows repeat, so each kind is drawn once."""
     scale = 1.0 - 2 * padding
-    for py in range(size):
-        row = bytearray()
-        for px in range(size):
-            x = ((px + 0.5) / size - padding) / scale
-            y = ((py + 0.5) / size - padding) / scale
-            row += bytes(WHITE if 0 <= x <= 1 and 0 <= y <= 1 and _is_book(x, y) else THEME_RGB)
-        rows.append(bytes(row))
+    unit = [((p + 0.5) / size - padding) / scale for p in range(size)]
+    kinds: dict[int, bytes] = {}
+    rows = []
+    for y in unit:
+        band = _band(y) if 0 <= y <= 1 else -1
+        if band not in kinds:
+            kinds[band] = b"".join(bytes(WHITE if 0 <= x <= 1 and _on_book(x, band) else THEME_RGB) for x in unit)
+        rows.append(kinds[band])
     return png(size, size, rows)
