@@ -229,3 +229,54 @@ def test_a_large_site_keeps_shared_files_and_search_and_groups_documents_by_port
     assert all(g == "core" for p, g in groups.items() if p.startswith(("search/", "assets/mzkb/", "audiences/")))
     for doc in prepared.corpus.documents:
         assert groups[doc.url] == "portal:" + ",".join(sorted(doc.audiences))
+
+
+def test_a_versioned_site_keeps_the_version_being_read(tmp_path: Path, browser):
+    import subprocess
+
+    from click.testing import CliRunner
+
+    from generator.cli import cli
+
+    def sh(*args: str) -> None:
+        subprocess.run(args, cwd=kb, check=True, capture_output=True)
+
+    kb = tmp_path / "kb"
+    shutil.copytree(ROOT / "tests/fixtures/sites/small", kb)
+    (kb / ".gitignore").write_text("/site/\n.mzkb/\n", encoding="utf-8")
+    sh("git", "init", "-q")
+    sh("git", "config", "user.email", "editor@example.org")
+    sh("git", "config", "user.name", "编辑")
+    sh("git", "add", "-A")
+    sh("git", "commit", "-qm", "v1")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["release", "-c", str(kb / "site_config.yml"), "v1"]).exit_code == 0
+    guide = kb / "content/guidelines/guide-2.md"
+    guide.write_text(guide.read_text(encoding="utf-8").replace("每日消毒三次", "每日消毒四次"), encoding="utf-8")
+    sh("git", "commit", "-qam", "v2")
+    assert runner.invoke(cli, ["release", "-c", str(kb / "site_config.yml"), "v2"]).exit_code == 0
+    assert runner.invoke(cli, ["build", "-c", str(kb / "site_config.yml"), "--versions"]).exit_code == 0
+    assert (kb / "site/v1" / WORKER).is_file() and (kb / "site/v2" / WORKER).is_file()
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(CountingHandler, directory=str(kb / "site")))
+    httpd.served, httpd.requested = [], []
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_port}/"
+    context = browser.new_context(viewport=PHONE, is_mobile=True)
+    try:
+        page = context.new_page()
+        page.goto(base + "v1/index.html")
+        status_text(page)
+        scopes = page.evaluate("navigator.serviceWorker.getRegistrations().then(rs => rs.map(r => r.scope))")
+        assert scopes == [base + "v1/"]
+        httpd.requested.clear()
+        context.set_offline(True)
+        page.goto(base + "v1/guidelines/guide-2.html")
+        assert "每日消毒三次" in page.locator("article").inner_text()
+        with pytest.raises(Exception, match="ERR_INTERNET_DISCONNECTED"):  # another version is not kept
+            page.goto(base + "v2/guidelines/guide-2.html")
+        assert httpd.requested == []
+    finally:
+        context.close()
+        httpd.shutdown()
+        httpd.server_close()
