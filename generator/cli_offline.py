@@ -21,14 +21,16 @@ UNSIGNED_HELP = "接受未签名（或无法与可信公钥核对）的离线包
 @click.option("--with-media/--without-media", default=True, show_default=True, help="是否包含视频、音频文件")
 @click.option("--since", default=None, help="同时生成更新包：相对旧版本（版本名，或旧离线包 zip/目录）只含变化的文件")
 @click.option("--sign-key", "sign_key", default=None, help=SIGN_HELP)
+@click.option("--format", "fmt", type=click.Choice(["zip", "zim"]), default="zip", show_default=True,
+              help="zip：解压后双击 index.html 打开；zim：用 Kiwix（手机、电脑）或 kiwix-serve 打开的单个文件")
 def bundle(config_path: str, out_dir: str, version: str | None, with_media: bool, since: str | None,
-           sign_key: str | None) -> None:
-    """生成可离线使用的离线包 zip（解压后双击 index.html 打开），附带清单、校验值和签名。"""
+           sign_key: str | None, fmt: str) -> None:
+    """生成可离线使用的离线包：zip（解压后双击 index.html 打开）或 ZIM（Kiwix），附带清单、校验值和签名。"""
     from . import releases
     from .config import load_config
     from .offline.format import BundleError
     from .offline.keys import key_warnings, load_signing_key
-    from .offline.make import UnknownRelease, bundle_command
+    from .offline.make import OptionConflict, UnknownRelease, bundle_command
 
     config, diags = load_config(config_path)
     if config is None:
@@ -40,15 +42,22 @@ def bundle(config_path: str, out_dir: str, version: str | None, with_media: bool
         key = load_signing_key(config, sign_key)
         for line in key_warnings(config, sign_key) if key else ():
             click.echo(line, err=True)
-        run = bundle_command(config, out_dir, version=version, with_media=with_media, since=since, signing_key=key)
+        run = bundle_command(config, out_dir, version=version, with_media=with_media, since=since, signing_key=key,
+                             fmt=fmt)
     except UnknownRelease as exc:
         raise click.BadParameter(exc.message, param_hint="--version") from None
+    except OptionConflict as exc:
+        raise click.UsageError(exc.diagnostic().format()) from None
     except BundleError as exc:
         fail(exc)
     except releases.GitError as exc:
         click.echo(exc.args[0], err=True)
         sys.exit(1)
     report([*run.build.prepared.diagnostics, *run.build.diagnostics], err=True)
+    if run.zim is not None:
+        for line in run.zim.lines():
+            click.echo(line)
+        return
     if run.bundle is None:
         click.echo("生成失败，没有写出离线包。", err=True)
         sys.exit(1)

@@ -172,6 +172,8 @@ CATALOGUE: dict[str, Spec] = {
     "MZ926": Spec(E, "签名密钥问题：{detail}", "用 mzkb keygen 生成密钥（私钥放在知识库以外），把打印的公钥写入 site_config.yml 的 bundle.public_key。", "mzkb keygen -o content"),
     "MZ927": Spec(E, "更新包不能用于这个文件夹：{detail}", "使用与文件夹版本对应的更新包，或直接使用新版完整离线包。", "把 v2→v3 的更新包用于 v1 文件夹"),
     "MZ929": Spec(E, "更新失败：{detail}", "文件夹没有被改动；按提示处理（磁盘空间、权限、更新包是否完整）后重试。", ""),
+    "MZ940": Spec(E, "无法生成 ZIM 文件：{detail}", "按提示修正（磁盘空间、权限；版本号只用字母数字和 .-_），再重新运行 mzkb bundle --format zim。", "mzkb bundle --format zim --version 第一版"),
+    "MZ941": Spec(E, "选项不能一起使用：{detail}", "ZIM 文件每次整体重新生成：去掉 --since，或改用 --format zip。", "mzkb bundle --format zim --since v1"),
 }
 
 

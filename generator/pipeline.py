@@ -298,6 +298,7 @@ def write_site(plan: Plan, render_input: RenderInput, pending: Pending, epoch: i
                clock: Stopwatch) -> Written:
     """Render into a staging folder, add the index files, and swap it into place on success."""
     from .site.mkdocs import render
+    from .site.webapp import write_webapp
 
     outcome: dict = {}
 
@@ -311,6 +312,7 @@ def write_site(plan: Plan, render_input: RenderInput, pending: Pending, epoch: i
         if any(d.severity is Severity.ERROR for d in outcome["render"].diagnostics):
             return False
         publish_index(outcome["indexes"].browser, plan.previous_site, stage)
+        write_webapp(stage, plan.config, plan.corpus, epoch if epoch is not None else build_epoch(plan.config, plan.corpus))
         return True
 
     diagnostics: list[Diagnostic] = []

@@ -1,4 +1,4 @@
-"""Offline bundles and update packs (``mzkb bundle``, ``verify``, ``apply-update``, ``keygen``).
+"""Offline bundles, ZIM files and update packs (``mzkb bundle``, ``verify``, ``apply-update``, ``keygen``).
 
 Modules, each importing only those listed before it:
 
@@ -11,5 +11,6 @@ Modules, each importing only those listed before it:
 - ``verify``   checking a bundle against its manifest and signature
 - ``update``   making and applying update packs
 - ``keys``     which signing / trusted key to use; where ``mzkb keygen`` may write a private key
+- ``zim``      writing the site as a ZIM file for Kiwix (``--format zim``), with the bundle manifest
 - ``make``     ``mzkb bundle``: build the knowledge base, bundle it, sign it, make the pack
 """

@@ -18,10 +18,18 @@ from ..pipeline import BuildResult, build, build_epoch
 from .format import BundleError, os_reason
 from .update import UpdateResult, make_update, resolve_base
 from .writer import BundleResult, make_bundle, site_slug
+from .zim import ZimResult, make_zim
+
+FORMATS = ("zip", "zim")
+"""What ``mzkb bundle --format`` writes: a zip bundle (default) or a ZIM file for Kiwix."""
 
 
 class UnknownRelease(BundleError):
     """``--version`` names no release (a usage error: exit 2)."""
+
+
+class OptionConflict(BundleError):
+    """Options that cannot go together, e.g. ``--format zim`` with ``--since`` (a usage error: exit 2)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +39,7 @@ class BundleRun:
     build: BuildResult
     bundle: BundleResult | None = None
     update: UpdateResult | None = None
+    zim: ZimResult | None = None
 
 
 def default_version(epoch: int, commit: str | None) -> str:
@@ -58,9 +67,11 @@ def count_documents(documents) -> dict[str, int]:
 def bundle_knowledge_base(config_path: str | Path, out_dir: str | Path, *, version: str | None = None,
                           with_media: bool = True, since: str | Path | None = None, site_name: str | None = None,
                           resolver: Callable[[str], Path | None] | None = None, commit: str | None = None,
-                          epoch: int | None = None, signing_key: Ed25519PrivateKey | None = None) -> BundleRun:
+                          epoch: int | None = None, signing_key: Ed25519PrivateKey | None = None,
+                          fmt: str = "zip") -> BundleRun:
     """Build into a temporary folder, bundle (signed with ``signing_key`` if given) and, with ``since`` (an old
     bundle zip or folder, or a version name ``resolver`` maps to one), also write an update pack.
+    ``fmt="zim"`` writes a ZIM file instead of the zip (no update pack).
 
     A failed build returns ``BundleRun(build)`` with ``bundle=None`` (diagnostics are in ``build``);
     bundle problems raise ``BundleError``.
@@ -73,6 +84,12 @@ def bundle_knowledge_base(config_path: str | Path, out_dir: str | Path, *, versi
         config, corpus = result.prepared.config, result.prepared.corpus
         epoch = epoch if epoch is not None else build_epoch(config, corpus)
         commit = commit if commit is not None else git_commit(config.root)
+        if fmt == "zim":
+            zim = make_zim(result.out_dir, Path(out_dir), config=config, corpus=corpus,
+                           site_name=site_name or site_slug(config.title), version=version or default_version(epoch, commit),
+                           commit=commit, epoch=epoch, doc_counts=count_documents(corpus.documents),
+                           with_media=with_media, signing_key=signing_key)
+            return BundleRun(result, zim=zim)
         bundle = make_bundle(result.out_dir, Path(out_dir), site_name=site_name or site_slug(config.title),
                              site_title=config.title, version=version or default_version(epoch, commit), commit=commit,
                              with_media=with_media, doc_counts=count_documents(corpus.documents), epoch=epoch,
@@ -82,9 +99,11 @@ def bundle_knowledge_base(config_path: str | Path, out_dir: str | Path, *, versi
 
 
 def bundle_command(config: SiteConfig, out_dir: str | Path, *, version: str | None, with_media: bool,
-                   since: str | None, signing_key: Ed25519PrivateKey | None) -> BundleRun:
+                   since: str | None, signing_key: Ed25519PrivateKey | None, fmt: str = "zip") -> BundleRun:
     """``mzkb bundle``: the working tree (or the release ``version``, exported from git), and the release
     ``since`` names (built on demand) or an old bundle's path. ``BundleError`` for unknown releases."""
+    if fmt == "zim" and since is not None:
+        raise OptionConflict("MZ941", "ZIM 文件没有更新包：--since 只能与 --format zip 一起使用", file=str(config.path))
     pattern = str(config.releases.get("tag_pattern", releases.DEFAULT_PATTERN))
     with tempfile.TemporaryDirectory(prefix="mzkb-bundle-src-") as tmp:
         def release_source(name: str):
@@ -105,17 +124,17 @@ def bundle_command(config: SiteConfig, out_dir: str | Path, *, version: str | No
 
         try:
             return _bundle_source(config, out_dir, release_source, resolver, version=version, with_media=with_media,
-                                  since=since, signing_key=signing_key)
+                                  since=since, signing_key=signing_key, fmt=fmt)
         except OSError as exc:
             raise BundleError("MZ920", f"无法写入离线包：{os_reason(exc)}", file=exc.filename or str(out_dir)) from None
 
 
 def _bundle_source(config: SiteConfig, out_dir, release_source, resolver, *, version, with_media, since,
-                   signing_key) -> BundleRun:
+                   signing_key, fmt="zip") -> BundleRun:
     """Bundle the release ``version`` (or the working tree) once its source is known."""
     source = release_source(version) if version and version != "latest" else None
     if version and version != "latest" and source is None:
         raise UnknownRelease("MZ920", f"没有名为 {version} 的已发布版本（git 标签）", file=str(config.path))
     build_config, commit, epoch = source or (config.path, None, None)
     return bundle_knowledge_base(build_config, out_dir, version=version, with_media=with_media, since=since,
-                                 resolver=resolver, commit=commit, epoch=epoch, signing_key=signing_key)
+                                 resolver=resolver, commit=commit, epoch=epoch, signing_key=signing_key, fmt=fmt)

@@ -7,7 +7,7 @@ import ast
 from pathlib import Path
 
 GENERATOR = Path(__file__).resolve().parents[2] / "generator"
-ORDER = ["format", "signing", "zipsafe", "trees", "pages", "writer", "verify", "update", "keys", "make"]
+ORDER = ["format", "signing", "zipsafe", "trees", "pages", "writer", "verify", "update", "keys", "zim", "make"]
 
 
 def imports(path: Path) -> tuple[set[str], list[int]]:
