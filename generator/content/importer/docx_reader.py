@@ -150,10 +150,10 @@ class _Reader:
     def _objects(self, element) -> list[str]:
         """Names of pictures and embedded files referenced inside ``element``, extracted once each."""
         names = []
-        from lxml import etree
-
-        for rid in etree._Element.xpath(element, ".//a:blip/@r:embed | .//v:imagedata/@r:id | .//o:OLEObject/@r:id", namespaces=_NS):
-            name = self._extract(rid)
+        r = "{%s}" % _NS["r"]
+        for node in element.iter("{%s}blip" % _NS["a"], "{%s}imagedata" % _NS["v"], "{%s}OLEObject" % _NS["o"]):
+            rid = node.get(r + "embed") if node.tag.endswith("blip") else node.get(r + "id")
+            name = self._extract(rid) if rid else ""
             if name:
                 names.append(name)
         return names

@@ -29,7 +29,7 @@ class Limits:
     """Inflated size of all parts of a .docx together (pictures and embedded files included)."""
     docx_entries: int = 5_000
     """Files inside a .docx."""
-    paragraphs: int = 50_000
+    paragraphs: int = 20_000
     """Paragraphs of one document (Word paragraphs, lines of a text file, PDF lines)."""
     xml_elements: int = 1_000_000
     """XML elements of all XML parts of a .docx together."""

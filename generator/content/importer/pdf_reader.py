@@ -32,12 +32,12 @@ def read_pdf(path: Path, limits: Limits = LIMITS, budget: Budget | None = None) 
     try:
         pdf = pdfplumber.open(str(path))
     except Exception as exc:  # pdfplumber wraps pdfminer's many error kinds
-        raise _read_error(exc) from exc
+        raise _read_error(exc, path) from exc
     with pdf:
         try:
             all_pages = pdf.pages
         except Exception as exc:
-            raise _read_error(exc) from exc
+            raise _read_error(exc, path) from exc
         if len(all_pages) > limits.pdf_pages:
             raise ReadError("MZ729", detail=f"共 {len(all_pages)} 页，上限 {limits.pdf_pages} 页")
         for number, page in enumerate(all_pages, 1):
@@ -54,7 +54,7 @@ def read_pdf(path: Path, limits: Limits = LIMITS, budget: Budget | None = None) 
         except ReadError:
             raise
         except Exception as exc:
-            raise _read_error(exc) from exc
+            raise _read_error(exc, path) from exc
         finally:
             renderer.close()
         _mark_layout([line for lines, _ in pages for line in lines])
@@ -164,8 +164,9 @@ class _Renderer:
             self.document.close()
 
 
-def _read_error(exc: BaseException) -> ReadError:
-    """The diagnostic for an exception of pdfminer/pdfplumber (possibly wrapped)."""
+def _read_error(exc: BaseException, path: Path) -> ReadError:
+    """The diagnostic for an exception of pdfminer/pdfplumber (possibly wrapped): a file that
+    starts like a PDF but cannot be parsed has a damaged structure, and the report says so."""
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
 
@@ -178,6 +179,10 @@ def _read_error(exc: BaseException) -> ReadError:
     if any(isinstance(e, (PDFPasswordIncorrect, PDFEncryptionError)) for e in seen):
         return ReadError("MZ706")
     if any(isinstance(e, PDFSyntaxError) for e in seen):
+        with path.open("rb") as handle:
+            header = handle.read(1024)
+        if b"%PDF-" in header:
+            return ReadError("MZ708", detail="文件结构已损坏：交叉引用表（xref）或 trailer 无法读取")
         return ReadError("MZ708", detail="不是有效的 PDF 文件")
     return ReadError("MZ708", detail="文件不完整或已损坏")
 

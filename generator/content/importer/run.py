@@ -151,7 +151,7 @@ def _compose(path, shown, config, doc_type, known, doc_id, doc, extracted, attac
         if not exact and not any(gongwen.compact(name) in gongwen.compact(a.stem) for _, a in attached):
             diags.append(make("MZ718", shown, 0, 0, name=name))
         for candidate in near:
-            diags.append(make("MZ726", shown, 0, 0, name=name, file=candidate.name))
+            diags.append(make("MZ726", shown, 0, 0, name=name, candidate=candidate.name))
         attached += [(f"附件说明“{name}”", c) for c in exact]
     for _, found in attached:
         files.append((folder / asset_dir / found.name, found.read_bytes()))
