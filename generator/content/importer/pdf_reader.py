@@ -84,7 +84,7 @@ def _check_box(page, number: int, limits: Limits) -> None:
         width, height = abs(float(box[2]) - float(box[0])), abs(float(box[3]) - float(box[1]))
         if width * height > limits.page_area:
             raise ReadError("MZ729", detail=f"第 {number} 页大小为 {width:.0f}×{height:.0f} pt"
-                            f"（{width * height / 1e6:.1f} 百万平方点），上限 {limits.page_area / 1e6:g} 百万平方点")
+                            f"（{width * height / 1e4:.0f} 万平方点），上限 {limits.page_area / 1e4:g} 万平方点")
 
 
 def _check_content(page, number: int, limits: Limits) -> None:
@@ -142,7 +142,7 @@ class _Renderer:
         pixels = int((x1 - x0) * scale + 1) * int((bottom - top) * scale + 1)
         if self.pixels + pixels > self.limits.rendered_pixels:
             if not self.skipped:
-                self.warnings.append(Notice("MZ731", 0, {"page": number, "limit": f"{self.limits.rendered_pixels / 1e6:g} 百万"}))
+                self.warnings.append(Notice("MZ731", 0, {"page": number, "limit": f"{self.limits.rendered_pixels / 1e4:g} 万"}))
             self.skipped += 1
             return None
         self.pixels += pixels
@@ -192,7 +192,7 @@ def _page_items(page, number: int, renderer: _Renderer, limits: Limits, budget: 
         width, height = (image.get("srcsize") or (0, 0))
         if float(width) * float(height) > limits.image_pixels:
             raise ReadError("MZ730", page=number, pixels=f"{float(width):.0f}×{float(height):.0f}",
-                            limit=f"{limits.image_pixels / 1e6:g} 百万")
+                            limit=f"{limits.image_pixels / 1e4:g} 万")
     budget.check(f"查找 PDF 第 {number} 页的表格")
     tables = page.find_tables()
     boxes = [t.bbox for t in tables]

@@ -123,7 +123,8 @@ def import_file(path: Path, shown: str, config: SiteConfig, doc_type: DocType, k
             fields = replace(doc.fields, date=named, notes=(*doc.fields.notes, f"正文中没有日期，日期取自文件名：{named}"))
             doc = replace(doc, fields=fields)
     if not any(isinstance(b, (Para, Table)) for b in doc.body):
-        return Imported(shown, None, "", (), (make("MZ711", shown, 0, 0),))
+        notes = tuple(make(w.code, shown, w.line, 0, **w.fields) for w in extracted.warnings)
+        return Imported(shown, None, "", (), (*notes, make("MZ711", shown, 0, 0)))
     folder = config.content_dir / doc_type.folder
     owner = next((k for k in known if k.id == doc_id), None) if doc_id else None
     if owner is not None and owner.path != folder / f"{doc_id}.md":
