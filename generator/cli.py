@@ -256,8 +256,11 @@ def new(config_path: str, doc_type: str, title: str, issuer: str, audiences: tup
 @click.option("--type", "doc_type", type=click.Choice(TYPE_CHOICES), default="notice", show_default=True,
               help="导入为哪类文档（决定放入 content/ 下哪个目录）")
 @click.option("--id", "doc_id", default="", help="文档 id（只能导入一个文件时使用；默认由标题拼音生成）")
+@click.option("--attach", "attach", multiple=True, type=click.Path(dir_okay=False),
+              help="把这个文件作为附件加入（可多次使用；只能导入一个文件时使用）")
 @click.option("--dry-run", is_flag=True, help="只显示导入结果和提示，不写任何文件")
-def import_(config_path: str, files: tuple[str, ...], doc_type: str, doc_id: str, dry_run: bool) -> None:
+def import_(config_path: str, files: tuple[str, ...], doc_type: str, doc_id: str, attach: tuple[str, ...],
+            dry_run: bool) -> None:
     """导入公文：把 .docx、.pdf（带文字层）、.html、.txt、.md 文件转换为带元数据的 Markdown 文档。
 
     标题、发文字号、发文机关、成文日期、附件等从公文版式中识别；找不到的留下占位文字，
@@ -273,10 +276,13 @@ def import_(config_path: str, files: tuple[str, ...], doc_type: str, doc_id: str
         sys.exit(1)
     if doc_id and (len(files) > 1 or not valid_id(doc_id)):
         raise click.BadParameter("--id 只能用于单个文件，且只能包含小写字母、数字和连字符", param_hint="--id")
+    if attach and len(files) > 1:
+        raise click.BadParameter("--attach 只能用于单个文件", param_hint="--attach")
     known = known_documents(config)
     failed = 0
     for name in files:
-        result = import_file(Path(name), name, config, DocType.parse(doc_type), known, doc_id)
+        result = import_file(Path(name), name, config, DocType.parse(doc_type), known, doc_id,
+                             tuple(Path(a) for a in attach))
         report(result.diagnostics, err=True)
         if not result.ok:
             failed += 1
@@ -295,6 +301,8 @@ def import_(config_path: str, files: tuple[str, ...], doc_type: str, doc_id: str
             result.target.parent.mkdir(parents=True, exist_ok=True)
             result.target.write_text(result.text, encoding="utf-8")
             click.echo(f"已导入 {name} -> {shown}")
+        for why, found in result.attached:
+            click.echo(f"  附件：{found}（依据{why}）")
         known.append(result.known)
     if failed:
         click.echo(f"{failed} 个文件未能导入。", err=True)

@@ -148,6 +148,16 @@ CATALOGUE: dict[str, Spec] = {
     "MZ721": Spec(E, "date 还是导入时留下的占位文字（原件中没有找到日期）", "填写成文日期，格式 YYYY-MM-DD。", "date: （请填写日期）"),
     "MZ722": Spec(W, "{value} 是导入时推测的，尚未核对", "核对该项后，把它从 unconfirmed 中删除（全部核对完删除 unconfirmed 行）。", "unconfirmed: [audiences]"),
     "MZ724": Spec(E, "文件格式有误，无法读取：{detail}", "用原软件打开文件确认完好，另存一份后重新导入。", "内容被截断的 .docx"),
+    "MZ725": Spec(W, "网页第 {row} 行的图片 {ref} 未导入：{reason}", "导入只复制网页所在文件夹中、真正是 PNG/JPEG/GIF/WebP/BMP 的图片（不取隐藏文件、密钥文件和指向别处的链接）；需要这张图片时，把它另存到网页旁的文件夹后手工加入。", "<img src=\".ssh/id_rsa\">"),
+    "MZ726": Spec(W, "附件说明中的“{name}”与文件 {candidate} 的名称相近但不相同，未作为附件加入", "附件只按名称完全相同匹配（忽略空格和“附件1”编号）：确属该附件时，把文件改成附件说明中的名称，或用 --attach 指定。", "附件“职工工资明细表与身份证号码清单”旁的 工资明细.xlsx"),
+    "MZ727": Spec(E, "Word 文档中的 {part} 解压后有 {size}，超过导入上限 {limit}，未读取（可能是“压缩炸弹”）", "正常公文远小于此上限（见“导入限制”）：确认文件来源；确需导入请用 Word/WPS 打开后另存为 .docx 或 PDF。", "1.5 MB 的 .docx，document.xml 解压后 1.5 GB"),
+    "MZ728": Spec(E, "文件结构超出导入上限：{detail}，未读取", "正常公文远小于此上限（见“导入限制”：段落 20000 个、XML 元素 1000000 个、文件 5000 个）：确认文件来源，或拆分成几个文件分别导入。", "有 300 万个空段落的 .docx"),
+    "MZ729": Spec(E, "PDF 超出导入上限：{detail}，未读取", "正常公文是 A4 页面（见“导入限制”：每页面积 1000 万平方点、每页内容解压后 8 MB、共 2000 页）：确认文件来源，或向发文单位索取正常版式的文件。", "834 字节的 PDF，页面 14400×14400 pt"),
+    "MZ730": Spec(E, "PDF 第 {page} 页的图片有 {pixels} 像素，超过导入上限 {limit}像素，未读取", "图片本身的像素过多（见“导入限制”：每张 5000 万像素）：确认文件来源，或把图片缩小后重新生成 PDF。", "声明 100000×100000 像素的图片"),
+    "MZ731": Spec(W, "PDF 中要提取的图片已达 {limit}像素的上限，从第 {page} 页起的图片未提取", "正文已导入；需要的图片请从原件截取后手工放入 …-files 文件夹并在正文中引用。", "每页一张整页图片的 100 页 PDF"),
+    "MZ732": Spec(E, "导入用时超过上限 {seconds} 秒（停在：{where}），未导入", "文件过大或结构异常（见“导入限制”）：确认文件来源，或拆分成几个文件分别导入。", "40 页、每页都很复杂的 PDF"),
+    "MZ733": Spec(W, "Word 文档中嵌入的 {name}（{kind}）未导入：网页、SVG 或 XML 文件发布后其中的脚本会在网站中运行", "需要这部分内容时，在 Word 中把它另存为 PDF 或图片（PNG/JPG），再手工加入 attachments。", "嵌入 SVG 图片或 HTML 对象的 .docx"),
+    "MZ734": Spec(E, "--id {id} 已被 {path} 使用，未导入", "换一个 id（--id），或先删除/改名已有文档；重新导入同一文档时它必须就是 content/类型/{id}.md 本身。", "mzkb import 新通知.docx --id 已有的id"),
     # build
     "MZ901": Spec(E, "站点生成失败：{detail}", "查看上面的信息；如无法解决请报告问题。", ""),
     "MZ903": Spec(W, "渲染警告：{detail}", "通常是正文中的链接或格式问题，按提示修正。", ""),
@@ -229,6 +239,25 @@ def render_json(diagnostics: list[Diagnostic]) -> str:
     return json.dumps([d.to_json() for d in diagnostics], ensure_ascii=False, indent=2)
 
 
+IMPORT_LIMITS: tuple[tuple[str, str, str], ...] = (
+    ("导入一个文件的总用时", "20 秒", "MZ732"),
+    ("Word 文档中一个 XML 部分（如 document.xml）解压后的大小", "32 MB", "MZ727"),
+    ("Word 文档全部 XML 部分解压后的大小", "64 MB", "MZ727"),
+    ("Word 文档全部内容（含图片、嵌入文件）解压后的大小", "256 MB", "MZ727"),
+    ("Word 文档中的文件个数", "5000 个", "MZ728"),
+    ("Word 文档全部 XML 元素个数", "1000000 个", "MZ728"),
+    ("一个文档的段落数（Word 段落、文本行、PDF 行）", "20000 个", "MZ728"),
+    ("PDF 页数", "2000 页", "MZ729"),
+    ("PDF 每页面积（媒体框、裁切框）", "1000 万平方点（A0 约 800 万）", "MZ729"),
+    ("PDF 每页内容流解压后的大小", "8 MB", "MZ729"),
+    ("PDF 中一张图片自身的像素（宽 × 高）", "5000 万像素", "MZ730"),
+    ("从 PDF 提取图片时渲染的像素合计（150 dpi）", "6000 万像素（超过后不再提取图片）", "MZ731"),
+)
+"""The import limits for editors (docs/diagnostics.md “导入限制”); the numbers are
+``content.importer.limits.LIMITS`` (a test keeps them equal). All are checked before the work
+they bound: sizes from the zip directory, page boxes and image dimensions before rendering."""
+
+
 def catalogue_markdown() -> str:
     """The diagnostics catalogue as Markdown (docs/diagnostics.md)."""
     lines = ["# 诊断信息一览", "", "本文件由 `python -m generator.diagnostics` 根据代码生成，请勿手工编辑。", ""]
@@ -238,6 +267,11 @@ def catalogue_markdown() -> str:
         if spec.example:
             lines.append(f"- 示例：`{spec.example.replace(chr(10), ' ⏎ ')}`")
         lines.append("")
+    lines += ["## 导入限制", "", "mzkb import 在动手之前检查这些上限（压缩包目录中的解压大小、PDF 的页面框和图片尺寸），"
+              "超出时给出下列代码的诊断并跳过该文件，不会耗尽内存或长时间无响应。", "",
+              "| 项目 | 上限 | 代码 |", "| --- | --- | --- |"]
+    lines += [f"| {what} | {limit} | {code} |" for what, limit, code in IMPORT_LIMITS]
+    lines.append("")
     return "\n".join(lines)
 
 

@@ -1,12 +1,19 @@
 """Word ``.docx`` -> ``Extracted`` with python-docx: paragraphs with their style, alignment,
-size and colour, tables, pictures and embedded files (OLE packages such as .xlsx)."""
+size and colour, tables, pictures and embedded files (OLE packages such as .xlsx).
+
+Before python-docx reads anything, the zip's central directory (inflated sizes, number of
+files) and a streaming count of the XML (elements, paragraphs) are checked against
+``limits.LIMITS``, so a zip bomb or a million empty paragraphs is refused before it costs
+memory or time. Embedded files a browser would run (SVG, HTML, XML) are not written."""
 
 from __future__ import annotations
 
 import zipfile
 from pathlib import Path
 
-from .model import Block, Extracted, Image, Para, ReadError, Table
+from ..media import runs_in_browser
+from .limits import LIMITS, Budget, Limits, size_text
+from .model import Block, Extracted, Image, Notice, Para, ReadError, Table
 
 _NS = {
     "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
@@ -16,16 +23,21 @@ _NS = {
 }
 _HEAVY_FACES = ("黑体", "宋体-粗", "小标宋", "方正小标宋", "SimHei", "Heiti")
 _EXT = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "image/bmp": ".bmp", "image/x-emf": ".emf",
-        "image/x-wmf": ".wmf", "image/tiff": ".tif"}
+        "image/x-wmf": ".wmf", "image/tiff": ".tif", "image/svg+xml": ".svg", "text/html": ".html",
+        "application/xhtml+xml": ".xhtml", "text/xml": ".xml", "application/xml": ".xml"}
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_RUNNABLE_TYPES = ("image/svg+xml", "text/html", "application/xhtml+xml", "text/xml", "application/xml", "message/rfc822")
 
 
-def read_docx(path: Path) -> Extracted:
-    """Read a Word document; a broken or foreign file raises ``ReadError``."""
+def read_docx(path: Path, limits: Limits = LIMITS, budget: Budget | None = None) -> Extracted:
+    """Read a Word document; a broken or foreign file, or one over ``limits``, raises ``ReadError``."""
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
+    budget = budget or Budget(limits.seconds)
     if not zipfile.is_zipfile(path):
         raise ReadError("MZ705")
+    check_package(path, limits, budget)
     try:
         document = docx.Document(str(path))
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
@@ -33,12 +45,66 @@ def read_docx(path: Path) -> Extracted:
     except Exception as exc:  # lxml or zip errors deep in python-docx: still a broken file
         raise ReadError("MZ705") from exc
     reader = _Reader(document)
-    for item in document.iter_inner_content():
+    for index, item in enumerate(document.iter_inner_content()):
+        if index % 200 == 0:
+            budget.check("读取 Word 正文")
         if hasattr(item, "rows"):
             reader.table(item)
         else:
             reader.paragraph(item)
-    return Extracted(tuple(reader.blocks), tuple(reader.files))
+    return Extracted(tuple(reader.blocks), tuple(reader.files), warnings=tuple(reader.warnings))
+
+
+def check_package(path: Path, limits: Limits, budget: Budget) -> None:
+    """Refuse a .docx whose parts inflate past the limits (sizes from the central directory,
+    which Python's zip reader never reads past) or whose XML holds too many elements or
+    paragraphs (counted while streaming, stopping at the limit)."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            infos = package.infolist()
+            if len(infos) > limits.docx_entries:
+                raise ReadError("MZ728", detail=f"包含 {len(infos)} 个文件，上限 {limits.docx_entries} 个")
+            xml = [i for i in infos if i.filename.lower().endswith((".xml", ".rels"))]
+            for info in xml:
+                if info.file_size > limits.docx_part_mb * 1024 * 1024:
+                    raise ReadError("MZ727", part=info.filename, size=size_text(info.file_size),
+                                    limit=f"{limits.docx_part_mb} MB")
+            total_xml = sum(i.file_size for i in xml)
+            if total_xml > limits.docx_xml_mb * 1024 * 1024:
+                raise ReadError("MZ727", part="全部 XML 部分", size=size_text(total_xml), limit=f"{limits.docx_xml_mb} MB")
+            total = sum(i.file_size for i in infos)
+            if total > limits.docx_total_mb * 1024 * 1024:
+                raise ReadError("MZ727", part="全部内容", size=size_text(total), limit=f"{limits.docx_total_mb} MB")
+            elements = 0
+            for info in xml:
+                elements = _count(package, info, elements, limits, budget)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as exc:
+        raise ReadError("MZ705") from exc
+
+
+def _count(package: zipfile.ZipFile, info: zipfile.ZipInfo, elements: int, limits: Limits, budget: Budget) -> int:
+    """Stream one XML part, counting its elements (and the paragraphs of a document part)."""
+    from lxml import etree
+
+    paragraphs = 0
+    with package.open(info) as stream:
+        parser = etree.iterparse(stream, events=("end",), resolve_entities=False, no_network=True, load_dtd=False,
+                                 huge_tree=False, remove_comments=True)
+        try:
+            for _, element in parser:
+                elements += 1
+                if element.tag == _W + "p":
+                    paragraphs += 1
+                    if paragraphs > limits.paragraphs:
+                        raise ReadError("MZ728", detail=f"{info.filename} 中的段落超过 {limits.paragraphs} 个")
+                if elements > limits.xml_elements:
+                    raise ReadError("MZ728", detail=f"XML 元素超过 {limits.xml_elements} 个")
+                if elements % 20_000 == 0:
+                    budget.check("检查 Word 文档结构")
+                element.clear(keep_tail=False)
+        except etree.XMLSyntaxError as exc:
+            raise ReadError("MZ705") from exc
+    return elements
 
 
 class _Reader:
@@ -48,6 +114,7 @@ class _Reader:
         self.document = document
         self.blocks: list[Block] = []
         self.files: list[tuple[str, bytes]] = []
+        self.warnings: list[Notice] = []
         self.seen: dict[str, str] = {}
         self.styles: dict = {}  # style id -> style (python-docx looks styles up by a linear search)
 
@@ -83,10 +150,10 @@ class _Reader:
     def _objects(self, element) -> list[str]:
         """Names of pictures and embedded files referenced inside ``element``, extracted once each."""
         names = []
-        from lxml import etree
-
-        for rid in etree._Element.xpath(element, ".//a:blip/@r:embed | .//v:imagedata/@r:id | .//o:OLEObject/@r:id", namespaces=_NS):
-            name = self._extract(rid)
+        r = "{%s}" % _NS["r"]
+        for node in element.iter("{%s}blip" % _NS["a"], "{%s}imagedata" % _NS["v"], "{%s}OLEObject" % _NS["o"]):
+            rid = node.get(r + "embed") if node.tag.endswith("blip") else node.get(r + "id")
+            name = self._extract(rid) if rid else ""
             if name:
                 names.append(name)
         return names
@@ -99,6 +166,10 @@ class _Reader:
         if key in self.seen:
             return self.seen[key]
         suffix = Path(key).suffix.lower() or _EXT.get(part.content_type, ".bin")
+        if runs_in_browser(f"x{suffix}") or part.content_type in _RUNNABLE_TYPES:
+            self.warnings.append(Notice("MZ733", 0, {"name": Path(key).name, "kind": part.content_type or suffix}))
+            self.seen[key] = ""
+            return ""
         kind = "image" if part.content_type.startswith("image/") else "embedded"
         name = f"{kind}-{len(self.files) + 1}{suffix}"
         self.files.append((name, part.blob))

@@ -8,7 +8,8 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .model import Block, Extracted, Image, Para, ReadError, Table
+from .model import Block, Extracted, Image, Notice, Para, ReadError, Table
+from .safety import local_picture, picture_kind
 from .text_reader import decode_bytes
 
 _DROP = ("script", "style", "noscript", "nav", "header", "footer", "form", "iframe", "select", "button", "template")
@@ -18,8 +19,10 @@ _HINTS = {"标题": "title", "发文机关": "issuer", "发文字号": "doc_numb
 _SPACE = re.compile(r"[ \t\r\n\u3000\xa0]+")
 
 
-def read_html(path: Path, data: bytes) -> Extracted:
-    """Read a saved web page; a page without article text raises ``ReadError``."""
+def read_html(path: Path, data: bytes, max_bytes: int = 50 * 1024 * 1024) -> Extracted:
+    """Read a saved web page; a page without article text raises ``ReadError``. Pictures are
+    copied only from the page's own folder (``safety.local_picture``, at most ``max_bytes``
+    each); every refused one is a warning naming its line."""
     import lxml.html
 
     text, _encoding = decode_bytes(data, html=True)
@@ -36,7 +39,7 @@ def read_html(path: Path, data: bytes) -> Extracted:
     content = _container(root)
     if content is None:
         raise ReadError("MZ709", detail="找不到正文段落")
-    walker = _Walker(path.parent)
+    walker = _Walker(path.parent, max_bytes)
     heading = root.find(".//h1")
     if "title" not in hints and heading is not None and not _inside(heading, content):
         hints["title"] = _clean(heading.text_content())
@@ -46,7 +49,7 @@ def read_html(path: Path, data: bytes) -> Extracted:
     page_title = root.find(".//title")
     if page_title is not None and page_title.text:
         hints.setdefault("page_title", _clean(page_title.text))
-    return Extracted(tuple(walker.blocks), tuple(walker.files), hints)
+    return Extracted(tuple(walker.blocks), tuple(walker.files), hints, tuple(walker.warnings))
 
 
 def _clean(text: str) -> str:
@@ -127,10 +130,13 @@ def _align(element) -> str:
 class _Walker:
     """Turns the container's tree into blocks, one paragraph per block-level element."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, max_bytes: int):
         self.folder = folder
+        self.max_bytes = max_bytes
         self.blocks: list[Block] = []
         self.files: list[tuple[str, bytes]] = []
+        self.warnings: list[Notice] = []
+        self.copied: dict[Path, str] = {}
         self.buffer: list[str] = []
         self.owner = None
 
@@ -152,7 +158,7 @@ class _Walker:
             self.table(element)
         elif tag == "img":
             self.flush()
-            name = self.image(element.get("src") or "")
+            name = self.image(element.get("src") or "", element.sourceline or 0)
             if name:
                 self.blocks.append(Image(name))
         elif tag == "br":
@@ -182,14 +188,28 @@ class _Walker:
         width = max(len(r) for r in rows)
         self.blocks.append(Table(tuple(r + ("",) * (width - len(r)) for r in rows)))
 
-    def image(self, src: str) -> str:
-        """Copy a picture saved beside the page (``页面_files/x.png``); remote ones stay out."""
+    def image(self, src: str, line: int) -> str:
+        """Copy a picture saved beside the page (``页面_files/x.png``); remote ones stay out, and
+        so does anything ``safety.local_picture`` refuses (each with a warning)."""
+        src = src.strip()
+        if not src:
+            return ""
         parts = urlsplit(src)
         if parts.scheme or parts.netloc or not parts.path:
+            reason = "是内嵌的 data: 图片，未导入" if parts.scheme.lower() == "data" else "是网络地址，导入时不下载"
+            self.refuse(src, line, reason)
             return ""
-        source = (self.folder / unquote(parts.path)).resolve()
-        if not source.is_file() or not source.is_relative_to(self.folder.resolve()):
+        source, data, reason = local_picture(self.folder, unquote(parts.path), self.max_bytes)
+        if source is None:
+            self.refuse(src, line, reason)
             return ""
-        name = f"image-{len(self.files) + 1}{source.suffix.lower()}"
-        self.files.append((name, source.read_bytes()))
+        if source in self.copied:
+            return self.copied[source]
+        name = f"image-{len(self.files) + 1}{picture_kind(data)}"
+        self.files.append((name, data))
+        self.copied[source] = name
         return name
+
+    def refuse(self, src: str, line: int, reason: str) -> None:
+        shown = src if len(src) <= 80 else src[:77] + "…"
+        self.warnings.append(Notice("MZ725", line, {"ref": shown, "row": line or "?", "reason": reason}))

@@ -50,6 +50,16 @@ Block = Para | Table | Image
 
 
 @dataclass(frozen=True, slots=True)
+class Notice:
+    """A warning a reader gives about one part of the file (a catalogue code and its fields)."""
+
+    code: str
+    line: int
+    """1-based line in the source file (HTML), 0 when the format has none."""
+    fields: dict
+
+
+@dataclass(frozen=True, slots=True)
 class Extracted:
     """What a format reader returns for one file."""
 
@@ -59,6 +69,8 @@ class Extracted:
     """Pictures and embedded files to write beside the document: (file name, bytes)."""
     hints: dict = field(default_factory=dict)
     """Metadata the format states outside the text (HTML 发文机关/成文日期 table, ``<title>``)."""
+    warnings: tuple[Notice, ...] = ()
+    """What the reader left out on purpose (a refused picture, an embedded web page), for the report."""
 
 
 class ReadError(Exception):

@@ -8,7 +8,8 @@ import logging
 import re
 from pathlib import Path
 
-from .model import Block, Extracted, Image, Para, ReadError, Table, fix_radicals
+from .limits import LIMITS, Budget, Limits, size_text
+from .model import Block, Extracted, Image, Notice, Para, ReadError, Table, fix_radicals
 
 _PAGE_NUMBER = re.compile(r"^[—–\-－·\s]*\d{1,4}[—–\-－·\s]*$|^第\s*\d+\s*页(\s*共\s*\d+\s*页)?$")
 MIN_PICTURE = 40
@@ -16,24 +17,51 @@ MIN_PICTURE = 40
 _NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.．、]|（\d+）|第[一二三四五六七八九十百零〇\d]+[章节条]|附件)")
 
 
-def read_pdf(path: Path) -> Extracted:
-    """Read a text PDF; encrypted, damaged and image-only files raise ``ReadError``."""
+RESOLUTION = 150
+"""Pictures are rendered at this many dots per inch."""
+
+
+def read_pdf(path: Path, limits: Limits = LIMITS, budget: Budget | None = None) -> Extracted:
+    """Read a text PDF; encrypted, damaged and image-only files, and files over ``limits``
+    (page count, page area, content size, picture pixels: all checked before the page is
+    laid out or rendered), raise ``ReadError``."""
     import pdfplumber
 
+    budget = budget or Budget(limits.seconds)
     logging.getLogger("pdfminer").setLevel(logging.ERROR)  # font warnings are not the editor's concern
     try:
         pdf = pdfplumber.open(str(path))
     except Exception as exc:  # pdfplumber wraps pdfminer's many error kinds
-        raise _read_error(exc) from exc
+        raise _read_error(exc, path) from exc
     with pdf:
         try:
-            pages = [_page_items(page, number) for number, page in enumerate(pdf.pages, 1)]
+            all_pages = pdf.pages
         except Exception as exc:
-            raise _read_error(exc) from exc
+            raise _read_error(exc, path) from exc
+        if len(all_pages) > limits.pdf_pages:
+            raise ReadError("MZ729", detail=f"共 {len(all_pages)} 页，上限 {limits.pdf_pages} 页")
+        for number, page in enumerate(all_pages, 1):
+            _check_box(page, number, limits)
+        renderer = _Renderer(path, limits)
+        pages, images = [], 0
+        try:
+            for number, page in enumerate(all_pages, 1):
+                budget.check(f"读取 PDF 第 {number} 页")
+                _check_content(page, number, limits)
+                pages.append(_page_items(page, number, renderer, limits, budget))
+                images += len(page.images)
+                page.close()  # drop the page's layout objects: memory stays one page's worth
+        except ReadError:
+            raise
+        except Exception as exc:
+            raise _read_error(exc, path) from exc
+        finally:
+            renderer.close()
         _mark_layout([line for lines, _ in pages for line in lines])
         if not any(lines for lines, _ in pages):
-            images = sum(len(page.images) for page in pdf.pages)
-            raise ReadError("MZ707", pages=len(pdf.pages), images=images)
+            if not all_pages:
+                raise ReadError("MZ708", detail="找不到任何页面：文件的交叉引用表（xref）或页面目录已损坏")
+            raise ReadError("MZ707", pages=len(all_pages), images=images)
     blocks: list = []
     files: list[tuple[str, bytes]] = []
     for lines, found in pages:
@@ -47,11 +75,98 @@ def read_pdf(path: Path) -> Extracted:
                 blocks.append(Image(files[-1][0]))
             else:
                 _add_table(blocks, item)
-    return Extracted(tuple(_close(blocks)), tuple(files))
+    return Extracted(tuple(_close(blocks)), tuple(files), warnings=tuple(renderer.warnings))
 
 
-def _read_error(exc: BaseException) -> ReadError:
-    """The diagnostic for an exception of pdfminer/pdfplumber (possibly wrapped)."""
+def _check_box(page, number: int, limits: Limits) -> None:
+    """Refuse a page whose media or crop box is larger than ``limits.page_area``."""
+    for box in (page.mediabox, page.cropbox):
+        width, height = abs(float(box[2]) - float(box[0])), abs(float(box[3]) - float(box[1]))
+        if width * height > limits.page_area:
+            raise ReadError("MZ729", detail=f"第 {number} 页大小为 {width:.0f}×{height:.0f} pt"
+                            f"（{width * height / 1e4:.0f} 万平方点），上限 {limits.page_area / 1e4:g} 万平方点")
+
+
+def _check_content(page, number: int, limits: Limits) -> None:
+    """Refuse a page whose content streams inflate past ``limits.page_content_mb`` (Flate is
+    inflated in bounded steps, so a bomb costs at most the limit)."""
+    import zlib
+
+    from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream, resolve1
+
+    limit = limits.page_content_mb * 1024 * 1024
+    total = 0
+    for ref in page.page_obj.contents:
+        stream = resolve1(ref)
+        if not isinstance(stream, PDFStream):
+            continue
+        filters = stream.get_filters()
+        raw = stream.rawdata if stream.rawdata is not None else (stream.data or b"")
+        if not filters or stream.rawdata is None:
+            total += len(raw)
+        elif len(filters) == 1 and filters[0][0] in LITERALS_FLATE_DECODE:
+            inflater = zlib.decompressobj()
+            pending = raw
+            try:
+                while pending and total <= limit:
+                    total += len(inflater.decompress(pending, 1024 * 1024))
+                    pending = inflater.unconsumed_tail
+            except zlib.error:
+                continue  # pdfminer reports the damage itself
+        else:
+            total += len(stream.get_data() or b"")
+        if total > limit:
+            raise ReadError("MZ729", detail=f"第 {number} 页的内容解压后超过 {size_text(limit)}")
+
+
+class _Renderer:
+    """Renders picture areas with pdfium (only the area, never the whole page), counting the
+    pixels before each render against ``limits.rendered_pixels``."""
+
+    def __init__(self, path: Path, limits: Limits):
+        self.path = path
+        self.limits = limits
+        self.document = None
+        self.pixels = 0
+        self.skipped = 0
+        self.warnings: list[Notice] = []
+
+    def render(self, page, image, number: int) -> bytes | None:
+        import io
+
+        import pypdfium2
+
+        scale = RESOLUTION / 72
+        x0, top = max(image["x0"], 0), max(image["top"], 0)
+        x1, bottom = min(image["x1"], page.width), min(image["bottom"], page.height)
+        pixels = int((x1 - x0) * scale + 1) * int((bottom - top) * scale + 1)
+        if self.pixels + pixels > self.limits.rendered_pixels:
+            if not self.skipped:
+                self.warnings.append(Notice("MZ731", 0, {"page": number, "limit": f"{self.limits.rendered_pixels / 1e4:g} 万"}))
+            self.skipped += 1
+            return None
+        self.pixels += pixels
+        if self.document is None:
+            self.document = pypdfium2.PdfDocument(str(self.path))
+        pdfium_page = self.document[number - 1]
+        try:
+            width, height = pdfium_page.get_size()
+            crop = (max(x0, 0), max(height - bottom, 0), max(width - x1, 0), max(top, 0))
+            picture = pdfium_page.render(scale=scale, crop=crop).to_pil().convert("RGB")
+        finally:
+            pdfium_page.close()
+        buffer = io.BytesIO()
+        picture.save(buffer, "PNG")
+        return buffer.getvalue()
+
+    def close(self) -> None:
+        if self.document is not None:
+            self.document.close()
+
+
+def _read_error(exc: BaseException, path: Path) -> ReadError:
+    """The diagnostic for an exception of pdfminer/pdfplumber (possibly wrapped): a file that
+    starts like a PDF but cannot be parsed has a damaged structure, and the report says so."""
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
 
@@ -64,11 +179,21 @@ def _read_error(exc: BaseException) -> ReadError:
     if any(isinstance(e, (PDFPasswordIncorrect, PDFEncryptionError)) for e in seen):
         return ReadError("MZ706")
     if any(isinstance(e, PDFSyntaxError) for e in seen):
+        with path.open("rb") as handle:
+            header = handle.read(1024)
+        if b"%PDF-" in header:
+            return ReadError("MZ708", detail="文件结构已损坏：交叉引用表（xref）或 trailer 无法读取")
         return ReadError("MZ708", detail="不是有效的 PDF 文件")
     return ReadError("MZ708", detail="文件不完整或已损坏")
 
 
-def _page_items(page, number: int):
+def _page_items(page, number: int, renderer: _Renderer, limits: Limits, budget: Budget):
+    for image in page.images:
+        width, height = (image.get("srcsize") or (0, 0))
+        if float(width) * float(height) > limits.image_pixels:
+            raise ReadError("MZ730", page=number, pixels=f"{float(width):.0f}×{float(height):.0f}",
+                            limit=f"{limits.image_pixels / 1e4:g} 万")
+    budget.check(f"查找 PDF 第 {number} 页的表格")
     tables = page.find_tables()
     boxes = [t.bbox for t in tables]
 
@@ -100,19 +225,11 @@ def _page_items(page, number: int):
                                           "page": number, "height": float(page.height)}))
     for image in page.images:
         if image["width"] >= MIN_PICTURE and image["height"] >= MIN_PICTURE:
-            found.append((image["top"], {"picture": _render(page, image)}))
+            budget.check(f"提取 PDF 第 {number} 页的图片")
+            picture = renderer.render(page, image, number)
+            if picture is not None:
+                found.append((image["top"], {"picture": picture}))
     return lines, found
-
-
-def _render(page, image) -> bytes:
-    """The picture's area of the page as PNG (rendered, so any image encoding works)."""
-    import io
-
-    box = (max(image["x0"], 0), max(image["top"], 0), min(image["x1"], page.width), min(image["bottom"], page.height))
-    picture = page.crop(box).to_image(resolution=150).original
-    buffer = io.BytesIO()
-    picture.save(buffer, "PNG")
-    return buffer.getvalue()
 
 
 def _cell(value) -> str:

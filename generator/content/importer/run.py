@@ -14,7 +14,9 @@ from ...diagnostics import Diagnostic, Severity, make
 from ..ids import is_valid_id, make_id
 from ..model import DocType
 from . import gongwen, writer
+from .limits import LIMITS, Budget, Limits
 from .model import Block, Extracted, Para, ReadError, Table
+from .safety import attachment_candidates
 
 READERS = {".docx": "docx", ".pdf": "pdf", ".html": "html", ".htm": "html", ".txt": "text", ".md": "markdown",
            ".markdown": "markdown"}
@@ -46,6 +48,8 @@ class Imported:
     files: tuple[tuple[Path, bytes], ...]
     """Pictures, embedded files and attachments to write beside it."""
     diagnostics: tuple[Diagnostic, ...]
+    attached: tuple[tuple[str, Path], ...] = ()
+    """Files taken from beside the source as attachments: (why: the 附件说明 title or 命令行, file)."""
     known: Known | None = None
     """The new document, for edition matching of later files in the same run."""
 
@@ -55,8 +59,9 @@ class Imported:
         return self.target is not None and not any(d.severity is Severity.ERROR for d in self.diagnostics)
 
 
-def read(path: Path, shown: str, max_mb: float) -> Extracted:
-    """Any supported format -> ``Extracted``; size and emptiness are checked before reading."""
+def read(path: Path, shown: str, max_mb: float, limits: Limits = LIMITS) -> Extracted:
+    """Any supported format -> ``Extracted``; size and emptiness are checked before reading, the
+    format's own limits (``limits``) before the work they bound."""
     suffix = path.suffix.lower()
     if suffix in OLD_FORMATS:
         raise ReadError("MZ704", suffix=suffix, hint="请先用 Word/WPS 另存为 .docx 或 PDF")
@@ -68,33 +73,43 @@ def read(path: Path, shown: str, max_mb: float) -> Extracted:
         raise ReadError("MZ702")
     if size > max_mb * 1024 * 1024:
         raise ReadError("MZ703", size=f"{size / 1024 / 1024:.0f}", limit=f"{max_mb:g}")
+    budget = Budget(limits.seconds)
     if kind == "docx":
         from .docx_reader import read_docx
 
-        return read_docx(path)
-    if kind == "pdf":
+        extracted = read_docx(path, limits, budget)
+    elif kind == "pdf":
         from .pdf_reader import read_pdf
 
-        return read_pdf(path)
-    data = path.read_bytes()
-    if not data.strip():
-        raise ReadError("MZ702")
-    if kind == "html":
-        from .html_reader import read_html
+        extracted = read_pdf(path, limits, budget)
+    else:
+        data = path.read_bytes()
+        if not data.strip():
+            raise ReadError("MZ702")
+        if kind == "html":
+            from .html_reader import read_html
 
-        return read_html(path, data)
-    from .text_reader import read_markdown, read_text
+            extracted = read_html(path, data, int(max_mb * 1024 * 1024))
+        else:
+            from .text_reader import read_markdown, read_text
 
-    return read_markdown(data) if kind == "markdown" else read_text(data)
+            extracted = read_markdown(data) if kind == "markdown" else read_text(data)
+    if len(extracted.blocks) > limits.paragraphs:
+        raise ReadError("MZ728", detail=f"段落超过 {limits.paragraphs} 个")
+    return extracted
 
 
 def import_file(path: Path, shown: str, config: SiteConfig, doc_type: DocType, known: list[Known],
-                doc_id: str = "") -> Imported:
-    """Import one file into ``content/<type>/<id>.md`` (returned, not written)."""
+                doc_id: str = "", attach: tuple[Path, ...] = (), limits: Limits = LIMITS) -> Imported:
+    """Import one file into ``content/<type>/<id>.md`` (returned, not written). ``attach``:
+    files named on the command line to attach whatever their names."""
     try:
         if not path.is_file():
             raise ReadError("MZ701", detail="文件不存在" if not path.exists() else "不是文件")
-        extracted = read(path, shown, config.max_file_mb)
+        for extra in attach:
+            if not extra.is_file():
+                raise ReadError("MZ701", detail=f"附件 {extra} " + ("不存在" if not extra.exists() else "不是文件"))
+        extracted = read(path, shown, config.max_file_mb, limits)
     except ReadError as exc:
         return Imported(shown, None, "", (), (make(exc.code, shown, 0, 0, **exc.fields),))
     except OSError as exc:
@@ -108,25 +123,38 @@ def import_file(path: Path, shown: str, config: SiteConfig, doc_type: DocType, k
             fields = replace(doc.fields, date=named, notes=(*doc.fields.notes, f"正文中没有日期，日期取自文件名：{named}"))
             doc = replace(doc, fields=fields)
     if not any(isinstance(b, (Para, Table)) for b in doc.body):
-        return Imported(shown, None, "", (), (make("MZ711", shown, 0, 0),))
-    return _compose(path, shown, config, doc_type, known, doc_id, doc, extracted)
+        notes = tuple(make(w.code, shown, w.line, 0, **w.fields) for w in extracted.warnings)
+        return Imported(shown, None, "", (), (*notes, make("MZ711", shown, 0, 0)))
+    folder = config.content_dir / doc_type.folder
+    owner = next((k for k in known if k.id == doc_id), None) if doc_id else None
+    if owner is not None and owner.path != folder / f"{doc_id}.md":
+        return Imported(shown, None, "", (), (make("MZ734", shown, 0, 0, id=doc_id, path=_rel(owner.path, config)),))
+    return _compose(path, shown, config, doc_type, known, doc_id, doc, extracted, attach)
 
 
-def _compose(path, shown, config, doc_type, known, doc_id, doc, extracted) -> Imported:
+def _compose(path, shown, config, doc_type, known, doc_id, doc, extracted, attach=()) -> Imported:
     f = doc.fields
-    diags: list[Diagnostic] = []
+    diags: list[Diagnostic] = [make(w.code, shown, w.line, 0, **w.fields) for w in extracted.warnings]
     title = f.title or writer.PLACEHOLDER_TITLE
     folder = config.content_dir / doc_type.folder
-    new_id, previous = _choose_id(doc_id or make_id(f.title or path.stem), title, f.date, f.doc_number, folder, known)
+    if doc_id:
+        new_id, previous = doc_id, _same_title(title, folder / f"{doc_id}.md", known)
+    else:
+        new_id, previous = _choose_id(make_id(f.title or path.stem), title, f.date, f.doc_number, folder, known)
     target = folder / f"{new_id}.md"
     asset_dir = f"{new_id}-files"
     files: list[tuple[Path, bytes]] = [(folder / asset_dir / name, data) for name, data in extracted.files]
     attachments = [f"{asset_dir}/{name}" for name, _ in extracted.files if Path(name).suffix.lower() not in IMAGE_SUFFIXES]
+    attached: list[tuple[str, Path]] = [("命令行 --attach", extra) for extra in attach]
     for name in f.attachments:
-        found = _attachment_file(path.parent, name, path)
-        if found is None:
+        exact, near = attachment_candidates(path.parent, name, path)
+        exact = [c for c in exact if c.resolve() not in {a.resolve() for _, a in attached}]
+        if not exact and not any(gongwen.compact(name) in gongwen.compact(a.stem) for _, a in attached):
             diags.append(make("MZ718", shown, 0, 0, name=name))
-            continue
+        for candidate in near:
+            diags.append(make("MZ726", shown, 0, 0, name=name, candidate=candidate.name))
+        attached += [(f"附件说明“{name}”", c) for c in exact]
+    for _, found in attached:
         files.append((folder / asset_dir / found.name, found.read_bytes()))
         attachments.append(f"{asset_dir}/{found.name}")
     audiences, basis = guess_audiences(config, f.title, f.addressees, doc.body)
@@ -164,7 +192,7 @@ def _compose(path, shown, config, doc_type, known, doc_id, doc, extracted) -> Im
     if target.exists() and target.read_text(encoding="utf-8", errors="replace") != text:
         diags.append(make("MZ717", shown, 0, 0, target=_rel(target, config)))
     return Imported(shown, target, text, tuple(sorted(files, key=lambda x: str(x[0]))), tuple(diags),
-                    Known(new_id, title, f.date, target, f.doc_number))
+                    tuple(attached), Known(new_id, title, f.date, target, f.doc_number))
 
 
 def _date_in_name(stem: str) -> str:
@@ -209,16 +237,12 @@ def _choose_id(base: str, title: str, date: str, doc_number: str, folder: Path,
     return chosen, [k for k in same if k.path != folder / f"{chosen}.md"]
 
 
-def _attachment_file(folder: Path, name: str, source: Path) -> Path | None:
-    """A file beside the imported one whose name is the attachment's (``附件1 名称.xlsx`` or ``名称.pdf``)."""
-    wanted = gongwen.compact(name)
-    for candidate in sorted(folder.iterdir()):
-        if candidate == source or not candidate.is_file() or candidate.suffix.lower() in (".md",):
-            continue
-        stem = re.sub(r"^附件\s*\d*\s*[-_—：:．.、 ]*", "", gongwen.compact(candidate.stem))
-        if stem and (stem == wanted or (len(stem) >= 4 and (stem in wanted or wanted in stem))):
-            return candidate
-    return None
+def _same_title(title: str, target: Path, known: list[Known]) -> list[Known]:
+    """Other documents with the same title (earlier editions) than the one written at ``target``."""
+    flat = gongwen.compact(title)
+    if not flat or flat.startswith("（请填写"):
+        return []
+    return [k for k in known if gongwen.compact(k.title) == flat and k.path != target]
 
 
 def guess_audiences(config: SiteConfig, title: str, addressees: str, body: tuple[Block, ...]) -> tuple[list[str], str]:

@@ -8,7 +8,7 @@ import textwrap
 import re
 
 from ..loader import guess_encoding
-from .model import Extracted, Para, ReadError, Table
+from .model import Extracted, Notice, Para, ReadError, Table
 
 _CODECS = {"GBK/GB18030": "gb18030", "Big5": "big5", "UTF-16": "utf-16"}
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([a-zA-Z0-9_-]+)", re.I)
@@ -28,6 +28,7 @@ def decode_bytes(data: bytes, html: bool = False) -> tuple[str, str]:
             candidates.append(found.group(1).decode("ascii").lower().replace("gb2312", "gb18030").replace("gbk", "gb18030"))
     if data[:200].count(b"\x00") > 20:
         candidates.append("utf-16-le" if data[1:2] == b"\x00" else "utf-16-be")
+    candidates += [name for name in ("utf-16-le", "utf-16-be") if _plausible_utf16(data, name)]
     candidates.append(_CODECS.get(guess_encoding(data), "gb18030"))
     for name in candidates:
         try:
@@ -37,6 +38,29 @@ def decode_bytes(data: bytes, html: bool = False) -> tuple[str, str]:
     raise ReadError("MZ710")
 
 
+def _plausible_utf16(data: bytes, name: str) -> bool:
+    """UTF-16 without a BOM (Chinese text has no NUL bytes to give it away): the bytes decode
+    as ``name`` and nearly every character is Chinese, ASCII, punctuation or whitespace."""
+    if len(data) % 2 or len(data) < 4:
+        return False
+    try:
+        text = data[:20_000].decode(name)
+    except UnicodeDecodeError:
+        return False
+    usual = sum(1 for c in text if "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef"
+                or " " <= c <= "~" or c in "\r\n\t")
+    return usual >= 0.9 * len(text)
+
+
+def encoding_note(encoding: str) -> str:
+    """What the import report says about an encoding that is not UTF-8 ('' for UTF-8)."""
+    names = {"utf-16-le": "UTF-16LE（没有 BOM）", "utf-16-be": "UTF-16BE（没有 BOM）", "utf-16": "UTF-16",
+             "gb18030": "GBK/GB18030", "big5": "Big5"}
+    if encoding in ("utf-8", "utf-8-sig"):
+        return ""
+    return f"文件编码为 {names.get(encoding, encoding)}，已按此编码读取，请核对文字是否正确"
+
+
 def _lf(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
 
@@ -44,7 +68,7 @@ def _lf(text: str) -> str:
 def read_text(data: bytes) -> Extracted:
     """One paragraph per non-empty line (pasted text has no other paragraph marks); runs of
     lines with the same number of tab-separated cells (a table pasted from Word) are a table."""
-    text, _ = decode_bytes(data)
+    text, encoding = decode_bytes(data)
     blocks: list = []
     rows: list[tuple[str, ...]] = []
     for line in text.split("\n"):
@@ -61,7 +85,8 @@ def read_text(data: bytes) -> Extracted:
     _flush(blocks, rows)
     if not blocks:
         raise ReadError("MZ702")
-    return Extracted(tuple(blocks))
+    note = encoding_note(encoding) if encoding.startswith("utf-16") else ""
+    return Extracted(tuple(blocks), warnings=(Notice("MZ714", 0, {"detail": note}),) if note else ())
 
 
 def _flush(blocks: list, rows: list[tuple[str, ...]]) -> None:

@@ -19,8 +19,9 @@ _CHAPTER = re.compile(r"^第[一二三四五六七八九十百零〇\d]+[章编]
 _SECTION = re.compile(r"^第[一二三四五六七八九十百零〇\d]+节(\s|$)")
 _NOTES = re.compile(r"^附\s*件\s*[：:]")
 _ATTACH_HEAD = re.compile(r"^附件\s*\d{0,2}$")
-_ESCAPE = re.compile(r"([\\`*_\[\]<>|])")
-_LEADING = re.compile(r"^([#+\-=>~]|\d+[.)])")
+_ESCAPE = re.compile(r"([\\`*_\[\]<>|~{}])")
+_ENTITY = re.compile(r"&(?=#\d{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)")
+_LEADING = re.compile(r"^([ \t]*)([#+\-=>:!]|\d+[.)])", re.M)
 MAX_HEADING = 40
 """A numbered paragraph longer than this (before its first 。) stays a paragraph."""
 
@@ -31,9 +32,13 @@ PLACEHOLDER_ISSUER = "（请填写发文机关）"
 
 
 def escape(text: str) -> str:
-    """Markdown-escape plain text so it renders exactly as written."""
+    """Markdown-escape plain text so it renders exactly as written: emphasis, code, links, HTML,
+    ``~~strikethrough~~``, ``{attrs}``, entity-looking text (``&lt;``) and, at the start of
+    every line, headings, lists, quotes, rules, admonitions (``!!!``) and definitions (``:``)."""
     text = _ESCAPE.sub(r"\\\1", text)
-    return _LEADING.sub(lambda m: "\\" + m.group(1) if len(m.group(1)) == 1 else m.group(1)[:-1] + "\\" + m.group(1)[-1], text)
+    text = _ENTITY.sub(r"\\&", text)
+    return _LEADING.sub(lambda m: m.group(1) + ("\\" + m.group(2) if len(m.group(2)) == 1
+                                                 else m.group(2)[:-1] + "\\" + m.group(2)[-1]), text)
 
 
 def front_matter(meta: dict, comments: dict[str, str]) -> str:
