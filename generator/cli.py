@@ -320,6 +320,10 @@ def search(config_path: str, query: str, as_json: bool, limit: int, doc_type: st
         if hit.in_attachment:
             click.echo(f"   {hit.heading}")
         click.echo(f"   {hit.snippet}")
+        if hit.current:
+            click.echo(f"   此为旧版本，现行版本：{hit.current_title}  {hit.current_url}")
+        if hit.full_in:
+            click.echo(f"   完整匹配见于旧版本：{hit.full_in_title}")
         if hit.topics:
             click.echo(f"   主题：{'、'.join(hit.topics)}")
 

@@ -45,6 +45,14 @@ class Hit:
     """The document's topics that hold the query (``ranking.matched_topics``), matched runs in 【】."""
     title_marked: str = ""
     """The title with the query's matched runs in 【】 (``ranking.title_marks``), as printed."""
+    current: str = ""
+    """Id of the edition of its chain in force, when that is not this document (a match found
+    only in an older edition heads its result, which names the rule now in force)."""
+    current_title: str = ""
+    current_url: str = ""
+    full_in: str = ""
+    """Id of the older edition that matches the whole query when this one matches part of it."""
+    full_in_title: str = ""
 
     def to_json(self) -> dict:
         """JSON-ready dict (the ``mzkb search --json`` contract)."""
@@ -142,7 +150,8 @@ def _below(searcher, best: dict, stored: "_Stored", runs: list) -> dict[int, lis
 
 def _ordered_below(groups: list, below: dict[int, list[int]], best: dict) -> list:
     """``records.keep_below`` over groups; a group whose target matched but is not among these
-    groups ranks below all of them and is left out."""
+    groups ranks below all of them and is left out. A pair never puts a full match below a
+    partial one, nor a known item below a document the query names less surely."""
     if not below:
         return groups
     index = {m.key: i for i, g in enumerate(groups) for m in g.members}
@@ -152,9 +161,13 @@ def _ordered_below(groups: list, below: dict[int, list[int]], best: dict) -> lis
     for i, group in enumerate(groups):
         for member in group.members:
             for target in below.get(member.key, ()):
-                if target in index and index[target] != i:
+                other = groups[index[target]] if target in index else None
+                if (group.full and not (other.full if other else best[target].full)) or \
+                        group.known > (other.known if other else 0):
+                    continue
+                if other is not None and index[target] != i:
                     after.setdefault(i, []).append(index[target])
-                elif target not in index:
+                elif other is None:
                     dropped.add(i)
     return [groups[i] for i in keep_below(keys, after) if i not in dropped]
 
@@ -203,11 +216,15 @@ def _top_groups(best: dict, stored: _Stored, needed: int) -> list:
         chain = _chain(stored, match.key)
         members = [best[n] for n in chain if n in best and n not in placed]
         placed.update(m.key for m in members)
+        group = None
         if len(chain) > 1:
             position = {n: (stored[n]["status"] not in ("current", "amended"), -stored.date(n), n) for n in chain}
             members.sort(key=lambda m: position[m.key])
             members = [ranking.Match(m.key, m.score, m.full, m.docno, m.unit, stored.date(m.key)) for m in members]
-        groups.append(ranking.group_of(members))
+            group = ranking.group_of(members)
+            first = min(chain, key=position.__getitem__)
+            group.current = first if not position[first][0] else None
+        groups.append(group or ranking.group_of(members))
     return groups
 
 
@@ -217,6 +234,8 @@ def _reranked(groups: list, limit: int, stored: _Stored, runs: list) -> list:
     for start in range(0, min(limit, len(groups)), ranking.WINDOW):
         window = groups[start : start + ranking.WINDOW]
         for group in window:
+            ranking.settle(group, {m.key: ranking.known_level(runs, stored[m.key]["title_s"], [u[3] for u in stored[m.key]["units"]])
+                                   for m in group.members})
             fields = stored[group.best.key]
             group.factor = ranking.phrase_factor(runs, fields["title_s"], [u[3] for u in fields["units"]])
             group.head = ranking.Match(group.head.key, group.head.score, group.head.full, group.head.docno,
@@ -251,7 +270,9 @@ def _rank_variant(searcher, terms: list[dict], filters: list, typed: bool) -> li
     results = searcher.search(wq.Or(subqueries), limit=None, filter=wq.And(filters) if filters else None)
     reader = searcher.reader()
     holders = [_term_docs(reader, t) for t in terms]
-    needed = [i for i, t in enumerate(terms) if t["kind"] != "word"] or list(range(len(terms)))
+    # a 文号 read from plain words (做好2022年 -> 做好[2022]) that no document holds is not required
+    needed = [i for i, t in enumerate(terms) if t["kind"] != "word" and (t["kind"] != "docno" or holders[i])] \
+        or list(range(len(terms)))
     docno = [i for i, t in enumerate(terms) if t["kind"] == "docno"]
     ranked = []
     for docnum, score in results.items():
@@ -269,11 +290,15 @@ def _hit(group, stored: _Stored, runs: list) -> Hit:
     unit = units[index]
     attachment = len(unit) > 4 and unit[4] == "attachment"
     url = unit[1] if attachment else fields["url"] + (f"#{unit[1]}" if unit[1] else "")
+    current = stored[group.current] if group.current is not None and group.current != group.head.key else None
+    elsewhere = ranking.full_elsewhere(group)
     return Hit(fields["doc_id"], fields["title_s"], url, fields["type"], fields["status"], round(group.score, 4),
                snippet(unit[3] or fields["title_s"], runs, piece), unit[2], fields["date"], fields["issuer"],
                fields["doc_number"], group.full, tuple(stored[m.key]["doc_id"] for m in group.older), attachment,
                tuple(marked(t, marks) for t, marks in ranking.matched_topics(runs, fields.get("topics") or (), piece)),
-               marked(fields["title_s"], ranking.title_marks(runs, fields["title_s"])))
+               marked(fields["title_s"], ranking.title_marks(runs, fields["title_s"])),
+               *((current["doc_id"], current["title_s"], current["url"]) if current else ("", "", "")),
+               *((stored[elsewhere.key]["doc_id"], stored[elsewhere.key]["title_s"]) if elsewhere else ("", "")))
 
 
 def snippet(text: str, runs: list, piece: str) -> str:
