@@ -46,17 +46,23 @@ def cli() -> None:
 @config_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="输出格式")
 @click.option("--strict", is_flag=True, help="把警告也当作错误")
-def check(config_path: str, fmt: str, strict: bool) -> None:
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="按这一天判断文件状态（YYYY-MM-DD，默认今天）")
+def check(config_path: str, fmt: str, strict: bool, as_of) -> None:
     """检查配置和全部文档，报告所有问题（不生成网站）。"""
-    from .pipeline import prepare
+    from .content.model import Status
+    from .pipeline import as_of_date, prepare
 
-    result = prepare(config_path, strict=strict)
+    day = as_of.date() if as_of else as_of_date()
+    result = prepare(config_path, strict=strict, today=day)
     if fmt == "json":
         click.echo(render_json(list(result.diagnostics)))
     else:
         report(result.diagnostics)
         if not result.failed:
             click.echo(f"检查通过：{len(result.corpus.documents)} 个文档。")
+            counts = {s: sum(d.status is s for d in result.corpus.documents) for s in Status}
+            click.echo(f"状态以 {day.isoformat()} 为准：" + "，".join(f"{s.label} {n} 个" for s, n in counts.items() if n) + "。")
         elif strict and not any(d.severity.value == "error" for d in result.diagnostics):
             click.echo("检查未通过：使用了 --strict，警告也视为错误。")
     sys.exit(1 if result.failed else 0)
@@ -280,10 +286,14 @@ def import_(config_path: str, files: tuple[str, ...], doc_type: str, doc_id: str
 @click.option("--type", "doc_type", type=click.Choice(TYPE_CHOICES), help="只看某类文件")
 @click.option("--audience", help="只看适用于某类机构的文件（键或中文名称）")
 @click.option("--status", type=click.Choice(["current", "amended", "pending", "expired", "superseded", "repealed"]), help="只看某种状态的文件")
-def search(config_path: str, query: str, as_json: bool, limit: int, doc_type: str | None, audience: str | None, status: str | None) -> None:
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="按这一天判断文件状态并据此排序（YYYY-MM-DD，默认今天）")
+def search(config_path: str, query: str, as_json: bool, limit: int, doc_type: str | None, audience: str | None,
+           status: str | None, as_of) -> None:
     """在最近一次 mzkb build 生成的索引中搜索（Whoosh 全文检索）。"""
     import json
 
+    from .pipeline import as_of_date
     from .config import load_config
     from .search.whoosh_index import IndexMissing, search_results
 
@@ -297,7 +307,8 @@ def search(config_path: str, query: str, as_json: bool, limit: int, doc_type: st
             raise click.BadParameter(f"未知的适用机构 {audience}", param_hint="--audience")
         audience = found.key
     try:
-        found = search_results(config.state_dir / "whoosh", query, config, limit, doc_type, audience, status)
+        day = (as_of.date() if as_of else as_of_date()).isoformat()
+        found = search_results(config.state_dir / "whoosh", query, config, limit, doc_type, audience, status, day)
     except IndexMissing:
         click.echo("还没有搜索索引：请先运行 mzkb build。", err=True)
         sys.exit(1)
@@ -308,7 +319,7 @@ def search(config_path: str, query: str, as_json: bool, limit: int, doc_type: st
     if not hits:
         click.echo(f"没有找到与“{query}”相关的文件。")
         return
-    click.echo(count_line(found.full, found.partial, query))
+    click.echo(count_line(found.full, found.partial, query) + f"状态以 {day} 为准。")
     labels = {"notice": "政策通知", "guideline": "指南", "video": "微视频", "case": "典型案例"}
     from .content.model import Status
 

@@ -215,6 +215,30 @@ def rank_below(doc: Document, corpus: Corpus | None = None) -> tuple[tuple[str, 
     return tuple(dict.fromkeys(pairs))
 
 
+MEASURE, AMENDED = "measure", "amended"
+"""Kinds of a ``below_candidates`` pair: a measure's (binds while the measure is expired or
+pending), an amended section's (binds while the amending document is in force)."""
+
+
+def below_candidates(doc: Document) -> tuple[tuple[str, str, tuple[str, ...], str], ...]:
+    """Every ``rank_below`` pair a document can have on some day, with its kind: the engines
+    keep those that bind on the day the query is judged on (``binds_on``)."""
+    pairs: list[tuple[str, str, tuple[str, ...], str]] = []
+    for a in doc.amends:
+        pairs += [(a.target, "", tuple(a.sections), MEASURE), (a.target, ALWAYS, (), MEASURE)]
+    pairs += [(c.by, c.anchor, (c.at,) if c.at else (), AMENDED) for c in doc.amended_by]
+    return tuple(dict.fromkeys(pairs))
+
+
+def binds_on(kind: str, own_status: str, target_status: str) -> bool:
+    """Whether a ``below_candidates`` pair applies, given both documents' statuses on the day
+    (``content.status.status_on``): the target is in force, and a measure's pair only while the
+    measure itself is not."""
+    if target_status not in ("current", "amended"):
+        return False
+    return own_status in ("expired", "pending") if kind == MEASURE else True
+
+
 def keep_below(keys: list, below: dict) -> list:
     """``keys`` (best first) reordered so that a key never precedes a key that ``below[key]``
     names: such a key moves to just after the last of them; everything else keeps its order.

@@ -13,10 +13,11 @@ from whoosh import query as wq
 from whoosh.scoring import BM25F
 
 from ..config import SiteConfig
+from ..content import status as dated_status
 from ..seal import is_sealed
 from . import analyzer
 from . import ranking
-from .records import ALWAYS, binds_always, RELEVANT_SHARE, keep_below, synonym_groups
+from .records import ALWAYS, binds_always, binds_on, RELEVANT_SHARE, keep_below, status_factor, synonym_groups
 from .whoosh_writer import TEXT_FIELDS
 
 
@@ -78,16 +79,18 @@ class IndexMissing(Exception):
 
 
 def search(index_dir: Path, text: str, config: SiteConfig, limit: int = 10, doc_type: str | None = None,
-           audience: str | None = None, status: str | None = None) -> list[Hit]:
+           audience: str | None = None, status: str | None = None, day: str | None = None) -> list[Hit]:
     """Ranked results for a query, best first (see ``search_results``)."""
-    return search_results(index_dir, text, config, limit, doc_type, audience, status).hits
+    return search_results(index_dir, text, config, limit, doc_type, audience, status, day).hits
 
 
 def search_results(index_dir: Path, text: str, config: SiteConfig, limit: int = 10, doc_type: str | None = None,
-                   audience: str | None = None, status: str | None = None) -> Results:
+                   audience: str | None = None, status: str | None = None, day: str | None = None) -> Results:
     """First-stage BM25F per spelling of the query, then the shared steps of ``ranking``: fold
     edition chains, full matches before partial ones, rerank each window on the unit texts.
-    Stored fields are read only for the documents near the top (and their chains)."""
+    Stored fields are read only for the documents near the top (and their chains).
+    ``day`` (``YYYY-MM-DD``, default: the status the build judged): statuses are judged on that
+    day (``content.status``) — shown, and in the scores as their status factors."""
     if not is_sealed(index_dir) or not windex.exists_in(str(index_dir)):  # planted indexes are never opened (exists_in opens)
         raise IndexMissing(str(index_dir))
     ix = windex.open_dir(str(index_dir))
@@ -105,8 +108,12 @@ def search_results(index_dir: Path, text: str, config: SiteConfig, limit: int = 
                     top = match if match.score > old.score else old
                     best[match.key] = ranking.Match(top.key, top.score, old.full or match.full, old.docno or match.docno,
                                                     0, top.date)
-        stored = _Stored(searcher)
+        stored = _Stored(searcher, day)
         for key, match in best.items():
+            ratio = stored.factor_ratio(key)
+            if ratio != 1.0:
+                best[key] = ranking.Match(key, match.score * ratio, match.full, match.docno, match.unit, match.date)
+                match = best[key]
             if match.docno:  # 文号 matches are listed newest first
                 best[key] = ranking.Match(key, match.score, match.full, True, 0, stored.date(key))
         runs = ranking.query_runs(analyzer.expand_synonyms(analyzer.normalize(text), synonym_groups(config)))
@@ -132,9 +139,9 @@ def _below(searcher, best: dict, stored: "_Stored", runs: list) -> dict[int, lis
         if docnum not in best:
             continue
         targets = []
-        for target_id, own, anchors in stored[docnum].get("below") or ():
+        for target_id, own, anchors, kind in stored[docnum].get("below") or ():
             target = stored.number(target_id)
-            if target not in best or stored[target]["status"] not in ("current", "amended"):
+            if target not in best or not binds_on(kind, stored.status(docnum), stored.status(target)):
                 continue
             if own == ALWAYS:
                 binds = binds_always(best[docnum], best[target])
@@ -173,10 +180,27 @@ def _ordered_below(groups: list, below: dict[int, list[int]], best: dict) -> lis
 
 
 class _Stored:
-    """Stored fields read on demand, by document number or id."""
+    """Stored fields read on demand, by document number or id; statuses as of ``day``."""
 
-    def __init__(self, searcher) -> None:
-        self.searcher, self.cache = searcher, {}
+    def __init__(self, searcher, day: str | None = None) -> None:
+        self.searcher, self.cache, self.day, self.records, self.dated = searcher, {}, day, {}, set()
+        if day is not None:  # the few documents whose status depends on the day
+            for docnum in searcher.docs_for_query(wq.Term("has_dated", "1")):
+                self.records[self[docnum]["doc_id"]] = self[docnum]["dated"]
+                self.dated.add(docnum)
+
+    def status(self, docnum: int) -> str:
+        """The document's status on the day (the build's judgement without a day)."""
+        fields = self[docnum]
+        if docnum not in self.dated:
+            return fields["status"]
+        return dated_status.status_on(fields["doc_id"], self.records, self.day, fields["status"])
+
+    def factor_ratio(self, docnum: int) -> float:
+        """Status factor on the day / the one in the postings (1 without a day or a record)."""
+        if docnum not in self.dated:
+            return 1.0
+        return status_factor(self.status(docnum)) / status_factor(self[docnum]["status"])
 
     def __getitem__(self, docnum: int) -> dict:
         if docnum not in self.cache:
@@ -218,7 +242,7 @@ def _top_groups(best: dict, stored: _Stored, needed: int) -> list:
         placed.update(m.key for m in members)
         group = None
         if len(chain) > 1:
-            position = {n: (stored[n]["status"] not in ("current", "amended"), -stored.date(n), n) for n in chain}
+            position = {n: (stored.status(n) not in dated_status.IN_FORCE, -stored.date(n), n) for n in chain}
             members.sort(key=lambda m: position[m.key])
             members = [ranking.Match(m.key, m.score, m.full, m.docno, m.unit, stored.date(m.key)) for m in members]
             group = ranking.group_of(members)
@@ -292,7 +316,7 @@ def _hit(group, stored: _Stored, runs: list) -> Hit:
     url = unit[1] if attachment else fields["url"] + (f"#{unit[1]}" if unit[1] else "")
     current = stored[group.current] if group.current is not None and group.current != group.head.key else None
     elsewhere = ranking.full_elsewhere(group)
-    return Hit(fields["doc_id"], fields["title_s"], url, fields["type"], fields["status"], round(group.score, 4),
+    return Hit(fields["doc_id"], fields["title_s"], url, fields["type"], stored.status(group.head.key), round(group.score, 4),
                snippet(unit[3] or fields["title_s"], runs, piece), unit[2], fields["date"], fields["issuer"],
                fields["doc_number"], group.full, tuple(stored[m.key]["doc_id"] for m in group.older), attachment,
                tuple(marked(t, marks) for t, marks in ranking.matched_topics(runs, fields.get("topics") or (), piece)),
