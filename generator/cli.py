@@ -319,7 +319,8 @@ def search(config_path: str, query: str, as_json: bool, limit: int, doc_type: st
     if not hits:
         click.echo(f"没有找到与“{query}”相关的文件。")
         return
-    click.echo(count_line(found.full, found.partial, query) + f"状态以 {day} 为准。")
+    click.echo(count_line(found.full, found.partial, query))
+    click.echo(f"（状态以 {day} 为准）")
     labels = {"notice": "政策通知", "guideline": "指南", "video": "微视频", "case": "典型案例"}
     from .content.model import Status
 
