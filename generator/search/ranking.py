@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from . import analyzer
-from .records import RELEVANT_SHARE
+from .records import DEFAULT_STATUS_FACTOR, RELEVANT_SHARE, STATUS_FACTOR
 
 WINDOW = 10
 """Results are reranked on their text in windows of this many (one page of search.html)."""
@@ -58,7 +58,8 @@ def browser_rules() -> dict:
     """The constants ``search.js`` reads (emitted into it at build time, ``scripts.py``)."""
     return {"WINDOW": WINDOW, "PHRASE_BOOST": PHRASE_BOOST, "TITLE_BOOST": TITLE_BOOST, "SIMILAR": SIMILAR,
             "SNIPPET_WIDTH": SNIPPET_WIDTH, "KNOWN_TITLE_SHARE": KNOWN_TITLE_SHARE,
-            "KNOWN_PHRASE_CHARS": KNOWN_PHRASE_CHARS, "RELEVANT_SHARE": RELEVANT_SHARE}
+            "KNOWN_PHRASE_CHARS": KNOWN_PHRASE_CHARS, "RELEVANT_SHARE": RELEVANT_SHARE,
+            "STATUS_FACTOR": dict(STATUS_FACTOR), "DEFAULT_STATUS_FACTOR": DEFAULT_STATUS_FACTOR}
 
 
 @dataclass(frozen=True, slots=True)

@@ -127,7 +127,7 @@ def search_results(index_dir: Path, text: str, config: SiteConfig, limit: int = 
 
 
 def _below(searcher, best: dict, stored: "_Stored", runs: list) -> dict[int, list[int]]:
-    """Matched document -> matched documents in force it must stay below (``records.rank_below``:
+    """Matched document -> matched documents in force it must stay below (``records.below_candidates``:
     the pair's sections are the best units of both for the query, and the target is relevant)."""
     found: dict[int, list[int]] = {}
 

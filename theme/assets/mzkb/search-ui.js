@@ -62,20 +62,11 @@
     return div;
   }
 
-  /* A measure's validity period (fragment "v") judged on the reader's date by validity.js:
-     offline copies outlive the build. */
-  function datedStatus(f) {
-    var V = window.mzkbValidity;
-    if (!f.v || !V || ["current", "amended", "expired", "pending"].indexOf(f.s) < 0) return f.s;
-    var state = V.stateOf(f.v[0], f.v[1], V.today());
-    if (state !== "in") return state;
-    return f.s === "expired" || f.s === "pending" ? "current" : f.s;
-  }
-
-  function badges(f) {
+  /* The status on the reader's date (search.js statusNow: offline copies outlive the build). */
+  function badges(f, doc) {
     var m = S.state.manifest, box = el("span", "mzkb-result__badges");
     box.appendChild(badge(label(m.types, f.y), f.y));
-    var status = datedStatus(f);
+    var status = S.statusNow(doc, f.s);
     box.appendChild(badge(label(m.statuses, status), status));  /* 现行有效 too: said, not implied */
     if (f.e) box.appendChild(badge(f.e, "edition"));
     return box;
@@ -99,10 +90,10 @@
       if (!details.open || list.children.length) return;
       S.loadFrags(docs).then(function () {
         docs.forEach(function (d) {
-          var f = S.state.frags[d], li = el("li", "mzkb-older__item mzkb-result--" + f.s), a = el("a", null, f.t);
+          var f = S.state.frags[d], li = el("li", "mzkb-older__item mzkb-result--" + S.statusNow(d, f.s)), a = el("a", null, f.t);
           a.href = S.siteRoot() + f.u;
           li.appendChild(a);
-          li.appendChild(badges(f));
+          li.appendChild(badges(f, d));
           li.appendChild(el("span", "mzkb-result__facts", " " + f.d));
           list.appendChild(li);
         });
@@ -113,13 +104,13 @@
 
   function resultNode(r, res, compact) {
     var f = S.state.frags[r.doc], unitIndex = f.x[r.unit] ? r.unit : 0, unit = f.x[unitIndex];
-    var li = el("li", "mzkb-result mzkb-result--" + f.s);
+    var li = el("li", "mzkb-result mzkb-result--" + S.statusNow(r.doc, f.s));
     li.setAttribute("data-mzkb-result", "");
     var a = appendMarked(el("a", "mzkb-result__title"), f.t, r.titleMarks);
     var attachment = unit[2] === "a";  /* a hit in an attached file: link to the file (PDF: #page=N) */
     a.href = S.siteRoot() + (attachment ? unit[0] : f.u + (unit[0] ? "#" + unit[0] : ""));
     li.appendChild(a);
-    li.appendChild(badges(f));
+    li.appendChild(badges(f, r.doc));
     var facts = [f.d];
     if (f.i) facts.push(f.i);
     if (f.n) facts.push(f.n);

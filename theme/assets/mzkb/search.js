@@ -161,7 +161,27 @@
         best.set(m.key, { key: m.key, score: top.score, full: old.full || m.full, docno: old.docno || m.docno, unit: top.unit, date: top.date });
       });
     });
-    return Array.from(best.values());
+    return rescaleForToday(Array.from(best.values()));
+  }
+
+  /* ---- status on the reader's day (content/status.py through validity.js, manifest.dated) ---- */
+  /* A document's status today: judged from its record, else the build's (its fragment's, or base). */
+  function statusNow(key, fallback) {
+    var V = window.mzkbValidity, rec = (state.manifest.dated || {})[key];
+    if (!rec || !V) return rec ? rec[4] : fallback !== undefined ? fallback : state.frags[key] ? state.frags[key].s : "current";
+    return V.statusOn(String(key), state.manifest.dated, V.today(), rec[4]);
+  }
+  function statusFactor(status) {
+    return hasOwn(RULES.STATUS_FACTOR, status) ? RULES.STATUS_FACTOR[status] : RULES.DEFAULT_STATUS_FACTOR;
+  }
+  /* The postings hold the build day's status factor: a document whose status differs today is rescaled. */
+  function rescaleForToday(matches) {
+    var dated = state.manifest.dated || {};
+    matches.forEach(function (m) {
+      var rec = dated[m.key];
+      if (rec) m.score *= statusFactor(statusNow(m.key)) / statusFactor(rec[4]);
+    });
+    return matches;
   }
 
   /* ---- ranking.py, step by step ---- */
@@ -196,11 +216,17 @@
   /* An expired or not yet valid measure never ranks above the documents in force it adjusted
      (own unit -2: whenever both match, unless the query asked for the measure itself), and
      a result whose best unit is an amended section stays below the amending document
-     (manifest.below: number -> [[target, own unit or -1, [target units]]], binding when both best
+     (manifest.below: number -> [[target, own unit or -1, [target units], kind]], kept when they bind on
+     the reader's day (bindsOn), binding when both best
      units are those sections and the target scores RELEVANT_SHARE of the document); mirrors
      records.keep_below and whoosh_index._below.
      A group whose target matched but is not among these groups is left out (it ranks below them). */
   var RELEVANT_SHARE = RULES.RELEVANT_SHARE, IN_FORCE = ["current", "amended"];
+  /* records.binds_on: the target in force, and a measure's pair (kind 0) only while the measure is not. */
+  function bindsOn(kind, own, target) {
+    if (IN_FORCE.indexOf(target) < 0) return false;
+    return kind === 0 ? own === "expired" || own === "pending" : true;
+  }
   function keepBelow(groups) {
     var below = state.manifest.below || {}, index = new Map(), after = new Map(), dropped = new Set();
     groups.forEach(function (g, i) { g.members.forEach(function (m) { index.set(m.key, i); }); });
@@ -208,7 +234,7 @@
       g.members.forEach(function (m) {
         (below[m.key] || []).forEach(function (p) {
           var t = state.matched && state.matched.get(p[0]);
-          if (!t) return;
+          if (!t || !bindsOn(p[3], statusNow(m.key), statusNow(p[0]))) return;
           /* never a full match below a partial one, nor a known item below a result named less surely */
           var tg = index.has(p[0]) ? groups[index.get(p[0])] : null;
           if ((g.full && !(tg ? tg.full : t.full)) || g.known > (tg ? tg.known : 0)) return;
@@ -398,7 +424,7 @@
           g.members.forEach(function (m) { levels.set(m.key, knownLevel(runs, state.frags[m.key].t, texts(m.key))); });
           settle(g, levels);
           /* ranking.Group.current: the chain's edition in force (its first), when it is in force */
-          g.current = g.chainFirst !== null && IN_FORCE.indexOf(state.frags[g.chainFirst].s) >= 0 ? g.chainFirst : null;
+          g.current = g.chainFirst !== null && IN_FORCE.indexOf(statusNow(g.chainFirst)) >= 0 ? g.chainFirst : null;
           var f = state.frags[g.best.key];
           g.factor = phraseFactor(runs, f.t, texts(g.best.key));
           g.head.date = dateOf(g.head.key);
@@ -447,7 +473,7 @@
   window.mzkbSearch = M.search = {
     load: load,
     search: function (q, filters, limit, offset) { return search(q, filters || {}, limit || 10, offset || 0); },
-    ensureManifest: ensureManifest, loadFrags: loadFrags, texts: texts, snippetSpans: snippetSpans, bestUnit: bestUnit, matchedTopics: matchedTopics, siteRoot: siteRoot,
+    ensureManifest: ensureManifest, loadFrags: loadFrags, statusNow: statusNow, texts: texts, snippetSpans: snippetSpans, bestUnit: bestUnit, matchedTopics: matchedTopics, siteRoot: siteRoot,
     state: state
   };
 })();
