@@ -47,7 +47,7 @@ K1, B = 1.2, 0.75
 """BM25F constants, Whoosh's defaults (``whoosh.scoring.BM25F``), so both engines score alike."""
 SCALE = 20
 """Scores are stored as round(score * SCALE)."""
-FORMAT = "bm25f per document, whoosh idf; topics in fragments and Whoosh; units and texts utf-16 deflate b85; postings v2"
+FORMAT = "bm25f per document, whoosh idf; topics in fragments and Whoosh; units and texts utf-16 deflate b85; postings v2; status records in the manifest"
 """What the postings mean; ``indexer.index_key`` hashes it, so a change rebuilds cached indexes."""
 SHARD_TARGET_BYTES = 4_000
 
@@ -305,8 +305,6 @@ def _fragment(doc, units, config: SiteConfig) -> dict:
     }
     if doc.topics:  # shown when they hold the query (ranking.matched_topics)
         data["p"] = list(doc.topics)
-    if doc.valid_from or doc.valid_until:  # search.js judges the period on the reader's date (validity.js)
-        data["v"] = [doc.valid_from.isoformat() if doc.valid_from else "", doc.valid_until.isoformat() if doc.valid_until else ""]
     return data
 
 
