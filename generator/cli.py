@@ -48,11 +48,15 @@ def cli() -> None:
               help="输出格式：text（文件:行:列）、json、github（GitHub Actions 注释）、gitlab（GitLab 代码质量报告）")
 @click.option("--strict", is_flag=True, help="把警告也当作错误")
 @click.option("--explain", is_flag=True, help="在每类问题第一次出现后，给出处理方法")
-def check(config_path: str, fmt: str, strict: bool, explain: bool) -> None:
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="按这一天判断文件状态（YYYY-MM-DD，默认今天）")
+def check(config_path: str, fmt: str, strict: bool, explain: bool, as_of) -> None:
     """检查配置和全部文档，报告所有问题（不生成网站）。"""
-    from .pipeline import prepare
+    from .content.model import Status
+    from .pipeline import as_of_date, prepare
 
-    result = prepare(config_path, strict=strict)
+    day = as_of.date() if as_of else as_of_date()
+    result = prepare(config_path, strict=strict, today=day)
     if fmt == "json":
         click.echo(render_json(list(result.diagnostics)))
     elif fmt in ("github", "gitlab"):
@@ -67,6 +71,8 @@ def check(config_path: str, fmt: str, strict: bool, explain: bool) -> None:
         if not result.failed:
             drafts = f"（另有 {result.drafts} 个草稿，不会发布）" if result.drafts else ""
             click.echo(f"检查通过：{len(result.corpus.documents)} 个文档{drafts}。")
+            counts = {s: sum(d.status is s for d in result.corpus.documents) for s in Status}
+            click.echo(f"状态以 {day.isoformat()} 为准：" + "，".join(f"{s.label} {n} 个" for s, n in counts.items() if n) + "。")
         elif strict and not any(d.severity.value == "error" for d in result.diagnostics):
             click.echo("检查未通过：使用了 --strict，警告也视为错误。")
     sys.exit(1 if result.failed else 0)
@@ -317,10 +323,14 @@ def import_(config_path: str, files: tuple[str, ...], doc_type: str, doc_id: str
 @click.option("--type", "doc_type", type=click.Choice(TYPE_NAMES), help="只看某类文件（如 通知 或 notice）")
 @click.option("--audience", help="只看适用于某类机构的文件（键或中文名称）")
 @click.option("--status", type=click.Choice(["current", "amended", "pending", "expired", "superseded", "repealed"]), help="只看某种状态的文件")
-def search(config_path: str, query: str, as_json: bool, limit: int, doc_type: str | None, audience: str | None, status: str | None) -> None:
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="按这一天判断文件状态并据此排序（YYYY-MM-DD，默认今天）")
+def search(config_path: str, query: str, as_json: bool, limit: int, doc_type: str | None, audience: str | None,
+           status: str | None, as_of) -> None:
     """在最近一次 mzkb build 生成的索引中搜索（Whoosh 全文检索）。"""
     import json
 
+    from .pipeline import as_of_date
     from .config import load_config
     from .search.whoosh_index import IndexDamaged, IndexMissing, search_results
 
@@ -335,7 +345,8 @@ def search(config_path: str, query: str, as_json: bool, limit: int, doc_type: st
             raise click.BadParameter(f"未知的适用机构 {audience}", param_hint="--audience")
         audience = found.key
     try:
-        found = search_results(config.state_dir / "whoosh", query, config, limit, doc_type, audience, status)
+        day = (as_of.date() if as_of else as_of_date()).isoformat()
+        found = search_results(config.state_dir / "whoosh", query, config, limit, doc_type, audience, status, day)
     except IndexDamaged as exc:
         report([make("MZ907", str(exc))], err=True)
         sys.exit(1)
@@ -355,6 +366,7 @@ def search(config_path: str, query: str, as_json: bool, limit: int, doc_type: st
     if found.folded:
         click.echo(f"已按简体字“{found.folded}”搜索。")
     click.echo(count_line(found.full, found.partial, query))
+    click.echo(f"（状态以 {day} 为准）")
     labels = {"notice": "政策通知", "guideline": "指南", "video": "微视频", "case": "典型案例"}
     from .content.model import Status
 
@@ -366,6 +378,10 @@ def search(config_path: str, query: str, as_json: bool, limit: int, doc_type: st
         if hit.in_attachment:
             click.echo(f"   {hit.heading}")
         click.echo(f"   {emphasized(hit.snippet, hit.snippet_marks)}")
+        if hit.current:
+            click.echo(f"   此为旧版本，现行版本：{hit.current_title}  {hit.current_url}")
+        if hit.full_in:
+            click.echo(f"   完整匹配见于旧版本：{hit.full_in_title}")
         if hit.topics:
             click.echo(f"   主题：{'、'.join(emphasized(t, m) for t, m in zip(hit.topics, hit.topic_marks))}")
 

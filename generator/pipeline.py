@@ -82,6 +82,8 @@ def prepare(config_path: str | Path, strict: bool = False, today: dt.date | None
     """Load, validate and link a knowledge base; every problem of the run is collected.
 
     With ``use_cache``, markdown analyses of unchanged bodies come from ``.mzkb/cache``.
+    ``today`` is the run's one as-of date (default ``as_of_date()``): validation (dates in the
+    future) and linking (status on that day) both judge on it.
     """
     config, diags = load_config(config_path)
     if config is None:
@@ -89,11 +91,12 @@ def prepare(config_path: str | Path, strict: bool = False, today: dt.date | None
     memo = markdown_memo(config) if use_cache else _TrackedMemo({})
     loaded = loader.load(config.content_dir, config.root, memo)
     prefill_markdown(memo, loaded.sources)
+    today = today or as_of_date()
     documents, problems = schema.validate(loaded.sources, config, today, memo)
     if use_cache:
         save_markdown_memo(config, memo)
     documents, draft_documents = drafts.published(documents)  # drafts are checked, never built
-    corpus, link_problems = links.link(documents, config.content_dir, today or as_of_date())
+    corpus, link_problems = links.link(documents, config.content_dir, today)
     draft_problems = drafts.references(documents, draft_documents)
     link_problems = [*drafts.without_missing(link_problems, draft_problems), *draft_problems]
     all_diags = sorted([*diags, *loaded.diagnostics, *problems, *link_problems], key=sort_key)

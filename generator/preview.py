@@ -76,20 +76,20 @@ class Session:
             self.memo, self.memo_for = markdown_memo(config), config.state_dir
         loaded = loader.load(config.content_dir, config.root, self.memo, self.files)
         others = {path: stamp for path, stamp in self.files.stamps.items() if not path.endswith(".md")}
-        key = (config, dt.date.today(), others)
+        day = as_of_date()  # the one as-of date of this rebuild: validation and linking judge on it
+        key = (config, day, others)
         if key != self.validation_key:  # every document is checked again (from the content cache)
             self.documents, self.validation_key = {}, key
-        documents, problems = self._validate(loaded.sources, config)
+        documents, problems = self._validate(loaded.sources, config, day)
         self.config = config
-        corpus, link_problems = self.linking.link(documents, config.content_dir, as_of_date(), key)
+        corpus, link_problems = self.linking.link(documents, config.content_dir, day, key)
         diagnostics = sorted([*config_diags, *loaded.diagnostics, *problems, *link_problems], key=sort_key)
         return Prepared(config, corpus, tuple(diagnostics)), key
 
-    def _validate(self, sources, config) -> tuple[list, list]:
-        """``schema.validate`` of the sources, taking unchanged ones from the last rebuild."""
+    def _validate(self, sources, config, today: dt.date) -> tuple[list, list]:
+        """``schema.validate`` of the sources as of ``today``, taking unchanged ones from the last rebuild."""
         fresh = [src for src in sources if self.documents.get(str(src.path), (None,))[0] is not src]
         prefill_markdown(self.memo, fresh)
-        today = dt.date.today()
         kept: dict[str, tuple] = {}
         documents, problems = [], []
         for src in sources:

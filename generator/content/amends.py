@@ -13,6 +13,7 @@ from dataclasses import replace
 from ..diagnostics import Diagnostic, make
 from .ids import id_hint
 from .model import Amendment, Document, SectionChange, Status
+from .status import dated
 
 
 def section_anchor(doc: Document, name: str) -> str | None:
@@ -96,14 +97,10 @@ def cycles(by_id: dict[str, Document]) -> list[Diagnostic]:
 
 
 def dated_status(doc: Document, status: Status, today: dt.date) -> Status:
-    """``status`` (current / superseded / repealed) with the validity period applied as of ``today``."""
-    if status is not Status.CURRENT:
-        return status
-    if doc.valid_until is not None and doc.valid_until < today:
-        return Status.EXPIRED
-    if doc.valid_from is not None and doc.valid_from > today:
-        return Status.PENDING
-    return status
+    """``status`` (current / superseded / repealed) with the validity period applied as of ``today``
+    (``status.dated``, the one definition)."""
+    iso = lambda day: day.isoformat() if day else ""  # noqa: E731
+    return Status(dated(status.value, iso(doc.valid_from), iso(doc.valid_until), today.isoformat()))
 
 
 def apply(by_id: dict[str, Document], cyclic: bool) -> tuple[dict[str, Document], list[Diagnostic]]:

@@ -41,13 +41,14 @@ from ..foundations import js_json
 from ..regions import load_regions
 from . import analyzer
 from .postings import DocTerms, Postings, document_terms, take
-from .records import ALWAYS, UNIT_TEXT, edition_chains, rank_below, section_unit, status_factor, synonym_groups
+from ..content.status import doc_record
+from .records import ALWAYS, MEASURE, UNIT_TEXT, below_candidates, edition_chains, section_unit, status_factor, synonym_groups
 
 K1, B = 1.2, 0.75
 """BM25F constants, Whoosh's defaults (``whoosh.scoring.BM25F``), so both engines score alike."""
 SCALE = 20
 """Scores are stored as round(score * SCALE)."""
-FORMAT = "bm25f per document, whoosh idf; topics in fragments and Whoosh; units and texts utf-16 deflate b85; postings v2"
+FORMAT = "bm25f per document, whoosh idf; topics in fragments and Whoosh; units and texts utf-16 deflate b85; postings v2; status records in the manifest"
 """What the postings mean; ``indexer.index_key`` hashes it, so a change rebuilds cached indexes."""
 SHARD_TARGET_BYTES = 4_000
 
@@ -194,7 +195,7 @@ def assemble(config: SiteConfig, segments: list[Segment], numbered: dict[int, ob
         "regions": _regions(docs),
         "years": sorted({d.date.year for d in docs}, reverse=True),
         "synonyms": [[analyzer.normalize(w) for w in g] for g in synonym_groups(config)],
-        "chains": chains(numbered), "example": example(docs), "below": _below(numbered),
+        "chains": chains(numbered), "example": example(docs), "below": _below(numbered), "dated": _dated(numbered),
     }
     fold_files, manifest["fold"] = _fold_files()
     moved = tuple((written[0], f"search/{segment.build}") for segment, written in zip(segments, segment_files)
@@ -316,21 +317,33 @@ def _fragment(doc, units, config: SiteConfig) -> dict:
     }
     if doc.topics:  # shown when they hold the query (ranking.matched_topics)
         data["p"] = list(doc.topics)
-    if doc.valid_from or doc.valid_until:  # search.js judges the period on the reader's date (validity.js)
-        data["v"] = [doc.valid_from.isoformat() if doc.valid_from else "", doc.valid_until.isoformat() if doc.valid_until else ""]
     return data
 
 
 def _below(numbered: dict[int, object]) -> dict[str, list[list]]:
-    """Document number -> [target number, own unit (-1: any, -2: always), [target units] (empty: any)] for
-    each ``records.rank_below`` pair whose target is in force (``search.js``: ``keepBelow``)."""
+    """Document number -> [target number, own unit (-1: any, -2: always), [target units] (empty: any),
+    kind (0: a measure's, 1: an amended section's)] for each ``records.below_candidates`` pair
+    (``search.js``: ``keepBelow`` keeps those that bind on the reader's day, ``records.binds_on``)."""
     number = {doc.id: n for n, doc in numbered.items()}
     found = {}
     for n, doc in sorted(numbered.items()):
-        pairs = [p for p in rank_below(doc) if p[0] in number and numbered[number[p[0]]].status.in_force]
+        pairs = [p for p in below_candidates(doc) if p[0] in number]
         if pairs:
             found[str(n)] = [[number[t], -2 if own == ALWAYS else section_unit(doc, own) if own else -1,
-                              [section_unit(numbered[number[t]], a) for a in anchors]] for t, own, anchors in pairs]
+                              [section_unit(numbered[number[t]], a) for a in anchors], 0 if kind == MEASURE else 1]
+                             for t, own, anchors, kind in pairs]
+    return found
+
+
+def _dated(numbered: dict[int, object]) -> dict[str, list]:
+    """Document number -> its ``content.status`` record (amenders as numbers) and, last, the status
+    the build judged (in its postings): ``validity.js`` judges the reader's day with them."""
+    number = {doc.id: n for n, doc in numbered.items()}
+    found = {}
+    for n, doc in sorted(numbered.items()):
+        rec = doc_record(doc)
+        if rec is not None:
+            found[str(n)] = [*rec[:3], [number[a] for a in rec[3] if a in number], doc.status.value]
     return found
 
 

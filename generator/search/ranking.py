@@ -5,16 +5,21 @@
 1. ``Match``: a document's best first-stage score over the query's spellings, whether it
    matched the whole query (``full``: every 文号/bigram/Latin term of one spelling) and a 文号.
 2. fold (``group_of``): the matching editions of one chain become one ``Group`` headed by the
-   chain's current edition (else its newest matching one); the group scores as its best member
-   (a full match before a partial one), so a superseded edition never ranks above the current
-   document of its own chain. The browser folds every match (chains are in its manifest);
-   Whoosh folds the matches best first until it has the groups it shows.
+   chain's current edition (else its newest matching one) unless the query names an older
+   edition — its 文号, its title or a phrase only it holds (``lead``: then that edition heads the
+   result, which names the edition in force); the group scores as its best member (a full match
+   before a partial one), and says so when only an older edition matches the whole query.
+   The browser folds every match (chains are in its manifest); Whoosh folds the matches best
+   first until it has the groups it shows.
 3. ``first_order``: full matches before partial ones; within each, 文号 matches first (newest
    first), then by score.
-4. ``rerank``: within each window of ``WINDOW`` results, the score is multiplied by a phrase
-   factor computed on the best member's unit texts (how much of the query occurs contiguously,
-   and whether the title holds all of it); scores within ``SIMILAR`` of each other count as a
-   tie that the newer document wins.
+4. ``rerank``: within each window of ``WINDOW`` results, each member's ``known_level`` is read
+   from its texts (the title typed, or a phrase only its text holds whole) and may make it the
+   head (``settle``); a known item ranks above the other results of its tier whatever its
+   status; then the score is multiplied by a phrase factor computed on the best member's unit
+   texts (how much of the query occurs contiguously, and whether the title holds all of it);
+   scores within ``SIMILAR`` of each other count as a tie that the newer document wins. Status
+   (in the scores) thus orders only results of similar relevance.
 
 Snippets (``snippet_spans``) are cut around the best occurrence of the longest matched part
 of the query, and highlight whole matched runs; topics that hold the query (``matched_topics``)
@@ -29,6 +34,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from . import analyzer
+from .records import DEFAULT_STATUS_FACTOR, RELEVANT_SHARE, STATUS_FACTOR
 
 WINDOW = 10
 """Results are reranked on their text in windows of this many (one page of search.html)."""
@@ -40,6 +46,20 @@ SIMILAR = 1.15
 """Scores within this ratio are similar relevance: the newer document ranks first."""
 SNIPPET_WIDTH = 110
 """Characters shown in a snippet."""
+KNOWN_TITLE_SHARE = 0.6
+"""A query is a document's title typed (``known_level`` 2) when the title holds all of it and it
+has at least this share of the title's characters."""
+KNOWN_PHRASE_CHARS = 5
+"""A query of at least this many characters (in runs of two or more) that a document's text holds
+whole, contiguously, names that document (``known_level`` 1)."""
+
+
+def browser_rules() -> dict:
+    """The constants ``search.js`` reads (emitted into it at build time, ``scripts.py``)."""
+    return {"WINDOW": WINDOW, "PHRASE_BOOST": PHRASE_BOOST, "TITLE_BOOST": TITLE_BOOST, "SIMILAR": SIMILAR,
+            "SNIPPET_WIDTH": SNIPPET_WIDTH, "KNOWN_TITLE_SHARE": KNOWN_TITLE_SHARE,
+            "KNOWN_PHRASE_CHARS": KNOWN_PHRASE_CHARS, "RELEVANT_SHARE": RELEVANT_SHARE,
+            "STATUS_FACTOR": dict(STATUS_FACTOR), "DEFAULT_STATUS_FACTOR": DEFAULT_STATUS_FACTOR}
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +84,10 @@ class Group:
     best: Match
     members: list = field(default_factory=list)
     factor: float = 1.0
+    known: int = 0
+    """The best ``known_level`` of its members (0 until ``settle``)."""
+    current: object = None
+    """Key of its chain's edition in force (None: not a chain, or no edition in force)."""
 
     @property
     def score(self) -> float:
@@ -83,10 +107,50 @@ class Group:
         return [m for m in self.members if m.key != self.head.key]
 
 
+def lead(members: list, levels: dict | None = None):
+    """The member that heads a group of editions in chain order (current edition first): the
+    first of those the query names most surely — by 文号, then ``known_level`` — so the current
+    edition heads unless the query names an older one."""
+    levels = levels or {}
+    return max(members, key=lambda m: (m.docno, levels.get(m.key, 0), -members.index(m)))
+
+
+def full_elsewhere(group: Group):
+    """The first member matching the whole query when the head does not (the result says the
+    whole match is only in that edition), else None."""
+    if group.head.full:
+        return None
+    return next((m for m in group.members if m.full), None)
+
+
 def group_of(members: list[Match]) -> Group:
-    """A group of editions in chain order: headed by the first, scored as its best member (a
+    """A group of editions in chain order: headed by ``lead``, scored as its best member (a
     member matching the whole query before one matching part of it)."""
-    return Group(members[0], max(members, key=lambda m: (m.full, m.score)), members)
+    return Group(lead(members), max(members, key=lambda m: (m.full, m.score)), members)
+
+
+def known_level(runs_per_variant: list[list[str]], title: str, texts: list[str]) -> int:
+    """How surely the query, as typed (the first spelling), names this document: 2 when it is the
+    title typed (the title holds all of it and it is ``KNOWN_TITLE_SHARE`` of the title), 1 when
+    it is a phrase of ``KNOWN_PHRASE_CHARS`` or more that its text holds whole, else 0."""
+    runs = runs_per_variant[0] if runs_per_variant else []
+    size = sum(len(r) for r in runs)
+    if not size:
+        return 0
+    title = fold_text(title)
+    if all(r in title for r in runs) and size >= KNOWN_TITLE_SHARE * sum(len(r) for r in analyzer.runs(title)):
+        return 2
+    if size >= KNOWN_PHRASE_CHARS:
+        body = "\n".join([title, *(fold_text(t) for t in texts)])
+        if all(r in body for r in runs):
+            return 1
+    return 0
+
+
+def settle(group: Group, levels: dict) -> None:
+    """Set a group's ``known`` level and its head from its members' ``known_level``s."""
+    group.known = max((levels.get(m.key, 0) for m in group.members), default=0)
+    group.head = lead(group.members, levels)
 
 
 def first_key(match: Match) -> tuple:
@@ -97,13 +161,14 @@ def first_key(match: Match) -> tuple:
 def _order_key(group: Group, similar: bool) -> tuple:
     head = group.head
     if group.docno:
-        return (0 if group.full else 1, 0, -head.date, 0)
+        return (0 if group.full else 1, 0, -group.known, -head.date, 0)
     level = -math.floor(math.log(max(group.score, 1e-9)) / math.log(SIMILAR)) if similar else -group.score
-    return (0 if group.full else 1, 1, level, -head.date if similar else 0)
+    return (0 if group.full else 1, 1, -group.known, level, -head.date if similar else 0)
 
 
 def first_order(groups: list[Group]) -> list[Group]:
-    """Full matches before partial ones; within each, 文号 matches (newest first), then by score."""
+    """Full matches before partial ones; within each, 文号 matches (newest first), then known items
+    (``known_level``, once the texts are read), then by score."""
     return sorted(groups, key=lambda g: (_order_key(g, False), str(g.head.key)))
 
 

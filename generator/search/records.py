@@ -182,7 +182,7 @@ section ranks above it for the same query."""
 
 
 ALWAYS = "*"
-"""Own anchor of a ``rank_below`` pair that binds whenever both documents match (``binds_always``):
+"""Own anchor of a ``below_candidates`` pair that binds whenever both documents match (``binds_always``):
 an expired or not yet valid measure never ranks above a document in force that it adjusted."""
 
 
@@ -194,27 +194,37 @@ def binds_always(match, target) -> bool:
 
 
 RELEVANT_SHARE = 0.2
-"""A ``rank_below`` pair binds only when the target scores at least this share of the document's
+"""A ``below_candidates`` pair binds only when the target scores at least this share of the document's
 score for the query (a passing mention does not make it "the rule" the query is about)."""
 
 
-def rank_below(doc: Document, corpus: Corpus | None = None) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
-    """(target id, own anchor, target anchors): ``doc`` must not rank above the target when the
-    query's best unit in ``doc`` is the own anchor ('' = any) and in the target one of the target
-    anchors (empty = any) — the query is about the rule that one changed in the other.
+MEASURE, AMENDED = "measure", "amended"
+"""Kinds of a ``below_candidates`` pair: a measure's (binds while the measure is expired or
+pending), an amended section's (binds while the amending document is in force)."""
 
-    An expired or not yet valid measure stays below the documents in force it adjusted
-    (``amends``) when the query is about their amended sections, and whenever the query did not
-    ask for the measure itself (own anchor ``ALWAYS``, ``binds_always``); an amended section
-    stays below the section that amends it when the query is about that section. With ``corpus``: only targets in force now; without, the engines check."""
-    pairs: list[tuple[str, str, tuple[str, ...]]] = []
-    if doc.status.value in ("expired", "pending"):
-        pairs += [(a.target, "", tuple(a.sections)) for a in doc.amends]
-        pairs += [(a.target, ALWAYS, ()) for a in doc.amends]
-    pairs += [(c.by, c.anchor, (c.at,) if c.at else ()) for c in doc.amended_by if c.active]
-    if corpus is not None:
-        pairs = [p for p in pairs if (found := corpus.get(p[0])) is not None and found.status.in_force]
+
+def below_candidates(doc: Document) -> tuple[tuple[str, str, tuple[str, ...], str], ...]:
+    """(target id, own anchor, target anchors, kind): ``doc`` must not rank above the target when
+    the query's best unit in ``doc`` is the own anchor ('' = any, ``ALWAYS``: whenever both
+    match, ``binds_always``) and in the target one of the target anchors (empty = any) — the
+    query is about the rule that one changed in the other. Every pair a document can have on some
+    day: an expired or not yet valid measure stays below the documents in force it adjusted
+    (``amends``); an amended section stays below the section that amends it while that is in
+    force. The engines keep the pairs that bind on the day the query is judged on (``binds_on``)."""
+    pairs: list[tuple[str, str, tuple[str, ...], str]] = []
+    for a in doc.amends:
+        pairs += [(a.target, "", tuple(a.sections), MEASURE), (a.target, ALWAYS, (), MEASURE)]
+    pairs += [(c.by, c.anchor, (c.at,) if c.at else (), AMENDED) for c in doc.amended_by]
     return tuple(dict.fromkeys(pairs))
+
+
+def binds_on(kind: str, own_status: str, target_status: str) -> bool:
+    """Whether a ``below_candidates`` pair applies, given both documents' statuses on the day
+    (``content.status.status_on``): the target is in force, and a measure's pair only while the
+    measure itself is not."""
+    if target_status not in ("current", "amended"):
+        return False
+    return own_status in ("expired", "pending") if kind == MEASURE else True
 
 
 def keep_below(keys: list, below: dict) -> list:

@@ -14,10 +14,11 @@ from whoosh import query as wq
 from whoosh.scoring import BM25F
 
 from ..config import SiteConfig
+from ..content import status as dated_status
 from ..seal import is_sealed
 from . import analyzer
 from . import ranking
-from .records import ALWAYS, binds_always, RELEVANT_SHARE, keep_below, synonym_groups
+from .records import ALWAYS, binds_always, binds_on, RELEVANT_SHARE, keep_below, status_factor, synonym_groups
 from .whoosh_writer import TEXT_FIELDS
 
 
@@ -51,6 +52,14 @@ class Hit:
     """The matched runs in ``title`` (``ranking.title_marks``), as offsets."""
     topic_marks: tuple = ()
     """For each of ``topics``, its matched runs as offsets."""
+    current: str = ""
+    """Id of the edition of its chain in force, when that is not this document (a match found
+    only in an older edition heads its result, which names the rule now in force)."""
+    current_title: str = ""
+    current_url: str = ""
+    full_in: str = ""
+    """Id of the older edition that matches the whole query when this one matches part of it."""
+    full_in_title: str = ""
 
     def to_json(self) -> dict:
         """JSON-ready dict (the ``mzkb search --json`` contract): highlights as [start, end] offsets."""
@@ -105,17 +114,19 @@ class IndexDamaged(IndexMissing):
 
 
 def search(index_dir: Path, text: str, config: SiteConfig, limit: int = 10, doc_type: str | None = None,
-           audience: str | None = None, status: str | None = None) -> list[Hit]:
+           audience: str | None = None, status: str | None = None, day: str | None = None) -> list[Hit]:
     """Ranked results for a query, best first (see ``search_results``)."""
-    return search_results(index_dir, text, config, limit, doc_type, audience, status).hits
+    return search_results(index_dir, text, config, limit, doc_type, audience, status, day).hits
 
 
 def search_results(index_dir: Path, text: str, config: SiteConfig, limit: int = 10, doc_type: str | None = None,
-                   audience: str | None = None, status: str | None = None) -> Results:
+                   audience: str | None = None, status: str | None = None, day: str | None = None) -> Results:
     """First-stage BM25F per spelling of the query, then the shared steps of ``ranking``: fold
     edition chains, full matches before partial ones, rerank each window on the unit texts.
     Stored fields are read only for the documents near the top (and their chains). A query longer
-    than ``analyzer.MAX_QUERY`` characters is cut first (``Results.shortened``)."""
+    than ``analyzer.MAX_QUERY`` characters is cut first (``Results.shortened``).
+    ``day`` (``YYYY-MM-DD``, default: the status the build judged): statuses are judged on that
+    day (``content.status``) — shown, and in the scores as their status factors."""
     if not any(index_dir.glob("*.toc")):
         raise IndexMissing(str(index_dir))
     if not is_sealed(index_dir):  # planted or damaged indexes are never opened (Whoosh reads pickles)
@@ -137,8 +148,12 @@ def search_results(index_dir: Path, text: str, config: SiteConfig, limit: int = 
                     top = match if match.score > old.score else old
                     best[match.key] = ranking.Match(top.key, top.score, old.full or match.full, old.docno or match.docno,
                                                     0, top.date)
-        stored = _Stored(searcher)
+        stored = _Stored(searcher, day)
         for key, match in best.items():
+            ratio = stored.factor_ratio(key)
+            if ratio != 1.0:
+                best[key] = ranking.Match(key, match.score * ratio, match.full, match.docno, match.unit, match.date)
+                match = best[key]
             if match.docno:  # 文号 matches are listed newest first
                 best[key] = ranking.Match(key, match.score, match.full, True, 0, stored.date(key))
         runs = ranking.query_runs(analyzer.expand_synonyms(analyzer.normalize(text), synonym_groups(config)))
@@ -152,7 +167,7 @@ def search_results(index_dir: Path, text: str, config: SiteConfig, limit: int = 
 
 
 def _below(searcher, best: dict, stored: "_Stored", runs: list) -> dict[int, list[int]]:
-    """Matched document -> matched documents in force it must stay below (``records.rank_below``:
+    """Matched document -> matched documents in force it must stay below (``records.below_candidates``:
     the pair's sections are the best units of both for the query, and the target is relevant)."""
     found: dict[int, list[int]] = {}
 
@@ -164,9 +179,9 @@ def _below(searcher, best: dict, stored: "_Stored", runs: list) -> dict[int, lis
         if docnum not in best:
             continue
         targets = []
-        for target_id, own, anchors in stored[docnum].get("below") or ():
+        for target_id, own, anchors, kind in stored[docnum].get("below") or ():
             target = stored.number(target_id)
-            if target not in best or stored[target]["status"] not in ("current", "amended"):
+            if target not in best or not binds_on(kind, stored.status(docnum), stored.status(target)):
                 continue
             if own == ALWAYS:
                 binds = binds_always(best[docnum], best[target])
@@ -182,7 +197,8 @@ def _below(searcher, best: dict, stored: "_Stored", runs: list) -> dict[int, lis
 
 def _ordered_below(groups: list, below: dict[int, list[int]], best: dict) -> list:
     """``records.keep_below`` over groups; a group whose target matched but is not among these
-    groups ranks below all of them and is left out."""
+    groups ranks below all of them and is left out. A pair never puts a full match below a
+    partial one, nor a known item below a document the query names less surely."""
     if not below:
         return groups
     index = {m.key: i for i, g in enumerate(groups) for m in g.members}
@@ -192,18 +208,39 @@ def _ordered_below(groups: list, below: dict[int, list[int]], best: dict) -> lis
     for i, group in enumerate(groups):
         for member in group.members:
             for target in below.get(member.key, ()):
-                if target in index and index[target] != i:
+                other = groups[index[target]] if target in index else None
+                if (group.full and not (other.full if other else best[target].full)) or \
+                        group.known > (other.known if other else 0):
+                    continue
+                if other is not None and index[target] != i:
                     after.setdefault(i, []).append(index[target])
-                elif target not in index:
+                elif other is None:
                     dropped.add(i)
     return [groups[i] for i in keep_below(keys, after) if i not in dropped]
 
 
 class _Stored:
-    """Stored fields read on demand, by document number or id."""
+    """Stored fields read on demand, by document number or id; statuses as of ``day``."""
 
-    def __init__(self, searcher) -> None:
-        self.searcher, self.cache = searcher, {}
+    def __init__(self, searcher, day: str | None = None) -> None:
+        self.searcher, self.cache, self.day, self.records, self.dated = searcher, {}, day, {}, set()
+        if day is not None:  # the few documents whose status depends on the day
+            for docnum in searcher.docs_for_query(wq.Term("has_dated", "1")):
+                self.records[self[docnum]["doc_id"]] = self[docnum]["dated"]
+                self.dated.add(docnum)
+
+    def status(self, docnum: int) -> str:
+        """The document's status on the day (the build's judgement without a day)."""
+        fields = self[docnum]
+        if docnum not in self.dated:
+            return fields["status"]
+        return dated_status.status_on(fields["doc_id"], self.records, self.day, fields["status"])
+
+    def factor_ratio(self, docnum: int) -> float:
+        """Status factor on the day / the one in the postings (1 without a day or a record)."""
+        if docnum not in self.dated:
+            return 1.0
+        return status_factor(self.status(docnum)) / status_factor(self[docnum]["status"])
 
     def __getitem__(self, docnum: int) -> dict:
         if docnum not in self.cache:
@@ -243,11 +280,15 @@ def _top_groups(best: dict, stored: _Stored, needed: int) -> list:
         chain = _chain(stored, match.key)
         members = [best[n] for n in chain if n in best and n not in placed]
         placed.update(m.key for m in members)
+        group = None
         if len(chain) > 1:
-            position = {n: (stored[n]["status"] not in ("current", "amended"), -stored.date(n), n) for n in chain}
+            position = {n: (stored.status(n) not in dated_status.IN_FORCE, -stored.date(n), n) for n in chain}
             members.sort(key=lambda m: position[m.key])
             members = [ranking.Match(m.key, m.score, m.full, m.docno, m.unit, stored.date(m.key)) for m in members]
-        groups.append(ranking.group_of(members))
+            group = ranking.group_of(members)
+            first = min(chain, key=position.__getitem__)
+            group.current = first if not position[first][0] else None
+        groups.append(group or ranking.group_of(members))
     return groups
 
 
@@ -257,6 +298,8 @@ def _reranked(groups: list, limit: int, stored: _Stored, runs: list) -> list:
     for start in range(0, min(limit, len(groups)), ranking.WINDOW):
         window = groups[start : start + ranking.WINDOW]
         for group in window:
+            ranking.settle(group, {m.key: ranking.known_level(runs, stored[m.key]["title_s"], [u[3] for u in stored[m.key]["units"]])
+                                   for m in group.members})
             fields = stored[group.best.key]
             group.factor = ranking.phrase_factor(runs, fields["title_s"], [u[3] for u in fields["units"]])
             group.head = ranking.Match(group.head.key, group.head.score, group.head.full, group.head.docno,
@@ -291,7 +334,9 @@ def _rank_variant(searcher, terms: list[dict], filters: list, typed: bool) -> li
     results = searcher.search(wq.Or(subqueries), limit=None, filter=wq.And(filters) if filters else None)
     reader = searcher.reader()
     holders = [_term_docs(reader, t) for t in terms]
-    needed = [i for i, t in enumerate(terms) if t["kind"] != "word"] or list(range(len(terms)))
+    # a 文号 read from plain words (做好2022年 -> 做好[2022]) that no document holds is not required
+    needed = [i for i, t in enumerate(terms) if t["kind"] != "word" and (t["kind"] != "docno" or holders[i])] \
+        or list(range(len(terms)))
     docno = [i for i, t in enumerate(terms) if t["kind"] == "docno"]
     ranked = []
     for docnum, score in results.items():
@@ -311,12 +356,16 @@ def _hit(group, stored: _Stored, runs: list) -> Hit:
     url = unit[1] if attachment else fields["url"] + (f"#{unit[1]}" if unit[1] else "")
     text, marks = snippet(unit[3] or fields["title_s"], runs, piece)
     topics = ranking.matched_topics(runs, fields.get("topics") or (), piece)
-    return Hit(fields["doc_id"], fields["title_s"], url, fields["type"], fields["status"], round(group.score, 4),
+    current = stored[group.current] if group.current is not None and group.current != group.head.key else None
+    elsewhere = ranking.full_elsewhere(group)
+    return Hit(fields["doc_id"], fields["title_s"], url, fields["type"], stored.status(group.head.key), round(group.score, 4),
                text, unit[2], fields["date"], fields["issuer"],
                fields["doc_number"], group.full, tuple(stored[m.key]["doc_id"] for m in group.older), attachment,
                tuple(topic for topic, _ in topics), marks,
                tuple(tuple(span) for span in ranking.title_marks(runs, fields["title_s"])),
-               tuple(tuple(tuple(span) for span in spans) for _, spans in topics))
+               tuple(tuple(tuple(span) for span in spans) for _, spans in topics),
+               *((current["doc_id"], current["title_s"], current["url"]) if current else ("", "", "")),
+               *((stored[elsewhere.key]["doc_id"], stored[elsewhere.key]["title_s"]) if elsewhere else ("", "")))
 
 
 def snippet(text: str, runs: list, piece: str) -> tuple[str, tuple]:

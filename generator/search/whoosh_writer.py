@@ -29,10 +29,11 @@ from whoosh.writing import SegmentWriter
 from ..cache import link_or_copy
 from ..config import SiteConfig
 from ..content.links import Corpus
+from ..content.status import doc_record
 from ..seal import seal
 from .browser_index import province
 from .postings import DocTerms, Postings, document_terms, take
-from .records import UNIT_TEXT, analyzed_documents, rank_below, status_factor
+from .records import UNIT_TEXT, analyzed_documents, below_candidates, status_factor
 
 TEXT_FIELDS = ("text",)
 INLINE_BELOW = 3
@@ -95,6 +96,7 @@ def schema() -> Schema:
         doc_id=ID(stored=True), units=STORED, title_s=STORED, url=STORED, date=STORED, issuer=STORED, doc_number=STORED,
         type=ID(stored=True), status=ID(stored=True), audience=KEYWORD(stored=True), year=ID(stored=True),
         region=ID(stored=True), next_ids=STORED, prev_ids=STORED, below=STORED, has_below=ID, topics=STORED, text=text,
+        dated=STORED, has_dated=ID,
     )
 
 
@@ -273,6 +275,9 @@ class WhooshWriter:
                       issuer=doc.issuer, doc_number=doc.doc_number, type=doc.type.value, status=doc.status.value,
                       audience=" ".join(doc.audiences), year=str(doc.date.year), region=province(doc),
                       next_ids=list(doc.superseded_by), prev_ids=list(doc.supersedes), topics=list(doc.topics))
+        dated = doc_record(doc)  # the status on another day (mzkb search --as-of, content.status)
+        if dated is not None:
+            fields.update(dated=dated, has_dated="1")
         below = _below_fields(doc)
         if isinstance(self.writer, BulkSegmentWriter):
             if not self.shared:
@@ -347,6 +352,7 @@ def write_index(corpus: Corpus, config: SiteConfig, target: Path) -> int:
 
 
 def _below_fields(doc) -> dict:
-    """The ``records.rank_below`` pairs of a document (stored; ``has_below`` finds the few that have any)."""
-    pairs = rank_below(doc)
-    return {"below": [[t, own, list(anchors)] for t, own, anchors in pairs], "has_below": "1"} if pairs else {}
+    """The ``records.below_candidates`` of a document (stored; ``has_below`` finds the few that have
+    any; the search keeps those that bind on its day)."""
+    pairs = below_candidates(doc)
+    return {"below": [[t, own, list(anchors), kind] for t, own, anchors, kind in pairs], "has_below": "1"} if pairs else {}

@@ -162,7 +162,7 @@ def test_counts_documents_that_contain_the_words(demo_site: Path, page):
     assert "临时救助" in marks  # the whole run highlighted, not 临 and 时
 
 
-def test_old_edition_matching_better_comes_under_the_current_one(small_kb: Path, tmp_path: Path, page):
+def test_a_phrase_only_an_old_edition_holds_finds_it_naming_the_current_one(small_kb: Path, tmp_path: Path, page):
     guides = small_kb.parent / "content" / "guidelines"
     old = guides / "guide-1.md"
     old.write_text(old.read_text(encoding="utf-8") + "\n## 三、床位终末消毒\n\n床位终末消毒按床位终末消毒规程执行，床位终末消毒后通风。\n",
@@ -172,9 +172,16 @@ def test_old_edition_matching_better_comes_under_the_current_one(small_kb: Path,
     assert build(small_kb, tmp_path / "site").ok
     page.goto((tmp_path / "site" / "search.html").as_uri() + "?q=" + quote("床位终末消毒"))
     hrefs = results(page)
+    assert "guide-1" in hrefs[0] and not any("guide-2" in h for h in hrefs)
+    first = page.locator("[data-mzkb-result]").first
+    assert "已被替代" in first.locator(".mzkb-result__badges").inner_text()
+    assert first.locator("a.mzkb-result__current").get_attribute("href").endswith("guidelines/guide-2.html")
+    assert "另有 1 个其他版本也匹配" in first.inner_text()
+    # a query both editions match whole: the current edition heads, the old one is folded under it
+    page.goto((tmp_path / "site" / "search.html").as_uri() + "?q=" + quote("床位"))
+    hrefs = results(page)
     assert "guide-2" in hrefs[0] and not any("guide-1" in h for h in hrefs)
     assert "另有 1 个旧版本也匹配" in page.locator("[data-mzkb-result]").first.inner_text()
-    assert "已被替代" not in page.locator("[data-mzkb-result]").first.locator(".mzkb-result__badges").inner_text()
 
 
 def test_doc_number_prefix_example_and_pinyin(demo_site: Path, page):

@@ -103,9 +103,9 @@ def test_demo_holiday_notice_ranks_below_the_rule_in_force(demo_site: Path, brow
     assert dt.date.today() > dt.date(2022, 2, 20)
     if engine == "whoosh":
         root = Path(__file__).resolve().parents[2]
-        ids = [h["id"] for h in whoosh_ids(root / "site_config.yml", "探视人员核酸")]
+        ids = [h["id"] for h in whoosh_ids(root / "site_config.yml", "探视人员")]
     else:
-        ids = [i for i, _s in browser_ids(browser, demo_site, "探视人员核酸")]
+        ids = [i for i, _s in browser_ids(browser, demo_site, "探视人员")]
     assert ids.index("notice-resume-services-2020") < ids.index("notice-holiday-prevention-2022")
 
 
@@ -121,10 +121,14 @@ def test_expired_measure_never_above_the_rule_in_force_unless_asked_for(demo_sit
             return [h["id"] for h in whoosh_ids(root / "site_config.yml", query)]
         return [i for i, _s in browser_ids(browser, demo_site, query)]
 
-    for query in ("春节探视", "家属探视", "探视人员核酸", "探视"):
+    for query in ("春节探视", "家属探视", "探视人员", "探视"):
         found = ids(query)
         assert "notice-resume-services-2020" in found, query
         if "notice-holiday-prevention-2022" in found:
             assert found.index("notice-resume-services-2020") < found.index("notice-holiday-prevention-2022"), query
     for query in ("某民函〔2022〕示例1号", "元旦春节期间民政服务机构疫情防控"):
         assert ids(query)[0] == "notice-holiday-prevention-2022", query
+    # status orders only results of similar relevance: a full match stays above a partial one
+    # (only the holiday notice holds every part of 探视人员核酸: 人员核酸检测)
+    found = ids("探视人员核酸")
+    assert found.index("notice-holiday-prevention-2022") < found.index("notice-resume-services-2020")

@@ -45,7 +45,7 @@ def test_editions_fold_under_the_current_one(built_kb: Path):
     assert hits[ids.index("guide-2")]["older"] == ["guide-1"]
 
 
-def test_old_edition_matching_better_still_comes_under_the_current_one(small_kb: Path):
+def test_a_phrase_only_an_old_edition_holds_finds_it_naming_the_current_one(small_kb: Path):
     old = small_kb.parent / "content" / "guidelines" / "guide-1.md"
     old.write_text(old.read_text(encoding="utf-8") + "\n## 三、床位终末消毒\n\n床位终末消毒按床位终末消毒规程执行，床位终末消毒后通风。\n",
                    encoding="utf-8")
@@ -57,7 +57,11 @@ def test_old_edition_matching_better_still_comes_under_the_current_one(small_kb:
 
     config, _ = load_config(small_kb)
     hits = search_results(config.state_dir / "whoosh", "床位终末消毒", config).hits
-    assert hits[0].id == "guide-2" and hits[0].status == "current" and hits[0].older == ("guide-1",)
+    # the whole phrase is only in the old edition: it heads the result, which names the edition in force
+    assert (hits[0].id, hits[0].status, hits[0].current, hits[0].older) == ("guide-1", "superseded", "guide-2", ("guide-2",))
+    # a query both editions match whole: the current edition heads, the old one is folded under it
+    hits = search_results(config.state_dir / "whoosh", "床位", config).hits
+    assert hits[0].id == "guide-2" and hits[0].current == "" and hits[0].older == ("guide-1",)
 
 
 def test_counts_full_and_partial_matches(built_kb: Path):

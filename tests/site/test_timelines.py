@@ -202,3 +202,12 @@ def test_timeline_and_banner_templates_escape_hostile_values():
                              changes=[{"by": ref, "note": bad, "active": True, "href": bad, "section": bad}])
     assert "<script>" not in html and "<img" not in html and "&amp;lt;" not in html
     assert html.count("&lt;script&gt;") > 20
+
+
+def test_pending_adjustment_is_said_to_come(demo_site: Path):
+    """On the build day the 2027 rule has not taken effect: its adjustment 将被 made, never 曾被."""
+    if dt.date.today() >= dt.date(2027, 3, 1):
+        pytest.skip("the demo's 2027 rule is in force on this build day")
+    page = (demo_site / "timelines" / "tan-shi-yu-feng-bi-guan-li.html").read_text(encoding="utf-8")
+    pending = re.findall(r"(已被|曾被|将被)<a [^>]*notice-elderly-care-visiting-standard[^>]*>", page)
+    assert pending and set(pending) == {"将被"}

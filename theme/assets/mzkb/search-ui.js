@@ -62,38 +62,38 @@
     return div;
   }
 
-  /* A measure's validity period (fragment "v") judged on the reader's date by validity.js:
-     offline copies outlive the build. */
-  function datedStatus(f) {
-    var V = window.mzkbValidity;
-    if (!f.v || !V || ["current", "amended", "expired", "pending"].indexOf(f.s) < 0) return f.s;
-    var state = V.stateOf(f.v[0], f.v[1], V.today());
-    if (state !== "in") return state;
-    return f.s === "expired" || f.s === "pending" ? "current" : f.s;
-  }
-
-  function badges(f) {
+  /* The status on the reader's date (search.js statusNow: offline copies outlive the build). */
+  function badges(f, doc) {
     var m = S.state.manifest, box = el("span", "mzkb-result__badges");
     box.appendChild(badge(label(m.types, f.y), f.y));
-    var status = datedStatus(f);
-    if (status !== "current") box.appendChild(badge(label(m.statuses, status), status));
+    var status = S.statusNow(doc, f.s);
+    box.appendChild(badge(label(m.statuses, status), status));  /* 现行有效 too: said, not implied */
     if (f.e) box.appendChild(badge(f.e, "edition"));
     return box;
   }
 
+  /* An older edition found first (the match is only in it): the edition in force, linked. */
+  function currentNode(doc) {
+    var f = S.state.frags[doc], div = el("div", "mzkb-result__facts mzkb-result__current-note", "此为旧版本，现行版本：");
+    var a = el("a", "mzkb-result__current", f.t);
+    a.href = S.siteRoot() + f.u;
+    div.appendChild(a);
+    return div;
+  }
+
   /* The other matching editions, listed when the reader opens them. */
-  function olderNode(docs) {
+  function olderNode(docs, others) {
     var details = el("details", "mzkb-result__older"), list = el("ol", "mzkb-older");
-    details.appendChild(el("summary", null, "另有 " + docs.length + " 个旧版本也匹配"));
+    details.appendChild(el("summary", null, "另有 " + docs.length + others));
     details.appendChild(list);
     details.addEventListener("toggle", function () {
       if (!details.open || list.children.length) return;
       S.loadFrags(docs).then(function () {
         docs.forEach(function (d) {
-          var f = S.state.frags[d], li = el("li", "mzkb-older__item mzkb-result--" + f.s), a = el("a", null, f.t);
+          var f = S.state.frags[d], li = el("li", "mzkb-older__item mzkb-result--" + S.statusNow(d, f.s)), a = el("a", null, f.t);
           a.href = S.siteRoot() + f.u;
           li.appendChild(a);
-          li.appendChild(badges(f));
+          li.appendChild(badges(f, d));
           li.appendChild(el("span", "mzkb-result__facts", " " + f.d));
           list.appendChild(li);
         });
@@ -104,13 +104,13 @@
 
   function resultNode(r, res, compact) {
     var f = S.state.frags[r.doc], unitIndex = f.x[r.unit] ? r.unit : 0, unit = f.x[unitIndex];
-    var li = el("li", "mzkb-result mzkb-result--" + f.s);
+    var li = el("li", "mzkb-result mzkb-result--" + S.statusNow(r.doc, f.s));
     li.setAttribute("data-mzkb-result", "");
     var a = appendMarked(el("a", "mzkb-result__title"), f.t, r.titleMarks);
     var attachment = unit[2] === "a";  /* a hit in an attached file: link to the file (PDF: #page=N) */
     a.href = S.siteRoot() + (attachment ? unit[0] : f.u + (unit[0] ? "#" + unit[0] : ""));
     li.appendChild(a);
-    li.appendChild(badges(f));
+    li.appendChild(badges(f, r.doc));
     var facts = [f.d];
     if (f.i) facts.push(f.i);
     if (f.n) facts.push(f.n);
@@ -121,8 +121,11 @@
     else if (unit[1]) li.appendChild(el("div", "mzkb-result__where", (unit[0].indexOf("t=") === 0 ? "视频 " : "位置：") + unit[1]));
     li.appendChild(snippetNode(S.texts(r.doc)[unitIndex] || "", res.runs, r.piece));
     if (r.topics && r.topics.length) li.appendChild(topicsNode(r.topics));
-    if (r.older.length && !compact) li.appendChild(olderNode(r.older));
-    else if (r.older.length) li.appendChild(el("div", "mzkb-result__facts", "另有 " + r.older.length + " 个旧版本也匹配"));
+    if (r.current !== null) li.appendChild(currentNode(r.current));
+    if (r.fullIn !== null) li.appendChild(el("div", "mzkb-result__facts mzkb-result__full-in", "完整匹配见于旧版本：" + S.state.frags[r.fullIn].t));
+    var others = r.current !== null ? " 个其他版本也匹配" : " 个旧版本也匹配";
+    if (r.older.length && !compact) li.appendChild(olderNode(r.older, others));
+    else if (r.older.length) li.appendChild(el("div", "mzkb-result__facts", "另有 " + r.older.length + others));
     return li;
   }
 
@@ -139,7 +142,7 @@
     if (res.partial) text += "，另有 " + res.partial + " 个部分匹配";
     return text + "。";
   }
-  var ORDER_NOTE = "完全匹配的排在部分匹配之前；同一文件的多个版本合为一条，显示现行版本；相关度相近时较新的文件在前。";
+  var ORDER_NOTE = "完全匹配的排在部分匹配之前；输入标题、文号或原文的，所指文件排在最前（无论是否仍有效）；同一文件的多个版本合为一条，显示现行版本，只有旧版本匹配时显示旧版本并注明现行版本；相关度相近时现行有效、较新的文件在前。";
 
   function debounce(fn, ms) {
     var timer;

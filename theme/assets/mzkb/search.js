@@ -9,7 +9,10 @@
   var M = window.mzkb, A = M.analyzer, Z = M.inflate;
   var hasOwn = function (o, k) { return Object.prototype.hasOwnProperty.call(o, k); };
   var state = { manifest: null, shards: {}, frags: {}, docs: null, chains: {}, fold: {}, foldParts: {} };
-  var WINDOW = 10, PHRASE_BOOST = 1.5, TITLE_BOOST = 1.0, SIMILAR = 1.15, SNIPPET_WIDTH = 110;
+  /* ranking.browser_rules(), written into this script at build time (generator/search/scripts.py). */
+  var RULES = /*mzkb:rules*/null/*mzkb:rules-end*/;
+  var WINDOW = RULES.WINDOW, PHRASE_BOOST = RULES.PHRASE_BOOST, TITLE_BOOST = RULES.TITLE_BOOST, SIMILAR = RULES.SIMILAR;
+  var SNIPPET_WIDTH = RULES.SNIPPET_WIDTH, KNOWN_TITLE_SHARE = RULES.KNOWN_TITLE_SHARE, KNOWN_PHRASE_CHARS = RULES.KNOWN_PHRASE_CHARS;
 
   /* ---- loading: every index file calls mzkbSearch.load(kind, n, data[, segment]) ---- */
   function load(kind, n, data, segment) {
@@ -122,7 +125,10 @@
      文号/bigram/Latin term matched; the deep link goes to the unit carrying most of the score. */
   function rank(terms, filters) {
     var score = new Map(), matched = new Map(), needed = new Map(), votes = new Map(), docno = new Map();
-    var must = terms.filter(function (t) { return t.kind !== "word"; });
+    /* a 文号 read from plain words (做好2022年 -> 做好[2022]) that no document holds is not required */
+    var must = terms.filter(function (t) {
+      return t.kind !== "word" && (t.kind !== "docno" || postingsFor(t).some(function (p) { return p.docs.length > 0; }));
+    });
     if (!must.length) must = terms;
     terms.forEach(function (item) {
       var seen = new Map();
@@ -167,10 +173,39 @@
         best.set(m.key, { key: m.key, score: top.score, full: old.full || m.full, docno: old.docno || m.docno, unit: top.unit, date: top.date });
       });
     });
-    return Array.from(best.values());
+    return rescaleForToday(Array.from(best.values()));
+  }
+
+  /* ---- status on the reader's day (content/status.py through validity.js, manifest.dated) ---- */
+  /* A document's status today: judged from its record, else the build's (its fragment's, or base). */
+  function statusNow(key, fallback) {
+    var V = window.mzkbValidity, rec = (state.manifest.dated || {})[key];
+    if (!rec || !V) return rec ? rec[4] : fallback !== undefined ? fallback : state.frags[key] ? state.frags[key].s : "current";
+    return V.statusOn(String(key), state.manifest.dated, V.today(), rec[4]);
+  }
+  function statusFactor(status) {
+    return hasOwn(RULES.STATUS_FACTOR, status) ? RULES.STATUS_FACTOR[status] : RULES.DEFAULT_STATUS_FACTOR;
+  }
+  /* The postings hold the build day's status factor: a document whose status differs today is rescaled. */
+  function rescaleForToday(matches) {
+    var dated = state.manifest.dated || {};
+    matches.forEach(function (m) {
+      var rec = dated[m.key];
+      if (rec) m.score *= statusFactor(statusNow(m.key)) / statusFactor(rec[4]);
+    });
+    return matches;
   }
 
   /* ---- ranking.py, step by step ---- */
+  /* ranking.lead: the first member (chain order) the query names most surely: 文号, known level. */
+  function lead(members, levels) {
+    var best = members[0], key = function (m) { return [m.docno ? 1 : 0, (levels && levels.get(m.key)) || 0]; };
+    members.forEach(function (m) {
+      var a = key(m), b = key(best);
+      for (var i = 0; i < a.length; i++) if (a[i] !== b[i]) { if (a[i] > b[i]) best = m; return; }
+    });
+    return best;
+  }
   function fold(matches) {
     var groups = new Map();
     matches.forEach(function (m) {
@@ -183,7 +218,9 @@
       members.sort(function (a, b) { return a[0] - b[0]; });
       var ordered = members.map(function (pm) { return pm[1]; }), best = ordered[0];
       ordered.forEach(function (m) { if (m.full > best.full || (m.full === best.full && m.score > best.score)) best = m; });
-      out.push({ head: ordered[0], best: best, members: ordered, factor: 1,
+      var c = state.chains[ordered[0].key];
+      out.push({ head: lead(ordered), best: best, members: ordered, factor: 1, known: 0,
+        chainFirst: c ? state.manifest.chains[c[0]][0] : null,
         full: ordered.some(function (m) { return m.full; }), docno: ordered.some(function (m) { return m.docno; }) });
     });
     return out;
@@ -191,11 +228,17 @@
   /* An expired or not yet valid measure never ranks above the documents in force it adjusted
      (own unit -2: whenever both match, unless the query asked for the measure itself), and
      a result whose best unit is an amended section stays below the amending document
-     (manifest.below: number -> [[target, own unit or -1, [target units]]], binding when both best
+     (manifest.below: number -> [[target, own unit or -1, [target units], kind]], kept when they bind on
+     the reader's day (bindsOn), binding when both best
      units are those sections and the target scores RELEVANT_SHARE of the document); mirrors
      records.keep_below and whoosh_index._below.
      A group whose target matched but is not among these groups is left out (it ranks below them). */
-  var RELEVANT_SHARE = 0.2;  /* records.RELEVANT_SHARE */
+  var RELEVANT_SHARE = RULES.RELEVANT_SHARE, IN_FORCE = ["current", "amended"];
+  /* records.binds_on: the target in force, and a measure's pair (kind 0) only while the measure is not. */
+  function bindsOn(kind, own, target) {
+    if (IN_FORCE.indexOf(target) < 0) return false;
+    return kind === 0 ? own === "expired" || own === "pending" : true;
+  }
   function keepBelow(groups) {
     var below = state.manifest.below || {}, index = new Map(), after = new Map(), dropped = new Set();
     groups.forEach(function (g, i) { g.members.forEach(function (m) { index.set(m.key, i); }); });
@@ -203,7 +246,10 @@
       g.members.forEach(function (m) {
         (below[m.key] || []).forEach(function (p) {
           var t = state.matched && state.matched.get(p[0]);
-          if (!t) return;
+          if (!t || !bindsOn(p[3], statusNow(m.key), statusNow(p[0]))) return;
+          /* never a full match below a partial one, nor a known item below a result named less surely */
+          var tg = index.has(p[0]) ? groups[index.get(p[0])] : null;
+          if ((g.full && !(tg ? tg.full : t.full)) || g.known > (tg ? tg.known : 0)) return;
           if (p[1] === -2) {  /* records.ALWAYS: binds unless the query asked for the measure itself (records.binds_always) */
             if (m.docno || (m.full && !t.full)) return;
           } else {
@@ -232,9 +278,9 @@
   }
   function groupScore(g) { return g.best.score * g.factor; }
   function orderKey(g, similar) {
-    if (g.docno) return [g.full ? 0 : 1, 0, -g.head.date, 0];
+    if (g.docno) return [g.full ? 0 : 1, 0, -g.known, -g.head.date, 0];
     var s = groupScore(g), level = similar ? -Math.floor(Math.log(Math.max(s, 1e-9)) / Math.log(SIMILAR)) : -s;
-    return [g.full ? 0 : 1, 1, level, similar ? -g.head.date : 0];
+    return [g.full ? 0 : 1, 1, -g.known, level, similar ? -g.head.date : 0];
   }
   function sortGroups(groups, similar) {
     return groups.sort(function (a, b) {
@@ -277,6 +323,30 @@
     var whole = A.normalize(text);
     if (whole.length === text.length) return whole;
     return text.split("").map(function (c) { var n = A.normalize(c); return n.length === 1 ? n : c; }).join("");
+  }
+  /* ranking.known_level: 2 = the title typed, 1 = a phrase of KNOWN_PHRASE_CHARS+ its text holds whole. */
+  function knownLevel(runsPerVariant, title, texts) {
+    var runs = runsPerVariant[0] || [], size = 0, titleSize = 0;
+    runs.forEach(function (r) { size += r.length; });
+    if (!size) return 0;
+    title = foldText(title);
+    A.runs(title).forEach(function (r) { titleSize += r.length; });
+    var holds = function (text) { return runs.every(function (r) { return text.indexOf(r) >= 0; }); };
+    if (holds(title) && size >= KNOWN_TITLE_SHARE * titleSize) return 2;
+    if (size >= KNOWN_PHRASE_CHARS && holds([title].concat(texts.map(foldText)).join("\n"))) return 1;
+    return 0;
+  }
+  /* ranking.full_elsewhere: the member matching the whole query when the head does not. */
+  function fullElsewhere(g) {
+    if (g.head.full) return null;
+    for (var i = 0; i < g.members.length; i++) if (g.members[i].full) return g.members[i].key;
+    return null;
+  }
+  /* ranking.settle */
+  function settle(g, levels) {
+    g.known = 0;
+    g.members.forEach(function (m) { g.known = Math.max(g.known, levels.get(m.key) || 0); });
+    g.head = lead(g.members, levels);
   }
   function phraseFactor(runsPerVariant, title, texts) {
     title = foldText(title);
@@ -360,12 +430,20 @@
   function rerankWindows(groups, offset, limit, runs) {
     var first = Math.floor(offset / WINDOW) * WINDOW, end = Math.min(groups.length, offset + limit), wanted = [];
     var last = Math.min(groups.length, Math.ceil(end / WINDOW) * WINDOW);
-    for (var i = first; i < last; i++) wanted.push(groups[i].head.key, groups[i].best.key);
+    for (var i = first; i < last; i++) {
+      groups[i].members.forEach(function (m) { wanted.push(m.key); });
+      if (groups[i].chainFirst !== null) wanted.push(groups[i].chainFirst);
+    }
     return loadFrags(wanted).then(function () {
       var shown = [];
       for (var w = first; w < last; w += WINDOW) {
         var window_ = groups.slice(w, w + WINDOW);
         window_.forEach(function (g) {
+          var levels = new Map();
+          g.members.forEach(function (m) { levels.set(m.key, knownLevel(runs, state.frags[m.key].t, texts(m.key))); });
+          settle(g, levels);
+          /* ranking.Group.current: the chain's edition in force (its first), when it is in force */
+          g.current = g.chainFirst !== null && IN_FORCE.indexOf(statusNow(g.chainFirst)) >= 0 ? g.chainFirst : null;
           var f = state.frags[g.best.key];
           g.factor = phraseFactor(runs, f.t, texts(g.best.key));
           g.head.date = dateOf(g.head.key);
@@ -411,13 +489,15 @@
   }
   function asResult(g) {
     return { doc: g.head.key, unit: g.unit, piece: g.piece, topics: g.topics, titleMarks: g.titleMarks, score: groupScore(g), full: g.full,
+      current: g.current !== null && g.current !== undefined && g.current !== g.head.key ? g.current : null,
+      fullIn: fullElsewhere(g),
       older: g.members.filter(function (m) { return m !== g.head; }).map(function (m) { return m.key; }) };
   }
 
   window.mzkbSearch = M.search = {
     load: load,
     search: function (q, filters, limit, offset) { return search(q, filters || {}, limit || 10, offset || 0); },
-    ensureManifest: ensureManifest, loadFrags: loadFrags, texts: texts, snippetSpans: snippetSpans, bestUnit: bestUnit, matchedTopics: matchedTopics, longestPart: longestPart, siteRoot: siteRoot,
+    ensureManifest: ensureManifest, loadFrags: loadFrags, statusNow: statusNow, texts: texts, snippetSpans: snippetSpans, bestUnit: bestUnit, matchedTopics: matchedTopics, longestPart: longestPart, siteRoot: siteRoot,
     state: state
   };
 })();

@@ -19,6 +19,29 @@
     return "in";
   }
 
+  var IN_FORCE = ["current", "amended"];
+
+  /* generator/content/status.py, step by step: the status of document key on day (YYYY-MM-DD)
+     from records (key -> [base, valid from, valid until, [amending keys]]); a key without a
+     record has base every day; an amendment cycle counts as not in force. */
+  function dated(base, from, until, day) {
+    if (base !== "current") return base;
+    if (until && until < day) return "expired";
+    if (from && from > day) return "pending";
+    return base;
+  }
+  function statusOn(key, records, day, base, seen) {
+    var found = records[key];
+    if (!found) return base || "current";
+    var status = dated(found[0], found[1], found[2], day);
+    if (status !== "current") return status;
+    seen = (seen || []).concat([String(key)]);
+    var amended = found[3].some(function (a) {
+      return seen.indexOf(String(a)) < 0 && IN_FORCE.indexOf(statusOn(a, records, day, "current", seen)) >= 0;
+    });
+    return amended ? "amended" : status;
+  }
+
   function apply(root) {
     var day = today();
     var boxes = (root || document).querySelectorAll("[data-mzkb-validity]");
@@ -32,7 +55,7 @@
     });
   }
 
-  window.mzkbValidity = { apply: apply, stateOf: stateOf, today: today };
+  window.mzkbValidity = { apply: apply, stateOf: stateOf, today: today, statusOn: statusOn, IN_FORCE: IN_FORCE };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", function () { apply(); });
   else apply();
 })();
