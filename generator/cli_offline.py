@@ -58,6 +58,21 @@ def bundle(config_path: str, out_dir: str, version: str | None, with_media: bool
         click.echo(line)
 
 
+def _trusted(config_path: str, public_key: str | None, checked: tuple[Path, ...]):
+    """The trusted key of ``verify``/``apply-update``; a key inside the bundle or pack being read is not one
+    (MZ930 says so on stderr)."""
+    from .offline.format import BundleError
+    from .offline.keys import trusted_key, untrusted_sources
+
+    config = optional_config(config_path)
+    for diag in untrusted_sources(config, public_key, checked):
+        click.echo(diag.format(), err=True)
+    try:
+        return trusted_key(config, public_key, checked)
+    except BundleError as exc:
+        fail(exc)
+
+
 @click.command()
 @config_option
 @click.argument("path")
@@ -65,14 +80,9 @@ def bundle(config_path: str, out_dir: str, version: str | None, with_media: bool
 @click.option("--allow-unsigned", is_flag=True, help=UNSIGNED_HELP)
 def verify(config_path: str, path: str, public_key: str | None, allow_unsigned: bool) -> None:
     """校验离线包（zip 或解压后的目录）：逐个文件核对清单中的大小和 SHA-256，并核对签名。"""
-    from .offline.format import BundleError
-    from .offline.keys import trusted_key
     from .offline.verify import verify_bundle
 
-    try:
-        trusted = trusted_key(optional_config(config_path), public_key)
-    except BundleError as exc:
-        fail(exc)
+    trusted = _trusted(config_path, public_key, (Path(path),))
     result = verify_bundle(Path(path), trusted, allow_unsigned)
     for line in result.lines():
         click.echo(line)
@@ -87,14 +97,9 @@ def verify(config_path: str, path: str, public_key: str | None, allow_unsigned: 
 @click.option("--allow-unsigned", is_flag=True, help=UNSIGNED_HELP)
 def apply_update(config_path: str, pack: str, directory: str, public_key: str | None, allow_unsigned: bool) -> None:
     """把更新包应用到解压后的离线包目录：先核对签名，再校验结果与新版本完整离线包一致。"""
-    from .offline.format import BundleError
-    from .offline.keys import trusted_key
     from .offline.update import apply_update as run_apply
 
-    try:
-        trusted = trusted_key(optional_config(config_path), public_key)
-    except BundleError as exc:
-        fail(exc)
+    trusted = _trusted(config_path, public_key, (Path(pack), Path(directory)))
     result = run_apply(Path(pack), Path(directory), trusted, allow_unsigned)
     for line in result.lines():
         click.echo(line, err=not result.ok)

@@ -295,7 +295,7 @@ def _stage_and_swap(ptree: Tree, info: dict, files: dict[str, dict], root: Path)
     stage = root.parent / f".{root.name}.update-{os.getpid()}"
     shutil.rmtree(stage, ignore_errors=True)
     try:
-        shutil.copytree(root, stage, copy_function=link_or_copy)  # files are replaced, never written through
+        shutil.copytree(root, stage, symlinks=True, copy_function=link_or_copy)  # files replaced, never written through
         for rel in info["deleted"]:
             (stage / rel).unlink(missing_ok=True)
             _prune(stage, rel)

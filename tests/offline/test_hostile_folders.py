@@ -1,0 +1,192 @@
+"""Issue 24: keys a bundle brings are never trusted, and links or special files inside an unzipped bundle are
+refused before anything is read (hostile folders made by the tests)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+from dataclasses import asdict
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import cli
+from generator.offline.format import SIGNATURE, derived_files, hash_bytes, load_manifest, render_manifest, signature_script
+from generator.offline.signing import public_text, sign
+from generator.offline.update import apply_update
+from generator.offline.verify import verify_bundle
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def mzkb(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def config_text(public_key: str) -> str:
+    """A valid site_config.yml (the small fixture's) naming ``public_key`` as the trusted key."""
+    text = (ROOT / "tests/fixtures/sites/small/site_config.yml").read_text(encoding="utf-8")
+    return text + f"\nbundle:\n  public_key: {public_key}\n"
+
+
+def resign(folder: Path, key, extra: dict[str, bytes]) -> None:
+    """What an attacker does: add files to an unzipped bundle, list them in its manifest and sign it again."""
+    manifest = load_manifest((folder / "manifest.json").read_bytes())
+    for rel, data in extra.items():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_bytes(data)
+        manifest["files"].append(asdict(hash_bytes(data, rel)))
+    manifest["files"].sort(key=lambda f: f["path"])
+    manifest["signing"] = {"algorithm": "ed25519", "public_key": public_text(key.public_key())}
+    data = render_manifest(manifest)
+    (folder / "manifest.json").write_bytes(data)
+    for rel, derived in derived_files(data, manifest).items():
+        (folder / rel).write_bytes(derived)
+    (folder / SIGNATURE).write_bytes(sign(key, data))
+    (folder / "check/signature.js").write_bytes(signature_script((folder / SIGNATURE).read_bytes()))
+
+
+@pytest.fixture
+def hostile(kit, tools, tmp_path: Path) -> Path:
+    """The county's v1 folder replaced by the intruder's bundle that carries its own site_config.yml (and one in
+    site/, for `cd site && mzkb verify ..`) naming the intruder's key."""
+    line = config_text(public_text(tools.INTRUDER.public_key())).encode("utf-8")
+    resign(kit.folder, tools.INTRUDER, {"site_config.yml": line, "site/site_config.yml": line, "content/.keep": b"",
+                                        "site/content/.keep": b""})
+    assert verify_bundle(kit.folder).files_ok
+    return kit.folder
+
+
+def test_a_key_the_bundle_brings_is_not_trusted(hostile: Path, monkeypatch):
+    for cwd, target in ((hostile, "."), (hostile / "site", ".."), (hostile.parent, hostile.name)):
+        monkeypatch.chdir(cwd)
+        args = ("verify", target) if cwd != hostile.parent else ("verify", "-c", f"{hostile.name}/site_config.yml", target)
+        result = mzkb(*args)
+        assert "由可信公钥" not in result.stdout, (cwd, result.stdout)
+        assert "只与包内附带的公钥核对过，不能证明来源" in result.stdout
+        assert "MZ930 警告" in result.stderr and "不作为可信公钥" in result.stderr and "site_config.yml" in result.stderr
+
+
+def test_a_key_file_inside_the_bundle_is_not_trusted_either(hostile: Path, tools, monkeypatch):
+    (hostile / "site/key.pub").write_text(public_text(tools.INTRUDER.public_key()), encoding="utf-8")
+    monkeypatch.chdir(hostile.parent.parent)
+    result = mzkb("verify", str(hostile), "--public-key", str(hostile / "site/key.pub"))
+    assert "由可信公钥" not in result.stdout and "MZ930 警告" in result.stderr
+
+
+def test_a_config_outside_the_bundle_is_still_trusted(kit, tools, tmp_path: Path):
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine/content").mkdir()
+    (tmp_path / "mine/site_config.yml").write_text(config_text(kit.trusted.text), encoding="utf-8")
+    result = mzkb("verify", "-c", str(tmp_path / "mine/site_config.yml"), str(kit.folder))
+    assert result.exit_code == 0 and "由可信公钥" in result.stdout and "MZ930" not in result.stderr
+
+
+def test_apply_update_does_not_trust_a_config_inside_the_folder_it_updates(kit, tools, tmp_path: Path, monkeypatch):
+    """The county's genuine v1 folder holds a planted site_config.yml naming the intruder's key, and the intruder
+    made a pack from v1 signed with that key: the planted key is not trusted, so the pack is refused for its
+    signature (the folder's own key is the publisher's), before anything else is looked at."""
+    evil = tools.bundle(tools.tiny_site(tmp_path / "evil", {"index.html": b"<h1>evil</h1>"}), tmp_path / "e", "v2",
+                        tools.INTRUDER)
+    from generator.offline.update import make_update
+
+    pack = make_update(kit.v1, evil, tmp_path / "evil-pack", tools.INTRUDER).path
+    (kit.folder / "site_config.yml").write_text(config_text(public_text(tools.INTRUDER.public_key())), encoding="utf-8")
+    (kit.folder / "content").mkdir()
+    monkeypatch.chdir(kit.folder)
+    result = mzkb("apply-update", str(pack), ".")
+    assert result.exit_code == 1 and "MZ930 警告" in result.stderr
+    assert "MZ924 错误" in result.stderr and "不是可信公钥（正在更新的离线包所带的公钥" in result.stderr, result.stderr
+    assert (kit.folder / "site/index.html").read_bytes() == b"<h1>v1</h1>"
+
+
+# ---- links and special files ----
+
+def _link_outside(folder: Path) -> str:
+    os.symlink("/usr/share/doc", folder / "site/evil")
+    return "site/evil"
+
+
+def _file_link(folder: Path) -> str:
+    os.symlink("/etc/hostname", folder / "site/a.html.link")
+    return "site/a.html.link"
+
+
+def _listed_file_as_link(folder: Path) -> str:
+    target = folder.parent / "elsewhere.html"
+    shutil.move(folder / "site/a.html", target)
+    os.symlink(target, folder / "site/a.html")
+    return "site/a.html"
+
+
+def _fifo(folder: Path) -> str:
+    os.mkfifo(folder / "site/pipe")
+    return "site/pipe"
+
+
+def _device_link(folder: Path) -> str:
+    os.symlink("/dev/zero", folder / "site/zero.bin")
+    return "site/zero.bin"
+
+
+def _socket(folder: Path) -> str:
+    here = os.getcwd()
+    os.chdir(folder / "site")  # a relative name: AF_UNIX paths are short
+    try:
+        sock = socket.socket(socket.AF_UNIX)
+        sock.bind("s.sock")
+        sock.close()
+    finally:
+        os.chdir(here)
+    return "site/s.sock"
+
+
+def _manifest_link(folder: Path) -> str:
+    real = folder.parent / "manifest-copy.json"
+    shutil.copy(folder / "manifest.json", real)
+    (folder / "manifest.json").unlink()
+    os.symlink(real, folder / "manifest.json")
+    return "manifest.json"
+
+
+HOSTILE = {"dir link": _link_outside, "file link": _file_link, "listed file as link": _listed_file_as_link,
+           "fifo": _fifo, "device link": _device_link, "socket": _socket, "manifest link": _manifest_link}
+
+
+@pytest.mark.parametrize("how", sorted(HOSTILE))
+def test_verify_refuses_links_and_special_files_naming_them(kit, how: str):
+    rel = HOSTILE[how](kit.folder)
+    for given in (kit.folder, kit.folder.parent):
+        report = verify_bundle(given)
+        assert not report.ok
+        text = "\n".join(report.lines())
+        assert "MZ928 错误" in text and rel in text and "Traceback" not in text, text
+
+
+@pytest.mark.parametrize("how", sorted(HOSTILE))
+def test_apply_update_refuses_links_and_special_files_and_changes_nothing(kit, tools, how: str):
+    rel = HOSTILE[how](kit.folder)
+    before = sorted(p.relative_to(kit.folder).as_posix() for p in kit.folder.rglob("*"))
+    report = apply_update(kit.pack, kit.folder, kit.trusted)
+    text = "\n".join(report.lines())
+    assert not report.ok and "MZ928 错误" in text and rel in text, text
+    assert sorted(p.relative_to(kit.folder).as_posix() for p in kit.folder.rglob("*")) == before
+    assert not (kit.folder / "site/b.html").exists()
+
+
+def test_a_bundle_folder_that_is_itself_a_link_inside_the_given_folder_is_refused(kit, tmp_path: Path):
+    holder = tmp_path / "holder"
+    holder.mkdir()
+    os.symlink(kit.folder, holder / kit.folder.name)
+    report = verify_bundle(holder)
+    assert not report.ok and "MZ928" in "\n".join(report.lines())
+
+
+def test_an_unzipped_update_pack_with_a_link_is_refused(kit, tools, tmp_path: Path):
+    pack = tools.unzip(kit.pack, tmp_path / "pack")
+    os.symlink("/dev/zero", pack / "files/site/b.html.x")
+    report = apply_update(pack, kit.folder, kit.trusted)
+    assert not report.ok and "MZ928" in "\n".join(report.lines()) and not (kit.folder / "site/b.html").exists()
+
