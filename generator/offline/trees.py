@@ -20,6 +20,7 @@ from collections import Counter
 from pathlib import Path
 from typing import BinaryIO
 
+from ..writer import restore_interrupted
 from .format import MANIFEST, BundleError, os_reason
 from .zipsafe import LIMITS, TooLarge, check_directory, copy_bounded, read_bounded
 
@@ -48,7 +49,7 @@ def _alive_on_windows(pid: int) -> bool:
         return True
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
     """Whether process ``pid`` runs (leftovers of running processes are never touched)."""
     if pid == os.getpid():
         return True
@@ -81,7 +82,7 @@ def remove_leftovers(folder: Path) -> list[Path]:
         return handled
     for child in children:
         match = _LEFTOVER.match(child.name)
-        if not match or not child.is_dir() or child.is_symlink() or _alive(int(match.group(2))):
+        if not match or not child.is_dir() or child.is_symlink() or process_alive(int(match.group(2))):
             continue
         original = folder / child.name[1:].rsplit(".", 1)[0]
         if match.group(1) == "old" and not original.exists():
@@ -237,6 +238,7 @@ class DirTree(Tree):
 
     def __init__(self, path: Path, marker: str):
         path = Path(path)
+        restore_interrupted(path, process_alive)  # a swap killed between its two renames
         if not path.exists():
             raise BundleError("MZ921", "找不到这个文件夹", file=str(path))
         if (path / marker).is_symlink():
@@ -292,6 +294,7 @@ def _reason(exc: BaseException) -> str:
 def open_tree(path: Path, marker: str = MANIFEST) -> Tree:
     """A zip (by content) or a folder (the top folder, or a folder holding just that one)."""
     path = Path(path)
+    restore_interrupted(path, process_alive)  # a swap killed between its two renames
     if not path.exists():
         raise BundleError("MZ921", "找不到这个文件或文件夹", file=str(path))
     return DirTree(path, marker) if path.is_dir() else ZipTree(path, marker)

@@ -190,3 +190,33 @@ def test_an_unzipped_update_pack_with_a_link_is_refused(kit, tools, tmp_path: Pa
     report = apply_update(pack, kit.folder, kit.trusted)
     assert not report.ok and "MZ928" in "\n".join(report.lines()) and not (kit.folder / "site/b.html").exists()
 
+
+
+# ---- a swap killed between its two renames (issue 24) ----
+
+DEAD_PID = 4_194_999  # above Linux's largest pid_max: no such process
+
+
+def kill_between_renames(folder: Path) -> Path:
+    """The state an apply-update killed between ``folder -> .folder.old-PID`` and ``stage -> folder`` leaves."""
+    old = folder.parent / f".{folder.name}.old-{DEAD_PID}"
+    folder.rename(old)
+    shutil.copytree(old, folder.parent / f".{folder.name}.update-{DEAD_PID}")
+    return old
+
+
+def test_verify_and_apply_update_given_the_folder_restore_it_first(kit):
+    old = kill_between_renames(kit.folder)
+    report = verify_bundle(kit.folder)
+    assert report.ok, report.lines()
+    assert not old.exists()
+    kill_between_renames(kit.folder)
+    result = mzkb("apply-update", str(kit.pack), str(kit.folder), "--public-key", kit.trusted.text)
+    assert result.exit_code == 0, result.output
+    assert (kit.folder / "site/b.html").is_file() and not old.exists()
+
+
+def test_a_live_runs_old_copy_is_left_alone(kit):
+    live = kit.folder.parent / f".{kit.folder.name}.old-{os.getpid()}"
+    kit.folder.rename(live)
+    assert not verify_bundle(kit.folder).ok and live.is_dir()
