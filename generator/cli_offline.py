@@ -11,6 +11,7 @@ from .cli_common import config_option, fail, optional_config, report
 
 SIGN_HELP = "签名私钥文件（mzkb keygen 生成；默认：site_config.yml 的 bundle.signing_key，或环境变量 MZKB_SIGNING_KEY）"
 PUBLIC_HELP = "可信公钥：mzkb keygen 打印的 ed25519:… 一行或 .pub 文件（默认：site_config.yml 的 bundle.public_key）"
+DOWNGRADE_HELP = "允许版本退回：更新包的新版本比旧版本更旧（默认拒绝）"
 UNSIGNED_HELP = "接受未签名（或无法与可信公钥核对）的离线包/更新包；签名无效的仍然拒绝"
 
 
@@ -21,8 +22,9 @@ UNSIGNED_HELP = "接受未签名（或无法与可信公钥核对）的离线包
 @click.option("--with-media/--without-media", default=True, show_default=True, help="是否包含视频、音频文件")
 @click.option("--since", default=None, help="同时生成更新包：相对旧版本（版本名，或旧离线包 zip/目录）只含变化的文件")
 @click.option("--sign-key", "sign_key", default=None, help=SIGN_HELP)
+@click.option("--allow-downgrade", is_flag=True, help=DOWNGRADE_HELP)
 def bundle(config_path: str, out_dir: str, version: str | None, with_media: bool, since: str | None,
-           sign_key: str | None) -> None:
+           sign_key: str | None, allow_downgrade: bool) -> None:
     """生成可离线使用的离线包 zip（解压后双击 index.html 打开），附带清单、校验值和签名。"""
     from . import releases
     from .config import load_config
@@ -38,7 +40,8 @@ def bundle(config_path: str, out_dir: str, version: str | None, with_media: bool
         key = load_signing_key(config, sign_key)
         for line in key_warnings(config, sign_key) if key else ():
             click.echo(line, err=True)
-        run = bundle_command(config, out_dir, version=version, with_media=with_media, since=since, signing_key=key)
+        run = bundle_command(config, out_dir, version=version, with_media=with_media, since=since, signing_key=key,
+                             allow_downgrade=allow_downgrade)
     except UnknownRelease as exc:
         raise click.BadParameter(exc.message, param_hint="--version") from None
     except BundleError as exc:
@@ -95,12 +98,14 @@ def verify(config_path: str, path: str, public_key: str | None, allow_unsigned: 
 @click.argument("directory")
 @click.option("--public-key", default=None, help=PUBLIC_HELP + "；都没有时用正在更新的离线包所带的公钥")
 @click.option("--allow-unsigned", is_flag=True, help=UNSIGNED_HELP)
-def apply_update(config_path: str, pack: str, directory: str, public_key: str | None, allow_unsigned: bool) -> None:
+@click.option("--allow-downgrade", is_flag=True, help=DOWNGRADE_HELP)
+def apply_update(config_path: str, pack: str, directory: str, public_key: str | None, allow_unsigned: bool,
+                 allow_downgrade: bool) -> None:
     """把更新包应用到解压后的离线包目录：先核对签名，再校验结果与新版本完整离线包一致。"""
     from .offline.update import apply_update as run_apply
 
     trusted = _trusted(config_path, public_key, (Path(pack), Path(directory)))
-    result = run_apply(Path(pack), Path(directory), trusted, allow_unsigned)
+    result = run_apply(Path(pack), Path(directory), trusted, allow_unsigned, allow_downgrade)
     for line in result.lines():
         click.echo(line, err=not result.ok)
     sys.exit(0 if result.ok else 1)

@@ -159,6 +159,8 @@ CATALOGUE: dict[str, Spec] = {
     "MZ928": Spec(E, "离线包或更新包的文件夹中有符号链接或特殊文件：{detail}", "离线包解压后只应有普通文件和文件夹：删除这些链接或特殊文件（或重新解压离线包）后再试；mzkb 不会跟随链接读取包外的文件。", "site/evil -> /usr/share/doc"),
     "MZ929": Spec(E, "更新失败：{detail}", "文件夹没有被改动；按提示处理（磁盘空间、权限、更新包是否完整）后重试。", ""),
     "MZ930": Spec(W, "{source} 位于被校验的包 {folder} 之内，不作为可信公钥：这个公钥是包自己带来的，签名因此只能与包所带的公钥核对，不能证明包来自发布单位", "在包外运行（cd 到别处），用 -c 指定你自己知识库的 site_config.yml，或用 --public-key 给出发布单位公布的公钥。", "cd 离线包 && mzkb verify ."),
+    "MZ931": Spec(E, "不能制作降级更新包：{detail}", "更新包应从旧版本到新版本；确需让县里退回旧版时，加 --allow-downgrade 再制作。", "mzkb bundle --version v1 --since v2.zip"),
+    "MZ932": Spec(E, "更新包会把离线包退回旧版本：{detail}", "向发布单位确认：通常应使用新版本的更新包；确需退回旧版时加 --allow-downgrade。", "把 v2→v1 的更新包用于 v2 文件夹"),
 }
 
 

@@ -220,3 +220,68 @@ def test_a_live_runs_old_copy_is_left_alone(kit):
     live = kit.folder.parent / f".{kit.folder.name}.old-{os.getpid()}"
     kit.folder.rename(live)
     assert not verify_bundle(kit.folder).ok and live.is_dir()
+
+
+# ---- downgrade packs (issue 24) ----
+
+@pytest.mark.parametrize("older, newer", [
+    (("v1", "2020-02-20T00:00:00Z"), ("v2", "2020-02-20T00:00:00Z")),
+    (("v2", "2020-02-20T00:00:00Z"), ("v10", "2020-02-20T00:00:00Z")),
+    (("v9", "2020-02-19T00:00:00Z"), ("v1", "2020-02-20T00:00:00Z")),  # the build time decides when known
+    (("20200220-abc", None), ("20210101-abc", None)),
+    (("v1", "garbage"), ("v2", "2019-01-01T00:00:00Z")),
+    (("v1", None), ("v1.1", None)),
+])
+def test_older_bundles(older, newer):
+    from generator.offline.format import is_older
+
+    assert is_older(*older, *newer) and not is_older(*newer, *older)
+
+
+@pytest.mark.parametrize("one, other", [("v2", "20200220"), ("beta", "rc"), ("v1", "v1")])
+def test_names_that_cannot_be_ordered_are_no_downgrade(one, other):
+    from generator.offline.format import is_older
+
+    assert not is_older(one, None, other, None) and not is_older(other, None, one, None)
+
+
+def test_a_downgrade_pack_is_refused_unless_asked_for(kit, tmp_path: Path):
+    from generator.offline.format import BundleError
+    from generator.offline.update import make_update
+
+    with pytest.raises(BundleError) as refused:
+        make_update(kit.v2, kit.v1, tmp_path / "down")
+    assert refused.value.code == "MZ931" and "v1" in refused.value.message and not (tmp_path / "down").exists()
+    assert make_update(kit.v2, kit.v1, tmp_path / "down", allow_downgrade=True).path.is_file()
+
+
+def test_apply_update_refuses_a_signed_downgrade_pack_and_changes_nothing(kit, tools, tmp_path: Path):
+    from generator.offline.update import make_update
+
+    down = make_update(kit.v2, kit.v1, tmp_path / "down", tools.PUBLISHER, allow_downgrade=True).path
+    v2 = tools.unzip(kit.v2, tmp_path / "county2")
+    before = tools.snapshot(v2)
+    result = mzkb("apply-update", str(down), str(v2), "--public-key", kit.trusted.text)
+    assert result.exit_code == 1 and "MZ932 错误" in result.stderr and "--allow-downgrade" in result.stderr
+    assert tools.snapshot(v2) == before
+    result = mzkb("apply-update", str(down), str(v2), "--public-key", kit.trusted.text, "--allow-downgrade")
+    assert result.exit_code == 0 and "降级" in result.stdout and not (v2 / "site/b.html").exists()
+
+
+def test_bundle_since_a_newer_bundle_is_refused_before_anything_is_written(small_kb: Path, tmp_path: Path):
+    from generator.offline.make import bundle_knowledge_base
+
+    from generator.offline.format import BundleError
+
+    future = bundle_knowledge_base(small_kb, tmp_path / "future", version="99990101").bundle.path
+    result = mzkb("bundle", "-c", str(small_kb), "-o", str(tmp_path / "out0"), "--since", str(future))
+    assert result.exit_code == 1 and "MZ931 错误" in result.stderr and "--allow-downgrade" in result.stderr
+    assert not (tmp_path / "out0").exists() and "Traceback" not in result.output
+    newer = bundle_knowledge_base(small_kb, tmp_path / "v2", version="v2").bundle.path
+    out = tmp_path / "out1"
+
+    with pytest.raises(BundleError) as refused:
+        bundle_knowledge_base(small_kb, out, version="v1", since=newer)
+    assert refused.value.code == "MZ931" and not out.exists()
+    run = bundle_knowledge_base(small_kb, out, version="v1", since=newer, allow_downgrade=True)
+    assert run.update is not None and run.update.path.is_file()
