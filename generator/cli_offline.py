@@ -11,6 +11,7 @@ from .cli_common import config_option, fail, optional_config, report
 
 SIGN_HELP = "签名私钥文件（mzkb keygen 生成；默认：site_config.yml 的 bundle.signing_key，或环境变量 MZKB_SIGNING_KEY）"
 PUBLIC_HELP = "可信公钥：mzkb keygen 打印的 ed25519:… 一行或 .pub 文件（默认：site_config.yml 的 bundle.public_key）"
+DOWNGRADE_HELP = "允许版本退回：更新包的新版本比旧版本更旧（默认拒绝）"
 UNSIGNED_HELP = "接受未签名（或无法与可信公钥核对）的离线包/更新包；签名无效的仍然拒绝"
 
 
@@ -23,8 +24,9 @@ UNSIGNED_HELP = "接受未签名（或无法与可信公钥核对）的离线包
 @click.option("--sign-key", "sign_key", default=None, help=SIGN_HELP)
 @click.option("--format", "fmt", type=click.Choice(["zip", "zim"]), default="zip", show_default=True,
               help="zip：解压后双击 index.html 打开；zim：用 Kiwix（手机、电脑）或 kiwix-serve 打开的单个文件")
+@click.option("--allow-downgrade", is_flag=True, help=DOWNGRADE_HELP)
 def bundle(config_path: str, out_dir: str, version: str | None, with_media: bool, since: str | None,
-           sign_key: str | None, fmt: str) -> None:
+           sign_key: str | None, fmt: str, allow_downgrade: bool) -> None:
     """生成可离线使用的离线包：zip（解压后双击 index.html 打开）或 ZIM（Kiwix），附带清单、校验值和签名。"""
     from . import releases
     from .config import load_config
@@ -43,7 +45,7 @@ def bundle(config_path: str, out_dir: str, version: str | None, with_media: bool
         for line in key_warnings(config, sign_key) if key else ():
             click.echo(line, err=True)
         run = bundle_command(config, out_dir, version=version, with_media=with_media, since=since, signing_key=key,
-                             fmt=fmt)
+                             fmt=fmt, allow_downgrade=allow_downgrade)
     except UnknownRelease as exc:
         raise click.BadParameter(exc.message, param_hint="--version") from None
     except OptionConflict as exc:
@@ -89,6 +91,19 @@ def _inside_knowledge_base(config, out_dir: Path) -> str:
             return (f"{out_dir} 在知识库的 git 仓库中，离线包会被提交进仓库：请输出到知识库以外的文件夹，"
                     "或先把这个文件夹写进 .gitignore")
     return ""
+def _trusted(config_path: str, public_key: str | None, checked: tuple[Path, ...]):
+    """The trusted key of ``verify``/``apply-update``; a key inside the bundle or pack being read is not one
+    (MZ930 says so on stderr)."""
+    from .offline.format import BundleError
+    from .offline.keys import trusted_key, untrusted_sources
+
+    config = optional_config(config_path)
+    for diag in untrusted_sources(config, public_key, checked):
+        click.echo(diag.format(), err=True)
+    try:
+        return trusted_key(config, public_key, checked)
+    except BundleError as exc:
+        fail(exc)
 
 
 @click.command()
@@ -98,14 +113,9 @@ def _inside_knowledge_base(config, out_dir: Path) -> str:
 @click.option("--allow-unsigned", is_flag=True, help=UNSIGNED_HELP)
 def verify(config_path: str, path: str, public_key: str | None, allow_unsigned: bool) -> None:
     """校验离线包（zip 或解压后的目录）：逐个文件核对清单中的大小和 SHA-256，并核对签名。"""
-    from .offline.format import BundleError
-    from .offline.keys import trusted_key
     from .offline.verify import verify_bundle
 
-    try:
-        trusted = trusted_key(optional_config(config_path), public_key)
-    except BundleError as exc:
-        fail(exc)
+    trusted = _trusted(config_path, public_key, (Path(path),))
     result = verify_bundle(Path(path), trusted, allow_unsigned)
     for line in result.lines():
         click.echo(line)
@@ -118,17 +128,14 @@ def verify(config_path: str, path: str, public_key: str | None, allow_unsigned: 
 @click.argument("directory")
 @click.option("--public-key", default=None, help=PUBLIC_HELP + "；都没有时用正在更新的离线包所带的公钥")
 @click.option("--allow-unsigned", is_flag=True, help=UNSIGNED_HELP)
-def apply_update(config_path: str, pack: str, directory: str, public_key: str | None, allow_unsigned: bool) -> None:
+@click.option("--allow-downgrade", is_flag=True, help=DOWNGRADE_HELP)
+def apply_update(config_path: str, pack: str, directory: str, public_key: str | None, allow_unsigned: bool,
+                 allow_downgrade: bool) -> None:
     """把更新包应用到解压后的离线包目录：先核对签名，再校验结果与新版本完整离线包一致。"""
-    from .offline.format import BundleError
-    from .offline.keys import trusted_key
     from .offline.update import apply_update as run_apply
 
-    try:
-        trusted = trusted_key(optional_config(config_path), public_key)
-    except BundleError as exc:
-        fail(exc)
-    result = run_apply(Path(pack), Path(directory), trusted, allow_unsigned)
+    trusted = _trusted(config_path, public_key, (Path(pack), Path(directory)))
+    result = run_apply(Path(pack), Path(directory), trusted, allow_unsigned, allow_downgrade)
     for line in result.lines():
         click.echo(line, err=not result.ok)
     sys.exit(0 if result.ok else 1)

@@ -181,7 +181,11 @@ CATALOGUE: dict[str, Spec] = {
     "MZ925": Spec(E, "无法确认来源：{detail}", "向发布单位索取签名的更新包，或用 --public-key 给出其公布的公钥；确认来源可靠时才加 --allow-unsigned。", "未签名的更新包"),
     "MZ926": Spec(E, "签名密钥问题：{detail}", "用 mzkb keygen 生成密钥（私钥放在知识库以外），把打印的公钥写入 site_config.yml 的 bundle.public_key。", "mzkb keygen -o content"),
     "MZ927": Spec(E, "更新包不能用于这个文件夹：{detail}", "使用与文件夹版本对应的更新包，或直接使用新版完整离线包。", "把 v2→v3 的更新包用于 v1 文件夹"),
+    "MZ928": Spec(E, "离线包或更新包的文件夹中有符号链接或特殊文件：{detail}", "离线包解压后只应有普通文件和文件夹：删除这些链接或特殊文件（或重新解压离线包）后再试；mzkb 不会跟随链接读取包外的文件。", "site/evil -> /usr/share/doc"),
     "MZ929": Spec(E, "更新失败：{detail}", "文件夹没有被改动；按提示处理（磁盘空间、权限、更新包是否完整）后重试。", ""),
+    "MZ930": Spec(W, "{source} 位于被校验的包 {folder} 之内，不作为可信公钥：这个公钥是包自己带来的，签名因此只能与包所带的公钥核对，不能证明包来自发布单位", "在包外运行（cd 到别处），用 -c 指定你自己知识库的 site_config.yml，或用 --public-key 给出发布单位公布的公钥。", "cd 离线包 && mzkb verify ."),
+    "MZ931": Spec(E, "不能制作降级更新包：{detail}", "更新包应从旧版本到新版本；确需让县里退回旧版时，加 --allow-downgrade 再制作。", "mzkb bundle --version v1 --since v2.zip"),
+    "MZ932": Spec(E, "更新包会把离线包退回旧版本：{detail}", "向发布单位确认：通常应使用新版本的更新包；确需退回旧版时加 --allow-downgrade。", "把 v2→v1 的更新包用于 v2 文件夹"),
     "MZ940": Spec(E, "无法生成 ZIM 文件：{detail}", "按提示修正（磁盘空间、权限；版本号只用字母数字和 .-_），再重新运行 mzkb bundle --format zim。", "mzkb bundle --format zim --version 第一版"),
     "MZ941": Spec(E, "选项不能一起使用：{detail}", "ZIM 文件每次整体重新生成：去掉 --since，或改用 --format zip。", "mzkb bundle --format zim --since v1"),
 }

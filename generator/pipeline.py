@@ -31,7 +31,7 @@ from .releases import GitError, head_epoch, history_or_empty
 from .site.model import RenderInput, RenderReport, VersionInfo
 from .lock import LockBusy, build_lock, state_dir_of
 from .site.reuse import RENDER_CACHE
-from .writer import describe_os_error, link_files, refusal, resolve_output, write_atomically, write_files
+from .writer import describe_os_error, link_files, refusal, resolve_output, restore_interrupted, write_atomically, write_files
 
 if TYPE_CHECKING:
     from .search.indexer import IndexResult, Pending
@@ -233,6 +233,7 @@ def build(config_path: str | Path, out_dir: str | Path | None = None, strict: bo
     clock = Stopwatch()
     try:
         with fewer_collections(), build_lock(state_dir_of(config_path)):  # one build at a time per knowledge base
+            restore_interrupted(output_of(Path(config_path).absolute().parent, out_dir))  # a swap killed midway
             prepared = check(config_path, strict, progress, clock)
             if prepared.failed:
                 return BuildResult(prepared, None)
@@ -267,12 +268,17 @@ def check(config_path: str | Path, strict: bool, progress: Progress, clock: Stop
     return prepared
 
 
+def output_of(root: Path, out_dir: str | Path | None) -> Path:
+    """The folder a build of the knowledge base at ``root`` writes (``-o``, else ``site``; a symlink followed)."""
+    return resolve_output(Path(out_dir) if out_dir else root / "site")
+
+
 def plan_build(prepared: Prepared, out_dir: str | Path | None, whoosh_dir: Path | None, incremental: bool) -> Plan:
     """Decide the output folders and whether the previous build can be reused."""
     from .search.indexer import INDEX_CACHE
 
     config = prepared.config
-    target = resolve_output(Path(out_dir) if out_dir else config.root / "site")  # a `site` symlink is followed
+    target = output_of(config.root, out_dir)
     whoosh_target = whoosh_dir or config.state_dir / "whoosh"
     cache = Cache(config.state_dir)
     if not incremental and whoosh_target == config.state_dir / "whoosh":

@@ -3,9 +3,9 @@
 The server is MkDocs' public ``LiveReloadServer`` (watching, rebuilding, reloading browsers)
 built the way ``mkdocs serve`` builds it, with dirty rebuilds (pages whose inputs did not
 change stay as they are in the preview folder). Its WSGI application (``set_app``, the
-standard ``wsgiref`` hook) is wrapped by ``ranged``, which answers ``Range: bytes=…`` with 206
-(video seeking in the preview), adds ``Accept-Ranges`` and refuses paths with a NUL byte
-(400) instead of letting them fail as 500. Errors are ``ServeError`` with a Chinese message;
+standard ``wsgiref`` hook) is wrapped by ``ranged``, which answers one ``Range: bytes=…``
+range with 206 (video seeking in the preview; several or unparseable ranges get the whole
+file with 200, RFC 9110), adds ``Accept-Ranges`` and refuses paths with a NUL byte (400) instead of letting them fail as 500. Errors are ``ServeError`` with a Chinese message;
 this module prints nothing (``report`` callbacks are the CLI's).
 """
 
@@ -69,7 +69,8 @@ def check_port(host: str, port: int) -> None:
 def _byte_range(header: str, size: int) -> tuple[int, int] | None:
     """(first, last) of a single ``bytes=`` range within ``size`` bytes; None when unsatisfiable.
 
-    Raises ``ValueError`` for ranges we do not serve partially (several ranges, other units).
+    Raises ``ValueError`` for a header that is ignored (RFC 9110 14.2: the whole file is sent
+    with 200): several ranges, other units, unparseable text, a last byte before the first.
     """
     match = _RANGE.match(header.strip())
     if not match or match.group(1) == match.group(2) == "":
@@ -81,8 +82,10 @@ def _byte_range(header: str, size: int) -> tuple[int, int] | None:
             return None
         return max(0, size - length), size - 1
     start = int(first)
+    if last and int(last) < start:
+        raise ValueError(header)
     end = min(int(last), size - 1) if last else size - 1
-    if start >= size or end < start:
+    if start >= size:
         return None
     return start, end
 
@@ -109,15 +112,14 @@ def ranged(app: Callable, root: str | Path) -> Callable:
             size = os.path.getsize(full)
             try:
                 span = _byte_range(header, size)
-            except ValueError:
-                span = (0, size - 1) if size else None
-                if span is None:
-                    return app(environ, start_response)
+            except ValueError:  # an ignored header: the whole file with 200, as without it
+                span = ()
             if span is None:
                 start_response("416 Range Not Satisfiable", [("Content-Range", f"bytes */{size}"),
                                                             ("Content-Length", "0")])
                 return [b""]
-            return _partial(full, size, span, environ, start_response)
+            if span:
+                return _partial(full, size, span, environ, start_response)
 
         def with_ranges(status, headers, exc_info=None):
             if status.startswith("200") and not any(k.lower() == "accept-ranges" for k, _ in headers):

@@ -27,12 +27,12 @@ from .config import SiteConfig
 from .diagnostics import Diagnostic, make
 from .feed import atom_feed
 from .foundations import js_json
-from .pipeline import build, prepare
+from .pipeline import build, output_of, prepare
 from .search.whoosh_writer import write_index
 from .site.model import VersionInfo
 from .seal import is_sealed, seal
 from .site.pages.templates import PAGES, render
-from .writer import refusal, resolve_output, swap_into_place, write_marker
+from .writer import refusal, restore_interrupted, swap_into_place, write_marker
 
 LATEST = "latest"
 PREVIEW = "preview"
@@ -59,11 +59,12 @@ def _cache_key(cache: Path, release: git_releases.Release) -> Path:
 
 def build_versions(config_path: str | Path, out_dir: str | Path | None = None, strict: bool = False) -> VersionsResult:
     """Build every release (cached by commit) and the working tree, then publish them together."""
+    restore_interrupted(output_of(Path(config_path).absolute().parent, out_dir))  # a swap killed midway
     prepared = prepare(config_path, strict)
     if prepared.failed:
         return VersionsResult(False, None, (), (), prepared.diagnostics)
     config: SiteConfig = prepared.config
-    target = resolve_output(Path(out_dir) if out_dir else config.root / "site")  # a `site` symlink is followed
+    target = output_of(config.root, out_dir)
     if problem := refusal(target, (config.root, config.content_dir, config.state_dir)):
         return VersionsResult(False, None, (), (), (*prepared.diagnostics,
                               make("MZ910", str(target), 0, 0, path=str(target), detail=problem)))

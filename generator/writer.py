@@ -4,8 +4,10 @@ A build goes into a fresh sibling folder; only when it succeeded is it swapped i
 place. A failed build leaves the previous site untouched.
 
 Replacing a folder deletes what it held, so an output folder is replaced only when it is
-missing, empty, or a previous mzkb output (it carries ``MARKER``, written into every output
-mzkb makes); the knowledge base itself, its content and ``.mzkb`` folders, any folder
+missing, empty, or a previous mzkb output: it carries ``MARKER``, written into every output
+mzkb makes, listing every file written (with its size), and holds no file that list does not
+name (operating-system litter aside); names alone (an index.html, a versions.js) prove nothing.
+The knowledge base itself, its content and ``.mzkb`` folders, any folder
 holding them, the home folder and ``/`` are never outputs (``refusal``). A symlinked output
 folder is followed: the build lands where it points and the link stays.
 """
@@ -13,15 +15,23 @@ folder is followed: the build lands where it points and the link stays.
 from __future__ import annotations
 
 import errno
+import json
 import os
 import re
 import shutil
+import stat
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 MARKER = ".mzkb-output"
 """File at the top of every folder mzkb writes as a site; only such folders are ever replaced."""
 MARKER_TEXT = "这个文件夹由 mzkb 生成，重新构建时会被整体替换。\nThis folder is written by mzkb and replaced by the next build.\n"
+"""The whole marker written by mzkb before it listed its files (still proof of an mzkb output)."""
+MARKER_FORMAT = "mzkb-output"
+MARKER_LIMIT = 64 << 20
+"""Largest marker read back (a site of a million files lists in less)."""
+OS_LITTER = frozenset({".DS_Store", "Thumbs.db", "desktop.ini", "ehthumbs.db"})
+"""Files the operating system drops into folders (Finder, Explorer); also every ``._*`` file."""
 
 
 def resolve_output(out_dir: Path | str) -> Path:
@@ -54,23 +64,83 @@ def refusal(target: Path, protected: Iterable[Path] = ()) -> str | None:
             return f"输出目录位于内容目录 {folder} 之内"
     if real.exists() and not real.is_dir():
         return "同名文件已存在（不是文件夹）"
-    if real.is_dir() and not _previous_output(real):
-        try:
-            empty = not any(os.scandir(real))
-        except OSError as exc:
-            return f"无法读取（{exc.strerror or exc}）"
-        if not empty:
-            return f"文件夹不是空的，也不是 mzkb 生成的网站（没有 {MARKER} 标记文件），为避免删除其中的文件，已拒绝"
+    if real.is_dir():
+        return _not_an_output(real)
     return None
 
 
-def _previous_output(folder: Path) -> bool:
-    """True for a folder mzkb wrote: it carries the marker (or, written by an mzkb from before
-    the marker, the search index and the home page of a site)."""
-    if (folder / MARKER).is_file():
-        return True
-    return (folder / "index.html").is_file() and ((folder / "search" / "manifest.js").is_file()
-                                                  or (folder / "versions.js").is_file())
+def _is_litter(rel: str) -> bool:
+    name = rel.rsplit("/", 1)[-1]
+    return name in OS_LITTER or name.startswith("._")
+
+
+def _entries(folder: Path) -> list[str]:
+    """Every entry below ``folder`` that is not a folder (files, links, special files), ``/``-separated,
+    sorted; links are never followed."""
+    found, pending = [], [""]
+    while pending:
+        rel = pending.pop()
+        with os.scandir(folder / rel if rel else folder) as entries:
+            for entry in entries:
+                path = f"{rel}/{entry.name}" if rel else entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(path)
+                else:
+                    found.append(path)
+    return sorted(found)
+
+
+def listing(folder: Path) -> dict[str, int]:
+    """The marker's file list of a finished output: every regular file's size by relative path."""
+    out = {}
+    for rel in _entries(folder):
+        info = os.lstat(folder / rel)
+        if stat.S_ISREG(info.st_mode) and rel != MARKER:
+            out[rel] = info.st_size
+    return out
+
+
+def _listed(folder: Path) -> dict[str, int] | str:
+    """The files the marker of ``folder`` lists, "" for a marker of the format before lists (any file
+    is then taken as written by mzkb), or why there is no usable marker (Chinese)."""
+    path = folder / MARKER
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return f"没有 {MARKER} 标记文件"
+    if not stat.S_ISREG(info.st_mode) or info.st_size > MARKER_LIMIT:
+        return f"{MARKER} 不是 mzkb 写的标记文件"
+    data = path.read_bytes()
+    if data == MARKER_TEXT.encode("utf-8"):
+        return ""
+    try:
+        doc = json.loads(data)
+    except (ValueError, RecursionError):
+        doc = None
+    files = doc.get("files") if isinstance(doc, dict) and doc.get("format") == MARKER_FORMAT else None
+    if not isinstance(files, dict) or not all(isinstance(k, str) and type(v) is int for k, v in files.items()):
+        return f"{MARKER} 已损坏或不是 mzkb 写的标记文件"
+    return files
+
+
+def _not_an_output(folder: Path) -> str | None:
+    """Why an existing folder is not a previous mzkb output that may be replaced (None: it may)."""
+    try:
+        listed = _listed(folder)
+        if isinstance(listed, str) and listed:
+            if not any(os.scandir(folder)):
+                return None
+            return f"文件夹不是空的，也不是 mzkb 生成的网站（{listed}），为避免删除其中的文件，已拒绝"
+        if listed == "":
+            return None  # the marker of an mzkb from before file lists
+        unknown = [rel for rel in _entries(folder) if rel != MARKER and rel not in listed and not _is_litter(rel)]
+    except OSError as exc:
+        return f"无法读取（{exc.strerror or exc}）"
+    if unknown:
+        more = f"等 {len(unknown)} 个" if len(unknown) > 1 else ""
+        return (f"其中有不是 mzkb 生成的文件 {folder / unknown[0]}{more}（不在 {MARKER} 列出的文件中），"
+                "为避免删除它们，已拒绝")
+    return None
 
 
 _ERRNO_TEXT = {
@@ -132,11 +202,15 @@ def sweep_leftovers(folder: Path, pattern: re.Pattern = _LEFTOVER) -> list[Path]
         entries = list(os.scandir(folder))
     except OSError:
         return removed
-    for entry in entries:
+    for entry in sorted(entries, key=lambda e: ".old-" not in e.name):  # restore before removing
         match = pattern.match(entry.name)
         if not match or pid_alive(int(next(g for g in match.groups() if g))):
             continue
         path = Path(entry.path)
+        old = re.match(r"^\.(.+)\.old-\d+$", entry.name)
+        if old and restore_interrupted(folder / old.group(1)) is not None:
+            removed.append(path)
+            continue
         try:
             if entry.is_dir(follow_symlinks=False):
                 shutil.rmtree(path)
@@ -148,10 +222,32 @@ def sweep_leftovers(folder: Path, pattern: re.Pattern = _LEFTOVER) -> list[Path]
     return removed
 
 
+def restore_interrupted(target: Path, alive: Callable[[int], bool] = pid_alive) -> Path | None:
+    """Put back a folder a killed run renamed away between the two renames of a swap.
+
+    When ``target`` is missing and ``.<name>.old-<pid>`` of a dead process sits beside it, that copy is renamed
+    back (the newest, if several); return it, else None. Every command that reads or replaces ``target``
+    calls this first, so a kill at that moment never loses the folder."""
+    target = Path(os.path.abspath(target))
+    if os.path.lexists(target):
+        return None
+    pattern = re.compile(rf"^\.{re.escape(target.name)}\.old-(\d+)$")
+    try:
+        entries = [e for e in os.scandir(target.parent) if pattern.match(e.name) and e.is_dir(follow_symlinks=False)]
+    except OSError:
+        return None
+    for entry in sorted(entries, key=lambda e: e.stat(follow_symlinks=False).st_mtime_ns, reverse=True):
+        if not alive(int(pattern.match(entry.name).group(1))):
+            os.replace(entry.path, target)
+            return Path(entry.path)
+    return None
+
+
 def staging_dir(out_dir: Path) -> Path:
     """A fresh, empty folder beside ``out_dir`` to build into (leftovers of killed builds go)."""
     out_dir = out_dir.absolute()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
+    restore_interrupted(out_dir)
     # beside the output (perhaps a user's folder): only this output's own staging names
     sweep_leftovers(out_dir.parent, re.compile(rf"^\.{re.escape(out_dir.name)}\.(?:building|old)-(\d+)$"))
     stage = out_dir.parent / f".{out_dir.name}.building-{os.getpid()}"
@@ -174,8 +270,11 @@ def shown_path(path: str | os.PathLike, stage: Path) -> str:
 
 
 def write_marker(stage: Path) -> None:
-    """Mark a folder as an mzkb output (which a later build may replace)."""
-    (stage / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+    """Mark a finished folder as an mzkb output (which a later build may replace) with the list of the
+    files in it; written last, after every other file."""
+    doc = {"format": MARKER_FORMAT, "note": MARKER_TEXT, "files": listing(stage)}
+    text = json.dumps(doc, ensure_ascii=True, sort_keys=True, indent=0) + "\n"
+    (stage / MARKER).write_text(text, encoding="utf-8")
 
 
 def swap_into_place(stage: Path, out_dir: Path) -> None:

@@ -124,6 +124,15 @@ def test_build_versions_builds_every_release_and_latest(repo: Path):
     # the working tree is v3 itself: latest is that build, not a second one
     same = {k: v for k, v in digest(site / "latest").items() if k != "pages.js"}
     assert same == {k: v for k, v in digest(site / "v3").items() if k != "pages.js"}
+    # issue 24: the marker lists every file the versioned build wrote; a file it does not list stops the next one
+    from generator.writer import MARKER
+
+    listed = json.loads((site / MARKER).read_text(encoding="utf-8"))["files"]
+    assert set(listed) == {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()} - {MARKER}
+    (site / "v1" / "thesis.docx").write_bytes(b"mine")
+    again = mzkb("build", "-c", str(repo / "site_config.yml"), "--versions")
+    assert again.exit_code == 1 and "MZ910" in again.output and "v1/thesis.docx" in again.output
+    assert (site / "v1" / "thesis.docx").read_bytes() == b"mine"
 
 
 def test_change_pages_and_feed(repo: Path):
@@ -309,6 +318,9 @@ def test_bundle_cli_for_a_release_update_pack_and_apply(repo: Path, tmp_path: Pa
     wrong = mzkb("apply-update", str(pack), str(folder))  # already v2: wrong base
     assert wrong.exit_code == 1
     assert mzkb("bundle", "-c", config, "-o", str(out), "--version", "v99").exit_code == 2
+    # issue 24: a signed-or-not pack from v2 back to v1 is not made without --allow-downgrade
+    down = mzkb("bundle", "-c", config, "-o", str(tmp_path / "down"), "--version", "v1", "--since", str(v2_zip))
+    assert down.exit_code == 1 and "MZ931" in down.output and not (tmp_path / "down").exists()
 
 
 def test_unreleased_edits_build_latest_separately(repo: Path):

@@ -137,6 +137,29 @@ def derived_files(manifest_bytes: bytes, manifest: dict) -> dict[str, bytes]:
     return {SUMS: sums.encode("ascii"), MANIFEST_JS: script}
 
 
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
+
+
+def _older_name(name: str, than: str) -> bool:
+    """Natural order of version names (v2 < v10, 20200220 < 20210101, v1 < v1.1); names that differ first in
+    their text (v2 and 20200220, beta and rc) are not ordered: False."""
+    mine, theirs = re.findall(r"\d+|\D+", name), re.findall(r"\d+|\D+", than)
+    for a, b in zip(mine, theirs):
+        if a == b:
+            continue
+        return a.isdigit() and b.isdigit() and int(a) < int(b)
+    return len(mine) < len(theirs)
+
+
+def is_older(version: str, built_at: object, than_version: str, than_built_at: object) -> bool:
+    """Whether a bundle (``version``, ``built_at``) is older than another: by build time when both are known
+    and differ, else by the natural order of the version names (``v1`` before ``v2``)."""
+    if isinstance(built_at, str) and isinstance(than_built_at, str) and _ISO.match(built_at) \
+            and _ISO.match(than_built_at) and built_at != than_built_at:
+        return built_at < than_built_at
+    return _older_name(version, than_version)
+
+
 def signature_script(signature_bytes: bytes) -> bytes:
     """check/signature.js: the signature file as a script for the 校验 page."""
     text = signature_bytes.decode("utf-8")

@@ -9,6 +9,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from ..config import SiteConfig
+from ..diagnostics import Diagnostic, make
 from . import signing
 from .format import BundleError, os_reason
 from .signing import KEY_ENV, TrustedKey
@@ -101,9 +102,34 @@ def key_warnings(config: SiteConfig | None, given: str | None) -> list[str]:
     return []
 
 
-def trusted_key(config: SiteConfig | None, given: str | None) -> TrustedKey | None:
-    """``--public-key`` (a key line or a .pub file), else ``bundle.public_key`` of site_config.yml, else None."""
-    if given:
+def _inside(path: Path, checked: tuple[Path, ...]) -> Path | None:
+    """The folder of ``checked`` (bundles or packs being read) that holds ``path``, else None."""
+    real = Path(os.path.realpath(path))
+    for folder in checked:
+        top = Path(os.path.realpath(folder))
+        if top.is_dir() and real.is_relative_to(top):
+            return Path(folder)
+    return None
+
+
+def untrusted_sources(config: SiteConfig | None, given: str | None, checked: tuple[Path, ...]) -> list[Diagnostic]:
+    """MZ930 for each key source that lies inside a bundle or pack being checked: such a key came with the
+    bundle, so a signature checked against it proves nothing about where the bundle came from."""
+    found = []
+    if given and not given.strip().startswith(signing.PREFIX) and (where := _inside(Path(given.strip()), checked)):
+        found.append(make("MZ930", given.strip(), 0, 0, source="--public-key 给出的公钥文件", folder=str(where)))
+    if config is not None and (config.bundle.get("public_key") or "") and (where := _inside(config.path, checked)):
+        found.append(make("MZ930", str(config.path), 0, 0, source=f"{config.path.name} 的 bundle.public_key",
+                          folder=str(where)))
+    return found
+
+
+def trusted_key(config: SiteConfig | None, given: str | None, checked: tuple[Path, ...] = ()) -> TrustedKey | None:
+    """``--public-key`` (a key line or a .pub file), else ``bundle.public_key`` of site_config.yml, else None.
+
+    A key file or site_config.yml inside one of ``checked`` (the bundle or pack being verified) is never
+    trusted (``untrusted_sources`` says so)."""
+    if given and not _inside(Path(given.strip()), checked):
         text = given.strip()
         if not text.startswith(signing.PREFIX) and Path(text).is_file():
             try:
@@ -113,6 +139,6 @@ def trusted_key(config: SiteConfig | None, given: str | None) -> TrustedKey | No
         signing.parse_public_key(text, "--public-key 给出的公钥")
         return TrustedKey(text, "--public-key")
     configured = (config.bundle.get("public_key") if config is not None else None) or ""
-    if configured:
+    if configured and not _inside(config.path, checked):
         return TrustedKey(configured.strip(), f"{config.path.name} 的 bundle.public_key")
     return None

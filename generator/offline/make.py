@@ -16,8 +16,10 @@ from ..config import SiteConfig
 from ..content.model import DocType
 from ..pipeline import BuildResult, build, build_epoch
 from .format import BundleError, os_reason
-from .update import UpdateResult, make_update, resolve_base
-from .writer import BundleResult, make_bundle, site_slug
+from .trees import open_tree
+from .update import UpdateResult, downgrade_problem, make_update, resolve_base
+from .verify import read_manifest
+from .writer import BundleResult, iso_utc, make_bundle, site_slug
 from .zim import ZimResult, make_zim
 
 FORMATS = ("zip", "zim")
@@ -68,15 +70,17 @@ def bundle_knowledge_base(config_path: str | Path, out_dir: str | Path, *, versi
                           with_media: bool = True, since: str | Path | None = None, site_name: str | None = None,
                           resolver: Callable[[str], Path | None] | None = None, commit: str | None = None,
                           epoch: int | None = None, signing_key: Ed25519PrivateKey | None = None,
-                          fmt: str = "zip") -> BundleRun:
+                          fmt: str = "zip", allow_downgrade: bool = False) -> BundleRun:
     """Build into a temporary folder, bundle (signed with ``signing_key`` if given) and, with ``since`` (an old
     bundle zip or folder, or a version name ``resolver`` maps to one), also write an update pack.
     ``fmt="zim"`` writes a ZIM file instead of the zip (no update pack).
 
     A failed build returns ``BundleRun(build)`` with ``bundle=None`` (diagnostics are in ``build``);
-    bundle problems raise ``BundleError``.
+    bundle problems raise ``BundleError``; a pack to a version older than ``since`` (MZ931, before anything
+    is written) unless ``allow_downgrade``.
     """
     base = resolve_base(since, resolver) if since is not None else None  # fail before the slow build
+    base_manifest = _manifest_of(base) if base is not None else None
     with tempfile.TemporaryDirectory(prefix="mzkb-bundle-") as tmp:
         result = build(config_path, Path(tmp) / "site", epoch=epoch, incremental=False)
         if not result.ok:
@@ -84,22 +88,32 @@ def bundle_knowledge_base(config_path: str | Path, out_dir: str | Path, *, versi
         config, corpus = result.prepared.config, result.prepared.corpus
         epoch = epoch if epoch is not None else build_epoch(config, corpus)
         commit = commit if commit is not None else git_commit(config.root)
+        version = version or default_version(epoch, commit)
+        if base_manifest is not None and not allow_downgrade and (
+                why := downgrade_problem(base_manifest, version, iso_utc(epoch))):
+            raise BundleError("MZ931", f"{why}。确需退回旧版时加 --allow-downgrade（没有写出任何文件）", file=str(base))
         if fmt == "zim":
             zim = make_zim(result.out_dir, Path(out_dir), config=config, corpus=corpus,
-                           site_name=site_name or site_slug(config.title), version=version or default_version(epoch, commit),
+                           site_name=site_name or site_slug(config.title), version=version,
                            commit=commit, epoch=epoch, doc_counts=count_documents(corpus.documents),
                            with_media=with_media, signing_key=signing_key)
             return BundleRun(result, zim=zim)
         bundle = make_bundle(result.out_dir, Path(out_dir), site_name=site_name or site_slug(config.title),
-                             site_title=config.title, version=version or default_version(epoch, commit), commit=commit,
+                             site_title=config.title, version=version, commit=commit,
                              with_media=with_media, doc_counts=count_documents(corpus.documents), epoch=epoch,
                              signing_key=signing_key)
-    update = make_update(base, bundle.path, Path(out_dir), signing_key) if base is not None else None
+    update = make_update(base, bundle.path, Path(out_dir), signing_key, allow_downgrade) if base is not None else None
     return BundleRun(result, bundle, update)
 
 
+def _manifest_of(bundle: Path) -> dict:
+    """The validated manifest of a bundle (zip or folder)."""
+    with open_tree(bundle) as tree:
+        return read_manifest(tree)[1]
+
+
 def bundle_command(config: SiteConfig, out_dir: str | Path, *, version: str | None, with_media: bool,
-                   since: str | None, signing_key: Ed25519PrivateKey | None, fmt: str = "zip") -> BundleRun:
+                   since: str | None, signing_key: Ed25519PrivateKey | None, fmt: str = "zip", allow_downgrade: bool = False) -> BundleRun:
     """``mzkb bundle``: the working tree (or the release ``version``, exported from git), and the release
     ``since`` names (built on demand) or an old bundle's path. ``BundleError`` for unknown releases."""
     if fmt == "zim" and since is not None:
@@ -124,17 +138,18 @@ def bundle_command(config: SiteConfig, out_dir: str | Path, *, version: str | No
 
         try:
             return _bundle_source(config, out_dir, release_source, resolver, version=version, with_media=with_media,
-                                  since=since, signing_key=signing_key, fmt=fmt)
+                                  since=since, signing_key=signing_key, fmt=fmt, allow_downgrade=allow_downgrade)
         except OSError as exc:
             raise BundleError("MZ920", f"无法写入离线包：{os_reason(exc)}", file=exc.filename or str(out_dir)) from None
 
 
 def _bundle_source(config: SiteConfig, out_dir, release_source, resolver, *, version, with_media, since,
-                   signing_key, fmt="zip") -> BundleRun:
+                   signing_key, fmt="zip", allow_downgrade=False) -> BundleRun:
     """Bundle the release ``version`` (or the working tree) once its source is known."""
     source = release_source(version) if version and version != "latest" else None
     if version and version != "latest" and source is None:
         raise UnknownRelease("MZ920", f"没有名为 {version} 的已发布版本（git 标签）", file=str(config.path))
     build_config, commit, epoch = source or (config.path, None, None)
     return bundle_knowledge_base(build_config, out_dir, version=version, with_media=with_media, since=since,
-                                 resolver=resolver, commit=commit, epoch=epoch, signing_key=signing_key, fmt=fmt)
+                                 resolver=resolver, commit=commit, epoch=epoch, signing_key=signing_key, fmt=fmt,
+                                 allow_downgrade=allow_downgrade)

@@ -13,12 +13,14 @@ import hashlib
 import os
 import re
 import shutil
+import stat
 import zipfile
 import zlib
 from collections import Counter
 from pathlib import Path
 from typing import BinaryIO
 
+from ..writer import restore_interrupted
 from .format import MANIFEST, BundleError, os_reason
 from .zipsafe import LIMITS, TooLarge, check_directory, copy_bounded, read_bounded
 
@@ -47,7 +49,7 @@ def _alive_on_windows(pid: int) -> bool:
         return True
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
     """Whether process ``pid`` runs (leftovers of running processes are never touched)."""
     if pid == os.getpid():
         return True
@@ -80,7 +82,7 @@ def remove_leftovers(folder: Path) -> list[Path]:
         return handled
     for child in children:
         match = _LEFTOVER.match(child.name)
-        if not match or not child.is_dir() or child.is_symlink() or _alive(int(match.group(2))):
+        if not match or not child.is_dir() or child.is_symlink() or process_alive(int(match.group(2))):
             continue
         original = folder / child.name[1:].rsplit(".", 1)[0]
         if match.group(1) == "old" and not original.exists():
@@ -175,13 +177,72 @@ class ZipTree(Tree):
         self.zf.close()
 
 
+_KINDS = ((stat.S_ISLNK, "符号链接"), (stat.S_ISFIFO, "命名管道（FIFO）"), (stat.S_ISCHR, "字符设备"),
+          (stat.S_ISBLK, "块设备"), (stat.S_ISSOCK, "套接字"))
+
+
+def _kind(mode: int) -> str:
+    """What a non-regular, non-folder entry is, in Chinese."""
+    return next((label for test, label in _KINDS if test(mode)), "特殊文件")
+
+
+def irregular_entries(root: Path, limit: int = 20) -> list[str]:
+    """Entries below ``root`` that are neither regular files nor folders (links, FIFOs, devices, sockets),
+    as ``path（kind）`` lines; found with ``lstat`` only: no link is followed and nothing is opened."""
+    found: list[str] = []
+    pending = [Path(root)]
+    while pending and len(found) < limit:
+        folder = pending.pop()
+        with os.scandir(folder) as entries:
+            for entry in sorted(entries, key=lambda e: e.name):
+                mode = entry.stat(follow_symlinks=False).st_mode
+                if stat.S_ISDIR(mode):
+                    pending.append(Path(entry.path))
+                elif not stat.S_ISREG(mode):
+                    target = f" -> {os.readlink(entry.path)}" if stat.S_ISLNK(mode) else ""
+                    found.append(f"{entry.path}{target}（{_kind(mode)}）")
+    return found[:limit]
+
+
+def _refuse_irregular(root: Path) -> None:
+    """``BundleError`` (MZ928) naming the links and special files below ``root``."""
+    found = irregular_entries(root)
+    if found:
+        raise BundleError("MZ928", f"{found[0]}；离线包中不应有这类文件，为安全起见拒绝读取", found[1:], file=str(root))
+
+
+def open_regular(path: Path) -> BinaryIO:
+    """Open a regular file for reading without following a link and without blocking on a FIFO;
+    ``BundleError`` (MZ928) for anything else (never read from a device)."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if os.path.islink(path):
+            raise BundleError("MZ928", f"{path}（符号链接）；为安全起见拒绝读取", file=str(path)) from None
+        raise exc
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise BundleError("MZ928", f"{path}（{_kind(mode)}）；为安全起见拒绝读取", file=str(path))
+    if hasattr(os, "O_NONBLOCK") and hasattr(os, "set_blocking"):
+        os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
+
+
 class DirTree(Tree):
-    """An unzipped bundle: the top folder itself, or a folder holding exactly one bundle folder."""
+    """An unzipped bundle: the top folder itself, or a folder holding exactly one bundle folder.
+
+    A folder holding a symbolic link or a special file (FIFO, device, socket) anywhere below the bundle's
+    top folder is refused (MZ928) before anything is read; files are opened without following links."""
 
     def __init__(self, path: Path, marker: str):
         path = Path(path)
+        restore_interrupted(path, process_alive)  # a swap killed between its two renames
         if not path.exists():
             raise BundleError("MZ921", "找不到这个文件夹", file=str(path))
+        if (path / marker).is_symlink():
+            raise BundleError("MZ928", f"{path / marker}（符号链接）；为安全起见拒绝读取", file=str(path))
         if (path / marker).is_file():
             self.root = path
             remove_leftovers(path.absolute().parent)
@@ -196,8 +257,11 @@ class DirTree(Tree):
             if not found:
                 raise BundleError("MZ921", f"找不到 {marker}：这不是 mzkb 生成的包解压后的文件夹（或清单已丢失）",
                                   file=str(path))
+            if found[0].is_symlink():
+                raise BundleError("MZ928", f"{found[0]}（符号链接）；离线包文件夹不能是链接", file=str(path))
             self.root = found[0]
         self.label = str(self.root)
+        _refuse_irregular(self.root)
 
     def sizes(self) -> dict[str, int]:
         out = {}
@@ -206,16 +270,19 @@ class DirTree(Tree):
             for name in names:
                 path = Path(folder) / name
                 try:
-                    out[path.relative_to(self.root).as_posix()] = path.stat().st_size
+                    info = path.lstat()
                 except OSError:
                     continue
+                if stat.S_ISREG(info.st_mode):
+                    out[path.relative_to(self.root).as_posix()] = info.st_size
         return out
 
     def has(self, rel: str) -> bool:
-        return (self.root / rel).is_file()
+        path = self.root / rel
+        return path.is_file() and not path.is_symlink()
 
     def open(self, rel: str) -> BinaryIO:
-        return open(self.root / rel, "rb")
+        return open_regular(self.root / rel)
 
 
 def _reason(exc: BaseException) -> str:
@@ -227,6 +294,7 @@ def _reason(exc: BaseException) -> str:
 def open_tree(path: Path, marker: str = MANIFEST) -> Tree:
     """A zip (by content) or a folder (the top folder, or a folder holding just that one)."""
     path = Path(path)
+    restore_interrupted(path, process_alive)  # a swap killed between its two renames
     if not path.exists():
         raise BundleError("MZ921", "找不到这个文件或文件夹", file=str(path))
     return DirTree(path, marker) if path.is_dir() else ZipTree(path, marker)

@@ -27,7 +27,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from ..cache import link_or_copy
 from ..foundations import human_size, sha256_bytes, size_and_sha256
-from ..writer import swap_into_place
+from ..writer import restore_interrupted, swap_into_place
 from . import signing
 from .format import (
     DERIVED,
@@ -39,13 +39,14 @@ from .format import (
     UPDATE_FORMAT,
     UPDATE_SIGNATURE,
     BundleError,
+    is_older,
     load_manifest,
     os_reason,
     path_problems,
     render_manifest,
 )
 from .signing import SignatureCheck, TrustedKey
-from .trees import CORRUPT, DirTree, Tree, open_tree, read_metadata, remove_leftovers
+from .trees import CORRUPT, DirTree, Tree, open_tree, process_alive, read_metadata, remove_leftovers
 from .verify import VerifyReport, bundle_signature, read_manifest, verify_bundle
 from .writer import write_zip
 from .zipsafe import TooLarge, check_space, copy_bounded
@@ -122,8 +123,18 @@ def _pack_files(old_m: dict, new_tree: Tree, new_bytes: bytes, new_m: dict) -> t
     return expected, added, changed, deleted
 
 
-def make_update(old: Path, new_bundle: Path, out_dir: Path, signing_key: Ed25519PrivateKey | None = None) -> UpdateResult:
-    """Write the update pack from bundle ``old`` to ``new_bundle`` (each a zip or an unzipped folder)."""
+def downgrade_problem(old_m: dict, version: str, built_at: object) -> str:
+    """Why a pack from the bundle ``old_m`` to (``version``, ``built_at``) is a downgrade ("" if it is not)."""
+    if not is_older(version, built_at, old_m["version"], old_m.get("built_at")):
+        return ""
+    return (f"新版本 {version}（生成于 {built_at or '未知'}）比旧版本 {old_m['version']}（生成于 {old_m.get('built_at') or '未知'}）"
+            "更旧：这样的更新包会把县里的离线包退回旧版")
+
+
+def make_update(old: Path, new_bundle: Path, out_dir: Path, signing_key: Ed25519PrivateKey | None = None,
+                allow_downgrade: bool = False) -> UpdateResult:
+    """Write the update pack from bundle ``old`` to ``new_bundle`` (each a zip or an unzipped folder); a pack to
+    an older version is refused (MZ931) unless ``allow_downgrade``."""
     with open_tree(old) as old_tree:
         old_bytes, old_m = read_manifest(old_tree)
     with open_tree(new_bundle) as new_tree, tempfile.TemporaryDirectory(prefix="mzkb-update-") as tmp:
@@ -131,6 +142,8 @@ def make_update(old: Path, new_bundle: Path, out_dir: Path, signing_key: Ed25519
         if old_m["site"]["name"] != new_m["site"]["name"]:
             raise BundleError("MZ920", f"两个离线包不是同一个知识库（{old_m['site']['name']} 与 {new_m['site']['name']}），"
                               "不能制作更新包", file=str(new_bundle))
+        if not allow_downgrade and (why := downgrade_problem(old_m, new_m["version"], new_m.get("built_at"))):
+            raise BundleError("MZ931", why, file=str(old))
         expected, added, changed, deleted = _pack_files(old_m, new_tree, new_bytes, new_m)
         contents: dict[str, bytes | Path] = {}
         for rel, (size, sha) in sorted(expected.items()):
@@ -177,12 +190,15 @@ class ApplyReport:
     verify: VerifyReport | None = None
     errors: tuple[str, ...] = ()
     signature: SignatureCheck | None = None
+    downgrade: bool = False
+    """The pack took the folder back to an older version (allowed with ``allow_downgrade``)."""
 
     def lines(self) -> list[str]:
         """The report in Chinese."""
         if not self.ok:
             return list(self.errors)
-        out = [f"已将 {self.root} 从 {self.base_version} 版更新到 {self.target_version} 版：新增 {len(self.added)} 个、"
+        out = [f"注意：这是降级，已按要求（--allow-downgrade）从 {self.base_version} 版退回到更旧的 {self.target_version} 版。"
+               if self.downgrade else "",f"已将 {self.root} 从 {self.base_version} 版更新到 {self.target_version} 版：新增 {len(self.added)} 个、"
                f"更新 {len(self.changed)} 个、删除 {len(self.deleted)} 个文件。",
                f"更新包{self.signature.line()}" if self.signature else "",
                f"更新后校验通过：{self.verify.checked} 个文件与 {self.target_version} 版清单一致。"]
@@ -192,12 +208,12 @@ class ApplyReport:
 
 
 def apply_update(pack: Path, target_dir: Path, trusted: TrustedKey | None = None,
-                 allow_unsigned: bool = False) -> ApplyReport:
+                 allow_unsigned: bool = False, allow_downgrade: bool = False) -> ApplyReport:
     """Apply an update pack to an unzipped full bundle; refuse (nothing changed) unless the pack is signed by a
     trusted key (``trusted``, else the key of the bundle being updated) or ``allow_unsigned``, and the folder is
-    exactly the pack's base version."""
+    exactly the pack's base version; a pack to an older version is refused (MZ932) unless ``allow_downgrade``."""
     try:
-        return _apply(Path(pack), Path(target_dir), trusted, allow_unsigned)
+        return _apply(Path(pack), Path(target_dir), trusted, allow_unsigned, allow_downgrade)
     except BundleError as exc:
         return ApplyReport(False, errors=tuple(exc.lines()))
     except OSError as exc:
@@ -266,7 +282,9 @@ def _check_contents(ptree: Tree, info: dict, root: Path) -> dict[str, dict]:
     return files
 
 
-def _apply(pack: Path, target_dir: Path, trusted: TrustedKey | None, allow_unsigned: bool) -> ApplyReport:
+def _apply(pack: Path, target_dir: Path, trusted: TrustedKey | None, allow_unsigned: bool,
+           allow_downgrade: bool) -> ApplyReport:
+    restore_interrupted(target_dir, process_alive)  # a swap killed between its two renames
     if not target_dir.exists():
         raise BundleError("MZ921", "找不到这个文件夹", file=str(target_dir))
     if target_dir.is_file():
@@ -278,6 +296,10 @@ def _apply(pack: Path, target_dir: Path, trusted: TrustedKey | None, allow_unsig
         info = load_manifest(info_bytes, UPDATE_FORMAT, file=f"{ptree.label}/{UPDATE}")
         check = _check_pack_signature(ptree, info_bytes, info, _trust(target, trusted), allow_unsigned)
         _check_base(root, info)
+        downgrade = downgrade_problem(read_manifest(target)[1], info["target"]["version"], info["target"].get("built_at"))
+        if downgrade and not allow_downgrade:
+            raise BundleError("MZ932", f"{downgrade}，拒绝应用（未做任何改动）。确需退回旧版时加 --allow-downgrade",
+                              file=ptree.label)
         files = _check_contents(ptree, info, root)
         before = verify_bundle(root)
         if not before.files_ok:
@@ -286,7 +308,8 @@ def _apply(pack: Path, target_dir: Path, trusted: TrustedKey | None, allow_unsig
                               f"{info['target']['version']} 版的完整离线包", before.problem_lines(), file=str(root))
         after = _stage_and_swap(ptree, info, files, root)
     return ApplyReport(True, root, info["base"]["version"], info["target"]["version"], tuple(info["added"]),
-                       tuple(info["changed"]), tuple(info["deleted"]), replace(after, label=str(root)), signature=check)
+                       tuple(info["changed"]), tuple(info["deleted"]), replace(after, label=str(root)), signature=check,
+                       downgrade=bool(downgrade))
 
 
 def _stage_and_swap(ptree: Tree, info: dict, files: dict[str, dict], root: Path) -> VerifyReport:
@@ -295,7 +318,7 @@ def _stage_and_swap(ptree: Tree, info: dict, files: dict[str, dict], root: Path)
     stage = root.parent / f".{root.name}.update-{os.getpid()}"
     shutil.rmtree(stage, ignore_errors=True)
     try:
-        shutil.copytree(root, stage, copy_function=link_or_copy)  # files are replaced, never written through
+        shutil.copytree(root, stage, symlinks=True, copy_function=link_or_copy)  # files replaced, never written through
         for rel in info["deleted"]:
             (stage / rel).unlink(missing_ok=True)
             _prune(stage, rel)

@@ -159,6 +159,7 @@ def test_lock_of_a_dead_process_is_taken_over(small_kb: Path):
 
 def test_leftovers_of_killed_runs_are_removed(small_kb: Path):
     kb = small_kb.parent
+    assert build(small_kb).ok  # site/ exists: its .site.old-PID is a leftover (a missing site would be restored from it)
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
     leftovers = [kb / f".site.building-{dead.pid}", kb / f".site.old-{dead.pid}",

@@ -70,11 +70,18 @@ def test_builds_into_new_empty_and_previous_outputs(small_kb: Path, tmp_path: Pa
     assert build(small_kb, "-o", str(tmp_path / "new" / "site")).exit_code == 0
 
 
-def test_an_output_from_before_the_marker_is_still_replaced(small_kb: Path, tmp_path: Path):
+def test_an_output_with_the_marker_from_before_file_lists_is_still_replaced(small_kb: Path, tmp_path: Path):
+    """The marker an older mzkb wrote (its fixed text) still proves the folder is an mzkb output; a site
+    without any marker is not one (issue 24: names like index.html and search/manifest.js prove nothing)."""
+    from generator.writer import MARKER_TEXT
+
     out = tmp_path / "old"
     assert build(small_kb, "-o", str(out)).exit_code == 0
-    (out / MARKER).unlink()  # written by an mzkb without markers: a site with its search index
-    assert build(small_kb, "-o", str(out)).exit_code == 0 and (out / MARKER).is_file()
+    (out / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+    assert build(small_kb, "-o", str(out)).exit_code == 0 and '"files"' in (out / MARKER).read_text(encoding="utf-8")
+    (out / MARKER).unlink()
+    result = build(small_kb, "-o", str(out))
+    assert result.exit_code == 1 and "MZ910" in result.output and (out / "index.html").is_file()
 
 
 def test_site_symlink_is_followed_not_replaced(small_kb: Path, tmp_path: Path):

@@ -156,3 +156,32 @@ def test_invalid_address_is_a_chinese_message(small_kb: Path, addr):
     result = _serve(small_kb, addr)
     assert result.returncode in (1, 2) and "Traceback" not in result.stdout + result.stderr
     assert "无效" in result.stderr or "无法识别主机名" in result.stderr
+
+
+IGNORED_RANGES = ["bytes=0-1,4-6", "bytes=0-1, 3-", "bytes=abc", "bytes=", "bytes=-", "items=0-4", "bytes=9-3",
+                  "bytes = 0-4", "bytes=0-4x", "bytes=--4", "bytes=\u00bd-1"]
+
+
+def test_ignored_range_headers_get_the_whole_file_with_200(server, small_kb: Path):
+    """Issue 24: several or unparseable ranges were answered 206 with the whole file; RFC 9110 says
+    such a header is ignored (200 with the whole file), and only a range past the end is 416."""
+    from generator.content.links import asset_url
+
+    source = (small_kb.parent / "content/videos/remains.vtt").read_bytes()
+    url = "/" + asset_url("videos/remains.vtt")
+    for value in IGNORED_RANGES:
+        raw = value.encode("utf-8").decode("latin-1")
+        status, headers, body = request(server, url, {"Range": raw})
+        assert status == 200 and body == source and "Content-Range" not in headers, value
+        status, headers, body = request(server, url, {"Range": raw}, method="HEAD")
+        assert status == 200 and body == b"" and "Content-Range" not in headers, value
+
+
+def test_a_suffix_of_zero_bytes_or_a_start_past_the_end_is_416(server, small_kb: Path):
+    from generator.content.links import asset_url
+
+    size = len((small_kb.parent / "content/videos/remains.vtt").read_bytes())
+    url = "/" + asset_url("videos/remains.vtt")
+    for value in ("bytes=-0", f"bytes={size}-", f"bytes={size}-{size + 5}", "bytes=99999999999999999999-"):
+        status, headers, _ = request(server, url, {"Range": value})
+        assert status == 416 and headers["Content-Range"] == f"bytes */{size}", value
