@@ -48,7 +48,7 @@ def cli() -> None:
               help="输出格式：text（文件:行:列）、json、github（GitHub Actions 注释）、gitlab（GitLab 代码质量报告）")
 @click.option("--strict", is_flag=True, help="把警告也当作错误")
 @click.option("--explain", is_flag=True, help="在每类问题第一次出现后，给出处理方法")
-@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar="日期",
               help="按这一天判断文件状态（YYYY-MM-DD，默认今天）")
 def check(config_path: str, fmt: str, strict: bool, explain: bool, as_of) -> None:
     """检查配置和全部文档，报告所有问题（不生成网站）。"""
@@ -323,7 +323,7 @@ def import_(config_path: str, files: tuple[str, ...], doc_type: str, doc_id: str
 @click.option("--type", "doc_type", type=click.Choice(TYPE_NAMES), help="只看某类文件（如 通知 或 notice）")
 @click.option("--audience", help="只看适用于某类机构的文件（键或中文名称）")
 @click.option("--status", type=click.Choice(["current", "amended", "pending", "expired", "superseded", "repealed"]), help="只看某种状态的文件")
-@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar="日期",
               help="按这一天判断文件状态并据此排序（YYYY-MM-DD，默认今天）")
 def search(config_path: str, query: str, as_json: bool, limit: int, doc_type: str | None, audience: str | None,
            status: str | None, as_of) -> None:

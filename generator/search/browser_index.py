@@ -217,7 +217,7 @@ def _fold_files() -> tuple[dict[str, str], dict]:
     by their hash (``search/fold-<hash>/t<n>.js``), and its manifest entry (folder, part count)."""
     texts = [_js("fold", n, part) for n, part in enumerate(analyzer.fold_parts())]
     folder = "fold-" + hashlib.sha256("".join(texts).encode()).hexdigest()[:12]
-    return {f"search/{folder}/t{n}.js": text for n, text in enumerate(texts)}, {"b": folder, "n": len(texts)}
+    return {f"search/{folder}/t{n}.js": text for n, text in enumerate(texts)}, {"dir": folder, "n": len(texts)}
 
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"

@@ -34,8 +34,11 @@ LINES = "\n\n[点我](javascript:window.__xss=1)\n\n<img src=x onerror=window.__
 ONE_LINE = f"{SCRIPT}{IMG}{TITLE}{QUOTE}"
 ALL = ONE_LINE + LINES
 """All payloads in one string (for free text)."""
-TAG = 'v1"><svg/onload=window.__xss=1>'
-"""A release tag git accepts (no spaces) that breaks out of an attribute."""
+TAG = "v1"
+"""The release built; its tag message carries the payload."""
+HOSTILE_TAG = 'v2"><svg/onload=window.__xss=1>'
+"""A tag git accepts (no spaces) that would break out of an attribute: never built (MZ916, like
+`mzkb release` refuses it), so no page, feed or selector holds it."""
 FILE_NAME = '"><img src=x onerror=window.__xss=1>'
 """A file name the filesystem allows."""
 
@@ -127,12 +130,16 @@ def hostile_site(tmp_path_factory) -> Path:
     _git(root, "add", "-A")
     _git(root, "commit", "-q", "-m", "初始" + ALL)
     _git(root, "tag", "-a", TAG, "-m", "第一版" + ALL)
+    _git(root, "tag", "-a", HOSTILE_TAG, "-m", "第二版" + ALL)
     notice = root / "content" / "notices" / f"{FILE_NAME}.md"
     notice.write_text(notice.read_text(encoding="utf-8") + "\n新增一段。\n", encoding="utf-8")
     _git(root, "commit", "-q", "-am", "修改" + ALL + "\n更新说明：修改" + ONE_LINE + "\n")  # readers see only the note
     result = build_versions(root / "site_config.yml", root / "site")
     assert result.ok, [d.format() for d in result.diagnostics]
     assert set(result.built) == {TAG, "preview"}  # the release is the default; the edit a preview
+    assert any(d.code == "MZ916" and HOSTILE_TAG in d.message for d in result.diagnostics)
+    assert not any(HOSTILE_TAG in p.read_text(encoding="utf-8", errors="replace")
+                   for p in result.out_dir.rglob("*") if p.is_file() and p.suffix in {".html", ".js", ".xml", ".json"})
     return result.out_dir
 
 

@@ -57,7 +57,7 @@
     var f = state.manifest.fold;
     if (!f) return Promise.resolve();
     return Promise.all(A.foldChunks(q, f.n).filter(function (n) { return !state.foldParts[n]; }).map(function (n) {
-      return loadScript(siteRoot() + "search/" + f.b + "/t" + n + ".js");
+      return loadScript(siteRoot() + "search/" + f.dir + "/t" + n + ".js");
     }));
   }
   function loadDocs() { return state.docs ? Promise.resolve() : loadScript(siteRoot() + "search/" + state.manifest.docsFile); }
