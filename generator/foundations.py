@@ -6,9 +6,11 @@ compute the same thing two ways.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import hashlib
 import json
+import os
 import re
 from contextlib import contextmanager
 from pathlib import Path
@@ -86,3 +88,35 @@ def fewer_collections():
     finally:
         gc.set_threshold(*old)
         gc.unfreeze()
+
+
+def _alive_on_windows(pid: int) -> bool:
+    """Whether a Windows process runs (``os.kill`` would terminate it there); True when unsure."""
+    try:
+        kernel = ctypes.windll.kernel32  # Windows only
+        handle = kernel.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return kernel.GetLastError() == 5  # access denied: it exists
+        code = ctypes.c_ulong()
+        kernel.GetExitCodeProcess(handle, ctypes.byref(code))
+        kernel.CloseHandle(handle)
+        return code.value == 259  # STILL_ACTIVE
+    except (AttributeError, OSError):
+        return True
+
+
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` runs (leftovers of running processes are never touched).
+
+    On Windows ``os.kill(pid, 0)`` would terminate the process: there it is asked with OpenProcess.."""
+    if pid == os.getpid():
+        return True
+    if os.name == "nt":
+        return _alive_on_windows(pid)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True

@@ -1,27 +1,29 @@
 """One build at a time per knowledge base: an advisory lock on ``.mzkb/build.lock``.
 
-The lock is ``fcntl.flock`` on an open file, so the kernel releases it when its process
-ends, however it ends: a lock file left by a killed build (its PID dead) is simply taken
-over. The file holds the PID of the holder, for the message a second build shows. The lock
-is re-entrant within a process (a versioned build runs several builds under one lock).
+The lock is the ``filelock`` library's lock on that file (``flock`` on POSIX, ``msvcrt.locking``
+on Windows), so the operating system releases it when its process ends, however it ends: a
+lock file left by a killed build is simply taken over. ``build.pid`` beside it holds the PID of
+the holder, for the message a second build shows. The lock is re-entrant within a process (a
+versioned build runs several builds under one lock).
 Whoever takes the lock also removes what killed runs left in ``.mzkb`` (``writer.sweep_leftovers``).
 """
 
 from __future__ import annotations
 
-import fcntl
 import os
-import time
 from contextlib import contextmanager
 from pathlib import Path
+
+from filelock import FileLock, Timeout
 
 from .writer import sweep_leftovers
 
 LOCK_NAME = "build.lock"
+PID_NAME = "build.pid"
 DEFAULT_WAIT = 10.0
 """Seconds a second build waits for the first one (``MZKB_LOCK_WAIT`` overrides)."""
 
-_held: dict[str, int] = {}
+_held: dict[str, FileLock] = {}
 
 
 class LockBusy(Exception):
@@ -52,9 +54,9 @@ def _wait_limit(wait: float | None) -> float:
         return DEFAULT_WAIT
 
 
-def _holder(fd: int) -> int:
+def _holder(state_dir: Path) -> int:
     try:
-        text = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+        text = (Path(state_dir) / PID_NAME).read_text(encoding="ascii", errors="replace").strip()
     except OSError:
         return 0
     return int(text) if text.isdigit() else 0
@@ -72,34 +74,31 @@ def build_lock(state_dir: Path, wait: float | None = None):
     if key in _held:
         yield
         return
+    limit = _wait_limit(wait)
+    lock = FileLock(os.path.join(state_dir, LOCK_NAME), thread_local=False)
     try:
         os.makedirs(state_dir, exist_ok=True)
-        fd = os.open(os.path.join(state_dir, LOCK_NAME), os.O_RDWR | os.O_CREAT, 0o644)
+        lock.acquire(timeout=limit, poll_interval=0.2)
+    except Timeout:
+        raise LockBusy(_holder(Path(state_dir)), round(limit)) from None
     except OSError:
         yield
         return
-    limit, started = _wait_limit(wait), time.monotonic()
+    pid_file = Path(state_dir) / PID_NAME
     try:
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() - started >= limit:
-                    raise LockBusy(_holder(fd), round(limit)) from None
-                time.sleep(0.2)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
-        _held[key] = fd
+        try:
+            pid_file.write_text(f"{os.getpid()}\n", encoding="ascii")
+        except OSError:
+            pass
+        _held[key] = lock
         sweep_leftovers(Path(state_dir))
         try:
             yield
         finally:
             del _held[key]
             try:
-                os.ftruncate(fd, 0)
+                pid_file.unlink()
             except OSError:
                 pass
-            fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
-        os.close(fd)
+        lock.release()

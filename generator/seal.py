@@ -24,17 +24,31 @@ MAX_CONTENT = 16 * 1024 * 1024
 """Files sealed by content (``seal``'s ``contents``) are at most this big (a larger one never fits its seal)."""
 
 
+def _user_tag() -> str:
+    """This user, in a folder name: the uid on POSIX, the login name on Windows (no ``os.getuid``)."""
+    getuid = getattr(os, "getuid", None)
+    if getuid is not None:
+        return str(getuid())
+    return "".join(c for c in (os.environ.get("USERNAME") or "user") if c.isalnum()) or "user"
+
+
+def _owned(info: os.stat_result) -> bool:
+    """The folder belongs to this user (POSIX: its uid; Windows has no uid, its profile folders are private)."""
+    getuid = getattr(os, "getuid", None)
+    return getuid is None or info.st_uid == getuid()
+
+
 def user_dir(name: str) -> Path | None:
     """``$XDG_CACHE_HOME/mzkb/NAME`` (else ``~/.cache``, else the temp folder), created private;
     None when none can be made. Nothing a repository brings lives there."""
     bases = [os.environ.get("XDG_CACHE_HOME"), os.path.join(os.path.expanduser("~"), ".cache"),
-             os.path.join(tempfile.gettempdir(), f"mzkb-{os.getuid()}")]
+             os.path.join(tempfile.gettempdir(), f"mzkb-{_user_tag()}")]
     for base in filter(None, bases):
         folder = Path(base) / "mzkb" / name if "mzkb-" not in base else Path(base) / name
         try:
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
             info = folder.stat()
-            if info.st_uid == os.getuid() and os.access(folder, os.W_OK):
+            if _owned(info) and os.access(folder, os.W_OK):
                 return folder
         except OSError:
             continue

@@ -23,6 +23,8 @@ import stat
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from .foundations import process_alive
+
 MARKER = ".mzkb-output"
 """File at the top of every folder mzkb writes as a site; only such folders are ever replaced."""
 MARKER_TEXT = "这个文件夹由 mzkb 生成，重新构建时会被整体替换。\nThis folder is written by mzkb and replaced by the next build.\n"
@@ -176,18 +178,8 @@ class OutputRefused(OSError):
 
 
 def pid_alive(pid: int) -> bool:
-    """True when a process with this id exists (ours included)."""
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    except OSError:
-        return False
-    return True
+    """True when a process with this id exists (ours included); ``foundations.process_alive``."""
+    return pid > 0 and process_alive(pid)
 
 
 _LEFTOVER = re.compile(r"^\..+\.(?:building|old|versions-building|tmp|update)-(\d+)$|^index-(\d+)$")

@@ -158,7 +158,42 @@ def check_bounds(text: str, first_line: int = 1) -> None:
             if total_chars > max_chars:
                 raise YamlError(*where, f"别名展开后超过 {max_chars:,} 个字符（一段文字被别名引用了太多次），请不要这样使用别名")
     except yaml.YAMLError:
+        deep = _flow_too_deep(text)
+        if deep is not None:  # PyYAML 6.0.4+ stops deep flow nesting itself, in English: say it our way
+            line, column = deep
+            raise YamlError(line + first_line, column + 1, f"嵌套超过 {MAX_DEPTH} 层") from None
         return
+
+
+def _flow_too_deep(text: str) -> tuple[int, int] | None:
+    """Where ``[``/``{`` nesting first goes deeper than ``MAX_DEPTH`` (0-based line, column), or None.
+
+    Only consulted when the parser has failed, so its rough view of quotes (a ' or " opens a
+    quoted run to its closing quote; # after a blank starts a comment) cannot refuse valid YAML."""
+    depth, line, column, quote, comment, previous = 0, 0, 0, "", False, " "
+    for char in text:
+        if char == "\n":
+            line, column, comment, previous = line + 1, 0, False, " "
+            if quote == "'":
+                quote = ""  # be lenient: an apostrophe in a plain value does not swallow the rest
+            continue
+        if comment:
+            pass
+        elif quote:
+            if char == quote:
+                quote = ""
+        elif char in "'\"" and previous in " \t[{,:":
+            quote = char
+        elif char == "#" and previous in " \t":
+            comment = True
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return line, column
+        elif char in "]}":
+            depth = max(0, depth - 1)
+        previous, column = char, column + 1
+    return None
 
 
 def load(text: str, first_line: int = 1) -> tuple[object, dict[Path_, tuple[int, int]]]:

@@ -8,7 +8,6 @@ and are removed once their process is gone.
 
 from __future__ import annotations
 
-import ctypes
 import hashlib
 import os
 import re
@@ -20,6 +19,7 @@ from collections import Counter
 from pathlib import Path
 from typing import BinaryIO
 
+from ..foundations import process_alive
 from ..writer import restore_interrupted
 from .format import MANIFEST, BundleError, os_reason
 from .zipsafe import LIMITS, TooLarge, check_directory, copy_bounded, read_bounded
@@ -32,36 +32,6 @@ _LEFTOVER = re.compile(r"^\..+\.(update|old)-(\d+)$")
 def is_junk(rel: str) -> bool:
     """Files the operating system drops into folders (Finder, Explorer); verify ignores them."""
     return any(part in JUNK_NAMES or part.startswith("._") for part in rel.split("/"))
-
-
-def _alive_on_windows(pid: int) -> bool:
-    """Whether a Windows process runs (``os.kill`` would terminate it there); True when unsure."""
-    try:
-        kernel = ctypes.windll.kernel32  # Windows only
-        handle = kernel.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
-        if not handle:
-            return kernel.GetLastError() == 5  # access denied: it exists
-        code = ctypes.c_ulong()
-        kernel.GetExitCodeProcess(handle, ctypes.byref(code))
-        kernel.CloseHandle(handle)
-        return code.value == 259  # STILL_ACTIVE
-    except (AttributeError, OSError):
-        return True
-
-
-def process_alive(pid: int) -> bool:
-    """Whether process ``pid`` runs (leftovers of running processes are never touched)."""
-    if pid == os.getpid():
-        return True
-    if os.name == "nt":
-        return _alive_on_windows(pid)
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OSError):
-        return True
-    return True
 
 
 def is_leftover(path: Path) -> bool:

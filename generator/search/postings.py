@@ -106,6 +106,22 @@ def _sum_main(main: list[tuple[int, Counter]]) -> tuple[dict, dict]:
     return dict(weights), dict(zip(map(itemgetter(1), entries), map(itemgetter(2), entries)))
 
 
+TIE = 1e-9
+"""Two weights of one term within this share of each other are equal: the same weights summed in
+another order can differ in the last bit. On a tie the first unit is the term's best unit (the
+deep link goes to the first place that says it as much)."""
+
+
+def _heavier(here: float, current: float) -> bool:
+    """``here`` outweighs ``current`` by more than a tie."""
+    return here > current * (1 + TIE)
+
+
+def _as_heavy(here: float, current: float) -> bool:
+    """``here`` and ``current`` are a tie (``TIE``)."""
+    return abs(here - current) <= TIE * max(here, current)
+
+
 def _add_extras(weights: dict, best: dict, main: dict[int, Counter], extras: list[tuple[int, dict[str, float]]]) -> None:
     """Add the other fields' weights, moving a term's best unit where they make it larger."""
     value_of: dict[str, float] = {}
@@ -119,7 +135,7 @@ def _add_extras(weights: dict, best: dict, main: dict[int, Counter], extras: lis
             if current is None and holder is not None:
                 current = main[holder][term]  # the largest main-field count
             # the holder's own extras only make it larger; another unit takes over when larger, or as large and earlier
-            if current is None or holder == number or here > current or (here == current and number < holder):
+            if current is None or holder == number or _heavier(here, current) or (_as_heavy(here, current) and number < holder):
                 best[term], value_of[term] = number, here
 
 

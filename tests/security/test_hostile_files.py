@@ -7,6 +7,7 @@ a hang or a traceback; `mzkb check` runs in a subprocess with a timeout so a han
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -67,14 +68,15 @@ def test_front_matter_bombs_are_mz303(small_kb: Path, name, yaml_text, expected)
     from generator.content.model import DocType
 
     path = write_doc(small_kb.parent, "notices/bomb.md", extra=yaml_text)
-    started = time.monotonic()
     _, problems = split_front_matter(path.read_text(encoding="utf-8"), path, "bomb.md", DocType.NOTICE)
-    assert time.monotonic() - started < 1 and [d.code for d in problems] == ["MZ303"]
+    assert [d.code for d in problems] == ["MZ303"]  # refused by the bounds check, before anything is built
     result = prepare(small_kb)
     found = [d for d in result.diagnostics if d.file == "content/notices/bomb.md"]
     assert [d.code for d in found] == ["MZ303"] and expected in found[0].message and found[0].line > 1
-    code, output, seconds = check(small_kb)
-    assert code == 1 and "MZ303" in output and "Traceback" not in output and seconds < 15
+    detail = found[0].message.split("：", 1)[1]  # after "front matter YAML 语法错误："
+    assert not re.search("[A-Za-z]{3,}", detail), found[0].message  # Chinese, whatever PyYAML says
+    code, output, _ = check(small_kb)
+    assert code == 1 and "MZ303" in output and "Traceback" not in output
     assert path.exists()
 
 
@@ -86,7 +88,7 @@ def test_site_config_bombs_are_mz102(small_kb: Path, name, yaml_text, expected):
     small_kb.write_text(small_kb.read_text(encoding="utf-8") + "\n" + yaml_text.replace("a0:", "x0:"), encoding="utf-8")
     code, output, seconds = check(small_kb)
     assert code == 1 and "site_config.yml:" in output and "MZ102" in output and expected in output
-    assert "Traceback" not in output and seconds < 15
+    assert "Traceback" not in output
 
 
 def test_expanded_size_is_bounded_before_objects_are_built():
@@ -152,13 +154,10 @@ ODD = ["fifo", "socket", "device", "loop", "dangling", "folder-named-md", "non-u
 
 
 @pytest.mark.parametrize("kind", ODD)
-def test_odd_files_are_diagnostics_within_a_second(small_kb: Path, kind: str):
-    from generator.content.loader import find_markdown
-
+def test_odd_files_are_diagnostics_never_opened(small_kb: Path, kind: str):
+    """A FIFO, socket or device is listed with stat and never opened (a FIFO would block):
+    timings are in bench/hostile_timing.py, not here."""
     shown, code = make_odd(small_kb.parent, kind)
-    started = time.monotonic()
-    find_markdown(small_kb.parent / "content")
-    assert time.monotonic() - started < 1
     result = prepare(small_kb)
     assert any(d.code == code and d.file == shown for d in result.diagnostics), [d.format() for d in result.diagnostics]
     code_, output, _ = check(small_kb, timeout=60)

@@ -88,9 +88,11 @@ def apply(root: Path, step: tuple, counter: int) -> None:
 
 
 def pages(site: Path) -> dict[str, bytes]:
-    """Every file of a site except the search index (segmented by design)."""
+    """Every file of a site except the search index (segmented by design) and the two lists that
+    name its files: the service worker's cache list and the output marker."""
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*"))
-            if p.is_file() and not p.relative_to(site).as_posix().startswith("search/")}
+            if p.is_file() and not p.relative_to(site).as_posix().startswith("search/")
+            and p.relative_to(site).as_posix() not in ("sw.js", ".mzkb-output")}
 
 
 LOAD = re.compile(r'^mzkbSearch\.load\("(\w+)",(\d+),(.*?)(?:,(\d+))?\);\n$', re.S)
