@@ -28,12 +28,24 @@ class _Group(click.Group):
 
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:  # the reader closed the pipe (mzkb search 口罩 | head -1): stop quietly
+            _silence_stdout()
+            sys.exit(141)  # what a shell reports for a command stopped by SIGPIPE
         except OSError as exc:
             raise click.ClickException(describe_os_error(exc)) from None
         except ValueError as exc:
             if "null" in str(exc) or "NUL" in str(exc):
                 raise click.UsageError("参数中的路径含有 NUL 字符") from None
             raise
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device, so the interpreter's final flush raises nothing more."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -306,3 +307,16 @@ def test_search_type_takes_the_chinese_name_like_new(small_kb: Path):
     assert chinese.exit_code == 0, chinese.output
     assert json.loads(chinese.output) == json.loads(english.output) and json.loads(english.output)
     assert all(hit["type"] == "notice" for hit in json.loads(chinese.output))
+
+
+def test_a_closed_pipe_ends_search_quietly(small_kb: Path):
+    """`mzkb search 口罩 | head -1` printed "错误：系统错误 32": the reader closing the pipe ends
+    the command quietly with the shell's usual 141, nothing on stderr."""
+    from generator.pipeline import build
+
+    assert build(small_kb).ok
+    proc = subprocess.Popen([sys.executable, "-m", "generator.cli", "search", "-c", str(small_kb), "-n", "50", "探视"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()  # the reader is gone before anything is written: the first write meets a closed pipe
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 141 and err == b"", (proc.returncode, err.decode("utf-8", "replace"))

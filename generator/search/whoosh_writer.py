@@ -251,13 +251,15 @@ class WhooshWriter:
         shutil.rmtree(self.stage, ignore_errors=True)
         if update:
             shutil.copytree(target, self.stage, copy_function=link_or_copy)
-            self.writer = windex.open_dir(str(self.stage)).writer(limitmb=64)
+            # _lk=False: the stage folder is this process's own, under the build lock (generator/lock.py);
+            # Whoosh's own lock is fcntl-or-msvcrt code that adds nothing here
+            self.writer = windex.open_dir(str(self.stage)).writer(limitmb=64, _lk=False)
         else:
             self.stage.mkdir(parents=True)
             # posting blocks compressed with zlib level 1 (Whoosh's default is 3): a tenth of the
             # writing time for a few percent more bytes in this local index
             self.writer = BulkSegmentWriter(windex.create_in(str(self.stage), schema()), Postings() if postings is None else postings,
-                                            limitmb=64, codec=Codec(compression=1, inlinelimit=INLINE_BELOW))
+                                            limitmb=64, codec=Codec(compression=1, inlinelimit=INLINE_BELOW), _lk=False)
         self.count = 0
 
     def remove(self, doc_id: str) -> None:
