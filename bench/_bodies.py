@@ -1,7 +1,7 @@
 """Child of bench/compare.py: convert every document body of a knowledge base, timed.
 
 Runs with whichever ``generator`` is first on the path. The new code renders with
-markdown-it-py (``generator.markdown.render``); the old one with Python-Markdown as MkDocs'
+markdown-it-py (``mzkb.markdown.render``); the old one with Python-Markdown as MkDocs'
 ``Page.render`` did (a new ``Markdown`` instance per page, the extensions of the generated
 mkdocs.yml; MkDocs' own link and anchor tree processors are left out, which favours the old
 code slightly). Both then sanitize with nh3. Prints ``MZKB_BODIES={...}``.
@@ -14,15 +14,15 @@ import sys
 import time
 from pathlib import Path
 
-from generator.pipeline import prepare
-from generator.site.mkdocs import mkdocs_config
+from mzkb.pipeline import prepare
+from mzkb.site.mkdocs import mkdocs_config
 
 
 def old_converter(config):
     import markdown
 
-    from generator.markdown import slugify
-    from generator.site.sanitize import clean
+    from mzkb.markdown import slugify
+    from mzkb.site.sanitize import clean
 
     names, settings = [], {}
     for entry in mkdocs_config(config, Path("/tmp"))["markdown_extensions"]:
@@ -40,8 +40,8 @@ def old_converter(config):
 
 
 def new_converter(config):
-    from generator.markdown import render
-    from generator.sanitize import clean
+    from mzkb.markdown import render
+    from mzkb.sanitize import clean
 
     return lambda body: clean(render(body).html)
 
@@ -49,7 +49,7 @@ def new_converter(config):
 def main() -> None:
     prepared = prepare(Path(sys.argv[1]), use_cache=False)
     try:
-        import generator.sanitize  # noqa: F401 (only the new code has it)
+        import mzkb.sanitize  # noqa: F401 (only the new code has it)
         convert, code = new_converter(prepared.config), "new"
     except ImportError:
         convert, code = old_converter(prepared.config), "old"

@@ -150,7 +150,7 @@ def edit_one(content: Path) -> Path:
 
 def run_mzkb(target: Path, config: Path, incremental: bool) -> dict:
     """Cold build, then (optionally) one edited document rebuilt from the cache."""
-    cmd = [sys.executable, "-c", PEAK_WRAPPER, "generator.cli", "build", "-c", str(config)]
+    cmd = [sys.executable, "-c", PEAK_WRAPPER, "mzkb.cli", "build", "-c", str(config)]
     seconds, peak, code = timed(cmd, cwd=target)
     report = json.loads((target / ".mzkb" / "build-report.json").read_text(encoding="utf-8")) if code == 0 else {}
     row = {"mzkb_seconds": round(seconds, 2), "mzkb_peak_mib": round(peak), "mzkb_exit": code,

@@ -21,7 +21,7 @@ For each size one corpus is generated (``bench/synth.py``); then, alternating ol
   conversion (``Page.render`` with the generated ``mkdocs.yml``'s extensions) + nh3, against
   the new code's markdown-it-py ``render`` + nh3 (``--bodies``);
 - a ``mzkb serve`` rebuild after one edit: the preview build MkDocs' live-reload server runs
-  (``generator.serve.rebuild`` where the code has it, else ``mkdocs.commands.build.build(dirty=True)``
+  (``mzkb.serve.rebuild`` where the code has it, else ``mkdocs.commands.build.build(dirty=True)``
   with our plugin), cold and then after editing one document, in one process (like the server);
   the browser's reload itself is not included.
 
@@ -52,21 +52,21 @@ SERVE_SCRIPT = r"""
 import json, sys, time
 from pathlib import Path
 try:
-    from generator.preview import install  # new code: serve mode is its own module
+    from mzkb.preview import install  # new code: serve mode is its own module
     install()
 except ImportError:
     pass  # old code: the plugin loads the knowledge base itself
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
-from generator.pipeline import prepare
-from generator.site.mkdocs import write_mkdocs_yml
+from mzkb.pipeline import prepare
+from mzkb.site.mkdocs import write_mkdocs_yml
 
 config = Path(sys.argv[1])
 prepared = prepare(config)
 yml = write_mkdocs_yml(prepared.config, prepared.config.state_dir / "serve-site")
 
 try:  # what the server runs (newer code): its configurations and its rebuild
-    from generator.serve import config_loader, rebuild as serve_build
+    from mzkb.serve import config_loader, rebuild as serve_build
     get_config = config_loader(yml, None, None)
 except ImportError:
     def get_config():
@@ -95,8 +95,8 @@ print("MZKB_SERVE=" + json.dumps({"serve_first_build_s": round(cold, 2), "serve_
 RENDER_CPU_SCRIPT = r"""
 import json, os, sys, time
 from pathlib import Path
-import generator.site.mkdocs as site_mkdocs
-from generator.pipeline import build
+import mzkb.site.mkdocs as site_mkdocs
+from mzkb.pipeline import build
 
 def main():
     config = Path(sys.argv[1])
@@ -131,7 +131,8 @@ def _import_root(checkout: str) -> str:
     """
     if checkout not in _TREES:
         root = Path(tempfile.mkdtemp(prefix="mzkb-compare-"))
-        (root / "generator").symlink_to(Path(checkout) / "generator", target_is_directory=True)
+        for name in ("generator", "mzkb"):  # the import name: generator before wave 3, mzkb since (the folder is generator/)
+            (root / name).symlink_to(Path(checkout) / "generator", target_is_directory=True)
         (root / "mzkb_theme").symlink_to(Path(checkout) / "theme", target_is_directory=True)
         atexit.register(shutil.rmtree, root, ignore_errors=True)
         _TREES[checkout] = str(root)
@@ -157,7 +158,7 @@ def cold_build(kb: Path, baseline: str | None) -> dict:
     os.environ.clear()
     os.environ.update(_env(baseline))
     try:
-        seconds, peak, code = timed([sys.executable, "-c", PEAK_WRAPPER, "generator.cli", "build", "-c",
+        seconds, peak, code = timed([sys.executable, "-c", PEAK_WRAPPER, "mzkb.cli", "build", "-c",
                                      str(kb / "site_config.yml")], cwd=kb)
     finally:
         os.environ.clear()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "security"))
 
-from generator import yamlsrc  # noqa: E402
+from mzkb import yamlsrc  # noqa: E402
 from test_hostile_files import YAML_CASES  # noqa: E402
 
 

@@ -75,10 +75,10 @@ def generate(folder: Path, count: int, seed: int) -> list[tuple[Path, maker.Spec
 
 def run_import(files: list[Path], kb: Path) -> tuple[float, float, subprocess.CompletedProcess]:
     """(wall seconds, CPU seconds of the import process, its result)."""
-    subprocess.run([sys.executable, "-m", "generator.cli", "init", str(kb)], check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "mzkb.cli", "init", str(kb)], check=True, capture_output=True)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "generator.cli", "import", "-c", str(kb / "site_config.yml"),
+    done = subprocess.run([sys.executable, "-m", "mzkb.cli", "import", "-c", str(kb / "site_config.yml"),
                            *map(str, files)], capture_output=True, text=True, cwd=ROOT)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -96,12 +96,12 @@ def subsequence(needle: str, haystack: str) -> bool:
 
 def accuracy(made: list[tuple[Path, maker.Spec]]) -> dict:
     """Field-by-field exact matches, using the importer in this process."""
-    from generator.config import load_config
-    from generator.content.importer.run import import_file
-    from generator.content.model import DocType
+    from mzkb.config import load_config
+    from mzkb.content.importer.run import import_file
+    from mzkb.content.model import DocType
 
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run([sys.executable, "-m", "generator.cli", "init", f"{tmp}/kb"], check=True, capture_output=True)
+        subprocess.run([sys.executable, "-m", "mzkb.cli", "init", f"{tmp}/kb"], check=True, capture_output=True)
         config, _ = load_config(f"{tmp}/kb/site_config.yml")
         right: Counter = Counter()
         by_format: dict[str, Counter] = {}
@@ -134,14 +134,14 @@ def accuracy(made: list[tuple[Path, maker.Spec]]) -> dict:
 
 def lawref(folder: Path) -> dict:
     """Title and date of every lawref file against the manifest (date from the file name)."""
-    from generator.config import load_config
-    from generator.content.importer.run import import_file
-    from generator.content.model import DocType
+    from mzkb.config import load_config
+    from mzkb.content.importer.run import import_file
+    from mzkb.content.model import DocType
 
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     counts: Counter = Counter()
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run([sys.executable, "-m", "generator.cli", "init", f"{tmp}/kb"], check=True, capture_output=True)
+        subprocess.run([sys.executable, "-m", "mzkb.cli", "init", f"{tmp}/kb"], check=True, capture_output=True)
         config, _ = load_config(f"{tmp}/kb/site_config.yml")
         start = time.perf_counter()
         for entry in manifest:

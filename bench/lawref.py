@@ -33,7 +33,7 @@ import yaml
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
-from generator.content.ids import make_id  # noqa: E402
+from mzkb.content.ids import make_id  # noqa: E402
 
 DEFAULT_SOURCE = Path(os.environ.get("MZKB_LAWREF", HERE.parent.parent / "shared" / "corpora" / "lawref-minzheng"))
 """Corpus location: ``../shared/corpora/lawref-minzheng`` from the project root (env ``MZKB_LAWREF`` overrides)."""
@@ -614,7 +614,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {title}: {' -> '.join(ids)}")
     print(f"queries: {len(queries)} ({', '.join(f'{k} {n}' for k, n in sorted(kinds.items()))}) -> {qpath}")
     if args.check:
-        return subprocess.run([sys.executable, "-m", "generator.cli", "check", "-c", str(config)], cwd=HERE.parent).returncode
+        return subprocess.run([sys.executable, "-m", "mzkb.cli", "check", "-c", str(config)], cwd=HERE.parent).returncode
     return 0
 
 

@@ -27,8 +27,8 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
 
-from generator.pipeline import build  # noqa: E402
-from generator.search.whoosh_index import search_results  # noqa: E402
+from mzkb.pipeline import build  # noqa: E402
+from mzkb.search.whoosh_index import search_results  # noqa: E402
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -219,7 +219,7 @@ def quality_dev(sample: int, topical: int, seed: int = 7, source: Path = DEV_SOU
         config_path = lawref.import_corpus(target, source)
         config, site = build_kb(config_path, site_dir)
     else:
-        from generator.config import load_config
+        from mzkb.config import load_config
 
         target, (config, _) = kb, load_config(kb / "site_config.yml")
         site = kb / "site"
@@ -259,9 +259,9 @@ def snippet_coverage(kb: Path, topics: list[dict]) -> dict:
     show it? The unit ``ranking.best_unit`` picks, its snippet (``snippet_spans`` on the unit
     text both engines keep), the topics line (``matched_topics``), the marked title
     (``title_marks``). No build: the KB's sources are loaded and cut into units as the index does."""
-    from generator.pipeline import prepare
-    from generator.search import ranking
-    from generator.search.records import UNIT_TEXT, document_units
+    from mzkb.pipeline import prepare
+    from mzkb.search import ranking
+    from mzkb.search.records import UNIT_TEXT, document_units
 
     prepared = prepare(kb / "site_config.yml", use_cache=False)
     docs = {d.id: d for d in prepared.corpus.documents}

@@ -22,7 +22,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from synth import write_corpus  # noqa: E402
 
-from generator.versions import build_versions  # noqa: E402
+from mzkb.versions import build_versions  # noqa: E402
 
 
 def sh(cwd: Path, *args: str) -> None:

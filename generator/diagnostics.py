@@ -2,7 +2,7 @@
 
 Each code is declared once in ``CATALOGUE`` with its severity, Chinese message
 template and the fix an editor should apply; ``docs/diagnostics.md`` is generated
-from it (``python -m generator.diagnostics``).
+from it (``python -m mzkb.diagnostics``).
 """
 
 from __future__ import annotations
@@ -264,7 +264,7 @@ they bound: sizes from the zip directory, page boxes and image dimensions before
 
 def catalogue_markdown() -> str:
     """The diagnostics catalogue as Markdown (docs/diagnostics.md)."""
-    lines = ["# 诊断信息一览", "", "本文件由 `python -m generator.diagnostics` 根据代码生成，请勿手工编辑。", ""]
+    lines = ["# 诊断信息一览", "", "本文件由 `python -m mzkb.diagnostics` 根据代码生成，请勿手工编辑。", ""]
     for code, spec in CATALOGUE.items():
         level = "错误" if spec.severity is Severity.ERROR else "警告"
         lines += [f"## {code}（{level}）", "", f"- 信息：{spec.message}", f"- 处理：{spec.fix}"]

@@ -181,7 +181,7 @@ class RegionTable:
 @cache
 def load_regions() -> RegionTable:
     """The region table shipped in ``generator/data/regions.csv`` (read once, then cached)."""
-    text = package_files("generator").joinpath("data/regions.csv").read_text(encoding="utf-8")
+    text = package_files("mzkb").joinpath("data/regions.csv").read_text(encoding="utf-8")
     return RegionTable.from_csv(text)
 
 

@@ -35,7 +35,7 @@ def small_kb(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory) -> Path:
     """The demo knowledge base of the repository, built once per test session."""
-    from generator.pipeline import build
+    from mzkb.pipeline import build
 
     out = tmp_path_factory.mktemp("demo") / "site"
     result = build(ROOT / "site_config.yml", out)

@@ -22,7 +22,7 @@ def modules() -> dict[str, Path]:
     """Dotted module name -> file, for every module of ``generator``."""
     found = {}
     for path in PACKAGE.rglob("*.py"):
-        parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+        parts = ["mzkb", *path.relative_to(PACKAGE).with_suffix("").parts]
         if parts[-1] == "__init__":
             parts.pop()
         found[".".join(parts)] = path
@@ -52,7 +52,7 @@ def imported(module: str, path: Path, known: dict[str, Path]) -> set[str]:
         for name in names:
             while name and name not in known:
                 name = name.rpartition(".")[0]
-            if name and name != module and name != "generator":
+            if name and name != module and name != "mzkb":
                 targets.add(name)
     return targets
 
@@ -104,8 +104,8 @@ def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
 
 def test_the_graph_is_read_from_function_level_imports_too():
     edges = graph()
-    assert "generator.pipeline" in edges["generator.cli"]  # cli imports the pipeline inside its commands
-    assert "generator.site.plugin" in edges["generator.site.mkdocs"] or "generator.site.model" in edges["generator.site.mkdocs"]
+    assert "mzkb.pipeline" in edges["mzkb.cli"]  # cli imports the pipeline inside its commands
+    assert "mzkb.site.plugin" in edges["mzkb.site.mkdocs"] or "mzkb.site.model" in edges["mzkb.site.mkdocs"]
 
 
 def test_cycle_finder_finds_a_cycle():
@@ -116,13 +116,13 @@ def test_no_import_cycle_in_generator():
     assert cycles(graph()) == []
 
 
-ABOVE_PIPELINE = ("generator.cli", "generator.cli_common", "generator.cli_offline", "generator.versions", "generator.bundle", "generator.bundle_check",
-                  "generator.preview", "generator.serve", "generator.offline")
+ABOVE_PIPELINE = ("mzkb.cli", "mzkb.cli_common", "mzkb.cli_offline", "mzkb.versions", "mzkb.bundle", "mzkb.bundle_check",
+                  "mzkb.preview", "mzkb.serve", "mzkb.offline")
 LAYERS = [
-    ("generator.content", ("generator.search", "generator.site", "generator.pipeline") + ABOVE_PIPELINE),
-    ("generator.search", ("generator.site", "generator.pipeline") + ABOVE_PIPELINE),
-    ("generator.site", ("generator.pipeline",) + ABOVE_PIPELINE),
-    ("generator.pipeline", ABOVE_PIPELINE),
+    ("mzkb.content", ("mzkb.search", "mzkb.site", "mzkb.pipeline") + ABOVE_PIPELINE),
+    ("mzkb.search", ("mzkb.site", "mzkb.pipeline") + ABOVE_PIPELINE),
+    ("mzkb.site", ("mzkb.pipeline",) + ABOVE_PIPELINE),
+    ("mzkb.pipeline", ABOVE_PIPELINE),
 ]
 
 

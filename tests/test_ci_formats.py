@@ -14,8 +14,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from generator.cli import cli
-from generator.diagnostics import CATALOGUE
+from mzkb.cli import cli
+from mzkb.diagnostics import CATALOGUE
 
 COMMAND = re.compile(r"^::(?P<kind>error|warning|notice)(?: (?P<props>[^:\r\n]*))?::(?P<data>[^\r\n]*)$")
 PROPERTY = re.compile(r"^(?P<key>file|line|endLine|col|endColumn|title)=(?P<value>[^,:\r\n]*)$")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import cli
+from mzkb.cli import cli
 
 
 def run(*args: str):
@@ -101,8 +101,8 @@ def test_init_keeps_an_existing_gitignore(tmp_path: Path):
 
 
 def test_init_writes_nothing_when_one_target_exists(tmp_path: Path):
-    from generator.scaffold import SAMPLE_TITLE, document_path
-    from generator.content.model import DocType
+    from mzkb.scaffold import SAMPLE_TITLE, document_path
+    from mzkb.content.model import DocType
 
     sample = document_path(tmp_path / "content", DocType.NOTICE, SAMPLE_TITLE)
     sample.parent.mkdir(parents=True)
@@ -159,9 +159,9 @@ def test_progress_on_a_terminal_and_quiet_in_logs(small_kb):
     import subprocess
 
     env = {k: v for k, v in os.environ.items() if k != "CI"} | {"MZKB_PROGRESS_DELAY": "0", "TERM": "xterm"}
-    shown = _run_in_terminal([sys.executable, "-m", "generator.cli", "build", "-c", str(small_kb), "--full"], env)
+    shown = _run_in_terminal([sys.executable, "-m", "mzkb.cli", "build", "-c", str(small_kb), "--full"], env)
     assert "生成页面" in shown and "已生成 5 个文档的网站" in shown
-    logged = subprocess.run([sys.executable, "-m", "generator.cli", "build", "-c", str(small_kb), "--full"],
+    logged = subprocess.run([sys.executable, "-m", "mzkb.cli", "build", "-c", str(small_kb), "--full"],
                             capture_output=True, text=True, env=env)
     assert logged.returncode == 0 and "生成页面" not in logged.stderr + logged.stdout and "\x1b[" not in logged.stderr
 
@@ -224,7 +224,7 @@ def test_non_utf8_and_real_process_arguments(small_kb: Path, tmp_path: Path):
 
     for args in ([b"check", b"-c", b"/tmp/\xff\xfe.yml"], [b"init", b"/proc/\xff"], [b"build", b"-c", str(small_kb).encode(), b"-o", b"/proc/\xff"],
                  [b"new", b"-c", str(small_kb).encode(), b"notice", b"\xff\xfe"]):
-        proc = subprocess.run([sys.executable.encode(), b"-m", b"generator.cli", *args], capture_output=True, timeout=120)
+        proc = subprocess.run([sys.executable.encode(), b"-m", b"mzkb.cli", *args], capture_output=True, timeout=120)
         output = (proc.stdout + proc.stderr).decode("utf-8", "replace")
         assert proc.returncode in (1, 2) and "Traceback" not in output and HAN.search(output), (args, output)
 
@@ -244,7 +244,7 @@ def test_click_message_ids_still_exist():
     import importlib
     import inspect
 
-    from generator.click_zh import _MODULES, MESSAGES
+    from mzkb.click_zh import _MODULES, MESSAGES
 
     source = "".join(inspect.getsource(importlib.import_module(f"click.{m}")) for m in _MODULES)
     missing = [m for m in MESSAGES if f'"{m}"' not in source and m not in ("No such option: {name}",)]
@@ -264,7 +264,7 @@ def test_new_refuses_empty_titles_and_unknown_audiences(small_kb: Path):
 def test_release_refuses_names_bundle_would_refuse(small_kb: Path, name: str):
     import subprocess
 
-    from generator.releases import name_problem
+    from mzkb.releases import name_problem
 
     kb = small_kb.parent
     git = ["git", "-C", str(kb), "-c", "user.name=t", "-c", "user.email=t@example.com"]
@@ -281,7 +281,7 @@ def test_release_refuses_names_bundle_would_refuse(small_kb: Path, name: str):
 
 def test_help_has_no_english_of_click_left():
     """Usage lines, metavars and [required]/[default] of every command are Chinese."""
-    from generator.cli import cli
+    from mzkb.cli import cli
 
     names = ["", *sorted(cli.commands)]
     for name in names:
@@ -312,11 +312,17 @@ def test_search_type_takes_the_chinese_name_like_new(small_kb: Path):
 def test_a_closed_pipe_ends_search_quietly(small_kb: Path):
     """`mzkb search 口罩 | head -1` printed "错误：系统错误 32": the reader closing the pipe ends
     the command quietly with the shell's usual 141, nothing on stderr."""
-    from generator.pipeline import build
+    from mzkb.pipeline import build
 
     assert build(small_kb).ok
-    proc = subprocess.Popen([sys.executable, "-m", "generator.cli", "search", "-c", str(small_kb), "-n", "50", "探视"],
+    proc = subprocess.Popen([sys.executable, "-m", "mzkb.cli", "search", "-c", str(small_kb), "-n", "50", "探视"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     proc.stdout.close()  # the reader is gone before anything is written: the first write meets a closed pipe
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 141 and err == b"", (proc.returncode, err.decode("utf-8", "replace"))
+
+
+def test_python_dash_m_mzkb_runs_the_command_line(tmp_path: Path):
+    """`python -m mzkb` works from any folder (the import package is mzkb; the folder is generator/)."""
+    done = subprocess.run([sys.executable, "-m", "mzkb", "--help"], capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert done.returncode == 0 and "用法： mzkb" in done.stdout, done.stdout + done.stderr

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.config import load_config
+from mzkb.config import load_config
 
 BASE = "site:\n  title: 测试\ncontent_dir: content\naudiences:\n  - key: elderly-care\n    label: 养老机构\n"
 

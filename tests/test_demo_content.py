@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from generator.pipeline import prepare
+from mzkb.pipeline import prepare
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from generator.diagnostics import CATALOGUE, catalogue_markdown
+from mzkb.diagnostics import CATALOGUE, catalogue_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_catalogue_document_is_current():
     assert (ROOT / "docs/diagnostics.md").read_text(encoding="utf-8").strip() == catalogue_markdown().strip(), \
-        "run: python -m generator.diagnostics > docs/diagnostics.md"
+        "run: python -m mzkb.diagnostics > docs/diagnostics.md"
 
 
 def test_every_code_used_in_the_code_is_catalogued():

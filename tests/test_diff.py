@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from generator.diff import blocks, compare, summarize
-from generator.pipeline import prepare
+from mzkb.diff import blocks, compare, summarize
+from mzkb.pipeline import prepare
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sites"
 

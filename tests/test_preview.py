@@ -46,7 +46,7 @@ def served(small_kb: Path, tmp_path: Path):
     port = free_port()
     log = tmp_path / "serve.log"
     with log.open("w", encoding="utf-8") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "generator.cli", "serve", "-c", str(small_kb), "-a", f"127.0.0.1:{port}"],
+        proc = subprocess.Popen([sys.executable, "-m", "mzkb.cli", "serve", "-c", str(small_kb), "-a", f"127.0.0.1:{port}"],
                                 stdout=out, stderr=subprocess.STDOUT, text=True)
     try:
         wait_until(lambda: _up(port), "the server did not start")
@@ -132,11 +132,11 @@ def test_edits_while_serving_give_the_right_pages(served):
 @pytest.fixture
 def session_build(small_kb: Path, tmp_path: Path, monkeypatch):
     """Rebuild the preview in this process as the server does; counts what the plugin regenerates."""
-    from generator import preview
-    from generator.config import load_config as load_site
-    from generator.serve import config_loader, rebuild
-    from generator.site import plugin
-    from generator.site.mkdocs import write_mkdocs_yml
+    from mzkb import preview
+    from mzkb.config import load_config as load_site
+    from mzkb.serve import config_loader, rebuild
+    from mzkb.site import plugin
+    from mzkb.site.mkdocs import write_mkdocs_yml
 
     calls = {"home_page": 0, "document_context": 0}
     for name in calls:
@@ -185,7 +185,7 @@ def test_a_body_edit_renders_only_that_document(session_build):
 def test_an_attachment_change_checks_again(small_kb: Path):
     """A file the documents use (not Markdown) changing makes the next rebuild check every
     document again: the reused check must not hide a missing attachment."""
-    from generator.preview import Session
+    from mzkb.preview import Session
 
     session = Session()
     first, _ = session.check(small_kb)
@@ -197,8 +197,8 @@ def test_an_attachment_change_checks_again(small_kb: Path):
 
 
 def test_unchanged_files_are_not_read_again(small_kb: Path, monkeypatch):
-    from generator.content import loader
-    from generator.preview import Session
+    from mzkb.content import loader
+    from mzkb.preview import Session
 
     session = Session()
     session.check(small_kb)
@@ -234,8 +234,8 @@ EDITS = [
 def test_session_checks_like_a_fresh_check_after_each_edit(small_kb: Path):
     """After every kind of edit, the session's check (files, documents and link results reused
     where possible) gives exactly what `mzkb check` gives on the same files."""
-    from generator.pipeline import prepare
-    from generator.preview import Session
+    from mzkb.pipeline import prepare
+    from mzkb.preview import Session
 
     session = Session()
     session.check(small_kb)

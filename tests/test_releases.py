@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import cli
+from mzkb.cli import cli
 
 SMALL = Path(__file__).parent / "fixtures" / "sites" / "small"
 
@@ -125,7 +125,7 @@ def test_build_versions_builds_every_release_and_latest(repo: Path):
     same = {k: v for k, v in digest(site / "latest").items() if k != "pages.js"}
     assert same == {k: v for k, v in digest(site / "v3").items() if k != "pages.js"}
     # issue 24: the marker lists every file the versioned build wrote; a file it does not list stops the next one
-    from generator.writer import MARKER
+    from mzkb.writer import MARKER
 
     listed = json.loads((site / MARKER).read_text(encoding="utf-8"))["files"]
     assert set(listed) == {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()} - {MARKER}
@@ -183,7 +183,7 @@ def history_repo(tmp_path: Path) -> Path:
 
 
 def test_file_history_tells_content_changes_from_imports_and_moves(history_repo: Path):
-    from generator.releases import file_history
+    from mzkb.releases import file_history
 
     history = file_history(history_repo)
     moved = history["content/notices/探视通知-2020.md"]
@@ -195,7 +195,7 @@ def test_file_history_tells_content_changes_from_imports_and_moves(history_repo:
 
 
 def test_reader_sees_content_dates_and_chinese_notes_only(history_repo: Path):
-    from generator.releases import file_history
+    from mzkb.releases import file_history
 
     assert mzkb("build", "-c", str(history_repo / "site_config.yml")).exit_code == 0
     site = history_repo / "site"
@@ -216,7 +216,7 @@ def test_reader_sees_content_dates_and_chinese_notes_only(history_repo: Path):
 
 
 def test_adding_a_release_rebuilds_only_the_new_one(repo: Path):
-    from generator.versions import build_versions
+    from mzkb.versions import build_versions
 
     first = build_versions(repo / "site_config.yml")
     assert first.ok and set(first.built) == {"v1", "v2", "v3"}
@@ -233,7 +233,7 @@ def test_adding_a_release_rebuilds_only_the_new_one(repo: Path):
 def test_a_tampered_or_planted_release_build_is_built_again(repo: Path):
     """`.mzkb/versions/` can come with a pull request: a cached release build is reused only
     with the seal this user's mzkb wrote over all its files (issue 13, cache)."""
-    from generator.versions import build_versions
+    from mzkb.versions import build_versions
 
     assert build_versions(repo / "site_config.yml").ok
     page = next((repo / ".mzkb" / "versions").glob("*-v1-*/site/guidelines/guide-2.html"))
@@ -324,7 +324,7 @@ def test_bundle_cli_for_a_release_update_pack_and_apply(repo: Path, tmp_path: Pa
 
 
 def test_unreleased_edits_build_latest_separately(repo: Path):
-    from generator.versions import build_versions
+    from mzkb.versions import build_versions
 
     use_working_tree_default(repo)
     guide = repo / "content/guidelines/guide-2.md"
@@ -337,7 +337,7 @@ def test_unreleased_edits_build_latest_separately(repo: Path):
 
 def test_revision_log_of_files_with_chinese_and_quoted_names(repo: Path):
     """git C-quotes such paths (``"content/notices/\\346\\216\\242….md"``); they still get their log."""
-    from generator.releases import file_history
+    from mzkb.releases import file_history
 
     odd = repo / "content/notices/引号\"与\\斜杠.md"
     odd.write_text("---\ntitle: 引号\ndate: 2020-01-01\nissuer: x\naudiences: [养老机构]\n---\n\n正文。\n", encoding="utf-8")
@@ -352,7 +352,7 @@ def test_tags_mzkb_release_would_refuse_are_skipped_with_a_warning(repo: Path):
     """Issue 24: `build --versions` built any tag matching the pattern, names `mzkb release`
     refuses (non-ASCII, over 40 characters) and names whose URL the selector got wrong (v#frag,
     v%2e%2e). One rule for both: releases.name_problem; the others are skipped, each named."""
-    from generator.releases import name_problem
+    from mzkb.releases import name_problem
 
     odd = ["v第一版", "v#frag", "v%2e%2e", "v" + "1" * 45, "v+1"]
     for name in odd:

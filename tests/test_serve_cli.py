@@ -13,7 +13,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from generator.cli import cli
+from mzkb.cli import cli
 
 
 def test_a_busy_port_is_told_first_without_a_file(small_kb: Path):
@@ -29,7 +29,7 @@ def test_a_busy_port_is_told_first_without_a_file(small_kb: Path):
 
 def start(small_kb: Path, port: int, log: Path) -> subprocess.Popen:
     with log.open("w", encoding="utf-8") as out:
-        return subprocess.Popen([sys.executable, "-m", "generator.cli", "serve", "-c", str(small_kb), "-a", f"127.0.0.1:{port}"],
+        return subprocess.Popen([sys.executable, "-m", "mzkb.cli", "serve", "-c", str(small_kb), "-a", f"127.0.0.1:{port}"],
                                 stdout=out, stderr=subprocess.STDOUT, text=True)
 
 

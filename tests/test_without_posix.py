@@ -18,7 +18,7 @@ WITHOUT_POSIX = (
     "for name in ('getuid', 'geteuid', 'getgid'):\n"
     "    if hasattr(os, name): delattr(os, name)\n"
     "sys.argv = ['mzkb', *sys.argv[1:]]\n"
-    "from generator.cli import main\n"
+    "from mzkb.cli import main\n"
     "main()\n"
 )
 
@@ -86,7 +86,7 @@ def test_a_checkout_with_crlf_line_endings_builds_the_same_pages(small_kb: Path,
     """git's autocrlf on Windows checks text files out with CRLF: the site must not change."""
     import shutil
 
-    from generator.pipeline import build
+    from mzkb.pipeline import build
 
     crlf = tmp_path / "crlf"
     shutil.copytree(small_kb.parent, crlf)

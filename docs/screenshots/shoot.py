@@ -38,7 +38,7 @@ def build_demo(tmp: Path) -> Path:
     shutil.copytree(ROOT / "content", kb / "content")
     config = (ROOT / "site_config.yml").read_text(encoding="utf-8")
     (kb / "site_config.yml").write_text(config.replace("  language: zh\n", "  language: zh\n  url: https://kb.example.gov.cn/\n"), encoding="utf-8")
-    from generator.pipeline import build
+    from mzkb.pipeline import build
 
     result = build(kb / "site_config.yml", tmp / "site")
     assert result.ok

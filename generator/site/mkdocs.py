@@ -73,7 +73,7 @@ def write_mkdocs_yml(config: SiteConfig, site_dir: Path, versioned: bool = False
     config.state_dir.mkdir(parents=True, exist_ok=True)
     (config.state_dir / "docs").mkdir(exist_ok=True)
     text = yaml.safe_dump(mkdocs_config(config, site_dir, versioned), allow_unicode=True, sort_keys=False)
-    text = text.replace("__SLUGIFY__", "!!python/name:generator.markdown.slugify")
+    text = text.replace("__SLUGIFY__", "!!python/name:mzkb.markdown.slugify")
     path = config.state_dir / "mkdocs.yml"
     path.write_text(text, encoding="utf-8")
     return path

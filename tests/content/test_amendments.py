@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import cli
-from generator.content.model import Status
-from generator.pipeline import prepare
+from mzkb.cli import cli
+from mzkb.content.model import Status
+from mzkb.pipeline import prepare
 
 HEAD = "---\ntitle: 调整通知\ndate: 2020-05-01\nissuer: 测试局\naudiences: [养老机构]\n"
 BODY = "---\n\n## 一、恢复探视\n\n每次不超过2人。\n"

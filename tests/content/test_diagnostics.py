@@ -16,9 +16,9 @@ import pytest
 
 from click.testing import CliRunner
 
-from generator.cli import cli
-from generator.diagnostics import CATALOGUE, Severity
-from generator.pipeline import build, prepare
+from mzkb.cli import cli
+from mzkb.diagnostics import CATALOGUE, Severity
+from mzkb.pipeline import build, prepare
 
 
 @pytest.fixture(scope="module")

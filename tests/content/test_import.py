@@ -12,11 +12,11 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from generator.cli import cli
-from generator.config import load_config
-from generator.content.importer import gongwen
-from generator.content.importer.run import import_file, known_documents
-from generator.content.model import DocType
+from mzkb.cli import cli
+from mzkb.config import load_config
+from mzkb.content.importer import gongwen
+from mzkb.content.importer.run import import_file, known_documents
+from mzkb.content.model import DocType
 
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE.parent / "fixtures" / "import"
@@ -193,7 +193,7 @@ def test_attachments_beside_the_source_are_copied_and_listed(tmp_path, kb):
 
 
 def test_audience_guess_follows_title_then_addressees(kb):
-    from generator.content.importer.run import guess_audiences
+    from mzkb.content.importer.run import guess_audiences
 
     cfg, _ = load_config(kb)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import cli
+from mzkb.cli import cli
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "import"
 

@@ -10,7 +10,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from generator.cli import cli
+from mzkb.cli import cli
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "import"
 

@@ -1,6 +1,6 @@
 """Imported text renders exactly as written: the Markdown writer escapes every piece of Markdown
 syntax Word text can hold. Each case goes through the writer and the site's own Markdown
-renderer (generator.markdown), and the visible text must equal the original."""
+renderer (mzkb.markdown), and the visible text must equal the original."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import re
 import lxml.html
 import pytest
 
-from generator.content.importer.model import Para, Table
-from generator.content.importer.writer import body_markdown
-from generator.markdown import render
+from mzkb.content.importer.model import Para, Table
+from mzkb.content.importer.writer import body_markdown
+from mzkb.markdown import render
 
 CASES = [
     # title, Word text

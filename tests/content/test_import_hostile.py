@@ -15,12 +15,12 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from generator.cli import cli
-from generator.config import load_config
-from generator.content.importer.limits import LIMITS, Limits
-from generator.content.importer.run import import_file, read
-from generator.content.model import DocType
-from generator.diagnostics import CATALOGUE, IMPORT_LIMITS
+from mzkb.cli import cli
+from mzkb.config import load_config
+from mzkb.content.importer.limits import LIMITS, Limits
+from mzkb.content.importer.run import import_file, read
+from mzkb.content.model import DocType
+from mzkb.diagnostics import CATALOGUE, IMPORT_LIMITS
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import import_hostile as hostile  # noqa: E402  (the hostile inputs, made by code)

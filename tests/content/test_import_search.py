@@ -10,7 +10,7 @@ from urllib.parse import quote
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import cli
+from mzkb.cli import cli
 
 NOTICE = """---
 title: 关于印发养老机构消防检查工作表格的通知

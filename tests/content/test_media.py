@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.content.media import parse_transcript
+from mzkb.content.media import parse_transcript
 
 CASES = [
     # (title, cue text in the file, text of the cue)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from generator.cli import cli
-from generator.pipeline import build
+from mzkb.cli import cli
+from mzkb.pipeline import build
 
 
 def mzkb(*args: str):

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import cli
-from generator.content import status
-from generator.pipeline import prepare
+from mzkb.cli import cli
+from mzkb.content import status
+from mzkb.pipeline import prepare
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = str(ROOT / "site_config.yml")

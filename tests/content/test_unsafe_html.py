@@ -16,9 +16,9 @@ from pathlib import Path
 import nh3
 import pytest
 
-from generator.markdown import render
-from generator.pipeline import prepare
-from generator.sanitize import TAGS, URL_SCHEMES, clean
+from mzkb.markdown import render
+from mzkb.pipeline import prepare
+from mzkb.sanitize import TAGS, URL_SCHEMES, clean
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "sites" / "small"
 HEAD = "---\ntitle: 测试通知\ndate: 2020-01-01\nissuer: 测试局\naudiences: [养老机构]\n---\n\n"

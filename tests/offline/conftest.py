@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from generator.offline.signing import TrustedKey, public_text
-from generator.offline.update import make_update
-from generator.offline.writer import make_bundle
+from mzkb.offline.signing import TrustedKey, public_text
+from mzkb.offline.update import make_update
+from mzkb.offline.writer import make_bundle
 
 EPOCH = 1582156800
 PUBLISHER = Ed25519PrivateKey.generate()

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from generator.offline.format import MANIFEST, BundleError
-from generator.offline.make import bundle_knowledge_base, count_documents
-from generator.offline.update import apply_update, make_update, resolve_base
-from generator.offline.verify import verify_bundle
-from generator.offline.writer import make_bundle, site_slug, zip_time
-from generator.pipeline import build, build_epoch, prepare
+from mzkb.offline.format import MANIFEST, BundleError
+from mzkb.offline.make import bundle_knowledge_base, count_documents
+from mzkb.offline.update import apply_update, make_update, resolve_base
+from mzkb.offline.verify import verify_bundle
+from mzkb.offline.writer import make_bundle, site_slug, zip_time
+from mzkb.pipeline import build, build_epoch, prepare
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 EPOCH = 1582156800  # 2020-02-20T00:00:00Z

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import cli
-from generator.offline.signing import fingerprint, public_text
+from mzkb.cli import cli
+from mzkb.offline.signing import fingerprint, public_text
 
 
 @pytest.fixture(autouse=True)
@@ -167,7 +167,7 @@ def test_keygen_writes_the_public_key_into_init_s_config_keeping_comments(tmp_pa
 
 
 def test_keygen_adds_to_a_bundle_block_and_never_replaces_a_key(small_kb: Path, tmp_path: Path):
-    from generator.config_edit import with_public_key
+    from mzkb.config_edit import with_public_key
 
     key = "ed25519:" + "A" * 43 + "="
     block = "site:\n  title: x\nbundle:   # 离线包\n    signing_key: ../k.pem  # 私钥\n"

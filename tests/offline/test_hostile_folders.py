@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import cli
-from generator.offline.format import SIGNATURE, derived_files, hash_bytes, load_manifest, render_manifest, signature_script
-from generator.offline.signing import public_text, sign
-from generator.offline.update import apply_update
-from generator.offline.verify import verify_bundle
+from mzkb.cli import cli
+from mzkb.offline.format import SIGNATURE, derived_files, hash_bytes, load_manifest, render_manifest, signature_script
+from mzkb.offline.signing import public_text, sign
+from mzkb.offline.update import apply_update
+from mzkb.offline.verify import verify_bundle
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -90,7 +90,7 @@ def test_apply_update_does_not_trust_a_config_inside_the_folder_it_updates(kit, 
     signature (the folder's own key is the publisher's), before anything else is looked at."""
     evil = tools.bundle(tools.tiny_site(tmp_path / "evil", {"index.html": b"<h1>evil</h1>"}), tmp_path / "e", "v2",
                         tools.INTRUDER)
-    from generator.offline.update import make_update
+    from mzkb.offline.update import make_update
 
     pack = make_update(kit.v1, evil, tmp_path / "evil-pack", tools.INTRUDER).path
     (kit.folder / "site_config.yml").write_text(config_text(public_text(tools.INTRUDER.public_key())), encoding="utf-8")
@@ -233,21 +233,21 @@ def test_a_live_runs_old_copy_is_left_alone(kit):
     (("v1", None), ("v1.1", None)),
 ])
 def test_older_bundles(older, newer):
-    from generator.offline.format import is_older
+    from mzkb.offline.format import is_older
 
     assert is_older(*older, *newer) and not is_older(*newer, *older)
 
 
 @pytest.mark.parametrize("one, other", [("v2", "20200220"), ("beta", "rc"), ("v1", "v1")])
 def test_names_that_cannot_be_ordered_are_no_downgrade(one, other):
-    from generator.offline.format import is_older
+    from mzkb.offline.format import is_older
 
     assert not is_older(one, None, other, None) and not is_older(other, None, one, None)
 
 
 def test_a_downgrade_pack_is_refused_unless_asked_for(kit, tmp_path: Path):
-    from generator.offline.format import BundleError
-    from generator.offline.update import make_update
+    from mzkb.offline.format import BundleError
+    from mzkb.offline.update import make_update
 
     with pytest.raises(BundleError) as refused:
         make_update(kit.v2, kit.v1, tmp_path / "down")
@@ -256,7 +256,7 @@ def test_a_downgrade_pack_is_refused_unless_asked_for(kit, tmp_path: Path):
 
 
 def test_apply_update_refuses_a_signed_downgrade_pack_and_changes_nothing(kit, tools, tmp_path: Path):
-    from generator.offline.update import make_update
+    from mzkb.offline.update import make_update
 
     down = make_update(kit.v2, kit.v1, tmp_path / "down", tools.PUBLISHER, allow_downgrade=True).path
     v2 = tools.unzip(kit.v2, tmp_path / "county2")
@@ -269,9 +269,9 @@ def test_apply_update_refuses_a_signed_downgrade_pack_and_changes_nothing(kit, t
 
 
 def test_bundle_since_a_newer_bundle_is_refused_before_anything_is_written(small_kb: Path, tmp_path: Path):
-    from generator.offline.make import bundle_knowledge_base
+    from mzkb.offline.make import bundle_knowledge_base
 
-    from generator.offline.format import BundleError
+    from mzkb.offline.format import BundleError
 
     future = bundle_knowledge_base(small_kb, tmp_path / "future", version="99990101").bundle.path
     result = mzkb("bundle", "-c", str(small_kb), "-o", str(tmp_path / "out0"), "--since", str(future))

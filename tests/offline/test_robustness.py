@@ -8,10 +8,10 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import cli
-from generator.offline.trees import remove_leftovers
-from generator.offline.update import apply_update
-from generator.offline.verify import verify_bundle
+from mzkb.cli import cli
+from mzkb.offline.trees import remove_leftovers
+from mzkb.offline.update import apply_update
+from mzkb.offline.verify import verify_bundle
 
 DEAD_PID = 4_194_999  # above Linux's largest pid_max: no such process
 

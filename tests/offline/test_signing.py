@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from generator.offline import signing
-from generator.foundations import sha256_bytes as sha256
-from generator.offline.format import derived_files, render_manifest
-from generator.offline.signing import TrustedKey, public_text
-from generator.offline.update import apply_update
-from generator.offline.verify import verify_bundle
+from mzkb.offline import signing
+from mzkb.foundations import sha256_bytes as sha256
+from mzkb.offline.format import derived_files, render_manifest
+from mzkb.offline.signing import TrustedKey, public_text
+from mzkb.offline.update import apply_update
+from mzkb.offline.verify import verify_bundle
 
 
 def forge(pack: Path, out: Path, *, key=None, keep_old_signature: bool = False) -> Path:

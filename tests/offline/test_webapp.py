@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.pipeline import build
-from generator.site.webapp import WORKER
+from mzkb.pipeline import build
+from mzkb.site.webapp import WORKER
 
 ROOT = Path(__file__).resolve().parents[2]
 EPOCH = "1790000000"
@@ -214,8 +214,8 @@ def test_the_offline_panel_is_accessible_in_elder_mode_on_a_phone(demo_server: s
 
 def test_a_large_site_keeps_shared_files_and_search_and_groups_documents_by_portal(small_kb: Path, tmp_path: Path,
                                                                                   monkeypatch):
-    from generator.pipeline import prepare
-    from generator.site import webapp
+    from mzkb.pipeline import prepare
+    from mzkb.site import webapp
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     assert build(small_kb, tmp_path / "site", incremental=False).ok
@@ -236,7 +236,7 @@ def test_a_versioned_site_keeps_the_version_being_read(tmp_path: Path, browser):
 
     from click.testing import CliRunner
 
-    from generator.cli import cli
+    from mzkb.cli import cli
 
     def sh(*args: str) -> None:
         subprocess.run(args, cwd=kb, check=True, capture_output=True)

@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import cli
-from generator.offline.make import count_documents
-from generator.offline.zim import MANIFEST_PATH, OFFLINE_SCRIPT, OFFLINE_STUB, make_zim
-from generator.pipeline import prepare
+from mzkb.cli import cli
+from mzkb.offline.make import count_documents
+from mzkb.offline.zim import MANIFEST_PATH, OFFLINE_SCRIPT, OFFLINE_STUB, make_zim
+from mzkb.pipeline import prepare
 
 ROOT = Path(__file__).resolve().parents[2]
 EPOCH = 1790000000

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.offline import update as update_module
-from generator.offline.update import apply_update
-from generator.offline.verify import verify_bundle
-from generator.offline.zipsafe import Limits, TooLarge, copy_bounded, directory_problems
+from mzkb.offline import update as update_module
+from mzkb.offline.update import apply_update
+from mzkb.offline.verify import verify_bundle
+from mzkb.offline.zipsafe import Limits, TooLarge, copy_bounded, directory_problems
 
 
 def patch_entry(data: bytes, name: str, *, file_size: int | None = None, crc: int | None = None) -> bytes:

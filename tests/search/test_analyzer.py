@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.search import analyzer
+from mzkb.search import analyzer
 
 SHARED = json.loads((Path(__file__).parent / "analyzer_vectors.json").read_text(encoding="utf-8"))
 VECTORS, FOLD_VECTORS = SHARED["query"], SHARED["fold"]
@@ -99,7 +99,7 @@ def test_index_terms_cover_what_the_query_side_produces():
 
 
 def test_shard_hash_is_the_same_in_python_and_javascript():
-    from generator.search.browser_index import shard_of
+    from mzkb.search.browser_index import shard_of
 
     keys = ["民发", "ab", "民发[2020]12号", "𠀀x", "养", "covid"]
     module = Path(__file__).resolve().parents[2] / "theme" / "assets" / "mzkb" / "search-analyzer.js"

@@ -9,7 +9,7 @@ from urllib.parse import quote, unquote
 import yaml
 from playwright.sync_api import expect
 
-from generator.pipeline import build
+from mzkb.pipeline import build
 
 
 def results(page) -> list[str]:
@@ -267,7 +267,7 @@ def test_a_10000_character_query_is_cut_and_says_so(demo_site: Path, page):
     """Issue 24: 养老 repeated to 10,000 characters froze search.html for more than a minute. The
     query is cut to the manifest's maxQuery (analyzer.MAX_QUERY) before any work, each spelling
     searched with at most maxQueryTerms terms, and the page says the query was shortened."""
-    from generator.search import analyzer
+    from mzkb.search import analyzer
 
     typed = "养老" * 5000
     page.goto((demo_site / "search.html").as_uri() + "?q=" + quote(typed))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.search.browser_index import pack_texts, unpack_texts
+from mzkb.search.browser_index import pack_texts, unpack_texts
 
 MODULE = Path(__file__).resolve().parents[2] / "theme" / "assets" / "mzkb" / "search-inflate.js"
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.foundations import js_json
-from generator.pipeline import build
+from mzkb.foundations import js_json
+from mzkb.pipeline import build
 
 TITLE = "养老机构\u2028防控指南\u2029（第二版）"
 RAW = ("\u2028", "\u2029")

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.config import load_config
-from generator.pipeline import prepare
-from generator.search import analyzer
-from generator.search.records import UNIT_TEXT, document_units
-from generator.search.whoosh_index import search_results
+from mzkb.config import load_config
+from mzkb.pipeline import prepare
+from mzkb.search import analyzer
+from mzkb.search.records import UNIT_TEXT, document_units
+from mzkb.search.whoosh_index import search_results
 
 ROOT = Path(__file__).resolve().parents[2]
 PHRASE = 8
@@ -142,7 +142,7 @@ def test_ranking_constants_reach_the_browser_from_python(demo_site: Path):
     """The browser reads ranking.py's constants, written into search.js by the build (never a copy)."""
     import json
 
-    from generator.search.ranking import browser_rules
+    from mzkb.search.ranking import browser_rules
 
     shipped = (demo_site / "assets/mzkb/search.js").read_text(encoding="utf-8")
     assert json.dumps(browser_rules(), sort_keys=True, separators=(",", ":")) in shipped

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from generator.search.postings import TIE, DocTerms, Postings, doc_length, document_terms
-from generator.search.records import FIELD_WEIGHTS
+from mzkb.search.postings import TIE, DocTerms, Postings, doc_length, document_terms
+from mzkb.search.records import FIELD_WEIGHTS
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.search import ranking
+from mzkb.search import ranking
 
 # (query, units as (heading, text), first-stage best unit, expected (unit, piece))
 CASES = [

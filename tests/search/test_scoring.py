@@ -8,9 +8,9 @@ from urllib.parse import quote
 
 import pytest
 
-from generator.config import load_config
-from generator.pipeline import build
-from generator.search.whoosh_index import search_results
+from mzkb.config import load_config
+from mzkb.pipeline import build
+from mzkb.search.whoosh_index import search_results
 
 FILLER = "本市有关部门按照职责分工做好相关工作，加强监督检查，定期通报情况。"
 

@@ -10,8 +10,8 @@ from urllib.parse import quote
 import opencc
 from click.testing import CliRunner
 
-from generator.cli import cli
-from generator.pipeline import prepare
+from mzkb.cli import cli
+from mzkb.pipeline import prepare
 
 ROOT = Path(__file__).resolve().parents[2]
 TO_TRADITIONAL = opencc.OpenCC("s2t").convert

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import cli
-from generator.pipeline import build
-from generator.search.records import keep_below
+from mzkb.cli import cli
+from mzkb.pipeline import build
+from mzkb.search.records import keep_below
 
 HEAD = "---\nid: {id}\ntitle: {title}\ndate: {date}\nissuer: 测试局\naudiences: [养老机构]\n"
 OLD = HEAD.format(id="visit-old", title="养老机构防控要点", date="2020-03-01") + (

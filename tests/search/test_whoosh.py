@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import cli
-from generator.pipeline import build
+from mzkb.cli import cli
+from mzkb.pipeline import build
 
 
 @pytest.fixture
@@ -52,8 +52,8 @@ def test_a_phrase_only_an_old_edition_holds_finds_it_naming_the_current_one(smal
     new = small_kb.parent / "content" / "guidelines" / "guide-2.md"
     new.write_text(new.read_text(encoding="utf-8") + "\n## 三、其他\n\n床位按规定终末处理。\n", encoding="utf-8")
     assert build(small_kb).ok
-    from generator.config import load_config
-    from generator.search.whoosh_index import search_results
+    from mzkb.config import load_config
+    from mzkb.search.whoosh_index import search_results
 
     config, _ = load_config(small_kb)
     hits = search_results(config.state_dir / "whoosh", "床位终末消毒", config).hits
@@ -65,8 +65,8 @@ def test_a_phrase_only_an_old_edition_holds_finds_it_naming_the_current_one(smal
 
 
 def test_counts_full_and_partial_matches(built_kb: Path):
-    from generator.config import load_config
-    from generator.search.whoosh_index import search_results
+    from mzkb.config import load_config
+    from mzkb.search.whoosh_index import search_results
 
     config, _ = load_config(built_kb)
     found = search_results(config.state_dir / "whoosh", "暂停消毒", config)
@@ -78,8 +78,8 @@ def test_counts_full_and_partial_matches(built_kb: Path):
 
 
 def test_text_output_prints_the_counts_like_the_browser(built_kb: Path):
-    from generator.config import load_config
-    from generator.search.whoosh_index import search_results
+    from mzkb.config import load_config
+    from mzkb.search.whoosh_index import search_results
 
     config, _ = load_config(built_kb)
     partial = search_results(config.state_dir / "whoosh", "暂停消毒", config).partial
@@ -146,8 +146,8 @@ def test_demo_query_set_finds_the_best_answer(demo_site: Path):
     """The visible query set over the demo: nothing empty, best answer in the top 5 for >= 95%."""
     import yaml
 
-    from generator.config import load_config
-    from generator.search.whoosh_index import search as whoosh_search
+    from mzkb.config import load_config
+    from mzkb.search.whoosh_index import search as whoosh_search
 
     root = Path(__file__).resolve().parents[2]
     config, _ = load_config(root / "site_config.yml")
@@ -162,10 +162,10 @@ def test_demo_query_set_finds_the_best_answer(demo_site: Path):
 def test_a_10000_character_query_is_cut_before_any_work(built_kb: Path, typed: str):
     """Issue 24: `mzkb search` took quadratic time in the query's length (killed after 15 minutes
     at 10,000 characters). The query is cut to MAX_QUERY characters first, and says so."""
-    from generator.config import load_config
-    from generator.search import analyzer
-    from generator.search.records import synonym_groups
-    from generator.search.whoosh_index import search_results
+    from mzkb.config import load_config
+    from mzkb.search import analyzer
+    from mzkb.search.records import synonym_groups
+    from mzkb.search.whoosh_index import search_results
 
     config = load_config(built_kb)[0]
     found = search_results(config.state_dir / "whoosh", typed, config)

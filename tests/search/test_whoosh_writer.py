@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from whoosh import index as windex
 
-from generator.pipeline import prepare
-from generator.seal import seal
-from generator.search.records import analyzed_documents
-from generator.search import whoosh_writer
-from generator.search.whoosh_index import search
-from generator.search.whoosh_writer import BulkSegmentWriter, WhooshWriter, schema
+from mzkb.pipeline import prepare
+from mzkb.seal import seal
+from mzkb.search.records import analyzed_documents
+from mzkb.search import whoosh_writer
+from mzkb.search.whoosh_index import search
+from mzkb.search.whoosh_writer import BulkSegmentWriter, WhooshWriter, schema
 
 QUERIES = ["暂停探视", "养老机构防控指南消毒要求", "消毒", "殡葬", "救助站 筛查", "民发〔2020〕1号", "不存在的词语组合"]
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.cache import FORMAT, Cache
-from generator.lock import build_lock
-from generator.pipeline import build, prepare
+from mzkb.cache import FORMAT, Cache
+from mzkb.lock import build_lock
+from mzkb.pipeline import build, prepare
 
 
 class _Payload:
@@ -117,7 +117,7 @@ def test_a_page_replaced_behind_the_cache_is_rendered_again(small_kb: Path):
 
 
 def _mzkb(*args: str, env: dict | None = None) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "generator.cli", *args], stdout=subprocess.PIPE,
+    return subprocess.Popen([sys.executable, "-m", "mzkb.cli", *args], stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, env={**os.environ, **(env or {})})
 
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import quote
 
-from generator.markdown import render
-from generator.pipeline import build, prepare
-from generator.sanitize import clean
+from mzkb.markdown import render
+from mzkb.pipeline import build, prepare
+from mzkb.sanitize import clean
 
 HEAD = "---\ntitle: 恶意内容测试\ndate: 2020-01-01\nissuer: x\naudiences: [养老机构]\n---\n\n"
 

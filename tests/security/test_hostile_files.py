@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.pipeline import prepare
+from mzkb.pipeline import prepare
 
 DOC = "---\ntitle: 测试\ndate: 2020-01-01\nissuer: 民政部\naudiences: [养老机构]\n{extra}---\n正文\n{body}\n"
 
@@ -30,7 +30,7 @@ def write_doc(kb: Path, rel: str, extra: str = "", body: str = "") -> Path:
 
 def check(config: Path, timeout: float = 30) -> tuple[int, str, float]:
     started = time.monotonic()
-    proc = subprocess.run([sys.executable, "-m", "generator.cli", "check", "-c", str(config)],
+    proc = subprocess.run([sys.executable, "-m", "mzkb.cli", "check", "-c", str(config)],
                           capture_output=True, text=True, timeout=timeout)
     return proc.returncode, proc.stdout + proc.stderr, time.monotonic() - started
 
@@ -64,8 +64,8 @@ YAML_CASES = [
 
 @pytest.mark.parametrize("name, yaml_text, expected", YAML_CASES, ids=[c[0] for c in YAML_CASES])
 def test_front_matter_bombs_are_mz303(small_kb: Path, name, yaml_text, expected):
-    from generator.content.loader import split_front_matter
-    from generator.content.model import DocType
+    from mzkb.content.loader import split_front_matter
+    from mzkb.content.model import DocType
 
     path = write_doc(small_kb.parent, "notices/bomb.md", extra=yaml_text)
     _, problems = split_front_matter(path.read_text(encoding="utf-8"), path, "bomb.md", DocType.NOTICE)
@@ -92,7 +92,7 @@ def test_site_config_bombs_are_mz102(small_kb: Path, name, yaml_text, expected):
 
 
 def test_expanded_size_is_bounded_before_objects_are_built():
-    from generator import yamlsrc
+    from mzkb import yamlsrc
 
     with pytest.raises(yamlsrc.YamlError) as caught:  # the limit trips at the alias that crosses it
         yamlsrc.load(string_bomb(60_000, 3_000), first_line=2)
@@ -105,7 +105,7 @@ def test_expanded_size_is_bounded_before_objects_are_built():
     assert len(yamlsrc.load(f"summary: {'y' * long}\n")[0]["summary"]) == long  # no alias: its own length is the bound
     with pytest.raises(yamlsrc.YamlError):
         yamlsrc.load(f"summary: &s {'y' * long}\nx: *s\n")
-    from generator.diagnostics import CATALOGUE
+    from mzkb.diagnostics import CATALOGUE
 
     assert all(f"{limit:,}" in CATALOGUE["MZ303"].fix for limit in (yamlsrc.MAX_NODES, yamlsrc.MAX_CHARS))  # the stated limits
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.pipeline import prepare
-from generator.versions import build_versions
+from mzkb.pipeline import prepare
+from mzkb.versions import build_versions
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "sites" / "small"
 
@@ -257,7 +257,7 @@ def test_release_feed_and_root_page_keep_hostile_names_as_text(hostile_site: Pat
     ("data:text/html,<script>window.__xss=1</script>", False), ("kb.example.gov.cn", False)])
 def test_site_url_must_be_a_clean_web_address(tmp_path: Path, url: str, ok: bool):
     """``site.url`` reaches canonical links, feeds and printed pages."""
-    from generator.config import load_config
+    from mzkb.config import load_config
 
     root = tmp_path / "kb"
     shutil.copytree(FIXTURE, root)

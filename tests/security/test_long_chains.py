@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.pipeline import build
-from generator.site.context import chinese_number
+from mzkb.pipeline import build
+from mzkb.site.context import chinese_number
 
 
 @pytest.mark.parametrize("n, text", [
@@ -52,7 +52,7 @@ def test_an_edition_chain_of_105(small_kb: Path):
 
 def test_a_supersedes_chain_of_a_thousand(small_kb: Path):
     """The cycle check walks each chain once (it walked it again from every member)."""
-    from generator.pipeline import prepare
+    from mzkb.pipeline import prepare
 
     edition_chain(small_kb.parent / "content", 1000)
     result = prepare(small_kb)
@@ -67,14 +67,14 @@ def test_a_supersedes_chain_of_a_thousand(small_kb: Path):
 # rebuild of a chain of 105 then fails for a bug, as it did, wherever the bug is.
 OLD_NUMBERS = """
 import sys
-from generator.site import context
+from mzkb.site import context
 fixed = context.chinese_number
 def chinese_number(n):
     if n > 99:
         raise IndexError("string index out of range")
     return fixed(n)
 context.chinese_number = chinese_number
-from generator.cli import main
+from mzkb.cli import main
 sys.argv[0] = "mzkb"
 main()
 """

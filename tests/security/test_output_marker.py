@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import cli
-from generator.writer import MARKER
+from mzkb.cli import cli
+from mzkb.writer import MARKER
 
 DEAD_PID = 4_194_999  # above Linux's largest pid_max: no such process
 
@@ -73,7 +73,7 @@ def test_a_link_or_a_changed_marker_is_refused(small_kb: Path, tmp_path: Path):
 
 
 def test_a_bundle_carries_the_marker_of_its_site(small_kb: Path, tmp_path: Path):
-    from generator.offline.make import bundle_knowledge_base
+    from mzkb.offline.make import bundle_knowledge_base
 
     run = bundle_knowledge_base(small_kb, tmp_path / "b", version="v1")
     with zipfile.ZipFile(run.bundle.path) as zf:

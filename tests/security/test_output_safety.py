@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import cli
-from generator.writer import MARKER
+from mzkb.cli import cli
+from mzkb.writer import MARKER
 
 
 def build(config: Path, *args: str):
@@ -73,7 +73,7 @@ def test_builds_into_new_empty_and_previous_outputs(small_kb: Path, tmp_path: Pa
 def test_an_output_with_the_marker_from_before_file_lists_is_still_replaced(small_kb: Path, tmp_path: Path):
     """The marker an older mzkb wrote (its fixed text) still proves the folder is an mzkb output; a site
     without any marker is not one (issue 24: names like index.html and search/manifest.js prove nothing)."""
-    from generator.writer import MARKER_TEXT
+    from mzkb.writer import MARKER_TEXT
 
     out = tmp_path / "old"
     assert build(small_kb, "-o", str(out)).exit_code == 0
@@ -104,7 +104,7 @@ def test_versioned_build_refuses_too(small_kb: Path):
 def test_disk_full_while_writing_is_chinese_and_names_the_path(small_kb: Path, tmp_path: Path, monkeypatch):
     import errno
 
-    import generator.writer as writer
+    import mzkb.writer as writer
 
     def full(stage: Path) -> None:
         raise OSError(errno.ENOSPC, "No space left on device", str(stage / MARKER))

@@ -23,7 +23,7 @@ def free_port() -> int:
 @pytest.fixture
 def server(small_kb: Path):
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "generator.cli", "serve", "-c", str(small_kb), "-a", f"127.0.0.1:{port}"],
+    proc = subprocess.Popen([sys.executable, "-m", "mzkb.cli", "serve", "-c", str(small_kb), "-a", f"127.0.0.1:{port}"],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -65,7 +65,7 @@ def test_no_path_traversal(server, path):
 
 
 def test_default_address_is_loopback():
-    from generator.cli import serve
+    from mzkb.cli import serve
 
     addr = next(p for p in serve.params if p.name == "addr")
     assert addr.default.startswith("127.0.0.1:")
@@ -113,7 +113,7 @@ def request(port: int, path: str, headers: dict | None = None, method: str = "GE
 
 def test_range_requests_are_answered_206(server, small_kb: Path):
     """Issue 14 item 6: video seeking in the preview needs byte ranges."""
-    from generator.content.links import asset_url
+    from mzkb.content.links import asset_url
 
     source = (small_kb.parent / "content/videos/remains.vtt").read_bytes()
     url = "/" + asset_url("videos/remains.vtt")
@@ -137,7 +137,7 @@ def test_nul_in_the_path_is_400_not_500(server, path):
 
 
 def _serve(small_kb: Path, addr: str):
-    return subprocess.run([sys.executable, "-m", "generator.cli", "serve", "-c", str(small_kb), "-a", addr],
+    return subprocess.run([sys.executable, "-m", "mzkb.cli", "serve", "-c", str(small_kb), "-a", addr],
                           capture_output=True, text=True, timeout=120)
 
 
@@ -165,7 +165,7 @@ IGNORED_RANGES = ["bytes=0-1,4-6", "bytes=0-1, 3-", "bytes=abc", "bytes=", "byte
 def test_ignored_range_headers_get_the_whole_file_with_200(server, small_kb: Path):
     """Issue 24: several or unparseable ranges were answered 206 with the whole file; RFC 9110 says
     such a header is ignored (200 with the whole file), and only a range past the end is 416."""
-    from generator.content.links import asset_url
+    from mzkb.content.links import asset_url
 
     source = (small_kb.parent / "content/videos/remains.vtt").read_bytes()
     url = "/" + asset_url("videos/remains.vtt")
@@ -178,7 +178,7 @@ def test_ignored_range_headers_get_the_whole_file_with_200(server, small_kb: Pat
 
 
 def test_a_suffix_of_zero_bytes_or_a_start_past_the_end_is_416(server, small_kb: Path):
-    from generator.content.links import asset_url
+    from mzkb.content.links import asset_url
 
     size = len((small_kb.parent / "content/videos/remains.vtt").read_bytes())
     url = "/" + asset_url("videos/remains.vtt")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.offline.writer import make_bundle
+from mzkb.offline.writer import make_bundle
 
 axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
 

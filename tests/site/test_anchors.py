@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from whoosh.index import open_dir
 
-from generator.pipeline import build, prepare
-from generator.search.browser_index import unpack_texts
+from mzkb.pipeline import build, prepare
+from mzkb.search.browser_index import unpack_texts
 
 HEAD = "---\ntitle: 锚点测试通知\ndate: 2020-01-01\nissuer: 测试局\naudiences: [养老机构]\n---\n\n"
 BODY = """开头一段。

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from generator.offline.signing import fingerprint, public_text
-from generator.offline.writer import make_bundle
+from mzkb.offline.signing import fingerprint, public_text
+from mzkb.offline.writer import make_bundle
 
 EPOCH = 1582156800
 

@@ -11,11 +11,11 @@ from pathlib import Path
 import markdown
 import pytest
 
-from generator.content.links import Corpus
-from generator.content.model import DocType, Status
-from generator.pipeline import prepare
-from generator.regions import load_regions
-from generator.site.pages.cases import LEVEL_FILLS, TILE_GRID, case_pages, count_level, tile_map_svg
+from mzkb.content.links import Corpus
+from mzkb.content.model import DocType, Status
+from mzkb.pipeline import prepare
+from mzkb.regions import load_regions
+from mzkb.site.pages.cases import LEVEL_FILLS, TILE_GRID, case_pages, count_level, tile_map_svg
 
 ROOT = Path(__file__).resolve().parents[2]
 SVG = "{http://www.w3.org/2000/svg}"

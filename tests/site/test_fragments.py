@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.pipeline import build
+from mzkb.pipeline import build
 
 OUTSIDE_NAV = ["notices/tan-shi-tong-zhi.html", "guidelines/guide-2.html", "videos/remains-video.html",
                "cases/case-zhejiang.html", "cases/province-330000.html", "compare/guide-1--guide-2.html",
@@ -93,11 +93,11 @@ def test_a_new_nav_label_and_site_title_show_on_every_page_of_the_next_build(sma
 def test_serve_rebuilds_in_one_environment_show_a_changed_nav(small_kb: Path, tmp_path: Path, monkeypatch):
     """``mzkb serve`` keeps one Jinja environment for all rebuilds: fragments of the last
     rebuild must not leak into the next one."""
-    from generator import preview
-    from generator.config import load_config as load_site
-    from generator.serve import config_loader, rebuild
-    from generator.site import plugin
-    from generator.site.mkdocs import write_mkdocs_yml
+    from mzkb import preview
+    from mzkb.config import load_config as load_site
+    from mzkb.serve import config_loader, rebuild
+    from mzkb.site import plugin
+    from mzkb.site.mkdocs import write_mkdocs_yml
 
     monkeypatch.setattr(plugin.MzkbPlugin, "loader", None)
     preview.install()

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.config import load_config
-from generator.pipeline import build
-from generator.search.whoosh_index import search
+from mzkb.config import load_config
+from mzkb.pipeline import build
+from mzkb.search.whoosh_index import search
 
 
 def report(kb: Path) -> dict:
@@ -162,7 +162,7 @@ def test_previous_site_edited_by_hand_is_not_trusted_for_search(small_kb: Path):
 def test_cli_full_ignores_the_cache(small_kb: Path):
     from click.testing import CliRunner
 
-    from generator.cli import cli
+    from mzkb.cli import cli
 
     runner = CliRunner()
     assert runner.invoke(cli, ["build", "-c", str(small_kb)]).exit_code == 0
@@ -173,7 +173,7 @@ def test_cli_full_ignores_the_cache(small_kb: Path):
 
 def test_full_build_indexed_by_two_workers_then_updated(small_kb: Path, page, monkeypatch):
     """Large corpora are indexed by one worker process per core, each writing its own segment."""
-    from generator.search import indexer
+    from mzkb.search import indexer
 
     monkeypatch.setattr(indexer, "PARALLEL_FROM", 2)
     monkeypatch.setattr(indexer, "MAX_WORKERS", 2)
@@ -204,14 +204,14 @@ def test_index_workers_never_load_pypinyin(small_kb: Path):
     import subprocess
     import sys
 
-    from generator.pipeline import prepare
-    from generator.search import indexer
+    from mzkb.pipeline import prepare
+    from mzkb.search import indexer
 
     prepared = prepare(small_kb)
     docs = list(prepared.corpus.documents)
     readings = indexer.read_pinyin([d.title for d in docs])
     assert "yitichuzhi" in readings["遗体处置防护要点"].split()
-    probe = ("import pickle, sys; from generator.search import indexer; args = pickle.load(sys.stdin.buffer); "
+    probe = ("import pickle, sys; from mzkb.search import indexer; args = pickle.load(sys.stdin.buffer); "
              "part = indexer.index_part(*args); print(part.units, 'pypinyin' in sys.modules)")
     args = (docs, frozenset(), prepared.config, None, 0, 0, None, readings)
     done = subprocess.run([sys.executable, "-c", probe], input=pickle.dumps(args), capture_output=True, timeout=120)
@@ -225,8 +225,8 @@ def test_fingerprints_of_unchanged_document_objects_are_not_hashed_again(small_k
     index stage hashes only the documents that are new objects."""
     import dataclasses
 
-    from generator.pipeline import prepare
-    from generator.search import indexer
+    from mzkb.pipeline import prepare
+    from mzkb.search import indexer
 
     prepared = prepare(small_kb)
     first = indexer.fingerprints(prepared.corpus, prepared.config)

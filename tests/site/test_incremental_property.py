@@ -23,10 +23,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from generator.config import load_config
-from generator.pipeline import build
-from generator.search.browser_index import decode_varints
-from generator.search.whoosh_index import search
+from mzkb.config import load_config
+from mzkb.pipeline import build
+from mzkb.search.browser_index import decode_varints
+from mzkb.search.whoosh_index import search
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "sites" / "small"
 BUILDS = 30

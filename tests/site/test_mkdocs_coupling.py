@@ -15,8 +15,8 @@ import re
 from importlib.resources import files as package_files
 from pathlib import Path
 
-from generator.pipeline import build
-from generator.site.mkdocs import is_dirty_notice
+from mzkb.pipeline import build
+from mzkb.site.mkdocs import is_dirty_notice
 
 UPSTREAM_START = '{% if "material/search" in config.plugins %}'
 OURS_START = "{#- mzkb:"

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.pipeline import build
-from generator.site.context import qr_svg
+from mzkb.pipeline import build
+from mzkb.site.context import qr_svg
 
 ADDRESS = "https://kb.example.gov.cn/mz/"
 

@@ -249,7 +249,7 @@ def test_comparison_uses_the_full_phone_width(demo_site: Path, page):
 
 @pytest.fixture(scope="module")
 def lawref_site(tmp_path_factory) -> Path:
-    from generator.pipeline import build
+    from mzkb.pipeline import build
 
     out = tmp_path_factory.mktemp("lawref") / "site"
     fixture = Path(__file__).parent.parent / "fixtures" / "sites" / "lawref-chain" / "site_config.yml"
@@ -274,8 +274,8 @@ def test_real_regulation_comparison_names_renumbered_articles_on_a_phone(lawref_
 def test_captions_are_plain_webvtt_text():
     import base64
 
-    from generator.content.model import Cue
-    from generator.site.context import captions_data_url
+    from mzkb.content.model import Cue
+    from mzkb.site.context import captions_data_url
 
     url = captions_data_url((Cue(0.5, 3.3, "穿戴前先做手卫生"), Cue(3.5, 6.6, "<b onmouseover=x>未闭合 --> & 标签")))
     header, _, data = url.partition(",")

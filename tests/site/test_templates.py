@@ -15,9 +15,9 @@ import jinja2
 import pytest
 from markupsafe import Markup
 
-from generator.site.mkdocs import theme_dir
-from generator.site.pages import templates
-from generator.site.pages.common import DocItem
+from mzkb.site.mkdocs import theme_dir
+from mzkb.site.pages import templates
+from mzkb.site.pages.common import DocItem
 
 PAYLOAD = '<script>window.__xss=1</script>"><img src=x onerror=window.__xss=1>'
 ESCAPED = "&lt;script&gt;window.__xss=1&lt;/script&gt;"

@@ -10,7 +10,7 @@ from urllib.parse import quote, unquote
 
 import pytest
 
-from generator.pipeline import build
+from mzkb.pipeline import build
 
 VISITS = "探视与封闭管理"
 RESUME = "关于分区分级有序恢复民政服务机构正常服务秩序的通知（示例）"
@@ -185,7 +185,7 @@ def test_timeline_html_is_escaped_and_relative(demo_site: Path):
 
 
 def test_timeline_and_banner_templates_escape_hostile_values():
-    from generator.site.pages import templates
+    from mzkb.site.pages import templates
 
     bad = '<script>window.__xss=1</script>"><img src=x onerror=1>'
     ref = {"id": bad, "title": bad, "url": bad, "href": bad, "date": bad, "type": "notice", "type_label": bad,
