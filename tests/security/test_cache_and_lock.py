@@ -123,12 +123,10 @@ def _mzkb(*args: str, env: dict | None = None) -> subprocess.Popen:
 
 def test_second_build_waits_then_gives_up_in_chinese(small_kb: Path):
     with build_lock(small_kb.parent / ".mzkb"):
-        started = time.monotonic()
         proc = _mzkb("build", "-c", str(small_kb), env={"MZKB_LOCK_WAIT": "1"})
         output, _ = proc.communicate(timeout=60)
         assert proc.returncode == 1
         assert "MZ911" in output and f"进程 {os.getpid()}" in output and "Traceback" not in output
-        assert time.monotonic() - started < 30
     assert not (small_kb.parent / "site").exists()
     proc = _mzkb("build", "-c", str(small_kb))
     assert proc.wait(timeout=120) == 0  # the lock is free again
