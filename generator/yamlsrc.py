@@ -50,11 +50,15 @@ _PROBLEMS = {
     "found unexpected end of stream": "内容意外结束（引号或括号没有闭合）",
     "did not find expected node content": "缺少值",
     "found undefined alias": "引用了未定义的别名",
+    "exceeded maximum nesting depth": "嵌套层数过多",
+    "found unhashable key": "键不能是列表或映射",
 }
 
 
 _UNCLOSED_BRACKET = "方括号或花括号没有正确闭合"
 _UNCLOSED_QUOTE = "引号没有闭合"
+_UNKNOWN = "此处无法解析（请检查缩进、冒号、引号和括号）"
+"""Any parser problem without a Chinese wording above: the editor never sees the parser's English."""
 
 
 def _explain(problem: str | None) -> str:
@@ -66,7 +70,7 @@ def _explain(problem: str | None) -> str:
         return _UNCLOSED_BRACKET
     if "while scanning a quoted scalar" in problem or "found unexpected end of stream" in problem:
         return _UNCLOSED_QUOTE
-    return f"无法解析（{problem}）"
+    return _UNKNOWN
 
 
 def _char_at(text: str, line: int, column: int) -> str:
@@ -113,87 +117,77 @@ or its own length when that is more: one 60 KB string aliased 27,000 times stays
 ``MAX_NODES`` yet expands to 1.6 G characters."""
 
 
+class _PureLoader(yaml.SafeLoader):
+    """The pure-Python parser: it has no nesting limit of its own, so ours always decides."""
+
+
 def check_bounds(text: str, first_line: int = 1) -> None:
-    """Refuse deep nesting, self-referencing aliases and alias bombs before anything is built.
+    """Refuse deep nesting, self-referencing aliases, alias bombs and explicit tags (``!!int x``
+    would reach PyYAML's constructors, which raise Python errors) before anything is built.
 
     Walks the parser's event stream (flat, so deep input cannot exhaust the stack) and
     computes how many values and characters each anchor stands for, without expanding
     anything. Raises ``YamlError``; syntax errors are left to ``load``, which words them better.
+
+    libyaml scans a flow collection ahead before it reports its first event and stops at
+    its own nesting limit with an English message (PyYAML 6.0.4 and later). So when the
+    fast parser fails, the text up to where it failed is walked again with the pure-Python
+    parser, which has no limit of its own: our limits, worded in Chinese, come first, and
+    the cost stays bounded by the failure position.
     """
-    sizes: dict[str, int] = {}
-    chars: dict[str, int] = {}  # characters each anchor stands for
-    stack: list[list] = [[None, 0]]  # [anchor, values so far, characters before it] of each open collection
-    total_chars, max_chars = 0, max(MAX_CHARS, len(text))
     lines = _Lines(text, first_line)
     try:
-        for event in yaml.parse(text, Loader=_Loader):
-            where = lines.at(event.start_mark)
-            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
-                stack.append([event.anchor, 0, total_chars])
-                if len(stack) - 1 > MAX_DEPTH:
-                    raise YamlError(*where, f"嵌套超过 {MAX_DEPTH} 层")
-                continue
-            if isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
-                anchor, size, chars_before = stack.pop()
-                size += 1
-                if anchor is not None:
-                    sizes[anchor] = size
-                    chars[anchor] = total_chars - chars_before
-            elif isinstance(event, yaml.AliasEvent):
-                if any(entry[0] == event.anchor for entry in stack):
-                    raise YamlError(*where, f"别名 *{event.anchor} 引用了包含它自己的内容（循环引用）")
-                size = sizes.get(event.anchor, 1)
-                total_chars += chars.get(event.anchor, 0)
-            elif isinstance(event, yaml.ScalarEvent):
-                size = 1
-                total_chars += len(event.value)
-                if event.anchor is not None:
-                    sizes[event.anchor] = 1
-                    chars[event.anchor] = len(event.value)
-            else:
-                continue
-            stack[-1][1] += size
-            if sum(entry[1] for entry in stack) > MAX_NODES:
-                raise YamlError(*where, f"别名展开后超过 {MAX_NODES} 个值（别名层层引用，可能是“别名炸弹”），请不要这样使用别名")
-            if total_chars > max_chars:
-                raise YamlError(*where, f"别名展开后超过 {max_chars:,} 个字符（一段文字被别名引用了太多次），请不要这样使用别名")
+        _walk_events(text, lines, _Loader, max(MAX_CHARS, len(text)))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        stop = mark.index if mark is not None else len(text)
+        try:
+            _walk_events(text[:stop], lines, _PureLoader, max(MAX_CHARS, len(text)))
+        except yaml.YAMLError:
+            return
     except yaml.YAMLError:
-        deep = _flow_too_deep(text)
-        if deep is not None:  # PyYAML 6.0.4+ stops deep flow nesting itself, in English: say it our way
-            line, column = deep
-            raise YamlError(line + first_line, column + 1, f"嵌套超过 {MAX_DEPTH} 层") from None
         return
 
 
-def _flow_too_deep(text: str) -> tuple[int, int] | None:
-    """Where ``[``/``{`` nesting first goes deeper than ``MAX_DEPTH`` (0-based line, column), or None.
-
-    Only consulted when the parser has failed, so its rough view of quotes (a ' or " opens a
-    quoted run to its closing quote; # after a blank starts a comment) cannot refuse valid YAML."""
-    depth, line, column, quote, comment, previous = 0, 0, 0, "", False, " "
-    for char in text:
-        if char == "\n":
-            line, column, comment, previous = line + 1, 0, False, " "
-            if quote == "'":
-                quote = ""  # be lenient: an apostrophe in a plain value does not swallow the rest
+def _walk_events(text: str, lines: "_Lines", loader: type, max_chars: int) -> None:
+    sizes: dict[str, int] = {}
+    chars: dict[str, int] = {}  # characters each anchor stands for
+    stack: list[list] = [[None, 0, 0]]  # [anchor, values so far, characters before it] of each open collection
+    total_chars = 0
+    for event in yaml.parse(text, Loader=loader):
+        where = lines.at(event.start_mark)
+        if getattr(event, "tag", None) is not None:
+            raise YamlError(*where, f"不支持 YAML 标签 {event.tag.replace('tag:yaml.org,2002:', '!!')}（以 ! 开头的写法），请删除它，"
+                                    "需要文字时给值加引号")
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            stack.append([event.anchor, 0, total_chars])
+            if len(stack) - 1 > MAX_DEPTH:
+                raise YamlError(*where, f"嵌套超过 {MAX_DEPTH} 层")
             continue
-        if comment:
-            pass
-        elif quote:
-            if char == quote:
-                quote = ""
-        elif char in "'\"" and previous in " \t[{,:":
-            quote = char
-        elif char == "#" and previous in " \t":
-            comment = True
-        elif char in "[{":
-            depth += 1
-            if depth > MAX_DEPTH:
-                return line, column
-        elif char in "]}":
-            depth = max(0, depth - 1)
-        previous, column = char, column + 1
-    return None
+        if isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            anchor, size, chars_before = stack.pop()
+            size += 1
+            if anchor is not None:
+                sizes[anchor] = size
+                chars[anchor] = total_chars - chars_before
+        elif isinstance(event, yaml.AliasEvent):
+            if any(entry[0] == event.anchor for entry in stack):
+                raise YamlError(*where, f"别名 *{event.anchor} 引用了包含它自己的内容（循环引用）")
+            size = sizes.get(event.anchor, 1)
+            total_chars += chars.get(event.anchor, 0)
+        elif isinstance(event, yaml.ScalarEvent):
+            size = 1
+            total_chars += len(event.value)
+            if event.anchor is not None:
+                sizes[event.anchor] = 1
+                chars[event.anchor] = len(event.value)
+        else:
+            continue
+        stack[-1][1] += size
+        if sum(entry[1] for entry in stack) > MAX_NODES:
+            raise YamlError(*where, f"别名展开后超过 {MAX_NODES} 个值（别名层层引用，可能是“别名炸弹”），请不要这样使用别名")
+        if total_chars > max_chars:
+            raise YamlError(*where, f"别名展开后超过 {max_chars:,} 个字符（一段文字被别名引用了太多次），请不要这样使用别名")
 
 
 def load(text: str, first_line: int = 1) -> tuple[object, dict[Path_, tuple[int, int]]]:
@@ -215,8 +209,14 @@ def load(text: str, first_line: int = 1) -> tuple[object, dict[Path_, tuple[int,
             mark = exc.context_mark  # where the bracket or quote was opened
         line, col = lines.at(mark) if mark else (first_line, 1)
         raise YamlError(line, col, detail) from None
-    except yaml.YAMLError as exc:  # e.g. reader errors on control characters
-        raise YamlError(first_line, 1, _explain(str(exc))) from None
+    except yaml.reader.ReaderError as exc:  # control characters, found before any token
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        at = max(0, text.find(char))  # the first such character: libyaml counts bytes, not characters
+        before = text[:at]
+        line, col = before.count("\n"), at - (before.rfind("\n") + 1)
+        raise YamlError(line + first_line, col + 1, f"含有不可见的控制字符 U+{ord(char):04X}，请删除它") from None
+    except yaml.YAMLError:  # any other parser failure, worded by us
+        raise YamlError(first_line, 1, _UNKNOWN) from None
     if node is None:
         return None, {}
     marks: dict[Path_, tuple[int, int]] = {}

@@ -1,7 +1,8 @@
 """Issue 13 items 5-8: YAML bombs, odd files in content, attachment URL clashes, runnable files.
 
-Every case must end with a Chinese diagnostic (file and line) within a second or so, never
-a hang or a traceback; `mzkb check` runs in a subprocess with a timeout so a hang fails.
+Every case must end with a Chinese diagnostic (file and line), never a hang or a traceback;
+`mzkb check` runs in a subprocess with a timeout only so a hang fails. The limits are checked
+before the work they bound, so no test times anything (the figures are in bench/hostile.py).
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import re
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -28,11 +28,10 @@ def write_doc(kb: Path, rel: str, extra: str = "", body: str = "") -> Path:
     return path
 
 
-def check(config: Path, timeout: float = 30) -> tuple[int, str, float]:
-    started = time.monotonic()
+def check(config: Path, timeout: float = 300) -> tuple[int, str]:
     proc = subprocess.run([sys.executable, "-m", "mzkb.cli", "check", "-c", str(config)],
                           capture_output=True, text=True, timeout=timeout)
-    return proc.returncode, proc.stdout + proc.stderr, time.monotonic() - started
+    return proc.returncode, proc.stdout + proc.stderr
 
 
 def alias_bomb(levels: int) -> str:
@@ -75,7 +74,7 @@ def test_front_matter_bombs_are_mz303(small_kb: Path, name, yaml_text, expected)
     assert [d.code for d in found] == ["MZ303"] and expected in found[0].message and found[0].line > 1
     detail = found[0].message.split("：", 1)[1]  # after "front matter YAML 语法错误："
     assert not re.search("[A-Za-z]{3,}", detail), found[0].message  # Chinese, whatever PyYAML says
-    code, output, _ = check(small_kb)
+    code, output = check(small_kb)
     assert code == 1 and "MZ303" in output and "Traceback" not in output
     assert path.exists()
 
@@ -86,7 +85,7 @@ CONFIG_CASES = YAML_CASES[:3] + YAML_CASES[-2:-1]
 @pytest.mark.parametrize("name, yaml_text, expected", CONFIG_CASES, ids=[c[0] for c in CONFIG_CASES])
 def test_site_config_bombs_are_mz102(small_kb: Path, name, yaml_text, expected):
     small_kb.write_text(small_kb.read_text(encoding="utf-8") + "\n" + yaml_text.replace("a0:", "x0:"), encoding="utf-8")
-    code, output, seconds = check(small_kb)
+    code, output = check(small_kb)
     assert code == 1 and "site_config.yml:" in output and "MZ102" in output and expected in output
     assert "Traceback" not in output
 
@@ -156,11 +155,11 @@ ODD = ["fifo", "socket", "device", "loop", "dangling", "folder-named-md", "non-u
 @pytest.mark.parametrize("kind", ODD)
 def test_odd_files_are_diagnostics_never_opened(small_kb: Path, kind: str):
     """A FIFO, socket or device is listed with stat and never opened (a FIFO would block):
-    timings are in bench/hostile_timing.py, not here."""
+    timings are in bench/hostile.py, not here."""
     shown, code = make_odd(small_kb.parent, kind)
     result = prepare(small_kb)
     assert any(d.code == code and d.file == shown for d in result.diagnostics), [d.format() for d in result.diagnostics]
-    code_, output, _ = check(small_kb, timeout=60)
+    code_, output = check(small_kb)
     assert code_ == 1 and code in output and "Traceback" not in output and "Errno" not in output
 
 
@@ -234,5 +233,5 @@ def test_names_that_differ_only_by_case_are_reported_naming_both(small_kb: Path)
     assert "只差大小写" not in found[("MZ325", "content/notices/Alone.Md")]
     assert "content/notices/Guide.md" in found[("MZ326", "content/notices/guide.md")]
     assert result.failed and result.corpus.get("inside") is not None
-    code, output, _ = check(small_kb)
+    code, output = check(small_kb)
     assert code == 1 and "Upper.MD" in output and "Traceback" not in output
