@@ -19,11 +19,11 @@ def report(kb: Path) -> dict:
 
 
 def pages(site: Path) -> dict[str, bytes]:
-    """Every file of a site except the search index (whose segments differ by design) and the offline
-    worker, whose cache list holds the index files' hashes."""
+    """Every file of a site except the search index (whose segments differ by design) and the two
+    lists of its files: the offline worker's cache list and the output marker."""
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*"))
             if p.is_file() and not p.relative_to(site).as_posix().startswith("search/")
-            and p.relative_to(site).as_posix() != "sw.js"}
+            and p.relative_to(site).as_posix() not in ("sw.js", ".mzkb-output")}
 
 
 def edit(path: Path, old: str, new: str) -> None:
