@@ -214,7 +214,7 @@ def sweep_leftovers(folder: Path, pattern: re.Pattern = _LEFTOVER) -> list[Path]
     return removed
 
 
-def restore_interrupted(target: Path, alive: Callable[[int], bool] = pid_alive) -> Path | None:
+def restore_interrupted(target: Path) -> Path | None:
     """Put back a folder a killed run renamed away between the two renames of a swap.
 
     When ``target`` is missing and ``.<name>.old-<pid>`` of a dead process sits beside it, that copy is renamed
@@ -229,7 +229,7 @@ def restore_interrupted(target: Path, alive: Callable[[int], bool] = pid_alive) 
     except OSError:
         return None
     for entry in sorted(entries, key=lambda e: e.stat(follow_symlinks=False).st_mtime_ns, reverse=True):
-        if not alive(int(pattern.match(entry.name).group(1))):
+        if not pid_alive(int(pattern.match(entry.name).group(1))):
             os.replace(entry.path, target)
             return Path(entry.path)
     return None

@@ -208,7 +208,7 @@ class DirTree(Tree):
 
     def __init__(self, path: Path, marker: str):
         path = Path(path)
-        restore_interrupted(path, process_alive)  # a swap killed between its two renames
+        restore_interrupted(path)  # a swap killed between its two renames
         if not path.exists():
             raise BundleError("MZ921", "找不到这个文件夹", file=str(path))
         if (path / marker).is_symlink():
@@ -264,7 +264,7 @@ def _reason(exc: BaseException) -> str:
 def open_tree(path: Path, marker: str = MANIFEST) -> Tree:
     """A zip (by content) or a folder (the top folder, or a folder holding just that one)."""
     path = Path(path)
-    restore_interrupted(path, process_alive)  # a swap killed between its two renames
+    restore_interrupted(path)  # a swap killed between its two renames
     if not path.exists():
         raise BundleError("MZ921", "找不到这个文件或文件夹", file=str(path))
     return DirTree(path, marker) if path.is_dir() else ZipTree(path, marker)

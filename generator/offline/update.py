@@ -46,7 +46,7 @@ from .format import (
     render_manifest,
 )
 from .signing import SignatureCheck, TrustedKey
-from .trees import CORRUPT, DirTree, Tree, open_tree, process_alive, read_metadata, remove_leftovers
+from .trees import CORRUPT, DirTree, Tree, open_tree, read_metadata, remove_leftovers
 from .verify import VerifyReport, bundle_signature, read_manifest, verify_bundle
 from .writer import write_zip
 from .zipsafe import TooLarge, check_space, copy_bounded
@@ -284,7 +284,7 @@ def _check_contents(ptree: Tree, info: dict, root: Path) -> dict[str, dict]:
 
 def _apply(pack: Path, target_dir: Path, trusted: TrustedKey | None, allow_unsigned: bool,
            allow_downgrade: bool) -> ApplyReport:
-    restore_interrupted(target_dir, process_alive)  # a swap killed between its two renames
+    restore_interrupted(target_dir)  # a swap killed between its two renames
     if not target_dir.exists():
         raise BundleError("MZ921", "找不到这个文件夹", file=str(target_dir))
     if target_dir.is_file():
