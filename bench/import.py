@@ -97,7 +97,7 @@ def subsequence(needle: str, haystack: str) -> bool:
 def accuracy(made: list[tuple[Path, maker.Spec]]) -> dict:
     """Field-by-field exact matches, using the importer in this process."""
     from mzkb.config import load_config
-    from mzkb.content.importer.run import import_file
+    from mzkb.importer.run import import_file
     from mzkb.content.model import DocType
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -135,7 +135,7 @@ def accuracy(made: list[tuple[Path, maker.Spec]]) -> dict:
 def lawref(folder: Path) -> dict:
     """Title and date of every lawref file against the manifest (date from the file name)."""
     from mzkb.config import load_config
-    from mzkb.content.importer.run import import_file
+    from mzkb.importer.run import import_file
     from mzkb.content.model import DocType
 
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))

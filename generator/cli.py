@@ -286,7 +286,7 @@ def import_(config_path: str, files: tuple[str, ...], doc_type: str, doc_id: str
     同一次运行中的其他文件照常导入。
     """
     from .config import load_config
-    from .content.importer.run import import_file, known_documents, valid_id
+    from .importer.run import import_file, known_documents, valid_id
 
     config, diags = load_config(config_path)
     if config is None:

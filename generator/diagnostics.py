@@ -258,7 +258,7 @@ IMPORT_LIMITS: tuple[tuple[str, str, str], ...] = (
     ("从 PDF 提取图片时渲染的像素合计（150 dpi）", "6000 万像素（超过后不再提取图片）", "MZ731"),
 )
 """The import limits for editors (docs/diagnostics.md “导入限制”); the numbers are
-``content.importer.limits.LIMITS`` (a test keeps them equal). All are checked before the work
+``importer.limits.LIMITS`` (a test keeps them equal). All are checked before the work
 they bound: sizes from the zip directory, page boxes and image dimensions before rendering."""
 
 

@@ -117,7 +117,7 @@ def test_no_import_cycle_in_generator():
 
 
 ABOVE_PIPELINE = ("mzkb.cli", "mzkb.cli_common", "mzkb.cli_offline", "mzkb.versions", "mzkb.bundle", "mzkb.bundle_check",
-                  "mzkb.preview", "mzkb.serve", "mzkb.offline")
+                  "mzkb.preview", "mzkb.serve", "mzkb.offline", "mzkb.importer")
 LAYERS = [
     ("mzkb.content", ("mzkb.search", "mzkb.site", "mzkb.pipeline") + ABOVE_PIPELINE),
     ("mzkb.search", ("mzkb.site", "mzkb.pipeline") + ABOVE_PIPELINE),

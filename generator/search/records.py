@@ -13,7 +13,7 @@ from functools import lru_cache
 import rjieba
 
 from ..config import SiteConfig
-from ..content.importer.attachments import SEARCHABLE, attachment_parts
+from ..content.text import SEARCHABLE, attachment_parts
 from ..content.links import Corpus, asset_url
 from ..content.model import Document
 from . import analyzer

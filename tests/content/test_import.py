@@ -14,8 +14,8 @@ from click.testing import CliRunner
 
 from mzkb.cli import cli
 from mzkb.config import load_config
-from mzkb.content.importer import gongwen
-from mzkb.content.importer.run import import_file, known_documents
+from mzkb.importer import gongwen
+from mzkb.importer.run import import_file, known_documents
 from mzkb.content.model import DocType
 
 HERE = Path(__file__).resolve().parent
@@ -193,7 +193,7 @@ def test_attachments_beside_the_source_are_copied_and_listed(tmp_path, kb):
 
 
 def test_audience_guess_follows_title_then_addressees(kb):
-    from mzkb.content.importer.run import guess_audiences
+    from mzkb.importer.run import guess_audiences
 
     cfg, _ = load_config(kb)
 

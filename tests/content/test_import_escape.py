@@ -9,8 +9,8 @@ import re
 import lxml.html
 import pytest
 
-from mzkb.content.importer.model import Para, Table
-from mzkb.content.importer.writer import body_markdown
+from mzkb.importer.model import Para, Table
+from mzkb.importer.writer import body_markdown
 from mzkb.markdown import render
 
 CASES = [

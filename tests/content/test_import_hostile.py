@@ -17,8 +17,8 @@ from click.testing import CliRunner
 
 from mzkb.cli import cli
 from mzkb.config import load_config
-from mzkb.content.importer.limits import LIMITS, Limits
-from mzkb.content.importer.run import import_file, read
+from mzkb.importer.limits import LIMITS, Limits
+from mzkb.importer.run import import_file, read
 from mzkb.content.model import DocType
 from mzkb.diagnostics import CATALOGUE, IMPORT_LIMITS
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from mzkb.content.importer import gongwen
-from mzkb.content.importer.text_reader import read_text
+from mzkb.importer import gongwen
+from mzkb.importer.text_reader import read_text
 
 CASES = [
     ("two-line title, 此件公开发布 after the date",

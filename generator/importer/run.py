@@ -9,10 +9,10 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ...config import ALL_AUDIENCES, SiteConfig
-from ...diagnostics import Diagnostic, Severity, make
-from ..ids import is_valid_id, make_id
-from ..model import DocType
+from ..config import ALL_AUDIENCES, SiteConfig
+from ..diagnostics import Diagnostic, Severity, make
+from ..content.ids import is_valid_id, make_id
+from ..content.model import DocType
 from . import gongwen, writer
 from .limits import LIMITS, Budget, Limits
 from .model import Block, Extracted, Para, ReadError, Table
@@ -278,7 +278,7 @@ def valid_id(value: str) -> bool:
 
 def known_documents(config: SiteConfig) -> list[Known]:
     """Id, title and date of every document of the knowledge base (front matter only)."""
-    from ..loader import load
+    from ..content.loader import load
 
     result = []
     for src in load(config.content_dir, config.root).sources:

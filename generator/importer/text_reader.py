@@ -7,7 +7,7 @@ import codecs
 import textwrap
 import re
 
-from ..loader import guess_encoding
+from ..content.loader import guess_encoding
 from .model import Extracted, Notice, Para, ReadError, Table
 
 _CODECS = {"GBK/GB18030": "gb18030", "Big5": "big5", "UTF-16": "utf-16"}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from ..media import runs_in_browser
+from ..content.media import runs_in_browser
 from .limits import LIMITS, Budget, Limits, size_text
 from .model import Block, Extracted, Image, Notice, Para, ReadError, Table
 

@@ -9,7 +9,6 @@ import logging
 from functools import lru_cache
 from pathlib import Path
 
-from .model import fix_radicals
 
 SEARCHABLE = (".pdf", ".docx", ".xlsx")
 """Attachment formats whose text is indexed."""
@@ -85,3 +84,21 @@ def _xlsx(path: Path) -> list[tuple[int, str, str]]:
                 for sheet in book.worksheets]
     finally:
         book.close()
+
+
+_RADICALS = str.maketrans(dict(zip(
+    "⺁⺇⺊⺋⺎⺒⺓⺕⺗⺟⺠⺦⺨⺩⺪⺬⺭⺯⺰⺶⺹⺺⺻⺼⺽⺾⻁⻂⻃⻄⻅⻆⻈⻉⻊⻋⻌⻏⻐⻑⻓⻔⻖⻗⻘⻙⻚⻛⻜⻝⻟⻠⻢⻣⻤⻥⻦⻧⻨⻩⻪⻬⻮⻰⻳",
+    "厂几卜卩兀巳幺彐心母民丬犭王疋示礻糸纟羊耂肀聿月臼艹虍衤襾西见角讠贝足车辶阝钅長长门阝雨青韦页风飞食食饣马骨鬼鱼鸟卤麦黄黾齐齿龙龟",
+)))
+
+
+def fix_radicals(text: str) -> str:
+    """Radical code points that PDF fonts map for ordinary characters (``⺠`` for 民, ``⼀`` for 一)
+    -> the ordinary characters. Kangxi radicals have a compatibility mapping; the supplement
+    block is mapped by table. Nothing else in the text changes."""
+    if not any("\u2e80" <= c <= "\u2fdf" for c in text):
+        return text
+    import unicodedata
+
+    text = text.translate(_RADICALS)
+    return "".join(unicodedata.normalize("NFKC", c) if "\u2f00" <= c <= "\u2fdf" else c for c in text)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..content.text import fix_radicals  # noqa: F401  (readers import it from here)
+
 
 @dataclass(frozen=True, slots=True)
 class Para:
@@ -80,21 +82,3 @@ class ReadError(Exception):
         super().__init__(code)
         self.code = code
         self.fields = fields
-
-
-_RADICALS = str.maketrans(dict(zip(
-    "⺁⺇⺊⺋⺎⺒⺓⺕⺗⺟⺠⺦⺨⺩⺪⺬⺭⺯⺰⺶⺹⺺⺻⺼⺽⺾⻁⻂⻃⻄⻅⻆⻈⻉⻊⻋⻌⻏⻐⻑⻓⻔⻖⻗⻘⻙⻚⻛⻜⻝⻟⻠⻢⻣⻤⻥⻦⻧⻨⻩⻪⻬⻮⻰⻳",
-    "厂几卜卩兀巳幺彐心母民丬犭王疋示礻糸纟羊耂肀聿月臼艹虍衤襾西见角讠贝足车辶阝钅長长门阝雨青韦页风飞食食饣马骨鬼鱼鸟卤麦黄黾齐齿龙龟",
-)))
-
-
-def fix_radicals(text: str) -> str:
-    """Radical code points that PDF fonts map for ordinary characters (``⺠`` for 民, ``⼀`` for 一)
-    -> the ordinary characters. Kangxi radicals have a compatibility mapping; the supplement
-    block is mapped by table. Nothing else in the text changes."""
-    if not any("\u2e80" <= c <= "\u2fdf" for c in text):
-        return text
-    import unicodedata
-
-    text = text.translate(_RADICALS)
-    return "".join(unicodedata.normalize("NFKC", c) if "\u2f00" <= c <= "\u2fdf" else c for c in text)
