@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..content.media import runs_in_browser
 from .limits import LIMITS, Budget, Limits, size_text
-from .model import Block, Extracted, Image, Notice, Para, ReadError, Table
+from .model import Block, Cell, Extracted, Image, Notice, Para, ReadError, table_from_cells
 
 _NS = {
     "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
@@ -133,19 +133,37 @@ class _Reader:
                                 centered=align == "center", right=align == "right", red=_red(par)))
 
     def table(self, table) -> None:
-        rows: list[tuple[str, ...]] = []
-        width = 0
-        for row in table.rows:
-            cells, last = [], None
-            for cell in row.cells:
-                same = last is not None and cell._tc is last
-                cells.append("" if same else " ".join(p.text.strip() for p in cell.paragraphs if p.text.strip()))
-                last = cell._tc
-            rows.append(tuple(cells))
-            width = max(width, len(cells))
-        rows = [r + ("",) * (width - len(r)) for r in rows]
-        if rows:
-            self.blocks.append(Table(tuple(rows)))
+        """Cells from the table's XML: ``w:gridSpan`` is a colspan, a ``w:vMerge`` run (restart,
+        then continue cells in the same grid column) one cell with a rowspan."""
+        from docx.table import _Cell
+
+        layout: list[list[Cell]] = []
+        open_cells: dict[tuple[int, int], list] = {}  # (column, colspan) -> [text, rowspan] of a restart cell
+        for tr in table._tbl.tr_lst:
+            row, column, still_open = [], _grid_before(tr), {}
+            if column:
+                row.append([" ", 1, column])
+            for tc in tr.tc_lst:
+                span = max(1, int(tc.grid_span or 1))
+                text = " ".join(p.text.strip() for p in _Cell(tc, table).paragraphs if p.text.strip())
+                key = (column, span)
+                if tc.vMerge == "continue" and key in open_cells:
+                    origin = open_cells[key]
+                    origin[1] += 1
+                    origin[0] = " ".join(x for x in (origin[0], text) if x)
+                    still_open[key] = origin
+                else:
+                    cell = [text, 1, span]
+                    row.append(cell)
+                    if tc.vMerge is not None:
+                        still_open[key] = cell
+                column += span
+            layout.append(row)
+            open_cells = still_open
+        layout = [[Cell(t.strip(), rows, cols) for t, rows, cols in row] for row in layout]
+        found = table_from_cells(layout)
+        if found is not None:
+            self.blocks.append(found)
 
     def _objects(self, element) -> list[str]:
         """Names of pictures and embedded files referenced inside ``element``, extracted once each."""
@@ -175,6 +193,13 @@ class _Reader:
         self.files.append((name, part.blob))
         self.seen[key] = name
         return name
+
+
+def _grid_before(tr) -> int:
+    """Grid columns a row leaves empty before its first cell (``w:gridBefore``)."""
+    found = tr.find(f"{_W}trPr/{_W}gridBefore")
+    value = found.get(f"{_W}val") if found is not None else None
+    return int(value) if value and value.isdigit() else 0
 
 
 def _heading_level(style) -> int:

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .model import Block, Extracted, Image, Notice, Para, ReadError, Table
+from .model import Block, Cell, Extracted, Image, Notice, Para, ReadError, table_from_cells
 from .safety import local_picture, picture_kind
 from .text_reader import decode_bytes
 
@@ -109,6 +109,19 @@ def _container(root):
     return best
 
 
+def _span(value: str | None) -> int:
+    """A ``rowspan``/``colspan`` value as a count (missing or broken: 1)."""
+    found = re.match(r"\s*(\d{1,6})", value or "")
+    return max(1, int(found.group(1))) if found else 1
+
+
+def _owner_table(element):
+    parent = element.getparent()
+    while parent is not None and parent.tag != "table":
+        parent = parent.getparent()
+    return parent
+
+
 def _inside(element, container) -> bool:
     while element is not None:
         if element is container:
@@ -179,14 +192,19 @@ class _Walker:
             self.buffer.append(element.tail)
 
     def table(self, element) -> None:
-        rows = []
+        """Rows of this table (not of a table nested in a cell), each cell with its spans."""
+        layout, head = [], 0
         for tr in element.iter("tr"):
-            rows.append(tuple(_clean(td.text_content()) for td in tr if td.tag in ("td", "th")))
-        rows = [r for r in rows if any(r)]
-        if not rows:
-            return
-        width = max(len(r) for r in rows)
-        self.blocks.append(Table(tuple(r + ("",) * (width - len(r)) for r in rows)))
+            if _owner_table(tr) is not element:
+                continue
+            cells = [td for td in tr if td.tag in ("td", "th")]
+            layout.append([Cell(_clean(td.text_content()), _span(td.get("rowspan")), _span(td.get("colspan")))
+                           for td in cells])
+            if tr.getparent() is not None and tr.getparent().tag == "thead" and head == len(layout) - 1:
+                head = len(layout)
+        table = table_from_cells(layout, head)
+        if table is not None:
+            self.blocks.append(table)
 
     def image(self, src: str, line: int) -> str:
         """Copy a picture saved beside the page (``页面_files/x.png``); remote ones stay out, and

@@ -33,11 +33,76 @@ class Para:
 
 
 @dataclass(frozen=True, slots=True)
+class Cell:
+    """One cell as the source lays it out: a merged cell spans rows and/or columns."""
+
+    text: str
+    rowspan: int = 1
+    colspan: int = 1
+
+
+@dataclass(frozen=True, slots=True)
 class Table:
-    """A table; rows of cell texts, the first row is the header."""
+    """A table; rows of cell texts, the first ``header`` rows are the header."""
 
     rows: tuple[tuple[str, ...], ...]
-    """Cell texts; every row has the same number of cells."""
+    """The grid: every row has the same number of slots; a merged cell's text is in every slot it
+    covers (so nothing reading the grid sees a blank or a shifted cell)."""
+    cells: tuple[tuple[Cell, ...], ...] = ()
+    """The source's layout when some cell spans rows or columns (each row lists the cells that
+    start in it, left to right, as HTML does); ``()`` when the grid is all there is."""
+    header: int = 1
+    """Rows of the header (a header cell spanning two rows makes two)."""
+
+    @property
+    def merged(self) -> bool:
+        return bool(self.cells)
+
+
+MAX_SPAN = 1000
+"""Columns one cell may span (HTML's own limit): a hostile ``colspan`` cannot blow up the grid."""
+
+
+def table_from_cells(layout: list[list[Cell]], header: int = 0) -> Table | None:
+    """A ``Table`` from cells laid out as HTML does (a cell spanning rows takes its slots in the
+    rows below), ``None`` when nothing has text. ``header`` 0: the first row's tallest cell."""
+    layout = [[Cell(c.text, max(1, min(c.rowspan, len(layout) - n)), max(1, min(c.colspan, MAX_SPAN))) for c in row]
+              for n, row in enumerate(layout)]
+    grid: list[list[str | None]] = []
+    width = 0
+    for number, row in enumerate(layout):
+        while len(grid) <= number:
+            grid.append([])
+        column = 0
+        for cell in row:
+            while column < len(grid[number]) and grid[number][column] is not None:
+                column += 1
+            for down in range(cell.rowspan):
+                while len(grid) <= number + down:
+                    grid.append([])
+                target = grid[number + down]
+                target.extend([None] * (column + cell.colspan - len(target)))
+                for across in range(cell.colspan):
+                    target[column + across] = cell.text
+            column += cell.colspan
+        width = max(width, max((len(r) for r in grid), default=0))
+    rows = [tuple(t or "" for t in r) + ("",) * (width - len(r)) for r in grid]
+    spans = any(c.rowspan > 1 or c.colspan > 1 for row in layout for c in row)
+    # a blank row is dropped unless a cell starting in it reaches further down
+    keep = [i for i, row in enumerate(rows)
+            if any(row) or i < len(layout) and any(c.rowspan > 1 for c in layout[i])]
+    if not any(any(rows[i]) for i in keep):
+        return None
+    if not header:
+        header = max((c.rowspan for c in layout[0]), default=1) if layout else 1
+    header = min(header, len(keep))
+    if len(keep) < len(rows):
+        kept = set(keep)
+        header = sum(1 for i in keep if i < header) or 1
+        layout = [[Cell(c.text, sum(1 for r in range(i, i + c.rowspan) if r in kept), c.colspan) for c in row]
+                  for i, row in enumerate(layout) if i in kept]
+        rows = [rows[i] for i in keep]
+    return Table(tuple(rows), tuple(tuple(r) for r in layout) if spans else (), header or 1)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 from .limits import LIMITS, Budget, Limits, size_text
-from .model import Block, Extracted, Image, Notice, Para, ReadError, Table, fix_radicals
+from .model import Block, Cell, Extracted, Image, Notice, Para, ReadError, fix_radicals, table_from_cells
 
 _PAGE_NUMBER = re.compile(r"^[—–\-－·\s]*\d{1,4}[—–\-－·\s]*$|^第\s*\d+\s*页(\s*共\s*\d+\s*页)?$")
 MIN_PICTURE = 40
@@ -219,10 +219,10 @@ def _page_items(page, number: int, renderer: _Renderer, limits: Limits, budget: 
                       "width": float(page.width)})
     found = []
     for table in tables:
-        rows = [tuple(_cell(c) for c in row) for row in table.extract() if any(c and c.strip() for c in row)]
-        if rows:
-            found.append((table.bbox[1], {"rows": rows, "top": table.bbox[1], "bottom": table.bbox[3],
-                                          "page": number, "height": float(page.height)}))
+        layout, width = _layout(table)
+        if any(c.text for row in layout for c in row):
+            found.append((table.bbox[1], {"layout": layout, "width": width, "top": table.bbox[1],
+                                          "bottom": table.bbox[3], "page": number, "height": float(page.height)}))
     for image in page.images:
         if image["width"] >= MIN_PICTURE and image["height"] >= MIN_PICTURE:
             budget.check(f"提取 PDF 第 {number} 页的图片")
@@ -230,6 +230,22 @@ def _page_items(page, number: int, renderer: _Renderer, limits: Limits, budget: 
             if picture is not None:
                 found.append((image["top"], {"picture": picture}))
     return lines, found
+
+
+def _layout(table) -> tuple[list[list[Cell]], int]:
+    """The cells of a pdfplumber table with their spans: a cell's box covers so many of the
+    table's row tops and column starts (a merged cell is one box over several)."""
+    tops = sorted({cell[1] for cell in table.cells})
+    starts = sorted({cell[0] for cell in table.cells})
+
+    def count(points: list[float], low: float, high: float) -> int:
+        return max(1, sum(1 for x in points if low - 0.5 <= x < high - 1.0))
+
+    layout = []
+    for row, texts in zip(table.rows, table.extract(x_tolerance=1.5)):
+        layout.append([Cell(_cell(text), count(tops, box[1], box[3]), count(starts, box[0], box[2]))
+                       for box, text in zip(row.cells, texts) if box is not None])
+    return layout, len(starts)
 
 
 def _cell(value) -> str:
@@ -319,14 +335,18 @@ def _add_line(blocks: list, line: dict) -> None:
 
 
 def _add_table(blocks: list, table: dict) -> None:
+    """A table continuing the previous page's one (same columns, at the top of its page) is
+    appended to it, without its repeated header row."""
     last = blocks[-1] if blocks else None
-    if isinstance(last, dict) and last["page"] == table["page"] - 1 and len(last["rows"][0]) == len(table["rows"][0]) \
+    if isinstance(last, dict) and last["page"] == table["page"] - 1 and last["width"] == table["width"] \
             and table["top"] < table["height"] * 0.2:
-        rows = table["rows"][1:] if table["rows"][0] == last["rows"][0] else table["rows"]
-        last["rows"].extend(rows)
+        layout = table["layout"]
+        if [c.text for c in layout[0]] == [c.text for c in last["layout"][0]]:
+            layout = layout[1:]
+        last["layout"].extend(layout)
         last["page"] = table["page"]
         return
-    blocks.append({"rows": list(table["rows"]), "page": table["page"]})
+    blocks.append({"layout": list(table["layout"]), "width": table["width"], "page": table["page"]})
 
 
 def _close(blocks: list) -> list[Block]:
@@ -337,6 +357,7 @@ def _close(blocks: list) -> list[Block]:
         elif isinstance(block, Image):
             result.append(block)
         else:
-            width = max(len(r) for r in block["rows"])
-            result.append(Table(tuple(tuple(r) + ("",) * (width - len(r)) for r in block["rows"])))
+            table = table_from_cells(block["layout"])
+            if table is not None:
+                result.append(table)
     return result

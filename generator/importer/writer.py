@@ -5,6 +5,7 @@ items, 第X章 -> ``##``, 第X节 -> ``###``. The text itself is never changed, 
 
 from __future__ import annotations
 
+import html
 import re
 
 import yaml
@@ -120,6 +121,8 @@ def _heading(text: str, level: int) -> str:
 
 
 def _table(table: Table) -> str:
+    if table.cells:
+        return _html_table(table)
     rows = [[_cell(c) for c in row] for row in table.rows]
     width = len(rows[0])
     lines = ["| " + " | ".join(rows[0]) + " |", "|" + " --- |" * width]
@@ -129,3 +132,22 @@ def _table(table: Table) -> str:
 
 def _cell(text: str) -> str:
     return escape(re.sub(r"\s+", " ", text).strip())
+
+
+def _html_table(table: Table) -> str:
+    """A table with merged cells, as HTML (a pipe table cannot span): one line per row and no
+    blank line, so Markdown reads it as one HTML block; the text is HTML-escaped."""
+    lines = ["<table>", "<thead>"]
+    for number, row in enumerate(table.cells):
+        if number == table.header:
+            lines += ["</thead>", "<tbody>"]
+        tag = "th" if number < table.header else "td"
+        cells = []
+        for cell in row:
+            spans = (f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else "") + \
+                    (f' colspan="{cell.colspan}"' if cell.colspan > 1 else "")
+            text = html.escape(re.sub(r"\s+", " ", cell.text).strip(), quote=False)
+            cells.append(f"<{tag}{spans}>{text}</{tag}>")
+        lines.append("<tr>" + "".join(cells) + "</tr>")
+    lines += ["</tbody>" if len(table.cells) > table.header else "</thead>", "</table>"]
+    return "\n".join(lines)
