@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from html import escape
+from html import escape, unescape
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
@@ -240,11 +240,20 @@ def analyse(body: str, first_line: int = 1) -> tuple[list[Section], list[Link], 
                 html.append((token.meta["written"], line, "text"))
         elif token.type == "html_block":
             html.append((token.content, line, "block"))
+            if token.content.lstrip().lower().startswith("<table"):  # merged-cell tables: searchable text
+                texts.append(_table_text(token.content))
         elif token.type in ("fence", "code_block"):
             texts.append(token.content)
     if texts or current_title:
         sections.append(Section(current_title, current_anchor, current_level, current_line, "\n".join(texts)))
     return sections, links, html, first_paragraph
+
+
+def _table_text(block: str) -> str:
+    """The cell texts of a raw HTML table, one row a line."""
+    rows = re.split(r"</tr\s*>", block, flags=re.I)
+    cells = [re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]*>", " ", row))).strip() for row in rows]
+    return "\n".join(c for c in cells if c)
 
 
 def _inline_parts(token: Token, line: int, links: list[Link], html: list[tuple[str, int, str]]) -> None:

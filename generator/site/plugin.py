@@ -48,7 +48,7 @@ from .pages.home import home_page
 from .pages.listings import audience_pages, audiences_index, type_pages
 from .pages.timelines import timeline_pages
 from .pages.videos import video_index
-from .partials import section_banners
+from .partials import section_banners, table_regions
 from .rawhtml import put_back, set_aside
 from .reuse import RENDER_CACHE, PageReuse, page_fingerprint, theme_key
 
@@ -297,7 +297,7 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
             page.meta["mzkb"] = document_context(doc, state.corpus, state.config, state.history.get(doc.rel_path, ()))
             page.markdown = rewrite_links(doc, state.corpus, state.config.content_dir)[0]
             body = render(page.markdown)
-            page.content = section_banners(clean(body.html), doc.url, page.meta["mzkb"]["amended"])
+            page.content = table_regions(section_banners(clean(body.html), doc.url, page.meta["mzkb"]["amended"]))
             page.toc = get_toc(toc_tokens(body.toc))
         context[FRAGMENT_KEY] = self._fragments.key(page, nav)
         version = self.state.version if self.state else None
