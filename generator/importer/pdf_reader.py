@@ -57,6 +57,7 @@ def read_pdf(path: Path, limits: Limits = LIMITS, budget: Budget | None = None) 
             raise _read_error(exc, path) from exc
         finally:
             renderer.close()
+        _drop_running(pages)
         _mark_layout([line for lines, _ in pages for line in lines])
         if not any(lines for lines, _ in pages):
             if not all_pages:
@@ -212,7 +213,8 @@ def _page_items(page, number: int, renderer: _Renderer, limits: Limits, budget: 
         if not text or _PAGE_NUMBER.match(text):
             continue
         chars = [c for c in line["chars"] if c["text"].strip()]
-        lines.append({"text": text, "top": line["top"], "x0": line["x0"], "x1": line["x1"], "page": number,
+        lines.append({"text": text, "top": line["top"], "bottom": line["bottom"], "x0": line["x0"], "x1": line["x1"],
+                      "page": number, "height": float(page.height),
                       "size": round(max(c["size"] for c in chars), 1) if chars else 0.0,
                       "bold": bool(chars) and all(_heavy(c["fontname"]) for c in chars),
                       "red": bool(chars) and all(_is_red(c.get("non_stroking_color")) for c in chars),
@@ -269,18 +271,53 @@ def _is_red(color) -> bool:
     return False
 
 
+BAND = 0.14
+"""Running headers and footers stand in this share of the page height at its top or bottom."""
+
+
+def _chrome_key(line: dict) -> tuple[str, float]:
+    return re.sub(r"\d+", "#", re.sub(r"\s", "", line["text"])), round(line["size"])
+
+
+def _drop_running(pages: list) -> None:
+    """Drop running headers and footers: a line in the top or bottom band of its page whose text
+    (numbers aside) and size recur in that band on at least half of the pages (two or more)."""
+    if len(pages) < 2:
+        return
+    seen: dict[tuple[str, float], set[int]] = {}
+    for lines, _ in pages:
+        for line in lines:
+            if _in_band(line):
+                seen.setdefault(_chrome_key(line), set()).add(line["page"])
+    running = {key for key, on in seen.items() if len(on) >= max(2, (len(pages) + 1) // 2)}
+    if running:
+        for lines, _ in pages:
+            lines[:] = [line for line in lines if not (_in_band(line) and _chrome_key(line) in running)]
+
+
+def _in_band(line: dict) -> bool:
+    return line["top"] < line["height"] * BAND or line["bottom"] > line["height"] * (1 - BAND)
+
+
 def _mark_layout(lines: list[dict]) -> None:
-    """Body font size and left/right margins of the document's text (every page has the same
-    type area), and per line: big (a title size), indented, full, centred, right-aligned."""
+    """Body font size of the document, and per page its own left and right margins (from the
+    page's body-size lines: mirrored or shifted pages each keep theirs); then per line: big (a
+    title size), indented, full, centred, right-aligned."""
     if not lines:
         return
     weights: dict[float, int] = {}
     for line in lines:
         weights[line["size"]] = weights.get(line["size"], 0) + len(line["text"])
     body_size = max(weights, key=weights.get)
-    left = min(line["x0"] for line in lines)
-    right = max(line["x1"] for line in lines)
+    edges = {None: _edges([line for line in lines if abs(line["size"] - body_size) <= 0.5] or lines)}
+    by_page: dict[int, list[dict]] = {}
     for line in lines:
+        by_page.setdefault(line["page"], []).append(line)
+    for number, on_page in by_page.items():
+        body = [line for line in on_page if abs(line["size"] - body_size) <= 0.5]
+        edges[number] = _edges(body) if len(body) >= 4 else edges[None]
+    for line in lines:
+        left, right = edges[line["page"]]
         em = line["size"] or 12.0
         line["em"] = em
         line["big"] = line["size"] >= body_size + 2
@@ -289,6 +326,19 @@ def _mark_layout(lines: list[dict]) -> None:
         margin_l, margin_r = line["x0"] - left, right - line["x1"]
         line["centered"] = margin_l > 2 * em and abs(margin_l - margin_r) < 1.5 * em
         line["right"] = margin_r < 2.5 * em and margin_l > (right - left) * 0.4 and not line["centered"]
+
+
+def _edges(lines: list[dict]) -> tuple[float, float]:
+    """Left and right edge of the type area: the leftmost start and the rightmost end that at
+    least two lines share (to the point), so one stray line does not move the margins."""
+    def shared(values: list[float], pick) -> float:
+        counts: dict[int, int] = {}
+        for value in values:
+            counts[round(value)] = counts.get(round(value), 0) + 1
+        common = [v for v in values if counts[round(v)] >= 2]
+        return pick(common or values)
+
+    return shared([line["x0"] for line in lines], min), shared([line["x1"] for line in lines], max)
 
 
 class _Open:
