@@ -42,7 +42,7 @@ def sources(count: int) -> list[tuple[str, list[str]]]:
 
 
 def page_html(title: str, paras: list[str], variant: int) -> str:
-    inner, outer = (2.8, 2.6) if variant % 2 else (2.6, 2.2)
+    inner, outer = (2.8, 2.63) if variant % 2 else (2.6, 2.17)  # type area not a whole number of characters
     body = []
     for text in paras:
         if re.match(r"^第[一二三四五六七八九十百]+[章节]", text) and len(text) < 30:
@@ -53,7 +53,7 @@ def page_html(title: str, paras: list[str], variant: int) -> str:
 @page {{ size: A4; margin: 3.7cm {outer}cm 3.5cm {inner}cm; }}
 @page :left {{ margin: 3.7cm {inner}cm 3.5cm {outer}cm; }}
 body {{ font-family: 'Noto Serif CJK SC'; font-size: 16pt; line-height: 1.75; margin: 0; }}
-p {{ text-indent: 2em; text-align: justify; margin: 0; }}
+p {{ text-indent: 2em; text-align: {"left" if variant % 3 == 2 else "justify"}; margin: 0; }}
 .mark {{ color: #d00; font-size: 36pt; text-align: center; text-indent: 0; font-weight: bold; }}
 .no {{ text-align: center; text-indent: 0; }}
 .title {{ font-size: 22pt; text-align: center; text-indent: 0; font-weight: bold; margin: 1em 0; }}

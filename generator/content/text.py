@@ -89,7 +89,7 @@ def _xlsx(path: Path) -> list[tuple[int, str, str]]:
 _RADICALS = str.maketrans(dict(zip(
     "⺁⺇⺊⺋⺎⺒⺓⺕⺗⺟⺠⺦⺨⺩⺪⺬⺭⺯⺰⺶⺹⺺⺻⺼⺽⺾⻁⻂⻃⻄⻅⻆⻈⻉⻊⻋⻌⻏⻐⻑⻓⻔⻖⻗⻘⻙⻚⻛⻜⻝⻟⻠⻢⻣⻤⻥⻦⻧⻨⻩⻪⻬⻮⻰⻳",
     "厂几卜卩兀巳幺彐心母民丬犭王疋示礻糸纟羊耂肀聿月臼艹虍衤襾西见角讠贝足车辶阝钅長长门阝雨青韦页风飞食食饣马骨鬼鱼鸟卤麦黄黾齐齿龙龟",
-)))
+)) | {0x2F3E: "户"})  # ⼾: Simplified Chinese fonts draw it as 户 (NFKC would give the traditional 戶)
 
 
 def fix_radicals(text: str) -> str:
