@@ -177,6 +177,9 @@ def _compose(path, shown, config, doc_type, known, doc_id, doc, extracted, attac
         meta["supersedes"] = [k.id for k in supersedes]
         comments["supersedes"] = "标题与已有文档相同且日期较新，导入时建议；请核对"
         diags.append(make("MZ716", shown, 0, 0, value="、".join(f"{k.id}（{k.date}）" for k in supersedes)))
+    for k in known:  # the same 文号 elsewhere is almost always the same document imported again
+        if f.doc_number and gongwen.compact(k.doc_number) == gongwen.compact(f.doc_number) and k.path != target:
+            diags.append(make("MZ750", shown, 0, 0, doc_number=f.doc_number, path=_rel(k.path, config)))
     for k in previous:
         if k not in supersedes:
             diags.append(make("MZ719", shown, 0, 0, value=f"{k.id}（{k.date or '无日期'}）"))

@@ -333,3 +333,13 @@ def test_page_inside_a_layout_table(tmp_path, kb):
         "国务院办公厅关于切实做好社会救助兜底保障工作的通知", "国办发〔2020〕7号", "国务院办公厅", "2020-06-03")
     assert "## 一、加强困难群众基本生活保障" in body and "（此件公开发布）" in body
     assert "索 引 号" not in body and "版权所有" not in body and "首页" not in body
+
+
+def test_same_doc_number_names_the_existing_document(kb):
+    first = run_import(kb, str(FIXTURES / "notice.docx"))
+    assert first.exit_code == 0, first.output
+    existing = next((kb.parent / "content" / "notices").glob("*.md"))
+    number = yaml.safe_load(existing.read_text(encoding="utf-8").split("---")[1])["doc_number"]
+    again = run_import(kb, "--id", "copy-of-notice", str(FIXTURES / "notice.docx"))
+    assert "MZ750" in again.output and number in again.output
+    assert f"content/notices/{existing.name}" in again.output
