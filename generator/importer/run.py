@@ -6,6 +6,7 @@ Nothing is written here: ``import_file`` returns the text and the files to write
 from __future__ import annotations
 
 import re
+import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -64,7 +65,24 @@ def read(path: Path, shown: str, max_mb: float, limits: Limits = LIMITS) -> Extr
     format's own limits (``limits``) before the work they bound."""
     suffix = path.suffix.lower()
     if suffix in OLD_FORMATS:
-        raise ReadError("MZ704", suffix=suffix, hint="请先用 Word/WPS 另存为 .docx 或 PDF")
+        from . import legacy
+
+        exe = legacy.soffice() if suffix in legacy.CONVERTIBLE else None
+        if exe is None:
+            hint = "未安装 LibreOffice；请先用 Word/WPS 另存为 .docx 或 PDF" if suffix in legacy.CONVERTIBLE \
+                else "请先用 Word/WPS 另存为 .docx 或 PDF"
+            raise ReadError("MZ704", suffix=suffix, hint=hint)
+        size = path.stat().st_size
+        if size == 0:
+            raise ReadError("MZ702")
+        if size > max_mb * 1024 * 1024:
+            raise ReadError("MZ703", size=f"{size / 1024 / 1024:.0f}", limit=f"{max_mb:g}")
+        from .docx_reader import read_docx
+
+        with tempfile.TemporaryDirectory(prefix="mzkb-import-") as tmp:
+            converted = Path(tmp) / "converted.docx"
+            converted.write_bytes(legacy.convert_to_docx(path, exe, limits.seconds))
+            return read_docx(converted, limits, Budget(limits.seconds))
     kind = READERS.get(suffix)
     if kind is None:
         raise ReadError("MZ704", suffix=suffix or "（无扩展名）", hint="支持 .docx、.pdf、.html、.txt、.md")
