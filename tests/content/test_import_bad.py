@@ -145,3 +145,21 @@ def test_doc_is_converted_by_installed_libreoffice(tmp_path, kb):
     result = CliRunner().invoke(cli, ["import", "-c", str(kb), "--dry-run", str(legacy_file)])
     assert result.exit_code == 0, result.output
     assert "title: 民政部办公厅关于做好2020年冬春季民政服务机构安全管理工作的通知" in result.output
+
+
+def test_folder_import_is_recursive_and_skips_private_files_and_outside_links(tmp_path, kb):
+    folder = tmp_path / "收文 2020"
+    (folder / "子目录 -x").mkdir(parents=True)
+    shutil.copyfile(FIXTURES / "pasted-gbk.txt", folder / "子目录 -x" / "--通知 $(rm).txt")
+    (folder / "~$通知.docx").write_bytes(b"lock")
+    (folder / ".DS_Store").write_bytes(b"\x00")
+    (folder / "Thumbs.db").write_bytes(b"\x00")
+    outside = tmp_path / "outside.txt"
+    shutil.copyfile(FIXTURES / "pasted-gbk.txt", outside)
+    (folder / "link.txt").symlink_to(outside)
+    result = CliRunner().invoke(cli, ["import", "-c", str(kb), str(folder)])
+    assert result.exit_code == 0, result.output
+    assert "已导入" in result.output and "--通知 $(rm).txt" in result.output
+    for name in ("~$通知.docx", ".DS_Store", "Thumbs.db", "link.txt"):
+        assert f"跳过 {folder / name}" in result.output
+    assert len(list((kb.parent / "content" / "notices").glob("*.md"))) == 2
