@@ -149,6 +149,7 @@ CATALOGUE: dict[str, Spec] = {
     "MZ722": Spec(W, "{value} 是导入时推测的，尚未核对", "核对该项后，把它从 unconfirmed 中删除（全部核对完删除 unconfirmed 行）。", "unconfirmed: [audiences]"),
     "MZ750": Spec(W, "文号 {doc_number} 与已有文档 {path} 相同，可能是同一文件的重复导入", "确认是否同一文件：是则删除新导入的文件（或用 --id 指定已有 id 覆盖）；不是则核对文号。", "同一通知先导入网页、再导入 PDF"),
     "MZ751": Spec(E, "用本机的 LibreOffice 把 {suffix} 文件转换为 .docx 失败（{detail}）", "用 Word/WPS 打开后另存为 .docx 再导入；或确认 LibreOffice 能打开该文件。", "损坏的 通知.doc"),
+    "MZ752": Spec(E, "正文与已有文档 {path}（{doc_number}）相同，是同一文件的另一份副本，未再导入", "不需要再导入；确需另存一份时先修改已有文档。", "同一 PDF 的两份副本"),
     "MZ724": Spec(E, "文件格式有误，无法读取：{detail}", "用原软件打开文件确认完好，另存一份后重新导入。", "内容被截断的 .docx"),
     "MZ725": Spec(W, "网页第 {row} 行的图片 {ref} 未导入：{reason}", "导入只复制网页所在文件夹中、真正是 PNG/JPEG/GIF/WebP/BMP 的图片（不取隐藏文件、密钥文件和指向别处的链接）；需要这张图片时，把它另存到网页旁的文件夹后手工加入。", "<img src=\".ssh/id_rsa\">"),
     "MZ726": Spec(W, "附件说明中的“{name}”与文件 {candidate} 的名称相近但不相同，未作为附件加入", "附件只按名称完全相同匹配（忽略空格和“附件1”编号）：确属该附件时，把文件改成附件说明中的名称，或用 --attach 指定。", "附件“职工工资明细表与身份证号码清单”旁的 工资明细.xlsx"),

@@ -5,6 +5,7 @@ Nothing is written here: ``import_file`` returns the text and the files to write
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tempfile
 from dataclasses import dataclass, replace
@@ -34,6 +35,7 @@ class Known:
     date: str
     path: Path
     doc_number: str = ""
+    text_key: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,10 +212,15 @@ def _compose(path, shown, config, doc_type, known, doc_id, doc, extracted, attac
     diags += _missing(shown, f, doc_type, basis)
     body = writer.body_markdown(doc.body, asset_dir)
     text = writer.front_matter(meta, comments) + "\n" + body
+    key = text_key(body)
+    for k in known:  # a second copy of the same file (any name) must not become a second document
+        if key and k.text_key == key and k.path != target:
+            diags.append(make("MZ752", shown, 0, 0, path=_rel(k.path, config),
+                              doc_number=k.doc_number or "无文号"))
     if target.exists() and target.read_text(encoding="utf-8", errors="replace") != text:
         diags.append(make("MZ717", shown, 0, 0, target=_rel(target, config)))
     return Imported(shown, target, text, tuple(sorted(files, key=lambda x: str(x[0]))), tuple(diags),
-                    tuple(attached), Known(new_id, title, f.date, target, f.doc_number))
+                    tuple(attached), Known(new_id, title, f.date, target, f.doc_number, key))
 
 
 def _date_in_name(stem: str) -> str:
@@ -306,5 +313,11 @@ def known_documents(config: SiteConfig) -> list[Known]:
         meta = src.meta
         doc_id = str(meta.get("id") or make_id(src.path.stem))
         result.append(Known(doc_id, str(meta.get("title") or ""), str(meta.get("date") or ""), src.path,
-                            str(meta.get("doc_number") or "")))
+                            str(meta.get("doc_number") or ""), text_key(src.body)))
     return result
+
+
+def text_key(body: str) -> str:
+    """The body's words only (no markup, spacing or punctuation): equal for two copies of one file."""
+    words = "".join(re.findall(r"\w+", re.sub(r"\]\([^)]*\)", "]", body)))
+    return hashlib.sha256(words.encode("utf-8")).hexdigest() if len(words) >= 20 else ""

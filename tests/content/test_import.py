@@ -343,3 +343,13 @@ def test_same_doc_number_names_the_existing_document(kb):
     again = run_import(kb, "--id", "copy-of-notice", str(FIXTURES / "notice.docx"))
     assert "MZ750" in again.output and number in again.output
     assert f"content/notices/{existing.name}" in again.output
+
+
+def test_second_copy_under_another_id_is_not_a_second_document(kb, tmp_path):
+    assert run_import(kb, str(FIXTURES / "notice.pdf")).exit_code == 0
+    notices = sorted((kb.parent / "content" / "notices").glob("*.md"))
+    copy = tmp_path / "副本 (2).pdf"
+    shutil.copyfile(FIXTURES / "notice.pdf", copy)
+    again = run_import(kb, "--id", "fu-ben", str(copy))
+    assert again.exit_code == 1 and "MZ752" in again.output
+    assert sorted((kb.parent / "content" / "notices").glob("*.md")) == notices
