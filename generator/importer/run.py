@@ -250,7 +250,8 @@ def _choose_id(base: str, title: str, date: str, doc_number: str, folder: Path,
     """An id not used by another document (the same title, date and 文号 at the same place is this
     document imported before); and the other documents with the same title (earlier editions)."""
     flat = gongwen.compact(title)
-    same = [k for k in known if gongwen.compact(k.title) == flat and flat and not flat.startswith("（请填写")]
+    stem = edition_stem(title)
+    same = [k for k in known if edition_stem(k.title) == stem and flat and not flat.startswith("（请填写")]
     ids = {k.id: k for k in known}
     year = date[:4] if date else ""
     candidates = [base] + ([f"{base}-{year}"] if year else []) + [f"{base}-{n}" for n in range(2, 100)]
@@ -270,7 +271,16 @@ def _same_title(title: str, target: Path, known: list[Known]) -> list[Known]:
     flat = gongwen.compact(title)
     if not flat or flat.startswith("（请填写"):
         return []
-    return [k for k in known if gongwen.compact(k.title) == flat and k.path != target]
+    return [k for k in known if edition_stem(k.title) == edition_stem(title) and k.path != target]
+
+
+_EDITION = re.compile(r"[（(]?(?:第[一二三四五六七八九十百\d]+版|(?:19|20)\d{2}年(?:版|修订|修正|修订版)?|修订(?:版|稿)?|试行)[）)]?")
+
+
+def edition_stem(title: str) -> str:
+    """The title without its edition marks (（第九版）, （2020年修订）, 修订版, （试行）): equal for the
+    editions of one document."""
+    return gongwen.compact(_EDITION.sub("", title))
 
 
 def guess_audiences(config: SiteConfig, title: str, addressees: str, body: tuple[Block, ...]) -> tuple[list[str], str]:

@@ -353,3 +353,15 @@ def test_second_copy_under_another_id_is_not_a_second_document(kb, tmp_path):
     again = run_import(kb, "--id", "fu-ben", str(copy))
     assert again.exit_code == 1 and "MZ752" in again.output
     assert sorted((kb.parent / "content" / "notices").glob("*.md")) == notices
+
+
+@pytest.mark.parametrize("old, new", [
+    ("新型冠状病毒肺炎防控方案（第九版）", "新型冠状病毒肺炎防控方案（第十版）"),
+    ("养老机构管理办法", "养老机构管理办法（2020年修订）"),
+    ("社会救助暂行办法（试行）", "社会救助暂行办法"),
+])
+def test_editions_share_a_title_stem(old, new):
+    from mzkb.importer.run import edition_stem
+
+    assert edition_stem(old) == edition_stem(new)
+    assert edition_stem(old) != edition_stem("养老机构等级划分与评定")
