@@ -365,3 +365,16 @@ def test_editions_share_a_title_stem(old, new):
 
     assert edition_stem(old) == edition_stem(new)
     assert edition_stem(old) != edition_stem("养老机构等级划分与评定")
+
+
+def test_newer_edition_gets_supersedes_suggestion(kb, tmp_path):
+    body = "各有关单位：\n为做好养老机构疫情防控工作，现将有关要求通知如下，请认真贯彻执行。\n"
+    for edition, day in (("第九版", "2022年6月27日"), ("第十版", "2023年1月7日")):
+        (tmp_path / f"{edition}.txt").write_text(
+            f"养老机构疫情防控方案（{edition}）\n{body}{edition}正文。\n民政部\n{day}\n", encoding="utf-8")
+    result = run_import(kb, str(tmp_path / "第九版.txt"), str(tmp_path / "第十版.txt"))
+    assert result.exit_code == 0, result.output
+    assert "MZ716" in result.output
+    newer = next(p for p in (kb.parent / "content" / "notices").glob("*.md") if "第十版" in p.read_text(encoding="utf-8"))
+    meta = yaml.safe_load(newer.read_text(encoding="utf-8").split("---\n")[1])
+    assert len(meta["supersedes"]) == 1
