@@ -270,7 +270,7 @@ def new(config_path: str, doc_type: str, title: str, issuer: str, audiences: tup
 
 @cli.command("import")
 @config_option
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path())
 @click.option("--type", "doc_type", type=click.Choice(TYPE_CHOICES), default="notice", show_default=True,
               help="导入为哪类文档（决定放入 content/ 下哪个目录）")
 @click.option("--id", "doc_id", default="", help="文档 id（只能导入一个文件时使用；默认由标题拼音生成）")
@@ -292,6 +292,7 @@ def import_(config_path: str, files: tuple[str, ...], doc_type: str, doc_id: str
     if config is None:
         report(diags, err=True)
         sys.exit(1)
+    files = _expand_folders(files)
     if doc_id and (len(files) > 1 or not valid_id(doc_id)):
         raise click.BadParameter("--id 只能用于单个文件，且只能包含小写字母、数字和连字符", param_hint="--id")
     if attach and len(files) > 1:
@@ -325,6 +326,23 @@ def import_(config_path: str, files: tuple[str, ...], doc_type: str, doc_id: str
     if failed:
         click.echo(f"{failed} 个文件未能导入。", err=True)
         sys.exit(1)
+
+
+def _expand_folders(names: tuple[str, ...]) -> tuple[str, ...]:
+    """Each folder among ``names`` replaced by the files to import under it (skips said on stderr)."""
+    from .importer.batch import folder_files
+    from .importer.run import OLD_FORMATS, READERS
+
+    out: list[str] = []
+    for name in names:
+        if not Path(name).is_dir():
+            out.append(name)
+            continue
+        found, skipped = folder_files(Path(name), set(READERS) | OLD_FORMATS)
+        for path, why in skipped:
+            click.echo(f"跳过 {path}（{why}）", err=True)
+        out += [str(p) for p in found]
+    return tuple(out)
 
 
 @cli.command()

@@ -5,7 +5,9 @@ Nothing is written here: ``import_file`` returns the text and the files to write
 
 from __future__ import annotations
 
+import hashlib
 import re
+import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -33,6 +35,7 @@ class Known:
     date: str
     path: Path
     doc_number: str = ""
+    text_key: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +67,24 @@ def read(path: Path, shown: str, max_mb: float, limits: Limits = LIMITS) -> Extr
     format's own limits (``limits``) before the work they bound."""
     suffix = path.suffix.lower()
     if suffix in OLD_FORMATS:
-        raise ReadError("MZ704", suffix=suffix, hint="请先用 Word/WPS 另存为 .docx 或 PDF")
+        from . import legacy
+
+        exe = legacy.soffice() if suffix in legacy.CONVERTIBLE else None
+        if exe is None:
+            hint = "未安装 LibreOffice；请先用 Word/WPS 另存为 .docx 或 PDF" if suffix in legacy.CONVERTIBLE \
+                else "请先用 Word/WPS 另存为 .docx 或 PDF"
+            raise ReadError("MZ704", suffix=suffix, hint=hint)
+        size = path.stat().st_size
+        if size == 0:
+            raise ReadError("MZ702")
+        if size > max_mb * 1024 * 1024:
+            raise ReadError("MZ703", size=f"{size / 1024 / 1024:.0f}", limit=f"{max_mb:g}")
+        from .docx_reader import read_docx
+
+        with tempfile.TemporaryDirectory(prefix="mzkb-import-") as tmp:
+            converted = Path(tmp) / "converted.docx"
+            converted.write_bytes(legacy.convert_to_docx(path, exe, limits.seconds))
+            return read_docx(converted, limits, Budget(limits.seconds))
     kind = READERS.get(suffix)
     if kind is None:
         raise ReadError("MZ704", suffix=suffix or "（无扩展名）", hint="支持 .docx、.pdf、.html、.txt、.md")
@@ -177,6 +197,9 @@ def _compose(path, shown, config, doc_type, known, doc_id, doc, extracted, attac
         meta["supersedes"] = [k.id for k in supersedes]
         comments["supersedes"] = "标题与已有文档相同且日期较新，导入时建议；请核对"
         diags.append(make("MZ716", shown, 0, 0, value="、".join(f"{k.id}（{k.date}）" for k in supersedes)))
+    for k in known:  # the same 文号 elsewhere is almost always the same document imported again
+        if f.doc_number and gongwen.compact(k.doc_number) == gongwen.compact(f.doc_number) and k.path != target:
+            diags.append(make("MZ750", shown, 0, 0, doc_number=f.doc_number, path=_rel(k.path, config)))
     for k in previous:
         if k not in supersedes:
             diags.append(make("MZ719", shown, 0, 0, value=f"{k.id}（{k.date or '无日期'}）"))
@@ -189,10 +212,15 @@ def _compose(path, shown, config, doc_type, known, doc_id, doc, extracted, attac
     diags += _missing(shown, f, doc_type, basis)
     body = writer.body_markdown(doc.body, asset_dir)
     text = writer.front_matter(meta, comments) + "\n" + body
+    key = text_key(body)
+    for k in known:  # a second copy of the same file (any name) must not become a second document
+        if key and k.text_key == key and k.path != target:
+            diags.append(make("MZ752", shown, 0, 0, path=_rel(k.path, config),
+                              doc_number=k.doc_number or "无文号"))
     if target.exists() and target.read_text(encoding="utf-8", errors="replace") != text:
         diags.append(make("MZ717", shown, 0, 0, target=_rel(target, config)))
     return Imported(shown, target, text, tuple(sorted(files, key=lambda x: str(x[0]))), tuple(diags),
-                    tuple(attached), Known(new_id, title, f.date, target, f.doc_number))
+                    tuple(attached), Known(new_id, title, f.date, target, f.doc_number, key))
 
 
 def _date_in_name(stem: str) -> str:
@@ -222,7 +250,8 @@ def _choose_id(base: str, title: str, date: str, doc_number: str, folder: Path,
     """An id not used by another document (the same title, date and 文号 at the same place is this
     document imported before); and the other documents with the same title (earlier editions)."""
     flat = gongwen.compact(title)
-    same = [k for k in known if gongwen.compact(k.title) == flat and flat and not flat.startswith("（请填写")]
+    stem = edition_stem(title)
+    same = [k for k in known if edition_stem(k.title) == stem and flat and not flat.startswith("（请填写")]
     ids = {k.id: k for k in known}
     year = date[:4] if date else ""
     candidates = [base] + ([f"{base}-{year}"] if year else []) + [f"{base}-{n}" for n in range(2, 100)]
@@ -242,7 +271,16 @@ def _same_title(title: str, target: Path, known: list[Known]) -> list[Known]:
     flat = gongwen.compact(title)
     if not flat or flat.startswith("（请填写"):
         return []
-    return [k for k in known if gongwen.compact(k.title) == flat and k.path != target]
+    return [k for k in known if edition_stem(k.title) == edition_stem(title) and k.path != target]
+
+
+_EDITION = re.compile(r"[（(]?(?:第[一二三四五六七八九十百\d]+版|(?:19|20)\d{2}年(?:版|修订|修正|修订版)?|修订(?:版|稿)?|试行)[）)]?")
+
+
+def edition_stem(title: str) -> str:
+    """The title without its edition marks (（第九版）, （2020年修订）, 修订版, （试行）): equal for the
+    editions of one document."""
+    return gongwen.compact(_EDITION.sub("", title))
 
 
 def guess_audiences(config: SiteConfig, title: str, addressees: str, body: tuple[Block, ...]) -> tuple[list[str], str]:
@@ -285,5 +323,11 @@ def known_documents(config: SiteConfig) -> list[Known]:
         meta = src.meta
         doc_id = str(meta.get("id") or make_id(src.path.stem))
         result.append(Known(doc_id, str(meta.get("title") or ""), str(meta.get("date") or ""), src.path,
-                            str(meta.get("doc_number") or "")))
+                            str(meta.get("doc_number") or ""), text_key(src.body)))
     return result
+
+
+def text_key(body: str) -> str:
+    """The body's words only (no markup, spacing or punctuation): equal for two copies of one file."""
+    words = "".join(re.findall(r"\w+", re.sub(r"\]\([^)]*\)", "]", body)))
+    return hashlib.sha256(words.encode("utf-8")).hexdigest() if len(words) >= 20 else ""

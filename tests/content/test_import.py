@@ -333,3 +333,48 @@ def test_page_inside_a_layout_table(tmp_path, kb):
         "国务院办公厅关于切实做好社会救助兜底保障工作的通知", "国办发〔2020〕7号", "国务院办公厅", "2020-06-03")
     assert "## 一、加强困难群众基本生活保障" in body and "（此件公开发布）" in body
     assert "索 引 号" not in body and "版权所有" not in body and "首页" not in body
+
+
+def test_same_doc_number_names_the_existing_document(kb):
+    first = run_import(kb, str(FIXTURES / "notice.docx"))
+    assert first.exit_code == 0, first.output
+    existing = next((kb.parent / "content" / "notices").glob("*.md"))
+    number = yaml.safe_load(existing.read_text(encoding="utf-8").split("---")[1])["doc_number"]
+    again = run_import(kb, "--id", "copy-of-notice", str(FIXTURES / "notice.docx"))
+    assert "MZ750" in again.output and number in again.output
+    assert f"content/notices/{existing.name}" in again.output
+
+
+def test_second_copy_under_another_id_is_not_a_second_document(kb, tmp_path):
+    assert run_import(kb, str(FIXTURES / "notice.pdf")).exit_code == 0
+    notices = sorted((kb.parent / "content" / "notices").glob("*.md"))
+    copy = tmp_path / "副本 (2).pdf"
+    shutil.copyfile(FIXTURES / "notice.pdf", copy)
+    again = run_import(kb, "--id", "fu-ben", str(copy))
+    assert again.exit_code == 1 and "MZ752" in again.output
+    assert sorted((kb.parent / "content" / "notices").glob("*.md")) == notices
+
+
+@pytest.mark.parametrize("old, new", [
+    ("新型冠状病毒肺炎防控方案（第九版）", "新型冠状病毒肺炎防控方案（第十版）"),
+    ("养老机构管理办法", "养老机构管理办法（2020年修订）"),
+    ("社会救助暂行办法（试行）", "社会救助暂行办法"),
+])
+def test_editions_share_a_title_stem(old, new):
+    from mzkb.importer.run import edition_stem
+
+    assert edition_stem(old) == edition_stem(new)
+    assert edition_stem(old) != edition_stem("养老机构等级划分与评定")
+
+
+def test_newer_edition_gets_supersedes_suggestion(kb, tmp_path):
+    body = "各有关单位：\n为做好养老机构疫情防控工作，现将有关要求通知如下，请认真贯彻执行。\n"
+    for edition, day in (("第九版", "2022年6月27日"), ("第十版", "2023年1月7日")):
+        (tmp_path / f"{edition}.txt").write_text(
+            f"养老机构疫情防控方案（{edition}）\n{body}{edition}正文。\n民政部\n{day}\n", encoding="utf-8")
+    result = run_import(kb, str(tmp_path / "第九版.txt"), str(tmp_path / "第十版.txt"))
+    assert result.exit_code == 0, result.output
+    assert "MZ716" in result.output
+    newer = next(p for p in (kb.parent / "content" / "notices").glob("*.md") if "第十版" in p.read_text(encoding="utf-8"))
+    meta = yaml.safe_load(newer.read_text(encoding="utf-8").split("---\n")[1])
+    assert len(meta["supersedes"]) == 1

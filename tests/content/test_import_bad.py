@@ -4,6 +4,8 @@ file, and the other files of the same run are still imported."""
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -87,8 +89,10 @@ BAD = [
 
 
 @pytest.mark.parametrize("kind, code, words", BAD, ids=[b[0] for b in BAD])
-def test_bad_file_exits_1_names_it_and_others_still_import(tmp_path, kb, kind, code, words):
+def test_bad_file_exits_1_names_it_and_others_still_import(tmp_path, kb, kind, code, words, monkeypatch):
     bad = make_bad(kind, tmp_path)
+    if kind == "old-word":  # the message a machine without LibreOffice gives
+        monkeypatch.setenv("PATH", str(tmp_path / "no-such-bin"))
     result = CliRunner().invoke(cli, ["import", "-c", str(kb), str(bad), str(FIXTURES / "pasted-gbk.txt")])
     assert result.exit_code == 1, result.output
     lines = [line for line in result.output.splitlines() if line.startswith(str(bad)) and "错误" in line]
@@ -121,3 +125,41 @@ def test_utf16_and_utf8_text_import_like_gbk(tmp_path, kb):
         assert result.exit_code == 0, result.output
         assert "title: 关于进一步加强儿童福利机构安全管理工作的通知" in result.output
         assert "doc_number: 苏民福〔2019〕7号" in result.output
+
+
+def test_old_word_without_libreoffice_says_so(tmp_path, kb, monkeypatch):
+    bad = make_bad("old-word", tmp_path)
+    monkeypatch.setenv("PATH", str(tmp_path / "no-such-bin"))
+    result = CliRunner().invoke(cli, ["import", "-c", str(kb), str(bad)])
+    assert result.exit_code == 1 and "MZ704" in result.output and "未安装 LibreOffice" in result.output
+
+
+@pytest.mark.skipif(not (shutil.which("soffice") or shutil.which("libreoffice")), reason="LibreOffice not installed")
+def test_doc_is_converted_by_installed_libreoffice(tmp_path, kb):
+    exe = shutil.which("soffice") or shutil.which("libreoffice")
+    source = tmp_path / "通知.docx"
+    shutil.copyfile(FIXTURES / "notice.docx", source)
+    subprocess.run([exe, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                    "--convert-to", "doc", "--outdir", str(tmp_path / "doc"), str(source)], check=True, timeout=120)
+    legacy_file = tmp_path / "doc" / "通知.doc"
+    result = CliRunner().invoke(cli, ["import", "-c", str(kb), "--dry-run", str(legacy_file)])
+    assert result.exit_code == 0, result.output
+    assert "title: 民政部办公厅关于做好2020年冬春季民政服务机构安全管理工作的通知" in result.output
+
+
+def test_folder_import_is_recursive_and_skips_private_files_and_outside_links(tmp_path, kb):
+    folder = tmp_path / "收文 2020"
+    (folder / "子目录 -x").mkdir(parents=True)
+    shutil.copyfile(FIXTURES / "pasted-gbk.txt", folder / "子目录 -x" / "--通知 $(rm).txt")
+    (folder / "~$通知.docx").write_bytes(b"lock")
+    (folder / ".DS_Store").write_bytes(b"\x00")
+    (folder / "Thumbs.db").write_bytes(b"\x00")
+    outside = tmp_path / "outside.txt"
+    shutil.copyfile(FIXTURES / "pasted-gbk.txt", outside)
+    (folder / "link.txt").symlink_to(outside)
+    result = CliRunner().invoke(cli, ["import", "-c", str(kb), str(folder)])
+    assert result.exit_code == 0, result.output
+    assert "已导入" in result.output and "--通知 $(rm).txt" in result.output
+    for name in ("~$通知.docx", ".DS_Store", "Thumbs.db", "link.txt"):
+        assert f"跳过 {folder / name}" in result.output
+    assert len(list((kb.parent / "content" / "notices").glob("*.md"))) == 2

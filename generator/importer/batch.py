@@ -1,0 +1,35 @@
+"""The files of a folder to import (``mzkb import DIR``): recursive, sorted, never leaving the folder
+through a symlink, and without the private files office tools and file managers leave behind."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PRIVATE_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
+
+
+def folder_files(folder: Path, suffixes: set[str]) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """(files to import, [(skipped file, why)]) under ``folder``; files with other suffixes (the
+    attachments beside a notice) are neither imported nor reported."""
+    root = folder.resolve()
+    found: list[Path] = []
+    skipped: list[tuple[Path, str]] = []
+    for current, dirs, names in os.walk(folder, followlinks=False):
+        base = Path(current)
+        for d in sorted(dirs):
+            if d.startswith("."):
+                skipped.append((base / d, "隐藏目录"))
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (base / d).is_symlink())
+        for name in sorted(names):
+            path = base / name
+            if name.lower() in PRIVATE_NAMES or name.startswith((".", "~$")):
+                skipped.append((path, "隐藏文件或 Office 临时文件"))
+                continue
+            if path.suffix.lower() not in suffixes:
+                continue
+            if path.is_symlink() and not path.resolve().is_relative_to(root):
+                skipped.append((path, "符号链接指向目录之外"))
+                continue
+            found.append(path)
+    return found, skipped
