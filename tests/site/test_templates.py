@@ -115,7 +115,7 @@ def test_page_templates_escape_by_default_and_fail_on_unknown_names():
 
 def test_generated_pages_escape_their_data():
     """Each page template, given hostile data, prints it as text."""
-    item = DocItem(PAYLOAD, PAYLOAD, "current", ((PAYLOAD, "edition"),), PAYLOAD, PAYLOAD)
+    item = DocItem(PAYLOAD, PAYLOAD, "current", ((PAYLOAD, "edition"),), PAYLOAD, PAYLOAD, "")
     cases = {
         "home.html": dict(title=PAYLOAD, description=PAYLOAD, demo=True, tiles=[{"href": PAYLOAD, "label": PAYLOAD, "count": 1}],
                           types=[{"href": PAYLOAD, "label": PAYLOAD, "count": 1}], latest=[item],
