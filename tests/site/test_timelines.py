@@ -201,7 +201,8 @@ def test_timeline_and_banner_templates_escape_hostile_values():
         {"by": ref, "note": bad, "active": False}])], "amends": [{"doc": ref, "note": bad, "at": section, "sections": [section]}]}
     html = templates.render("partials/mzkb-timeline.html", title=bad, audience=bad, breadcrumbs=[section], in_force=[entry],
                             pending=[entry], events=[{"date": bad, "kind": bad, "entry": entry, "replaces": [ref], "ends": False}],
-                            reference=[entry], other_audiences=[section], whole=bad, as_of=bad)
+                            reference=[entry], other_audiences=[section], whole=bad, as_of=bad,
+                            in_force_shown=True, pending_shown=True)
     html += templates.render("partials/mzkb-amendment-banner.html",
                              changes=[{"by": ref, "note": bad, "active": True, "href": bad, "section": bad}])
     assert "<script>" not in html and "<img" not in html and "&amp;lt;" not in html
