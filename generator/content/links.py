@@ -31,6 +31,8 @@ class Corpus:
     documents: tuple[Document, ...]
     by_id: dict
     by_path: dict
+    day: dt.date | None = None
+    """The day the statuses were judged on (the link stage's ``today``)."""
 
     def get(self, doc_id: str) -> Document | None:
         """The document with this id, or None."""
@@ -88,7 +90,8 @@ def link(documents: list[Document], content_dir: Path, today: dt.date | None = N
     diags.extend(_cycles(by_id))
     by_id, amend_problems = amends.resolve(by_id)
     amend_cycles = amends.cycles(by_id)
-    linked = _derive(by_id, diags, today or dt.date.today())
+    today = today or dt.date.today()
+    linked = _derive(by_id, diags, today)
     linked, applied_problems = amends.apply(linked, bool(amend_cycles))
     diags.extend(amend_problems + amend_cycles + applied_problems)
     by_path = {real_path(d.source): d for d in linked.values()}
@@ -101,7 +104,7 @@ def link(documents: list[Document], content_dir: Path, today: dt.date | None = N
     uses = [use for doc in sorted(linked.values(), key=lambda d: d.rel_path) for use in _file_uses(doc, content_dir)]
     diags.extend(url_clashes(uses))
     ordered = tuple(sorted(linked.values(), key=lambda d: (d.type.value, -d.date.toordinal(), d.id)))
-    return Corpus(ordered, {d.id: d for d in ordered}, by_path), diags
+    return Corpus(ordered, {d.id: d for d in ordered}, by_path, today), diags
 
 
 def _file_uses(doc: Document, content_dir: Path) -> list[tuple[str, str, str, int]]:

@@ -79,5 +79,6 @@ def _relinked(before: list[Document], corpus: links.Corpus, problems: list[Diagn
 
     docs = tuple(again(d) for d in corpus.documents)
     by_rel = {d.rel_path: d for d in docs}
-    return (links.Corpus(docs, {d.id: d for d in docs}, {path: by_rel[d.rel_path] for path, d in corpus.by_path.items()}),
+    return (links.Corpus(docs, {d.id: d for d in docs}, {path: by_rel[d.rel_path] for path, d in corpus.by_path.items()},
+                         corpus.day),
             problems)

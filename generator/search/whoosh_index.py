@@ -126,7 +126,7 @@ def search_results(index_dir: Path, text: str, config: SiteConfig, limit: int = 
     Stored fields are read only for the documents near the top (and their chains). A query longer
     than ``analyzer.MAX_QUERY`` characters is cut first (``Results.shortened``).
     ``day`` (``YYYY-MM-DD``, default: the status the build judged): statuses are judged on that
-    day (``content.status``) — shown, and in the scores as their status factors."""
+    day (``content.status``) — shown, filtered by ``status`` and in the scores as their status factors."""
     if not any(index_dir.glob("*.toc")):
         raise IndexMissing(str(index_dir))
     if not is_sealed(index_dir):  # planted or damaged indexes are never opened (Whoosh reads pickles)
@@ -137,7 +137,9 @@ def search_results(index_dir: Path, text: str, config: SiteConfig, limit: int = 
     with ix.searcher(weighting=LiveBM25F()) as searcher:
         reader = searcher.reader()
         variants = analyzer.analyze_query(text, lambda t: any((f, t) in reader for f in TEXT_FIELDS), synonym_groups(config))
-        filters = [wq.Term(name, value) for name, value in (("type", doc_type), ("audience", audience), ("status", status)) if value]
+        filters = [wq.Term(name, value) for name, value in (("type", doc_type), ("audience", audience)) if value]
+        if status:  # the status on the day: a document whose status depends on it is judged below
+            filters.append(wq.Or([wq.Term("status", status), wq.Term("has_dated", "1")]) if day else wq.Term("status", status))
         best: dict[int, ranking.Match] = {}
         for number, terms in enumerate(variants):  # full only for the spelling typed, not a synonym's
             for match in _rank_variant(searcher, terms, filters, number == 0):
@@ -149,6 +151,8 @@ def search_results(index_dir: Path, text: str, config: SiteConfig, limit: int = 
                     best[match.key] = ranking.Match(top.key, top.score, old.full or match.full, old.docno or match.docno,
                                                     0, top.date)
         stored = _Stored(searcher, day)
+        if status and day:
+            best = {key: match for key, match in best.items() if stored.status(key) == status}
         for key, match in best.items():
             ratio = stored.factor_ratio(key)
             if ratio != 1.0:

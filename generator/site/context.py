@@ -12,6 +12,7 @@ from ..config import SiteConfig
 from ..content.links import Corpus, asset_url
 from ..content.model import Asset, Cue, Document, DocType, Status
 from ..foundations import human_size
+from .status_view import as_of, dated_id
 
 _KIND = {
     ".pdf": "PDF 文档", ".doc": "Word 文档", ".docx": "Word 文档", ".xls": "Excel 表格", ".xlsx": "Excel 表格",
@@ -35,6 +36,7 @@ def doc_ref(doc: Document) -> dict:
         "id": doc.id, "title": doc.title, "url": doc.url, "date": doc.date.isoformat(), "type": doc.type.value,
         "type_label": doc.type.label, "status": doc.status.value, "status_label": doc.status.label,
         "edition": doc.edition, "doc_number": doc.doc_number, "validity": validity(doc),
+        "key": dated_id(doc),  # set when validity.js re-judges its status on the reader's day
     }
 
 
@@ -243,6 +245,7 @@ def document_context(doc: Document, corpus: Corpus, config: SiteConfig, revision
         "superseded_by": [doc_ref(d) for d in map(corpus.get, doc.superseded_by) if d],
         "editions": [dict(doc_ref(d), this=d.id == doc.id, compare=_compare_link(d, corpus)) for d in chain] if len(chain) > 1 else [],
         "validity": validity(doc),
+        "as_of": as_of(corpus) if dated_id(doc) or doc.amended_by else "",
         **amendments(doc, corpus),
         "compare_next": (f"compare/{doc.id}--{doc.superseded_by[-1]}.html" if doc.superseded_by else ""),
         "related": [doc_ref(d) for d in map(corpus.get, doc.related) if d],

@@ -73,7 +73,7 @@ class PreviewMemory:
             previous = old.get(doc.id)
             mapped[id(doc)] = previous if previous is not None and _equal(previous, doc) else doc
         docs = tuple(mapped[id(d)] for d in corpus.documents)
-        return Corpus(docs, {d.id: d for d in docs}, {path: mapped[id(d)] for path, d in corpus.by_path.items()})
+        return Corpus(docs, {d.id: d for d in docs}, {path: mapped[id(d)] for path, d in corpus.by_path.items()}, corpus.day)
 
     def compare(self, corpus: Corpus, settings: tuple) -> None:
         """Decide whether the current rebuild (``corpus`` interned, ``settings``) changed only bodies."""

@@ -36,6 +36,7 @@ from ..regions import load_regions
 from ..sanitize import clean
 from ..seal import user_dir
 from ..search.scripts import minify_search_scripts
+from .status_view import SCRIPT as STATUS_SCRIPT, status_script
 from .context import document_context
 from .fragments import KEY as FRAGMENT_KEY
 from .fragments import Fragments
@@ -179,6 +180,7 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
         progress = self.state.progress
         if progress is not None:
             progress.stage("render", "生成页面", len(reuse.new) - reuse.reused)
+        files.append(File.generated(config, STATUS_SCRIPT, content=status_script(corpus)))
         minify_search_scripts(files, config)
         return files
 

@@ -11,6 +11,7 @@ from typing import NamedTuple
 from ...config import SiteConfig
 from ...content.links import relative_url
 from ...content.model import Document, Status
+from ..status_view import dated_id
 
 
 def _labels(config: SiteConfig, _memo: dict = {}) -> dict:  # noqa: B006 (a deliberate per-config memo)
@@ -43,14 +44,17 @@ class DocItem(NamedTuple):
     date: str
     facts: str
     """文号, 发文机关, region, audiences — whichever the document has, joined by `` · ``."""
+    key: str
+    """The document's id when its status depends on the day (``validity.js`` re-judges it), else ''."""
 
 
 def doc_item(doc: Document, page_url: str, config: SiteConfig, show_type: bool = True) -> DocItem:
     """One document in a list: title link, badges, date, 文号, 发文机关, audiences."""
     badges = []
+    key = dated_id(doc)
     if show_type:
         badges.append((doc.type.label, doc.type.value))
-    if doc.status is not Status.CURRENT:
+    if doc.status is not Status.CURRENT or key:  # 现行有效 said where it may change
         badges.append((doc.status.label, doc.status.value))
     if doc.edition:
         badges.append((doc.edition, "edition"))
@@ -58,7 +62,7 @@ def doc_item(doc: Document, page_url: str, config: SiteConfig, show_type: bool =
     if doc.audiences:
         facts.append("适用：" + audiences_text(doc, config))
     return DocItem(relative_url(page_url, doc.url), doc.title, doc.status.value, tuple(badges), doc.date.isoformat(),
-                   "".join(" · " + fact for fact in facts))
+                   "".join(" · " + fact for fact in facts), key)
 
 
 def doc_items(docs: list[Document], page_url: str, config: SiteConfig, show_type: bool = True,

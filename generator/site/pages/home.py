@@ -5,6 +5,7 @@ from __future__ import annotations
 from ...config import SiteConfig
 from ...content.links import Corpus
 from ...content.model import DocType
+from ..status_view import as_of
 from .common import doc_items
 from .templates import PAGES, page
 from .timelines import topic_links
@@ -22,4 +23,4 @@ def home_page(corpus: Corpus, config: SiteConfig) -> str:
     latest = sorted(corpus.documents, key=lambda d: (d.date, d.id), reverse=True)[:LATEST]
     return page(config.title, PAGES + "home.html", title=config.title, description=config.description, demo=config.demo,
                 tiles=tiles, types=types, latest=doc_items(latest, "index.html", config),
-                topics=topic_links(corpus, config, None, "index.html"))
+                topics=topic_links(corpus, config, None, "index.html"), as_of=as_of(corpus))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ...config import Audience, SiteConfig
 from ...content.links import Corpus
 from ...content.model import DocType
+from ..status_view import as_of, may_change
 from .common import doc_items, pager
 from .templates import PAGES, page
 from .timelines import topic_links
@@ -20,15 +21,17 @@ def type_page_url(doc_type: DocType, number: int) -> str:
 def type_pages(corpus: Corpus, config: SiteConfig, doc_type: DocType) -> list[tuple[str, str]]:
     """(src_uri, markdown) of every page of one type's listing: current first, history folded."""
     docs = [d for d in corpus.documents if d.type is doc_type]
-    current = [d for d in docs if d.status.in_force]
-    history = [d for d in docs if not d.status.in_force]
+    current = [d for d in docs if d.status.in_force or may_change(d)]  # listed in both: validity.js shows one
+    history = [d for d in docs if not d.status.in_force or may_change(d)]
     total = max(1, -(-len(current) // PAGE_SIZE))
     pages = []
     for number in range(1, total + 1):
         url = type_page_url(doc_type, number)
         chunk = current[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
         title = doc_type.label if number == 1 else f"{doc_type.label}（第 {number} 页）"
-        text = page(title, PAGES + "type-listing.html", current_count=len(current), history_count=len(history),
+        text = page(title, PAGES + "type-listing.html", current_count=sum(d.status.in_force for d in docs),
+                    history_count=sum(not d.status.in_force for d in docs), as_of=as_of(corpus),
+                    items_shown=any(d.status.in_force for d in chunk),
                     pager=pager(lambda n: type_page_url(doc_type, n), number, total, url),
                     items=doc_items(chunk, url, config, show_type=False),
                     history=doc_items(history, url, config, show_type=False) if number == total else [])
@@ -50,12 +53,16 @@ def audience_page(corpus: Corpus, config: SiteConfig, audience: Audience, memo: 
     for doc_type in DocType:
         group = [d for d in docs if d.type is doc_type]
         if group:
-            groups.append({"label": doc_type.label,
-                           "current": doc_items([d for d in group if d.status.in_force], url, config, False, memo),
-                           "history": doc_items([d for d in group if not d.status.in_force], url, config, False, memo)})
+            groups.append({"label": doc_type.label,  # validity.js shows a day-dependent document in one list
+                           "current": doc_items([d for d in group if d.status.in_force or may_change(d)], url, config,
+                                                False, memo),
+                           "current_shown": any(d.status.in_force for d in group),
+                           "history": doc_items([d for d in group if not d.status.in_force or may_change(d)], url,
+                                                config, False, memo)})
     names = "、".join((audience.label,) + audience.synonyms) if audience.synonyms else ""
     return url[:-5] + ".md", page(audience.label, PAGES + "audience.html", names=names, groups=groups,
-                                  topics=topic_links(corpus, config, audience, url), audience=audience.label)
+                                  topics=topic_links(corpus, config, audience, url), audience=audience.label,
+                                  as_of=as_of(corpus))
 
 
 def audiences_index(config: SiteConfig) -> tuple[str, str]:

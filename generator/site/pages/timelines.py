@@ -13,6 +13,7 @@ from ...content.ids import make_id
 from ...content.links import Corpus, relative_url
 from ...content.model import Document, DocType, Status
 from ..context import doc_ref
+from ..status_view import as_of, may_change
 from .templates import render
 
 RULE_TYPES = (DocType.NOTICE, DocType.GUIDELINE)
@@ -74,8 +75,12 @@ def _timeline(corpus: Corpus, config: SiteConfig, topic: str, audience: Audience
         "breadcrumbs": [{"title": "首页", "href": relative_url(url, "index.html")}]
         + ([{"title": audience.label, "href": relative_url(url, f"audiences/{audience.key}.html")}] if audience
            else [{"title": "按主题", "href": relative_url(url, INDEX)}]),
-        "in_force": [link.entry(d) for d in newest if d.status.in_force],
-        "pending": [link.entry(d) for d in newest if d.status is Status.PENDING],
+        # a document whose status depends on the day is listed in both groups, shown by validity.js
+        "in_force": [link.entry(d) for d in newest if d.status.in_force or may_change(d)],
+        "pending": [link.entry(d) for d in newest if d.status is Status.PENDING or (may_change(d) and d.valid_from)],
+        "in_force_shown": any(d.status.in_force for d in newest),
+        "pending_shown": any(d.status is Status.PENDING for d in newest),
+        "as_of": as_of(corpus),
         "events": _events(rules, link),
         "reference": [link.entry(d) for d in sorted(docs, key=lambda d: (d.date, d.id), reverse=True)
                       if d.type not in RULE_TYPES],

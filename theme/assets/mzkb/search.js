@@ -110,7 +110,7 @@
     if (!state.docs || !(f.type || f.audience || f.status || f.year || f.region)) return true;
     var row = state.docs[doc], m = state.manifest;
     if (f.type && m.types[row[0]][0] !== f.type) return false;
-    if (f.status && m.statuses[row[1]][0] !== f.status) return false;
+    if (f.status && statusNow(doc, m.statuses[row[1]][0]) !== f.status) return false;  /* on the reader's day */
     if (f.year && String(row[2]) !== String(f.year)) return false;
     if (f.audience) {
       var bit = -1;

@@ -1,8 +1,15 @@
-/* mzkb: validity periods judged on the reader's own date.
-   Offline copies live for months, so what the build knew (data-mzkb-state) may be stale:
-   every element with data-mzkb-validity (data-mzkb-from / data-mzkb-until, YYYY-MM-DD,
-   both days included) gets the state of today — "pending", "in" or "expired" — and its
-   parts marked data-mzkb-when="state …" are shown only in the matching state. No fetch. */
+/* mzkb: status on the reader's date — the browser's one judge (generator/content/status.py, step
+   by step), fed by the same records: assets/mzkb/status-data.js (window.mzkb.statusData: the build
+   day, the labels, id -> [base, valid from, valid until, [amending ids]]). Offline copies live for
+   months, so what the build judged may be stale. Every element with data-mzkb-status="ID" gets
+   ID's status of today in data-mzkb-state:
+   - data-mzkb-in="s …": the element is shown only while the status is one of them (an entry
+     listed in each group it can belong to: 现行规定 / 即将施行, current / history lists);
+   - data-mzkb-when="s …" on its parts: shown only in those statuses;
+   - data-mzkb-label (itself or a part): the status label, badge and item class follow it;
+   - a data-mzkb-group counts its shown entries into data-mzkb-count, shows data-mzkb-empty when
+     none is shown and hides itself then when marked data-mzkb-hide-empty;
+   - data-mzkb-asof shows the day judged ("状态以 YYYY-MM-DD 为准"). No fetch. */
 (function () {
   "use strict";
 
@@ -13,17 +20,11 @@
     return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate());
   }
 
-  function stateOf(from, until, day) {
-    if (from && day < from) return "pending";
-    if (until && day > until) return "expired";
-    return "in";
-  }
-
   var IN_FORCE = ["current", "amended"];
 
-  /* generator/content/status.py, step by step: the status of document key on day (YYYY-MM-DD)
-     from records (key -> [base, valid from, valid until, [amending keys]]); a key without a
-     record has base every day; an amendment cycle counts as not in force. */
+  /* The status of document key on day (YYYY-MM-DD) from records (key -> [base, valid from, valid
+     until, [amending keys]]); a key without a record has base every day; an amendment cycle
+     counts as not in force. */
   function dated(base, from, until, day) {
     if (base !== "current") return base;
     if (until && until < day) return "expired";
@@ -42,20 +43,66 @@
     return amended ? "amended" : status;
   }
 
-  function apply(root) {
-    var day = today();
-    var boxes = (root || document).querySelectorAll("[data-mzkb-validity]");
-    Array.prototype.forEach.call(boxes, function (box) {
-      var state = stateOf(box.getAttribute("data-mzkb-from") || "", box.getAttribute("data-mzkb-until") || "", day);
-      box.setAttribute("data-mzkb-state", state);
-      Array.prototype.forEach.call(box.querySelectorAll("[data-mzkb-when]"), function (part) {
-        if (part.closest("[data-mzkb-validity]") !== box) return;  /* a nested period decides for itself */
-        part.hidden = (" " + part.getAttribute("data-mzkb-when") + " ").indexOf(" " + state + " ") < 0;
-      });
+  function data() { return (window.mzkb && window.mzkb.statusData) || null; }
+
+  function has(list, status) { return (" " + (list || "") + " ").indexOf(" " + status + " ") >= 0; }
+  var MODIFIER = /^(mzkb-(?:badge|item))--(current|amended|pending|expired|superseded|repealed)$/;
+
+  function relabel(el, status, labels) {
+    if (labels[status]) el.textContent = labels[status];
+    var names = el.className ? String(el.className).split(/\s+/) : [];
+    el.className = names.map(function (c) { var m = MODIFIER.exec(c); return m ? m[1] + "--" + status : c; }).join(" ");
+  }
+
+  function own(box, selector) {
+    return Array.prototype.filter.call(box.querySelectorAll(selector), function (part) {
+      return part.parentNode.closest("[data-mzkb-status]") === box;  /* a nested status decides for itself */
     });
   }
 
-  window.mzkbValidity = { apply: apply, stateOf: stateOf, today: today, statusOn: statusOn, IN_FORCE: IN_FORCE };
+  function judge(box, d, day) {
+    var key = box.getAttribute("data-mzkb-status");
+    if (!d.records[key]) return;  /* the same every day: the build's judgement stands */
+    var status = statusOn(key, d.records, day);
+    box.setAttribute("data-mzkb-state", status);
+    if (box.hasAttribute("data-mzkb-in")) box.hidden = !has(box.getAttribute("data-mzkb-in"), status);
+    if (box.hasAttribute("data-mzkb-label")) relabel(box, status, d.labels);
+    own(box, "[data-mzkb-label]").forEach(function (el) { relabel(el, status, d.labels); });
+    own(box, "[data-mzkb-when]").forEach(function (el) { el.hidden = !has(el.getAttribute("data-mzkb-when"), status); });
+    if (box.classList.contains("mzkb-item")) relabel(box, status, {});
+  }
+
+  function recount(group) {
+    var entries = Array.prototype.filter.call(group.querySelectorAll("li"), function (li) {
+      return li.parentNode.closest("[data-mzkb-group]") === group && !li.hidden;
+    });
+    Array.prototype.forEach.call(group.querySelectorAll("[data-mzkb-count]"), function (el) { el.textContent = String(entries.length); });
+    Array.prototype.forEach.call(group.querySelectorAll("[data-mzkb-empty]"), function (el) { el.hidden = entries.length > 0; });
+    Array.prototype.forEach.call(group.querySelectorAll("[data-mzkb-full]"), function (el) { el.hidden = entries.length === 0; });
+    if (group.hasAttribute("data-mzkb-hide-empty")) group.hidden = entries.length === 0;
+  }
+
+  /* Re-judge every status under root on day (default: the reader's today). */
+  function apply(root, day) {
+    var d = data();
+    if (!d) return;
+    day = day || today();
+    root = root || document;
+    Array.prototype.forEach.call(root.querySelectorAll("[data-mzkb-status]"), function (box) { judge(box, d, day); });
+    Array.prototype.forEach.call(root.querySelectorAll("[data-mzkb-group]"), recount);
+    Array.prototype.forEach.call(root.querySelectorAll("[data-mzkb-asof]"), function (el) {
+      el.textContent = day;
+      if (el.tagName === "TIME") el.setAttribute("datetime", day);
+    });
+  }
+
+  /* A document's status on day by id (the search page's badges use statusOn with its own keys). */
+  function statusOf(id, day, fallback) {
+    var d = data();
+    return d ? statusOn(String(id), d.records, day || today(), fallback) : (fallback || "current");
+  }
+
+  window.mzkbValidity = { apply: apply, today: today, statusOn: statusOn, statusOf: statusOf, IN_FORCE: IN_FORCE };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", function () { apply(); });
   else apply();
 })();

@@ -1,0 +1,130 @@
+"""Every view judges status on the reader's day alike (issue 26): the browser's clock set to each
+boundary of the demo's family-visit story, the document pages, their section banners, the topic
+timeline, the home page's 最近更新, the 养老机构 portal, the notice listing and the search results
+all show the status the document page shows (``validity.js`` over ``status-data.js``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from mzkb.cli import cli
+from mzkb.content.model import Status
+
+ROOT = Path(__file__).resolve().parents[2]
+CONFIG = str(ROOT / "site_config.yml")
+RESUME, HOLIDAY, STANDARD, GUIDE = ("notice-resume-services-2020", "notice-holiday-prevention-2022",
+                                    "notice-elderly-care-visiting-standard", "elderly-care-covid-guide-2")
+PAGES = {RESUME: "notices/", HOLIDAY: "notices/", STANDARD: "notices/", GUIDE: "guidelines/"}
+DAYS = ["2020-05-09", "2020-05-10", "2022-01-15", "2022-02-21", "2027-02-28", "2027-03-01", "2027-03-05"]
+VIEWS = ["index.html", "timelines/elderly-care/tan-shi-yu-feng-bi-guan-li.html", "timelines/tan-shi-yu-feng-bi-guan-li.html",
+         "audiences/elderly-care.html", "notices/index.html", "guidelines/index.html"]
+LABELS = {s.value: s.label for s in Status}
+IN_FORCE = ("current", "amended")
+
+SHOWN = """() => {
+  const seen = el => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
+  const out = [];
+  document.querySelectorAll("[data-mzkb-status]").forEach(box => {
+    if (!seen(box)) return;
+    const labels = [box].concat(Array.from(box.querySelectorAll("[data-mzkb-label]")))
+      .filter(el => el.hasAttribute("data-mzkb-label") && seen(el)
+              && (el === box || el.parentNode.closest("[data-mzkb-status]") === box)).map(el => el.textContent.trim());
+    out.push([box.getAttribute("data-mzkb-status"), box.getAttribute("data-mzkb-state"), labels,
+              box.getAttribute("data-mzkb-in") || ""]);
+  });
+  const asof = Array.from(document.querySelectorAll("[data-mzkb-asof]")).map(el => el.textContent);
+  return [out, asof];
+}"""
+
+
+def _page_status(page, site: Path, doc_id: str) -> str:
+    page.goto((site / PAGES[doc_id] / f"{doc_id}.html").as_uri())
+    badge = page.locator(".mzkb-doc-header__badges [data-mzkb-label]")
+    state = badge.get_attribute("data-mzkb-state")
+    assert badge.inner_text() == LABELS[state]
+    return state
+
+
+@pytest.mark.parametrize("day", DAYS)
+def test_every_view_agrees_with_the_document_page(demo_site: Path, browser, day):
+    context = browser.new_context()
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.clock.set_fixed_time(dt.datetime.fromisoformat(day + "T10:00:00"))
+    truth = {doc_id: _page_status(page, demo_site, doc_id) for doc_id in PAGES}
+    # the document pages themselves: banners of the day
+    page.goto((demo_site / "notices" / f"{HOLIDAY}.html").as_uri())
+    assert page.locator(".mzkb-status-banner--expired").is_visible() is (truth[HOLIDAY] == "expired")
+    assert page.locator(".mzkb-status-banner--pending").is_visible() is (truth[HOLIDAY] == "pending")
+    page.goto((demo_site / "guidelines" / f"{GUIDE}.html").as_uri())
+    banners = page.locator(".mzkb-amend-banner")
+    texts = [banners.nth(i).inner_text() for i in range(banners.count())]
+    resume_banner = next(t for t in texts if "恢复民政服务机构正常服务秩序" in t)
+    assert resume_banner.startswith("本节将被" if truth[RESUME] == "pending" else "本节已被"), (day, resume_banner)
+    for view in VIEWS:
+        page.goto((demo_site / view).as_uri())
+        shown, asof = page.evaluate(SHOWN)
+        assert asof and set(asof) == {day}, (view, asof)
+        for key, state, labels, group in shown:
+            if key in truth:
+                assert state == truth[key], (day, view, key)
+                assert all(text == LABELS[state] for text in labels), (day, view, key, labels)
+                assert not group or state in group.split(), (day, view, key, group)
+    # the timeline's groups: 现行规定 holds the rules in force, 即将施行 those pending
+    page.goto((demo_site / VIEWS[1]).as_uri())
+    in_force = page.locator("ol.mzkb-timeline--in-force > li:visible")
+    ids = [in_force.nth(i).get_attribute("data-mzkb-entry") for i in range(in_force.count())]
+    assert {i for i in ids if i in truth} == {k for k, s in truth.items() if s in IN_FORCE and k != HOLIDAY or
+                                                 k == HOLIDAY and s in IN_FORCE}, (day, ids)
+    pending = page.locator("#jijiang-shixing")
+    assert pending.is_visible() is any(s == "pending" for k, s in truth.items() if k != GUIDE)
+    if truth[STANDARD] in IN_FORCE:
+        assert "尚未生效" not in page.locator("ol.mzkb-timeline--in-force").inner_text()
+    # the portal: in force in the current lists, else under 历史文件
+    page.goto((demo_site / "audiences/elderly-care.html").as_uri())
+    for key, state in truth.items():
+        items = page.locator(f"li.mzkb-item[data-mzkb-status='{key}']:visible")
+        if items.count():
+            assert items.first.get_attribute("data-mzkb-in") == ("current amended" if state in IN_FORCE
+                                                                 else "pending expired superseded repealed")
+    # search: badges as on the document pages, order as mzkb search --as-of
+    page.goto((demo_site / "search.html").as_uri() + "?q=%E5%AE%B6%E5%B1%9E%E6%8E%A2%E8%A7%86")
+    first = page.locator("[data-mzkb-result]").first
+    first.wait_for(timeout=10000)
+    run = CliRunner().invoke(cli, ["search", "-c", CONFIG, "--json", "--as-of", day, "家属探视"], catch_exceptions=False)
+    top = json.loads(run.output)[0]["id"]
+    assert top in first.locator("a.mzkb-result__title").get_attribute("href"), (day, top)
+    if top in truth:
+        assert LABELS[truth[top]] in first.locator(".mzkb-result__badges").inner_text()
+    if day == "2027-03-05":
+        assert top == STANDARD  # the 4-visitor rule answers first once in force
+    assert errors == []
+    context.close()
+
+
+def test_without_script_the_build_days_judgement_and_its_day(demo_site: Path):
+    html = (demo_site / "timelines/elderly-care/tan-shi-yu-feng-bi-guan-li.html").read_text(encoding="utf-8")
+    data = (demo_site / "assets/mzkb/status-data.js").read_text(encoding="utf-8")
+    day = json.loads(data.split(".statusData = ", 1)[1].rstrip(";\n"))["day"]
+    assert f"状态以 <time data-mzkb-asof datetime=\"{day}\">{day}</time> 为准" in html
+    if day < "2027-03-01":  # the visiting standard is pending on the build day: its change 将被, not 曾被
+        assert ('<span data-mzkb-when="pending">将被</span><span data-mzkb-when="expired superseded repealed" hidden>曾被</span>'
+                '<a href="../../notices/notice-elderly-care-visiting-standard') in html
+
+
+def test_search_status_filter_judges_the_as_of_day(demo_site: Path):
+    def ids(day: str, status: str) -> set[str]:
+        run = CliRunner().invoke(cli, ["search", "-c", CONFIG, "--json", "-n", "50", "--as-of", day, "--status", status,
+                                       "探视"], catch_exceptions=False)
+        return {h["id"] for h in json.loads(run.output)} if run.output.strip().startswith("[") else set()
+
+    assert STANDARD in ids("2027-02-28", "pending") and STANDARD not in ids("2027-03-05", "pending")
+    assert STANDARD in ids("2027-03-05", "current")
+    assert HOLIDAY in ids("2022-01-15", "current") and HOLIDAY in ids("2022-02-21", "expired")
+    assert HOLIDAY not in ids("2022-02-21", "current")
