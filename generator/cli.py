@@ -395,7 +395,7 @@ def search(config_path: str, query: str, as_json: bool, limit: int, doc_type: st
         return
     if found.folded:
         click.echo(f"已按简体字“{found.folded}”搜索。")
-    click.echo(count_line(found.full, found.partial, query))
+    click.echo(count_line(found.full, found.partial, query, found.synonym, found.synonym_words))
     click.echo(f"（状态以 {day} 为准）")
     labels = {"notice": "政策通知", "guideline": "指南", "video": "微视频", "case": "典型案例"}
     from .content.model import Status
@@ -437,9 +437,11 @@ def shortened_line() -> str:
     return f"搜索词太长，只按前 {MAX_QUERY} 个字符搜索。"
 
 
-def count_line(full: int, partial: int, query: str) -> str:
+def count_line(full: int, partial: int, query: str, synonym: int = 0, synonym_words=()) -> str:
     """The counts the browser prints above its results (search-ui.js countText)."""
     text = f"找到 {full} 个文件完全匹配" if full else f"没有文件完全匹配“{query}”"
+    if synonym:
+        text += f"，另有 {synonym} 个含同义词“{'”“'.join(synonym_words)}”"
     return text + (f"，另有 {partial} 个部分匹配。" if partial else "。")
 
 

@@ -62,6 +62,13 @@ def browser_rules() -> dict:
             "STATUS_FACTOR": dict(STATUS_FACTOR), "DEFAULT_STATUS_FACTOR": DEFAULT_STATUS_FACTOR}
 
 
+def synonym_counts(by_synonym: dict, spellings: list[str]) -> tuple[int, tuple[str, ...]]:
+    """How many documents hold a synonym's spelling whole but not the query typed (``by_synonym``:
+    such document -> index of the first such spelling), and those spellings in order
+    (``search.js`` synonymCounts)."""
+    return len(by_synonym), tuple(spellings[v] for v in sorted(set(by_synonym.values())))
+
+
 @dataclass(frozen=True, slots=True)
 class Match:
     """One document's first-stage result."""

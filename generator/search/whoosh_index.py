@@ -80,13 +80,17 @@ class Results:
     full: int
     """Documents matching the whole query."""
     partial: int
-    """Documents matching part of it."""
+    """Documents matching part of it (neither the query nor a synonym's spelling whole)."""
     query: str = ""
     """What was searched: the query, cut to ``analyzer.MAX_QUERY`` characters (and folded to simplified characters)."""
     shortened: bool = False
     """The query was longer and has been cut."""
     folded: str = ""
     """The query as searched when it was typed in traditional characters (``analyzer.fold_traditional``), else ''."""
+    synonym: int = 0
+    """Documents holding a synonym's spelling of the query whole but not the query typed."""
+    synonym_words: tuple = ()
+    """Those spellings (``analyzer.expand_synonyms`` order), named in the count line."""
 
 
 class LiveBM25F(BM25F):
@@ -141,8 +145,13 @@ def search_results(index_dir: Path, text: str, config: SiteConfig, limit: int = 
         if status:  # the status on the day: a document whose status depends on it is judged below
             filters.append(wq.Or([wq.Term("status", status), wq.Term("has_dated", "1")]) if day else wq.Term("status", status))
         best: dict[int, ranking.Match] = {}
+        by_synonym: dict[int, int] = {}  # document -> first synonym spelling it holds whole
         for number, terms in enumerate(variants):  # full only for the spelling typed, not a synonym's
-            for match in _rank_variant(searcher, terms, filters, number == 0):
+            for match in _rank_variant(searcher, terms, filters, True):
+                if number:
+                    if match.full:
+                        by_synonym.setdefault(match.key, number)
+                    match = ranking.Match(match.key, match.score, False, match.docno, match.unit, match.date)
                 old = best.get(match.key)
                 if old is None:
                     best[match.key] = match
@@ -167,7 +176,9 @@ def search_results(index_dir: Path, text: str, config: SiteConfig, limit: int = 
         shown = _ordered_below(_reranked(groups, needed, stored, runs), below, best)[:limit]  # -n cuts after ordering
         hits = [_hit(g, stored, runs) for g in shown]
         full = sum(1 for m in best.values() if m.full)
-        return Results(hits, full, len(best) - full, text, cut != typed, text if text != cut else "")
+        spellings = analyzer.expand_synonyms(analyzer.normalize(text), synonym_groups(config))
+        count, words = ranking.synonym_counts({k: v for k, v in by_synonym.items() if not best[k].full}, spellings)
+        return Results(hits, full, len(best) - full - count, text, cut != typed, text if text != cut else "", count, words)
 
 
 def _below(searcher, best: dict, stored: "_Stored", runs: list) -> dict[int, list[int]]:

@@ -136,9 +136,12 @@
      (of what was searched: the query, cut when too long, in simplified characters). */
   function countText(res) {
     var q = res.query;
-    if (res.folded) return "已按简体字“" + res.folded + "”搜索。" + countText({ full: res.full, partial: res.partial, query: q });
-    if (!res.full && !res.partial) return "没有找到与“" + q + "”相关的文件。请尝试更短的关键词，或减少筛选条件。";
+    if (res.folded) return "已按简体字“" + res.folded + "”搜索。" + countText({ full: res.full, partial: res.partial, query: q,
+      synonym: res.synonym, synonymWords: res.synonymWords });
+    if (!res.full && !res.partial && !res.synonym) return "没有找到与“" + q + "”相关的文件。请尝试更短的关键词，或减少筛选条件。";
     var text = res.full ? "找到 " + res.full + " 个文件完全匹配" : "没有文件完全匹配“" + q + "”";
+    /* cli.count_line says the same */
+    if (res.synonym) text += "，另有 " + res.synonym + " 个含同义词“" + res.synonymWords.join("”“") + "”";
     if (res.partial) text += "，另有 " + res.partial + " 个部分匹配";
     return text + "。";
   }

@@ -166,14 +166,29 @@
     variants.forEach(function (terms, v) {
       if (!terms.length) return;
       rank(terms, filters).forEach(function (m) {
+        m.syn = v > 0 && m.full ? v : 0;  /* the first synonym spelling this document holds whole */
         if (v > 0) m.full = false;
         var old = best.get(m.key);
         if (!old) { best.set(m.key, m); return; }
         var top = m.score > old.score ? m : old;
-        best.set(m.key, { key: m.key, score: top.score, full: old.full || m.full, docno: old.docno || m.docno, unit: top.unit, date: top.date });
+        best.set(m.key, { key: m.key, score: top.score, full: old.full || m.full, docno: old.docno || m.docno, unit: top.unit, date: top.date,
+          syn: old.syn || m.syn });
       });
     });
     return rescaleForToday(Array.from(best.values()));
+  }
+
+  /* ranking.synonym_counts: documents that hold a synonym's spelling whole but not the query typed,
+     and those spellings (in the order expandSynonyms gives them). */
+  function synonymCounts(matches, spellings) {
+    var used = [], count = 0;
+    matches.forEach(function (m) {
+      if (m.full || !m.syn) return;
+      count += 1;
+      if (used.indexOf(m.syn) < 0) used.push(m.syn);
+    });
+    used.sort(function (a, b) { return a - b; });
+    return { count: count, words: used.map(function (v) { return spellings[v]; }) };
   }
 
   /* ---- status on the reader's day (content/status.py through validity.js, manifest.dated) ---- */
@@ -472,6 +487,7 @@
     }).then(function () {
       var variants = A.analyzeQuery(q, hasTerm, state.manifest.synonyms, state.manifest.maxQueryTerms), runs = queryRuns(q);
       var matches = bestMatches(variants, filters), full = matches.filter(function (x) { return x.full; }).length;
+      var spellings = A.expandSynonyms(A.normalize(q), state.manifest.synonyms), bySynonym = synonymCounts(matches, spellings);
       state.matched = new Map(matches.map(function (x) { return [x.key, x]; }));
       var groups = keepBelow(sortGroups(fold(matches), false));
       return rerankWindows(groups, offset, limit, runs).then(function (shown) {
@@ -483,7 +499,8 @@
         });
         return { query: q, shortened: cut !== typed, folded: q !== cut ? q : "", maxQuery: state.manifest.maxQuery,
           terms: [].concat.apply([], variants), runs: runs, total: groups.length, full: full,
-          partial: matches.length - full, results: shown.map(asResult), ms: performance.now() - started };
+          partial: matches.length - full - bySynonym.count, synonym: bySynonym.count, synonymWords: bySynonym.words,
+          results: shown.map(asResult), ms: performance.now() - started };
       });
     });
   }
