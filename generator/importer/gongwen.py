@@ -14,10 +14,13 @@ from .model import Block, Extracted, Para
 
 _OPEN, _CLOSE = "〔[［(（【{｛<＜", "〕]］)）】}｝>＞"
 DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,16}?)\s*[〔\[［(（【{｛<＜]\s*((?:19|20)\d{2})\s*[〕\]］)）】}｝>＞]\s*(第?\s*\d{1,5})\s*号")
+ORDER_NUMBER = re.compile(r"^([\u4e00-\u9fff]{0,20}?令)\s*[〔(（]?\s*第\s*(\d{1,5})\s*号[)）]?$")
+"""A 令's number standing alone (``国令第707号``, ``中华人民共和国国务院令 第707号``, ``民政部令第69号``)."""
 _CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0, "O": 0, "０": 0, "Ｏ": 0}
 _ARABIC_DATE = re.compile(r"((?:19|20)\d{2})\s*(?:年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日|[-./](\d{1,2})[-./](\d{1,2})(?!\d))")
 _CN_DATE = re.compile(r"([〇○零一二三四五六七八九OＯ０]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日")
-_HEAD_NOISE = re.compile(r"^(\d{6}|[★☆]?\s*(绝密|机密|秘密|内部|特急|加急|特提|平急)(\s*[★☆]\s*\S*)?|签发人[：:].*|会签人[：:].*|"
+_HEAD_NOISE = re.compile(r"^(\d{6}|\d{0,6}\s*(?:[★☆]?\s*(?:绝密|机密|秘密|内部)(?:\s*[★☆]\s*[\d一二三四五六七八九十]*\s*年?)?)?\s*"
+                         r"(?:特急|加急|特提|平急)?|ICS\s*[\d.]+.*|(?:https?://)?[A-Za-z][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)+/?|签发人[：:].*|会签人[：:].*|"
                          r"[（(]?(此件)?(公开方式|公开属性|主动公开|依申请公开|不予公开)[）)]?([：:].{0,12})?)$")
 _BANJI = re.compile(r"^(抄送|抄报|分送|主题词|关键词)[：:]|印发\s*$|^（共印\s*\d+\s*份）$|^[（(]?共印\d+份")
 _ADDRESSEE = re.compile(r"^[^。；！？]{2,160}[：:]$")
@@ -47,6 +50,11 @@ class Fields:
     """抄送."""
     printed: str = ""
     """印发 line (印发机关和印发日期)."""
+    valid_from: str = ""
+    """施行日期 (ISO) read from ``自…起施行`` ('' when none)."""
+    guessed: tuple[tuple[str, str], ...] = ()
+    """(front-matter key, why it is a guess) for every field not read from its usual, declared
+    place: the writer lists them in ``unconfirmed`` with the reason as a comment."""
     notes: tuple[str, ...] = field(default_factory=tuple)
     """Where a field came from when it was not the usual place (for the import report)."""
 
@@ -66,6 +74,9 @@ def compact(text: str) -> str:
 
 def normalize_doc_number(text: str) -> str:
     """``民发[2020]18号`` / ``民发（2020）18号`` -> ``民发〔2020〕18号``; '' when ``text`` holds none."""
+    order = ORDER_NUMBER.match(compact(text))
+    if order:
+        return f"{order.group(1)}第{order.group(2)}号"
     found = DOC_NUMBER.search(compact(text))
     if not found:
         return ""
@@ -104,7 +115,22 @@ def is_date_line(text: str) -> bool:
     """A paragraph that is only a date (成文日期)."""
     rest = compact(text)
     rest = _ARABIC_DATE.sub("", rest, count=1) if _ARABIC_DATE.search(rest) else _CN_DATE.sub("", rest, count=1)
-    return rest in ("", "印发") and bool(parse_date(text)) and len(compact(text)) <= 16
+    return rest in ("", "印发", "发布") and bool(parse_date(text)) and len(compact(text)) <= 16
+
+
+def all_dates(text: str) -> list[tuple[int, str]]:
+    """Every valid date in ``text`` with its position (of the whitespace-free text)."""
+    text = compact(text)
+    found = []
+    for m in _ARABIC_DATE.finditer(text):
+        got = parse_date(m.group(0))
+        if got:
+            found.append((m.start(), got))
+    for m in _CN_DATE.finditer(text):
+        got = parse_date(m.group(0))
+        if got:
+            found.append((m.start(), got))
+    return sorted(found)
 
 
 def extract(source: Extracted) -> Gongwen:
@@ -113,15 +139,23 @@ def extract(source: Extracted) -> Gongwen:
     paras = [i for i, b in enumerate(blocks) if isinstance(b, Para)]
     hints = source.hints
     notes: list[str] = []
+    guessed: dict[str, str] = {}
     head_end, doc_number, mark = _head(blocks, paras)
+    declared = bool(hints.get("title")) or bool(paras and blocks[paras[0]].heading == 1)
     title, title_end = _title(blocks, paras, head_end, hints.get("title", ""))
+    if title and not declared:
+        guessed["title"] = "标题按版式推测（版头下第一行最大字号的文字）"
     if hints.get("doc_number") and not doc_number:
         doc_number = normalize_doc_number(hints["doc_number"])
     tail_start, cc, printed = _banji(blocks)
     body_idx = [i for i in paras if title_end <= i < tail_start]
-    date_at = next((i for i in body_idx if is_date_line(blocks[i].text)), None)
-    date = parse_date(blocks[date_at].text) if date_at is not None else ""
+    date_at, date = _date_line(blocks, body_idx)
+    if date and not _signed(blocks, body_idx, date_at):
+        guessed["date"] = "日期取自正文中单独成行的日期，不在落款处"
     issuer = _signature(blocks, body_idx, date_at if date_at is not None else (body_idx[-1] + 1 if body_idx else 0))
+    if issuer and _PERSON.match(issuer) and mark.endswith("令"):
+        issuer = re.sub(r"^中华人民共和国", "", mark)[:-1]  # 国务院令 signed 总理 李克强: the 国务院
+        guessed["issuer"] = "令由负责人署名，发文机关取自“…令”"
     if not date and hints.get("date"):
         date = parse_date(hints["date"])
     if not issuer and hints.get("issuer"):
@@ -129,24 +163,77 @@ def extract(source: Extracted) -> Gongwen:
     if not issuer and mark:
         issuer = re.sub(r"(文件|文电|函|公报|通报)$", "", mark)
         notes.append("发文机关取自发文机关标志")
-    if not date or not issuer:
-        h_date, h_issuer = _history(blocks, body_idx)
-        date = date or h_date
-        issuer = issuer or h_issuer
+        guessed["issuer"] = "发文机关取自版头的发文机关标志"
+    h_date, h_issuer, revised = _history(blocks, body_idx)
+    if h_date and (not date or (revised and h_date > date)):
+        if date:
+            notes.append(f"法规经过修正或修订，日期取最近一次：{h_date}（原为 {date}）")
+        date = h_date
+        guessed["date"] = "日期取自题注中最近一次通过、修正或修订的日期" if revised else "日期取自题注中的通过或公布日期"
+    if not issuer and h_issuer:
+        issuer = h_issuer
+        guessed["issuer"] = "发文机关取自题注中通过或公布它的机关"
     if not issuer and hints.get("source"):
         issuer = hints["source"]
         notes.append(f"发文机关取自网页的“来源”：{issuer}")
+        guessed["issuer"] = "发文机关取自网页的“来源”"
     if not date and printed:
         date = parse_date(printed)
         if date:
             notes.append("日期取自版记中的印发日期（未找到成文日期）")
+            guessed["date"] = "日期取自版记中的印发日期"
     addressees = next((compact(blocks[i].text)[:-1] for i in body_idx[:2]
                        if _ADDRESSEE.match(compact(blocks[i].text)) and not _ATTACHMENT.match(compact(blocks[i].text))), "")
+    if addressees:
+        guessed["recipients"] = "主送机关取自正文开头以冒号结尾的一行"
     attachments = _attachments(blocks, body_idx, date_at)
+    valid_from = _valid_from(blocks, body_idx)
+    if valid_from:
+        guessed["valid_from"] = "施行日期取自“自…起施行”"
     fields = Fields(title=title, doc_number=doc_number, issuer=issuer, date=date, addressees=addressees,
-                    attachments=attachments, cc=cc, printed=printed, notes=tuple(notes))
+                    attachments=attachments, cc=cc, printed=printed, valid_from=valid_from,
+                    guessed=tuple(guessed.items()), notes=tuple(notes))
     body = [b for i, b in enumerate(blocks) if title_end <= i < tail_start]
     return Gongwen(fields, tuple(body))
+
+
+_PERSON = re.compile(r"^(总理|副总理|部长|主任|主席|省长|市长|区长|县长|局长|署长|行长|院长|委员长)\S{2,4}$")
+_VALID_FROM = re.compile(r"自(.{6,16}?日)起(?:施行|实施|执行|生效)")
+_PROXY = re.compile(r"^[（(][^（）()]{2,30}代章[）)]$")
+
+
+def _date_line(blocks: list[Block], body_idx: list[int]) -> tuple[int | None, str]:
+    """(index, ISO date) of the 成文日期: the first line that is only a date (``2012-06-29 发布``
+    too), or a date wrapped over two lines (``2012年6月`` / ``29日``)."""
+    for pos, i in enumerate(body_idx):
+        text = blocks[i].text
+        if is_date_line(text):
+            return i, parse_date(text)
+        nxt = body_idx[pos + 1] if pos + 1 < len(body_idx) else None
+        if nxt == i + 1 and len(compact(text)) <= 10 and re.search(r"[年月]$", compact(text)):
+            joined = compact(text) + compact(blocks[nxt].text)
+            if is_date_line(joined) and not parse_date(text):
+                return i, parse_date(joined)
+    return None, ""
+
+
+def _signed(blocks: list[Block], body_idx: list[int], date_at: int | None) -> bool:
+    """The date line stands where a 成文日期 does: after the body text (in the last third of the
+    document or right under a 署名 line), not in a preamble or an adoption note."""
+    if date_at is None or not body_idx:
+        return False
+    return body_idx.index(date_at) >= len(body_idx) * 2 // 3 or bool(_signature(blocks, body_idx, date_at))
+
+
+def _valid_from(blocks: list[Block], body_idx: list[int]) -> str:
+    """The day of ``自2019年1月1日起施行`` in the body (the first one)."""
+    for i in body_idx:
+        found = _VALID_FROM.search(compact(blocks[i].text))
+        if found:
+            got = parse_date(found.group(1))
+            if got:
+                return got
+    return ""
 
 
 def _head(blocks: list[Block], paras: list[int]) -> tuple[int, str, str]:
@@ -159,6 +246,8 @@ def _head(blocks: list[Block], paras: list[int]) -> tuple[int, str, str]:
     for pos, i in enumerate(paras[:10]):
         text = compact(blocks[i].text)
         number = normalize_doc_number(text) if len(text) <= 48 and not parse_date(text) else ""
+        if not number and pos and re.fullmatch(r"第\d{1,5}号", text) and compact(blocks[paras[pos - 1]].text).endswith("令"):
+            number = normalize_doc_number(compact(blocks[paras[pos - 1]].text) + text)  # 国务院令 / 第707号
         if number and not _kind_end(text):
             above = [compact(blocks[j].text) for j in paras[:pos] if not _HEAD_NOISE.match(compact(blocks[j].text))]
             if all(len(t) <= 48 and not t.endswith(("。", "：")) for t in above):
@@ -203,12 +292,16 @@ def _title(blocks: list[Block], paras: list[int], start: int, hint: str) -> tupl
             elif got:
                 break
         return hint, start
-    first = candidates[0]
+    first = _largest(blocks, candidates)
     par = blocks[first]
+    if compact(par.text).endswith("。") and start:
+        above = [i for i in paras if i < start and _kind_end_title(compact(blocks[i].text))]
+        if above:  # 令: the title stands above the 令 and its number; the 公布 preamble below is body
+            return _unspace(blocks[above[0]].text.strip()), start
     lines = [par.text]
     end = first + 1
     styled = par.centered or par.heading or par.size >= _body_size(blocks) + 2
-    for i in candidates[1:4]:
+    for i in [c for c in candidates if c > first][:3]:
         if i != end:
             break
         nxt = blocks[i]
@@ -223,6 +316,24 @@ def _title(blocks: list[Block], paras: list[int], start: int, hint: str) -> tupl
         else:
             break
     return "".join(_unspace(x.strip()) for x in lines), end
+
+
+def _largest(blocks: list[Block], candidates: list[int]) -> int:
+    """The first paragraph set in the largest type among the first lines under the 版头 (a
+    site header, ICS line or 份号 in small type above the title is passed over); the first
+    candidate when the format has no sizes."""
+    top = [i for i in candidates[:8] if not _HEAD_NOISE.match(compact(blocks[i].text))]
+    body = _body_size(blocks)
+    sized = []
+    for i in top:
+        text = compact(blocks[i].text)
+        if _ADDRESSEE.match(text) or text.endswith("。") or is_date_line(text):
+            break
+        sized.append(i)
+    biggest = max((blocks[i].size for i in sized), default=0.0)
+    if biggest and biggest >= body + 2:
+        return next(i for i in sized if blocks[i].size == biggest)
+    return top[0] if top else candidates[0]
 
 
 def _body_size(blocks: list[Block]) -> float:
@@ -275,7 +386,11 @@ def _signature(blocks: list[Block], body_idx: list[int], date_at: int) -> str:
     issuers joined with 、; a name wrapped over two lines is joined back)."""
     lines: list[str] = []
     dated = date_at in body_idx
-    for i in reversed([j for j in body_idx if j < date_at]):
+    above = [j for j in body_idx if j < date_at]
+    if above and above[-1] == date_at - 1 and _PROXY.match(compact(blocks[above[-1]].text)):
+        above.pop()  # （国家卫生健康委代章） between the 署名 and the date
+        date_at -= 1
+    for i in reversed(above):
         text = blocks[i].text.strip()
         flat = compact(text)
         if i != date_at - 1 - len(lines) or len(flat) > 40 or re.search(r"[。，；：:,!！？?\d\t]", flat) or \
@@ -295,37 +410,46 @@ def _signature(blocks: list[Block], body_idx: list[int], date_at: int) -> str:
     return "、".join(names)
 
 
-def _history(blocks: list[Block], body_idx: list[int]) -> tuple[str, str]:
-    """Date and body of a regulation's adoption history lines (``2009年2月28日 第十一届…会议通过``):
-    the latest date, the body that adopted or issued it."""
-    dates: list[str] = []
+def _history(blocks: list[Block], body_idx: list[int]) -> tuple[str, str, bool]:
+    """Date and body of a regulation's adoption history (``2009年2月28日 第十一届…会议通过``,
+    ``根据2018年3月11日…修正``; one line or several, in parentheses or not): the latest date
+    that adopted, amended, revised or issued it (not a 施行 date), the body that adopted or
+    issued it, and whether that latest date is a 修正/修订."""
+    dated: list[tuple[str, bool]] = []
     issuer = ""
+    inside = False  # within the parentheses of a 题注 that runs over several lines
     for i in body_idx[:40]:
         text = compact(blocks[i].text)
-        if not _HISTORY.match(text):
-            if dates:
+        if not (_HISTORY.match(text) or inside and parse_date(text) or re.match(r"^[（(]?根据.*(修正|修订)", text)):
+            if dated:
                 break
             continue
-        for piece in re.split(r"[；;]|根据", text):
-            found = parse_date(piece)
-            if found and not piece.rstrip("）)").endswith("施行"):
-                dates.append(found)
+        opened = text.count("（") + text.count("(") - text.count("）") - text.count(")")
+        inside = opened > 0 or inside and not text.endswith(("）", ")"))
+        found = all_dates(text)
+        for n, (at, day) in enumerate(found):
+            end = found[n + 1][0] if n + 1 < len(found) else len(text)
+            piece = text[at:end]
+            verb = re.search(r"(通过|修正|修订|公布|发布|印发|批准|施行|实施)", piece)
+            if verb and verb.group(1) not in ("施行", "实施") or verb and re.search(r"公布施行|发布施行", piece):
+                dated.append((day, verb.group(1) in ("修正", "修订") or "修正" in piece or "修订" in piece))
         if not issuer:
             meeting = re.search(r"日(.+?)第[一二三四五六七八九十百\d]+次(?:常务|全体)?会议", text)
             order = re.search(r"日(.+?)令第", text) or re.search(r"日(.+?)(?:公布|发布|印发)", text)
-            found = meeting or order
-            if found:
-                issuer = re.sub(r"第[一二三四五六七八九十百\d]+届", "", found.group(1)).strip("（()） ")
-    return (max(dates) if dates else ""), issuer
+            got = meeting or order
+            if got:
+                issuer = re.sub(r"第[一二三四五六七八九十百\d]+届", "", got.group(1)).strip("（()） ")
+    if not dated:
+        return "", issuer, False
+    latest = max(dated)
+    return latest[0], issuer, latest[1]
 
 
 def _attachments(blocks: list[Block], body_idx: list[int], date_at: int | None) -> tuple[str, ...]:
     """Names from the 附件说明 (``附件：1. 名称`` and the numbered lines after it)."""
-    stop = date_at if date_at is not None else (body_idx[-1] + 1 if body_idx else 0)
     names: list[str] = []
     for pos, i in enumerate(body_idx):
-        if i >= stop:
-            break
+        stop = date_at if date_at is not None and i < date_at else (body_idx[-1] + 1)  # 附件说明 after the 署名 too
         found = _ATTACHMENT.match(compact(blocks[i].text))
         if not found:
             continue

@@ -140,7 +140,8 @@ def import_file(path: Path, shown: str, config: SiteConfig, doc_type: DocType, k
     if not doc.fields.date:
         named = _date_in_name(path.stem)
         if named:
-            fields = replace(doc.fields, date=named, notes=(*doc.fields.notes, f"正文中没有日期，日期取自文件名：{named}"))
+            fields = replace(doc.fields, date=named, notes=(*doc.fields.notes, f"正文中没有日期，日期取自文件名：{named}"),
+                             guessed=(*doc.fields.guessed, ("date", "正文中没有日期，日期取自文件名")))
             doc = replace(doc, fields=fields)
     if not any(isinstance(b, (Para, Table)) for b in doc.body):
         notes = tuple(make(w.code, shown, w.line, 0, **w.fields) for w in extracted.warnings)
@@ -187,11 +188,17 @@ def _compose(path, shown, config, doc_type, known, doc_id, doc, extracted, attac
         meta["issuer"] = f.issuer or writer.PLACEHOLDER_ISSUER
     if f.addressees:
         meta["recipients"] = f.addressees
+    if f.valid_from and f.valid_from != f.date:
+        meta["valid_from"] = f.valid_from
     meta["audiences"] = audiences
-    meta["unconfirmed"] = ["audiences"]
-    comments = {"audiences": f"导入时推测（{basis}），请核对", "unconfirmed": "核对 audiences 后删除本行"}
+    guessed = {key: why for key, why in f.guessed if key in meta and meta[key] != writer.PLACEHOLDER_DATE}
+    meta["unconfirmed"] = [key for key in meta if key in guessed] + ["audiences"]
+    comments = {key: f"导入时推测：{why}，请核对" for key, why in guessed.items()}
+    comments["audiences"] = f"导入时推测（{basis}），请核对"
+    comments["unconfirmed"] = "逐项核对后从本行删除；全部核对完删除本行"
     if f.date:
-        comments["date"] = "发布日期：导入时与成文日期相同，如不同请修改"
+        comments["date"] = ("导入时推测：" + guessed["date"] + "；" if "date" in guessed else "") + \
+            "发布日期：导入时与成文日期相同，如不同请修改"
     supersedes = [k for k in previous if f.date and k.date and k.date < f.date]
     if supersedes:
         meta["supersedes"] = [k.id for k in supersedes]
