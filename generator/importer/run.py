@@ -221,7 +221,9 @@ def _compose(path, shown, config, doc_type, known, doc_id, doc, extracted, attac
     text = writer.front_matter(meta, comments) + "\n" + body
     key = text_key(body)
     for k in known:  # a second copy of the same file (any name) must not become a second document
-        if key and k.text_key == key and k.path != target:
+        other_number = bool(f.doc_number and k.doc_number
+                            and gongwen.compact(k.doc_number) != gongwen.compact(f.doc_number))
+        if key and k.text_key == key and k.path != target and not other_number:  # another 文号 is another document
             diags.append(make("MZ752", shown, 0, 0, path=_rel(k.path, config),
                               doc_number=k.doc_number or "无文号"))
     if target.exists() and target.read_text(encoding="utf-8", errors="replace") != text:
