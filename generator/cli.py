@@ -234,18 +234,18 @@ def init(directory: str, title: str) -> None:
 
 
 TYPE_CHOICES = [t.value for t in DocType]
-TYPE_NAMES = TYPE_CHOICES + ["通知", "指南", "视频", "微视频", "案例", "典型案例"]
+TYPE_NAMES = TYPE_CHOICES + [name for t in DocType for name in (t.label, *t.row.aliases)]
 """What ``new`` and ``search --type`` accept: the English value or the Chinese name of a type."""
 
 
-@cli.command()
+@cli.command(help="新建一个文档：类型为 " + "、".join(f"{t.value}（{t.label}）" for t in DocType) + "，标题为文档标题。")
 @config_option
 @click.argument("doc_type", type=click.Choice(TYPE_NAMES))
 @click.argument("title")
 @click.option("--issuer", default="（请填写发文机关）", help="发文机关")
 @click.option("--audience", "audiences", multiple=True, help="适用机构（可重复；默认：全部）")
 def new(config_path: str, doc_type: str, title: str, issuer: str, audiences: tuple[str, ...]) -> None:
-    """新建一个文档：类型为 notice（通知）、guideline（指南）、video（微视频）或 case（典型案例），标题为文档标题。"""
+    """Create a document (the help text lists the types from the type table)."""
     from .config import load_config
     from .scaffold import new_document
 
@@ -379,9 +379,9 @@ def search(config_path: str, query: str, as_json: bool, limit: int, doc_type: st
         click.echo(f"已按简体字“{found.folded}”搜索。")
     click.echo(count_line(found.full, found.partial, query))
     click.echo(f"（状态以 {day} 为准）")
-    labels = {"notice": "政策通知", "guideline": "指南", "video": "微视频", "case": "典型案例"}
     from .content.model import Status
 
+    labels = {t.value: t.label for t in DocType}
     status_labels = {s.value: s.label for s in Status}
     for rank, hit in enumerate(hits, 1):
         badge = f"[{labels.get(hit.type, hit.type)}·{status_labels.get(hit.status, hit.status)}]"

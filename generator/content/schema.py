@@ -26,7 +26,6 @@ COMMON = {"title", "date", "audiences", "issuer", "doc_number", "id", "topics", 
           "supersedes", "edition", "related", "attachments", "type",
           "unconfirmed", "cc", "printed", "amends", "valid_from", "valid_until", "temporary",
           "draft", "index_number", "subjects", "written_date", "recipients"}
-EXTRA = {DocType.VIDEO: {"media", "poster", "transcript", "duration", "chapters"}, DocType.CASE: {"region", "region_code"}}
 REQUIRED = {"title": "标题", "date": "发布日期", "audiences": "适用机构"}
 LABELS = {"issuer": "发文机关"}
 PLACEHOLDER = "（请填写"
@@ -258,7 +257,7 @@ def _keys(c: _Checker) -> None:
     """Front-matter keys this type of document does not take (MZ306), a ``type`` that
     contradicts the folder (MZ310)."""
     src = c.src
-    allowed = COMMON | EXTRA.get(src.doc_type, set())
+    allowed = COMMON | src.doc_type.row.keys
     for key in src.meta:
         if key not in allowed:
             c.report("MZ306", None, src.marks.get((key, "__key__"), (1, 1)), key=key)
@@ -278,7 +277,7 @@ def _head(c: _Checker) -> tuple[str, dt.date | None, str]:
         date = None
     else:
         date = c.date()
-    issuer = c.text("issuer", required=src.doc_type in (DocType.NOTICE, DocType.GUIDELINE))
+    issuer = c.text("issuer", required=src.doc_type.row.rule)
     if issuer.startswith(PLACEHOLDER):
         c.report("MZ317", "issuer")
     for index, key in enumerate(c.strings("unconfirmed")):

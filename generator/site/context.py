@@ -162,7 +162,7 @@ def edition_line(doc: Document, corpus: Corpus) -> dict | None:
     """
     chain = edition_chain(doc, corpus)
     if len(chain) == 1:
-        return {"only": True} if doc.type is DocType.GUIDELINE else None
+        return {"only": True} if doc.type.row.alone_edition else None
     # editions are counted among documents of the same type (a notice a guideline replaced is not 第一版)
     same = [d for d in chain if d.type is doc.type]
     number = doc.edition or f"第{chinese_number(same.index(doc) + 1)}版"

@@ -57,7 +57,7 @@ def mkdocs_config(config: SiteConfig, site_dir: Path, versioned: bool = False) -
             {"toc": {"permalink": "¶", "slugify": "__SLUGIFY__", "toc_depth": "2-4"}},
             "tables", "admonition", "attr_list", "def_list", "footnotes", "sane_lists", "pymdownx.tilde",
         ],
-        "extra": {"generator": False, "mzkb_identity": {
+        "extra": {"generator": False, "mzkb_types": [{"folder": t.folder, "label": t.label} for t in DocType], "mzkb_identity": {
             "lines": [{"label": label, "text": text, "url": url} for label, text, url in config.identity.lines],
             "logo": config.identity.logo_url, "organizer": config.identity.organizer}},
         "nav": nav,

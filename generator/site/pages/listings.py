@@ -5,9 +5,12 @@ from __future__ import annotations
 from ...config import Audience, SiteConfig
 from ...content.links import Corpus
 from ...content.model import DocType
+from ...regions import load_regions
+from .cases import case_pages
 from .common import doc_items, pager
 from .templates import PAGES, page
 from .timelines import topic_links
+from .videos import video_index
 
 PAGE_SIZE = 200
 
@@ -15,6 +18,25 @@ PAGE_SIZE = 200
 def type_page_url(doc_type: DocType, number: int) -> str:
     """Site path of page ``number`` (1-based) of a type listing."""
     return f"{doc_type.folder}/index.html" if number == 1 else f"{doc_type.folder}/page-{number}.html"
+
+
+def listing_pages(corpus: Corpus, config: SiteConfig) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(src_uri, markdown) of every type's listing, in ``DocType`` order, as (pages in the nav, pages
+    out of it): the builder is the one the type's row names (``TypeRow.listing``); each type's first
+    page is ``{folder}/index.md``, the page the nav links."""
+    in_nav: list[tuple[str, str]] = []
+    out_of_nav: list[tuple[str, str]] = []
+    for doc_type in DocType:
+        kind = doc_type.row.listing
+        if kind == "videos":
+            in_nav.append(video_index(corpus, config))
+        elif kind == "cases":  # the index is in the nav, each province's page is not
+            made = case_pages(corpus, config, load_regions())
+            in_nav.extend(made[:1])
+            out_of_nav.extend(made[1:])
+        else:
+            in_nav.extend(type_pages(corpus, config, doc_type))
+    return in_nav, out_of_nav
 
 
 def type_pages(corpus: Corpus, config: SiteConfig, doc_type: DocType) -> list[tuple[str, str]]:

@@ -15,7 +15,7 @@ from ...content.model import Document, DocType, Status
 from ..context import doc_ref
 from .templates import render
 
-RULE_TYPES = (DocType.NOTICE, DocType.GUIDELINE)
+RULE_TYPES = tuple(t for t in DocType if t.row.rule)
 """Documents that set rules; cases and videos are listed as reference material."""
 INDEX = "timelines/index.html"
 
