@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
+from .. import urls
 from .doctypes import DocType
 
 
@@ -230,12 +231,12 @@ class Document:
     @property
     def url(self) -> str:
         """Site path of the document page, relative to the site root."""
-        return f"{self.type.folder}/{self.id}.html"
+        return urls.document(self.type.folder, self.id)
 
     @property
     def src_uri(self) -> str:
         """Path of the generated Markdown page inside the renderer."""
-        return f"{self.type.folder}/{self.id}.md"
+        return urls.source_uri(self.url)
 
     def line_of(self, key: str) -> int:
         """File line of a front-matter key (1 if unknown)."""
