@@ -65,9 +65,10 @@ def cli() -> None:
 def check(config_path: str, fmt: str, strict: bool, explain: bool, as_of) -> None:
     """检查配置和全部文档，报告所有问题（不生成网站）。"""
     from .content.model import Status
-    from .pipeline import as_of_date, prepare
+    from .clock import as_of_date
+    from .pipeline import prepare
 
-    day = as_of.date() if as_of else as_of_date()
+    day = as_of_date(as_of)
     result = prepare(config_path, strict=strict, today=day)
     if fmt == "json":
         click.echo(render_json(list(result.diagnostics)))
@@ -342,7 +343,7 @@ def search(config_path: str, query: str, as_json: bool, limit: int, doc_type: st
     """在最近一次 mzkb build 生成的索引中搜索（Whoosh 全文检索）。"""
     import json
 
-    from .pipeline import as_of_date
+    from .clock import as_of_date
     from .config import load_config
     from .search.whoosh_index import IndexDamaged, IndexMissing, search_results
 
@@ -357,7 +358,7 @@ def search(config_path: str, query: str, as_json: bool, limit: int, doc_type: st
             raise click.BadParameter(f"未知的适用机构 {audience}", param_hint="--audience")
         audience = found.key
     try:
-        day = (as_of.date() if as_of else as_of_date()).isoformat()
+        day = as_of_date(as_of).isoformat()
         found = search_results(config.state_dir / "whoosh", query, config, limit, doc_type, audience, status, day)
     except IndexDamaged as exc:
         report([make("MZ907", str(exc))], err=True)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from .clock import local_today
 from .content.ids import make_id
 from .content.model import DocType
 
@@ -109,7 +110,7 @@ def new_document(content_dir: Path, doc_type: DocType, title: str, issuer: str =
     path = document_path(content_dir, doc_type, title)
     if path.exists():
         raise FileExistsError(str(path))
-    meta: dict = {"id": doc_id, "title": title, "date": (today or dt.date.today()).isoformat(), "audiences": list(audiences)}
+    meta: dict = {"id": doc_id, "title": title, "date": (today or local_today()).isoformat(), "audiences": list(audiences)}
     if doc_type.row.rule:
         meta["issuer"] = issuer
     edition = re.search(r"[（(](第[一二三四五六七八九十\d]+版)[）)]", title)

@@ -197,14 +197,13 @@ def _kind(value: object) -> str:
     return {dict: "映射", list: "列表", bool: "布尔值", int: "数字", float: "数字", str: "文本"}.get(type(value), "空值")
 
 
-def validate(sources: tuple[Source, ...], config: SiteConfig, today: dt.date | None = None,
+def validate(sources: tuple[Source, ...], config: SiteConfig, today: dt.date,
              memo: dict | None = None) -> tuple[list[Document], list[Diagnostic]]:
     """Check every source; return the valid documents and all problems.
 
-    ``memo`` (body hash -> markdown analysis) lets unchanged bodies skip parsing; new
-    analyses are added to it.
+    ``today`` is the run's one as-of date (``clock.as_of_date``). ``memo`` (body hash -> markdown
+    analysis) lets unchanged bodies skip parsing; new analyses are added to it.
     """
-    today = today or dt.date.today()
     documents: list[Document] = []
     diags: list[Diagnostic] = []
     for src in sources:
