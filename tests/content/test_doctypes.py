@@ -49,7 +49,7 @@ def test_no_two_types_share_a_folder_or_a_name():
 def test_a_member_without_a_row_cannot_be_imported(tmp_path):
     """The scratch experiment of adding a type: a member added to the enum alone is refused at import."""
     source = Path(doctypes.__file__).read_text(encoding="utf-8")
-    mutated = source.replace('    CASE = "case"\n', '    CASE = "case"\n    FAQ = "faq"\n', 1)
+    mutated = source.replace('    NOTICE = "notice"\n', '    NOTICE = "notice"\n    SCRATCH = "scratch"\n', 1)
     assert mutated != source
     path = tmp_path / "doctypes_mutated.py"
     path.write_text(mutated, encoding="utf-8")
@@ -57,7 +57,7 @@ def test_a_member_without_a_row_cannot_be_imported(tmp_path):
     module = importlib.util.module_from_spec(spec)
     sys.modules["doctypes_mutated"] = module
     try:
-        with pytest.raises(ImportError, match="faq"):
+        with pytest.raises(ImportError, match="scratch"):
             spec.loader.exec_module(module)
     finally:
         del sys.modules["doctypes_mutated"]
