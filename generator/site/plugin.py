@@ -242,9 +242,9 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
         if not isinstance(env.loader, ChoiceLoader):  # under mzkb serve the environment is reused
             upstream = FileSystemLoader(str(Path(str(package_files("material"))) / "templates"))
             env.loader = ChoiceLoader([env.loader, PrefixLoader({"material": upstream})])
-        if self.state is not None and self.state.cache is not None:
-            # compiled theme templates are kept (Jinja checks each template's source), which
-            # saves about a second per build, most welcome in `mzkb serve`
+        if self.state is not None:
+            # compiled theme templates are kept (Jinja checks each template's source, so a full or
+            # versioned build may use them too), which saves about half a second per build
             # Jinja loads them with marshal (code): they live in the user's cache, never in
             # .mzkb/, which a repository can bring
             folder = user_dir("jinja")
