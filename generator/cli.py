@@ -65,9 +65,10 @@ def cli() -> None:
 def check(config_path: str, fmt: str, strict: bool, explain: bool, as_of) -> None:
     """检查配置和全部文档，报告所有问题（不生成网站）。"""
     from .content.model import Status
-    from .pipeline import as_of_date, prepare
+    from .clock import as_of_date
+    from .pipeline import prepare
 
-    day = as_of.date() if as_of else as_of_date()
+    day = as_of_date(as_of)
     result = prepare(config_path, strict=strict, today=day)
     if fmt == "json":
         click.echo(render_json(list(result.diagnostics)))
@@ -234,18 +235,18 @@ def init(directory: str, title: str) -> None:
 
 
 TYPE_CHOICES = [t.value for t in DocType]
-TYPE_NAMES = TYPE_CHOICES + ["通知", "指南", "视频", "微视频", "案例", "典型案例"]
+TYPE_NAMES = TYPE_CHOICES + [name for t in DocType for name in (t.label, *t.row.aliases)]
 """What ``new`` and ``search --type`` accept: the English value or the Chinese name of a type."""
 
 
-@cli.command()
+@cli.command(help="新建一个文档：类型为 " + "、".join(f"{t.value}（{t.label}）" for t in DocType) + "，标题为文档标题。")
 @config_option
 @click.argument("doc_type", type=click.Choice(TYPE_NAMES))
 @click.argument("title")
 @click.option("--issuer", default="（请填写发文机关）", help="发文机关")
 @click.option("--audience", "audiences", multiple=True, help="适用机构（可重复；默认：全部）")
 def new(config_path: str, doc_type: str, title: str, issuer: str, audiences: tuple[str, ...]) -> None:
-    """新建一个文档：类型为 notice（通知）、guideline（指南）、video（微视频）或 case（典型案例），标题为文档标题。"""
+    """Create a document (the help text lists the types from the type table)."""
     from .config import load_config
     from .scaffold import new_document
 
@@ -360,7 +361,7 @@ def search(config_path: str, query: str, as_json: bool, limit: int, doc_type: st
     """在最近一次 mzkb build 生成的索引中搜索（Whoosh 全文检索）。"""
     import json
 
-    from .pipeline import as_of_date
+    from .clock import as_of_date
     from .config import load_config
     from .search.whoosh_index import IndexDamaged, IndexMissing, search_results
 
@@ -375,7 +376,7 @@ def search(config_path: str, query: str, as_json: bool, limit: int, doc_type: st
             raise click.BadParameter(f"未知的适用机构 {audience}", param_hint="--audience")
         audience = found.key
     try:
-        day = (as_of.date() if as_of else as_of_date()).isoformat()
+        day = as_of_date(as_of).isoformat()
         found = search_results(config.state_dir / "whoosh", query, config, limit, doc_type, audience, status, day)
     except IndexDamaged as exc:
         report([make("MZ907", str(exc))], err=True)
@@ -397,9 +398,9 @@ def search(config_path: str, query: str, as_json: bool, limit: int, doc_type: st
         click.echo(f"已按简体字“{found.folded}”搜索。")
     click.echo(count_line(found.full, found.partial, query, found.synonym, found.synonym_words))
     click.echo(f"（状态以 {day} 为准）")
-    labels = {"notice": "政策通知", "guideline": "指南", "video": "微视频", "case": "典型案例"}
     from .content.model import Status
 
+    labels = {t.value: t.label for t in DocType}
     status_labels = {s.value: s.label for s in Status}
     for rank, hit in enumerate(hits, 1):
         badge = f"[{labels.get(hit.type, hit.type)}·{status_labels.get(hit.status, hit.status)}]"

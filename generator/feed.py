@@ -6,6 +6,7 @@ import datetime as dt
 from urllib.parse import urljoin
 from xml.sax.saxutils import escape as _escape
 
+from . import urls
 from .config import SiteConfig
 
 _KINDS = (("added", "新增"), ("changed", "修改"), ("superseded", "被替代"), ("repealed", "废止"), ("removed", "删除"))
@@ -29,7 +30,7 @@ def atom_feed(config: SiteConfig, entries: list) -> str:
              f"  <title>{escape(config.title)} 更新记录</title>", f"  <id>{escape(feed_id)}</id>",
              f"  <updated>{stamp(updated)}</updated>", f'  <link rel="self" href="{escape(_link(config, "feed.xml"))}"/>']
     for release, change in entries:
-        url = _link(config, f"{release.name}/changes.html")
+        url = _link(config, urls.release_changes(release.name))
         items = []
         for kind, label in _KINDS:
             for ref in change.get(kind, []):

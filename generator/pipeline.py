@@ -14,12 +14,12 @@ import os
 import shutil
 import time
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .cache import Cache
+from .clock import as_of_date, pinned_epoch, source_epoch
 from .config import SiteConfig, load_config
 from .content import analysis_cache, drafts, links, loader, schema
 from .content.changelog import changes, doc_summary
@@ -101,15 +101,6 @@ def prepare(config_path: str | Path, strict: bool = False, today: dt.date | None
     link_problems = [*drafts.without_missing(link_problems, draft_problems), *draft_problems]
     all_diags = sorted([*diags, *loaded.diagnostics, *problems, *link_problems], key=sort_key)
     return Prepared(config, corpus, tuple(all_diags), strict, len(draft_documents))
-
-
-def as_of_date() -> dt.date:
-    """The day validity periods are judged on at build time: SOURCE_DATE_EPOCH's day when set
-    (reproducible builds), else today. Pages recompute the state in the reader's browser."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
-    return dt.date.today()
 
 
 MARKDOWN_SHARDS = 16
@@ -411,8 +402,8 @@ def clamp_epoch(epoch: int) -> int:
 def build_epoch(config: SiteConfig, corpus: Corpus) -> int:
     """SOURCE_DATE_EPOCH if set, else the HEAD commit time, else the newest document date
     (``clamp_epoch``-ed)."""
-    if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
-        return clamp_epoch(int(os.environ["SOURCE_DATE_EPOCH"]))
+    if source_epoch() is not None:
+        return clamp_epoch(source_epoch())
     try:
         commit_time = head_epoch(config.root)
     except GitError:
@@ -423,15 +414,6 @@ def build_epoch(config: SiteConfig, corpus: Corpus) -> int:
     return clamp_epoch(int(dt.datetime.combine(newest, dt.time(), dt.timezone.utc).timestamp()))
 
 
-@contextmanager
 def source_date_epoch(config: SiteConfig, corpus: Corpus, epoch: int | None = None):
     """Pin SOURCE_DATE_EPOCH during rendering so MkDocs' sitemap dates are reproducible."""
-    old = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(clamp_epoch(epoch) if epoch is not None else build_epoch(config, corpus))
-    try:
-        yield
-    finally:
-        if old is None:
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = old
+    return pinned_epoch(clamp_epoch(epoch) if epoch is not None else build_epoch(config, corpus))

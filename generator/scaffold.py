@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from .clock import local_today
 from .content.ids import make_id
 from .content.model import DocType
 
@@ -109,21 +110,14 @@ def new_document(content_dir: Path, doc_type: DocType, title: str, issuer: str =
     path = document_path(content_dir, doc_type, title)
     if path.exists():
         raise FileExistsError(str(path))
-    meta: dict = {"id": doc_id, "title": title, "date": (today or dt.date.today()).isoformat(), "audiences": list(audiences)}
-    if doc_type in (DocType.NOTICE, DocType.GUIDELINE):
+    meta: dict = {"id": doc_id, "title": title, "date": (today or local_today()).isoformat(), "audiences": list(audiences)}
+    if doc_type.row.rule:
         meta["issuer"] = issuer
     edition = re.search(r"[（(](第[一二三四五六七八九十\d]+版)[）)]", title)
     if edition:
         meta["edition"] = edition.group(1)
     front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, default_flow_style=None).strip()
-    extra = {
-        DocType.VIDEO: "media: https://example.org/请替换为视频地址.mp4  # 或与本文件同目录的视频文件名\n# poster: 封面.jpg\n# transcript: 字幕.vtt\n# duration: \"00:03:00\"\n",
-        DocType.CASE: "# region: 浙江省杭州市\n# region_code: \"330100\"\n",
-        DocType.GUIDELINE: "# supersedes: 被本版替代的旧版 id\n",
-    }.get(doc_type, "")
-    if doc_type in (DocType.NOTICE, DocType.GUIDELINE):
-        extra += ("# valid_until: \"YYYY-MM-DD\"  # 临时措施的截止日期\n"
-                  "# amends: [{id: 被调整文件的 id, sections: [被调整小节的标题], note: 调整说明}]\n")
+    extra = doc_type.row.scaffold
     text = f"---\n{front}\n{extra}---\n\n" + (body or "（在此撰写正文，标题从 ## 开始。）\n")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")

@@ -33,6 +33,20 @@ def small_kb(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def small_built(tmp_path_factory) -> Path:
+    """tests/fixtures/sites/small built once per session (its site_config.yml; the site is beside it
+    in ``site/``, the Whoosh index in ``.mzkb/``). Only for tests that read: one that edits or
+    rebuilds takes ``small_kb``."""
+    from mzkb.pipeline import build
+
+    target = tmp_path_factory.mktemp("small-built") / "kb"
+    shutil.copytree(FIXTURES / "sites" / "small", target)
+    result = build(target / "site_config.yml")
+    assert result.ok, [d.format() for d in result.prepared.diagnostics]
+    return target / "site_config.yml"
+
+
+@pytest.fixture(scope="session")
 def demo_site(tmp_path_factory) -> Path:
     """The demo knowledge base of the repository, built once per test session."""
     from mzkb.pipeline import build

@@ -1,8 +1,10 @@
-"""Dependencies point one way: content -> search -> site -> pipeline -> cli.
+"""Dependencies point one way: core -> content -> search -> render -> pipeline -> tools -> cli.
 
 The import graph of ``generator/`` is read with ``ast`` — module-level imports and imports
-inside functions alike (an import moved into a function to dodge a cycle is still a cycle) —
-and must have no cycle; a stage may import only the stages below it.
+inside functions alike (an import moved into a function to dodge a cycle is still a cycle),
+string imports (``importlib.import_module``, ``__import__``, MkDocs' ``!!python/name:``) too —
+and must have no cycle; every module is in exactly one layer of ``LAYERS`` and imports only its
+own layer and the layers below. Each rule is proved to catch a mutation of the real sources.
 """
 
 from __future__ import annotations
@@ -29,12 +31,14 @@ def modules() -> dict[str, Path]:
     return found
 
 
-def imported(module: str, path: Path, known: dict[str, Path]) -> set[str]:
-    """The ``generator`` modules that ``module`` imports anywhere in its file (TYPE_CHECKING aside)."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+def imported(module: str, source: str, known, is_package: bool = False) -> set[str]:
+    """The ``generator`` modules that ``module`` imports anywhere in its source (TYPE_CHECKING aside):
+    import statements at any depth, ``importlib.import_module("…")`` and ``__import__("…")`` with a
+    literal name, and MkDocs' ``!!python/name:mzkb.…`` YAML tags."""
+    tree = ast.parse(source)
     skip = {id(node) for guard in ast.walk(tree) if isinstance(guard, ast.If) and _is_type_checking(guard.test)
             for node in ast.walk(guard)}
-    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    package = module if is_package else module.rpartition(".")[0]
     targets: set[str] = set()
     for node in ast.walk(tree):
         if id(node) in skip:
@@ -42,11 +46,13 @@ def imported(module: str, path: Path, known: dict[str, Path]) -> set[str]:
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                anchor = package.split(".")[: len(package.split(".")) - (node.level - 1)]
-                base = ".".join(anchor + ([node.module] if node.module else []))
+            base = _absolute(node.module or "", node.level, package)
             names = [f"{base}.{alias.name}" for alias in node.names] + [base]
+        elif isinstance(node, ast.Call) and _is_string_import(node):
+            name = node.args[0].value
+            names = [_absolute(name.lstrip("."), len(name) - len(name.lstrip(".")), package) if name.startswith(".") else name]
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and "!!python/name:" in node.value:
+            names = [node.value.split("!!python/name:", 1)[1].split()[0]]
         else:
             continue
         for name in names:
@@ -57,14 +63,35 @@ def imported(module: str, path: Path, known: dict[str, Path]) -> set[str]:
     return targets
 
 
+def _absolute(name: str, level: int, package: str) -> str:
+    """``from ..x import y`` inside ``package`` -> ``mzkb.…x``."""
+    if not level:
+        return name
+    anchor = package.split(".")[: len(package.split(".")) - (level - 1)]
+    return ".".join(anchor + ([name] if name else []))
+
+
+def _is_string_import(call: ast.Call) -> bool:
+    func = call.func
+    called = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+    return called in ("import_module", "__import__") and bool(call.args) and isinstance(call.args[0], ast.Constant) \
+        and isinstance(call.args[0].value, str)
+
+
 def _is_type_checking(test: ast.expr) -> bool:
     return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
         isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
 
 
-def graph() -> dict[str, set[str]]:
-    known = modules()
-    return {name: imported(name, path, known) for name, path in known.items()}
+def sources() -> dict[str, tuple[str, bool]]:
+    """Module -> (source text, is a package), for every module of ``generator``."""
+    return {name: (path.read_text(encoding="utf-8"), path.name == "__init__.py") for name, path in modules().items()}
+
+
+def graph(texts: dict[str, tuple[str, bool]] | None = None) -> dict[str, set[str]]:
+    """The import graph of ``texts`` (default: the real sources)."""
+    texts = sources() if texts is None else texts
+    return {name: imported(name, text, texts, is_package) for name, (text, is_package) in texts.items()}
 
 
 def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
@@ -102,6 +129,42 @@ def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
+LAYERS = [
+    ("core", ("mzkb", "mzkb.urls", "mzkb.clock", "mzkb.diagnostics", "mzkb.yamlsrc", "mzkb.config", "mzkb.foundations",
+              "mzkb.regions", "mzkb.progress", "mzkb.cache", "mzkb.seal", "mzkb.writer", "mzkb.lock", "mzkb.releases")),
+    ("content", ("mzkb.content", "mzkb.markdown", "mzkb.sanitize", "mzkb.diff")),
+    ("search", ("mzkb.search",)),
+    ("render", ("mzkb.site", "mzkb.render")),
+    ("pipeline", ("mzkb.pipeline",)),
+    ("tools", ("mzkb.preview", "mzkb.serve", "mzkb.versions", "mzkb.feed", "mzkb.offline", "mzkb.importer", "mzkb.scaffold")),
+    ("cli", ("mzkb.cli", "mzkb.cli_common", "mzkb.cli_offline", "mzkb.click_zh", "mzkb.diagnostic_formats",
+             "mzkb.config_edit", "mzkb.__main__")),
+]
+"""The layers, bottom first; a module may import modules of its own layer and of the layers below.
+A member names a module or a package (its submodules included); ``mzkb`` is the package itself only.
+docs/architecture.md (*Layers*) describes exactly this table."""
+
+
+def _within(module: str, prefix: str) -> bool:
+    return module == prefix or (prefix != "mzkb" and module.startswith(prefix + "."))
+
+
+def layers_of(module: str) -> list[int]:
+    """Indexes of the layers ``module`` belongs to (exactly one for a well-placed module)."""
+    return [n for n, (_name, members) in enumerate(LAYERS) if any(_within(module, m) for m in members)]
+
+
+def unplaced(edges: dict[str, set[str]]) -> list[str]:
+    """Modules in no layer or in more than one."""
+    return sorted(m for m in edges if len(layers_of(m)) != 1)
+
+
+def upward(edges: dict[str, set[str]]) -> list[tuple[str, str]]:
+    """(module, import) pairs where a module imports a module of a layer above its own."""
+    return sorted((m, t) for m, targets in edges.items() for t in targets
+                  if len(layers_of(m)) == 1 and len(layers_of(t)) == 1 and layers_of(t)[0] > layers_of(m)[0])
+
+
 def test_the_graph_is_read_from_function_level_imports_too():
     edges = graph()
     assert "mzkb.pipeline" in edges["mzkb.cli"]  # cli imports the pipeline inside its commands
@@ -116,25 +179,77 @@ def test_no_import_cycle_in_generator():
     assert cycles(graph()) == []
 
 
-ABOVE_PIPELINE = ("mzkb.cli", "mzkb.cli_common", "mzkb.cli_offline", "mzkb.versions", "mzkb.bundle", "mzkb.bundle_check",
-                  "mzkb.preview", "mzkb.serve", "mzkb.offline", "mzkb.importer")
-LAYERS = [
-    ("mzkb.content", ("mzkb.search", "mzkb.site", "mzkb.pipeline") + ABOVE_PIPELINE),
-    ("mzkb.search", ("mzkb.site", "mzkb.pipeline") + ABOVE_PIPELINE),
-    ("mzkb.site", ("mzkb.pipeline",) + ABOVE_PIPELINE),
-    ("mzkb.pipeline", ABOVE_PIPELINE),
-]
+def test_every_module_is_in_exactly_one_layer():
+    assert unplaced(graph()) == []
 
 
-def _within(module: str, prefix: str) -> bool:
-    return module == prefix or module.startswith(prefix + ".")
+def test_every_layer_member_exists():
+    """No stale names (a module that was moved or removed stays out of the table)."""
+    known = set(modules())
+    assert [m for _name, members in LAYERS for m in members
+            if not any(_within(k, m) for k in known) and m != "mzkb.render"] == []
 
 
-@pytest.mark.parametrize("layer, forbidden", LAYERS, ids=[layer for layer, _f in LAYERS])
-def test_a_stage_imports_only_the_stages_below_it(layer, forbidden):
-    wrong = sorted((module, target) for module, targets in graph().items() if _within(module, layer)
-                   for target in targets if any(_within(target, f) for f in forbidden))
-    assert wrong == []
+def test_a_module_imports_only_its_layer_and_those_below():
+    assert upward(graph()) == []
+
+
+def _mutated(module: str, line: str) -> dict[str, tuple[str, bool]]:
+    texts = sources()
+    text, is_package = texts[module]
+    texts[module] = (text + "\n" + line + "\n", is_package)
+    return texts
+
+
+MUTATIONS = {
+    "markdown imports search.ranking": ("mzkb.markdown", "from .search.ranking import rank", ("mzkb.markdown", "mzkb.search.ranking")),
+    "diff imports site.mkdocs": ("mzkb.diff", "from .site import mkdocs", ("mzkb.diff", "mzkb.site.mkdocs")),
+    "a function-level import": ("mzkb.content.schema", "def f():\n    from ..pipeline import prepare",
+                                ("mzkb.content.schema", "mzkb.pipeline")),
+    "importlib.import_module": ("mzkb.content.loader", 'import importlib\nimportlib.import_module("mzkb.site.mkdocs")',
+                                ("mzkb.content.loader", "mzkb.site.mkdocs")),
+    "a relative import_module": ("mzkb.search.records", 'from importlib import import_module\nimport_module("..site.plugin", __package__)',
+                                 ("mzkb.search.records", "mzkb.site.plugin")),
+    "__import__": ("mzkb.markdown", '__import__("mzkb.search.ranking")', ("mzkb.markdown", "mzkb.search.ranking")),
+    "a YAML python/name tag": ("mzkb.config", 'TAG = "!!python/name:mzkb.site.plugin.MzkbPlugin"', ("mzkb.config", "mzkb.site.plugin")),
+}
+
+
+@pytest.mark.parametrize("name", MUTATIONS)
+def test_the_checker_catches_an_upward_import(name):
+    module, line, edge = MUTATIONS[name]
+    assert edge in upward(graph(_mutated(module, line)))
+
+
+def test_the_checker_catches_a_module_in_no_layer():
+    texts = sources()
+    texts["mzkb.newstage"] = ("from .content import model\n", False)
+    assert unplaced(graph(texts)) == ["mzkb.newstage"]
+
+
+THIRD_PARTY_RENDERER = ("mkdocs", "material")
+RENDERER = ("mzkb.site", "mzkb.render")
+STILL_OUTSIDE = {"mzkb.preview", "mzkb.search.scripts", "mzkb.serve"}
+"""Modules outside the renderer that still import MkDocs; the renderer work of issue 25 empties this set."""
+
+
+def third_party(source: str) -> set[str]:
+    """Top-level names of the packages a source imports (any depth, string imports included)."""
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            found.add(node.module.split(".")[0])
+        elif isinstance(node, ast.Call) and _is_string_import(node):
+            found.add(node.args[0].value.split(".")[0])
+    return found
+
+
+def test_only_the_renderer_imports_mkdocs_or_material():
+    outside = {m for m, (text, _p) in sources().items() if not any(_within(m, r) for r in RENDERER)
+               and third_party(text) & set(THIRD_PARTY_RENDERER)}
+    assert outside == STILL_OUTSIDE
 
 
 def test_ruff_reports_nothing():
@@ -145,3 +260,8 @@ def test_ruff_reports_nothing():
     done = subprocess.run([ruff, "check", "--no-cache", "generator", "tests", "bench"], cwd=root,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_renderer_check_sees_hidden_imports():
+    assert third_party("def f():\n    import material.plugins.search\n") == {"material"}
+    assert third_party('import importlib\nimportlib.import_module("mkdocs.commands.build")\n') == {"importlib", "mkdocs"}

@@ -66,9 +66,9 @@ def relative_url(from_url: str, to_url: str) -> str:
     return "/".join([".."] * (len(base) - common) + target[common:])
 
 
-def link(documents: list[Document], content_dir: Path, today: dt.date | None = None) -> tuple[Corpus, list[Diagnostic]]:
+def link(documents: list[Document], content_dir: Path, today: dt.date) -> tuple[Corpus, list[Diagnostic]]:
     """Resolve ids and relations across all documents; derive status (as of ``today``: validity
-    periods; default the real date); check amendments and body links."""
+    periods; the run's one as-of date, see ``clock.as_of_date``); check amendments and body links."""
     diags: list[Diagnostic] = []
     by_id: dict[str, Document] = {}
     groups: dict[str, list[Document]] = {}
@@ -90,7 +90,6 @@ def link(documents: list[Document], content_dir: Path, today: dt.date | None = N
     diags.extend(_cycles(by_id))
     by_id, amend_problems = amends.resolve(by_id)
     amend_cycles = amends.cycles(by_id)
-    today = today or dt.date.today()
     linked = _derive(by_id, diags, today)
     linked, applied_problems = amends.apply(linked, bool(amend_cycles))
     diags.extend(amend_problems + amend_cycles + applied_problems)

@@ -7,37 +7,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
-
-class DocType(str, Enum):
-    """The four document types; a document's type comes from its top folder."""
-
-    NOTICE = "notice"
-    GUIDELINE = "guideline"
-    VIDEO = "video"
-    CASE = "case"
-
-    @property
-    def folder(self) -> str:
-        """Folder under content/ and under the site."""
-        return self.value + "s"
-
-    @property
-    def label(self) -> str:
-        """Chinese name shown to readers."""
-        return _TYPE_LABELS[self]
-
-    @classmethod
-    def parse(cls, name: str) -> "DocType | None":
-        """Accept ``notice``, ``notices`` or the Chinese label; None if unknown."""
-        name = name.strip().lower()
-        for doc_type in cls:
-            if name in (doc_type.value, doc_type.folder, doc_type.label) or name in _TYPE_ALIASES.get(doc_type, ()):
-                return doc_type
-        return None
-
-
-_TYPE_LABELS = {DocType.NOTICE: "政策通知", DocType.GUIDELINE: "指南", DocType.VIDEO: "微视频", DocType.CASE: "典型案例"}
-_TYPE_ALIASES = {DocType.NOTICE: ("通知",), DocType.VIDEO: ("视频",), DocType.CASE: ("案例",)}
+from .. import urls
+from .doctypes import DocType
 
 
 class Status(str, Enum):
@@ -260,12 +231,12 @@ class Document:
     @property
     def url(self) -> str:
         """Site path of the document page, relative to the site root."""
-        return f"{self.type.folder}/{self.id}.html"
+        return urls.document(self.type.folder, self.id)
 
     @property
     def src_uri(self) -> str:
         """Path of the generated Markdown page inside the renderer."""
-        return f"{self.type.folder}/{self.id}.md"
+        return urls.source_uri(self.url)
 
     def line_of(self, key: str) -> int:
         """File line of a front-matter key (1 if unknown)."""

@@ -26,7 +26,6 @@ COMMON = {"title", "date", "audiences", "issuer", "doc_number", "id", "topics", 
           "supersedes", "edition", "related", "attachments", "type",
           "unconfirmed", "cc", "printed", "amends", "valid_from", "valid_until", "temporary",
           "draft", "index_number", "subjects", "written_date", "recipients"}
-EXTRA = {DocType.VIDEO: {"media", "poster", "transcript", "duration", "chapters"}, DocType.CASE: {"region", "region_code"}}
 REQUIRED = {"title": "标题", "date": "发布日期", "audiences": "适用机构"}
 LABELS = {"issuer": "发文机关"}
 PLACEHOLDER = "（请填写"
@@ -198,14 +197,13 @@ def _kind(value: object) -> str:
     return {dict: "映射", list: "列表", bool: "布尔值", int: "数字", float: "数字", str: "文本"}.get(type(value), "空值")
 
 
-def validate(sources: tuple[Source, ...], config: SiteConfig, today: dt.date | None = None,
+def validate(sources: tuple[Source, ...], config: SiteConfig, today: dt.date,
              memo: dict | None = None) -> tuple[list[Document], list[Diagnostic]]:
     """Check every source; return the valid documents and all problems.
 
-    ``memo`` (body hash -> markdown analysis) lets unchanged bodies skip parsing; new
-    analyses are added to it.
+    ``today`` is the run's one as-of date (``clock.as_of_date``). ``memo`` (body hash -> markdown
+    analysis) lets unchanged bodies skip parsing; new analyses are added to it.
     """
-    today = today or dt.date.today()
     documents: list[Document] = []
     diags: list[Diagnostic] = []
     for src in sources:
@@ -258,7 +256,7 @@ def _keys(c: _Checker) -> None:
     """Front-matter keys this type of document does not take (MZ306), a ``type`` that
     contradicts the folder (MZ310)."""
     src = c.src
-    allowed = COMMON | EXTRA.get(src.doc_type, set())
+    allowed = COMMON | src.doc_type.row.keys
     for key in src.meta:
         if key not in allowed:
             c.report("MZ306", None, src.marks.get((key, "__key__"), (1, 1)), key=key)
@@ -278,7 +276,7 @@ def _head(c: _Checker) -> tuple[str, dt.date | None, str]:
         date = None
     else:
         date = c.date()
-    issuer = c.text("issuer", required=src.doc_type in (DocType.NOTICE, DocType.GUIDELINE))
+    issuer = c.text("issuer", required=src.doc_type.row.rule)
     if issuer.startswith(PLACEHOLDER):
         c.report("MZ317", "issuer")
     for index, key in enumerate(c.strings("unconfirmed")):

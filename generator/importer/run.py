@@ -184,7 +184,7 @@ def _compose(path, shown, config, doc_type, known, doc_id, doc, extracted, attac
         meta["written_date"] = f.date
     if f.doc_number:
         meta["doc_number"] = f.doc_number
-    if f.issuer or doc_type in (DocType.NOTICE, DocType.GUIDELINE):
+    if f.issuer or doc_type.row.rule:
         meta["issuer"] = f.issuer or writer.PLACEHOLDER_ISSUER
     if f.addressees:
         meta["recipients"] = f.addressees
@@ -244,9 +244,9 @@ def _missing(shown: str, f: gongwen.Fields, doc_type: DocType, basis: str) -> li
         diags.append(make("MZ712", shown, 0, 0, field="标题", key="title"))
     if not f.date:
         diags.append(make("MZ712", shown, 0, 0, field="成文日期", key="date"))
-    if not f.issuer and doc_type in (DocType.NOTICE, DocType.GUIDELINE):
+    if not f.issuer and doc_type.row.rule:
         diags.append(make("MZ712", shown, 0, 0, field="发文机关", key="issuer"))
-    if not f.doc_number and doc_type is DocType.NOTICE:
+    if not f.doc_number and doc_type.row.doc_number:
         diags.append(make("MZ713", shown, 0, 0))
     for note in f.notes:
         diags.append(make("MZ714", shown, 0, 0, detail=note))

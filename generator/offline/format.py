@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .. import urls
 from ..diagnostics import Diagnostic, make
 from ..foundations import sha256_bytes
 from ..releases import NAME_RE  # noqa: F401 (one rule for release and bundle names: releases.name_problem)
@@ -43,7 +44,7 @@ SUMS = "SHA256SUMS"
 MANIFEST_JS = "check/manifest.js"
 SIGNATURE_JS = "check/signature.js"
 DERIVED = (SUMS, MANIFEST_JS)
-ENTRY = "site/index.html"
+ENTRY = "site/" + urls.HOME
 _BAD_CHARS = re.compile(r'[\x00-\x1f\x7f<>:"|?*\\]')
 _SHA_RE = re.compile(r"^[0-9a-f]{64}$")
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from .. import __version__
+from .. import __version__, urls
 from ..content.ids import make_id
 from ..foundations import MEDIA_EXTENSIONS, human_size, size_and_sha256
 from ..releases import name_problem
@@ -88,7 +88,7 @@ def part_of(path: str) -> str:
     suffix = os.path.splitext(path)[1].lower()
     if suffix in MEDIA_EXTENSIONS:
         return "media"
-    if path.startswith("site/search/"):
+    if path.startswith(f"site/{urls.SEARCH_DIR}/"):
         return "search"
     return "pages" if suffix in (".html", ".htm") else "other"
 

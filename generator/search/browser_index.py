@@ -35,6 +35,7 @@ from itertools import chain, repeat
 from operator import add, mul, sub, truediv
 from pathlib import Path
 
+from .. import urls
 from ..config import SiteConfig
 from ..content.model import DocType, Status
 from ..foundations import js_json
@@ -198,15 +199,15 @@ def assemble(config: SiteConfig, segments: list[Segment], numbered: dict[int, ob
         "chains": chains(numbered), "example": example(docs), "below": _below(numbered), "dated": _dated(numbered),
     }
     fold_files, manifest["fold"] = _fold_files()
-    moved = tuple((written[0], f"search/{segment.build}") for segment, written in zip(segments, segment_files)
+    moved = tuple((written[0], urls.search_file(segment.build)) for segment, written in zip(segments, segment_files)
                   if isinstance(written, tuple))
-    files = {f"search/{segment.build}/{name}": text
+    files = {urls.search_file(f"{segment.build}/{name}"): text
              for segment, written in zip(segments, segment_files) if isinstance(written, dict)
              for name, text in written.items()}
-    files[f"search/{docs_name}"] = docs_text
+    files[urls.search_file(docs_name)] = docs_text
     files.update(fold_files)
-    files["search/manifest.js"] = _js("manifest", 0, manifest)
-    reused = tuple(f"search/{segment.build}/{name}" for segment, written in zip(segments, segment_files)
+    files[urls.search_file("manifest.js")] = _js("manifest", 0, manifest)
+    reused = tuple(urls.search_file(f"{segment.build}/{name}") for segment, written in zip(segments, segment_files)
                    if isinstance(written, dict) and not written for name in segment.files)
     size = sum(len(t.encode()) for t in files.values()) + sum(w[1] for w in segment_files if isinstance(w, tuple))
     return BrowserIndex(files, sum(s.terms for s in segments), sum(s.shards for s in segments), size, reused, moved)
@@ -217,7 +218,7 @@ def _fold_files() -> tuple[dict[str, str], dict]:
     by their hash (``search/fold-<hash>/t<n>.js``), and its manifest entry (folder, part count)."""
     texts = [_js("fold", n, part) for n, part in enumerate(analyzer.fold_parts())]
     folder = "fold-" + hashlib.sha256("".join(texts).encode()).hexdigest()[:12]
-    return {f"search/{folder}/t{n}.js": text for n, text in enumerate(texts)}, {"dir": folder, "n": len(texts)}
+    return {urls.search_file(f"{folder}/t{n}.js"): text for n, text in enumerate(texts)}, {"dir": folder, "n": len(texts)}
 
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"

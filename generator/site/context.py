@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import io
 
+from .. import urls
 from ..config import SiteConfig
 from ..content.links import Corpus, asset_url
 from ..content.model import Asset, Cue, Document, DocType, Status
@@ -122,7 +123,7 @@ def _compare_link(doc: Document, corpus: Corpus) -> str:
     if not older:
         return ""
     previous = max(older, key=lambda d: (d.date, d.id))
-    return f"compare/{previous.id}--{doc.id}.html"
+    return urls.compare(previous.id, doc.id)
 
 
 _CN_DIGITS = "零一二三四五六七八九"
@@ -164,7 +165,7 @@ def edition_line(doc: Document, corpus: Corpus) -> dict | None:
     """
     chain = edition_chain(doc, corpus)
     if len(chain) == 1:
-        return {"only": True} if doc.type is DocType.GUIDELINE else None
+        return {"only": True} if doc.type.row.alone_edition else None
     # editions are counted among documents of the same type (a notice a guideline replaced is not 第一版)
     same = [d for d in chain if d.type is doc.type]
     number = doc.edition or f"第{chinese_number(same.index(doc) + 1)}版"
@@ -239,7 +240,7 @@ def document_context(doc: Document, corpus: Corpus, config: SiteConfig, revision
         "issuer": doc.issuer,
         "summary": doc.summary,
         "topics": list(doc.topics),
-        "audiences": [{"key": k, "label": labels[k], "url": f"audiences/{k}.html"} for k in doc.audiences],
+        "audiences": [{"key": k, "label": labels[k], "url": urls.audience(k)} for k in doc.audiences],
         "all_audiences": all_audiences,
         "successor": doc_ref(successor) if successor else None,
         "superseded_by": [doc_ref(d) for d in map(corpus.get, doc.superseded_by) if d],
@@ -247,11 +248,11 @@ def document_context(doc: Document, corpus: Corpus, config: SiteConfig, revision
         "validity": validity(doc),
         "as_of": as_of(corpus) if dated_id(doc) or doc.amended_by else "",
         **amendments(doc, corpus),
-        "compare_next": (f"compare/{doc.id}--{doc.superseded_by[-1]}.html" if doc.superseded_by else ""),
+        "compare_next": (urls.compare(doc.id, doc.superseded_by[-1]) if doc.superseded_by else ""),
         "related": [doc_ref(d) for d in map(corpus.get, doc.related) if d],
         "cited_by": [doc_ref(d) for d in map(corpus.get, doc.cited_by) if d],
         "attachments": [_asset(a) for a in doc.attachments],
-        "breadcrumbs": [{"title": "首页", "url": "index.html"}, {"title": doc.type.label, "url": f"{doc.type.folder}/index.html"}],
+        "breadcrumbs": [{"title": "首页", "url": urls.HOME}, {"title": doc.type.label, "url": urls.listing(doc.type.folder)}],
         "demo": config.demo,
         "region": doc.region,
         "draft": doc.draft,

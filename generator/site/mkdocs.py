@@ -18,6 +18,7 @@ from mkdocs.exceptions import MkDocsException
 from ..config import SiteConfig
 from ..content.model import DocType
 from ..diagnostics import make
+from ..urls import AUDIENCES, CHANGES, HOME, SEARCH, TIMELINES, audience, listing, source_uri
 from ..writer import describe_os_error, shown_path
 from .model import RenderInput, RenderReport
 from .pages.templates import theme_dir
@@ -26,14 +27,14 @@ from .pages.templates import theme_dir
 
 def mkdocs_config(config: SiteConfig, site_dir: Path, versioned: bool = False) -> dict:
     """The MkDocs configuration for a knowledge base (as a YAML-ready dict)."""
-    nav = [{"首页": "index.md"}]
-    nav += [{t.label: f"{t.folder}/index.md"} for t in DocType]
+    nav = [{"首页": source_uri(HOME)}]
+    nav += [{t.label: source_uri(listing(t.folder))} for t in DocType]
     # every nav entry has its title here: a dirty build does not read the pages it keeps
-    nav += [{"按机构类型": [{"按机构类型": "audiences/index.md"}] + [{a.label: f"audiences/{a.key}.md"} for a in config.audiences]}]
-    nav += [{"按主题": "timelines/index.md"}]
-    nav += [{"搜索": "search.md"}]
+    nav += [{"按机构类型": [{"按机构类型": source_uri(AUDIENCES)}] + [{a.label: source_uri(audience(a.key))} for a in config.audiences]}]
+    nav += [{"按主题": source_uri(TIMELINES)}]
+    nav += [{"搜索": source_uri(SEARCH)}]
     if versioned:
-        nav += [{"更新记录": "changes.md"}]
+        nav += [{"更新记录": source_uri(CHANGES)}]
     return {
         "site_name": config.title,
         "site_description": config.description,
@@ -57,7 +58,7 @@ def mkdocs_config(config: SiteConfig, site_dir: Path, versioned: bool = False) -
             {"toc": {"permalink": "¶", "slugify": "__SLUGIFY__", "toc_depth": "2-4"}},
             "tables", "admonition", "attr_list", "def_list", "footnotes", "sane_lists", "pymdownx.tilde",
         ],
-        "extra": {"generator": False, "mzkb_identity": {
+        "extra": {"generator": False, "mzkb_types": [{"folder": t.folder, "label": t.label} for t in DocType], "mzkb_identity": {
             "lines": [{"label": label, "text": text, "url": url} for label, text, url in config.identity.lines],
             "logo": config.identity.logo_url, "organizer": config.identity.organizer}},
         "nav": nav,

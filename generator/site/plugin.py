@@ -30,9 +30,8 @@ from mkdocs.utils import get_build_datetime
 
 from ..cache import digest
 from ..content.links import Corpus, asset_url, resolve_href
-from ..content.model import Document, DocType
+from ..content.model import Document
 from ..markdown import Heading, render
-from ..regions import load_regions
 from ..sanitize import clean
 from ..seal import user_dir
 from ..search.scripts import minify_search_scripts
@@ -42,13 +41,11 @@ from .fragments import KEY as FRAGMENT_KEY
 from .fragments import Fragments
 from .memory import PageKeeper
 from .model import RenderInput, RenderReport
-from .pages.cases import case_pages
 from .pages.changes import changes_page
 from .pages.compare import compare_page, edition_pairs
 from .pages.home import home_page
-from .pages.listings import audience_pages, audiences_index, type_pages
+from .pages.listings import audience_pages, audiences_index, listing_pages
 from .pages.timelines import timeline_pages
-from .pages.videos import video_index
 from .partials import section_banners, table_regions
 from .rawhtml import put_back, set_aside
 from .reuse import RENDER_CACHE, PageReuse, page_fingerprint, theme_key
@@ -193,15 +190,12 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
             listed = memory.generated
         else:
             in_nav = [("index.md", home_page(corpus, site)), audiences_index(site), ("search.md", "---\ntitle: 搜索\n---\n")]
-            for doc_type in (DocType.NOTICE, DocType.GUIDELINE):
-                in_nav.extend(type_pages(corpus, site, doc_type))
-            in_nav.append(video_index(corpus, site))
-            case_files = case_pages(corpus, site, load_regions())
-            in_nav.extend(case_files[:1])
+            listings, out_of_nav = listing_pages(corpus, site)
+            in_nav.extend(listings)
             in_nav.extend(audience_pages(corpus, site))
             timelines = timeline_pages(corpus, site)  # the index is in the nav, each topic's page is not
             in_nav.extend(timelines[:1])
-            listed = (tuple(in_nav), tuple(case_files[1:] + timelines[1:]))
+            listed = (tuple(in_nav), tuple(out_of_nav + timelines[1:]))
         self._generated = listed
         in_nav = list(listed[0])
         for old, new in edition_pairs(corpus):
@@ -250,9 +244,9 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
         if not isinstance(env.loader, ChoiceLoader):  # under mzkb serve the environment is reused
             upstream = FileSystemLoader(str(Path(str(package_files("material"))) / "templates"))
             env.loader = ChoiceLoader([env.loader, PrefixLoader({"material": upstream})])
-        if self.state is not None and self.state.cache is not None:
-            # compiled theme templates are kept (Jinja checks each template's source), which
-            # saves about a second per build, most welcome in `mzkb serve`
+        if self.state is not None:
+            # compiled theme templates are kept (Jinja checks each template's source, so a full or
+            # versioned build may use them too), which saves about half a second per build
             # Jinja loads them with marshal (code): they live in the user's cache, never in
             # .mzkb/, which a repository can bring
             folder = user_dir("jinja")

@@ -13,9 +13,9 @@ from mzkb.pipeline import build
 
 
 @pytest.fixture
-def built_kb(small_kb: Path) -> Path:
-    assert build(small_kb).ok
-    return small_kb
+def built_kb(small_built: Path) -> Path:
+    """The small site, built once per session (``mzkb search`` only reads its index)."""
+    return small_built
 
 
 def search(config: Path, *args: str) -> list[dict]:

@@ -8,10 +8,13 @@ import re
 import socket
 import subprocess
 import sys
+import shutil
 import time
 from pathlib import Path
 
 import pytest
+
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 
 
 def free_port() -> int:
@@ -20,10 +23,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def server(small_kb: Path):
+def start(config: Path):
+    """``mzkb serve`` of ``config`` on a free port, running once it answers; yields the port."""
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "mzkb.cli", "serve", "-c", str(small_kb), "-a", f"127.0.0.1:{port}"],
+    proc = subprocess.Popen([sys.executable, "-m", "mzkb.cli", "serve", "-c", str(config), "-a", f"127.0.0.1:{port}"],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -42,6 +45,26 @@ def server(small_kb: Path):
     proc.wait(timeout=10)
 
 
+@pytest.fixture
+def server(small_kb: Path):
+    """A preview of its own (for a test that edits the knowledge base)."""
+    yield from start(small_kb)
+
+
+@pytest.fixture(scope="module")
+def shared_kb(tmp_path_factory) -> Path:
+    """One copy of the small site for the tests that only read from the preview."""
+    target = tmp_path_factory.mktemp("serve") / "kb"
+    shutil.copytree(FIXTURES / "sites" / "small", target)
+    return target / "site_config.yml"
+
+
+@pytest.fixture(scope="module")
+def reader(shared_kb: Path):
+    """One preview shared by the tests that only send requests (none of them edits a file)."""
+    yield from start(shared_kb)
+
+
 def get(port: int, path: str) -> tuple[int, bytes]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
     conn.putrequest("GET", path, skip_accept_encoding=True)
@@ -50,17 +73,17 @@ def get(port: int, path: str) -> tuple[int, bytes]:
     return response.status, response.read()
 
 
-def test_serves_the_site_and_its_search(server):
-    status, body = get(server, "/index.html")
+def test_serves_the_site_and_its_search(reader):
+    status, body = get(reader, "/index.html")
     assert status == 200 and "测试知识库".encode() in body
-    status, body = get(server, "/search/manifest.js")
+    status, body = get(reader, "/search/manifest.js")
     assert status == 200 and body.startswith(b"mzkbSearch.load(")
 
 
 @pytest.mark.parametrize("path", ["/../../../../etc/passwd", "/%2e%2e/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2f..%2fetc/passwd",
                                   "/site_config.yml", "/../site_config.yml", "/%2e%2e/content/notices/guide-1.md"])
-def test_no_path_traversal(server, path):
-    status, body = get(server, path)
+def test_no_path_traversal(reader, path):
+    status, body = get(reader, path)
     assert status != 200 or (b"root:" not in body and b"audiences" not in body and b"issuer:" not in body)
 
 
@@ -111,28 +134,28 @@ def request(port: int, path: str, headers: dict | None = None, method: str = "GE
     return response.status, dict(response.getheaders()), response.read()
 
 
-def test_range_requests_are_answered_206(server, small_kb: Path):
+def test_range_requests_are_answered_206(reader, shared_kb: Path):
     """Issue 14 item 6: video seeking in the preview needs byte ranges."""
     from mzkb.content.links import asset_url
 
-    source = (small_kb.parent / "content/videos/remains.vtt").read_bytes()
+    source = (shared_kb.parent / "content/videos/remains.vtt").read_bytes()
     url = "/" + asset_url("videos/remains.vtt")
-    status, headers, body = request(server, url)
+    status, headers, body = request(reader, url)
     assert status == 200 and body == source and headers.get("Accept-Ranges") == "bytes"
-    status, headers, body = request(server, url, {"Range": "bytes=5-14"})
+    status, headers, body = request(reader, url, {"Range": "bytes=5-14"})
     assert status == 206 and body == source[5:15]
     assert headers["Content-Range"] == f"bytes 5-14/{len(source)}" and headers["Content-Length"] == "10"
-    status, headers, body = request(server, url, {"Range": "bytes=-4"})
+    status, headers, body = request(reader, url, {"Range": "bytes=-4"})
     assert status == 206 and body == source[-4:]
-    status, headers, body = request(server, url, {"Range": "bytes=10-"})
+    status, headers, body = request(reader, url, {"Range": "bytes=10-"})
     assert status == 206 and body == source[10:]
-    status, headers, _ = request(server, url, {"Range": f"bytes={len(source) + 10}-"})
+    status, headers, _ = request(reader, url, {"Range": f"bytes={len(source) + 10}-"})
     assert status == 416 and headers["Content-Range"] == f"bytes */{len(source)}"
 
 
 @pytest.mark.parametrize("path", ["/%00", "/index.html%00", "/assets/%00/x.js"])
-def test_nul_in_the_path_is_400_not_500(server, path):
-    status, _ = get(server, path)
+def test_nul_in_the_path_is_400_not_500(reader, path):
+    status, _ = get(reader, path)
     assert status == 400
 
 
@@ -162,26 +185,26 @@ IGNORED_RANGES = ["bytes=0-1,4-6", "bytes=0-1, 3-", "bytes=abc", "bytes=", "byte
                   "bytes = 0-4", "bytes=0-4x", "bytes=--4", "bytes=\u00bd-1"]
 
 
-def test_ignored_range_headers_get_the_whole_file_with_200(server, small_kb: Path):
+def test_ignored_range_headers_get_the_whole_file_with_200(reader, shared_kb: Path):
     """Issue 24: several or unparseable ranges were answered 206 with the whole file; RFC 9110 says
     such a header is ignored (200 with the whole file), and only a range past the end is 416."""
     from mzkb.content.links import asset_url
 
-    source = (small_kb.parent / "content/videos/remains.vtt").read_bytes()
+    source = (shared_kb.parent / "content/videos/remains.vtt").read_bytes()
     url = "/" + asset_url("videos/remains.vtt")
     for value in IGNORED_RANGES:
         raw = value.encode("utf-8").decode("latin-1")
-        status, headers, body = request(server, url, {"Range": raw})
+        status, headers, body = request(reader, url, {"Range": raw})
         assert status == 200 and body == source and "Content-Range" not in headers, value
-        status, headers, body = request(server, url, {"Range": raw}, method="HEAD")
+        status, headers, body = request(reader, url, {"Range": raw}, method="HEAD")
         assert status == 200 and body == b"" and "Content-Range" not in headers, value
 
 
-def test_a_suffix_of_zero_bytes_or_a_start_past_the_end_is_416(server, small_kb: Path):
+def test_a_suffix_of_zero_bytes_or_a_start_past_the_end_is_416(reader, shared_kb: Path):
     from mzkb.content.links import asset_url
 
-    size = len((small_kb.parent / "content/videos/remains.vtt").read_bytes())
+    size = len((shared_kb.parent / "content/videos/remains.vtt").read_bytes())
     url = "/" + asset_url("videos/remains.vtt")
     for value in ("bytes=-0", f"bytes={size}-", f"bytes={size}-{size + 5}", "bytes=99999999999999999999-"):
-        status, headers, _ = request(server, url, {"Range": value})
+        status, headers, _ = request(reader, url, {"Range": value})
         assert status == 416 and headers["Content-Range"] == f"bytes */{size}", value

@@ -12,10 +12,9 @@ from mzkb.pipeline import build
 
 
 @pytest.fixture
-def built(small_kb: Path) -> Path:
-    result = build(small_kb)
-    assert result.ok, [d.format() for d in result.prepared.diagnostics]
-    return result.out_dir
+def built(small_built: Path) -> Path:
+    """The small site, built once per session (these tests only read it)."""
+    return small_built.parent / "site"
 
 
 def read(path: Path) -> str:

@@ -23,6 +23,7 @@ from collections.abc import Callable
 
 from markupsafe import Markup
 
+from ... import urls
 from ...config import SiteConfig
 from ...content.links import Corpus, relative_url
 from ...content.model import Document, DocType, Status
@@ -30,7 +31,7 @@ from ...regions import Region, RegionTable
 from .common import audiences_text
 from .templates import PAGES, page, render
 
-GALLERY_URL = "cases/index.html"
+GALLERY_URL = urls.listing(DocType.CASE.folder)
 SUMMARY_MAX = 120
 
 # (column, row) of each provincial-level division on the tile map, roughly where it lies.
@@ -106,11 +107,6 @@ def tile_map_svg(counts: dict[str, int], link_of: Callable[[Region], str | None]
                       "href": (link_of(region) if count > 0 else None) or ""})
     return render(PAGES + "tile-map.html", title=title, width=columns * _PITCH - _GAP, height=rows * _PITCH - _GAP,
                   size=_TILE, legend=legend, tiles=tiles).strip()
-
-
-def province_page_url(code: str) -> str:
-    """Site path of a province's case page, e.g. ``cases/province-330000.html``."""
-    return f"cases/province-{code}.html"
 
 
 def case_province(doc: Document, table: RegionTable) -> Region | None:
@@ -197,7 +193,7 @@ def case_pages(corpus: Corpus, config: SiteConfig, table: RegionTable) -> list[t
     provinces = [r for r in table.provinces() if r.code in counts]
 
     def link_of(region: Region) -> str | None:
-        return relative_url(GALLERY_URL, province_page_url(region.code)) if counts.get(region.code) else None
+        return relative_url(GALLERY_URL, urls.province(region.code)) if counts.get(region.code) else None
 
     current = sum(1 for d in cases if d.status.in_force)
     lead = f"现行案例 {current} 个，历史案例 {len(cases) - current} 个。点击地图上的省份，查看该地的案例。"
@@ -208,12 +204,12 @@ def case_pages(corpus: Corpus, config: SiteConfig, table: RegionTable) -> list[t
                    provinces=[{"href": link_of(r) or "", "name": r.name, "count": counts[r.code]} for r in provinces],
                    filters=_filters(cases, provinces, counts, config) if cases else None,
                    cards=_cards(cases, GALLERY_URL, corpus, config, table))
-    pages = [("cases/index.md", gallery)]
+    pages = [(urls.source_uri(GALLERY_URL), gallery)]
     for region in provinces:
-        url = province_page_url(region.code)
+        url = urls.province(region.code)
         docs = by_province[region.code]
         text = page(f"典型案例：{region.name}", PAGES + "cases-province.html", back=relative_url(url, GALLERY_URL),
                     name=region.name, code=region.code, count=len(docs),
                     groups=prefecture_groups(docs, url, corpus, config, table))
-        pages.append((url[:-5] + ".md", text))
+        pages.append((urls.source_uri(url), text))
     return pages

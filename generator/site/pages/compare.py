@@ -6,6 +6,7 @@ The rows of ``diff.compare`` become plain data here — cells made of text segme
 
 from __future__ import annotations
 
+from ... import urls
 from ...content.links import Corpus, relative_url
 from ...content.model import Document
 from ...diff import Row, compare, is_renumbered, summarize
@@ -19,11 +20,6 @@ SUMMARY_NAMES = 40
 _OP_LABEL = {"equal": "", "changed": "修改", "added": "新增", "removed": "删除", "moved_from": "移出", "moved_to": "移入"}
 _MOVED_NOTE = {"moved_from": "（已移至后文）", "moved_to": "（由前文移入）"}
 _TAG = {"delete": "del", "insert": "ins"}
-
-
-def compare_url(old: Document, new: Document) -> str:
-    """Site path of the comparison page of two editions."""
-    return f"compare/{old.id}--{new.id}.html"
 
 
 def edition_pairs(corpus: Corpus) -> list[tuple[Document, Document]]:
@@ -113,7 +109,7 @@ def _names(title: str, labels: tuple[str, ...]) -> dict:
 
 def compare_page(old: Document, new: Document) -> tuple[str, str]:
     """(src_uri, markdown) of the comparison page of two editions (template ``compare.html``)."""
-    url = compare_url(old, new)
+    url = urls.compare(old.id, new.id)
     rows = compare(old.body, new.body)
     summary = summarize(rows)
     kinds = [_names("新增", summary.added), _names("删除", summary.removed), _names("修改", summary.changed),
@@ -121,5 +117,5 @@ def compare_page(old: Document, new: Document) -> tuple[str, str]:
     editions = [{"href": relative_url(url, d.url), "title": d.title, "name": d.edition or d.date.isoformat(),
                  "date": d.date.isoformat()} for d in (old, new)]
     title = f"修订对照：{new.title}"
-    return url[:-5] + ".md", page(title, PAGES + "compare.html", title=title, old=editions[0], new=editions[1],
+    return urls.source_uri(url), page(title, PAGES + "compare.html", title=title, old=editions[0], new=editions[1],
                                   summary=[k for k in kinds if k["count"]], side=_side_by_side(rows), unified=_unified(rows))

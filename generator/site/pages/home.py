@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ...config import SiteConfig
 from ...content.links import Corpus
+from ... import urls
 from ...content.model import DocType
 from ..status_view import as_of
 from .common import doc_items
@@ -15,12 +16,12 @@ LATEST = 10
 
 def home_page(corpus: Corpus, config: SiteConfig) -> str:
     """Markdown of index.md (template ``home.html``)."""
-    tiles = [{"href": f"audiences/{a.key}.html", "label": a.label,
+    tiles = [{"href": urls.audience(a.key), "label": a.label,
               "count": sum(1 for d in corpus.documents if a.key in d.audiences and d.status.in_force)}
              for a in config.audiences]
-    types = [{"href": f"{t.folder}/index.html", "label": t.label, "count": sum(1 for d in corpus.documents if d.type is t)}
+    types = [{"href": urls.listing(t.folder), "label": t.label, "count": sum(1 for d in corpus.documents if d.type is t)}
              for t in DocType]
     latest = sorted(corpus.documents, key=lambda d: (d.date, d.id), reverse=True)[:LATEST]
     return page(config.title, PAGES + "home.html", title=config.title, description=config.description, demo=config.demo,
-                tiles=tiles, types=types, latest=doc_items(latest, "index.html", config),
-                topics=topic_links(corpus, config, None, "index.html"), as_of=as_of(corpus))
+                tiles=tiles, types=types, latest=doc_items(latest, urls.HOME, config),
+                topics=topic_links(corpus, config, None, urls.HOME), as_of=as_of(corpus))

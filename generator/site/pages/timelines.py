@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 
+from ... import urls
 from ...config import Audience, SiteConfig
 from ...content.ids import make_id
 from ...content.links import Corpus, relative_url
@@ -16,15 +17,14 @@ from ..context import doc_ref
 from ..status_view import as_of, may_change
 from .templates import render
 
-RULE_TYPES = (DocType.NOTICE, DocType.GUIDELINE)
+RULE_TYPES = tuple(t for t in DocType if t.row.rule)
 """Documents that set rules; cases and videos are listed as reference material."""
-INDEX = "timelines/index.html"
+INDEX = urls.TIMELINES
 
 
 def timeline_url(topic: str, audience: Audience | None = None) -> str:
     """Site path of a topic's timeline (within one audience's portal when given)."""
-    slug = make_id(topic)
-    return f"timelines/{audience.key}/{slug}.html" if audience else f"timelines/{slug}.html"
+    return urls.timeline(make_id(topic), audience.key if audience else None)
 
 
 def topics_of(corpus: Corpus, config: SiteConfig) -> list[str]:
@@ -50,7 +50,7 @@ def timeline_pages(corpus: Corpus, config: SiteConfig) -> list[tuple[str, str]]:
     """(src_uri, markdown) of the timelines index and every topic timeline."""
     pages = [_page(INDEX, "按主题查看现行规定", render(
         "partials/mzkb-timeline-index.html", topics=topic_links(corpus, config, None, INDEX),
-        portals=[{"title": a.label, "href": relative_url(INDEX, f"audiences/{a.key}.html")} for a in config.audiences]))]
+        portals=[{"title": a.label, "href": relative_url(INDEX, urls.audience(a.key))} for a in config.audiences]))]
     for topic in topics_of(corpus, config):
         pages.append(_timeline(corpus, config, topic, None))
         for audience in config.audiences:
@@ -61,7 +61,7 @@ def timeline_pages(corpus: Corpus, config: SiteConfig) -> list[tuple[str, str]]:
 
 def _page(url: str, title: str, html: str) -> tuple[str, str]:
     body = "\n".join(line for line in html.splitlines() if line.strip())  # one raw HTML block for Markdown
-    return url[:-5] + ".md", f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n---\n\n{body}\n"
+    return urls.source_uri(url), f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n---\n\n{body}\n"
 
 
 def _timeline(corpus: Corpus, config: SiteConfig, topic: str, audience: Audience | None) -> tuple[str, str]:
@@ -72,8 +72,8 @@ def _timeline(corpus: Corpus, config: SiteConfig, topic: str, audience: Audience
     link = _Linker(url, corpus, topic)
     context = {
         "title": topic, "audience": audience.label if audience else "",
-        "breadcrumbs": [{"title": "首页", "href": relative_url(url, "index.html")}]
-        + ([{"title": audience.label, "href": relative_url(url, f"audiences/{audience.key}.html")}] if audience
+        "breadcrumbs": [{"title": "首页", "href": relative_url(url, urls.HOME)}]
+        + ([{"title": audience.label, "href": relative_url(url, urls.audience(audience.key))}] if audience
            else [{"title": "按主题", "href": relative_url(url, INDEX)}]),
         # a document whose status depends on the day is listed in both groups, shown by validity.js
         "in_force": [link.entry(d) for d in newest if d.status.in_force or may_change(d)],

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from ... import urls
 from ...config import SiteConfig
 from ...content.links import Corpus, asset_url, relative_url
 from ...content.model import DocType, Status
 from ..context import hms
 from .templates import PAGES, page
 
-URL = "videos/index.html"
+URL = urls.listing(DocType.VIDEO.folder)
 
 
 def _card(doc, corpus: Corpus, labels: dict) -> dict:
@@ -33,4 +34,4 @@ def video_index(corpus: Corpus, config: SiteConfig) -> tuple[str, str]:
     labels = {a.key: a.label for a in config.audiences}
     used = [{"key": a.key, "label": a.label} for a in config.audiences if any(a.key in v.audiences for v in videos)]
     cards = [_card(v, corpus, labels) for v in videos]
-    return "videos/index.md", page(DocType.VIDEO.label, PAGES + "videos.html", audiences=used, cards=cards)
+    return urls.source_uri(URL), page(DocType.VIDEO.label, PAGES + "videos.html", audiences=used, cards=cards)
