@@ -105,7 +105,7 @@ def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
 def test_the_graph_is_read_from_function_level_imports_too():
     edges = graph()
     assert "mzkb.pipeline" in edges["mzkb.cli"]  # cli imports the pipeline inside its commands
-    assert "mzkb.site.plugin" in edges["mzkb.site.mkdocs"] or "mzkb.site.model" in edges["mzkb.site.mkdocs"]
+    assert "mzkb.site.model" in edges["mzkb.render.mkdocs"]
 
 
 def test_cycle_finder_finds_a_cycle():
@@ -145,3 +145,40 @@ def test_ruff_reports_nothing():
     done = subprocess.run([ruff, "check", "--no-cache", "generator", "tests", "bench"], cwd=root,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+RENDERER = "mzkb.render"
+RENDERER_LIBRARIES = ("mkdocs", "material")
+"""Only the renderer package imports these (a second renderer replaces ``generator/render/`` alone)."""
+
+
+def third_party_imports(path: Path) -> set[str]:
+    """Top-level names of every module ``path`` imports: module-level, inside functions, under
+    TYPE_CHECKING, and string imports (``importlib.import_module("x")``, ``__import__("x")``)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            names.add(node.module)
+        elif isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant) \
+                and isinstance(node.args[0].value, str):
+            func = node.func
+            called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if called in ("import_module", "__import__", "find_spec"):
+                names.add(node.args[0].value)
+    return {name.split(".")[0] for name in names}
+
+
+def test_only_the_renderer_imports_mkdocs_or_material():
+    wrong = sorted((module, name) for module, path in modules().items() if not _within(module, RENDERER)
+                   for name in third_party_imports(path) if name in RENDERER_LIBRARIES)
+    assert wrong == []
+
+
+def test_the_renderer_check_sees_function_level_and_string_imports(tmp_path: Path):
+    probe = tmp_path / "probe.py"
+    probe.write_text("import importlib\n\ndef f():\n    from mkdocs.config import load_config\n"
+                     "    return importlib.import_module('material.templates')\n", encoding="utf-8")
+    assert {"mkdocs", "material"} <= third_party_imports(probe)

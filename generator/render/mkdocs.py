@@ -19,8 +19,8 @@ from ..config import SiteConfig
 from ..content.model import DocType
 from ..diagnostics import make
 from ..writer import describe_os_error, shown_path
-from .model import RenderInput, RenderReport
-from .pages.templates import theme_dir
+from ..site.model import RenderInput, RenderReport
+from ..site.pages.templates import theme_dir
 
 
 
