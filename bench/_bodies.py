@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from mzkb.pipeline import prepare
-from mzkb.site.mkdocs import mkdocs_config
+from mzkb.render.mkdocs import mkdocs_config
 
 
 def old_converter(config):

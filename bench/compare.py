@@ -59,14 +59,14 @@ except ImportError:
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mzkb.pipeline import prepare
-from mzkb.site.mkdocs import write_mkdocs_yml
+from mzkb.render.mkdocs import write_mkdocs_yml
 
 config = Path(sys.argv[1])
 prepared = prepare(config)
 yml = write_mkdocs_yml(prepared.config, prepared.config.state_dir / "serve-site")
 
 try:  # what the server runs (newer code): its configurations and its rebuild
-    from mzkb.serve import config_loader, rebuild as serve_build
+    from mzkb.render.livereload import config_loader, rebuild as serve_build
     get_config = config_loader(yml, None, None)
 except ImportError:
     def get_config():
@@ -95,7 +95,7 @@ print("MZKB_SERVE=" + json.dumps({"serve_first_build_s": round(cold, 2), "serve_
 RENDER_CPU_SCRIPT = r"""
 import json, os, sys, time
 from pathlib import Path
-import mzkb.site.mkdocs as site_mkdocs
+import mzkb.render.mkdocs as site_mkdocs
 from mzkb.pipeline import build
 
 def main():

@@ -297,7 +297,7 @@ def release_changes(corpus: Corpus, previous_summary: dict | None) -> tuple[dict
 def write_site(plan: Plan, render_input: RenderInput, pending: Pending, epoch: int | None,
                clock: Stopwatch) -> Written:
     """Render into a staging folder, add the index files, and swap it into place on success."""
-    from .site.mkdocs import render
+    from .render import render
     from .site.webapp import write_webapp
 
     outcome: dict = {}

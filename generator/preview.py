@@ -31,8 +31,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from mkdocs.exceptions import PluginError
-
 from .cache import Cache
 from .config import load_config
 from .content import loader, schema
@@ -42,8 +40,8 @@ from .pipeline import Prepared, as_of_date, markdown_memo, prefill_markdown, sav
 from .releases import GitError, head_commit, history_or_empty
 from .search import indexer, records
 from .site.memory import PreviewMemory
-from .site.model import RenderInput
-from .site.plugin import MzkbPlugin
+from .render.plugin import MzkbPlugin
+from .site.model import CheckFailed, RenderInput
 
 class Session:
     """One ``mzkb serve`` run: what its rebuilds keep in memory (see the module's docstring)."""
@@ -115,10 +113,10 @@ class Session:
         return self.history[1]
 
     def load(self, site_config: str, site_dir: Path) -> RenderInput:
-        """The render input of one preview rebuild (raises MkDocs' ``PluginError`` on errors)."""
+        """The render input of one preview rebuild (raises ``CheckFailed`` on errors)."""
         result, key = self.check(site_config)
         if result.failed:
-            raise PluginError("\n".join(d.format() for d in result.diagnostics))
+            raise CheckFailed("\n".join(d.format() for d in result.diagnostics))
         history = self._history(result.config.root)
         corpus = self.memory.intern(result.corpus)
         self.memory.compare(corpus, (key, history))

@@ -168,7 +168,7 @@ def upward(edges: dict[str, set[str]]) -> list[tuple[str, str]]:
 def test_the_graph_is_read_from_function_level_imports_too():
     edges = graph()
     assert "mzkb.pipeline" in edges["mzkb.cli"]  # cli imports the pipeline inside its commands
-    assert "mzkb.site.plugin" in edges["mzkb.site.mkdocs"] or "mzkb.site.model" in edges["mzkb.site.mkdocs"]
+    assert "mzkb.site.model" in edges["mzkb.render.mkdocs"]
 
 
 def test_cycle_finder_finds_a_cycle():
@@ -203,15 +203,15 @@ def _mutated(module: str, line: str) -> dict[str, tuple[str, bool]]:
 
 MUTATIONS = {
     "markdown imports search.ranking": ("mzkb.markdown", "from .search.ranking import rank", ("mzkb.markdown", "mzkb.search.ranking")),
-    "diff imports site.mkdocs": ("mzkb.diff", "from .site import mkdocs", ("mzkb.diff", "mzkb.site.mkdocs")),
+    "diff imports render.mkdocs": ("mzkb.diff", "from .render import mkdocs", ("mzkb.diff", "mzkb.render.mkdocs")),
     "a function-level import": ("mzkb.content.schema", "def f():\n    from ..pipeline import prepare",
                                 ("mzkb.content.schema", "mzkb.pipeline")),
-    "importlib.import_module": ("mzkb.content.loader", 'import importlib\nimportlib.import_module("mzkb.site.mkdocs")',
-                                ("mzkb.content.loader", "mzkb.site.mkdocs")),
+    "importlib.import_module": ("mzkb.content.loader", 'import importlib\nimportlib.import_module("mzkb.render.mkdocs")',
+                                ("mzkb.content.loader", "mzkb.render.mkdocs")),
     "a relative import_module": ("mzkb.search.records", 'from importlib import import_module\nimport_module("..site.plugin", __package__)',
-                                 ("mzkb.search.records", "mzkb.site.plugin")),
+                                 ("mzkb.search.records", "mzkb.render.plugin")),
     "__import__": ("mzkb.markdown", '__import__("mzkb.search.ranking")', ("mzkb.markdown", "mzkb.search.ranking")),
-    "a YAML python/name tag": ("mzkb.config", 'TAG = "!!python/name:mzkb.site.plugin.MzkbPlugin"', ("mzkb.config", "mzkb.site.plugin")),
+    "a YAML python/name tag": ("mzkb.config", 'TAG = "!!python/name:mzkb.render.plugin.MzkbPlugin"', ("mzkb.config", "mzkb.render.plugin")),
 }
 
 
@@ -228,9 +228,8 @@ def test_the_checker_catches_a_module_in_no_layer():
 
 
 THIRD_PARTY_RENDERER = ("mkdocs", "material")
-RENDERER = ("mzkb.site", "mzkb.render")
-STILL_OUTSIDE = {"mzkb.preview", "mzkb.search.scripts", "mzkb.serve"}
-"""Modules outside the renderer that still import MkDocs; the renderer work of issue 25 empties this set."""
+RENDERER = ("mzkb.render",)
+"""The one package that imports MkDocs or Material: a second renderer replaces ``generator/render/`` alone."""
 
 
 def third_party(source: str) -> set[str]:
@@ -249,7 +248,7 @@ def third_party(source: str) -> set[str]:
 def test_only_the_renderer_imports_mkdocs_or_material():
     outside = {m for m, (text, _p) in sources().items() if not any(_within(m, r) for r in RENDERER)
                and third_party(text) & set(THIRD_PARTY_RENDERER)}
-    assert outside == STILL_OUTSIDE
+    assert outside == set()
 
 
 def test_ruff_reports_nothing():

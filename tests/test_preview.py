@@ -121,7 +121,7 @@ def test_edits_while_serving_give_the_right_pages(served):
     assert "养老机构夜间巡查指南" not in get(port, "/guidelines/index.html")[1]
     assert has(port, "/guidelines/guide-2.html", "琥珀台账")
 
-    # the theme's files (found once per server: serve.one_theme_env) are still linked and served
+    # the theme's files (found once per server: render.livereload.one_theme_env) are still linked and served
     page = get(port, "/guidelines/guide-2.html")[1]
     assets = re.findall(r'(?:href|src)="\.\./(assets/[^"]+\.(?:css|js))"', page)
     assert any("stylesheets/main" in a for a in assets) and any("javascripts/bundle" in a for a in assets), assets
@@ -134,9 +134,9 @@ def session_build(small_kb: Path, tmp_path: Path, monkeypatch):
     """Rebuild the preview in this process as the server does; counts what the plugin regenerates."""
     from mzkb import preview
     from mzkb.config import load_config as load_site
-    from mzkb.serve import config_loader, rebuild
-    from mzkb.site import plugin
-    from mzkb.site.mkdocs import write_mkdocs_yml
+    from mzkb.render.livereload import config_loader, rebuild
+    from mzkb.render import plugin
+    from mzkb.render.mkdocs import write_mkdocs_yml
 
     calls = {"home_page": 0, "document_context": 0}
     for name in calls:

@@ -12,7 +12,6 @@ import json
 import re
 from pathlib import Path
 
-from mkdocs.structure.files import File, Files
 from rjsmin import jsmin
 
 from .ranking import browser_rules
@@ -28,10 +27,7 @@ def with_rules(text: str) -> str:
     return RULES.sub(lambda _: json.dumps(browser_rules(), sort_keys=True, separators=(",", ":")), text)
 
 
-def minify_search_scripts(files: Files, config) -> None:
-    """Replace the theme's search scripts in ``files`` by their minified text, with the ranking
-    constants written into them."""
-    for file in [f for f in files if SHIPPED.fullmatch(f.src_uri) and f.abs_src_path]:
-        text = with_rules(Path(file.abs_src_path).read_text(encoding="utf-8"))
-        files.remove(file)
-        files.append(File.generated(config, file.src_uri, content=jsmin(text)))
+def shipped_script(source: Path) -> str:
+    """The text the site ships for one of the theme's search scripts (``SHIPPED``): minified,
+    with the ranking constants written into it. The renderer puts it in place of the file."""
+    return jsmin(with_rules(source.read_text(encoding="utf-8")))

@@ -67,3 +67,12 @@ class RenderReport:
     """Generated pages (home, listings, portals, comparisons …) rendered by this build."""
     reuse: PageReuse | None = None
     """The page fingerprints of this build (saved to the render cache once the site is in place)."""
+
+
+class CheckFailed(Exception):
+    """Raised by a render input's loader (``mzkb serve``) when the knowledge base has errors;
+    ``args[0]`` is the diagnostics, formatted. The renderer reports it without a traceback."""
+
+
+class ServeError(Exception):
+    """The preview server cannot run; ``args[0]`` is a Chinese message."""

@@ -133,7 +133,7 @@ def test_failed_build_leaves_previous_site_untouched(small_kb: Path):
 def test_render_failure_also_keeps_previous_site(small_kb: Path, monkeypatch):
     first = build(small_kb)
     (first.out_dir / "404.html").write_text("previous", encoding="utf-8")
-    import mzkb.site.mkdocs as renderer
+    import mzkb.render.mkdocs as renderer
 
     def explode(*_args, **_kwargs):
         raise OSError(28, "No space left on device")

@@ -97,9 +97,9 @@ def test_serve_rebuilds_in_one_environment_show_a_changed_nav(small_kb: Path, tm
     rebuild must not leak into the next one."""
     from mzkb import preview
     from mzkb.config import load_config as load_site
-    from mzkb.serve import config_loader, rebuild
-    from mzkb.site import plugin
-    from mzkb.site.mkdocs import write_mkdocs_yml
+    from mzkb.render.livereload import config_loader, rebuild
+    from mzkb.render import plugin
+    from mzkb.render.mkdocs import write_mkdocs_yml
 
     monkeypatch.setattr(plugin.MzkbPlugin, "loader", None)
     preview.install()

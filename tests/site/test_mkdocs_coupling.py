@@ -16,7 +16,7 @@ from importlib.resources import files as package_files
 from pathlib import Path
 
 from mzkb.pipeline import build
-from mzkb.site.mkdocs import is_dirty_notice
+from mzkb.render.mkdocs import is_dirty_notice
 
 UPSTREAM_START = '{% if "material/search" in config.plugins %}'
 OURS_START = "{#- mzkb:"

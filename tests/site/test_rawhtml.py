@@ -10,8 +10,8 @@ import pytest
 
 from mzkb.config import load_config
 from mzkb.markdown import slugify
-from mzkb.site.mkdocs import mkdocs_config
-from mzkb.site.rawhtml import put_back, set_aside
+from mzkb.render.mkdocs import mkdocs_config
+from mzkb.render.rawhtml import put_back, set_aside
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 LONG = "养老机构探视须知" * 40

@@ -15,7 +15,7 @@ import jinja2
 import pytest
 from markupsafe import Markup
 
-from mzkb.site.mkdocs import theme_dir
+from mzkb.render.mkdocs import theme_dir
 from mzkb.site.pages import templates
 from mzkb.site.pages.common import DocItem
 

@@ -20,8 +20,8 @@ from ..content.model import DocType
 from ..diagnostics import make
 from ..urls import AUDIENCES, CHANGES, HOME, SEARCH, TIMELINES, audience, listing, source_uri
 from ..writer import describe_os_error, shown_path
-from .model import RenderInput, RenderReport
-from .pages.templates import theme_dir
+from ..site.model import RenderInput, RenderReport
+from ..site.pages.templates import theme_dir
 
 
 

@@ -1,8 +1,9 @@
 """Our MkDocs plugin: generated pages, document pages from the corpus, metadata in the page context.
 
-The pipeline hands the plugin a ``RenderInput`` (an already validated corpus). Under
-``mzkb serve`` MkDocs creates the plugin on every rebuild; ``MzkbPlugin.loader`` (set by
-``generator/preview.py``) then checks and indexes the knowledge base for it.
+The pipeline hands the plugin a ``RenderInput`` (an already validated corpus) through
+``render.mkdocs.render``. Under ``mzkb serve`` MkDocs creates the plugin on every rebuild
+(``render/livereload.py``); ``MzkbPlugin.loader`` (set by ``generator/preview.py``) then checks
+and indexes the knowledge base for it.
 
 Document bodies are rendered by markdown-it-py (``generator/markdown.py``, the parser the
 check uses) and sanitized (``generator/sanitize.py``); MkDocs/Python-Markdown converts only
@@ -34,21 +35,22 @@ from ..content.model import Document
 from ..markdown import Heading, render
 from ..sanitize import clean
 from ..seal import user_dir
-from ..search.scripts import minify_search_scripts
-from .status_view import SCRIPT as STATUS_SCRIPT, status_script
-from .context import document_context
+from ..search.scripts import SHIPPED, shipped_script
+from ..site.context import document_context
+from ..site.memory import PageKeeper
+from ..site.model import CheckFailed, RenderInput, RenderReport
+from ..site.pages.changes import changes_page
+from ..site.pages.compare import compare_page, edition_pairs
+from ..site.pages.home import home_page
+from ..site.pages.listings import audience_pages, audiences_index, listing_pages
+from ..site.pages.timelines import timeline_pages
+from ..site.partials import section_banners, table_regions
+from ..site.reuse import RENDER_CACHE, PageReuse, page_fingerprint, theme_key
+from ..site.status_view import SCRIPT as STATUS_SCRIPT
+from ..site.status_view import status_script
 from .fragments import KEY as FRAGMENT_KEY
 from .fragments import Fragments
-from .memory import PageKeeper
-from .model import RenderInput, RenderReport
-from .pages.changes import changes_page
-from .pages.compare import compare_page, edition_pairs
-from .pages.home import home_page
-from .pages.listings import audience_pages, audiences_index, listing_pages
-from .pages.timelines import timeline_pages
-from .partials import section_banners, table_regions
 from .rawhtml import put_back, set_aside
-from .reuse import RENDER_CACHE, PageReuse, page_fingerprint, theme_key
 
 
 class _ReusablePage(File):
@@ -133,7 +135,10 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
         if self.state is None:
             if self.loader is None:
                 raise PluginError("mzkb 插件只能由 mzkb build 或 mzkb serve 运行")
-            self.state = type(self).loader(self.config.site_config, Path(config.site_dir))
+            try:
+                self.state = type(self).loader(self.config.site_config, Path(config.site_dir))
+            except CheckFailed as failed:  # MkDocs logs it (the diagnostics) and stops this build
+                raise PluginError(str(failed)) from None
         # Material prints these without escaping (MkDocs' Jinja has autoescape off): hand it
         # escaped HTML (Markup, so templates that do escape do not escape twice)
         config.site_name = escape(config.site_name or "")
@@ -327,3 +332,12 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
             page.render(config, files)
             whole = page.content
         return whole
+
+
+def minify_search_scripts(files: Files, config) -> None:
+    """Replace the theme's search scripts in ``files`` by the text the site ships
+    (``search.scripts.shipped_script``: minified, the ranking constants written in)."""
+    for file in [f for f in files if SHIPPED.fullmatch(f.src_uri) and f.abs_src_path]:
+        text = shipped_script(Path(file.abs_src_path))
+        files.remove(file)
+        files.append(File.generated(config, file.src_uri, content=text))

@@ -1,0 +1,36 @@
+"""The renderer: the only package that imports MkDocs or Material (tests/test_architecture.py).
+
+Its door is ``render(state, stage) -> RenderReport``:
+
+- in: a ``site.model.RenderInput`` — the site configuration and the linked corpus, the files
+  other stages made (the browser index: ``extra_files``), the version and its changes of a
+  versioned build, the git history, and what may be reused (``reuse_from`` + ``cache`` on disk,
+  ``memory`` under ``mzkb serve``);
+- out: every page, the theme's assets and the copied attachments written into ``stage`` (a new
+  folder the writer swaps into place), and a ``site.model.RenderReport`` (pages rendered and
+  reused, the page fingerprints to keep, diagnostics for what an editor can fix).
+
+The pages themselves (home, listings, portals, comparisons …) and the document pages' context
+are made by renderer-neutral code in ``site/``; this package turns them into Material pages:
+``mkdocs.py`` (the generated mkdocs.yml and MkDocs' build), ``plugin.py`` (our MkDocs plugin),
+``fragments.py`` and ``rawhtml.py`` (speed-ups inside Material's frame and Python-Markdown),
+``livereload.py`` (``mzkb serve``'s loop, MkDocs' live-reload server).
+
+Importing this package imports nothing of MkDocs: ``render`` loads it when it is called, so
+``mzkb check`` starts fast.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..site.model import RenderInput, RenderReport
+
+
+def render(state: RenderInput, stage: Path) -> RenderReport:
+    """Render the site of ``state`` into the folder ``stage`` (created); report what was done."""
+    from . import mkdocs
+
+    return mkdocs.render(state, stage)
