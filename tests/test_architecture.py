@@ -208,7 +208,7 @@ MUTATIONS = {
                                 ("mzkb.content.schema", "mzkb.pipeline")),
     "importlib.import_module": ("mzkb.content.loader", 'import importlib\nimportlib.import_module("mzkb.render.mkdocs")',
                                 ("mzkb.content.loader", "mzkb.render.mkdocs")),
-    "a relative import_module": ("mzkb.search.records", 'from importlib import import_module\nimport_module("..site.plugin", __package__)',
+    "a relative import_module": ("mzkb.search.records", 'from importlib import import_module\nimport_module("..render.plugin", __package__)',
                                  ("mzkb.search.records", "mzkb.render.plugin")),
     "__import__": ("mzkb.markdown", '__import__("mzkb.search.ranking")', ("mzkb.markdown", "mzkb.search.ranking")),
     "a YAML python/name tag": ("mzkb.config", 'TAG = "!!python/name:mzkb.render.plugin.MzkbPlugin"', ("mzkb.config", "mzkb.render.plugin")),

@@ -16,7 +16,7 @@ from mzkb.config import load_config
 from mzkb.content import doctypes
 from mzkb.content.doctypes import LISTINGS, TYPES, DocType
 from mzkb.content.links import Corpus
-from mzkb.site.mkdocs import mkdocs_config
+from mzkb.render.mkdocs import mkdocs_config
 from mzkb.site.pages.listings import listing_pages
 
 ROOT = Path(__file__).resolve().parents[2]
