@@ -7,38 +7,13 @@ in-process tests check what a rebuild after a body edit does and does not redo.
 
 from __future__ import annotations
 
-import http.client
 import re
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def get(port: int, path: str) -> tuple[int, str]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-    conn.putrequest("GET", path, skip_accept_encoding=True)
-    conn.endheaders()
-    response = conn.getresponse()
-    return response.status, response.read().decode("utf-8", "replace")
-
-
-def wait_until(check, what: str, seconds: float = 60) -> None:
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        if check():
-            return
-        time.sleep(0.3)
-    pytest.fail(f"{what}: not within {seconds} s")
+from support import free_port, get, wait_until
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from support import free_port, get, wait_until
 
 from mzkb.pipeline import build
 from mzkb.site.context import chinese_number
@@ -78,38 +79,6 @@ from mzkb.cli import main
 sys.argv[0] = "mzkb"
 main()
 """
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def get(port: int, path: str) -> tuple[int, str]:
-    import http.client
-
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)  # a waiting request fails the test
-    conn.putrequest("GET", path, skip_accept_encoding=True)
-    conn.endheaders()
-    response = conn.getresponse()
-    return response.status, response.read().decode("utf-8", "replace")
-
-
-def wait_until(check, what: str, seconds: float = 90) -> None:
-    import time
-
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        try:
-            if check():
-                return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    pytest.fail(f"{what}: not within {seconds} s")
 
 
 def test_a_rebuild_that_fails_for_a_bug_leaves_the_preview_serving(small_kb: Path, tmp_path: Path):
