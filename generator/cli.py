@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+import traceback
 from pathlib import Path
 
 import click
@@ -467,6 +468,17 @@ def main() -> None:
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        raise
+    except Exception:
+        traceback.print_exc()
+        click.echo(BUG_LINE.format(version=__version__), err=True)
+        sys.exit(70)
+
+
+BUG_LINE = ("以上是 mzkb 自身的程序错误（不是您的内容或配置有误），mzkb {version}。"
+            "请把以上全部信息和运行的命令报告给 mzkb 的维护者（见 README 的“报告问题”）。")
+"""Printed under the traceback of an unexpected exception: a bug, never an editor's mistake."""
 
 
 if __name__ == "__main__":

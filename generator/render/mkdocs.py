@@ -127,7 +127,7 @@ def render(state: RenderInput, site_dir: Path) -> RenderReport:
         where = shown_path(exc.filename if exc.filename is not None else site_dir, site_dir)
         detail = describe_os_error(OSError(exc.errno, exc.strerror))
         return RenderReport((make("MZ902", where, 0, 0, path=where, detail=detail),))
-    except (MkDocsException, ValueError, KeyError, TypeError) as exc:
+    except MkDocsException as exc:  # MkDocs' own refusals; anything else is a bug in mzkb and keeps its traceback
         return RenderReport((make("MZ901", state.config.path.name, 0, 0, detail=str(exc) or type(exc).__name__),))
     finally:
         logger.removeHandler(handler)
