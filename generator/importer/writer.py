@@ -1,7 +1,10 @@
 """The one Markdown writer: 公文 fields -> YAML front matter, body blocks -> Markdown.
 
-公文 numbering becomes structure: 一、 -> ``##``, （一） -> ``###``, 1. -> list items, （1） -> nested
-items, 第X章 -> ``##``, 第X节 -> ``###``. The text itself is never changed, only escaped."""
+公文 numbering becomes structure, by the same rules for every format, decided once per document:
+第X编/章 -> ``##``, 第X节 -> ``###``; 一、 -> ``##`` when every 一、 item of the document can be a
+heading (else none is); （一） -> ``###`` when every item of its run (the items under one 一、) can be
+a heading and the document has no 第X条 articles, else list items; 1. -> list items, （1） -> nested
+items. The text itself is never changed, only escaped."""
 
 from __future__ import annotations
 
@@ -16,8 +19,12 @@ _L1 = re.compile(r"^[一二三四五六七八九十]{1,3}、")
 _L2 = re.compile(r"^[（(][一二三四五六七八九十]{1,3}[）)]")
 _L3 = re.compile(r"^(\d{1,2})\s*[.．、](?!\d)\s*")
 _L4 = re.compile(r"^[（(]\d{1,2}[）)]")
-_CHAPTER = re.compile(r"^第[一二三四五六七八九十百零〇\d]+[章编](\s|$)")
-_SECTION = re.compile(r"^第[一二三四五六七八九十百零〇\d]+节(\s|$)")
+_NUMERAL = r"[一二三四五六七八九十百零〇\d]+"
+_CHAPTER = re.compile(rf"^第{_NUMERAL}[章编](?=\s|$|[^\s。，；：、的中])")
+_SECTION = re.compile(rf"^第{_NUMERAL}节(?=\s|$|[^\s。，；：、的中])")
+_ARTICLE = re.compile(rf"^第{_NUMERAL}条(\s|$)")
+_CLAUSE_END = "；;，,：:、"
+"""A numbered item ending with one of these is part of an enumeration, never a heading."""
 _NOTES = re.compile(r"^附\s*件\s*[：:]")
 _ATTACH_HEAD = re.compile(r"^附件\s*\d{0,2}$")
 _ESCAPE = re.compile(r"([\\`*_\[\]<>|~{}])")
@@ -61,12 +68,56 @@ def front_matter(meta: dict, comments: dict[str, str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _flat(par: Para) -> str:
+    return re.sub(r"[ \t]+", " ", par.text.strip()).replace(" ", "")
+
+
+def _part_heading(text: str) -> bool:
+    """第X编/章/节 standing alone as a short line (``第一章 总则``, ``第一章总则``)."""
+    short = len(text) <= MAX_HEADING and not any(c in text for c in "。；;，,：:")
+    return short and bool(_CHAPTER.match(text) or _SECTION.match(text))
+
+
+def _can_head(text: str) -> bool:
+    """A numbered item that can stand as a heading: short alone, or a short lead sentence before 。."""
+    head, sep, rest = text.partition("。")
+    if sep and rest.strip():
+        return len(head) <= MAX_HEADING and not any(c in head for c in "；;")
+    body = text.rstrip("。")
+    return len(body) <= MAX_HEADING and not text.endswith(tuple(_CLAUSE_END)) and not any(c in body for c in "；;")
+
+
+def structure(blocks: tuple[Block, ...]) -> tuple[bool, set[int]]:
+    """Per document: whether 一、 items are headings (all or none), and the block indexes of the
+    （一） items that are headings (whole runs: the items under one 一、 or one part heading)."""
+    plain = [(i, _flat(b)) for i, b in enumerate(blocks) if isinstance(b, Para) and not b.markdown]
+    articles = any(_ARTICLE.match(re.sub(r"[ \t]+", " ", blocks[i].text.strip())) for i, _t in plain)
+    firsts = [t for _i, t in plain if _L1.match(t)]
+    l1 = bool(firsts) and all(_can_head(t) for t in firsts) and not articles
+    heads: set[int] = set()
+    run: list[tuple[int, str]] = []
+
+    def close() -> None:
+        if run and not articles and all(_can_head(t) for _i, t in run):
+            heads.update(i for i, _t in run)
+        run.clear()
+
+    for i, text in plain:
+        if _L1.match(text) or _part_heading(text):
+            close()
+        elif _L2.match(text):
+            run.append((i, text))
+    close()
+    return l1, heads
+
+
 def body_markdown(blocks: tuple[Block, ...], asset_dir: str) -> str:
     """Markdown of the body blocks, blank-line separated, ending with one newline."""
+    l1, l2_heads = structure(blocks)
     out: list[str] = []
     in_list = 0  # width of the current ordered-list marker, 0 outside a list
     notes = False  # inside the 附件说明
-    for block in blocks:
+    for index, block in enumerate(blocks):
         if isinstance(block, Table):
             out.append(_table(block))
             in_list = 0
@@ -79,22 +130,27 @@ def body_markdown(blocks: tuple[Block, ...], asset_dir: str) -> str:
         elif notes and not block.markdown and _L3.match(block.text.strip()):
             out[-1] += "  \n" + escape(block.text.strip())  # 附件说明: one paragraph, a line per attachment
         else:
-            text, in_list = _para(block, in_list)
+            text, in_list = _para(block, in_list, l1, index in l2_heads)
             out.append(text)
         notes = isinstance(block, Para) and (notes and _L3.match(block.text.strip()) or _NOTES.match(block.text.strip()))
     return "\n\n".join(x for x in out if x) + "\n"
 
 
-def _para(par: Para, in_list: int) -> tuple[str, int]:
+def _para(par: Para, in_list: int, l1: bool = True, l2: bool = True) -> tuple[str, int]:
     if par.markdown:
         if par.heading:
             return "#" * max(2, par.heading) + " " + par.text, 0
         return par.text, 0
     text = re.sub(r"[ \t]+", " ", par.text.strip())
     flat = text.replace(" ", "")
-    for pattern, level in ((_L1, 2), (_CHAPTER, 2), (_L2, 3), (_SECTION, 3)):
-        if pattern.match(flat):
-            return _heading(text, level), 0
+    if _part_heading(text) or _part_heading(flat):
+        return "#" * (3 if _SECTION.match(flat) else 2) + " " + escape(text), 0
+    if _L1.match(flat):
+        return (_heading(text, 2), 0) if l1 else (escape(text), 0)
+    if _L2.match(flat):
+        if l2:
+            return _heading(text, 3), 0
+        return f"{' ' * in_list}- {escape(text)}", in_list
     if _ATTACH_HEAD.match(flat):
         return "## " + escape(text), 0
     found = _L3.match(text)
