@@ -20,7 +20,7 @@ _CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"�
 _ARABIC_DATE = re.compile(r"((?:19|20)\d{2})\s*(?:年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日|[-./](\d{1,2})[-./](\d{1,2})(?!\d))")
 _CN_DATE = re.compile(r"([〇○零一二三四五六七八九OＯ０]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日")
 _HEAD_NOISE = re.compile(r"^(\d{6}|\d{0,6}\s*(?:[★☆]?\s*(?:绝密|机密|秘密|内部)(?:\s*[★☆]\s*[\d一二三四五六七八九十]*\s*年?)?)?\s*"
-                         r"(?:特急|加急|特提|平急)?|ICS\s*[\d.]+.*|(?:https?://)?[A-Za-z][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)+/?|签发人[：:].*|会签人[：:].*|"
+                         r"(?:特急|加急|特提|平急)?|ICS\s*[\d.]+.*|(?:GB|MZ|DB\d{0,6})(?:/T|/Z)?(?:\s*[\d.—-]+.*)?|中华人民共和国(?:国家|[\u4e00-\u9fff]{2,6}行业)标准|(?:https?://)?[A-Za-z][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)+/?|签发人[：:].*|会签人[：:].*|"
                          r"[（(]?(此件)?(公开方式|公开属性|主动公开|依申请公开|不予公开)[）)]?([：:].{0,12})?)$")
 _BANJI = re.compile(r"^(抄送|抄报|分送|主题词|关键词)[：:]|印发\s*$|^（共印\s*\d+\s*份）$|^[（(]?共印\d+份")
 _ADDRESSEE = re.compile(r"^[^。；！？]{2,160}[：:]$")
@@ -296,6 +296,9 @@ def _title(blocks: list[Block], paras: list[int], start: int, hint: str) -> tupl
     par = blocks[first]
     if compact(par.text).endswith("。") and start:
         above = [i for i in paras if i < start and _kind_end_title(compact(blocks[i].text))]
+        named = re.match(r"^《([^》]{4,80})》.{0,80}现予(?:公布|发布)", compact(par.text))
+        if named:  # 令 first, then its preamble: the title is the one the preamble publishes
+            return named.group(1), start
         if above:  # 令: the title stands above the 令 and its number; the 公布 preamble below is body
             return _unspace(blocks[above[0]].text.strip()), start
     lines = [par.text]
