@@ -468,9 +468,7 @@ def main() -> None:
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)
-    except (KeyboardInterrupt, click.exceptions.Abort):
-        raise
-    except Exception:
+    except Exception:  # Click has already turned Ctrl+C and its own errors into SystemExit
         traceback.print_exc()
         click.echo(BUG_LINE.format(version=__version__), err=True)
         sys.exit(70)

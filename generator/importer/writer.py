@@ -142,8 +142,8 @@ def _para(par: Para, in_list: int, l1: bool = True, l2: bool = True) -> tuple[st
             return "#" * max(2, par.heading) + " " + par.text, 0
         return par.text, 0
     text = re.sub(r"[ \t]+", " ", par.text.strip())
-    flat = text.replace(" ", "")
-    if _part_heading(text) or _part_heading(flat):
+    flat = _flat(par)
+    if _part_heading(flat):  # the same test ``structure`` closes runs with
         return "#" * (3 if _SECTION.match(flat) else 2) + " " + escape(text), 0
     if _L1.match(flat):
         return (_heading(text, 2), 0) if l1 else (escape(text), 0)
