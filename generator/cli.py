@@ -109,14 +109,16 @@ def build(config_path: str, out_dir: str | None, strict: bool, with_versions: bo
     from .pipeline import build as run_build
 
     if with_versions:
-        from .versions import build_versions
+        from .versions import LATEST, PREVIEW, build_versions
 
         versions = build_versions(config_path, out_dir, strict)
         report(versions.diagnostics, err=True)
         if not versions.ok:
             click.echo("生成失败，原有网站未被改动。", err=True)
             sys.exit(1)
-        click.echo(f"已生成版本：{'、'.join(versions.built) or '无'}；沿用缓存：{'、'.join(versions.reused) or '无'}")
+        shown = {PREVIEW: f"预览（{PREVIEW}/）", LATEST: f"未发布的修改（{LATEST}/）"}  # the working tree, by its folder
+        built, reused = ("、".join(shown.get(n, n) for n in names) or "无" for names in (versions.built, versions.reused))
+        click.echo(f"已生成版本：{built}；沿用缓存：{reused}")
         click.echo(f"网站：{versions.out_dir}（index.html 打开最新版本）")
         return
     from .progress import for_terminal
@@ -136,7 +138,7 @@ def build(config_path: str, out_dir: str | None, strict: bool, with_versions: bo
 @click.option("-a", "--addr", default="127.0.0.1:8000", show_default=True, help="监听地址（默认只允许本机访问）")
 @click.option("--open", "open_browser", is_flag=True, help="启动后打开浏览器")
 def serve(config_path: str, addr: str, open_browser: bool) -> None:
-    """本地预览网站，修改内容后自动刷新（支持视频拖动进度：HTTP Range）。"""
+    """本地预览网站，修改内容后自动刷新（视频可以拖动进度）。"""
     from . import serve as preview
     from .pipeline import prepare
 
@@ -359,7 +361,7 @@ def _expand_folders(names: tuple[str, ...]) -> tuple[str, ...]:
               help="按这一天判断文件状态并据此排序（YYYY-MM-DD，默认今天）")
 def search(config_path: str, query: str, as_json: bool, limit: int, doc_type: str | None, audience: str | None,
            status: str | None, as_of) -> None:
-    """在最近一次 mzkb build 生成的索引中搜索（Whoosh 全文检索）。"""
+    """在最近一次 mzkb build 生成的索引中全文搜索。"""
     import json
 
     from .clock import as_of_date
@@ -407,6 +409,8 @@ def search(config_path: str, query: str, as_json: bool, limit: int, doc_type: st
         badge = f"[{labels.get(hit.type, hit.type)}·{status_labels.get(hit.status, hit.status)}]"
         click.echo(f"{rank}. {emphasized(hit.title, hit.title_marks, bold=True)} {badge} {hit.date}")
         click.echo(f"   {hit.url}")
+        if disclosure := disclosure_line(hit):
+            click.echo(f"   {disclosure}")
         if hit.in_attachment:
             click.echo(f"   {hit.heading}")
         click.echo(f"   {emphasized(hit.snippet, hit.snippet_marks)}")
@@ -437,6 +441,16 @@ def shortened_line() -> str:
     from .search.analyzer import MAX_QUERY
 
     return f"搜索词太长，只按前 {MAX_QUERY} 个字符搜索。"
+
+
+def disclosure_line(hit) -> str:
+    """A hit's 信息公开 fields, as the browser's result card shows them (search-ui.js disclosureText)."""
+    parts = [f"索引号：{hit.index_number}"] if hit.index_number else []
+    if hit.subjects:
+        parts.append(f"主题分类：{'、'.join(hit.subjects)}")
+    if hit.recipients:
+        parts.append(f"主送：{hit.recipients}")
+    return " · ".join(parts)
 
 
 def count_line(full: int, partial: int, query: str, synonym: int = 0, synonym_words=()) -> str:

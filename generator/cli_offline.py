@@ -19,7 +19,7 @@ UNSIGNED_HELP = "接受未签名（或无法与可信公钥核对）的离线包
 @config_option
 @click.option("-o", "--output", "out_dir", required=True, help="离线包输出目录")
 @click.option("--version", "version", default=None, help="打包哪个已发布版本（git 标签）；默认打包当前工作区")
-@click.option("--with-media/--without-media", default=True, show_default=True, help="是否包含视频、音频文件")
+@click.option("--with-media/--without-media", default=True, help="是否包含视频、音频文件（默认包含）")
 @click.option("--since", default=None, help="同时生成更新包：相对旧版本（版本名，或旧离线包 zip/目录）只含变化的文件")
 @click.option("--sign-key", "sign_key", default=None, help=SIGN_HELP)
 @click.option("--format", "fmt", type=click.Choice(["zip", "zim"]), default="zip", show_default=True,
@@ -161,7 +161,7 @@ def keygen(config_path: str, out_dir: str | None) -> None:
     click.echo(f"已生成签名私钥：{key_path}（只有你能读取；请妥善备份，不要提交到 git，不要发给别人）")
     click.echo(f"公钥指纹：{fingerprint(public)}（请在正式文件中公布，供县级单位核对）")
     if config is not None and set_public_key(config.path, public):
-        click.echo(f"已把公钥写入 {config.path} 的 bundle（其余内容和注释不变；公钥可以公开，请提交）：")
+        click.echo(f"已把公钥写入 {config.path} 的 bundle.public_key（其余内容和注释不变；公钥可以公开，请提交）：")
         click.echo(f"  public_key: {public}")
     else:
         where = "site_config.yml" if config is None else str(config.path)

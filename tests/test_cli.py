@@ -247,7 +247,7 @@ def test_click_message_ids_still_exist():
     from mzkb.click_zh import _MODULES, MESSAGES
 
     source = "".join(inspect.getsource(importlib.import_module(f"click.{m}")) for m in _MODULES)
-    missing = [m for m in MESSAGES if f'"{m}"' not in source and m not in ("No such option: {name}",)]
+    missing = [m for m in MESSAGES if f'"{m}"'.replace("\n", "\\n").replace("\t", "\\t") not in source and m not in ("No such option: {name}",)]
     assert not missing, missing
 
 

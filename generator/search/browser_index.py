@@ -318,6 +318,9 @@ def _fragment(doc, units, config: SiteConfig) -> dict:
     }
     if doc.topics:  # shown when they hold the query (ranking.matched_topics)
         data["p"] = list(doc.topics)
+    for key, value in (("k", doc.index_number), ("j", "、".join(doc.subjects)), ("o", doc.recipients)):
+        if value:  # 信息公开: 索引号, 主题分类, 主送 (shown on the result card)
+            data[key] = value
     return data
 
 

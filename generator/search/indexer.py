@@ -102,7 +102,7 @@ def index_key(config: SiteConfig, words: frozenset[str]) -> str:
     return digest(FORMAT, bi.FORMAT, bi.K1, bi.B, bi.SCALE, records.UNIT_TEXT, sorted(records.FIELD_WEIGHTS.items()),
                   sorted(records.STATUS_FACTOR.items()), "pinyin, docno prefixes, status in Whoosh postings, prev_ids", audiences,
                   records.AMENDED_SECTION_FACTOR, "amends: below pairs v2", "whoosh: inlined postings keep bytes values",
-                  "status records (content.status), below candidates with kinds",
+                  "status records (content.status), below candidates with kinds", "信息公开 fields stored for result cards",
                   [list(g) for g in config.synonyms], sorted(words))
 
 

@@ -60,12 +60,19 @@ class Hit:
     full_in: str = ""
     """Id of the older edition that matches the whole query when this one matches part of it."""
     full_in_title: str = ""
+    index_number: str = ""
+    """信息公开 索引号 ('' when the document has none)."""
+    subjects: tuple = ()
+    """信息公开 主题分类."""
+    recipients: str = ""
+    """信息公开 主送."""
 
     def to_json(self) -> dict:
         """JSON-ready dict (the ``mzkb search --json`` contract): highlights as [start, end] offsets."""
         data = {k: getattr(self, k) for k in self.__slots__ if not k.endswith("_marks")}
         data["older"] = list(self.older)
         data["topics"] = list(self.topics)
+        data["subjects"] = list(self.subjects)
         data["highlights"] = [list(span) for span in self.snippet_marks]
         data["title_highlights"] = [list(span) for span in self.title_marks]
         data["topic_highlights"] = [[list(span) for span in spans] for spans in self.topic_marks]
@@ -380,7 +387,8 @@ def _hit(group, stored: _Stored, runs: list) -> Hit:
                tuple(tuple(span) for span in ranking.title_marks(runs, fields["title_s"])),
                tuple(tuple(tuple(span) for span in spans) for _, spans in topics),
                *((current["doc_id"], current["title_s"], current["url"]) if current else ("", "", "")),
-               *((stored[elsewhere.key]["doc_id"], stored[elsewhere.key]["title_s"]) if elsewhere else ("", "")))
+               *((stored[elsewhere.key]["doc_id"], stored[elsewhere.key]["title_s"]) if elsewhere else ("", "")),
+               fields.get("index_number", ""), tuple(fields.get("subjects") or ()), fields.get("recipients", ""))
 
 
 def snippet(text: str, runs: list, piece: str) -> tuple[str, tuple]:

@@ -95,7 +95,7 @@ def schema() -> Schema:
     return Schema(
         doc_id=ID(stored=True), units=STORED, title_s=STORED, url=STORED, date=STORED, issuer=STORED, doc_number=STORED,
         type=ID(stored=True), status=ID(stored=True), audience=KEYWORD(stored=True), year=ID(stored=True),
-        region=ID(stored=True), next_ids=STORED, prev_ids=STORED, below=STORED, has_below=ID, topics=STORED, text=text,
+        region=ID(stored=True), index_number=STORED, subjects=STORED, recipients=STORED, next_ids=STORED, prev_ids=STORED, below=STORED, has_below=ID, topics=STORED, text=text,
         dated=STORED, has_dated=ID,
     )
 
@@ -276,7 +276,8 @@ class WhooshWriter:
         fields = dict(doc_id=doc.id, units=stored_units, title_s=doc.title, url=doc.url, date=doc.date.isoformat(),
                       issuer=doc.issuer, doc_number=doc.doc_number, type=doc.type.value, status=doc.status.value,
                       audience=" ".join(doc.audiences), year=str(doc.date.year), region=province(doc),
-                      next_ids=list(doc.superseded_by), prev_ids=list(doc.supersedes), topics=list(doc.topics))
+                      next_ids=list(doc.superseded_by), prev_ids=list(doc.supersedes), topics=list(doc.topics),
+                      index_number=doc.index_number, subjects=list(doc.subjects), recipients=doc.recipients)
         dated = doc_record(doc)  # the status on another day (mzkb search --as-of, content.status)
         if dated is not None:
             fields.update(dated=dated, has_dated="1")

@@ -70,7 +70,31 @@ def test_fields_and_identity_on_the_page_and_in_search(small_kb: Path, tmp_path:
     for query in ("000014349", "各市民政局"):
         hits = json.loads(mzkb("search", "-c", str(small_kb), query, "--json").output)
         assert hits and hits[0]["id"] == "disclosure-notice", query
+        assert hits[0]["index_number"] == "000014349/2020-00123" and hits[0]["recipients"] == "各市民政局"
+        assert hits[0]["subjects"] == ["民政、扶贫、救灾"]
+    text = mzkb("search", "-c", str(small_kb), "冬季安全").output
+    card = text.split("1. ", 1)[1].split("\n2. ", 1)[0]
+    assert "索引号：000014349/2020-00123 · 主题分类：民政、扶贫、救灾 · 主送：各市民政局" in card
+    others = [h for h in json.loads(mzkb("search", "-c", str(small_kb), "养老", "--json").output) if h["id"] != "disclosure-notice"]
+    assert others and all(h["index_number"] == "" and h["subjects"] == [] for h in others)  # nothing made up
     assert kb
+
+
+def test_fields_on_the_search_result_card_in_the_browser(small_kb: Path, tmp_path: Path, page):
+    identity_kb(small_kb)
+    out = tmp_path / "site"
+    assert mzkb("build", "-c", str(small_kb), "-o", str(out)).exit_code == 0
+    page.goto((out / "search.html").as_uri() + "?q=冬季安全")
+    card = page.locator("[data-mzkb-result]").first
+    card.wait_for(timeout=15000)
+    assert card.locator("a").first.inner_text() == "关于做好冬季养老机构安全工作的通知"
+    assert card.locator(".mzkb-result__disclosure").inner_text() == \
+        "索引号：000014349/2020-00123 · 主题分类：民政、扶贫、救灾 · 主送：各市民政局"
+    page.goto((out / "search.html").as_uri() + "?q=养老")
+    page.locator("[data-mzkb-result]").first.wait_for(timeout=15000)
+    cards = page.locator("[data-mzkb-result]")
+    assert cards.count() > 1 and page.locator(".mzkb-result__disclosure").count() <= 1  # only the card that has them
+    assert page.errors == []
 
 
 def test_identity_in_print_as_a_reader_sees_it(small_kb: Path, tmp_path: Path, page):

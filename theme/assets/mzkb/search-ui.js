@@ -102,6 +102,15 @@
     return details;
   }
 
+  /* 信息公开 fields: 索引号, 主题分类, 主送 (cli.disclosure_line says the same). */
+  function disclosureText(f) {
+    var parts = [];
+    if (f.k) parts.push("索引号：" + f.k);
+    if (f.j) parts.push("主题分类：" + f.j);
+    if (f.o) parts.push("主送：" + f.o);
+    return parts.join(" · ");
+  }
+
   function resultNode(r, res, compact) {
     var f = S.state.frags[r.doc], unitIndex = f.x[r.unit] ? r.unit : 0, unit = f.x[unitIndex];
     var li = el("li", "mzkb-result mzkb-result--" + S.statusNow(r.doc, f.s));
@@ -117,6 +126,8 @@
     if (!compact && f.r) facts.push(f.r);
     if (!compact && f.a.length) facts.push("适用：" + f.a.join("、"));
     li.appendChild(el("div", "mzkb-result__facts", facts.join(" · ")));
+    var disclosure = disclosureText(f);
+    if (disclosure) li.appendChild(el("div", "mzkb-result__facts mzkb-result__disclosure", disclosure));
     if (attachment) li.appendChild(el("div", "mzkb-result__where mzkb-result__where--attachment", unit[1]));
     else if (unit[1]) li.appendChild(el("div", "mzkb-result__where", (unit[0].indexOf("t=") === 0 ? "视频 " : "位置：") + unit[1]));
     li.appendChild(snippetNode(S.texts(r.doc)[unitIndex] || "", res.runs, r.piece));
