@@ -37,7 +37,8 @@ DEFAULT_SUBJECTS: tuple[str, ...] = (
     "科技、教育", "文化、广电、新闻出版", "卫生、体育", "人口与计划生育、妇女儿童工作", "劳动、人事、监察",
     "公安、安全、司法", "民政、扶贫、救灾", "民族、宗教", "对外事务", "港澳台侨工作", "国防", "其他",
 )
-"""The State Council's 主题分类 (top level, as used by 中国政府网's 政策文件库)."""
+"""The State Council's 主题分类 (top level, as used by 中国政府网's 政策文件库; source and the date it was
+checked: generator/data/README.md)."""
 
 RELEASE_DEFAULTS = ("latest-release", "working-tree")
 

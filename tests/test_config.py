@@ -52,3 +52,13 @@ def test_valid_config_is_typed(tmp_path):
 def test_missing_config_file(tmp_path):
     config, diags = load_config(tmp_path / "nope.yml")
     assert config is None and diags[0].code == "MZ101"
+
+
+def test_default_subjects_are_the_state_councils_list():
+    """The 22 top-level 主题分类 of 中国政府网's 国务院政策文件库, in its order (generator/data/README.md)."""
+    from mzkb.config import DEFAULT_SUBJECTS
+
+    published = ("国务院组织机构 综合政务 国民经济管理、国有资产监管 财政、金融、审计 国土资源、能源 农业、林业、水利 工业、交通 "
+                 "商贸、海关、旅游 市场监管、安全生产监管 城乡建设、环境保护 科技、教育 文化、广电、新闻出版 卫生、体育 "
+                 "人口与计划生育、妇女儿童工作 劳动、人事、监察 公安、安全、司法 民政、扶贫、救灾 民族、宗教 对外事务 港澳台侨工作 国防 其他")
+    assert DEFAULT_SUBJECTS == tuple(published.split())

@@ -238,3 +238,23 @@ def test_a_county_code_passes_check(small_kb):
                                                              'region: 浙江省杭州市西湖区\nregion_code: "330106"'), encoding="utf-8")
     result = CliRunner().invoke(cli, ["check", "-c", str(small_kb)])
     assert result.exit_code == 0 and "MZ316" not in result.output, result.output
+
+
+def county_kind(region: Region) -> str:
+    """The kind of a county-level division, read from its name as the national statistics count them."""
+    for kind in ("神农架林区", "六枝特区", "自治县", "自治旗", "旗", "区", "县", "市"):
+        if region.name.endswith(kind):
+            return {"神农架林区": "林区", "六枝特区": "特区", "区": "市辖区", "市": "县级市"}.get(kind, kind)
+    raise AssertionError(region)
+
+
+def test_county_kinds_agree_with_the_published_national_figures(table):
+    """民政部's count of county-level divisions at the end of 2023 (2,844: 市辖区 977, 县级市 397, 县 1,299,
+    自治县 117, 旗 49, 自治旗 3, 特区 1, 林区 1), plus 和安县 and 和康县 (新疆和田地区, set up by the State
+    Council in December 2024): 2,846, kind by kind (sources in generator/data/README.md)."""
+    from collections import Counter
+
+    kinds = Counter(county_kind(r) for r in table.regions if r.level == COUNTY)
+    assert kinds == {"市辖区": 977, "县级市": 397, "县": 1301, "自治县": 117, "旗": 49, "自治旗": 3, "特区": 1, "林区": 1}
+    assert table.by_code("653228").name == "和康县" and table.by_code("653229").name == "和安县"
+    assert table.by_code("653228").parent_code == table.by_code("653229").parent_code == "653200"  # 和田地区
