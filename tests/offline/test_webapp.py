@@ -21,7 +21,7 @@ from mzkb.site.webapp import WORKER
 ROOT = Path(__file__).resolve().parents[2]
 EPOCH = "1790000000"
 PHONE = {"width": 390, "height": 844}
-READY = re.compile(r"^已可离线使用（\d{4}-\d{2}-\d{2} 版，[0-9.]+ MB）$")
+READY = re.compile(r"^已可离线使用（\d{4}-\d{2}-\d{2} 版，[0-9.]+\u00a0MB）$")  # the size never wraps from MB
 CHANGED_DOC = "notices/notice-elderly-care-visiting-standard"
 
 
@@ -210,6 +210,50 @@ def test_the_offline_panel_is_accessible_in_elder_mode_on_a_phone(demo_server: s
                    if v["impact"] in ("serious", "critical")]
         assert serious == [], rel
     context.close()
+
+
+def test_a_large_sites_portal_choice_reads_well_in_elder_mode_on_a_phone(small_kb: Path, tmp_path: Path, monkeypatch,
+                                                                       browser):
+    """The 长辈模式 panel of a site too large to keep whole, on a 390x844 phone: checkboxes as large as
+    the 20px text, 保存所选 on its own line below the choices, the size never cut from its unit, and
+    axe finds nothing serious in it."""
+    from mzkb.site import webapp
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setattr(webapp, "FULL_SITE_LIMIT", 1000)  # every real site is larger: readers choose portals
+    site = tmp_path / "site"
+    assert build(small_kb, site, incremental=False).ok and worker_data(site)["full"] is False
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(CountingHandler, directory=str(site)))
+    httpd.served, httpd.requested = [], []
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    context.add_init_script("try { localStorage.setItem('mzkb-elder', '1'); } catch (e) {}")
+    page = context.new_page()
+    try:
+        page.goto(f"http://127.0.0.1:{httpd.server_port}/index.html")
+        assert READY.match(status_text(page))
+        assert page.evaluate("document.documentElement.classList.contains('mzkb-elder')")
+        box = page.locator(".mzkb-offline__portals")
+        box.wait_for()
+        labels = box.locator("label")
+        assert labels.count() >= 2
+        text_px = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.mzkb-offline')).fontSize)")
+        assert text_px >= 20
+        for i in range(labels.count()):
+            check = labels.nth(i).locator("input").bounding_box()
+            assert check["width"] >= text_px and check["height"] >= text_px  # as large as the words beside it
+            assert labels.nth(i).bounding_box()["height"] >= 44
+        choose = box.get_by_role("button", name="保存所选").bounding_box()
+        last = max(labels.nth(i).bounding_box()["y"] + labels.nth(i).bounding_box()["height"] for i in range(labels.count()))
+        assert choose["y"] >= last  # its own line: not read as one more choice
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        axe = pytest.importorskip("axe_playwright_python.sync_playwright").Axe()
+        found = axe.run(page, options={"resultTypes": ["violations"]}).response["violations"]
+        assert [v["id"] for v in found if v["impact"] in ("serious", "critical")] == []
+    finally:
+        context.close()
+        httpd.shutdown()
+        httpd.server_close()
 
 
 def test_a_large_site_keeps_shared_files_and_search_and_groups_documents_by_portal(small_kb: Path, tmp_path: Path,

@@ -68,7 +68,7 @@
       box.value = portal[0];
       box.checked = state.chosen.indexOf(portal[0]) >= 0;
       label.appendChild(box);
-      label.appendChild(document.createTextNode(" " + portal[1]));
+      label.appendChild(document.createTextNode(portal[1]));
       portalBox.appendChild(label);
     });
     portalBox.appendChild(button("mzkb-offline__choose", "保存所选", function () {
@@ -90,7 +90,7 @@
         text.textContent = "正在保存到本机，以便离线使用……（" + state.kept + " / " + state.wanted + " 个文件）";
         window.setTimeout(function () { refresh(reg); }, 1500);
       } else {
-        text.textContent = "已可离线使用（" + state.date + " 版，" + megabytes(state.bytes) + " MB）";
+        text.textContent = "已可离线使用（" + state.date + " 版，" + megabytes(state.bytes) + "\u00a0MB）";  /* the number never parts from its unit */
       }
       showPortals(reg, state);
       showUpdate(reg);
