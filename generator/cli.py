@@ -260,9 +260,13 @@ def new(config_path: str, doc_type: str, title: str, issuer: str, audiences: tup
         report(diags, err=True)
         sys.exit(1)
     unknown = [a for a in audiences if a != "全部" and config.audience(a) is None]
-    if unknown:
-        known = "、".join(f"{a.key}（{a.label}）" for a in config.audiences)
-        raise click.BadParameter(f"未知的适用机构 {'、'.join(unknown)}；可用：{known}，或“全部”", param_hint="--audience")
+    if unknown:  # the hint check gives (MZ309): a synonym's label, a close spelling
+        from .content.schema import audience_hint
+
+        problems = "".join(f"未知的适用机构 {a}{hint}{'' if hint.endswith('？') else '。'}"
+                           for a in unknown for hint in [audience_hint(a, config)])
+        known = "、".join(a.label for a in config.audiences)
+        raise click.BadParameter(f"{problems}可用：{known}，或“全部”", param_hint="--audience")
     kind = DocType.parse(doc_type)
     try:
         path = new_document(config.content_dir, kind, title, issuer, audiences or ("全部",))

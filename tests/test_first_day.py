@@ -68,13 +68,23 @@ def choices() -> set:
             for c in p.type.choices}
 
 
+def keys() -> set:
+    """The front-matter keys of every type and the top-level keys of site_config.yml."""
+    from mzkb.config import _KEYS
+    from mzkb.content.doctypes import TYPES
+    from mzkb.content.schema import COMMON
+
+    return set(COMMON) | {k for row in TYPES.values() for k in row.keys} | set(_KEYS)
+
+
 _MASK = re.compile("|".join(f"(?:{m})" for m in _MASKS))
 _WORD = re.compile(r"[A-Za-z]{2,}")
 NAMES = frozenset({"git", "cd", "zip", "PDF", "SHA", "KB", "MB", "GB", "Ctrl", "ZIM", "Kiwix", "JSON", "GitHub",
-                   "GitLab", "Actions"} | {str(c) for c in choices()})
+                   "GitLab", "Actions"} | {str(c) for c in choices()} | keys())
 """Words an editor is shown on purpose: the tools they type (git, cd, kiwix-serve), formats, units and
-platforms (zip, ZIM, Kiwix, GitHub Actions), the key Ctrl (Ctrl+C), and every value an option or
-argument of ``mzkb`` accepts (``--format github``, ``mzkb new notice``)."""
+platforms (zip, ZIM, Kiwix, GitHub Actions), the key Ctrl (Ctrl+C), every value an option or
+argument of ``mzkb`` accepts (``--format github``, ``mzkb new notice``) and the keys an editor
+writes in front matter and site_config.yml (``audiences``, ``issuer``)."""
 JSON_PROSE = ("title", "snippet", "heading", "issuer", "doc_number", "index_number", "recipients", "current_title",
               "full_in_title")
 """The fields of ``mzkb search --json`` a person reads (the keys and enumerations are the contract)."""
@@ -111,7 +121,8 @@ def test_the_detector_flags_clicks_english_and_passes_chinese_with_allowed_token
     chinese = ("content/notices/a.md:4:7: MZ317 警告：issuer 占位 —— 用 --strict 时不通过；运行 mzkb check，"
                "或 mzkb bundle -o 离线包/ --sign-key /tmp/k/mzkb-signing-key.pem；预览地址 http://127.0.0.1:8000/ ；"
                "已发布 v2（提交 3f9c2ab1）")
-    assert english_words(chinese) == ["issuer"]  # a front-matter key is English too: only ids are allowed
+    assert english_words(chinese) == []  # issuer: a front-matter key, as an editor writes it
+    assert english_words("MZ317 warning: issuer is a placeholder") == ["warning", "is", "placeholder"]
     assert english_words("已创建 guan-yu-qi-yong 文档 guan-yu-qi-yong", frozenset({"guan", "yu", "qi", "yong"})) == []
 
 
@@ -296,6 +307,17 @@ def test_first_day(day: Day, tmp_path: Path, page):
     fill(draft, front="draft: true\n", body=f"## 一、探视\n\n{DRAFT_WORD}。\n")
     ids = [p.stem for p in (sample, notice, first, second, amendment, video, case, draft)]
 
+    # the mistakes of a first day, each told in Chinese with its fix
+    wrong = day.mzkb("new", "通知", "关于养老院的通知", "--audience", "养老院", code=2)
+    assert "应写 养老机构" in wrong and not list((kb / "content/notices").glob("*yang-lao-yuan*"))  # nothing written
+    fill(case, replace=(("audiences: [全部]", "audiences: [养老院]"),))
+    told = day.mzkb("check", code=1)
+    assert f"{case.stem}.md:" in told and "MZ309" in told and "应写 养老机构" in told and "mzkb check --explain" in told
+    assert "处理：" in day.mzkb("check", "--explain", code=1)
+    fill(case, replace=(("audiences: [养老院]", "audiences: [养老机构]"),))
+    refused = day.mzkb("bundle", "-o", "content/离线包", code=2)
+    assert "知识库以外" in refused and not (kb / "content/离线包").exists()
+
     checked = day.mzkb("check", "--strict")
     assert "草稿" in checked  # check counts the draft it left out
     day.mzkb("build")
@@ -304,6 +326,7 @@ def test_first_day(day: Day, tmp_path: Path, page):
         (site / "cases/province-330000.html").read_text(encoding="utf-8")
     assert_no_draft(site, draft.stem)
     found = day.mzkb("search", "消防检查")
+    assert notice.stem in day.mzkb("search", "--type", "通知", "消防检查")
     hits = day.mzkb("search", "测民函〔2026〕12号", "--json")
     day.outputs[-1] = ("search --json", json_prose(hits))
     assert json.loads(hits)[0]["id"] == notice.stem
