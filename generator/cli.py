@@ -203,7 +203,8 @@ def release(config_path: str, name: str, title: str | None) -> None:
     if problem:
         report([make("MZ906", result.config.path.name, 0, 0, detail=problem)], err=True)
         sys.exit(1)
-    click.echo(f"已发布版本 {name}（{title or name}）。运行 mzkb build --versions 生成各版本网站。")
+    named = f"（{title}）" if title and title != name else ""  # no "v2（v2）"
+    click.echo(f"已发布版本 {name}{named}。运行 mzkb build --versions 生成各版本网站。")
 
 
 def _identity_hint(problem: str) -> str:

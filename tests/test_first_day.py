@@ -331,6 +331,7 @@ def test_first_day(day: Day, tmp_path: Path, page):
     day.outputs[-1] = ("search --json", json_prose(hits))
     assert json.loads(hits)[0]["id"] == notice.stem
     assert "索引号：000014349/2026-00012" in found
+    assert draft.stem not in day.mzkb("search", DRAFT_WORD)  # the CLI index has no draft either
     serve_once(day, draft.stem)
 
     # releases
