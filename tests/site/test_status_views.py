@@ -84,6 +84,10 @@ def test_every_view_agrees_with_the_document_page(demo_site: Path, browser, day)
                 assert state == truth[key], (day, view, key)
                 assert all(text == LABELS[state] for text in labels), (day, view, key, labels)
                 assert not group or state in group.split(), (day, view, key, group)
+    # the compare page names each edition's status: the first edition replaced, the second as on its page
+    page.goto((demo_site / VIEWS[-1]).as_uri())
+    sides = page.locator(".mzkb-lead .mzkb-badge")
+    assert [sides.nth(i).inner_text() for i in range(sides.count())] == [LABELS["superseded"], LABELS[truth[GUIDE]]], day
     # the timeline's groups: 现行规定 holds the rules in force, 即将施行 those pending
     page.goto((demo_site / VIEWS[1]).as_uri())
     in_force = page.locator("ol.mzkb-timeline--in-force > li:visible")
