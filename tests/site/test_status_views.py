@@ -174,3 +174,24 @@ def test_search_status_filter_judges_the_as_of_day(demo_site: Path):
     assert STANDARD in ids("2027-03-05", "current")
     assert HOLIDAY in ids("2022-01-15", "current") and HOLIDAY in ids("2022-02-21", "expired")
     assert HOLIDAY not in ids("2022-02-21", "current")
+
+
+def test_video_and_case_cards_judge_the_readers_day(small_kb: Path, browser, tmp_path: Path):
+    """A video and a case with a validity period: their cards' badges follow the reader's day."""
+    from mzkb.pipeline import build
+
+    for rel in ("videos/remains.md", "cases/zhejiang.md"):
+        path = small_kb.parent / "content" / rel
+        path.write_text(path.read_text(encoding="utf-8").replace("\ntitle:", "\nvalid_until: 2020-06-30\ntitle:", 1), encoding="utf-8")
+    out = tmp_path / "site"
+    result = build(small_kb, out)
+    assert result.ok, [d.format() for d in (*result.prepared.diagnostics, *result.diagnostics)]
+    context = browser.new_context()
+    page = context.new_page()
+    for day, label in (("2020-03-01", LABELS["current"]), ("2021-03-01", LABELS["expired"])):
+        page.clock.set_fixed_time(dt.datetime.fromisoformat(day + "T10:00:00"))
+        for listing, card in (("videos/index.html", ".mzkb-video-card"), ("cases/index.html", ".mzkb-case-card")):
+            page.goto((out / listing).as_uri())
+            badge = page.locator(f"{card} [data-mzkb-label]").first
+            assert badge.inner_text() == label, (day, listing)
+    context.close()

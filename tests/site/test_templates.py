@@ -133,7 +133,7 @@ def test_generated_pages_escape_their_data():
         "changes.html": dict(title=PAYLOAD, date=PAYLOAD, previous=PAYLOAD,
                              groups=[{"kind": "added", "label": "新增", "refs": [{"title": PAYLOAD, "href": PAYLOAD}]}]),
         "videos.html": dict(audiences=[{"key": PAYLOAD, "label": PAYLOAD}], cards=[{
-            "href": PAYLOAD, "title": PAYLOAD, "poster": PAYLOAD, "duration": PAYLOAD, "status": "current", "status_label": PAYLOAD,
+            "href": PAYLOAD, "title": PAYLOAD, "poster": PAYLOAD, "duration": PAYLOAD, "status": "current", "status_label": PAYLOAD, "key": PAYLOAD,
             "date": PAYLOAD, "audience_keys": PAYLOAD, "audiences": PAYLOAD, "related": [{"href": PAYLOAD, "title": PAYLOAD}]}]),
     }
     for name, data in cases.items():
