@@ -1,7 +1,7 @@
 """Every view judges status on the reader's day alike (issue 26): the browser's clock set to each
 boundary of the demo's family-visit story, the document pages, their section banners, the topic
 timeline, the home page's 最近更新 and tiles, the 养老机构 portal, the notice listing and its lead
-line, the edition compare page and the search results (badges, order, status filter) all show
+line, other documents' 相关文件 and 版本历史, the edition compare page and the search results (badges, order, status filter) all show
 the status the document page shows (``validity.js`` over ``status-data.js``)."""
 
 from __future__ import annotations
@@ -24,6 +24,9 @@ PAGES = {RESUME: "notices/", HOLIDAY: "notices/", STANDARD: "notices/", GUIDE: "
 DAYS = ["2020-05-09", "2020-05-10", "2022-01-15", "2022-02-21", "2027-02-28", "2027-03-01", "2027-03-05"]
 VIEWS = ["index.html", "timelines/elderly-care/tan-shi-yu-feng-bi-guan-li.html", "timelines/tan-shi-yu-feng-bi-guan-li.html",
          "audiences/elderly-care.html", "notices/index.html", "guidelines/index.html",
+         # other documents' pages: 相关文件 and 版本历史 name these documents with their status
+         "guidelines/elderly-care-high-risk-guide.html", "notices/notice-elderly-care-visiting-standard.html",
+         "guidelines/elderly-care-covid-guide-1.html",
          "compare/elderly-care-covid-guide-1--elderly-care-covid-guide-2.html"]
 LABELS = {s.value: s.label for s in Status}
 IN_FORCE = ("current", "amended")
