@@ -87,9 +87,30 @@ def check(config_path: str, fmt: str, strict: bool, explain: bool, as_of) -> Non
             click.echo(f"检查通过：{len(result.corpus.documents)} 个文档{drafts}。")
             counts = {s: sum(d.status is s for d in result.corpus.documents) for s in Status}
             click.echo(f"状态以 {day.isoformat()} 为准：" + "，".join(f"{s.label} {n} 个" for s, n in counts.items() if n) + "。")
+            for line in dated_lines(result.corpus.documents):
+                click.echo(line)
         elif strict and not any(d.severity.value == "error" for d in result.diagnostics):
             click.echo("检查未通过：使用了 --strict，警告也视为错误。")
     sys.exit(1 if result.failed else 0)
+
+
+DATED_NAMES = 5
+"""``mzkb check`` names at most this many documents per time-boxed status."""
+
+
+def dated_lines(documents) -> list[str]:
+    """The documents not yet or no longer in force on the run's day because of their validity
+    period (尚未生效 / 已失效), a line per status: what the site shows readers on that day."""
+    from .content.model import Status
+
+    lines = []
+    for state, when in ((Status.PENDING, lambda d: f"自 {d.valid_from} 起施行"), (Status.EXPIRED, lambda d: f"有效期至 {d.valid_until}")):
+        found = sorted((d for d in documents if d.status is state), key=lambda d: (d.date, d.id))
+        if found:
+            names = "、".join(f"《{d.title}》（{when(d)}）" for d in found[:DATED_NAMES])
+            more = f"等 {len(found)} 个" if len(found) > DATED_NAMES else ""
+            lines.append(f"  {state.label}：{names}{more}")
+    return lines
 
 
 @cli.command()

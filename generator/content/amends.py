@@ -13,7 +13,7 @@ from dataclasses import replace
 from ..diagnostics import Diagnostic, make
 from .ids import id_hint
 from .model import Amendment, Document, SectionChange, Status
-from .status import dated
+from .status import dated, effective_from
 
 
 def section_anchor(doc: Document, name: str) -> str | None:
@@ -98,9 +98,10 @@ def cycles(by_id: dict[str, Document]) -> list[Diagnostic]:
 
 def dated_status(doc: Document, status: Status, today: dt.date) -> Status:
     """``status`` (current / superseded / repealed) with the validity period applied as of ``today``
-    (``status.dated``, the one definition)."""
+    (``status.dated`` and ``status.effective_from``, the one definition: an amending document
+    issued after ``today`` is not yet in force, as ``validity.js`` judges it)."""
     iso = lambda day: day.isoformat() if day else ""  # noqa: E731
-    return Status(dated(status.value, iso(doc.valid_from), iso(doc.valid_until), today.isoformat()))
+    return Status(dated(status.value, iso(effective_from(doc)), iso(doc.valid_until), today.isoformat()))
 
 
 def apply(by_id: dict[str, Document], cyclic: bool) -> tuple[dict[str, Document], list[Diagnostic]]:

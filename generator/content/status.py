@@ -49,10 +49,16 @@ def base_of(status: str) -> str:
     return status if status in ("repealed", "superseded") else "current"
 
 
+def effective_from(doc) -> dt.date | None:
+    """The day ``doc`` takes effect: ``valid_from``, else its date for an amending document (its
+    change applies from the day it is issued), else None (always)."""
+    return doc.valid_from or (doc.date if doc.amends else None)
+
+
 def doc_record(doc) -> list | None:
     """The ``record`` of a linked document (an amending document without ``valid_from`` applies
     from its date), or None when its status is the same every day."""
-    return record(base_of(doc.status.value), doc.valid_from or (doc.date if doc.amends else None), doc.valid_until,
+    return record(base_of(doc.status.value), effective_from(doc), doc.valid_until,
                   [c.by for c in doc.amended_by], bool(doc.amends))
 
 

@@ -47,7 +47,7 @@ from ..site.pages.timelines import timeline_pages
 from ..site.partials import section_banners, table_regions
 from ..site.reuse import RENDER_CACHE, PageReuse, page_fingerprint, theme_key
 from ..site.status_view import SCRIPT as STATUS_SCRIPT
-from ..site.status_view import status_script
+from ..site.status_view import as_of, status_script
 from .fragments import KEY as FRAGMENT_KEY
 from .fragments import Fragments
 from .rawhtml import put_back, set_aside
@@ -205,7 +205,7 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
         in_nav = list(listed[0])
         for old, new in edition_pairs(corpus):
             made = memory.comparison(old, new) if memory is not None else None
-            made = made or compare_page(old, new)
+            made = made or compare_page(old, new, as_of(corpus))
             self._compares[(old.id, new.id)] = (old, new, made)
             in_nav.append(made)
         if state.version is not None:

@@ -38,3 +38,22 @@ def may_change(doc) -> bool:
 def dated_id(doc) -> str:
     """``doc.id`` when its status depends on the day, else ''."""
     return doc.id if may_change(doc) else ""
+
+
+HISTORY = ("pending", "expired", "superseded", "repealed")
+"""The statuses of a 历史文件 list."""
+
+
+def tally(docs, statuses=status.IN_FORCE) -> dict:
+    """A count of ``docs`` whose status is one of ``statuses``, as ``validity.js`` recounts it on
+    the reader's day: ``count`` (the build day's), ``base`` (those whose status never changes)
+    and ``ids`` (space-separated, those whose status depends on the day), ``statuses`` joined."""
+    base, ids, count = 0, [], 0
+    for doc in docs:
+        hit = doc.status.value in statuses
+        count += hit
+        if may_change(doc):
+            ids.append(doc.id)
+        else:
+            base += hit
+    return {"count": count, "base": base, "ids": " ".join(sorted(ids)), "statuses": " ".join(statuses)}

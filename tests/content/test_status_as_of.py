@@ -37,7 +37,8 @@ def test_story_statuses_on_each_boundary(day):
 
 
 def test_link_stage_judges_the_build_day_with_the_same_definition():
-    for day in (dt.date(2022, 1, 15), dt.date(2027, 3, 5)):
+    # every boundary: the day before the 2-visitor notice is issued it is not yet in force there too
+    for day in [dt.date.fromisoformat(d) for d in STORY] + [dt.date(2027, 3, 5)]:
         prepared = prepare(CONFIG, today=day)
         records = status.records(prepared.corpus.documents)
         for doc in prepared.corpus.documents:
@@ -50,6 +51,29 @@ def test_check_as_of_says_the_day_and_counts():
     assert "状态以 2027-03-05 为准：" in run.output and "尚未生效" not in run.output
     run = CliRunner().invoke(cli, ["check", "-c", CONFIG, "--as-of", "2026-10-01"])
     assert "尚未生效 1 个" in run.output
+    run = CliRunner().invoke(cli, ["check", "-c", CONFIG, "--as-of", "2027-13-01"])
+    assert run.exit_code == 2 and "Traceback" not in run.output
+
+
+@pytest.mark.parametrize("day", sorted(STORY))
+def test_check_as_of_reports_what_the_browser_shows_that_day(day):
+    """The counts and the time-boxed documents ``mzkb check --as-of`` names are the statuses that
+    ``status_on`` (``validity.js``'s rule) gives that day; dates are judged against it (MZ315)."""
+    run = CliRunner().invoke(cli, ["check", "-c", CONFIG, "--as-of", day])
+    assert run.exit_code == 0, run.output
+    prepared = prepare(CONFIG)
+    records = status.records(prepared.corpus.documents)
+    on_day = {d.id: status.status_on(d.id, records, day, d.status.value) for d in prepared.corpus.documents}
+    for value, label in (("current", "现行有效"), ("amended", "部分修改"), ("pending", "尚未生效"), ("expired", "已失效（到期）")):
+        n = sum(s == value for s in on_day.values())
+        assert (f"{label} {n} 个" in run.output) is bool(n), (day, value, n)
+    titles = {d.id: d.title for d in prepared.corpus.documents}
+    pending = next((line for line in run.output.splitlines() if line.startswith("  尚未生效：")), "")
+    assert all((f"《{titles[k]}》" in pending) is (v == "pending") for k, v in STORY[day].items()), (day, pending)
+    assert ("MZ315" in run.output) is (day < "2026-08-20")  # the standard's date, 2026-09-20, lies more than 31 days ahead
+
+
+def test_check_as_of_unknown_date_is_a_usage_error():
     run = CliRunner().invoke(cli, ["check", "-c", CONFIG, "--as-of", "2027-13-01"])
     assert run.exit_code == 2 and "Traceback" not in run.output
 

@@ -115,6 +115,29 @@ def test_elder_mode_meets_aaa_contrast_and_has_no_serious_violations(demo_site: 
     assert problems == {}
 
 
+def test_reader_date_views_on_a_phone_in_elder_mode(demo_site: Path, browser, axe):
+    """Issue 26's views as a reader sees them months after the build (clock on 2027-03-05, the
+    visiting standard in force): re-judged badges, counts and banners keep AAA contrast."""
+    import datetime as dt
+
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.clock.set_fixed_time(dt.datetime(2027, 3, 5, 10))
+    page.goto((demo_site / "index.html").as_uri())
+    page.get_by_role("button", name="长辈模式").click()
+    problems = {}
+    for rel in (PAGES["home"], PAGES["portal"], "timelines/elderly-care/tan-shi-yu-feng-bi-guan-li.html", PAGES["comparison"],
+                "search.html?q=家属探视"):
+        open_page(page, demo_site, rel)
+        if "?" not in rel:
+            assert page.locator("[data-mzkb-asof]").first.inner_text() == "2027-03-05", rel
+        found = serious(axe, page) + serious(axe, page, ["color-contrast-enhanced"])
+        if found:
+            problems[rel] = found
+    context.close()
+    assert problems == {}
+
+
 def font_px(page, selector: str) -> float:
     return page.evaluate(f"parseFloat(getComputedStyle(document.querySelector({selector!r})).fontSize)")
 

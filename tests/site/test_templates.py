@@ -116,20 +116,24 @@ def test_page_templates_escape_by_default_and_fail_on_unknown_names():
 def test_generated_pages_escape_their_data():
     """Each page template, given hostile data, prints it as text."""
     item = DocItem(PAYLOAD, PAYLOAD, "current", ((PAYLOAD, "edition"),), PAYLOAD, PAYLOAD, "")
+    tally = {"count": 1, "base": 0, "ids": PAYLOAD, "statuses": PAYLOAD}
+    edition = {"href": PAYLOAD, "title": PAYLOAD, "name": PAYLOAD, "date": PAYLOAD, "status": "amended", "status_label": PAYLOAD,
+               "key": PAYLOAD}
     cases = {
-        "home.html": dict(title=PAYLOAD, description=PAYLOAD, demo=True, tiles=[{"href": PAYLOAD, "label": PAYLOAD, "count": 1}],
+        "home.html": dict(title=PAYLOAD, description=PAYLOAD, demo=True, tiles=[{"href": PAYLOAD, "label": PAYLOAD, "count": tally}],
                           types=[{"href": PAYLOAD, "label": PAYLOAD, "count": 1}], latest=[item],
                           topics=[{"href": PAYLOAD, "title": PAYLOAD}], as_of=PAYLOAD),
-        "type-listing.html": dict(current_count=1, history_count=1, as_of=PAYLOAD, items_shown=True, pager=[{"number": 1, "href": ""}, {"number": 2, "href": PAYLOAD}],
+        "type-listing.html": dict(current_count=tally, history_count=tally, as_of=PAYLOAD, items_shown=True, pager=[{"number": 1, "href": ""}, {"number": 2, "href": PAYLOAD}],
                                   items=[item], history=[item]),
         "audience.html": dict(names=PAYLOAD, groups=[{"label": "通知公告", "current": [item], "history": [item],
                                                       "current_shown": True}],
                               topics=[{"href": PAYLOAD, "title": PAYLOAD}], audience=PAYLOAD, as_of=PAYLOAD),
         "audiences.html": dict(links=[{"href": PAYLOAD, "label": PAYLOAD}]),
+        "compare.html": dict(title=PAYLOAD, old=edition, new=edition, as_of=PAYLOAD, summary=[], side=[], unified=[]),
         "changes.html": dict(title=PAYLOAD, date=PAYLOAD, previous=PAYLOAD,
                              groups=[{"kind": "added", "label": "新增", "refs": [{"title": PAYLOAD, "href": PAYLOAD}]}]),
         "videos.html": dict(audiences=[{"key": PAYLOAD, "label": PAYLOAD}], cards=[{
-            "href": PAYLOAD, "title": PAYLOAD, "poster": PAYLOAD, "duration": PAYLOAD, "status": "current", "status_label": PAYLOAD,
+            "href": PAYLOAD, "title": PAYLOAD, "poster": PAYLOAD, "duration": PAYLOAD, "status": "current", "status_label": PAYLOAD, "key": PAYLOAD,
             "date": PAYLOAD, "audience_keys": PAYLOAD, "audiences": PAYLOAD, "related": [{"href": PAYLOAD, "title": PAYLOAD}]}]),
     }
     for name, data in cases.items():

@@ -28,6 +28,7 @@ from ...config import SiteConfig
 from ...content.links import Corpus, relative_url
 from ...content.model import Document, DocType, Status
 from ...regions import Region, RegionTable
+from ..status_view import dated_id
 from .common import audiences_text
 from .templates import PAGES, page, render
 
@@ -125,7 +126,8 @@ def case_card(doc: Document, page_url: str, corpus: Corpus, config: SiteConfig, 
     related = [d for d in (corpus.get(i) for i in doc.related) if d is not None]
     return {
         "status": doc.status.value,
-        "status_label": doc.status.label if doc.status is not Status.CURRENT else "",
+        "status_label": doc.status.label if doc.status is not Status.CURRENT or dated_id(doc) else "",
+        "key": dated_id(doc),  # validity.js re-judges the badge on the reader's day
         "province": province.code if province else "",
         "audience_keys": " ".join(doc.audiences),
         "topic_keys": "|".join(doc.topics),

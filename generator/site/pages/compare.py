@@ -10,6 +10,7 @@ from ... import urls
 from ...content.links import Corpus, relative_url
 from ...content.model import Document
 from ...diff import Row, compare, is_renumbered, summarize
+from ..status_view import dated_id
 from .templates import PAGES, page
 
 COLLAPSE = 3
@@ -107,15 +108,18 @@ def _names(title: str, labels: tuple[str, ...]) -> dict:
     return {"title": title, "count": len(labels), "names": list(labels[:SUMMARY_NAMES]), "more": len(labels) > SUMMARY_NAMES}
 
 
-def compare_page(old: Document, new: Document) -> tuple[str, str]:
-    """(src_uri, markdown) of the comparison page of two editions (template ``compare.html``)."""
+def compare_page(old: Document, new: Document, as_of: str = "") -> tuple[str, str]:
+    """(src_uri, markdown) of the comparison page of two editions (template ``compare.html``):
+    each side with its status, the build day's (``as_of``) and re-judged by ``validity.js``."""
     url = urls.compare(old.id, new.id)
     rows = compare(old.body, new.body)
     summary = summarize(rows)
     kinds = [_names("新增", summary.added), _names("删除", summary.removed), _names("修改", summary.changed),
              _names("移动", summary.moved), _names("序号调整", summary.renumbered)]
     editions = [{"href": relative_url(url, d.url), "title": d.title, "name": d.edition or d.date.isoformat(),
-                 "date": d.date.isoformat()} for d in (old, new)]
+                 "date": d.date.isoformat(), "status": d.status.value, "status_label": d.status.label,
+                 "key": dated_id(d)} for d in (old, new)]
     title = f"修订对照：{new.title}"
     return urls.source_uri(url), page(title, PAGES + "compare.html", title=title, old=editions[0], new=editions[1],
-                                  summary=[k for k in kinds if k["count"]], side=_side_by_side(rows), unified=_unified(rows))
+                                  summary=[k for k in kinds if k["count"]], side=_side_by_side(rows), unified=_unified(rows),
+                                  as_of=as_of)

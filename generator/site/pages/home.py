@@ -6,7 +6,7 @@ from ...config import SiteConfig
 from ...content.links import Corpus
 from ... import urls
 from ...content.model import DocType
-from ..status_view import as_of
+from ..status_view import as_of, tally
 from .common import doc_items
 from .templates import PAGES, page
 from .timelines import topic_links
@@ -16,8 +16,8 @@ LATEST = 10
 
 def home_page(corpus: Corpus, config: SiteConfig) -> str:
     """Markdown of index.md (template ``home.html``)."""
-    tiles = [{"href": urls.audience(a.key), "label": a.label,
-              "count": sum(1 for d in corpus.documents if a.key in d.audiences and d.status.in_force)}
+    tiles = [{"href": urls.audience(a.key), "label": a.label,  # validity.js recounts on the reader's day
+              "count": tally([d for d in corpus.documents if a.key in d.audiences])}
              for a in config.audiences]
     types = [{"href": urls.listing(t.folder), "label": t.label, "count": sum(1 for d in corpus.documents if d.type is t)}
              for t in DocType]

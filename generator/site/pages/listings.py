@@ -6,7 +6,7 @@ from ...config import Audience, SiteConfig
 from ...content.links import Corpus, relative_url
 from ... import urls
 from ...content.model import DocType
-from ..status_view import as_of, may_change
+from ..status_view import HISTORY, as_of, may_change, tally
 from ...regions import load_regions
 from .cases import case_pages
 from .common import doc_items, pager
@@ -47,8 +47,8 @@ def type_pages(corpus: Corpus, config: SiteConfig, doc_type: DocType) -> list[tu
         url = urls.listing(doc_type.folder, number)
         chunk = current[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
         title = doc_type.label if number == 1 else f"{doc_type.label}（第 {number} 页）"
-        text = page(title, PAGES + "type-listing.html", current_count=sum(d.status.in_force for d in docs),
-                    history_count=sum(not d.status.in_force for d in docs), as_of=as_of(corpus),
+        text = page(title, PAGES + "type-listing.html", current_count=tally(docs),
+                    history_count=tally(docs, HISTORY), as_of=as_of(corpus),
                     items_shown=any(d.status.in_force for d in chunk),
                     pager=pager(lambda n: urls.listing(doc_type.folder, n), number, total, url),
                     items=doc_items(chunk, url, config, show_type=False),

@@ -7,6 +7,7 @@ from ...config import SiteConfig
 from ...content.links import Corpus, asset_url, relative_url
 from ...content.model import DocType, Status
 from ..context import hms
+from ..status_view import dated_id
 from .templates import PAGES, page
 
 URL = urls.listing(DocType.VIDEO.folder)
@@ -19,7 +20,8 @@ def _card(doc, corpus: Corpus, labels: dict) -> dict:
         "poster": relative_url(URL, asset_url(doc.poster.rel)) if doc.poster else "",
         "duration": hms(doc.duration) if doc.duration else "",
         "status": doc.status.value,
-        "status_label": doc.status.label if doc.status is not Status.CURRENT else "",
+        "status_label": doc.status.label if doc.status is not Status.CURRENT or dated_id(doc) else "",
+        "key": dated_id(doc),  # validity.js re-judges the badge on the reader's day
         "date": doc.date.isoformat(),
         "audience_keys": " ".join(doc.audiences),
         "audiences": "、".join(labels[k] for k in doc.audiences),

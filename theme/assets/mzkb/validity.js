@@ -9,6 +9,9 @@
    - data-mzkb-label (itself or a part): the status label, badge and item class follow it;
    - a data-mzkb-group counts its shown entries into data-mzkb-count, shows data-mzkb-empty when
      none is shown and hides itself then when marked data-mzkb-hide-empty;
+   - data-mzkb-tally="ID …" counts (home tiles, listing lead lines): its text becomes
+     data-mzkb-tally-base (the documents whose status never changes) plus the listed IDs whose
+     status today is one of data-mzkb-tally-in;
    - data-mzkb-asof shows the day judged ("状态以 YYYY-MM-DD 为准"). No fetch. */
 (function () {
   "use strict";
@@ -82,6 +85,15 @@
     if (group.hasAttribute("data-mzkb-hide-empty")) group.hidden = entries.length === 0;
   }
 
+  function retally(el, d, day) {
+    var wanted = el.getAttribute("data-mzkb-tally-in");
+    var n = parseInt(el.getAttribute("data-mzkb-tally-base"), 10) || 0;
+    (el.getAttribute("data-mzkb-tally") || "").split(/\s+/).forEach(function (key) {
+      if (key && has(wanted, statusOn(key, d.records, day))) n += 1;
+    });
+    el.textContent = String(n);
+  }
+
   /* Re-judge every status under root on day (default: the reader's today). */
   function apply(root, day) {
     var d = data();
@@ -90,6 +102,7 @@
     root = root || document;
     Array.prototype.forEach.call(root.querySelectorAll("[data-mzkb-status]"), function (box) { judge(box, d, day); });
     Array.prototype.forEach.call(root.querySelectorAll("[data-mzkb-group]"), recount);
+    Array.prototype.forEach.call(root.querySelectorAll("[data-mzkb-tally]"), function (el) { retally(el, d, day); });
     Array.prototype.forEach.call(root.querySelectorAll("[data-mzkb-asof]"), function (el) {
       el.textContent = day;
       if (el.tagName === "TIME") el.setAttribute("datetime", day);
