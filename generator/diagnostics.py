@@ -91,6 +91,7 @@ CATALOGUE: dict[str, Spec] = {
     "MZ402": Spec(E, "{key} 引用的文档 {value} 不存在{hint}", "检查 id 拼写，或先创建被引用的文档。", "supersedes: no-such-id"),
     "MZ403": Spec(E, "链接目标 {value} 不存在", "检查链接路径：写被链接文件相对于当前文件的路径，例如 ../guidelines/guide-2.md。", "[见指南](../guidelines/不存在.md)"),
     "MZ404": Spec(E, "链接锚点 #{anchor} 在 {value} 中不存在", "检查标题文字，锚点由标题生成。", "[见第三条](guide.md#不存在)"),
+    "MZ740": Spec(E, "链接锚点 #{anchor} 在 {value} 中没有对应的条文{existing}", "把 # 后面改为现有的条号，例如 #第十二条（也可写 #第12条）；条文锚点由以“第X条”开头的段落生成。", "[见第九十九条](办法.md#第九十九条)"),
     "MZ405": Spec(E, "supersedes 形成循环：{value}", "版本链必须从旧到新单向引用。", "a 替代 b，b 又替代 a"),
     "MZ406": Spec(E, "链接 {value} 指向内容目录之外", "只链接内容目录中的文件。", "[x](../../etc/passwd)"),
     "MZ407": Spec(E, "文档写明 status: current，但已被 {value} 替代", "删除 status 项（状态会自动推导为“已被替代”），或删除替代关系。", "旧版写 status: current"),
