@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from . import __version__, cli_offline, click_zh
-from .cli_common import config_option, report
+from .cli_common import config_option, failed_files, report
 from .content.model import DocType
 from .diagnostics import make, render_json
 
@@ -124,7 +124,8 @@ def build(config_path: str, out_dir: str | None, strict: bool, with_versions: bo
     result = run_build(config_path, out_dir, strict, incremental=not full, progress=for_terminal())
     report([*result.prepared.diagnostics, *result.diagnostics], err=True)
     if not result.ok:
-        click.echo("生成失败，原有网站未被改动。", err=True)
+        click.echo(f"生成失败{failed_files([*result.prepared.diagnostics, *result.diagnostics], strict)}，原有网站未被改动。",
+                   err=True)
         sys.exit(1)
     count = len(result.prepared.corpus.documents)
     click.echo(f"已生成 {count} 个文档的网站：{result.out_dir}")

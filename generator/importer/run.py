@@ -216,9 +216,9 @@ def _compose(path, shown, config, doc_type, known, doc_id, doc, extracted, attac
         meta["cc"] = f.cc
     if f.printed:
         meta["printed"] = f.printed
-    diags += _missing(shown, f, doc_type, basis)
     body = writer.body_markdown(doc.body, asset_dir)
     text = writer.front_matter(meta, comments) + "\n" + body
+    diags += _missing(shown, f, doc_type, basis, (_rel(target, config), text))
     key = text_key(body)
     for k in known:  # a second copy of the same file (any name) must not become a second document
         other_number = bool(f.doc_number and k.doc_number
@@ -238,14 +238,24 @@ def _date_in_name(stem: str) -> str:
     return gongwen.parse_date(f"{found.group(1)}年{int(found.group(2))}月{int(found.group(3))}日") if found else ""
 
 
-def _missing(shown: str, f: gongwen.Fields, doc_type: DocType, basis: str) -> list[Diagnostic]:
+def _missing(shown: str, f: gongwen.Fields, doc_type: DocType, basis: str, written: tuple[str, str]) -> list[Diagnostic]:
+    """Fields not found: a placeholder to fill is reported at its line of the written file
+    (``written``: that file as shown and its text)."""
+    out, text = written
+    lines = text.split("\n")
+
+    def placeholder(field: str, key: str) -> Diagnostic:
+        value = {"title": writer.PLACEHOLDER_TITLE, "date": writer.PLACEHOLDER_DATE, "issuer": writer.PLACEHOLDER_ISSUER}[key]
+        line = next((n for n, x in enumerate(lines, 1) if x.startswith(f"{key}: {value}")), 0)
+        return make("MZ712", out, line, len(key) + 3 if line else 0, field=field, key=key, placeholder=value)
+
     diags = []
     if not f.title:
-        diags.append(make("MZ712", shown, 0, 0, field="标题", key="title"))
+        diags.append(placeholder("标题", "title"))
     if not f.date:
-        diags.append(make("MZ712", shown, 0, 0, field="成文日期", key="date"))
+        diags.append(placeholder("成文日期", "date"))
     if not f.issuer and doc_type.row.rule:
-        diags.append(make("MZ712", shown, 0, 0, field="发文机关", key="issuer"))
+        diags.append(placeholder("发文机关", "issuer"))
     if not f.doc_number and doc_type.row.doc_number:
         diags.append(make("MZ713", shown, 0, 0))
     for note in f.notes:
