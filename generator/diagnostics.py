@@ -132,7 +132,7 @@ CATALOGUE: dict[str, Spec] = {
     "MZ704": Spec(E, "不支持导入 {suffix} 格式的文件（{hint}）", "导入 .docx、.pdf（带文字层）、.html、.txt 或 .md 文件。", "通知.doc"),
     "MZ705": Spec(E, "不是有效的 Word 文档（.docx 文件已损坏，或实际是其他格式改了扩展名）", "用 Word/WPS 打开后重新另存为 .docx 再导入。", "改名为 .docx 的压缩包"),
     "MZ706": Spec(E, "PDF 文件已加密（设置了打开密码），无法读取文字", "向发文单位索取未加密的文件，或用密码打开后另存一份不加密的 PDF。", "带打开密码的 通知.pdf"),
-    "MZ707": Spec(E, "PDF 没有文字层（共 {pages} 页、{images} 张图片），像是扫描件；本工具不做文字识别（OCR）", "向发文单位索取 Word 或可复制文字的 PDF 版本，或先用 OCR 软件识别后另存为 .docx。", "扫描得到的 通知.pdf"),
+    "MZ707": Spec(E, "PDF 没有文字层（共 {pages} 页、{images} 张图片），像是扫描件；{ocr}", "向发文单位索取 Word 或可复制文字的 PDF 版本；或在本机安装 tesseract 及简体中文语言包 chi_sim 后重新导入（识别结果须对照原件核对）。", "扫描得到的 通知.pdf"),
     "MZ708": Spec(E, "PDF 文件无法解析（{detail}）", "用 PDF 阅读器确认文件能正常打开，必要时重新下载。", "下载不完整的 通知.pdf"),
     "MZ709": Spec(E, "网页中找不到正文（{detail}）", "保存网页时选择“网页，完整”或“仅 HTML”，确认正文在页面中而不是由脚本加载。", "只有导航栏的 .html"),
     "MZ710": Spec(E, "文本文件的编码无法识别", "用记事本或编辑器另存为 UTF-8 编码后再导入。", "二进制文件改名为 .txt"),
@@ -152,6 +152,8 @@ CATALOGUE: dict[str, Spec] = {
     "MZ751": Spec(E, "用本机的 LibreOffice 把 {suffix} 文件转换为 .docx 失败（{detail}）", "用 Word/WPS 打开后另存为 .docx 再导入；或确认 LibreOffice 能打开该文件。", "损坏的 通知.doc"),
     "MZ752": Spec(E, "正文与已有文档 {path}（{doc_number}）相同，是同一文件的另一份副本，未再导入", "不需要再导入；确需另存一份时先修改已有文档。", "同一 PDF 的两份副本"),
     "MZ741": Spec(E, "与同一次导入的 {other} 是同一文档（导入为同一个文件 {target}），未再导入", "文件夹中有同一文件的两份副本（或同一公文的两种格式）：保留一份即可；确是不同文件时用 --id 分别导入。", "文件夹中的 通知.pdf 和 通知(1).pdf"),
+    "MZ742": Spec(W, "PDF 没有文字层，正文由{engine}文字识别（OCR）得到（共 {pages} 页，平均置信度 {confidence}），可能有错字、漏字和断行错误；识别出的标题、文号、日期、发文机关已写入 unconfirmed", "逐段对照原件核对正文，核对元数据后把它们从 unconfirmed 中删除。", "扫描得到的 通知.pdf"),
+    "MZ743": Spec(E, "文字识别（OCR）失败：{detail}", "确认 tesseract 能在本机单独运行（tesseract --list-langs 列出 chi_sim）；或向发文单位索取带文字层的版本。", "损坏的 tesseract 语言包"),
     "MZ724": Spec(E, "文件格式有误，无法读取：{detail}", "用原软件打开文件确认完好，另存一份后重新导入。", "内容被截断的 .docx"),
     "MZ725": Spec(W, "网页第 {row} 行的图片 {ref} 未导入：{reason}", "导入只复制网页所在文件夹中、真正是 PNG/JPEG/GIF/WebP/BMP 的图片（不取隐藏文件、密钥文件和指向别处的链接）；需要这张图片时，把它另存到网页旁的文件夹后手工加入。", "<img src=\".ssh/id_rsa\">"),
     "MZ726": Spec(W, "附件说明中的“{name}”与文件 {candidate} 的名称相近但不相同，未作为附件加入", "附件只按名称完全相同匹配（忽略空格和“附件1”编号）：确属该附件时，把文件改成附件说明中的名称，或用 --attach 指定。", "附件“职工工资明细表与身份证号码清单”旁的 工资明细.xlsx"),
@@ -261,6 +263,8 @@ IMPORT_LIMITS: tuple[tuple[str, str, str], ...] = (
     ("PDF 每页内容流解压后的大小", "8 MB", "MZ729"),
     ("PDF 中一张图片自身的像素（宽 × 高）", "5000 万像素", "MZ730"),
     ("从 PDF 提取图片时渲染的像素合计（150 dpi）", "6000 万像素（超过后不再提取图片）", "MZ731"),
+    ("扫描件（无文字层的 PDF）文字识别的页数", "30 页", "MZ729"),
+    ("扫描件文字识别的总用时", "300 秒", "MZ732"),
 )
 """The import limits for editors (docs/diagnostics.md “导入限制”); the numbers are
 ``importer.limits.LIMITS`` (a test keeps them equal). All are checked before the work

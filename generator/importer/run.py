@@ -137,6 +137,12 @@ def import_file(path: Path, shown: str, config: SiteConfig, doc_type: DocType, k
     except Exception as exc:  # a reader library failing on a malformed file: report it, never a traceback
         return Imported(shown, None, "", (), (make("MZ724", shown, 0, 0, detail=f"{type(exc).__name__}: {exc}"[:200]),))
     doc = gongwen.extract(extracted)
+    if extracted.hints.get("ocr"):  # every field read from a scan is a guess until checked against it
+        why = f"由{extracted.hints['ocr']}文字识别所得"
+        found = [key for key in ("title", "doc_number", "date", "issuer") if getattr(doc.fields, key)]
+        earlier = dict(doc.fields.guessed)
+        doc = replace(doc, fields=replace(doc.fields, guessed=tuple(
+            (key, f"{earlier[key]}，{why}" if key in earlier else why) for key in dict.fromkeys([*earlier, *found]))))
     if not doc.fields.date:
         named = _date_in_name(path.stem)
         if named:
