@@ -104,6 +104,8 @@ def heading_anchors(state: StateCore) -> None:
 
 
 _ARTICLE_LEAD = re.compile(r"^第([零〇一二三四五六七八九十百千两\d]{1,8})条(?:之([一二三四五六七八九十\d]{1,3}))?(?=[\s:：.．、,，]|$)")
+_INVISIBLE = " \t\n\u200b\u200c\u200d\u2060\ufeff"
+"""Blanks and zero-width characters that may stand before an article label (pasted texts carry them)."""
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 
@@ -125,7 +127,7 @@ def _cn_number(text: str) -> int:
 def article_label(text: str) -> str:
     """The article label a paragraph or heading starts with (``第十二条　县级以上…`` -> ``第十二条``),
     else ``""``; the label must be followed by a blank, a punctuation mark or nothing."""
-    found = _ARTICLE_LEAD.match(unicodedata.normalize("NFKC", text))
+    found = _ARTICLE_LEAD.match(unicodedata.normalize("NFKC", text).lstrip(_INVISIBLE))
     return found.group(0) if found else ""
 
 

@@ -111,14 +111,30 @@ def _tesseract(exe: str, image: Path, budget: Budget, limits: Limits, number: in
     return words
 
 
-def _joined(texts: list[str]) -> str:
-    """Words of one line: a blank only between two Latin letters or digits (tesseract separates
-    every Chinese character)."""
-    out = ""
-    for text in texts:
-        if out and out[-1].isascii() and out[-1].isalnum() and text[0].isascii() and text[0].isalnum():
-            out += " "
+BLANK = 0.75
+"""A gap between two words of at least this share of the line's glyph height is a written blank
+(``第一条　为了…``); characters of one Chinese word stand closer (measured: at most 0.62, blanks
+after an article label 0.82–1.37, on a 300 dpi scan of a law)."""
+_PUNCTUATION = set("，。、；：？！“”‘’（）《》〈〉【】〔〕…—·,.;:?!()[]\"'")
+
+
+def _joined(words: list[tuple]) -> str:
+    """Words of one line (``_tesseract`` tuples, in reading order): tesseract separates every Chinese
+    character, so a blank is kept only between two Latin letters or digits, or where the gap is
+    as wide as a written blank and neither side is a punctuation mark (their glyphs are narrow)."""
+    heights = sorted(w[4] for w in words)
+    height = heights[len(heights) // 2] or 1
+    out, previous = "", None
+    for word in words:
+        text = word[5]
+        if previous is not None:
+            gap = word[1] - (previous[1] + previous[3])
+            latin = out[-1].isascii() and out[-1].isalnum() and text[0].isascii() and text[0].isalnum()
+            wide = gap >= BLANK * height and out[-1] not in _PUNCTUATION and text[0] not in _PUNCTUATION
+            if latin or wide:
+                out += " "
         out += text
+        previous = word
     return out
 
 
@@ -135,7 +151,7 @@ def _lines(words: list[tuple], picture, number: int, width: float, height: float
         x1 = max(w[1] + w[3] for w in items)
         bottom = max(w[2] + w[4] for w in items)
         heights = sorted(w[4] for w in items)
-        lines.append({"text": _joined([w[5] for w in items]), "top": top * unit, "bottom": bottom * unit,
+        lines.append({"text": _joined(items), "top": top * unit, "bottom": bottom * unit,
                       "x0": x0 * unit, "x1": x1 * unit, "page": number, "height": float(height),
                       "size": heights[len(heights) // 2] * unit, "bold": False,
                       "red": _red(picture, (x0, top, x1, bottom)), "width": float(width)})
