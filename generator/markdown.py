@@ -143,7 +143,9 @@ def article_key(label: str) -> str:
 
 def _lead_label(inline: Token) -> str:
     """The article label at the start of an inline token (plain, or in bold: ``**第十二条**县级…``)."""
-    label = article_label(inline_text(inline))
+    if not inline.content.lstrip(_INVISIBLE + "*_").startswith("第"):  # most paragraphs: no work
+        return ""
+    label = article_label(inline_text(inline)[:40])
     children = [c for c in inline.children or [] if c.type != "text" or c.content]
     if not label and len(children) > 1 and children[0].type in ("strong_open", "em_open") and children[1].type == "text":
         whole = unicodedata.normalize("NFKC", children[1].content.strip())
