@@ -115,3 +115,18 @@ def test_wrong_article_number_is_reported_with_file_and_line(kb):
     line = next(x for x in result.output.splitlines() if "MZ740" in x)
     assert re.search(r"错条号\.md:10:1: MZ740", line), line
     assert "#第九十九条" in line and "现有条文：第一条 至 第十二条，共 12 条" in line
+
+
+def test_clicking_an_article_link_shows_that_article(kb, page):
+    """From file://, a reader clicks 办法第十二条 in the notice: the 办法 opens at that article."""
+    _config, out = kb
+    notice = next((out / "notices").glob("yin-yong-tiao-wen*.html"))
+    page.goto(notice.as_uri())
+    page.get_by_role("link", name="办法第十二条").click()
+    page.wait_for_url("**/guan-li-ban-fa.html#*")
+    target = page.locator("p:target")
+    assert target.count() == 1 and target.inner_text().startswith("第十二条")
+    box = target.bounding_box()
+    assert box is not None and 40 <= box["y"] < 900  # scrolled into view, not under the sticky header
+    assert target.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(255, 248, 225)"
+    assert page.errors == []
