@@ -73,6 +73,10 @@ def kb(tmp_path_factory) -> tuple[Path, Path]:
         HEAD.format(title="关于执行管理办法的通知") + "请执行[办法第十二条](../guidelines/管理办法.md#第十二条)、"
         "[第5条](../guidelines/管理办法.md#第5条)和[条例第二条](../guidelines/ce-shi-sheng-she-hui-jiu-zhu-tiao-li.md#第二条)。\n",
         encoding="utf-8")
+    (content / "notices" / "修改办法.md").write_text(
+        HEAD.format(title="关于修改管理办法第十二条的通知").replace("date: 2021-03-01", "date: 2021-06-01")
+        .replace("---\n\n", "amends:\n  - id: guan-li-ban-fa\n    sections: [第12条]\n    note: 提高标准\n---\n\n", 1)
+        + "将第十二条修改为……\n", encoding="utf-8")
     out = root / "site"
     built = invoke("build", "-c", str(config), "-o", str(out))
     assert built.exit_code == 0, built.output
@@ -98,8 +102,7 @@ def test_links_to_articles_land_on_the_ids(kb):
         assert anchor in target.ids, href  # #第5条 was written: it lands on 第五条
     assert links[1].endswith("#第五条")
     own = parse(out / "guidelines" / "guan-li-ban-fa.html")
-    same_page = [h for h in own.hrefs if h in ("#第十二条", "#第二条")]
-    assert same_page == ["#第十二条", "#第二条"]
+    assert {"#第十二条", "#第二条"} <= set(own.hrefs) and "#第2条" not in own.hrefs  # #第2条 was written
 
 
 def test_wrong_article_number_is_reported_with_file_and_line(kb):
@@ -130,3 +133,14 @@ def test_clicking_an_article_link_shows_that_article(kb, page):
     assert box is not None and 40 <= box["y"] < 900  # scrolled into view, not under the sticky header
     assert target.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(255, 248, 225)"
     assert page.errors == []
+
+
+def test_an_amended_article_carries_the_banner(kb):
+    """``amends`` may name an article (here as 第12条): the banner stands right after that article."""
+    _config, out = kb
+    html = (out / "guidelines" / "guan-li-ban-fa.html").read_text(encoding="utf-8")
+    lead = html.index('<p id="第十二条">')
+    banner = html.index("mzkb-amend-banner")
+    assert html.index("</p>", lead) < banner < html.index("<p", html.index("</p>", lead))  # right after that paragraph
+    assert "本条" in html[banner:banner + 600] and "关于修改管理办法第十二条的通知" in html[banner:banner + 1200]
+    assert len(re.findall(r'class="mzkb-amend-banner[" ]', html)) == 1
