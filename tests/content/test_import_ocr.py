@@ -97,3 +97,15 @@ def test_tesseract_reads_a_scan_and_every_field_is_unconfirmed(kb, tmp_path):
     assert "养老机构" in body and "消防" in body and "测试省民政厅文件" not in body  # the red 版头 is not body text
     checked = CliRunner().invoke(cli, ["check", "-c", str(kb)])
     assert checked.exit_code == 0, checked.output  # guesses to confirm are warnings
+
+
+@needs_engine
+def test_a_scan_page_too_large_to_render_is_refused_before_rendering(kb, tmp_path):
+    from PIL import Image
+
+    pdf = tmp_path / "大页面.pdf"
+    Image.new("RGB", (100, 100), "white").save(pdf, "PDF", resolution=3.6)  # one 2000 × 2000 pt page
+    result = CliRunner().invoke(cli, ["import", "-c", str(kb), str(pdf)])
+    assert result.exit_code == 1
+    line = next(x for x in result.output.splitlines() if "MZ730" in x)
+    assert "第 1 页" in line and "8333×8333" in line and "5000 万" in line
