@@ -323,9 +323,8 @@ def import_(config_path: str, files: tuple[str, ...], doc_type: str, doc_id: str
 def _import_all(files, config, doc_type, known, doc_id, attach, dry_run, progress) -> list:
     """Import each file in turn (said as it goes), for ``import_``; the summary rows."""
     from .importer import summary
-    from .importer.run import import_file
-
     from .importer.batch import once_per_target
+    from .importer.run import import_file
 
     rows, targets = [], {}
     for name in files:

@@ -103,7 +103,7 @@ def heading_anchors(state: StateCore) -> None:
             tokens[i].attrSet("id", unique_anchor(slugify(inline_text(tokens[i + 1])), used))
 
 
-_ARTICLE_LEAD = re.compile(r"^第([零〇一二三四五六七八九十百千两\d]{1,8})条(?:之([一二三四五六七八九十\d]{1,3}))?(?=[\s:：.．、,，]|$)")
+_ARTICLE_LEAD = re.compile(r"^第([零〇一二三四五六七八九十百千两\d]{1,8})条(?:之([一二三四五六七八九十\d]{1,3}))?(?=[\s:：.．、,，(（【〔\[]|$)")
 _INVISIBLE = " \t\n\u200b\u200c\u200d\u2060\ufeff"
 """Blanks and zero-width characters that may stand before an article label (pasted texts carry them)."""
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}

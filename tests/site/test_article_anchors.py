@@ -144,3 +144,21 @@ def test_an_amended_article_carries_the_banner(kb):
     assert html.index("</p>", lead) < banner < html.index("<p", html.index("</p>", lead))  # right after that paragraph
     assert "本条" in html[banner:banner + 600] and "关于修改管理办法第十二条的通知" in html[banner:banner + 1200]
     assert len(re.findall(r'class="mzkb-amend-banner[" ]', html)) == 1
+
+
+@pytest.mark.parametrize("text, label, key", [
+    ("第十二条　县级以上人民政府负责。", "第十二条", "12"),
+    ("第12条 阿拉伯数字。", "第12条", "12"),
+    ("第一百二十条之一　之一。", "第一百二十条之一", "120-1"),
+    ("第一千零五条：冒号", "第一千零五条", "1005"),
+    ("第二十条（适用范围）本条例适用于……", "第二十条", "20"),
+    ("\u200b第一条 前面有零宽空格", "第一条", "1"),
+    ("第三条规定的事项，不是条文。", "", ""),
+    ("依照第三条 办理", "", ""),
+    ("第三章 总则", "", ""),
+])
+def test_article_labels(text, label, key):
+    from mzkb.markdown import article_key, article_label
+
+    assert article_label(text) == label
+    assert article_key(label) == key
