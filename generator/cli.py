@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from . import __version__, cli_offline, click_zh
-from .cli_common import config_option, report
+from .cli_common import config_option, failed_files, report
 from .content.model import DocType
 from .diagnostics import make, render_json
 
@@ -147,7 +147,8 @@ def build(config_path: str, out_dir: str | None, strict: bool, with_versions: bo
     result = run_build(config_path, out_dir, strict, incremental=not full, progress=for_terminal())
     report([*result.prepared.diagnostics, *result.diagnostics], err=True)
     if not result.ok:
-        click.echo("生成失败，原有网站未被改动。", err=True)
+        click.echo(f"生成失败{failed_files([*result.prepared.diagnostics, *result.diagnostics], strict)}，原有网站未被改动。",
+                   err=True)
         sys.exit(1)
     count = len(result.prepared.corpus.documents)
     click.echo(f"已生成 {count} 个文档的网站：{result.out_dir}")
@@ -313,31 +314,60 @@ def import_(config_path: str, files: tuple[str, ...], doc_type: str, doc_id: str
 
     标题、发文字号、发文机关、成文日期、附件等从公文版式中识别；找不到的留下占位文字，
     推测的适用机构写入 unconfirmed，mzkb check 会提示核对。无法读取的文件报错（退出码 1），
-    同一次运行中的其他文件照常导入。
+    同一次运行中的其他文件照常导入。给出文件夹时导入其中（含子文件夹）全部可导入的文件；
+    导入多个文件时在终端显示进度条，最后列出汇总表（每个文件：成功/警告/失败、标题、文号、导入为哪个文件、原因）。
     """
+    import shutil
+
     from .config import load_config
-    from .importer.run import import_file, known_documents, valid_id
+    from .importer import summary
+    from .importer.run import known_documents, valid_id
+    from .progress import for_terminal
 
     config, diags = load_config(config_path)
     if config is None:
         report(diags, err=True)
         sys.exit(1)
-    files = _expand_folders(files)
+    names, files = files, _expand_folders(files)
     if doc_id and (len(files) > 1 or not valid_id(doc_id)):
         raise click.BadParameter("--id 只能用于单个文件，且只能包含小写字母、数字和连字符", param_hint="--id")
     if attach and len(files) > 1:
         raise click.BadParameter("--attach 只能用于单个文件", param_hint="--attach")
     known = known_documents(config)
-    failed = 0
+    progress = for_terminal()
+    progress.stage("import", "导入文件", total=len(files))
+    try:
+        rows = _import_all(files, config, doc_type, known, doc_id, attach, dry_run, progress)
+    finally:
+        progress.close()
+    if len(rows) > 1 or any(Path(n).is_dir() for n in names):
+        click.echo(summary.table(rows, shutil.get_terminal_size().columns if sys.stdout.isatty() else None))
+    failed = sum(r.result == "失败" for r in rows)
+    if failed:
+        click.echo(f"{failed} 个文件未能导入。", err=True)
+        sys.exit(1)
+
+
+def _import_all(files, config, doc_type, known, doc_id, attach, dry_run, progress) -> list:
+    """Import each file in turn (said as it goes), for ``import_``; the summary rows."""
+    from .importer import summary
+    from .importer.batch import once_per_target
+    from .importer.run import import_file
+
+    rows, targets = [], {}
     for name in files:
         result = import_file(Path(name), name, config, DocType.parse(doc_type), known, doc_id,
                              tuple(Path(a) for a in attach))
+        progress.advance("import")
+        if result.target is not None:
+            shown = result.target.relative_to(config.root).as_posix() if result.target.is_relative_to(config.root) else str(result.target)
+            result = once_per_target(result, targets, shown)
         report(result.diagnostics, err=True)
         if not result.ok:
-            failed += 1
             click.echo(f"未导入：{name}", err=True)
+            rows.append(summary.row(result, ""))
             continue
-        shown = result.target.relative_to(config.root).as_posix() if result.target.is_relative_to(config.root) else str(result.target)
+        rows.append(summary.row(result, shown + ("（试运行，未写入）" if dry_run else "")))
         if dry_run:
             click.echo(f"===== {name} -> {shown}（试运行，未写入） =====")
             click.echo(result.text, nl=False)
@@ -353,9 +383,7 @@ def import_(config_path: str, files: tuple[str, ...], doc_type: str, doc_id: str
         for why, found in result.attached:
             click.echo(f"  附件：{found}（依据{why}）")
         known.append(result.known)
-    if failed:
-        click.echo(f"{failed} 个文件未能导入。", err=True)
-        sys.exit(1)
+    return rows
 
 
 def _expand_folders(names: tuple[str, ...]) -> tuple[str, ...]:

@@ -38,6 +38,16 @@ def report(diagnostics: list[Diagnostic] | tuple[Diagnostic, ...], err: bool = F
         click.echo(f"共 {errors} 个错误，{warnings} 个警告。{hint}", err=err)
 
 
+def failed_files(diagnostics: list[Diagnostic], strict: bool = False, limit: int = 5) -> str:
+    """``：2 个文件有错误（a.md、b.md）`` for a refused build (warnings count with ``strict``); ``""``
+    when no file is to blame."""
+    files = list(dict.fromkeys(d.file for d in diagnostics if d.file and (strict or d.severity is Severity.ERROR)))
+    if not files:
+        return ""
+    shown = "、".join(files[:limit]) + (" 等" if len(files) > limit else "")
+    return f"：{len(files)} 个文件有{'问题' if strict else '错误'}（{shown}）"
+
+
 def optional_config(config_path: str):
     """site_config.yml for commands that also run without one (verify, apply-update, keygen): None when the
     default file is absent; a given but missing or invalid file is reported (exit 1)."""

@@ -4,7 +4,9 @@ The same parser (``parser()``) analyses a body at check time (sections, links, r
 first paragraph) and renders it into the page, and one core rule (``heading_anchors``) gives
 every heading its ``id``: an explicit ``{#id}`` wins, otherwise ``slugify`` of its text,
 de-duplicated as ``x``, ``x_1`` … So the page's ids, its table of contents, the search index
-and the link check (MZ404) all read the same anchors.
+and the link check (MZ404) all read the same anchors. A second core rule (``article_anchors``)
+gives every article lead — a paragraph starting ``第十二条`` — the id ``第十二条``, so a link can
+point at an article (``办法.md#第十二条``; MZ740 when the article does not exist).
 """
 
 from __future__ import annotations
@@ -24,9 +26,9 @@ from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from .content.model import Link, Section
+from .content.model import Article, Link, Section
 
-VERSION = "mdit-2"
+VERSION = "mdit-3"
 """Part of the content-cache key of an analysis: bump when ``analyse`` gives other results."""
 
 TOC_LEVELS = (2, 4)
@@ -101,6 +103,79 @@ def heading_anchors(state: StateCore) -> None:
             tokens[i].attrSet("id", unique_anchor(slugify(inline_text(tokens[i + 1])), used))
 
 
+_ARTICLE_LEAD = re.compile(r"^第([零〇一二三四五六七八九十百千两\d]{1,8})条(?:之([一二三四五六七八九十\d]{1,3}))?(?=[\s:：.．、,，(（【〔\[]|$)")
+_INVISIBLE = " \t\n\u200b\u200c\u200d\u2060\ufeff"
+"""Blanks and zero-width characters that may stand before an article label (pasted texts carry them)."""
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+
+
+def _cn_number(text: str) -> int:
+    """``十二`` -> 12, ``一百零五`` -> 105, ``12`` -> 12 (the numbers of article labels)."""
+    if text.isdigit():
+        return int(text)
+    total, digit = 0, 0
+    for char in text:
+        if char in _CN_UNITS:
+            total += (digit or 1) * _CN_UNITS[char]
+            digit = 0
+        else:
+            digit = _CN_DIGITS[char]
+    return total + digit
+
+
+def article_label(text: str) -> str:
+    """The article label a paragraph or heading starts with (``第十二条　县级以上…`` -> ``第十二条``),
+    else ``""``; the label must be followed by a blank, a punctuation mark or nothing."""
+    found = _ARTICLE_LEAD.match(unicodedata.normalize("NFKC", text).lstrip(_INVISIBLE))
+    return found.group(0) if found else ""
+
+
+def article_key(label: str) -> str:
+    """The number of an article label, however it is written: ``第十二条`` and ``第12条`` -> ``12``,
+    ``第一百二十条之一`` -> ``120-1``; ``""`` for a text that is not an article label."""
+    found = _ARTICLE_LEAD.match(unicodedata.normalize("NFKC", label))
+    if found is None or found.end() != len(unicodedata.normalize("NFKC", label)):
+        return ""
+    number, sub = found.groups()
+    return f"{_cn_number(number)}" + (f"-{_cn_number(sub)}" if sub else "")
+
+
+def _lead_label(inline: Token) -> str:
+    """The article label at the start of an inline token (plain, or in bold: ``**第十二条**县级…``)."""
+    if not inline.content.lstrip(_INVISIBLE + "*_").startswith("第"):  # most paragraphs: no work
+        return ""
+    label = article_label(inline_text(inline)[:40])
+    children = [c for c in inline.children or [] if c.type != "text" or c.content]
+    if not label and len(children) > 1 and children[0].type in ("strong_open", "em_open") and children[1].type == "text":
+        whole = unicodedata.normalize("NFKC", children[1].content.strip())
+        label = whole if article_key(whole) else ""
+    return label
+
+
+def article_anchors(state: StateCore) -> None:
+    """Core rule (after ``heading_anchors``): every article lead gets an ``id``, its label made unique
+    against every id of the page; a heading starting with a label keeps its own id. The label goes
+    into ``token.meta["article"]`` of the element that carries the id (for ``analyse``)."""
+    tokens = state.tokens
+    used = {str(t.attrGet("id")) for t in tokens if t.attrGet("id")}
+    for i, token in enumerate(tokens[:-1]):
+        if token.type not in ("paragraph_open", "heading_open") or tokens[i + 1].type != "inline":
+            continue
+        label = _lead_label(tokens[i + 1])
+        if not label:
+            continue
+        holder = token
+        if token.type == "paragraph_open":
+            if token.hidden:  # a tight list hides its paragraphs: the list item carries the id
+                if i == 0 or tokens[i - 1].type != "list_item_open" or tokens[i - 1].attrGet("id"):
+                    continue
+                holder = tokens[i - 1]
+            if not holder.attrGet("id"):
+                holder.attrSet("id", unique_anchor(label, used))
+        holder.meta["article"] = label
+
+
 def _permissive_link(url: str) -> bool:
     """Let every URL through the parser: the sanitizer policy decides (at check and at render)."""
     return True
@@ -150,6 +225,7 @@ def parser() -> MarkdownIt:
     md.validateLink = _permissive_link
     md.normalizeLink = _keep_link
     md.core.ruler.push("heading_anchors", heading_anchors)
+    md.core.ruler.push("article_anchors", article_anchors)
     md.core.ruler.before("text_join", "written_text", written_text)
     md.add_render_rule("heading_close", _permalink)
     md.add_render_rule("footnote_block_open", lambda *a: '<div class="footnote">\n<hr>\n<ol>\n')
@@ -201,10 +277,11 @@ def render(body: str) -> Rendered:
     return Rendered(md.renderer.render(tokens, md.options, env), toc)
 
 
-def analyse(body: str, first_line: int = 1) -> tuple[list[Section], list[Link], list[tuple[str, int, str]], str]:
+def analyse(body: str, first_line: int = 1) -> tuple[list[Section], list[Link], list[tuple[str, int, str]], str,
+                                                    list[Article]]:
     """Parse a body once.
 
-    Returns (sections, links, raw_html, first_paragraph) where raw_html lists
+    Returns (sections, links, raw_html, first_paragraph, articles) where raw_html lists
     (html, line, kind) and lines are file lines (``first_line`` = line of body line 1).
     Text before the first heading forms a section with an empty title. Links include every
     URL the editor wrote (``javascript:`` too), so that the check can refuse them.
@@ -217,8 +294,11 @@ def analyse(body: str, first_line: int = 1) -> tuple[list[Section], list[Link], 
     texts: list[str] = []
     first_paragraph = ""
     in_paragraph = False
+    articles: list[Article] = []
     for index, token in enumerate(tokens):
         line = (token.map[0] if token.map else 0) + first_line
+        if "article" in token.meta:
+            articles.append(Article(token.meta["article"], str(token.attrGet("id")), line))
         if token.type == "heading_open":
             if texts or current_title:
                 sections.append(Section(current_title, current_anchor, current_level, current_line, "\n".join(texts)))
@@ -246,7 +326,7 @@ def analyse(body: str, first_line: int = 1) -> tuple[list[Section], list[Link], 
             texts.append(token.content)
     if texts or current_title:
         sections.append(Section(current_title, current_anchor, current_level, current_line, "\n".join(texts)))
-    return sections, links, html, first_paragraph
+    return sections, links, html, first_paragraph, articles
 
 
 def _table_text(block: str) -> str:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from .cache import Cache
 from .clock import as_of_date, pinned_epoch, source_epoch
 from .config import SiteConfig, load_config
-from .content import analysis_cache, drafts, links, loader, schema
+from .content import analysis_cache, drafts, links, loader, refs, schema
 from .content.changelog import changes, doc_summary
 from .content.links import Corpus
 from .diagnostics import Diagnostic, Severity, make, sort_key
@@ -95,8 +95,10 @@ def prepare(config_path: str | Path, strict: bool = False, today: dt.date | None
     documents, problems = schema.validate(loaded.sources, config, today, memo)
     if use_cache:
         save_markdown_memo(config, memo)
+    valid_documents = documents
     documents, draft_documents = drafts.published(documents)  # drafts are checked, never built
     corpus, link_problems = links.link(documents, config.content_dir, today)
+    link_problems = refs.without_failed(link_problems, valid_documents, loaded.sources)
     draft_problems = drafts.references(documents, draft_documents)
     link_problems = [*drafts.without_missing(link_problems, draft_problems), *draft_problems]
     all_diags = sorted([*diags, *loaded.diagnostics, *problems, *link_problems], key=sort_key)

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from .cache import Cache
 from .config import load_config
-from .content import loader, schema
+from .content import loader, refs, schema
 from .content.relink import LinkMemory
 from .diagnostics import sort_key
 from .pipeline import Prepared, as_of_date, markdown_memo, prefill_markdown, save_markdown_memo
@@ -81,6 +81,7 @@ class Session:
         documents, problems = self._validate(loaded.sources, config, day)
         self.config = config
         corpus, link_problems = self.linking.link(documents, config.content_dir, day, key)
+        link_problems = refs.without_failed(link_problems, documents, loaded.sources)
         diagnostics = sorted([*config_diags, *loaded.diagnostics, *problems, *link_problems], key=sort_key)
         return Prepared(config, corpus, tuple(diagnostics)), key
 

@@ -52,7 +52,10 @@ class _Rich(Progress):
         delay = float(os.environ.get("MZKB_PROGRESS_DELAY", DELAY))
         self._timer = threading.Timer(delay, self._show)
         self._timer.daemon = True
-        self._timer.start()
+        if delay <= 0:
+            self._show()  # at once, not from a timer that a short run may cancel first
+        else:
+            self._timer.start()
 
     def _show(self) -> None:
         with self._lock:

@@ -203,6 +203,9 @@ EDITS = [
     (_replace("guidelines/guide-2.md", "id: guide-2\n", "# 一行注释\nid: guide-2\n"), False),  # front-matter lines move
     (_replace("guidelines/guide-1.md", "title: 养老机构防控指南（第一版）", "title: 养老机构防控指南（初版）"), False),
     (_replace("guidelines/guide-1.md", "工作人员每日测温。", "工作人员每日测温，记录体温。"), True),
+    (_replace("guidelines/guide-2.md", "每日消毒三次，记录台账", "每日消毒三次，记录台账。\n\n第一条　新增的条文"), False),  # an article anchor
+    (_replace("guidelines/guide-1.md", "date: 2020-02-01", "date: （请填写日期）"), False),  # fails: links to it are not "不存在"
+    (_replace("guidelines/guide-1.md", "date: （请填写日期）", "date: 2020-02-01"), False),
 ]
 
 

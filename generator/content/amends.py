@@ -11,13 +11,15 @@ import datetime as dt
 from dataclasses import replace
 
 from ..diagnostics import Diagnostic, make
+from ..markdown import article_key
 from .ids import id_hint
 from .model import Amendment, Document, SectionChange, Status
 from .status import dated, effective_from
 
 
 def section_anchor(doc: Document, name: str) -> str | None:
-    """The anchor of a section of ``doc`` named by its anchor or its heading text (None if absent)."""
+    """The anchor of a section of ``doc`` named by its anchor or its heading text, or of an article
+    named by its label (``第十二条``, also ``第12条``); None if absent."""
     name = name.strip().lstrip("#")
     for section in doc.sections:
         if section.title and section.anchor == name:
@@ -25,7 +27,8 @@ def section_anchor(doc: Document, name: str) -> str | None:
     for section in doc.sections:
         if section.title and section.title.strip() == name:
             return section.anchor
-    return None
+    key = article_key(name)
+    return next((a.anchor for a in doc.articles if a.anchor == name or (key and article_key(a.label) == key)), None)
 
 
 def resolve(by_id: dict[str, Document]) -> tuple[dict[str, Document], list[Diagnostic]]:
@@ -132,7 +135,8 @@ def apply(by_id: dict[str, Document], cyclic: bool) -> tuple[dict[str, Document]
 def existing_sections(doc: Document, limit: int = 12) -> str:
     """``（现有小节：一、总体要求、二、人员管理…）`` for MZ421: the headings an editor can name."""
     titles = [s.title for s in doc.sections if s.title]
+    articles = f"条文 {doc.articles[0].label} 至 {doc.articles[-1].label}" if doc.articles else ""
     if not titles:
-        return "（该文件没有小节标题）"
+        return f"（该文件没有小节标题；现有{articles}）" if articles else "（该文件没有小节标题）"
     shown = "、".join(f"“{t}”" for t in titles[:limit])
-    return f"（现有小节：{shown}{' 等' if len(titles) > limit else ''}）"
+    return f"（现有小节：{shown}{' 等' if len(titles) > limit else ''}{'；' + articles if articles else ''}）"

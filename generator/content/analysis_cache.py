@@ -1,5 +1,5 @@
-"""The content cache's markdown analyses: a body's sections, links, raw HTML and first
-paragraph as plain tuples (JSON arrays in ``.mzkb/cache``), their keys, and the checks that
+"""The content cache's markdown analyses: a body's sections, links, raw HTML, first
+paragraph and article leads as plain tuples (JSON arrays in ``.mzkb/cache``), their keys, and the checks that
 read them back (a wrongly shaped entry is dropped and its body parsed again)."""
 
 from __future__ import annotations
@@ -8,14 +8,15 @@ from ..cache import BadEntry, digest, expect
 from ..markdown import VERSION as MARKDOWN_VERSION
 from ..markdown import analyse
 from .loader import FRONT_MATTER_KEY, check_front_matter_entry
-from .model import Link, Section
+from .model import Article, Link, Section
 
 
 def flatten_analysis(result: tuple) -> tuple:
     """A markdown analysis as plain tuples (JSON arrays in the cache)."""
-    sections, links, html, first_paragraph = result
+    sections, links, html, first_paragraph, articles = result
     return ([(s.title, s.anchor, s.level, s.line, s.text) for s in sections],
-            [(link.href, link.line, link.image) for link in links], html, first_paragraph)
+            [(link.href, link.line, link.image) for link in links], html, first_paragraph,
+            [(a.label, a.anchor, a.line) for a in articles])
 
 
 def analysis_key(body: str, first_line: int) -> str:
@@ -31,10 +32,11 @@ def analyse_flat(body: str, first_line: int) -> tuple:
 def check_flat_analysis(value: object) -> list:
     """A cached analysis read back from JSON (``flatten_analysis`` with lists for tuples);
     ``cache.BadEntry`` when it has another shape."""
-    if not (isinstance(value, list) and len(value) == 4 and isinstance(value[3], str)):
+    if not (isinstance(value, list) and len(value) == 5 and isinstance(value[3], str)):
         raise BadEntry("analysis")
-    sections, links, html, _ = value
-    shapes = ((sections, (str, str, int, int, str)), (links, (str, int, bool)), (html, (str, int, str)))
+    sections, links, html, _, articles = value
+    shapes = ((sections, (str, str, int, int, str)), (links, (str, int, bool)), (html, (str, int, str)),
+              (articles, (str, str, int)))
     for items, kinds in shapes:
         if not isinstance(items, list):
             raise BadEntry("analysis part")
@@ -60,5 +62,6 @@ def memo_entries(data: object) -> dict:
 
 def unflatten_analysis(flat: tuple) -> tuple:
     """Inverse of ``flatten_analysis``."""
-    sections, links, html, first_paragraph = flat
-    return [Section(*s) for s in sections], [Link(*link) for link in links], html, first_paragraph
+    sections, links, html, first_paragraph, articles = flat
+    return ([Section(*s) for s in sections], [Link(*link) for link in links], html, first_paragraph,
+            [Article(*a) for a in articles])

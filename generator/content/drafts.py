@@ -7,10 +7,9 @@ points at a draft (MZ430) in place of the link stage's "不存在" at the same p
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from ..diagnostics import Diagnostic, make
 from .model import Document
+from .refs import references_to
 
 
 def published(documents: list[Document]) -> tuple[list[Document], list[Document]]:
@@ -24,21 +23,8 @@ def references(documents: list[Document], drafts: list[Document]) -> list[Diagno
         return []
     ids = {d.id for d in drafts}
     paths = {d.source.resolve() for d in drafts}
-    diags = []
-    for doc in documents:
-        for key in ("supersedes", "related"):
-            for target in getattr(doc, key):
-                if target in ids:
-                    diags.append(make("MZ430", doc.rel_path, doc.line_of(key), 1, key=key, value=target))
-        for entry in doc.amends:
-            if entry.target in ids:
-                diags.append(make("MZ430", doc.rel_path, entry.line, 1, key="amends", value=entry.target))
-        for link in doc.links:
-            path_part = link.href.strip().partition("#")[0].split("?")[0]
-            if path_part.lower().endswith(".md") and "://" not in path_part:
-                if (doc.source.parent / Path(path_part)).resolve() in paths:
-                    diags.append(make("MZ430", doc.rel_path, link.line, 1, key="正文链接", value=link.href))
-    return diags
+    return [make("MZ430", doc.rel_path, line, 1, key=key, value=target)
+            for doc, key, target, line in references_to(documents, ids, paths)]
 
 
 def without_missing(link_problems: list[Diagnostic], draft_problems: list[Diagnostic]) -> list[Diagnostic]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, make
+from ..markdown import article_key
 from . import amends
 from .ids import id_hint, make_id
 from .loader import real_path
@@ -221,7 +222,8 @@ def resolve_href(doc: Document, href: str, by_path: dict, content_dir: Path) -> 
     path_part, _, anchor = href.partition("#")  # already decoded by markdown.analyse
     path_part = path_part.split("?")[0]
     if not path_part:
-        return None, _anchor_problem(doc, anchor, doc.rel_path)
+        found, problem = _anchor(doc, anchor, doc.rel_path)
+        return (f"#{found}" if found != anchor else None), problem
     if path_part.startswith("/"):
         return None, ("MZ406", {"value": href})
     target = (doc.source.parent / path_part)
@@ -232,8 +234,8 @@ def resolve_href(doc: Document, href: str, by_path: dict, content_dir: Path) -> 
         other = by_path.get(resolved)
         if other is None:
             return None, ("MZ403", {"value": href})
-        problem = _anchor_problem(other, anchor, href) if anchor else None
-        url = relative_url(doc.url, other.url) + (f"#{anchor}" if anchor else "")
+        found, problem = _anchor(other, anchor, href)
+        url = relative_url(doc.url, other.url) + (f"#{found}" if found else "")
         return url, problem
     if not resolved.is_file():
         return None, ("MZ403", {"value": href})
@@ -243,8 +245,27 @@ def resolve_href(doc: Document, href: str, by_path: dict, content_dir: Path) -> 
     return relative_url(doc.url, asset_url(rel)) + (f"#{anchor}" if anchor else ""), None
 
 
-def _anchor_problem(doc: Document, anchor: str, shown: str) -> tuple | None:
-    if not anchor or anchor.startswith("t=") or any(s.anchor == anchor for s in doc.sections):
-        return None
-    return ("MZ404", {"anchor": anchor, "value": shown})
+def _anchor(doc: Document, anchor: str, shown: str) -> tuple[str, tuple | None]:
+    """(the anchor to link to, problem or None): a heading's or an article's id as written, or an
+    article named by its number in the other spelling (``#第12条`` for ``第十二条``)."""
+    if not anchor or anchor.startswith("t=") or any(s.anchor == anchor for s in doc.sections) \
+            or any(a.anchor == anchor for a in doc.articles):
+        return anchor, None
+    key = article_key(anchor)
+    if not key:
+        return anchor, ("MZ404", {"anchor": anchor, "value": shown})
+    same = next((a for a in doc.articles if article_key(a.label) == key), None)
+    if same is not None:
+        return same.anchor, None
+    return anchor, ("MZ740", {"anchor": anchor, "value": shown, "existing": existing_articles(doc)})
+
+
+def existing_articles(doc: Document) -> str:
+    """``（现有条文：第一条 至 第五十条，共 50 条）`` for MZ740."""
+    if not doc.articles:
+        return "（该文件没有以“第X条”开头的条文）"
+    first, last = doc.articles[0].label, doc.articles[-1].label
+    if len(doc.articles) == 1:
+        return f"（现有条文只有 {first}）"
+    return f"（现有条文：{first} 至 {last}，共 {len(doc.articles)} 条）"
 

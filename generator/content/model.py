@@ -92,6 +92,18 @@ class Section:
 
 
 @dataclass(frozen=True, slots=True)
+class Article:
+    """An article lead of a body (a paragraph or heading starting 第X条): a place links can point at."""
+
+    label: str
+    """The article number as written (``第十二条``, ``第12条``, ``第一百二十条之一``)."""
+    anchor: str
+    """The ``id`` on the page (the label itself unless another element of the page has it)."""
+    line: int
+    """1-based line of the article lead in the source file."""
+
+
+@dataclass(frozen=True, slots=True)
 class Link:
     """A Markdown link in a document body."""
 
@@ -225,6 +237,8 @@ class Document:
     """Headings of the body with their text."""
     links: tuple[Link, ...] = ()
     """Links in the body."""
+    articles: tuple[Article, ...] = ()
+    """Article leads of the body (第X条), in order."""
     lines: dict = field(default_factory=dict, compare=False, hash=False)
     """Front-matter key -> 1-based file line (for diagnostics of later stages)."""
 

@@ -2,8 +2,8 @@
 changed anything the link stage reads.
 
 ``links.link`` reads every field of a document except its body text: ids, relations,
-dates, states, files, the headings' titles and anchors, the body's link targets and their
-lines, and the lines of the front-matter keys. When the validated documents differ from the
+dates, states, files, the headings' titles and anchors, the article labels and anchors, the
+body's link targets and their lines, and the lines of the front-matter keys. When the validated documents differ from the
 last call's only in the rest (the text of paragraphs and sections, the lines of sections), the
 link stage would give the same results for every other document and the same diagnostics:
 the last result is reused, with each changed document made again from its new validated
@@ -23,13 +23,14 @@ from . import links
 from .model import Document
 
 _FIELDS = tuple(f.name for f in fields(Document))
-_PLAIN = attrgetter(*(name for name in _FIELDS if name not in ("body", "sections", "links", "lines")))
+_PLAIN = attrgetter(*(name for name in _FIELDS if name not in ("body", "sections", "links", "lines", "articles")))
 
 
 def link_inputs(doc: Document) -> tuple:
     """What the link stage reads of a validated document (see the module's docstring)."""
     return (_PLAIN(doc), doc.lines, tuple((s.title, s.anchor, s.level) for s in doc.sections),
-            tuple((link.href, link.line, link.image) for link in doc.links))
+            tuple((link.href, link.line, link.image) for link in doc.links),
+            tuple((a.label, a.anchor) for a in doc.articles))
 
 
 class LinkMemory:

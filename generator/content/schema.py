@@ -226,7 +226,7 @@ def validate_one(src: Source, config: SiteConfig, today: dt.date,
     if src.doc_type is DocType.VIDEO and not src.meta.get("media"):
         c.report("MZ305", None, (1, 1), key="media", label="视频文件或地址")
     extra = _video(c) if src.doc_type is DocType.VIDEO else _case(c) if src.doc_type is DocType.CASE else {}
-    sections, links, html, first_paragraph = c.analyse(src.body)
+    sections, links, html, first_paragraph, articles = c.analyse(src.body)
     if src.body.strip().startswith(BODY_PLACEHOLDER):
         c.report("MZ340", None, (src.body_line + len(src.body) - len(src.body.lstrip("\n")), 1),
                  key="正文", value=src.body.strip().splitlines()[0][:40])
@@ -244,7 +244,8 @@ def validate_one(src: Source, config: SiteConfig, today: dt.date,
         topics=topics, summary=c.text("summary") or first_paragraph, declared_status=status_raw,
         status=Status.REPEALED if status_raw == "repealed" else Status.CURRENT,
         supersedes=c.ids("supersedes"), edition=c.text("edition"), related=c.ids("related"),
-        attachments=tuple(attachments), sections=tuple(sections), links=tuple(links), lines=lines,
+        attachments=tuple(attachments), sections=tuple(sections), links=tuple(links), articles=tuple(articles),
+        lines=lines,
         amends=_amends(c), **_validity(c), **_disclosure(c, date), **extra,
     )
     if any(d.severity is Severity.ERROR for d in c.diags):

@@ -4,7 +4,11 @@ through a symlink, and without the private files office tools and file managers 
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
+
+from ..diagnostics import make
+from .run import Imported
 
 PRIVATE_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
 
@@ -33,3 +37,15 @@ def folder_files(folder: Path, suffixes: set[str]) -> tuple[list[Path], list[tup
                 continue
             found.append(path)
     return found, skipped
+
+
+def once_per_target(result: Imported, earlier: dict[Path, str], shown_target: str) -> Imported:
+    """``result``, or a refusal (MZ741) when an earlier file of the same run was imported as the same
+    document (``earlier``: target -> that file, updated here), so two copies never count as two imports."""
+    if not result.ok:
+        return result
+    first = earlier.setdefault(result.target, result.source)
+    if first == result.source:
+        return result
+    refusal = make("MZ741", result.source, 0, 0, other=first, target=shown_target)
+    return replace(result, target=None, files=(), diagnostics=(*result.diagnostics, refusal), attached=())

@@ -43,6 +43,10 @@ class Limits:
     """Pixels one picture in a PDF declares (width × height of the image itself)."""
     rendered_pixels: int = 60_000_000
     """Pixels rendered for the pictures of one PDF together (at 150 dpi); pictures past it are not extracted."""
+    ocr_pages: int = 30
+    """Pages of a scanned PDF recognised by OCR (when an engine is installed)."""
+    ocr_seconds: float = 300.0
+    """Time budget for recognising the pages of one scanned PDF."""
 
 
 LIMITS = Limits()

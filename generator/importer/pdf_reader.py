@@ -1,6 +1,7 @@
 """Text PDF -> ``Extracted`` with pdfplumber: visual lines joined into paragraphs (indent and
 line length), font size, bold and red kept as hints, tables (also across pages) as tables.
-A PDF without a text layer (a scan) or with a password is refused with its own code."""
+A PDF with a password is refused with its own code; one without a text layer (a scan) is read by
+the local OCR engine (``ocr``), or refused (MZ707) when there is none."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import logging
 import re
 from pathlib import Path
 
+from . import ocr
 from .limits import LIMITS, Budget, Limits, size_text
 from .model import Block, Cell, Extracted, Image, Notice, Para, ReadError, fix_radicals, table_from_cells
 
@@ -43,13 +45,14 @@ def read_pdf(path: Path, limits: Limits = LIMITS, budget: Budget | None = None) 
         for number, page in enumerate(all_pages, 1):
             _check_box(page, number, limits)
         renderer = _Renderer(path, limits)
-        pages, images = [], 0
+        pages, images, sizes = [], 0, []
         try:
             for number, page in enumerate(all_pages, 1):
                 budget.check(f"读取 PDF 第 {number} 页")
                 _check_content(page, number, limits)
                 pages.append(_page_items(page, number, renderer, limits, budget))
                 images += len(page.images)
+                sizes.append((float(page.width), float(page.height)))
                 page.close()  # drop the page's layout objects: memory stays one page's worth
         except ReadError:
             raise
@@ -57,12 +60,13 @@ def read_pdf(path: Path, limits: Limits = LIMITS, budget: Budget | None = None) 
             raise _read_error(exc, path) from exc
         finally:
             renderer.close()
-        _drop_running(pages)
-        _mark_layout([line for lines, _ in pages for line in lines])
+        hints: dict = {}
         if not any(lines for lines, _ in pages):
             if not all_pages:
                 raise ReadError("MZ708", detail="找不到任何页面：文件的交叉引用表（xref）或页面目录已损坏")
-            raise ReadError("MZ707", pages=len(all_pages), images=images)
+            pages, hints = _scanned(path, sizes, images, limits, renderer)
+        _drop_running(pages)
+        _mark_layout([line for lines, _ in pages for line in lines])
     blocks: list = []
     files: list[tuple[str, bytes]] = []
     for lines, found in pages:
@@ -76,7 +80,23 @@ def read_pdf(path: Path, limits: Limits = LIMITS, budget: Budget | None = None) 
                 blocks.append(Image(files[-1][0]))
             else:
                 _add_table(blocks, item)
-    return Extracted(tuple(_close(blocks)), tuple(files), warnings=tuple(renderer.warnings))
+    return Extracted(tuple(_close(blocks)), tuple(files), hints=hints, warnings=tuple(renderer.warnings))
+
+
+def _scanned(path: Path, sizes: list[tuple[float, float]], images: int, limits: Limits, renderer: _Renderer):
+    """A PDF without a text layer: its pages recognised by the local OCR engine (a warning says so,
+    and the hints mark every field found as a guess), or MZ707 naming the engine that would be used."""
+    exe = ocr.engine()
+    if exe is None:
+        raise ReadError("MZ707", pages=len(sizes), images=images, ocr=ocr.missing_hint())
+    pages, confidence = ocr.recognise(path, sizes, exe, limits)
+    for lines, _ in pages:
+        lines[:] = [line for line in lines if not _PAGE_NUMBER.match(line["text"])]
+    if not any(lines for lines, _ in pages):
+        raise ReadError("MZ707", pages=len(sizes), images=images, ocr=f"{ocr.DESCRIPTION}也没有识别出文字")
+    renderer.warnings.append(Notice("MZ742", 0, {"engine": ocr.DESCRIPTION, "pages": len(sizes),
+                                                 "confidence": f"{confidence:.0f}%"}))
+    return pages, {"ocr": ocr.DESCRIPTION}
 
 
 def _check_box(page, number: int, limits: Limits) -> None:

@@ -137,6 +137,12 @@ def import_file(path: Path, shown: str, config: SiteConfig, doc_type: DocType, k
     except Exception as exc:  # a reader library failing on a malformed file: report it, never a traceback
         return Imported(shown, None, "", (), (make("MZ724", shown, 0, 0, detail=f"{type(exc).__name__}: {exc}"[:200]),))
     doc = gongwen.extract(extracted)
+    if extracted.hints.get("ocr"):  # every field read from a scan is a guess until checked against it
+        why = f"由{extracted.hints['ocr']}文字识别所得"
+        found = [key for key in ("title", "doc_number", "date", "issuer") if getattr(doc.fields, key)]
+        earlier = dict(doc.fields.guessed)
+        doc = replace(doc, fields=replace(doc.fields, guessed=tuple(
+            (key, f"{earlier[key]}，{why}" if key in earlier else why) for key in dict.fromkeys([*earlier, *found]))))
     if not doc.fields.date:
         named = _date_in_name(path.stem)
         if named:
@@ -216,9 +222,9 @@ def _compose(path, shown, config, doc_type, known, doc_id, doc, extracted, attac
         meta["cc"] = f.cc
     if f.printed:
         meta["printed"] = f.printed
-    diags += _missing(shown, f, doc_type, basis)
     body = writer.body_markdown(doc.body, asset_dir)
     text = writer.front_matter(meta, comments) + "\n" + body
+    diags += _missing(shown, f, doc_type, basis, (_rel(target, config), text))
     key = text_key(body)
     for k in known:  # a second copy of the same file (any name) must not become a second document
         other_number = bool(f.doc_number and k.doc_number
@@ -238,14 +244,24 @@ def _date_in_name(stem: str) -> str:
     return gongwen.parse_date(f"{found.group(1)}年{int(found.group(2))}月{int(found.group(3))}日") if found else ""
 
 
-def _missing(shown: str, f: gongwen.Fields, doc_type: DocType, basis: str) -> list[Diagnostic]:
+def _missing(shown: str, f: gongwen.Fields, doc_type: DocType, basis: str, written: tuple[str, str]) -> list[Diagnostic]:
+    """Fields not found: a placeholder to fill is reported at its line of the written file
+    (``written``: that file as shown and its text)."""
+    out, text = written
+    lines = text.split("\n")
+
+    def placeholder(field: str, key: str) -> Diagnostic:
+        value = {"title": writer.PLACEHOLDER_TITLE, "date": writer.PLACEHOLDER_DATE, "issuer": writer.PLACEHOLDER_ISSUER}[key]
+        line = next((n for n, x in enumerate(lines, 1) if x.startswith(f"{key}: {value}")), 0)
+        return make("MZ712", out, line, len(key) + 3 if line else 0, field=field, key=key, placeholder=value)
+
     diags = []
     if not f.title:
-        diags.append(make("MZ712", shown, 0, 0, field="标题", key="title"))
+        diags.append(placeholder("标题", "title"))
     if not f.date:
-        diags.append(make("MZ712", shown, 0, 0, field="成文日期", key="date"))
+        diags.append(placeholder("成文日期", "date"))
     if not f.issuer and doc_type.row.rule:
-        diags.append(make("MZ712", shown, 0, 0, field="发文机关", key="issuer"))
+        diags.append(placeholder("发文机关", "issuer"))
     if not f.doc_number and doc_type.row.doc_number:
         diags.append(make("MZ713", shown, 0, 0))
     for note in f.notes:

@@ -103,7 +103,7 @@ def rewrite_links(doc: Document, corpus: Corpus, content_dir: Path) -> tuple[str
         new, _problem = resolve_href(doc, link.href, corpus.by_path, content_dir)
         if new is None or new == link.href:
             continue
-        if not new.split("#")[0].endswith(".html"):
+        if not new.startswith("#") and not new.split("#")[0].endswith(".html"):
             assets.append((doc.source.parent / link.href.split("#")[0]).resolve())
         for written in dict.fromkeys((link.href, quote(link.href, safe="/#:?&=%~-._"))):
             pattern = re.compile(r"(\]\(\s*<?|^\s*\[[^\]]+\]:\s*<?)" + re.escape(written) + r"(?=[\s>)]|$)", re.M)

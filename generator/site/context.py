@@ -63,13 +63,13 @@ def validity(doc: Document) -> dict | None:
 def amendments(doc: Document, corpus: Corpus) -> dict:
     """What ``doc`` amends (``amends``) and which of its sections others amended (``amended``:
     anchor -> changes), with site-root URLs of the exact places."""
-    titles = {s.anchor: s.title for s in doc.sections}
+    titles = {s.anchor: s.title for s in doc.sections} | {a.anchor: a.label for a in doc.articles}
     made = []
     for entry in doc.amends:
         target = corpus.get(entry.target)
         if target is None:
             continue
-        names = {s.anchor: s.title for s in target.sections}
+        names = {s.anchor: s.title for s in target.sections} | {a.anchor: a.label for a in target.articles}
         made.append({"doc": doc_ref(target), "note": entry.note, "at": entry.at,
                      "sections": [{"title": names.get(a, a), "url": f"{target.url}#{a}"} for a in entry.sections]})
     amended: dict[str, list] = {}

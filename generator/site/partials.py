@@ -14,13 +14,14 @@ from .pages.templates import render
 
 
 def section_banners(html: str, page_url: str, amended: dict) -> str:
-    """Insert, right after each amended section's heading, the banner saying which document
-    changed it (``amended``: anchor -> changes, from ``context.amendments``)."""
+    """Insert, right after each amended section's heading (or amended article's lead paragraph: 本条),
+    the banner saying which document changed it (``amended``: anchor -> changes, from
+    ``context.amendments``)."""
     for anchor, changes in amended.items():
-        heading = re.compile(r'(<h([2-6])\b[^>]*\bid="' + re.escape(escape(anchor)) + r'"[^>]*>.*?</h\2>)', re.S)
+        heading = re.compile(r'(<(h[2-6]|p)\b[^>]*\bid="' + re.escape(escape(anchor)) + r'"[^>]*>.*?</\2>)', re.S)
         shown = [dict(c, href=relative_url(page_url, c["url"])) for c in changes]
-        banner = render("partials/mzkb-amendment-banner.html", changes=shown)
-        html = heading.sub(lambda m: m.group(1) + banner, html, count=1)
+        html = heading.sub(lambda m: m.group(1) + render("partials/mzkb-amendment-banner.html", changes=shown,
+                                                         unit="本条" if m.group(2) == "p" else "本节"), html, count=1)
     return html
 
 

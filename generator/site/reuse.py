@@ -16,6 +16,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from ..cache import FORMAT, BadEntry, Cache, digest, expect, link_or_copy
+from ..markdown import VERSION as MARKDOWN_VERSION
 
 RENDER_CACHE = "render.json"
 
@@ -29,8 +30,9 @@ def theme_key(theme: Path) -> str:
 
 def page_fingerprint(markdown: str, context: dict) -> str:
     """Hash of a document page's own inputs (the context is built in a fixed key order from
-    strings, numbers, lists and dicts, so its ``repr`` is stable)."""
-    return digest(markdown, repr(context))
+    strings, numbers, lists and dicts, so its ``repr`` is stable) and of the body parser's rules
+    (``markdown.VERSION``: a page rendered before article anchors existed is rendered again)."""
+    return digest(MARKDOWN_VERSION, markdown, repr(context))
 
 
 def check_state(data: object) -> dict:

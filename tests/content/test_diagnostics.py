@@ -127,7 +127,9 @@ def test_bad_input_is_reported_with_code_and_line(small_kb: Path, built_small_si
     assert not isinstance(run.exception, Exception) or isinstance(run.exception, SystemExit), run.exception
     assert "Traceback" not in run.output
     if CATALOGUE[code].severity is Severity.ERROR:
-        assert run.exit_code == 1 and "生成失败，原有网站未被改动" in run.output
+        last = run.output.splitlines()[-1]
+        assert run.exit_code == 1 and last.startswith("生成失败") and last.endswith("原有网站未被改动。")
+        assert f"content/{rel}" in last  # the refusal names the file to fix
         assert tree_digest(site) == before
 
 

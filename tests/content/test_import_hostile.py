@@ -257,7 +257,7 @@ def test_limits_are_documented_with_their_codes():
                    f"{LIMITS.docx_total_mb} MB", f"{LIMITS.docx_entries} 个", f"{LIMITS.xml_elements} 个",
                    f"{LIMITS.paragraphs} 个", f"{LIMITS.pdf_pages} 页", f"{LIMITS.page_area / 1e4:g} 万平方点",
                    f"{LIMITS.page_content_mb} MB", f"{LIMITS.image_pixels // 10_000} 万像素",
-                   f"{LIMITS.rendered_pixels // 10_000} 万像素"):
+                   f"{LIMITS.rendered_pixels // 10_000} 万像素", f"{LIMITS.ocr_pages} 页", f"{LIMITS.ocr_seconds:g} 秒"):
         assert number in documented, number
     docs = (Path(__file__).resolve().parents[2] / "docs" / "diagnostics.md").read_text(encoding="utf-8")
     assert "## 导入限制" in docs
