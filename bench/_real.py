@@ -267,7 +267,8 @@ def measure(folder: Path, truth_file: Path = HERE / "realdocs_truth.yml") -> dic
                 else:
                     ref_paras = None
                 loss_ref = ref_paras if ref_paras is not None else [ln for ln in pdf_source(path).splitlines()]
-                miss, total = lost(loss_ref, body)
+                shown = "".join(str(meta.get(k) or "") for k in ("title", "doc_number", "recipients")) + body
+                miss, total = lost(loss_ref, shown)  # the title and 文号 moved into the page's header
                 c["han_lost"] += miss
                 c["han"] += total
                 paras, tables = out_blocks(body)

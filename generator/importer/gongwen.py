@@ -294,16 +294,18 @@ def _title(blocks: list[Block], paras: list[int], start: int, hint: str) -> tupl
     if not candidates:
         return hint, start
     if hint:
-        target, got, end = compact(hint), "", None
+        target, got, end, passed = compact(hint), "", None, False
         for i in candidates[:6]:
             piece = compact(blocks[i].text)
             if target.startswith(got + piece):
                 got += piece
                 end = i + 1
-                if got == target:
-                    return hint, end
+                if got == target:  # a 令's 公布 preamble above the title it names stays body
+                    return hint, start if passed else end
             elif got:
                 break
+            else:
+                passed = passed or piece.endswith("。")
         return hint, start
     first = _largest(blocks, candidates)
     par = blocks[first]
@@ -438,6 +440,9 @@ def _history(blocks: list[Block], body_idx: list[int]) -> tuple[str, str, bool]:
     for i in body_idx[:40]:
         text = compact(blocks[i].text)
         if not (_HISTORY.match(text) or inside and parse_date(text) or re.match(r"^[（(]?根据.*(修正|修订)", text)):
+            if inside and dated and not text.startswith(("第", "目录")):  # a 题注 runs to its closing parenthesis
+                inside = not text.endswith(("）", ")"))
+                continue
             if dated:
                 break
             continue

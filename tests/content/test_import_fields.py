@@ -93,3 +93,24 @@ def test_signature_keeps_only_names():
     """A saved page's broken entity (``&sp;``) beside the 署名 is not part of the issuer."""
     text = "国务院办公厅转发示例部门意见的通知\n国办发〔1996〕9号\n各省人民政府：\n请认真执行。\n国务院办公厅 &sp;\n一九九六年七月十七日\n"
     assert gongwen.extract(read_text(text.encode("utf-8"))).fields.issuer == "国务院办公厅"
+
+
+def test_page_title_hint_keeps_the_orders_preamble():
+    """A saved page names the title (metadata table); the 令's 公布 preamble above it is still body."""
+    from mzkb.importer.model import Extracted, Para
+
+    lines = ["中华人民共和国国务院令", "第706号", "现将修订后的《示例代理条例》公布，自2019年3月1日起施行。", "总理　李克强",
+             "2018年11月6日", "示例代理条例", "第一条　为了规范示例代理行为，制定本条例。"]
+    doc = gongwen.extract(Extracted(tuple(Para(t) for t in lines), hints={"title": "示例代理条例"}))
+    assert doc.fields.title == "示例代理条例" and doc.fields.doc_number == "国令第706号"
+    assert any("起施行" in b.text for b in doc.body)
+
+
+def test_history_note_broken_over_lines_without_dates():
+    """A 题注 whose lines were cut anywhere (a PDF) is read to its closing parenthesis: the latest 修正 wins."""
+    text = ("中华人民共和国示例法\n（1979年7月1日第五届全国人民代表大会第二次会议通过 1997年3月14日第八届全国人民代表大会"
+            "第五次会议修订 根据1998年12月29日第九届全国人民代表大会常务委员会第六次会\n议通过的《关于示例的决定》、\n"
+            "2020年12月26日第十三届全国人民代表大会常务委员会第二十四次会议通过的《示例法修正案（十一）》修正）\n"
+            "第一编　总　　则\n第一条　为了示例，制定本法。\n")
+    f = gongwen.extract(read_text(text.encode("utf-8"))).fields
+    assert f.date == "2020-12-26" and "date" in dict(f.guessed)
