@@ -434,33 +434,36 @@ def _history(blocks: list[Block], body_idx: list[int]) -> tuple[str, str, bool]:
     ``根据2018年3月11日…修正``; one line or several, in parentheses or not): the latest date
     that adopted, amended, revised or issued it (not a 施行 date), the body that adopted or
     issued it, and whether that latest date is a 修正/修订."""
-    dated: list[tuple[str, bool]] = []
-    issuer = ""
+    note: list[str] = []  # the 题注's lines, joined before reading: a line may cut a date from its verb
     inside = False  # within the parentheses of a 题注 that runs over several lines
     for i in body_idx[:40]:
         text = compact(blocks[i].text)
         if not (_HISTORY.match(text) or inside and parse_date(text) or re.match(r"^[（(]?根据.*(修正|修订)", text)):
-            if inside and dated and not text.startswith(("第", "目录")):  # a 题注 runs to its closing parenthesis
+            if inside and note and not re.match(r"^(目录|第[一二三四五六七八九十百零〇\d]+[编章节条])", text):  # to its ")"
+                note.append(text)
                 inside = not text.endswith(("）", ")"))
                 continue
-            if dated:
+            if note:
                 break
             continue
         opened = text.count("（") + text.count("(") - text.count("）") - text.count(")")
         inside = opened > 0 or inside and not text.endswith(("）", ")"))
-        found = all_dates(text)
-        for n, (at, day) in enumerate(found):
-            end = found[n + 1][0] if n + 1 < len(found) else len(text)
-            piece = text[at:end]
-            verb = re.search(r"(通过|修正|修订|公布|发布|印发|批准|施行|实施)", piece)
-            if verb and verb.group(1) not in ("施行", "实施") or verb and re.search(r"公布施行|发布施行", piece):
-                dated.append((day, verb.group(1) in ("修正", "修订") or "修正" in piece or "修订" in piece))
-        if not issuer:
-            meeting = re.search(r"日(.+?)第[一二三四五六七八九十百\d]+次(?:常务|全体)?会议", text)
-            order = re.search(r"日(.+?)令第", text) or re.search(r"日(.+?)(?:公布|发布|印发)", text)
-            got = meeting or order
-            if got:
-                issuer = re.sub(r"第[一二三四五六七八九十百\d]+届", "", got.group(1)).strip("（()） ")
+        note.append(text)
+    text = "".join(note)
+    dated: list[tuple[str, bool]] = []
+    found = all_dates(text)
+    for n, (at, day) in enumerate(found):
+        end = found[n + 1][0] if n + 1 < len(found) else len(text)
+        piece = text[at:end]
+        verb = re.search(r"(通过|修正|修订|公布|发布|印发|批准|施行|实施)", piece)
+        if verb and verb.group(1) not in ("施行", "实施") or verb and re.search(r"公布施行|发布施行", piece):
+            dated.append((day, verb.group(1) in ("修正", "修订") or "修正" in piece or "修订" in piece))
+    issuer = ""
+    meeting = re.search(r"日(.+?)第[一二三四五六七八九十百\d]+次(?:常务|全体)?会议", text)
+    order = re.search(r"日(.+?)令第", text) or re.search(r"日(.+?)(?:公布|发布|印发)", text)
+    got = meeting or order
+    if got:
+        issuer = re.sub(r"第[一二三四五六七八九十百\d]+届", "", got.group(1)).strip("（()） ")
     if not dated:
         return "", issuer, False
     latest = max(dated)

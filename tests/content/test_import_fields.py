@@ -107,10 +107,13 @@ def test_page_title_hint_keeps_the_orders_preamble():
 
 
 def test_history_note_broken_over_lines_without_dates():
-    """A 题注 whose lines were cut anywhere (a PDF) is read to its closing parenthesis: the latest 修正 wins."""
+    """A 题注 whose lines were cut anywhere (a PDF; even between a date and its 通过) is read to its
+    closing parenthesis: the latest 修正 wins."""
     text = ("中华人民共和国示例法\n（1979年7月1日第五届全国人民代表大会第二次会议通过 1997年3月14日第八届全国人民代表大会"
             "第五次会议修订 根据1998年12月29日第九届全国人民代表大会常务委员会第六次会\n议通过的《关于示例的决定》、\n"
-            "2020年12月26日第十三届全国人民代表大会常务委员会第二十四次会议通过的《示例法修正案（十一）》修正）\n"
+            "第十届全国人民代表大会常务委员会第十四次会议通过的《示例法修正案（五）》、\n"
+            "2017年11月4日第十二届全国人民代表大会常务委员会第三十次会议通过的《示例法修正案（十）》和2020年12月26日"
+            "第十三届全国人民代表大会常务委员\n会第二十四次会议通过的《示例法修正案（十一）》修正）\n"
             "第一编　总　　则\n第一条　为了示例，制定本法。\n")
     f = gongwen.extract(read_text(text.encode("utf-8"))).fields
     assert f.date == "2020-12-26" and "date" in dict(f.guessed)
