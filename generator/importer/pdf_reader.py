@@ -63,6 +63,14 @@ def read_pdf(path: Path, limits: Limits = LIMITS, budget: Budget | None = None) 
             if not all_pages:
                 raise ReadError("MZ708", detail="找不到任何页面：文件的交叉引用表（xref）或页面目录已损坏")
             raise ReadError("MZ707", pages=len(all_pages), images=images)
+    blocks, files = laid_out(pages)
+    return Extracted(tuple(blocks), tuple(files), warnings=tuple(renderer.warnings))
+
+
+def laid_out(pages: list) -> tuple[list[Block], list[tuple[str, bytes]]]:
+    """Blocks in reading order from the visual lines (dicts: text, top, bottom, x0, x1, size, bold,
+    red, page, height, width; running chrome dropped and layout marked) and the tables and pictures
+    of each page: lines joined into paragraphs by their geometry. A fixed-layout OFD is read the same way."""
     blocks: list = []
     files: list[tuple[str, bytes]] = []
     for lines, found in pages:
@@ -76,7 +84,13 @@ def read_pdf(path: Path, limits: Limits = LIMITS, budget: Budget | None = None) 
                 blocks.append(Image(files[-1][0]))
             else:
                 _add_table(blocks, item)
-    return Extracted(tuple(_close(blocks)), tuple(files), warnings=tuple(renderer.warnings))
+    return _close(blocks), files
+
+
+def prepare(pages: list) -> None:
+    """Drop running headers and footers, then mark each line's layout (see ``laid_out``)."""
+    _drop_running(pages)
+    _mark_layout([line for lines, _ in pages for line in lines])
 
 
 def _check_box(page, number: int, limits: Limits) -> None:
