@@ -275,6 +275,9 @@ def measure(folder: Path, truth_file: Path = HERE / "realdocs_truth.yml") -> dic
                 b, n = broken(paras, ref_paras)
                 c["broken"] += b
                 c["paras"] += n
+                if b or miss:
+                    misses.append({"file": path.name, "mid_sentence": f"{b}/{n}", "han_lost": f"{miss}/{total}",
+                                   "examples": [p[-30:] for p in paras if p and not p.endswith(ENDS)][:3]})
                 if ref is not None and ref["tables"]:
                     ok, rows = aligned(ref["tables"], tables)
                     c["rows_aligned"] += ok

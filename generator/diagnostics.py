@@ -249,7 +249,7 @@ def render_json(diagnostics: list[Diagnostic]) -> str:
 
 
 IMPORT_LIMITS: tuple[tuple[str, str, str], ...] = (
-    ("导入一个文件的总用时", "20 秒", "MZ732"),
+    ("导入一个文件的计算用时（CPU 时间，机器繁忙时的等待不计）", "20 秒", "MZ732"),
     ("Word 文档中一个 XML 部分（如 document.xml）解压后的大小", "32 MB", "MZ727"),
     ("Word 文档全部 XML 部分解压后的大小", "64 MB", "MZ727"),
     ("Word 文档全部内容（含图片、嵌入文件）解压后的大小", "256 MB", "MZ727"),

@@ -57,6 +57,7 @@ def read_pdf(path: Path, limits: Limits = LIMITS, budget: Budget | None = None) 
             raise _read_error(exc, path) from exc
         finally:
             renderer.close()
+        _close_spacing(pages)
         _drop_running(pages)
         _mark_layout([line for lines, _ in pages for line in lines])
         if not any(lines for lines, _ in pages):
@@ -202,8 +203,33 @@ def _read_error(exc: BaseException, path: Path) -> ReadError:
     return ReadError("MZ708", detail="文件不完整或已损坏")
 
 
+_SENTENCE_END = tuple("。；：！？…”’）」』.;:!?")
+_TOC_ENTRY = re.compile(r"[.．·…]{5,}\s*\d{1,4}(?!\d)")
 _CJK = "\u4e00-\u9fff，。、；：（）《》〔〕“”"
 _CJK_GAP = re.compile(rf"(?<=[{_CJK}])\s(?=[0-9A-Za-z])|(?<=[0-9A-Za-z%])\s(?=[{_CJK}])")
+
+
+def _spacing(chars: list[dict]) -> tuple[int, int]:
+    """(Chinese/number boundaries with a gap, without one) in a line: a word processor that spaces
+    them (``2019 年``) does so at every boundary, a typed space is the exception."""
+    gapped = tight = 0
+    for prev, char in zip(chars, chars[1:]):
+        if char["text"] != " " and prev["text"] != " " and _CJK_GAP.search(prev["text"][-1:] + " " + char["text"][:1]):
+            if char["x0"] - prev["x1"] > 1.5:
+                gapped += 1
+            else:
+                tight += 1
+    return gapped, tight
+
+
+def _close_spacing(pages: list) -> None:
+    """Close the gaps between Chinese and numbers when the document sets them everywhere (autospace)."""
+    gapped = sum(line["spacing"][0] for lines, _ in pages for line in lines)
+    tight = sum(line["spacing"][1] for lines, _ in pages for line in lines)
+    if gapped > tight:
+        for lines, _ in pages:
+            for line in lines:
+                line["text"] = line.get("closed", line["text"])
 
 
 def _closed(chars: list[dict]) -> str:
@@ -246,16 +272,18 @@ def _page_items(page, number: int, renderer: _Renderer, limits: Limits, budget: 
     raw = text_page.extract_text_lines(return_chars=True, x_tolerance=1.5)
     lines = []
     for line in raw:
-        text = fix_radicals((_closed(line["chars"]) if _CJK_GAP.search(line["text"]) else line["text"]).strip())
-        if not text or _PAGE_NUMBER.match(text):
-            continue
+        text = fix_radicals(line["text"].strip())
+        if not text or _PAGE_NUMBER.match(text) or _TOC_ENTRY.search(text):
+            continue  # a contents line (…………12) points at printed pages: the headings are the contents
         chars = [c for c in line["chars"] if c["text"].strip()]
         lines.append({"text": text, "top": line["top"], "bottom": line["bottom"], "x0": line["x0"], "x1": line["x1"],
                       "page": number, "height": float(page.height),
                       "size": round(max(c["size"] for c in chars), 1) if chars else 0.0,
                       "bold": bool(chars) and all(_heavy(c["fontname"]) for c in chars),
                       "red": bool(chars) and all(_is_red(c.get("non_stroking_color")) for c in chars),
-                      "width": float(page.width)})
+                      "width": float(page.width), "spacing": _spacing(line["chars"])})
+        if _CJK_GAP.search(text):
+            lines[-1]["closed"] = fix_radicals(_closed(line["chars"]).strip())
     found = []
     for table in tables:
         layout, width = _layout(table)
@@ -413,9 +441,11 @@ def _continues(prev: dict, line: dict) -> bool:
         return prev["big"] and line["big"] and prev["size"] == line["size"] and prev["red"] == line["red"]
     if prev["centered"] or line["centered"] or prev["right"] or line["right"]:
         return False
-    if not prev["full"] or line["indented"] or abs(prev["size"] - line["size"]) > 0.5:
+    if not prev["full"] or abs(prev["size"] - line["size"]) > 0.5:
         return False
-    return not _NUMBERED.match(line["text"])
+    if line["indented"] and prev["text"].rstrip().endswith(_SENTENCE_END):
+        return False  # a first-line indent after a finished sentence opens a paragraph
+    return not _NUMBERED.match(line["text"])  # an indented line under a full, unfinished one: a hanging indent
 
 
 def _add_line(blocks: list, line: dict) -> None:

@@ -63,3 +63,35 @@ def test_table_over_page_breaks_keeps_every_row_whole_and_every_merged_cell_fill
     rows = [tuple(cell.replace(" ", "") for cell in row) for row in tables[0].rows]
     assert rows[0] == ("一级指标", "三级指标", "指标说明")
     assert rows[1:] == _rows()
+
+
+def test_word_processor_pdf_spacing_hanging_indents_and_contents(tmp_path):
+    """A PDF a word processor made: the gap it sets between Chinese and numbers (``2019 年``) is
+    not text, an item with a hanging indent stays one paragraph, a contents line (…… 3) is dropped."""
+    import docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    from mzkb.importer.model import Para
+
+    document = docx.Document()
+    title = document.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = title.add_run("民政部关于2019年示例工作的通知")
+    run.font.size = Pt(22)
+    document.add_paragraph("目录")
+    document.add_paragraph("第一章 总则" + "." * 40 + "3")
+    item = "（一）在2019年内对示例服务机构开展一次全面检查，对发现的问题逐项建立台账并限期整改到位，整改情况按季度报送，不得拖延；"
+    hanging = document.add_paragraph("• " + item)
+    hanging.paragraph_format.left_indent = Pt(24)
+    hanging.paragraph_format.first_line_indent = Pt(-12)
+    document.add_paragraph("请于2019年12月31日前报送第1季度至第4季度的整改情况。")
+    source = tmp_path / "spacing.docx"
+    document.save(source)
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+                   check=True, capture_output=True, timeout=120)
+    paras = [b.text for b in read_pdf(tmp_path / "spacing.pdf").blocks if isinstance(b, Para)]
+    assert paras[0] == "民政部关于2019年示例工作的通知"
+    assert not any("......" in p for p in paras)
+    assert any(p.replace(" ", "").endswith(item) for p in paras)  # one paragraph, not one per printed line
+    assert "请于2019年12月31日前报送第1季度至第4季度的整改情况。" in paras
