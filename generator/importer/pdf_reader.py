@@ -209,6 +209,16 @@ _CJK = "\u4e00-\u9fff，。、；：（）《》〔〕“”"
 _CJK_GAP = re.compile(rf"(?<=[{_CJK}])\s(?=[0-9A-Za-z])|(?<=[0-9A-Za-z%])\s(?=[{_CJK}])")
 
 
+def _line_size(chars: list[dict]) -> float:
+    """The size most of a line's characters are set in (a larger bullet or mark does not make the
+    line bigger); the largest of equally common sizes."""
+    counts: dict[float, int] = {}
+    for char in chars:
+        size = round(char["size"], 1)
+        counts[size] = counts.get(size, 0) + 1
+    return max(counts, key=lambda size: (counts[size], size)) if counts else 0.0
+
+
 def _spacing(chars: list[dict]) -> tuple[int, int]:
     """(Chinese/number boundaries with a gap, without one) in a line: a word processor that spaces
     them (``2019 年``) does so at every boundary, a typed space is the exception."""
@@ -278,7 +288,7 @@ def _page_items(page, number: int, renderer: _Renderer, limits: Limits, budget: 
         chars = [c for c in line["chars"] if c["text"].strip()]
         lines.append({"text": text, "top": line["top"], "bottom": line["bottom"], "x0": line["x0"], "x1": line["x1"],
                       "page": number, "height": float(page.height),
-                      "size": round(max(c["size"] for c in chars), 1) if chars else 0.0,
+                      "size": _line_size(chars),
                       "bold": bool(chars) and all(_heavy(c["fontname"]) for c in chars),
                       "red": bool(chars) and all(_is_red(c.get("non_stroking_color")) for c in chars),
                       "width": float(page.width), "spacing": _spacing(line["chars"])})
