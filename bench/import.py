@@ -1,6 +1,6 @@
 """Import benchmark: speed of ``mzkb import`` and accuracy of the 公文 field extraction.
 
-Usage: python bench/import.py [--files 100] [--accuracy 200] [--seed 7]
+Usage: python bench/import.py [--files 100] [--accuracy 200] [--seed 7] | --real /work/realdocs
 
 1. Generates ``--accuracy`` 公文 files from independent random layouts
    (``tests/fixtures/import/maker.py: varied_spec``: 发文机关标志 or not, six bracket styles
@@ -12,6 +12,9 @@ Usage: python bench/import.py [--files 100] [--accuracy 200] [--seed 7]
    knowledge base; the wall time includes interpreter start-up.
 3. Accuracy: title, doc_number, issuer and date of every file compared exactly with the
    layout's truth; every Han character of the body must appear in the output in order.
+
+5. Real public documents (``--real DIR``, the corpus ``bench/realdocs.py`` rebuilds): the #28 bars
+   per format against ``bench/realdocs_truth.yml`` (written by hand), see ``bench/_real.py``.
 
 4. Real texts (``--lawref``): every file of ``../shared/corpora/lawref-dev`` through the .md
    path, title and date compared with its manifest (whose date comes from the file name).
@@ -163,7 +166,22 @@ def main() -> None:
     parser.add_argument("--accuracy", type=int, default=200)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--lawref", default="", help="folder of lawref-dev (with manifest.json) to import too")
+    parser.add_argument("--real", default="", help="folder built by bench/realdocs.py: only the real-document bars")
     args = parser.parse_args()
+    if args.real:
+        sys.path.insert(0, str(HERE))
+        import _real
+
+        real = _real.measure(Path(args.real))
+        (HERE / "out").mkdir(exist_ok=True)
+        (HERE / "out" / "import-real.json").write_text(json.dumps(real, ensure_ascii=False, indent=1), encoding="utf-8")
+        print("\n".join(_real.summary(real)))
+        for fmt, part in real.items():
+            for miss in part["misses"][:25]:
+                print(f"  {fmt} miss:", json.dumps(miss, ensure_ascii=False))
+            for line in part["check_errors"]:
+                print(f"  {fmt} check error in:", line)
+        return
     with tempfile.TemporaryDirectory(prefix="mzkb-import-bench-") as tmp:
         folder = Path(tmp) / "in"
         folder.mkdir()

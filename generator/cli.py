@@ -310,7 +310,7 @@ def new(config_path: str, doc_type: str, title: str, issuer: str, audiences: tup
 @click.option("--dry-run", is_flag=True, help="只显示导入结果和提示，不写任何文件")
 def import_(config_path: str, files: tuple[str, ...], doc_type: str, doc_id: str, attach: tuple[str, ...],
             dry_run: bool) -> None:
-    """导入公文：把 .docx、.pdf（带文字层）、.html、.txt、.md 文件转换为带元数据的 Markdown 文档。
+    """导入公文：把 .docx、.pdf（带文字层）、.ofd、.html、.txt、.md 文件转换为带元数据的 Markdown 文档。
 
     标题、发文字号、发文机关、成文日期、附件等从公文版式中识别；找不到的留下占位文字，
     推测的适用机构写入 unconfirmed，mzkb check 会提示核对。无法读取的文件报错（退出码 1），

@@ -129,7 +129,7 @@ CATALOGUE: dict[str, Spec] = {
     "MZ701": Spec(E, "无法读取要导入的文件：{detail}", "检查文件名和路径是否正确、文件是否有读取权限。", "mzkb import 不存在.docx"),
     "MZ702": Spec(E, "要导入的文件是空的", "确认下载或复制完整后再导入。", "0 字节的 通知.docx"),
     "MZ703": Spec(E, "要导入的文件有 {size} MB，超过上限 {limit} MB，未读取", "公文正文通常不超过几 MB：确认文件是否正确；确需导入请调大 site_config.yml 中 validation.max_file_mb。", "200 MB 的 通知.pdf"),
-    "MZ704": Spec(E, "不支持导入 {suffix} 格式的文件（{hint}）", "导入 .docx、.pdf（带文字层）、.html、.txt 或 .md 文件。", "通知.doc"),
+    "MZ704": Spec(E, "不支持导入 {suffix} 格式的文件（{hint}）", "导入 .docx、.pdf（带文字层）、.ofd、.html、.txt 或 .md 文件。", "通知.doc"),
     "MZ705": Spec(E, "不是有效的 Word 文档（.docx 文件已损坏，或实际是其他格式改了扩展名）", "用 Word/WPS 打开后重新另存为 .docx 再导入。", "改名为 .docx 的压缩包"),
     "MZ706": Spec(E, "PDF 文件已加密（设置了打开密码），无法读取文字", "向发文单位索取未加密的文件，或用密码打开后另存一份不加密的 PDF。", "带打开密码的 通知.pdf"),
     "MZ707": Spec(E, "PDF 没有文字层（共 {pages} 页、{images} 张图片），像是扫描件；{ocr}", "向发文单位索取 Word 或可复制文字的 PDF 版本；或在本机安装 tesseract 及简体中文语言包 chi_sim 后重新导入（识别结果须对照原件核对）。", "扫描得到的 通知.pdf"),
@@ -149,6 +149,8 @@ CATALOGUE: dict[str, Spec] = {
     "MZ721": Spec(E, "date 还是导入时留下的占位文字（原件中没有找到日期）", "填写成文日期，格式 YYYY-MM-DD。", "date: （请填写日期）"),
     "MZ722": Spec(W, "{value} 是导入时推测的，尚未核对", "核对该项后，把它从 unconfirmed 中删除（全部核对完删除 unconfirmed 行）。", "unconfirmed: [audiences]"),
     "MZ750": Spec(W, "文号 {doc_number} 与已有文档 {path} 相同，可能是同一文件的重复导入", "确认是否同一文件：是则删除新导入的文件（或用 --id 指定已有 id 覆盖）；不是则核对文号。", "同一通知先导入网页、再导入 PDF"),
+    "MZ745": Spec(E, "OFD 文件无法读取（{detail}）", "用 OFD 阅读器（如数科、福昕、书生）确认文件能正常打开，必要时重新下载，或另存为 PDF 后导入。", "下载不完整的 通知.ofd"),
+    "MZ746": Spec(E, "OFD 中没有文字（共 {pages} 页），像是扫描件；本工具不做文字识别（OCR）", "向发文单位索取带文字的 OFD、Word 或 PDF 版本，或先用 OCR 软件识别后另存为 .docx。", "只有扫描图片的 通知.ofd"),
     "MZ751": Spec(E, "用本机的 LibreOffice 把 {suffix} 文件转换为 .docx 失败（{detail}）", "用 Word/WPS 打开后另存为 .docx 再导入；或确认 LibreOffice 能打开该文件。", "损坏的 通知.doc"),
     "MZ752": Spec(E, "正文与已有文档 {path}（{doc_number}）相同，是同一文件的另一份副本，未再导入", "不需要再导入；确需另存一份时先修改已有文档。", "同一 PDF 的两份副本"),
     "MZ741": Spec(E, "与同一次导入的 {other} 是同一文档（导入为同一个文件 {target}），未再导入", "文件夹中有同一文件的两份副本（或同一公文的两种格式）：保留一份即可；确是不同文件时用 --id 分别导入。", "文件夹中的 通知.pdf 和 通知(1).pdf"),
@@ -251,7 +253,7 @@ def render_json(diagnostics: list[Diagnostic]) -> str:
 
 
 IMPORT_LIMITS: tuple[tuple[str, str, str], ...] = (
-    ("导入一个文件的总用时", "20 秒", "MZ732"),
+    ("导入一个文件的计算用时（CPU 时间，机器繁忙时的等待不计）", "20 秒", "MZ732"),
     ("Word 文档中一个 XML 部分（如 document.xml）解压后的大小", "32 MB", "MZ727"),
     ("Word 文档全部 XML 部分解压后的大小", "64 MB", "MZ727"),
     ("Word 文档全部内容（含图片、嵌入文件）解压后的大小", "256 MB", "MZ727"),

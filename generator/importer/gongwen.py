@@ -24,7 +24,8 @@ _HEAD_NOISE = re.compile(r"^(\d{6}|\d{0,6}\s*(?:[★☆]?\s*(?:绝密|机密|秘
                          r"[（(]?(此件)?(公开方式|公开属性|主动公开|依申请公开|不予公开)[）)]?([：:].{0,12})?)$")
 _BANJI = re.compile(r"^(抄送|抄报|分送|主题词|关键词)[：:]|印发\s*$|^（共印\s*\d+\s*份）$|^[（(]?共印\d+份")
 _ADDRESSEE = re.compile(r"^[^。；！？]{2,160}[：:]$")
-_ATTACHMENT = re.compile(r"^附\s*件\s*[：:]\s*(.*)$")
+_ATTACHMENT = re.compile(r"^附\s*件\s*(?:[：:]|(?=\d{1,2}\s*[.．、]\s*\S))\s*(.*)$")
+"""A 附件说明: ``附件：名称``, ``附件：1. 名称`` or ``附件1. 名称`` (not ``附件1`` heading an attachment)."""
 _ITEM = re.compile(r"^\s*(\d{1,2})\s*[.．、]\s*(.+)$")
 _KINDS = ("通知", "意见", "办法", "方案", "规定", "决定", "通报", "函", "报告", "批复", "公告", "通告", "指南", "纲要", "规划",
           "细则", "条例", "规则", "规范", "要点", "命令", "令", "议案", "请示", "纪要", "决议", "指引", "标准", "清单", "公报")
@@ -75,8 +76,9 @@ def compact(text: str) -> str:
 def normalize_doc_number(text: str) -> str:
     """``民发[2020]18号`` / ``民发（2020）18号`` -> ``民发〔2020〕18号``; '' when ``text`` holds none."""
     order = ORDER_NUMBER.match(compact(text))
-    if order:
-        return f"{order.group(1)}第{order.group(2)}号"
+    if order:  # cited in its short form: 中华人民共和国国务院令 第707号 -> 国令第707号
+        organ = re.sub(r"^中华人民共和国(?=.+令$)", "", order.group(1))
+        return f"{'国令' if organ == '国务院令' else organ}第{order.group(2)}号"
     found = DOC_NUMBER.search(compact(text))
     if not found:
         return ""
@@ -140,9 +142,11 @@ def extract(source: Extracted) -> Gongwen:
     hints = source.hints
     notes: list[str] = []
     guessed: dict[str, str] = {}
-    head_end, doc_number, mark = _head(blocks, paras)
+    head_end, doc_number, mark, number_at = _head(blocks, paras)
     declared = bool(hints.get("title")) or bool(paras and blocks[paras[0]].heading == 1)
     title, title_end = _title(blocks, paras, head_end, hints.get("title", ""))
+    if number_at is not None:  # the title stood above the 文号: the body starts under the 文号
+        title_end = max(title_end, number_at + 1)
     if title and not declared:
         guessed["title"] = "标题按版式推测（版头下第一行最大字号的文字）"
     if hints.get("doc_number") and not doc_number:
@@ -236,22 +240,26 @@ def _valid_from(blocks: list[Block], body_idx: list[int]) -> str:
     return ""
 
 
-def _head(blocks: list[Block], paras: list[int]) -> tuple[int, str, str]:
-    """(index after the 版头, 发文字号, 发文机关标志). The 文号 sits right under the mark, so
+def _head(blocks: list[Block], paras: list[int]) -> tuple[int, str, str, int | None]:
+    """(index after the 版头, 发文字号, 发文机关标志, index of a 文号 printed under the title). The
+    文号 sits right under the mark (or, in the 国务院公报 layout, under the title), so
     when one is found near the top everything above it is the head (份号, 密级, 紧急程度, the
     mark); otherwise the head is the run of such lines at the top, the first other line
     (the title) ending it."""
     if paras and blocks[paras[0]].heading == 1:
-        return 0, "", ""  # a declared title (Markdown #, Word Title, <h1>) opens the document
+        return 0, "", "", None  # a declared title (Markdown #, Word Title, <h1>) opens the document
     for pos, i in enumerate(paras[:10]):
         text = compact(blocks[i].text)
         number = normalize_doc_number(text) if len(text) <= 48 and not parse_date(text) else ""
         if not number and pos and re.fullmatch(r"第\d{1,5}号", text) and compact(blocks[paras[pos - 1]].text).endswith("令"):
             number = normalize_doc_number(compact(blocks[paras[pos - 1]].text) + text)  # 国务院令 / 第707号
         if number and not _kind_end(text):
-            above = [compact(blocks[j].text) for j in paras[:pos] if not _HEAD_NOISE.match(compact(blocks[j].text))]
+            kept = [j for j in paras[:pos] if not _HEAD_NOISE.match(compact(blocks[j].text))]
+            above = [compact(blocks[j].text) for j in kept]
             if all(len(t) <= 48 and not t.endswith(("。", "：")) for t in above):
-                return i + 1, number, above[-1] if above else ""
+                if above and "令第" not in number and _titled("".join(above)):
+                    return kept[0], number, "", i  # the title above its 文号 (国务院公报, gov.cn)
+                return i + 1, number, above[-1] if above else "", None
             break
     mark, end = "", 0
     for i in paras[:10]:
@@ -262,7 +270,12 @@ def _head(blocks: list[Block], paras: list[int]) -> tuple[int, str, str]:
             mark, end = text, i + 1
         else:
             break
-    return end, "", mark
+    return end, "", mark, None
+
+
+def _titled(text: str) -> bool:
+    """Lines above a 文号 that read as a title, not as a 发文机关标志."""
+    return "关于" in text or _kind_end_title(text) and not text.endswith(("文件", "文电"))
 
 
 def _is_mark(par: Para, text: str) -> bool:
@@ -281,22 +294,25 @@ def _title(blocks: list[Block], paras: list[int], start: int, hint: str) -> tupl
     if not candidates:
         return hint, start
     if hint:
-        target, got, end = compact(hint), "", None
+        target, got, end, passed = compact(hint), "", None, False
         for i in candidates[:6]:
             piece = compact(blocks[i].text)
             if target.startswith(got + piece):
                 got += piece
                 end = i + 1
-                if got == target:
-                    return hint, end
+                if got == target:  # a 令's 公布 preamble above the title it names stays body
+                    return hint, start if passed else end
             elif got:
                 break
+            else:
+                passed = passed or piece.endswith("。")
         return hint, start
     first = _largest(blocks, candidates)
     par = blocks[first]
     if compact(par.text).endswith("。") and start:
         above = [i for i in paras if i < start and _kind_end_title(compact(blocks[i].text))]
-        named = re.match(r"^《([^》]{4,80})》.{0,80}现予(?:公布|发布)", compact(par.text))
+        flat = compact(par.text)
+        named = re.search(r"《([^》]{2,80})》", flat) if re.search(r"(?:现|予以|予|将).{0,40}(?:公布|发布)", flat) else None
         if named:  # 令 first, then its preamble: the title is the one the preamble publishes
             return named.group(1), start
         if above:  # 令: the title stands above the 令 and its number; the 公布 preamble below is body
@@ -406,7 +422,7 @@ def _signature(blocks: list[Block], body_idx: list[int], date_at: int) -> str:
             break
     names: list[str] = []
     for line in lines:
-        pieces = [p for p in re.split(r"[\s\u3000]+", line) if p]
+        pieces = [p for p in re.split(r"[\s\u3000]+", line) if re.search(r"[\u4e00-\u9fff]", p)]  # not "&sp;" junk
         if names and not names[-1].endswith(_ORG_END):
             names[-1] += pieces.pop(0)
         names.extend(pieces)
@@ -418,30 +434,36 @@ def _history(blocks: list[Block], body_idx: list[int]) -> tuple[str, str, bool]:
     ``根据2018年3月11日…修正``; one line or several, in parentheses or not): the latest date
     that adopted, amended, revised or issued it (not a 施行 date), the body that adopted or
     issued it, and whether that latest date is a 修正/修订."""
-    dated: list[tuple[str, bool]] = []
-    issuer = ""
+    note: list[str] = []  # the 题注's lines, joined before reading: a line may cut a date from its verb
     inside = False  # within the parentheses of a 题注 that runs over several lines
     for i in body_idx[:40]:
         text = compact(blocks[i].text)
         if not (_HISTORY.match(text) or inside and parse_date(text) or re.match(r"^[（(]?根据.*(修正|修订)", text)):
-            if dated:
+            if inside and note and not re.match(r"^(目录|第[一二三四五六七八九十百零〇\d]+[编章节条])", text):  # to its ")"
+                note.append(text)
+                inside = not text.endswith(("）", ")"))
+                continue
+            if note:
                 break
             continue
         opened = text.count("（") + text.count("(") - text.count("）") - text.count(")")
         inside = opened > 0 or inside and not text.endswith(("）", ")"))
-        found = all_dates(text)
-        for n, (at, day) in enumerate(found):
-            end = found[n + 1][0] if n + 1 < len(found) else len(text)
-            piece = text[at:end]
-            verb = re.search(r"(通过|修正|修订|公布|发布|印发|批准|施行|实施)", piece)
-            if verb and verb.group(1) not in ("施行", "实施") or verb and re.search(r"公布施行|发布施行", piece):
-                dated.append((day, verb.group(1) in ("修正", "修订") or "修正" in piece or "修订" in piece))
-        if not issuer:
-            meeting = re.search(r"日(.+?)第[一二三四五六七八九十百\d]+次(?:常务|全体)?会议", text)
-            order = re.search(r"日(.+?)令第", text) or re.search(r"日(.+?)(?:公布|发布|印发)", text)
-            got = meeting or order
-            if got:
-                issuer = re.sub(r"第[一二三四五六七八九十百\d]+届", "", got.group(1)).strip("（()） ")
+        note.append(text)
+    text = "".join(note)
+    dated: list[tuple[str, bool]] = []
+    found = all_dates(text)
+    for n, (at, day) in enumerate(found):
+        end = found[n + 1][0] if n + 1 < len(found) else len(text)
+        piece = text[at:end]
+        verb = re.search(r"(通过|修正|修订|公布|发布|印发|批准|施行|实施)", piece)
+        if verb and verb.group(1) not in ("施行", "实施") or verb and re.search(r"公布施行|发布施行", piece):
+            dated.append((day, verb.group(1) in ("修正", "修订") or "修正" in piece or "修订" in piece))
+    issuer = ""
+    meeting = re.search(r"日(.+?)第[一二三四五六七八九十百\d]+次(?:常务|全体)?会议", text)
+    order = re.search(r"日(.+?)令第", text) or re.search(r"日(.+?)(?:公布|发布|印发)", text)
+    got = meeting or order
+    if got:
+        issuer = re.sub(r"第[一二三四五六七八九十百\d]+届", "", got.group(1)).strip("（()） ")
     if not dated:
         return "", issuer, False
     latest = max(dated)
@@ -456,7 +478,7 @@ def _attachments(blocks: list[Block], body_idx: list[int], date_at: int | None) 
         found = _ATTACHMENT.match(compact(blocks[i].text))
         if not found:
             continue
-        first = blocks[i].text.split("：", 1)[-1].split(":", 1)[-1].strip()
+        first = re.sub(r"^\s*附\s*件\s*[：:]?", "", blocks[i].text).strip()
         if first:
             names.append(_item_name(first))
         for j in body_idx[pos + 1:]:

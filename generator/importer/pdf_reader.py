@@ -65,8 +65,16 @@ def read_pdf(path: Path, limits: Limits = LIMITS, budget: Budget | None = None) 
             if not all_pages:
                 raise ReadError("MZ708", detail="找不到任何页面：文件的交叉引用表（xref）或页面目录已损坏")
             pages, hints = _scanned(path, sizes, images, limits, renderer)
-        _drop_running(pages)
-        _mark_layout([line for lines, _ in pages for line in lines])
+        _close_spacing(pages)
+        prepare(pages)
+    blocks, files = laid_out(pages)
+    return Extracted(tuple(blocks), tuple(files), hints=hints, warnings=tuple(renderer.warnings))
+
+
+def laid_out(pages: list) -> tuple[list[Block], list[tuple[str, bytes]]]:
+    """Blocks in reading order from the visual lines (dicts: text, top, bottom, x0, x1, size, bold,
+    red, page, height, width; running chrome dropped and layout marked) and the tables and pictures
+    of each page: lines joined into paragraphs by their geometry. A fixed-layout OFD is read the same way."""
     blocks: list = []
     files: list[tuple[str, bytes]] = []
     for lines, found in pages:
@@ -80,7 +88,13 @@ def read_pdf(path: Path, limits: Limits = LIMITS, budget: Budget | None = None) 
                 blocks.append(Image(files[-1][0]))
             else:
                 _add_table(blocks, item)
-    return Extracted(tuple(_close(blocks)), tuple(files), hints=hints, warnings=tuple(renderer.warnings))
+    return _close(blocks), files
+
+
+def prepare(pages: list) -> None:
+    """Drop running headers and footers, then mark each line's layout (see ``laid_out``)."""
+    _drop_running(pages)
+    _mark_layout([line for lines, _ in pages for line in lines])
 
 
 def _scanned(path: Path, sizes: list[tuple[float, float]], images: int, limits: Limits, renderer: _Renderer):
@@ -208,6 +222,63 @@ def _read_error(exc: BaseException, path: Path) -> ReadError:
     return ReadError("MZ708", detail="文件不完整或已损坏")
 
 
+_SENTENCE_END = tuple("。；：！？…”’）」』.;:!?")
+_TOC_ENTRY = re.compile(r"[.．·…]{5,}\s*\d{1,4}(?!\d)")
+_CJK = "\u4e00-\u9fff，。、；：（）《》〔〕“”"
+_CJK_GAP = re.compile(rf"(?<=[{_CJK}])\s(?=[0-9A-Za-z])|(?<=[0-9A-Za-z%])\s(?=[{_CJK}])")
+
+
+def _line_size(chars: list[dict]) -> float:
+    """The size most of a line's characters are set in (a larger bullet or mark does not make the
+    line bigger); the largest of equally common sizes."""
+    counts: dict[float, int] = {}
+    for char in chars:
+        size = round(char["size"], 1)
+        counts[size] = counts.get(size, 0) + 1
+    return max(counts, key=lambda size: (counts[size], size)) if counts else 0.0
+
+
+def _spacing(chars: list[dict]) -> tuple[int, int]:
+    """(Chinese/number boundaries with a gap, without one) in a line: a word processor that spaces
+    them (``2019 年``) does so at every boundary, a typed space is the exception."""
+    gapped = tight = 0
+    for prev, char in zip(chars, chars[1:]):
+        if char["text"] != " " and prev["text"] != " " and _CJK_GAP.search(prev["text"][-1:] + " " + char["text"][:1]):
+            if char["x0"] - prev["x1"] > 1.5:
+                gapped += 1
+            else:
+                tight += 1
+    return gapped, tight
+
+
+def _close_spacing(pages: list) -> None:
+    """Close the gaps between Chinese and numbers when the document sets them everywhere (autospace)."""
+    gapped = sum(line["spacing"][0] for lines, _ in pages for line in lines)
+    tight = sum(line["spacing"][1] for lines, _ in pages for line in lines)
+    if gapped > tight:
+        for lines, _ in pages:
+            for line in lines:
+                line["text"] = line.get("closed", line["text"])
+
+
+def _closed(chars: list[dict]) -> str:
+    """A line's text from its glyphs, without the gap a word processor sets between Chinese and
+    a number or Latin word (``2019 年``: about a fifth of an em and no space glyph): spacing, not
+    text. A typed space (a space glyph) or a wider gap stays one space."""
+    out: list[str] = []
+    prev = None
+    for char in chars:
+        text = char["text"]
+        if prev is not None and text != " " and prev["text"] != " ":
+            gap = char["x0"] - prev["x1"]
+            boundary = bool(_CJK_GAP.search(prev["text"][-1:] + " " + text[:1]))
+            if gap > 1.5 and not (boundary and gap < 0.3 * max(char["size"], prev["size"])):
+                out.append(" ")
+        out.append(text)
+        prev = char
+    return re.sub(r" {2,}", " ", "".join(out))
+
+
 def _page_items(page, number: int, renderer: _Renderer, limits: Limits, budget: Budget):
     for image in page.images:
         width, height = (image.get("srcsize") or (0, 0))
@@ -215,7 +286,8 @@ def _page_items(page, number: int, renderer: _Renderer, limits: Limits, budget: 
             raise ReadError("MZ730", page=number, pixels=f"{float(width):.0f}×{float(height):.0f}",
                             limit=f"{limits.image_pixels / 1e4:g} 万")
     budget.check(f"查找 PDF 第 {number} 页的表格")
-    tables = page.find_tables()
+    # pdfplumber finds tables by their ruling lines: a page drawing none has none (and is read 10× faster)
+    tables = page.find_tables() if page.rects or page.lines or page.curves else []
     boxes = [t.bbox for t in tables]
 
     def outside(obj) -> bool:
@@ -230,15 +302,17 @@ def _page_items(page, number: int, renderer: _Renderer, limits: Limits, budget: 
     lines = []
     for line in raw:
         text = fix_radicals(line["text"].strip())
-        if not text or _PAGE_NUMBER.match(text):
-            continue
+        if not text or _PAGE_NUMBER.match(text) or _TOC_ENTRY.search(text):
+            continue  # a contents line (…………12) points at printed pages: the headings are the contents
         chars = [c for c in line["chars"] if c["text"].strip()]
         lines.append({"text": text, "top": line["top"], "bottom": line["bottom"], "x0": line["x0"], "x1": line["x1"],
                       "page": number, "height": float(page.height),
-                      "size": round(max(c["size"] for c in chars), 1) if chars else 0.0,
+                      "size": _line_size(chars),
                       "bold": bool(chars) and all(_heavy(c["fontname"]) for c in chars),
                       "red": bool(chars) and all(_is_red(c.get("non_stroking_color")) for c in chars),
-                      "width": float(page.width)})
+                      "width": float(page.width), "spacing": _spacing(line["chars"])})
+        if _CJK_GAP.search(text):
+            lines[-1]["closed"] = fix_radicals(_closed(line["chars"]).strip())
     found = []
     for table in tables:
         layout, width = _layout(table)
@@ -271,7 +345,12 @@ def _layout(table) -> tuple[list[list[Cell]], int]:
 
 
 def _cell(value) -> str:
-    return fix_radicals(re.sub(r"\s*\n\s*", "", value or "").strip())
+    """A cell's text: its lines joined, and the gaps justification opens between Chinese characters closed."""
+    text = re.sub(r"\s*\n\s*", "", value or "").strip()
+    return fix_radicals(_CJK_SPACED.sub("", text))
+
+
+_CJK_SPACED = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
 
 
 def _heavy(fontname: str) -> bool:
@@ -391,9 +470,11 @@ def _continues(prev: dict, line: dict) -> bool:
         return prev["big"] and line["big"] and prev["size"] == line["size"] and prev["red"] == line["red"]
     if prev["centered"] or line["centered"] or prev["right"] or line["right"]:
         return False
-    if not prev["full"] or line["indented"] or abs(prev["size"] - line["size"]) > 0.5:
+    if not prev["full"] or abs(prev["size"] - line["size"]) > 0.5:
         return False
-    return not _NUMBERED.match(line["text"])
+    if line["indented"] and prev["text"].rstrip().endswith(_SENTENCE_END):
+        return False  # a first-line indent after a finished sentence opens a paragraph
+    return not _NUMBERED.match(line["text"])  # an indented line under a full, unfinished one: a hanging indent
 
 
 def _add_line(blocks: list, line: dict) -> None:
@@ -410,13 +491,72 @@ def _add_table(blocks: list, table: dict) -> None:
     last = blocks[-1] if blocks else None
     if isinstance(last, dict) and last["page"] == table["page"] - 1 and last["width"] == table["width"] \
             and table["top"] < table["height"] * 0.2:
-        layout = table["layout"]
+        layout = list(table["layout"])
         if [c.text for c in layout[0]] == [c.text for c in last["layout"][0]]:
             layout = layout[1:]
+        if layout:
+            layout = _continue_rows(last["layout"], layout)
         last["layout"].extend(layout)
         last["page"] = table["page"]
         return
     blocks.append({"layout": list(table["layout"]), "width": table["width"], "page": table["page"]})
+
+
+def _placed(layout: list[list[Cell]]) -> list[list[tuple[int, int, Cell]]]:
+    """Each row's cells with (row, column) where they start, merged cells from above skipped."""
+    taken: set[tuple[int, int]] = set()
+    out = []
+    for r, row in enumerate(layout):
+        c, placed = 0, []
+        for cell in row:
+            while (r, c) in taken:
+                c += 1
+            placed.append((r, c, cell))
+            taken.update((r + dr, c + dc) for dr in range(cell.rowspan) for dc in range(cell.colspan))
+            c += cell.colspan
+        out.append(placed)
+    return out
+
+
+def _continue_rows(above: list[list[Cell]], below: list[list[Cell]]) -> list[list[Cell]]:
+    """The rows of a table's next page, joined to the rows above the page break. A blank cell at the
+    top of the page is a merged cell running on from the page before (its cell there grows by as
+    many rows); a first row with blank cells and no cell opening a numbered item is the rest of the
+    row the break cut (its texts are appended to the cells above)."""
+    first = below[0]
+    if not any(not c.text for c in first) or not any(c.text for c in first):
+        return below
+    split = not any(_NUMBERED.match(c.text) for c in first if c.text)
+    placed = _placed(above)
+    last = len(above) - 1
+    covering: dict[int, tuple[int, int, Cell]] = {}
+    for row in placed:
+        for r, c, cell in row:
+            if r + cell.rowspan - 1 >= last:
+                for dc in range(cell.colspan):
+                    covering[c + dc] = (r, c, cell)
+    kept = []
+    for _, c, cell in _placed([first])[0]:
+        origin = covering.get(c)
+        if origin is None:
+            kept.append(cell)
+            continue
+        r, oc, old = origin
+        grow = cell.rowspan - 1 if split else cell.rowspan
+        text = old.text + cell.text if split and cell.text else old.text
+        if cell.text and not split:
+            kept.append(cell)
+            continue
+        if not cell.text and not split and old.rowspan == 1 and cell.rowspan == 1:  # blank under a plain cell
+            kept.append(cell)
+            continue
+        if grow or text != old.text:
+            row = above[r]
+            at = next(i for i, (_, col, _c) in enumerate(placed[r]) if col == oc)
+            row[at] = Cell(text, old.rowspan + grow, old.colspan)
+    if split:
+        return below[1:]
+    return [kept, *below[1:]] if kept else below[1:]
 
 
 def _close(blocks: list) -> list[Block]:

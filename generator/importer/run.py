@@ -20,9 +20,9 @@ from .limits import LIMITS, Budget, Limits
 from .model import Block, Extracted, Para, ReadError, Table
 from .safety import attachment_candidates
 
-READERS = {".docx": "docx", ".pdf": "pdf", ".html": "html", ".htm": "html", ".txt": "text", ".md": "markdown",
-           ".markdown": "markdown"}
-OLD_FORMATS = {".doc", ".wps", ".xls", ".ppt", ".rtf", ".ofd", ".ceb"}
+READERS = {".docx": "docx", ".pdf": "pdf", ".ofd": "ofd", ".html": "html", ".htm": "html", ".txt": "text",
+           ".md": "markdown", ".markdown": "markdown"}
+OLD_FORMATS = {".doc", ".wps", ".xls", ".ppt", ".rtf", ".ceb"}
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".bmp"}
 
 
@@ -87,7 +87,7 @@ def read(path: Path, shown: str, max_mb: float, limits: Limits = LIMITS) -> Extr
             return read_docx(converted, limits, Budget(limits.seconds))
     kind = READERS.get(suffix)
     if kind is None:
-        raise ReadError("MZ704", suffix=suffix or "（无扩展名）", hint="支持 .docx、.pdf、.html、.txt、.md")
+        raise ReadError("MZ704", suffix=suffix or "（无扩展名）", hint="支持 .docx、.pdf、.ofd、.html、.txt、.md")
     size = path.stat().st_size
     if size == 0:
         raise ReadError("MZ702")
@@ -102,6 +102,10 @@ def read(path: Path, shown: str, max_mb: float, limits: Limits = LIMITS) -> Extr
         from .pdf_reader import read_pdf
 
         extracted = read_pdf(path, limits, budget)
+    elif kind == "ofd":
+        from .ofd_reader import read_ofd
+
+        extracted = read_ofd(path, limits, budget)
     else:
         data = path.read_bytes()
         if not data.strip():
