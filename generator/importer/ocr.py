@@ -64,7 +64,7 @@ def recognise(path: Path, sizes: list[tuple[float, float]], exe: str, limits: Li
         if width * scale * height * scale > limits.image_pixels:
             raise ReadError("MZ730", page=number, pixels=f"{width * scale:.0f}×{height * scale:.0f}",
                             limit=f"{limits.image_pixels / 1e4:g} 万")
-    budget = Budget(limits.ocr_seconds)
+    budget = Budget(limits.ocr_seconds, clock=time.monotonic)  # tesseract works in a child process
     pages, confidences = [], []
     document = pypdfium2.PdfDocument(str(path))
     try:
@@ -90,7 +90,7 @@ def recognise(path: Path, sizes: list[tuple[float, float]], exe: str, limits: Li
 
 def _tesseract(exe: str, image: Path, budget: Budget, limits: Limits, number: int) -> list[tuple]:
     """The words tesseract finds on one page image: (line key, left, top, width, height, text, conf)."""
-    left = budget.deadline - time.monotonic()
+    left = budget.remaining()
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}  # one core: the machine is shared
     try:
         done = subprocess.run([exe, str(image), "stdout", "-l", LANGUAGE, "--psm", "3", "tsv"], capture_output=True,

@@ -65,7 +65,8 @@ def read_pdf(path: Path, limits: Limits = LIMITS, budget: Budget | None = None) 
             if not all_pages:
                 raise ReadError("MZ708", detail="找不到任何页面：文件的交叉引用表（xref）或页面目录已损坏")
             pages, hints = _scanned(path, sizes, images, limits, renderer)
-        _close_spacing(pages)
+        else:
+            _close_spacing(pages)  # a word processor's gaps between Chinese and digits; OCR words carry none
         prepare(pages)
     blocks, files = laid_out(pages)
     return Extracted(tuple(blocks), tuple(files), hints=hints, warnings=tuple(renderer.warnings))
