@@ -32,29 +32,63 @@ def small_kb(tmp_path: Path) -> Path:
     return target / "site_config.yml"
 
 
+def built_once(tmp_path_factory, name: str, make) -> Path:
+    """``make(folder)`` run once per test run into an empty ``folder``, which is returned. Under
+    pytest-xdist the workers of one run share it: the first one to ask builds it under a file lock,
+    the others wait and read the same folder (their common temp root is the base temp's parent)."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        folder = tmp_path_factory.mktemp(name)
+        make(folder)
+        return folder
+    from filelock import FileLock
+
+    folder = tmp_path_factory.getbasetemp().parent / name
+    with FileLock(str(folder) + ".lock"):
+        done = folder.with_name(name + ".done")
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            make(folder)
+            done.touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
 def small_built(tmp_path_factory) -> Path:
-    """tests/fixtures/sites/small built once per session (its site_config.yml; the site is beside it
+    """tests/fixtures/sites/small built once per test run (its site_config.yml; the site is beside it
     in ``site/``, the Whoosh index in ``.mzkb/``). Only for tests that read: one that edits or
     rebuilds takes ``small_kb``."""
     from mzkb.pipeline import build
 
-    target = tmp_path_factory.mktemp("small-built") / "kb"
-    shutil.copytree(FIXTURES / "sites" / "small", target)
-    result = build(target / "site_config.yml")
-    assert result.ok, [d.format() for d in result.prepared.diagnostics]
-    return target / "site_config.yml"
+    def make(folder: Path) -> None:
+        shutil.copytree(FIXTURES / "sites" / "small", folder / "kb")
+        result = build(folder / "kb" / "site_config.yml")
+        assert result.ok, [d.format() for d in result.prepared.diagnostics]
+
+    return built_once(tmp_path_factory, "small-built", make) / "kb" / "site_config.yml"
 
 
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory) -> Path:
-    """The demo knowledge base of the repository, built once per test session."""
+    """The demo knowledge base of the repository, built once per test run from a copy (its content
+    and site_config.yml), so that neither the repository's ``.mzkb`` nor its ``site/`` is touched.
+    Only for tests that read the site."""
     from mzkb.pipeline import build
 
-    out = tmp_path_factory.mktemp("demo") / "site"
-    result = build(ROOT / "site_config.yml", out)
-    assert result.ok, [d.format() for d in (*result.prepared.diagnostics, *result.diagnostics)]
-    return out
+    def make(folder: Path) -> None:
+        shutil.copytree(ROOT / "content", folder / "kb" / "content")
+        shutil.copy(ROOT / "site_config.yml", folder / "kb" / "site_config.yml")
+        result = build(folder / "kb" / "site_config.yml", folder / "site")
+        assert result.ok, [d.format() for d in (*result.prepared.diagnostics, *result.diagnostics)]
+
+    return built_once(tmp_path_factory, "demo", make) / "site"
+
+
+@pytest.fixture(scope="session")
+def demo_config(demo_site: Path) -> Path:
+    """The site_config.yml of the copy ``demo_site`` was built from: its Whoosh index (``.mzkb/``
+    beside it) is the one the CLI searches."""
+    return demo_site.parent / "kb" / "site_config.yml"
 
 
 @pytest.fixture(scope="session")

@@ -300,22 +300,18 @@ def test_help_has_no_english_of_click_left():
     assert "整数范围" in run("search", "--help").output
 
 
-def test_search_type_takes_the_chinese_name_like_new(small_kb: Path):
-    assert run("build", "-c", str(small_kb), "-o", str(small_kb.parent / "site")).exit_code == 0
-    english = run("search", "-c", str(small_kb), "探视", "--type", "notice", "--json")
-    chinese = run("search", "-c", str(small_kb), "探视", "--type", "通知", "--json")
+def test_search_type_takes_the_chinese_name_like_new(small_built: Path):
+    english = run("search", "-c", str(small_built), "探视", "--type", "notice", "--json")
+    chinese = run("search", "-c", str(small_built), "探视", "--type", "通知", "--json")
     assert chinese.exit_code == 0, chinese.output
     assert json.loads(chinese.output) == json.loads(english.output) and json.loads(english.output)
     assert all(hit["type"] == "notice" for hit in json.loads(chinese.output))
 
 
-def test_a_closed_pipe_ends_search_quietly(small_kb: Path):
+def test_a_closed_pipe_ends_search_quietly(small_built: Path):
     """`mzkb search 口罩 | head -1` printed "错误：系统错误 32": the reader closing the pipe ends
     the command quietly with the shell's usual 141, nothing on stderr."""
-    from mzkb.pipeline import build
-
-    assert build(small_kb).ok
-    proc = subprocess.Popen([sys.executable, "-m", "mzkb.cli", "search", "-c", str(small_kb), "-n", "50", "探视"],
+    proc = subprocess.Popen([sys.executable, "-m", "mzkb.cli", "search", "-c", str(small_built), "-n", "50", "探视"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     proc.stdout.close()  # the reader is gone before anything is written: the first write meets a closed pipe
     _, err = proc.communicate(timeout=60)

@@ -78,9 +78,9 @@ def test_check_as_of_unknown_date_is_a_usage_error():
     assert run.exit_code == 2 and "Traceback" not in run.output
 
 
-def test_search_as_of_judges_and_orders_on_that_day(demo_site: Path):
+def test_search_as_of_judges_and_orders_on_that_day(demo_site: Path, demo_config: Path):
     def hits(day: str, query: str = "家属探视") -> list[dict]:
-        run = CliRunner().invoke(cli, ["search", "-c", CONFIG, "--json", "--as-of", day, query], catch_exceptions=False)
+        run = CliRunner().invoke(cli, ["search", "-c", str(demo_config), "--json", "--as-of", day, query], catch_exceptions=False)
         assert run.exit_code == 0, run.output
         return json.loads(run.output)
 
@@ -90,7 +90,7 @@ def test_search_as_of_judges_and_orders_on_that_day(demo_site: Path):
     # the 4-visitor rule answers first once it is in force; before, the 2-visitor rule
     assert hits("2027-03-05")[0]["id"] == STANDARD
     assert hits("2027-02-28")[0]["id"] == RESUME
-    text = CliRunner().invoke(cli, ["search", "-c", CONFIG, "--as-of", "2027-03-05", "家属探视"]).output
+    text = CliRunner().invoke(cli, ["search", "-c", str(demo_config), "--as-of", "2027-03-05", "家属探视"]).output
     assert "（状态以 2027-03-05 为准）" in text and "[政策通知·现行有效]" in text.splitlines()[2]
 
 
@@ -103,7 +103,7 @@ BROWSER = """async q => {
 
 
 @pytest.mark.parametrize("day", sorted(STORY) + ["2027-03-05"])
-def test_browser_on_the_readers_day_agrees_with_search_as_of(demo_site: Path, browser, day):
+def test_browser_on_the_readers_day_agrees_with_search_as_of(demo_site: Path, demo_config: Path, browser, day):
     """The browser's clock on each boundary: statuses and order as ``mzkb search --as-of`` gives them."""
     context = browser.new_context()
     page = context.new_page()
@@ -112,7 +112,7 @@ def test_browser_on_the_readers_day_agrees_with_search_as_of(demo_site: Path, br
     page.wait_for_function("window.mzkb && window.mzkb.search && window.mzkb.analyzer")
     for query in ("家属探视", "探视"):
         found = [(u.rsplit("/", 1)[-1][:-5], s) for u, s in page.evaluate(BROWSER, query)]
-        run = CliRunner().invoke(cli, ["search", "-c", CONFIG, "--json", "--as-of", day, query], catch_exceptions=False)
+        run = CliRunner().invoke(cli, ["search", "-c", str(demo_config), "--json", "--as-of", day, query], catch_exceptions=False)
         cli_hits = [(h["id"], h["status"]) for h in json.loads(run.output)]
         expected = STORY.get(day, STORY["2027-03-01"])
         assert all(s == expected[i] for i, s in found if i in expected), (day, query, found)

@@ -301,15 +301,14 @@ def test_a_10000_character_query_is_cut_and_says_so(demo_site: Path, page):
     assert page.errors == [] and page.remote_requests == []
 
 
-def test_synonym_matches_are_counted_and_named_alike_in_both_engines(demo_site: Path, page):
+def test_synonym_matches_are_counted_and_named_alike_in_both_engines(demo_site: Path, demo_config: Path, page):
     """救助站: the documents that hold only its synonym 救助管理机构 are counted apart and the
     synonym is named, with the same line in the browser and in ``mzkb search``."""
     from mzkb.cli import count_line
     from mzkb.config import load_config
     from mzkb.search.whoosh_index import search_results
 
-    root = Path(__file__).resolve().parents[2]
-    config, _ = load_config(root / "site_config.yml")
+    config, _ = load_config(demo_config)
     found = search_results(config.state_dir / "whoosh", "救助站", config)
     assert found.synonym > 0 and "救助管理机构" in found.synonym_words
     line = count_line(found.full, found.partial, found.query, found.synonym, found.synonym_words)

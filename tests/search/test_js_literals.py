@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from mzkb.foundations import js_json
-from mzkb.pipeline import build
+from mzkb.pipeline import prepare
+from mzkb.search import indexer
 
 TITLE = "养老机构\u2028防控指南\u2029（第二版）"
 RAW = ("\u2028", "\u2029")
@@ -41,9 +42,15 @@ def test_title_with_line_separators_gives_search_scripts_without_raw_ones(small_
     guide = small_kb.parent / "content/guidelines/guide-2.md"
     text = guide.read_text(encoding="utf-8")
     guide.write_text(text.replace("title: 养老机构防控指南（第二版）", 'title: "养老机构\\u2028防控指南\\u2029（第二版）"'), encoding="utf-8")
-    result = build(small_kb)
-    assert result.ok, [d.format() for d in result.diagnostics]
-    site = small_kb.parent / "site"
+    # the search index as the build makes it (its files, site path -> text), without rendering a site
+    prepared = prepare(small_kb)
+    assert not prepared.failed, [d.format() for d in prepared.diagnostics]
+    index = indexer.start(prepared.corpus, prepared.config, None).result().browser
+    assert index.moved == () and index.reused == ()  # a small corpus: every file is in index.files
+    site = tmp_path / "site"
+    for rel, text in index.files.items():
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_text(text, encoding="utf-8")
     scripts = sorted((site / "search").rglob("*.js"))
     assert len(scripts) > 3
     holding = [p for p in scripts if "\\u2028" in p.read_text(encoding="utf-8")]

@@ -66,8 +66,8 @@ ISSUE_CASES = [
 ]
 
 
-def test_every_title_and_unique_phrase_first_in_whoosh(demo_site: Path):
-    config, _ = load_config(ROOT / "site_config.yml")
+def test_every_title_and_unique_phrase_first_in_whoosh(demo_config: Path):
+    config, _ = load_config(demo_config)
     cases = known_queries() + [("issue", q, d) for q, d in ISSUE_CASES]
     statuses = set()
     wrong = []
@@ -81,8 +81,8 @@ def test_every_title_and_unique_phrase_first_in_whoosh(demo_site: Path):
     assert {"repealed", "expired", "superseded", "pending", "current"} <= statuses  # every status found first
 
 
-def test_old_edition_found_first_names_the_edition_in_force(demo_site: Path):
-    config, _ = load_config(ROOT / "site_config.yml")
+def test_old_edition_found_first_names_the_edition_in_force(demo_config: Path):
+    config, _ = load_config(demo_config)
     hit = search_results(config.state_dir / "whoosh", "关于养老机构暂停探视和外出活动的紧急通知", config, 5).hits[0]
     assert (hit.id, hit.status, hit.current) == ("notice-elderly-care-visiting-suspension", "repealed", "elderly-care-covid-guide-2")
     assert hit.current_url == "guidelines/elderly-care-covid-guide-2.html"

@@ -17,8 +17,8 @@ ROOT = Path(__file__).resolve().parents[2]
 TO_TRADITIONAL = opencc.OpenCC("s2t").convert
 
 
-def cli_search(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(cli, ["search", "-c", str(ROOT / "site_config.yml"), *args], catch_exceptions=False)
+def cli_search(config: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["search", "-c", str(config), *args], catch_exceptions=False)
     return result.exit_code, result.output
 
 
@@ -26,24 +26,24 @@ def demo_titles() -> list[str]:
     return sorted({doc.title for doc in prepare(ROOT / "site_config.yml").corpus.documents})
 
 
-def test_every_demo_title_in_traditional_characters_finds_what_the_simplified_title_finds(demo_site: Path):
+def test_every_demo_title_in_traditional_characters_finds_what_the_simplified_title_finds(demo_config: Path):
     titles = demo_titles()
     changed = [t for t in titles if TO_TRADITIONAL(t) != t]
     assert len(changed) >= len(titles) // 2  # the conversion really changes most titles
     for title in changed:
-        code, simplified = cli_search("--json", "-n", "10", title)
+        code, simplified = cli_search(demo_config, "--json", "-n", "10", title)
         assert code == 0
-        code, traditional = cli_search("--json", "-n", "10", TO_TRADITIONAL(title))
+        code, traditional = cli_search(demo_config, "--json", "-n", "10", TO_TRADITIONAL(title))
         assert code == 0
         assert [h["id"] for h in json.loads(traditional)] == [h["id"] for h in json.loads(simplified)], title
         assert json.loads(traditional)[0]["title"] == json.loads(simplified)[0]["title"]
 
 
-def test_the_cli_says_it_searched_the_simplified_query(demo_site: Path):
-    code, out = cli_search("家屬探視")
+def test_the_cli_says_it_searched_the_simplified_query(demo_config: Path):
+    code, out = cli_search(demo_config, "家屬探視")
     assert code == 0
     assert out.splitlines()[0] == "已按简体字“家属探视”搜索。"
-    code, plain = cli_search("家属探视")
+    code, plain = cli_search(demo_config, "家属探视")
     assert "已按简体字" not in plain
     assert out.splitlines()[1:] == plain.splitlines()
 
@@ -67,10 +67,10 @@ def test_browser_folds_the_query_and_says_so(demo_site: Path, page):
     assert page.errors == [] and page.remote_requests == []
 
 
-def test_browser_and_cli_agree_on_traditional_titles(demo_site: Path, page):
+def test_browser_and_cli_agree_on_traditional_titles(demo_site: Path, demo_config: Path, page):
     for title in demo_titles()[:6]:
         traditional = TO_TRADITIONAL(title)
-        code, out = cli_search("--json", "-n", "5", traditional)
+        code, out = cli_search(demo_config, "--json", "-n", "5", traditional)
         cli_urls = [h["url"].split("#")[0] for h in json.loads(out)]
         page.goto((demo_site / "search.html").as_uri() + "?q=" + quote(traditional))
         first = results(page)[0]

@@ -96,29 +96,26 @@ def test_keep_below_moves_only_what_it_must():
 
 
 @pytest.mark.parametrize("engine", ["whoosh", "browser"])
-def test_demo_holiday_notice_ranks_below_the_rule_in_force(demo_site: Path, browser, engine):
+def test_demo_holiday_notice_ranks_below_the_rule_in_force(demo_site: Path, demo_config: Path, browser, engine):
     """On the demo (built today): the 2022 holiday notice has expired; the May 2020 notice it
     tightened for a while is in force, and comes first for a query on the rule they both set
     (visitors' tests), although the holiday notice matches it more strongly."""
     assert dt.date.today() > dt.date(2022, 2, 20)
     if engine == "whoosh":
-        root = Path(__file__).resolve().parents[2]
-        ids = [h["id"] for h in whoosh_ids(root / "site_config.yml", "探视人员")]
+        ids = [h["id"] for h in whoosh_ids(demo_config, "探视人员")]
     else:
         ids = [i for i, _s in browser_ids(browser, demo_site, "探视人员")]
     assert ids.index("notice-resume-services-2020") < ids.index("notice-holiday-prevention-2022")
 
 
 @pytest.mark.parametrize("engine", ["whoosh", "browser"])
-def test_expired_measure_never_above_the_rule_in_force_unless_asked_for(demo_site: Path, browser, engine):
+def test_expired_measure_never_above_the_rule_in_force_unless_asked_for(demo_site: Path, demo_config: Path, browser, engine):
     """Whatever part of the rule a query is about, the expired holiday notice stays below the
     May 2020 notice in force that it tightened for a while — unless the reader asked for the
     notice itself, by its 文号 or by words of its title that only it holds."""
-    root = Path(__file__).resolve().parents[2]
-
     def ids(query: str) -> list[str]:
         if engine == "whoosh":
-            return [h["id"] for h in whoosh_ids(root / "site_config.yml", query)]
+            return [h["id"] for h in whoosh_ids(demo_config, query)]
         return [i for i, _s in browser_ids(browser, demo_site, query)]
 
     for query in ("春节探视", "家属探视", "探视人员", "探视"):

@@ -142,15 +142,14 @@ def test_index_lives_beside_site_config_whatever_the_output(small_kb: Path, tmp_
     assert search(small_kb, "暂停探视")[0]["id"] == "tan-shi-tong-zhi"
 
 
-def test_demo_query_set_finds_the_best_answer(demo_site: Path):
+def test_demo_query_set_finds_the_best_answer(demo_config: Path):
     """The visible query set over the demo: nothing empty, best answer in the top 5 for >= 95%."""
     import yaml
 
     from mzkb.config import load_config
     from mzkb.search.whoosh_index import search as whoosh_search
 
-    root = Path(__file__).resolve().parents[2]
-    config, _ = load_config(root / "site_config.yml")
+    config, _ = load_config(demo_config)
     queries = yaml.safe_load((Path(__file__).parent / "queries_demo.yml").read_text(encoding="utf-8"))
     top5 = {q["q"]: [h.id for h in whoosh_search(config.state_dir / "whoosh", q["q"], config, 5)] for q in queries}
     assert [q for q, ids in top5.items() if not ids] == []
@@ -180,10 +179,10 @@ def test_a_10000_character_query_is_cut_before_any_work(built_kb: Path, typed: s
     assert typed not in result.stdout
     as_json = CliRunner().invoke(cli, ["search", "-c", str(built_kb), "--json", typed], catch_exceptions=False)
     assert json.loads(as_json.stdout) == [h.to_json() for h in found.hits]
-def test_a_limit_cuts_the_ordered_results_and_never_empties_them(demo_site: Path):
+def test_a_limit_cuts_the_ordered_results_and_never_empties_them(demo_config: Path):
     """`-n 1` is the first line of `-n 10`: the list is cut after ordering (an amended rule's
     pairing once dropped the only result shown)."""
-    config = Path(__file__).resolve().parents[2] / "site_config.yml"
+    config = demo_config
     for query in ("家属探视", "探视", "口罩", "遗体处置"):
         ten = search(config, query, "-n", "10")
         for n in (1, 2, 3):

@@ -45,9 +45,8 @@ def test_planted_pickles_never_run(small_kb: Path, tmp_path: Path):
     assert build(small_kb, tmp_path / "site").ok and not marker.exists()
 
 
-def test_cache_files_are_json(small_kb: Path, tmp_path: Path):
-    assert build(small_kb, tmp_path / "site").ok
-    files = sorted((small_kb.parent / ".mzkb" / "cache").glob("*.*"))
+def test_cache_files_are_json(small_built: Path):
+    files = sorted((small_built.parent / ".mzkb" / "cache").glob("*.*"))
     assert files and all(f.suffix == ".json" for f in files)
     for f in files:
         assert json.loads(f.read_text(encoding="utf-8"))["format"] == FORMAT
@@ -224,7 +223,6 @@ def test_planted_whoosh_index_is_never_opened(small_kb: Path, tmp_path: Path):
     assert marker.exists()
 
 
-def test_no_compiled_templates_are_read_from_the_knowledge_base(small_kb: Path, tmp_path: Path):
+def test_no_compiled_templates_are_read_from_the_knowledge_base(small_built: Path):
     """Jinja's bytecode cache is marshalled code: it is kept in the user's cache, not in .mzkb/."""
-    assert build(small_kb).ok
-    assert not (small_kb.parent / ".mzkb" / "cache" / "jinja").exists()
+    assert not (small_built.parent / ".mzkb" / "cache" / "jinja").exists()

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from mzkb.cli import cli
@@ -46,11 +48,21 @@ def identity_kb(small_kb: Path) -> Path:
     return kb
 
 
-def test_fields_and_identity_on_the_page_and_in_search(small_kb: Path, tmp_path: Path):
-    kb = identity_kb(small_kb)
-    out = tmp_path / "site"
-    result = mzkb("build", "-c", str(small_kb), "-o", str(out))
+@pytest.fixture(scope="module")
+def identity_site(tmp_path_factory) -> tuple[Path, Path]:
+    """The small site with the identity settings and the disclosure notice, built once for the
+    tests that only read it: (its site_config.yml, the site)."""
+    kb = tmp_path_factory.mktemp("identity") / "kb"
+    shutil.copytree(Path(__file__).parents[1] / "fixtures" / "sites" / "small", kb)
+    identity_kb(kb / "site_config.yml")
+    out = kb.parent / "site"
+    result = mzkb("build", "-c", str(kb / "site_config.yml"), "-o", str(out))
     assert result.exit_code == 0, result.output
+    return kb / "site_config.yml", out
+
+
+def test_fields_and_identity_on_the_page_and_in_search(identity_site: tuple[Path, Path]):
+    config, out = identity_site
     page = (out / "notices/disclosure-notice.html").read_text(encoding="utf-8")
     facts = re.search(r'<dl class="mzkb-meta">(.*?)</dl>', page, re.S).group(1)
     pairs = re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", facts, re.S)
@@ -68,22 +80,19 @@ def test_fields_and_identity_on_the_page_and_in_search(small_kb: Path, tmp_path:
     print_footer = re.search(r'<footer class="mzkb-print-footer">(.*?)</footer>', page, re.S).group(1)
     assert "主办单位：测试省民政厅" in print_footer and "ICP备案号：测ICP备12345678号" in print_footer
     for query in ("000014349", "各市民政局"):
-        hits = json.loads(mzkb("search", "-c", str(small_kb), query, "--json").output)
+        hits = json.loads(mzkb("search", "-c", str(config), query, "--json").output)
         assert hits and hits[0]["id"] == "disclosure-notice", query
         assert hits[0]["index_number"] == "000014349/2020-00123" and hits[0]["recipients"] == "各市民政局"
         assert hits[0]["subjects"] == ["民政、扶贫、救灾"]
-    text = mzkb("search", "-c", str(small_kb), "冬季安全").output
+    text = mzkb("search", "-c", str(config), "冬季安全").output
     card = text.split("1. ", 1)[1].split("\n2. ", 1)[0]
     assert "索引号：000014349/2020-00123 · 主题分类：民政、扶贫、救灾 · 主送：各市民政局" in card
-    others = [h for h in json.loads(mzkb("search", "-c", str(small_kb), "养老", "--json").output) if h["id"] != "disclosure-notice"]
+    others = [h for h in json.loads(mzkb("search", "-c", str(config), "养老", "--json").output) if h["id"] != "disclosure-notice"]
     assert others and all(h["index_number"] == "" and h["subjects"] == [] for h in others)  # nothing made up
-    assert kb
 
 
-def test_fields_on_the_search_result_card_in_the_browser(small_kb: Path, tmp_path: Path, page):
-    identity_kb(small_kb)
-    out = tmp_path / "site"
-    assert mzkb("build", "-c", str(small_kb), "-o", str(out)).exit_code == 0
+def test_fields_on_the_search_result_card_in_the_browser(identity_site: tuple[Path, Path], page):
+    _config, out = identity_site
     page.goto((out / "search.html").as_uri() + "?q=冬季安全")
     card = page.locator("[data-mzkb-result]").first
     card.wait_for(timeout=15000)
@@ -97,10 +106,8 @@ def test_fields_on_the_search_result_card_in_the_browser(small_kb: Path, tmp_pat
     assert page.errors == []
 
 
-def test_identity_in_print_as_a_reader_sees_it(small_kb: Path, tmp_path: Path, page):
-    identity_kb(small_kb)
-    out = tmp_path / "site"
-    assert mzkb("build", "-c", str(small_kb), "-o", str(out)).exit_code == 0
+def test_identity_in_print_as_a_reader_sees_it(identity_site: tuple[Path, Path], page):
+    _config, out = identity_site
     page.goto((out / "notices/disclosure-notice.html").as_uri())
     assert not page.locator(".mzkb-print-footer").is_visible()
     assert "网站标识码：3300000001" in page.locator(".md-footer").inner_text()

@@ -16,8 +16,6 @@ from click.testing import CliRunner
 from mzkb.cli import cli
 from mzkb.content.model import Status
 
-ROOT = Path(__file__).resolve().parents[2]
-CONFIG = str(ROOT / "site_config.yml")
 RESUME, HOLIDAY, STANDARD, GUIDE = ("notice-resume-services-2020", "notice-holiday-prevention-2022",
                                     "notice-elderly-care-visiting-standard", "elderly-care-covid-guide-2")
 PAGES = {RESUME: "notices/", HOLIDAY: "notices/", STANDARD: "notices/", GUIDE: "guidelines/"}
@@ -62,7 +60,7 @@ def _page_status(page, site: Path, doc_id: str) -> str:
 
 
 @pytest.mark.parametrize("day", DAYS)
-def test_every_view_agrees_with_the_document_page(demo_site: Path, browser, day):
+def test_every_view_agrees_with_the_document_page(demo_site: Path, demo_config: Path, browser, day):
     context = browser.new_context()
     page = context.new_page()
     errors = []
@@ -112,7 +110,7 @@ def test_every_view_agrees_with_the_document_page(demo_site: Path, browser, day)
     page.goto((demo_site / "search.html").as_uri() + "?q=%E5%AE%B6%E5%B1%9E%E6%8E%A2%E8%A7%86")
     first = page.locator("[data-mzkb-result]").first
     first.wait_for(timeout=10000)
-    run = CliRunner().invoke(cli, ["search", "-c", CONFIG, "--json", "--as-of", day, "家属探视"], catch_exceptions=False)
+    run = CliRunner().invoke(cli, ["search", "-c", str(demo_config), "--json", "--as-of", day, "家属探视"], catch_exceptions=False)
     top = json.loads(run.output)[0]["id"]
     assert top in first.locator("a.mzkb-result__title").get_attribute("href"), (day, top)
     if top in truth:
@@ -167,9 +165,9 @@ def test_without_script_the_build_days_judgement_and_its_day(demo_site: Path):
                 '<a href="../../notices/notice-elderly-care-visiting-standard') in html
 
 
-def test_search_status_filter_judges_the_as_of_day(demo_site: Path):
+def test_search_status_filter_judges_the_as_of_day(demo_site: Path, demo_config: Path):
     def ids(day: str, status: str) -> set[str]:
-        run = CliRunner().invoke(cli, ["search", "-c", CONFIG, "--json", "-n", "50", "--as-of", day, "--status", status,
+        run = CliRunner().invoke(cli, ["search", "-c", str(demo_config), "--json", "-n", "50", "--as-of", day, "--status", status,
                                        "探视"], catch_exceptions=False)
         return {h["id"] for h in json.loads(run.output)} if run.output.strip().startswith("[") else set()
 
