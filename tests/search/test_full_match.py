@@ -132,3 +132,26 @@ def test_full_match_count_is_the_substring_count_in_both_engines(tmp_path_factor
         truth = true_count(content, query)
         assert search_results(config.state_dir / "whoosh", query, config).full == truth, query
         assert found_browser[query] == [truth, False], (query, found_browser[query], truth)
+
+
+def test_a_word_only_an_older_edition_holds_shows_that_editions_passage(small_kb: Path, tmp_path: Path, page):
+    """终末消毒 is in the first edition only: the result is headed by the edition in force, and its
+    snippet is the first edition's passage, said to be so, in both engines."""
+    guides = small_kb.parent / "content" / "guidelines"
+    for name, text in (("guide-1.md", "每日开窗通风三次，病区终末消毒由专人负责。"), ("guide-2.md", "每日开窗通风三次，消毒按规定执行，终末处理由专人负责。")):
+        path = guides / name
+        path.write_text(path.read_text(encoding="utf-8") + f"\n## 三、通风\n\n{text}\n", encoding="utf-8")
+    assert build(small_kb, tmp_path / "site").ok
+    config, _ = load_config(small_kb)
+    hit = search_results(config.state_dir / "whoosh", "终末消毒", config).hits[0]
+    assert (hit.id, hit.snippet_in, hit.full) == ("guide-2", "guide-1", True)
+    assert "终末消毒" in hit.snippet and [hit.snippet[a:b] for a, b in hit.snippet_marks] == ["终末消毒"]
+    result = CliRunner().invoke(cli, ["search", "终末消毒", "-c", str(small_kb)], catch_exceptions=False)
+    assert "见于旧版《养老机构防控指南（第一版）》（2020年版）：" in result.output
+    page.goto((tmp_path / "site" / "search.html").as_uri() + "?q=" + quote("终末消毒"))
+    page.wait_for_selector("[data-mzkb-result]", timeout=10000)
+    first = page.locator("[data-mzkb-result]").first
+    assert "guide-2" in first.locator("a.mzkb-result__title").get_attribute("href")
+    assert first.locator(".mzkb-result__older-passage").inner_text() == "见于旧版《养老机构防控指南（第一版）》（2020年版）："
+    assert first.locator(".mzkb-result__snippet mark").all_inner_texts() == ["终末消毒"]
+    assert page.errors == []
