@@ -404,7 +404,6 @@ def _rank_variant(searcher, terms: list[dict], filters: list, typed: bool) -> li
 
 def _hit(group, stored: _Stored, runs: list) -> Hit:
     fields = stored[group.head.key]
-    units = fields["units"]
     elsewhere = ranking.full_elsewhere(group)
     source = stored[elsewhere.key] if elsewhere else fields  # only an older edition holds it: its passage
     texts = unit_texts(source)
