@@ -239,6 +239,9 @@ def count_queries(kb: Path, sample: int, seed: int = 7) -> dict[str, list[dict]]
     import lawref
     from mzkb.search.ranking import query_words
 
+    saved = HERE / "out" / f"count-queries-{kb.resolve().name}-{sample}-{seed}.json"
+    if saved.exists():  # the sample takes minutes to draw (jieba over every title, every article)
+        return json.loads(saved.read_text(encoding="utf-8"))
     sets, topics = dev_queries(kb, sample, 40, seed)
     numbers = sorted({d["doc_number"] for d in lawref.read_kb(kb) if d.get("doc_number")})
     docno = [{"q": n} for n in random.Random(seed).sample(numbers, min(sample, len(numbers)))]
@@ -248,6 +251,7 @@ def count_queries(kb: Path, sample: int, seed: int = 7) -> dict[str, list[dict]]
         for item in queries:
             words = query_words(item["q"])
             item["truth"] = sorted(i for i, t in visible.items() if words and all(w in t for w in words))
+    saved.write_text(json.dumps(out, ensure_ascii=False), encoding="utf-8")
     return out
 
 
@@ -504,6 +508,8 @@ def main() -> None:
     s.add_argument("--docs", type=int, default=3000)
     s.add_argument("--pagefind", action="store_true")
     args = parser.parse_args()
+    if getattr(args, "kb", None) is not None:
+        args.kb = args.kb.resolve()
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1600000000")
     (HERE / "out").mkdir(exist_ok=True)
     if args.cmd == "counts" and args.bytes_only:

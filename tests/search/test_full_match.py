@@ -155,3 +155,22 @@ def test_a_word_only_an_older_edition_holds_shows_that_editions_passage(small_kb
     assert first.locator(".mzkb-result__older-passage").inner_text() == "见于旧版《养老机构防控指南（第一版）》（2020年版）："
     assert first.locator(".mzkb-result__snippet mark").all_inner_texts() == ["终末消毒"]
     assert page.errors == []
+
+
+def test_a_word_beyond_the_fragments_text_is_counted_and_shown(small_kb: Path, tmp_path: Path, page):
+    """A section longer than ``records.UNIT_TEXT`` holds 终末消毒 only at its end: both engines count
+    the document (the browser loads its rest file) and cut the snippet there."""
+    from mzkb.search.records import UNIT_TEXT
+
+    path = small_kb.parent / "content" / "guidelines" / "guide-2.md"
+    filler = "，".join(["每日开窗通风"] * (UNIT_TEXT // 6))
+    path.write_text(path.read_text(encoding="utf-8") + f"\n## 三、通风\n\n{filler}。病区终末消毒由专人负责。\n", encoding="utf-8")
+    assert build(small_kb, tmp_path / "site").ok
+    config, _ = load_config(small_kb)
+    found = search_results(config.state_dir / "whoosh", "终末消毒", config)
+    assert found.full == 1 and "终末消毒" in found.hits[0].snippet
+    page.goto((tmp_path / "site" / "search.html").as_uri() + "?q=" + quote("终末消毒"))
+    page.wait_for_selector("[data-mzkb-result]", timeout=10000)
+    assert page.locator("#mzkb-search-summary").inner_text().startswith("找到 1 个文件完全匹配")
+    assert page.locator("[data-mzkb-result]").first.locator(".mzkb-result__snippet mark").all_inner_texts() == ["终末消毒"]
+    assert page.errors == []

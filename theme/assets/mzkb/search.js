@@ -23,7 +23,7 @@
       (data.chains || []).forEach(function (chain, c) { chain.forEach(function (d, i) { state.chains[d] = [c, i]; }); });
     } else if (kind === "shard") state.shards[(segment || 0) + ":" + n] = data;
     else if (kind === "frag") state.frags[n] = data;
-    else if (kind === "rest") state.rests[n] = data;
+    else if (kind === "rest") state.rests[n] = { z: data };
     else if (kind === "docs") state.docs = data;
     else if (kind === "fold") {
       state.foldParts[n] = true;
