@@ -495,8 +495,13 @@
     if (!words.length) candidates.forEach(function (m) { m.full = false; });
     if (!words.length || exact) candidates = [];
     var key = function (m) { return [m.docno ? 1 : 0, m.docno ? m.date : m.score, -m.key]; };
+    /* proven without text: every word is itself a term of the index (a segmenter word) that the
+       document holds in a visible field; the others are read, all of them when VERIFY allows */
+    var proven = provenHolders(words), held = 0;
+    candidates = candidates.filter(function (m) { if (proven && proven.has(m.key)) { held += 1; return false; } return true; });
+    var all = candidates.length <= VERIFY;
     candidates.sort(function (a, b) { return cmp(key(b), key(a)); });
-    var read = 0, held = 0, synonyms = null, synRead = 0, spelled = spellings.map(queryWords);
+    var read = 0, synonyms = null, synRead = 0, spelled = spellings.map(queryWords);
     /* a synonym's match (ranking.synonym_counts) is checked the same way: the first spelling its text holds */
     function synonymRound() {
       if (synonyms === null) {
@@ -519,7 +524,7 @@
       });
     }
     function round() {
-      if (read >= candidates.length || read >= VERIFY || held >= WINDOW) {
+      if (read >= candidates.length || read >= VERIFY || (held >= WINDOW && !all)) {
         return synonymRound().then(function (left) { return { full: candidates.length - read, all: left }; });
       }
       var batch = candidates.slice(read, Math.min(candidates.length, read + WINDOW, VERIFY));
@@ -533,6 +538,17 @@
       });
     }
     return round();
+  }
+  /* Documents holding every word as an index term in a visible field (null when a word is not a term). */
+  function provenHolders(words) {
+    var found = null;
+    for (var i = 0; i < words.length; i++) {
+      if (!hasTerm(words[i])) return null;
+      var p = decode(words[i]), here = new Set();
+      for (var j = 0; j < p.docs.length; j++) if (p.seen[j] && (!found || found.has(p.docs[j]))) here.add(p.docs[j]);
+      found = here;
+    }
+    return found;
   }
   function cmp(a, b) {
     for (var i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
