@@ -301,7 +301,7 @@ def cold_bytes(site: Path, queries: list[str]) -> list[dict]:
     return rows
 
 
-def counts(kb: Path, sample: int, bytes_sample: int, with_pagefind: bool) -> dict:
+def counts(kb: Path, sample: int, bytes_sample: int, with_pagefind: bool, engines=("browser", "whoosh")) -> dict:
     """Full-match count accuracy and snippet-shows-match rate of both engines on an imported and
     built lawref KB (``--kb``), and bytes per cold query (with Pagefind's side by side)."""
     from mzkb.config import load_config
@@ -311,7 +311,7 @@ def counts(kb: Path, sample: int, bytes_sample: int, with_pagefind: bool) -> dic
     sets = count_queries(kb, sample)
     texts = list(dict.fromkeys(q["q"] for qs in sets.values() for q in qs))
     report: dict = {"sample": sample}
-    for engine in ("browser", "whoosh"):
+    for engine in engines:
         started = time.perf_counter()
         if engine == "browser":
             from playwright.sync_api import sync_playwright
@@ -503,6 +503,7 @@ def main() -> None:
     c.add_argument("--sample", type=int, default=100, help="phrase queries and 文号 (topical: 40)")
     c.add_argument("--bytes-sample", type=int, default=8, help="queries of each kind measured cold")
     c.add_argument("--pagefind", action="store_true")
+    c.add_argument("--engines", default="browser,whoosh")
     c.add_argument("--bytes-only", action="store_true", help="only bytes per cold query (e.g. for an older build)")
     s = sub.add_parser("speed")
     s.add_argument("--docs", type=int, default=3000)
@@ -521,8 +522,8 @@ def main() -> None:
         print(json.dumps({"median_bytes": report["median_bytes"]}))
         name = "search-bytes-" + args.kb.name + ".json"
     elif args.cmd == "counts":
-        report = counts(args.kb, args.sample, args.bytes_sample, args.pagefind)
-        name = "search-counts-lawref-dev.json"
+        report = counts(args.kb, args.sample, args.bytes_sample, args.pagefind, args.engines.split(","))
+        name = f"search-counts-{'-'.join(args.engines.split(','))}-lawref-dev.json"
     elif args.cmd == "quality" and args.set == "lawref-dev":
         report = quality_dev(args.sample, args.topical, kb=args.kb)
         name = "search-quality-lawref-dev.json"

@@ -389,8 +389,7 @@ def search(config_path: str, query: str, as_json: bool, limit: int, doc_type: st
     if found.shortened:
         click.echo(shortened_line(), err=True)
     query = found.query
-    if as_json:  # the counts go to stderr: stdout stays the JSON array of hits
-        click.echo(count_line(found.full, found.partial, query, found.synonym, found.synonym_words), err=True)
+    if as_json:
         click.echo(json.dumps([h.to_json() for h in hits], ensure_ascii=False, indent=2))
         return
     if not hits:
