@@ -539,13 +539,25 @@
     }
     return round();
   }
-  /* Documents holding every word as an index term in a visible field (null when a word is not a term). */
+  /* Documents holding every word in a visible field, read from the postings: a Han word is held where
+     an index term of Han characters that starts with it is (a bigram or segmenter word is a piece of
+     the text itself, and the shard of the word's first two characters holds every such term).
+     null when a word has no such term. */
+  var HAN_ONLY = /^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$/;
   function provenHolders(words) {
     var found = null;
     for (var i = 0; i < words.length; i++) {
-      if (!hasTerm(words[i])) return null;
-      var p = decode(words[i]), here = new Set();
-      for (var j = 0; j < p.docs.length; j++) if (p.seen[j] && (!found || found.has(p.docs[j]))) here.add(p.docs[j]);
+      var w = words[i], terms = {};
+      if (!HAN_ONLY.test(w) || w.length < 2) return null;
+      shardsFor(w).forEach(function (shard) {
+        Object.keys(shard || {}).forEach(function (t) { if (t.lastIndexOf(w, 0) === 0 && HAN_ONLY.test(t)) terms[t] = true; });
+      });
+      var names = Object.keys(terms), here = new Set();
+      if (!names.length) return null;
+      names.forEach(function (t) {
+        var p = decode(t);
+        for (var j = 0; j < p.docs.length; j++) if (p.seen[j] && (!found || found.has(p.docs[j]))) here.add(p.docs[j]);
+      });
       found = here;
     }
     return found;
