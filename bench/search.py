@@ -2,6 +2,7 @@
 
     python bench/search.py quality [--set demo|lawref|all]   success@1, success@5, MRR for both engines
     python bench/search.py speed [--docs 3000] [--pagefind]  first-result time, warm latency, bytes per query
+    python bench/search.py counts --kb DIR [--pagefind]      full-match counts = true counts, snippets at the match
 
 Engines: the browser index (headless Chromium, site opened from file://) and `mzkb search`
 (Whoosh). A query succeeds at k when its best expected document is among the first k.
@@ -204,6 +205,155 @@ def quality(which: str) -> dict:
 
 DEV_SOURCE = ROOT.parent / "shared" / "corpora" / "lawref-dev"
 
+COUNTS_RUN = """async ([qs, n]) => {
+    const F = mzkbSearch.state.frags, out = {};
+    for (const q of qs) {
+        const res = await mzkbSearch.search(q, {}, n);
+        out[q] = {full: res.full, upper: !!res.fullUpper, heads: res.results.map(r => F[r.doc].u),
+                  snippets: res.results.map(r => {
+                      const src = r.source === undefined ? r.doc : r.source;
+                      const text = (mzkbSearch.wholeTexts(src)[r.unit] || "").replace(/\\s+/g, " ");
+                      const s = mzkbSearch.snippetSpans(text, res.runs, r.piece);
+                      return text.slice(s.start, s.end); })};
+    }
+    return out;
+}"""
+
+
+def _visible_texts(kb: Path) -> dict[str, str]:
+    """Per document of an imported KB: its reader-visible text (title, 文号, summary, body — not the
+    audience labels, topics or issuer the index holds for recall), folded as the analyzer does,
+    any whitespace a boundary."""
+    import re
+
+    import lawref
+    from mzkb.search.ranking import fold_text
+
+    return {d["id"]: fold_text(re.sub(r"\s+", "\n", "\n".join(str(d.get(k) or "") for k in ("title", "doc_number", "summary", "body"))))
+            for d in lawref.read_kb(kb)}
+
+
+def count_queries(kb: Path, sample: int, seed: int = 7) -> dict[str, list[dict]]:
+    """Phrase and topical queries of ``dev_queries`` and a seeded sample of the KB's 文号, each
+    with ``truth``: the ids whose visible text holds every word of the query (``ranking.query_words``)."""
+    import lawref
+    from mzkb.search.ranking import query_words
+
+    saved = HERE / "out" / f"count-queries-{kb.resolve().name}-{sample}-{seed}.json"
+    if saved.exists():  # the sample takes minutes to draw (jieba over every title, every article)
+        return json.loads(saved.read_text(encoding="utf-8"))
+    sets, topics = dev_queries(kb, sample, 40, seed)
+    numbers = sorted({d["doc_number"] for d in lawref.read_kb(kb) if d.get("doc_number")})
+    docno = [{"q": n} for n in random.Random(seed).sample(numbers, min(sample, len(numbers)))]
+    visible = _visible_texts(kb)
+    out = {"phrase": [{"q": q["q"]} for q in sets["phrase"]], "topical": [{"q": q["q"]} for q in topics], "docno": docno}
+    for queries in out.values():
+        for item in queries:
+            words = query_words(item["q"])
+            item["truth"] = sorted(i for i, t in visible.items() if words and all(w in t for w in words))
+    saved.write_text(json.dumps(out, ensure_ascii=False), encoding="utf-8")
+    return out
+
+
+def count_score(queries: list[dict], found: dict[str, dict]) -> dict:
+    """count_exact: share of queries whose reported full-match count is the true count (an upper
+    bound, 至多, is not exact); snippet_shows: over the top-10 heads that hold the query, the share
+    whose snippet shows every word of it."""
+    from mzkb.search.ranking import fold_text, query_words
+
+    exact, upper, shown, misses = 0, 0, [], []
+    for item in queries:
+        r, truth = found[item["q"]], set(item["truth"])
+        exact += r["full"] == len(truth) and not r["upper"]
+        upper += r["upper"]
+        if r["full"] != len(truth) and len(misses) < 8:
+            misses.append([item["q"], r["full"], len(truth), r["upper"]])
+        words = query_words(item["q"])
+        for head, snippet in zip(r["heads"][:10], r["snippets"][:10]):
+            if head in truth:
+                shown.append(all(w in fold_text(snippet) for w in words))
+    return {"queries": len(queries), "count_exact": round(exact / max(len(queries), 1), 3), "upper_bounds": upper,
+            "snippet_shows": round(sum(shown) / len(shown), 3) if shown else None, "snippet_hits": len(shown), "misses": misses}
+
+
+def cold_bytes(site: Path, queries: list[str]) -> list[dict]:
+    """Bytes a cold query loads from file:// (search scripts, manifest, shards, fragments, rests), one
+    fresh browser context per query, as ``speed`` measures them."""
+    from playwright.sync_api import sync_playwright
+    from urllib.parse import quote
+
+    rows = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        for q in queries:
+            context = browser.new_context()
+            page = context.new_page()
+            page.goto((site / "search.html").as_uri() + "?q=" + quote(q))
+            page.wait_for_selector("[data-mzkb-result], .mzkb-search-empty, #mzkb-search-summary", timeout=60000)
+            page.wait_for_function("document.querySelector('#mzkb-search-summary') && "
+                                   "document.querySelector('#mzkb-search-summary').textContent.length > 0", timeout=60000)
+            loaded = page.evaluate("mzkb.loadedScripts()")
+            files = sorted((site / "assets/mzkb").glob("search*.js")) + [site / "assets/mzkb/loader.js"]
+            files += [(site / "search.html").parent / u for u in loaded]
+            rows.append({"q": q, "bytes": sum(f.resolve().stat().st_size for f in files), "files": len(files)})
+            context.close()
+        browser.close()
+    return rows
+
+
+def counts(kb: Path, sample: int, bytes_sample: int, with_pagefind: bool, engines=("browser", "whoosh")) -> dict:
+    """Full-match count accuracy and snippet-shows-match rate of both engines on an imported and
+    built lawref KB (``--kb``), and bytes per cold query (with Pagefind's side by side)."""
+    from mzkb.config import load_config
+
+    config, _ = load_config(kb / "site_config.yml")
+    site = kb / "site"
+    sets = count_queries(kb, sample)
+    texts = list(dict.fromkeys(q["q"] for qs in sets.values() for q in qs))
+    report: dict = {"sample": sample}
+    for engine in engines:
+        started = time.perf_counter()
+        if engine == "browser":
+            from playwright.sync_api import sync_playwright
+
+            found = {}
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+                page = browser.new_page()
+                page.goto((site / "search.html").as_uri())
+                page.wait_for_function("window.mzkb && window.mzkb.search && window.mzkb.analyzer")
+                for start in range(0, len(texts), 25):
+                    for q, r in page.evaluate(COUNTS_RUN, [texts[start:start + 25], 10]).items():
+                        r["heads"] = [doc_id_of(u) for u in r["heads"]]
+                        found[q] = r
+                browser.close()
+        else:
+            found = {}
+            for q in texts:
+                res = search_results(config.state_dir / "whoosh", q, config, 10)
+                found[q] = {"full": res.full, "upper": False, "heads": [h.id for h in res.hits],
+                            "snippets": [h.snippet for h in res.hits]}
+        report[engine] = {kind: count_score(qs, found) for kind, qs in sets.items()}
+        report[engine]["seconds"] = round(time.perf_counter() - started, 1)
+        for kind in sets:
+            print(f"counts {engine:8} {kind:8} {json.dumps(report[engine][kind], ensure_ascii=False)}", flush=True)
+    rng = random.Random(11)
+    chosen = [q["q"] for kind in ("phrase", "topical", "docno") for q in rng.sample(sets[kind], min(bytes_sample, len(sets[kind])))]
+    rows = cold_bytes(site, chosen)
+    report["bytes"] = rows
+    report["median_bytes"] = statistics.median(r["bytes"] for r in rows)
+    print(json.dumps({"median_bytes": report["median_bytes"]}), flush=True)
+    if with_pagefind:
+        import pagefind_compare
+
+        pf_site = pagefind_compare.index_with_pagefind(site, HERE / "out" / "work" / "pagefind-counts")
+        pf_rows = pagefind_compare.measure_pagefind(pf_site, chosen)
+        report["pagefind"] = pf_rows
+        report["pagefind_median_bytes"] = statistics.median(r["bytes"] for r in pf_rows)
+        report["bytes_ratio_mzkb_to_pagefind"] = round(report["median_bytes"] / report["pagefind_median_bytes"], 3)
+        print(json.dumps({k: report[k] for k in ("pagefind_median_bytes", "bytes_ratio_mzkb_to_pagefind")}), flush=True)
+    return report
+
 
 def quality_dev(sample: int, topical: int, seed: int = 7, source: Path = DEV_SOURCE, kb: Path | None = None) -> dict:
     """lawref-dev (1,782 real regulations): a seeded sample of known-item title and phrase
@@ -348,13 +498,33 @@ def main() -> None:
     q.add_argument("--sample", type=int, default=300, help="lawref-dev: title and phrase queries of each kind")
     q.add_argument("--topical", type=int, default=40, help="lawref-dev: topical title words")
     q.add_argument("--kb", type=Path, default=None, help="lawref-dev: measure this imported and built KB (no rebuild)")
+    c = sub.add_parser("counts", help="full-match counts and snippets on a built lawref KB, bytes per cold query")
+    c.add_argument("--kb", type=Path, required=True, help="a KB imported by bench/lawref.py and built with mzkb build (its site/)")
+    c.add_argument("--sample", type=int, default=100, help="phrase queries and 文号 (topical: 40)")
+    c.add_argument("--bytes-sample", type=int, default=8, help="queries of each kind measured cold")
+    c.add_argument("--pagefind", action="store_true")
+    c.add_argument("--engines", default="browser,whoosh")
+    c.add_argument("--bytes-only", action="store_true", help="only bytes per cold query (e.g. for an older build)")
     s = sub.add_parser("speed")
     s.add_argument("--docs", type=int, default=3000)
     s.add_argument("--pagefind", action="store_true")
     args = parser.parse_args()
+    if getattr(args, "kb", None) is not None:
+        args.kb = args.kb.resolve()
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1600000000")
     (HERE / "out").mkdir(exist_ok=True)
-    if args.cmd == "quality" and args.set == "lawref-dev":
+    if args.cmd == "counts" and args.bytes_only:
+        rng = random.Random(11)
+        sets = count_queries(args.kb, args.sample)
+        chosen = [q["q"] for kind in ("phrase", "topical", "docno") for q in rng.sample(sets[kind], min(args.bytes_sample, len(sets[kind])))]
+        rows = cold_bytes(args.kb / "site", chosen)
+        report = {"bytes": rows, "median_bytes": statistics.median(r["bytes"] for r in rows)}
+        print(json.dumps({"median_bytes": report["median_bytes"]}))
+        name = "search-bytes-" + args.kb.name + ".json"
+    elif args.cmd == "counts":
+        report = counts(args.kb, args.sample, args.bytes_sample, args.pagefind, args.engines.split(","))
+        name = f"search-counts-{'-'.join(args.engines.split(','))}-lawref-dev.json"
+    elif args.cmd == "quality" and args.set == "lawref-dev":
         report = quality_dev(args.sample, args.topical, kb=args.kb)
         name = "search-quality-lawref-dev.json"
     elif args.cmd == "quality":

@@ -467,10 +467,12 @@ def search(config_path: str, query: str, as_json: bool, limit: int, doc_type: st
             click.echo(f"   {disclosure}")
         if hit.in_attachment:
             click.echo(f"   {hit.heading}")
+        if hit.snippet_in:
+            click.echo(f"   {older_passage(hit.full_in_title, hit.snippet_in_date)}")
         click.echo(f"   {emphasized(hit.snippet, hit.snippet_marks)}")
         if hit.current:
             click.echo(f"   此为旧版本，现行版本：{hit.current_title}  {hit.current_url}")
-        if hit.full_in:
+        if hit.full_in and not hit.snippet_in:
             click.echo(f"   完整匹配见于旧版本：{hit.full_in_title}")
         if hit.topics:
             click.echo(f"   主题：{'、'.join(emphasized(t, m) for t, m in zip(hit.topics, hit.topic_marks))}")
@@ -488,6 +490,11 @@ def emphasized(text: str, spans, bold: bool = False) -> str:
             out.append(click.style(text[start:end], bold=bold, underline=True))
         pos = end
     return "".join(out)
+
+
+def older_passage(title: str, date: str) -> str:
+    """Said above a snippet cut from an older edition (search-ui.js olderPassage)."""
+    return f"见于旧版《{title}》（{date[:4]}年版）："
 
 
 def shortened_line() -> str:

@@ -16,6 +16,9 @@ segment with the documents that changed since (their old numbers become dead).
 - ``H/fD.js``       one fragment per document: title, URL, badges, and the unit anchors,
                     headings and texts (for snippets) as UTF-16 + deflate + base 85
                     (``pack_texts``; read by search-inflate.js)
+- ``H/rD.js``       for a document with a unit longer than ``records.UNIT_TEXT``: the rest of
+                    those units' texts, packed as the fragment's (loaded only to check a full
+                    match, ``ranking.holds_query``, or to cut a snippet there)
 - ``docs-X.js``     per-document filter data, loaded only when a filter is used
 
 Each file calls ``mzkbSearch.load(kind, n, data[, segment])``; no fetch, no worker, no modules, so it
@@ -49,9 +52,14 @@ K1, B = 1.2, 0.75
 """BM25F constants, Whoosh's defaults (``whoosh.scoring.BM25F``), so both engines score alike."""
 SCALE = 20
 """Scores are stored as round(score * SCALE)."""
-FORMAT = "bm25f per document, whoosh idf; topics in fragments and Whoosh; units and texts utf-16 deflate b85; postings v2; status records in the manifest"
+FORMAT = "bm25f per document, whoosh idf; topics in fragments and Whoosh; units and texts utf-16 deflate b85; postings v2; status records in the manifest; hidden flag, rests"
 """What the postings mean; ``indexer.index_key`` hashes it, so a change rebuilds cached indexes."""
 SHARD_TARGET_BYTES = 4_000
+HIDDEN = 128
+"""Added to a posting's best unit when the document holds the term only in fields a reader does not
+see (``RECALL_FIELDS``): such a posting never makes a full match (``ranking.holds_query``)."""
+RECALL_FIELDS = ("meta", "pinyin")
+"""Fields indexed for recall only: audience labels, issuer, topics … and the title's pinyin."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,16 +125,23 @@ class BrowserIndexBuilder:
         """Per document: its field-weighted length, as Whoosh stores it (``doc_length``)."""
         self.fragments: dict[int, bytes] = {}
         """Per document: its fragment file, UTF-8 (half the memory of the text: it holds Han characters)."""
+        self.rests: dict[int, bytes] = {}
+        """Per document with a unit longer than ``UNIT_TEXT``: its rest file."""
 
     def add(self, doc, units: list, analyzed: list[dict[str, Counter]]) -> DocTerms:
         """Add one document: its units and, for each unit, field -> term counts. Returns the
         document's terms (what the Whoosh index stores too)."""
         terms = document_terms(units, analyzed)
-        di = self.postings.add(terms)
+        hidden = recall_only(analyzed)
+        di = self.postings.add(DocTerms(terms.weights, {**terms.best, **{t: terms.best[t] | HIDDEN for t in hidden}},
+                                        terms.length) if hidden else terms)
         self.ids.append(doc.id)
         self.factors.append(status_factor(doc.status.value))
         self.lengths.append(max(1, terms.length))
         self.fragments[di] = _js("frag", self.first + di, _fragment(doc, units, self.config)).encode("utf-8")
+        rest = rests(doc, units)
+        if rest:
+            self.rests[di] = _js("rest", self.first + di, pack_texts(rest)).encode("utf-8")
         return terms
 
     @property
@@ -147,12 +162,29 @@ class BrowserIndexBuilder:
             shards[shard_of(analyzer.shard_key(term), shard_count)][term] = postings[term]
         files = {f"s{n}.js": _js("shard", n, shards.get(n, {}), self.number or None) for n in range(shard_count)}
         files |= {f"f{self.first + di}.js": data.decode("utf-8") if as_text else data for di, data in self.fragments.items()}
+        files |= {f"r{self.first + di}.js": data.decode("utf-8") if as_text else data for di, data in self.rests.items()}
         self.fragments.clear()
+        self.rests.clear()
         digest = hashlib.sha256()
         for name in sorted(files):
             digest.update(name.encode() + b"\0" + _utf8(files[name]))
         segment = Segment(digest.hexdigest()[:12], shard_count, self.first, len(self.ids), tuple(sorted(files)), len(postings))
         return segment, files
+
+
+def recall_only(analyzed: list[dict[str, Counter]]) -> set[str]:
+    """Terms a document holds only in ``RECALL_FIELDS`` (none of its visible fields has them)."""
+    recall, seen = set(), set()
+    for fields in analyzed:
+        for name, counts in fields.items():
+            (recall if name in RECALL_FIELDS else seen).update(counts)
+    return recall - seen
+
+
+def rests(doc, units) -> list:
+    """[unit, text beyond ``UNIT_TEXT``] for each unit whose text is longer (fragments keep the first
+    ``UNIT_TEXT`` characters): with them a unit's whole text is fragment text + rest."""
+    return [[i, text[UNIT_TEXT:]] for i, text in enumerate((u.text or doc.summary) for u in units) if len(text) > UNIT_TEXT]
 
 
 def _utf8(text: str | bytes) -> bytes:
@@ -313,6 +345,7 @@ def _fragment(doc, units, config: SiteConfig) -> dict:
         "t": doc.title, "u": doc.url, "y": doc.type.value, "s": doc.status.value, "d": doc.date.isoformat(),
         "i": doc.issuer, "n": doc.doc_number, "e": doc.edition, "r": doc.region,
         "a": ["全部机构"] if all_audiences else [labels[k] for k in doc.audiences],
+        **({"m": 1} if rests(doc, units) else {}),
         "z": pack_texts([[[u.anchor, u.heading, "a"] if u.kind == "attachment" else [u.anchor, u.heading] for u in units],
                          [(u.text or doc.summary)[:UNIT_TEXT] for u in units]]),
     }

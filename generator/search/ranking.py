@@ -52,14 +52,62 @@ has at least this share of the title's characters."""
 KNOWN_PHRASE_CHARS = 5
 """A query of at least this many characters (in runs of two or more) that a document's text holds
 whole, contiguously, names that document (``known_level`` 1)."""
+VERIFY = 30
+"""The browser reads the texts of at most this many full-match candidates (``holds_query``) per
+query, the first window's and those that move into it; a count with candidates left unread is
+shown as an upper bound (至多). ``mzkb search`` reads every candidate's text."""
 
 
 def browser_rules() -> dict:
     """The constants ``search.js`` reads (emitted into it at build time, ``scripts.py``)."""
     return {"WINDOW": WINDOW, "PHRASE_BOOST": PHRASE_BOOST, "TITLE_BOOST": TITLE_BOOST, "SIMILAR": SIMILAR,
             "SNIPPET_WIDTH": SNIPPET_WIDTH, "KNOWN_TITLE_SHARE": KNOWN_TITLE_SHARE,
-            "KNOWN_PHRASE_CHARS": KNOWN_PHRASE_CHARS, "RELEVANT_SHARE": RELEVANT_SHARE,
+            "KNOWN_PHRASE_CHARS": KNOWN_PHRASE_CHARS, "RELEVANT_SHARE": RELEVANT_SHARE, "VERIFY": VERIFY,
             "STATUS_FACTOR": dict(STATUS_FACTOR), "DEFAULT_STATUS_FACTOR": DEFAULT_STATUS_FACTOR}
+
+
+_EDGE = re.compile(r"^[^0-9a-z\[\]\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[^0-9a-z\[\]\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$")
+
+_YEAR_START, _YEAR_END = re.compile(r"\[[0-9]{4}\]."), re.compile(r"[^\[\]]\[[0-9]{4}\]$")
+
+
+def query_words(query: str) -> list[str]:
+    """What a full match must hold (``holds_query``): the query normalized (``analyzer.normalize``:
+    full width, case, one bracket style) and split at spaces, each word without punctuation at its
+    ends; a 文号 prefix typed without brackets (民发2020) as the index writes it (民发[2020]).
+    ``search.js`` queryWords."""
+    words = []
+    for word in analyzer.normalize(query).split():
+        word = _EDGE.sub("", word)
+        if word.startswith("[") and not _YEAR_START.match(word):
+            word = _EDGE.sub("", word[1:])
+        if word.endswith("]") and not _YEAR_END.search(word):
+            word = _EDGE.sub("", word[:-1])
+        if word and "[" not in word:
+            prefix = analyzer.query_doc_numbers(word)
+            if prefix and not any(r == word for r in analyzer.runs(word)):
+                word = prefix[0]
+        if word and word not in words:
+            words.append(word)
+    return words
+
+
+def exact_by_terms(words: list[str]) -> bool:
+    """True when every word is two Han characters: a bigram found in a reader-visible field
+    (postings mark the others, ``browser_index.HIDDEN``) is then the word itself, and the browser
+    needs no text to count full matches."""
+    return bool(words) and all(len(w) == 2 and analyzer.is_han(w) and analyzer.runs(w) == [w] for w in words)
+
+
+def holds_query(words: list[str], texts) -> bool:
+    """The one definition of a full match: every query word (``query_words``) occurs in the
+    document's reader-visible text — ``texts``: title, 文号, headings, unit texts (whole, not
+    cut to ``records.UNIT_TEXT``), attachment texts — normalized as the analyzer does (``fold_text``).
+    Labels added for recall (audience names, synonyms, pinyin) are not in it."""
+    if not words:
+        return False
+    folded = [fold_text(t) for t in texts if t]
+    return all(any(w in t for t in folded) for w in words)
 
 
 def synonym_counts(by_synonym: dict, spellings: list[str]) -> tuple[int, tuple[str, ...]]:

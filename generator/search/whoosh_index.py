@@ -66,6 +66,10 @@ class Hit:
     """信息公开 主题分类."""
     recipients: str = ""
     """信息公开 主送."""
+    snippet_in: str = ""
+    """Id of the older edition whose passage ``snippet`` shows (only it holds the query whole:
+    "见于旧版《…》（YYYY年版）"), else ''."""
+    snippet_in_date: str = ""
 
     def to_json(self) -> dict:
         """JSON-ready dict (the ``mzkb search --json`` contract): highlights as [start, end] offsets."""
@@ -85,7 +89,7 @@ class Results:
 
     hits: list
     full: int
-    """Documents matching the whole query."""
+    """Documents whose reader-visible text holds the query (``ranking.holds_query``)."""
     partial: int
     """Documents matching part of it (neither the query nor a synonym's spelling whole)."""
     query: str = ""
@@ -167,6 +171,7 @@ def search_results(index_dir: Path, text: str, config: SiteConfig, limit: int = 
                     best[match.key] = ranking.Match(top.key, top.score, old.full or match.full, old.docno or match.docno,
                                                     0, top.date)
         stored = _Stored(searcher, day)
+        _verify(best, stored, ranking.query_words(text))
         if status and day:
             best = {key: match for key, match in best.items() if stored.status(key) == status}
         for key, match in best.items():
@@ -184,8 +189,43 @@ def search_results(index_dir: Path, text: str, config: SiteConfig, limit: int = 
         hits = [_hit(g, stored, runs) for g in shown]
         full = sum(1 for m in best.values() if m.full)
         spellings = analyzer.expand_synonyms(analyzer.normalize(text), synonym_groups(config))
-        count, words = ranking.synonym_counts({k: v for k, v in by_synonym.items() if not best[k].full}, spellings)
+        count, words = ranking.synonym_counts(_held_synonyms(by_synonym, best, stored, spellings), spellings)
         return Results(hits, full, len(best) - full - count, text, cut != typed, text if text != cut else "", count, words)
+
+
+def visible_texts(fields: dict) -> list[str]:
+    """A stored document's reader-visible text for ``ranking.holds_query``: title, 文号, and each
+    unit's heading and whole text (the stored text plus its ``rest``)."""
+    return [fields["title_s"], fields["doc_number"], *(u[2] or "" for u in fields["units"]), *unit_texts(fields)]
+
+
+def unit_texts(fields: dict) -> list[str]:
+    """Each unit's whole text: its stored first ``records.UNIT_TEXT`` characters and the rest."""
+    texts = [u[3] or "" for u in fields["units"]]
+    for index, rest in fields.get("rest") or ():
+        texts[index] += rest
+    return texts
+
+
+def _verify(best: dict, stored: "_Stored", words: list[str]) -> None:
+    """A candidate (every term of the query matched) is a full match only when its visible text
+    holds the query (``ranking.holds_query``): every candidate's stored text is read."""
+    for key, match in best.items():
+        if match.full and not ranking.holds_query(words, visible_texts(stored[key])):
+            best[key] = ranking.Match(key, match.score, False, match.docno, match.unit, match.date)
+
+
+def _held_synonyms(by_synonym: dict, best: dict, stored: "_Stored", spellings: list[str]) -> dict[int, int]:
+    """Document -> the first synonym spelling its visible text holds (``ranking.holds_query``), for
+    the documents that are not full matches and matched a synonym's every term."""
+    held = {}
+    for key in by_synonym:
+        if not best[key].full:
+            texts = visible_texts(stored[key])
+            first = next((v for v in range(1, len(spellings)) if ranking.holds_query(ranking.query_words(spellings[v]), texts)), 0)
+            if first:
+                held[key] = first
+    return held
 
 
 def _below(searcher, best: dict, stored: "_Stored", runs: list) -> dict[int, list[int]]:
@@ -371,24 +411,26 @@ def _rank_variant(searcher, terms: list[dict], filters: list, typed: bool) -> li
 
 def _hit(group, stored: _Stored, runs: list) -> Hit:
     fields = stored[group.head.key]
-    units = fields["units"]
-    index, piece = ranking.best_unit(runs, [(u[2] or "", u[3] or "") for u in units], -1)
-    unit = units[index]
-    attachment = len(unit) > 4 and unit[4] == "attachment"
-    url = unit[1] if attachment else fields["url"] + (f"#{unit[1]}" if unit[1] else "")
-    text, marks = snippet(unit[3] or fields["title_s"], runs, piece)
+    elsewhere = ranking.full_elsewhere(group)
+    source = stored[elsewhere.key] if elsewhere else fields  # only an older edition holds it: its passage
+    texts = unit_texts(source)
+    index, piece = ranking.best_unit(runs, [(u[2] or "", t) for u, t in zip(source["units"], texts)], -1)
+    unit = source["units"][index]
+    attachment = not elsewhere and len(unit) > 4 and unit[4] == "attachment"
+    url = fields["url"] if elsewhere else unit[1] if attachment else fields["url"] + (f"#{unit[1]}" if unit[1] else "")
+    text, marks = snippet(texts[index] or source["title_s"], runs, piece)
     topics = ranking.matched_topics(runs, fields.get("topics") or (), piece)
     current = stored[group.current] if group.current is not None and group.current != group.head.key else None
-    elsewhere = ranking.full_elsewhere(group)
     return Hit(fields["doc_id"], fields["title_s"], url, fields["type"], stored.status(group.head.key), round(group.score, 4),
-               text, unit[2], fields["date"], fields["issuer"],
+               text, "" if elsewhere else unit[2], fields["date"], fields["issuer"],
                fields["doc_number"], group.full, tuple(stored[m.key]["doc_id"] for m in group.older), attachment,
                tuple(topic for topic, _ in topics), marks,
                tuple(tuple(span) for span in ranking.title_marks(runs, fields["title_s"])),
                tuple(tuple(tuple(span) for span in spans) for _, spans in topics),
                *((current["doc_id"], current["title_s"], current["url"]) if current else ("", "", "")),
-               *((stored[elsewhere.key]["doc_id"], stored[elsewhere.key]["title_s"]) if elsewhere else ("", "")),
-               fields.get("index_number", ""), tuple(fields.get("subjects") or ()), fields.get("recipients", ""))
+               *((source["doc_id"], source["title_s"]) if elsewhere else ("", "")),
+               fields.get("index_number", ""), tuple(fields.get("subjects") or ()), fields.get("recipients", ""),
+               *((source["doc_id"], source["date"]) if elsewhere else ("", "")))
 
 
 def snippet(text: str, runs: list, piece: str) -> tuple[str, tuple]:

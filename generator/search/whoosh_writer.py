@@ -31,7 +31,7 @@ from ..config import SiteConfig
 from ..content.links import Corpus
 from ..content.status import doc_record
 from ..seal import seal
-from .browser_index import province
+from .browser_index import province, rests
 from .postings import DocTerms, Postings, document_terms, take
 from .records import UNIT_TEXT, analyzed_documents, below_candidates, status_factor
 
@@ -96,7 +96,7 @@ def schema() -> Schema:
         doc_id=ID(stored=True), units=STORED, title_s=STORED, url=STORED, date=STORED, issuer=STORED, doc_number=STORED,
         type=ID(stored=True), status=ID(stored=True), audience=KEYWORD(stored=True), year=ID(stored=True),
         region=ID(stored=True), index_number=STORED, subjects=STORED, recipients=STORED, next_ids=STORED, prev_ids=STORED, below=STORED, has_below=ID, topics=STORED, text=text,
-        dated=STORED, has_dated=ID,
+        dated=STORED, has_dated=ID, rest=STORED,
     )
 
 
@@ -278,6 +278,9 @@ class WhooshWriter:
                       audience=" ".join(doc.audiences), year=str(doc.date.year), region=province(doc),
                       next_ids=list(doc.superseded_by), prev_ids=list(doc.supersedes), topics=list(doc.topics),
                       index_number=doc.index_number, subjects=list(doc.subjects), recipients=doc.recipients)
+        rest = rests(doc, units)  # the texts beyond UNIT_TEXT: a full match is checked on the whole text
+        if rest:
+            fields["rest"] = rest
         dated = doc_record(doc)  # the status on another day (mzkb search --as-of, content.status)
         if dated is not None:
             fields.update(dated=dated, has_dated="1")

@@ -111,8 +111,15 @@
     return parts.join(" · ");
   }
 
+  /* cli.older_passage: said above a snippet cut from an older edition (only it holds the query). */
+  function olderPassage(doc) {
+    var f = S.state.frags[doc];
+    return "见于旧版《" + f.t + "》（" + f.d.slice(0, 4) + "年版）：";
+  }
+
   function resultNode(r, res, compact) {
-    var f = S.state.frags[r.doc], unitIndex = f.x[r.unit] ? r.unit : 0, unit = f.x[unitIndex];
+    var older = r.source !== undefined && r.source !== r.doc, src = S.state.frags[older ? r.source : r.doc];
+    var f = S.state.frags[r.doc], unitIndex = src.x[r.unit] ? r.unit : 0, unit = older ? ["", ""] : f.x[unitIndex];
     var li = el("li", "mzkb-result mzkb-result--" + S.statusNow(r.doc, f.s));
     li.setAttribute("data-mzkb-result", "");
     var a = appendMarked(el("a", "mzkb-result__title"), f.t, r.titleMarks);
@@ -130,10 +137,11 @@
     if (disclosure) li.appendChild(el("div", "mzkb-result__facts mzkb-result__disclosure", disclosure));
     if (attachment) li.appendChild(el("div", "mzkb-result__where mzkb-result__where--attachment", unit[1]));
     else if (unit[1]) li.appendChild(el("div", "mzkb-result__where", (unit[0].indexOf("t=") === 0 ? "视频 " : "位置：") + unit[1]));
-    li.appendChild(snippetNode(S.texts(r.doc)[unitIndex] || "", res.runs, r.piece));
+    if (older) li.appendChild(el("div", "mzkb-result__facts mzkb-result__older-passage", olderPassage(r.source)));
+    li.appendChild(snippetNode(S.wholeTexts(older ? r.source : r.doc)[unitIndex] || "", res.runs, r.piece));
     if (r.topics && r.topics.length) li.appendChild(topicsNode(r.topics));
     if (r.current !== null) li.appendChild(currentNode(r.current));
-    if (r.fullIn !== null) li.appendChild(el("div", "mzkb-result__facts mzkb-result__full-in", "完整匹配见于旧版本：" + S.state.frags[r.fullIn].t));
+    if (r.fullIn !== null && !older) li.appendChild(el("div", "mzkb-result__facts mzkb-result__full-in", "完整匹配见于旧版本：" + S.state.frags[r.fullIn].t));
     var others = r.current !== null ? " 个其他版本也匹配" : " 个旧版本也匹配";
     if (r.older.length && !compact) li.appendChild(olderNode(r.older, others));
     else if (r.older.length) li.appendChild(el("div", "mzkb-result__facts", "另有 " + r.older.length + others));
@@ -147,12 +155,14 @@
      (of what was searched: the query, cut when too long, in simplified characters). */
   function countText(res) {
     var q = res.query;
-    if (res.folded) return "已按简体字“" + res.folded + "”搜索。" + countText({ full: res.full, partial: res.partial, query: q,
+    if (res.folded) return "已按简体字“" + res.folded + "”搜索。" + countText({ full: res.full, fullUpper: res.fullUpper, synonymUpper: res.synonymUpper, partial: res.partial, query: q,
       synonym: res.synonym, synonymWords: res.synonymWords });
     if (!res.full && !res.partial && !res.synonym) return "没有找到与“" + q + "”相关的文件。请尝试更短的关键词，或减少筛选条件。";
-    var text = res.full ? "找到 " + res.full + " 个文件完全匹配" : "没有文件完全匹配“" + q + "”";
+    /* fullUpper: candidates left unread (ranking.VERIFY), the count is an upper bound and says so */
+    var text = res.full ? (res.fullUpper ? "找到至多 " + res.full + " 个文件完全匹配（未逐一核对原文）" : "找到 " + res.full + " 个文件完全匹配")
+      : "没有文件完全匹配“" + q + "”";
     /* cli.count_line says the same */
-    if (res.synonym) text += "，另有 " + res.synonym + " 个含同义词“" + res.synonymWords.join("”“") + "”";
+    if (res.synonym) text += "，另有" + (res.synonymUpper ? "至多 " : " ") + res.synonym + " 个含同义词“" + res.synonymWords.join("”“") + "”";
     if (res.partial) text += "，另有 " + res.partial + " 个部分匹配";
     return text + "。";
   }

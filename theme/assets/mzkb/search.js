@@ -8,11 +8,12 @@
   "use strict";
   var M = window.mzkb, A = M.analyzer, Z = M.inflate;
   var hasOwn = function (o, k) { return Object.prototype.hasOwnProperty.call(o, k); };
-  var state = { manifest: null, shards: {}, frags: {}, docs: null, chains: {}, fold: {}, foldParts: {} };
+  var state = { manifest: null, shards: {}, frags: {}, rests: {}, docs: null, chains: {}, fold: {}, foldParts: {} };
   /* ranking.browser_rules(), written into this script at build time (generator/search/scripts.py). */
   var RULES = /*mzkb:rules*/null/*mzkb:rules-end*/;
   var WINDOW = RULES.WINDOW, PHRASE_BOOST = RULES.PHRASE_BOOST, TITLE_BOOST = RULES.TITLE_BOOST, SIMILAR = RULES.SIMILAR;
   var SNIPPET_WIDTH = RULES.SNIPPET_WIDTH, KNOWN_TITLE_SHARE = RULES.KNOWN_TITLE_SHARE, KNOWN_PHRASE_CHARS = RULES.KNOWN_PHRASE_CHARS;
+  var VERIFY = RULES.VERIFY, HIDDEN = 128;  /* browser_index.HIDDEN: a posting from recall-only fields */
 
   /* ---- loading: every index file calls mzkbSearch.load(kind, n, data[, segment]) ---- */
   function load(kind, n, data, segment) {
@@ -22,6 +23,7 @@
       (data.chains || []).forEach(function (chain, c) { chain.forEach(function (d, i) { state.chains[d] = [c, i]; }); });
     } else if (kind === "shard") state.shards[(segment || 0) + ":" + n] = data;
     else if (kind === "frag") state.frags[n] = data;
+    else if (kind === "rest") state.rests[n] = { z: data };
     else if (kind === "docs") state.docs = data;
     else if (kind === "fold") {
       state.foldParts[n] = true;
@@ -52,6 +54,10 @@
     return all[0];
   }
   function loadFrag(d) { return hasOwn(state.frags, d) ? Promise.resolve() : loadScript(indexFile(segmentOf(d), "f" + d + ".js")); }
+  /* The rest of a document's units beyond records.UNIT_TEXT (browser_index.rests; fragment flag m). */
+  function loadRest(d) {
+    return hasOwn(state.rests, d) || !state.frags[d].m ? Promise.resolve() : loadScript(indexFile(segmentOf(d), "r" + d + ".js"));
+  }
   /* The parts of the traditional -> simplified table a query's characters need (analyzer.fold_parts). */
   function loadFold(q) {
     var f = state.manifest.fold;
@@ -91,10 +97,12 @@
     });
     var live = [];
     for (var j = 0; j < nums.length; j += 3) if (!state.dead[nums[j]]) live.push(j);
-    var n = live.length, docs = new Int32Array(n), scores = new Float64Array(n), units = new Int32Array(n);
-    live.forEach(function (j, x) { docs[x] = nums[j]; scores[x] = nums[j + 1]; units[x] = nums[j + 2]; });
+    var n = live.length, docs = new Int32Array(n), scores = new Float64Array(n), units = new Int32Array(n), seen = new Uint8Array(n);
+    live.forEach(function (j, x) {
+      docs[x] = nums[j]; scores[x] = nums[j + 1]; units[x] = nums[j + 2] % HIDDEN; seen[x] = nums[j + 2] < HIDDEN ? 1 : 0;
+    });
     var total = state.manifest.docs, idf = Math.log(total / (n + 1)) + 1;  /* Whoosh's idf (whoosh.scoring) */
-    return (decoded[term] = { docs: docs, scores: scores, units: units, idf: idf });
+    return (decoded[term] = { docs: docs, scores: scores, units: units, seen: seen, idf: idf });
   }
 
   function postingsFor(item) {
@@ -121,8 +129,9 @@
     return true;
   }
 
-  /* One spelling: sum of per-term scores times (matched terms / terms)²; full when every
-     文号/bigram/Latin term matched; the deep link goes to the unit carrying most of the score. */
+  /* One spelling: sum of per-term scores times (matched terms / terms)²; a full-match candidate when
+     every 文号/bigram/Latin term matched in a field a reader sees (verifyFull then reads its text);
+     the deep link goes to the unit carrying most of the score. */
   function rank(terms, filters) {
     var score = new Map(), matched = new Map(), needed = new Map(), votes = new Map(), docno = new Map();
     /* a 文号 read from plain words (做好2022年 -> 做好[2022]) that no document holds is not required */
@@ -135,13 +144,14 @@
       postingsFor(item).forEach(function (p) {
         for (var i = 0; i < p.docs.length; i++) {
           var d = p.docs[i], prev = seen.get(d), value = p.scores[i] * p.idf;
-          if (prev === undefined || prev[0] < value) seen.set(d, [value, p.units[i]]);
+          if (prev === undefined || prev[0] < value) seen.set(d, [value, p.units[i], p.seen[i] || (prev ? prev[2] : 0)]);
+          else if (p.seen[i]) prev[2] = 1;
         }
       });
       seen.forEach(function (v, d) {
         score.set(d, (score.get(d) || 0) + v[0]);
         matched.set(d, (matched.get(d) || 0) + 1);
-        if (must.indexOf(item) >= 0) needed.set(d, (needed.get(d) || 0) + 1);
+        if (v[2] && must.indexOf(item) >= 0) needed.set(d, (needed.get(d) || 0) + 1);
         if (item.kind === "docno") docno.set(d, true);
         var unitVotes = votes.get(d);
         if (!unitVotes) votes.set(d, unitVotes = new Map());
@@ -438,6 +448,124 @@
     }
     return f.texts;
   }
+  /* A unit's whole text: the fragment's first records.UNIT_TEXT characters and, once loaded, the rest. */
+  function wholeTexts(doc) {
+    var t = texts(doc), rest = state.rests[doc];
+    if (!rest) return t;
+    if (!rest.texts) {
+      try { rest.texts = JSON.parse(Z.unpackTexts(rest.z)); } catch (e) { rest.texts = []; }
+    }
+    t = t.slice();
+    rest.texts.forEach(function (r) { t[r[0]] = (t[r[0]] || "") + r[1]; });
+    return t;
+  }
+  /* ranking.query_words */
+  var EDGE = /^[^0-9a-z\[\]\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[^0-9a-z\[\]\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$/g;
+  function queryWords(q) {
+    var words = [];
+    A.normalize(q).split(/\s+/).forEach(function (word) {
+      word = word.replace(EDGE, "");
+      if (word.charAt(0) === "[" && !/^\[[0-9]{4}\]./.test(word)) word = word.slice(1).replace(EDGE, "");
+      if (word.charAt(word.length - 1) === "]" && !/[^\[\]]\[[0-9]{4}\]$/.test(word)) word = word.slice(0, -1).replace(EDGE, "");
+      if (word && word.indexOf("[") < 0) {
+        var prefix = A.queryDocNumbers(word);
+        if (prefix.length && !A.runs(word).some(function (r) { return r === word; })) word = prefix[0];
+      }
+      if (word && words.indexOf(word) < 0) words.push(word);
+    });
+    return words;
+  }
+  /* ranking.exact_by_terms: every word two Han characters (a visible posting is the word itself). */
+  function exactByTerms(words) {
+    return words.length > 0 && words.every(function (w) { var r = A.runs(w); return w.length === 2 && r.length === 1 && r[0] === w && w.charCodeAt(0) > 127; });
+  }
+  /* ranking.holds_query over a fragment (and its rest, when loaded): title, 文号, headings, unit texts. */
+  function holdsQuery(words, doc) {
+    var f = state.frags[doc];
+    texts(doc);
+    var all = [f.t, f.n].concat(f.x.map(function (u) { return u[1] || ""; }), wholeTexts(doc)).filter(Boolean).map(foldText);
+    return words.length > 0 && words.every(function (w) { return all.some(function (t) { return t.indexOf(w) >= 0; }); });
+  }
+  /* Full-match candidates are checked on their own text (ranking.holds_query), best first, a window
+     at a time, until a window's worth holds the query or VERIFY candidates are read; a candidate
+     whose fragment lacks the query but has more text loads its rest. Returns the candidates left
+     unread (the count is then an upper bound). */
+  function verifyFull(matches, words, spellings) {
+    var candidates = matches.filter(function (m) { return m.full; }), exact = exactByTerms(words);
+    if (!words.length) candidates.forEach(function (m) { m.full = false; });
+    if (!words.length || exact) candidates = [];
+    var key = function (m) { return [m.docno ? 1 : 0, m.docno ? m.date : m.score, -m.key]; };
+    /* proven without text: every word is itself a term of the index (a segmenter word) that the
+       document holds in a visible field; the others are read, all of them when VERIFY allows */
+    var proven = provenHolders(words), held = 0;
+    candidates = candidates.filter(function (m) { if (proven && proven.has(m.key)) { held += 1; return false; } return true; });
+    var all = candidates.length <= VERIFY;
+    candidates.sort(function (a, b) { return cmp(key(b), key(a)); });
+    var read = 0, synonyms = null, synRead = 0, spelled = spellings.map(queryWords);
+    /* a synonym's match (ranking.synonym_counts) is checked the same way: the first spelling its text holds */
+    function synonymRound() {
+      if (synonyms === null) {
+        synonyms = matches.filter(function (m) { return m.syn && !m.full; });
+        synonyms.sort(function (a, b) { return cmp(key(b), key(a)); });
+      }
+      var room = VERIFY - read - synRead;
+      if (synRead >= synonyms.length || room <= 0) return Promise.resolve(candidates.length - read + synonyms.length - synRead);
+      var batch = synonyms.slice(synRead, synRead + Math.min(WINDOW, room));
+      synRead += batch.length;
+      var first = function (m) {
+        for (var v = 1; v < spelled.length; v++) if (holdsQuery(spelled[v], m.key)) return v;
+        return 0;
+      };
+      return loadFrags(batch.map(function (m) { return m.key; })).then(function () {
+        return Promise.all(batch.filter(function (m) { return !first(m); }).map(function (m) { return loadRest(m.key); }));
+      }).then(function () {
+        batch.forEach(function (m) { m.syn = first(m); });
+        return synonymRound();
+      });
+    }
+    function round() {
+      if (read >= candidates.length || read >= VERIFY || (held >= WINDOW && !all)) {
+        return synonymRound().then(function (left) { return { full: candidates.length - read, all: left }; });
+      }
+      var batch = candidates.slice(read, Math.min(candidates.length, read + WINDOW, VERIFY));
+      read += batch.length;
+      return loadFrags(batch.map(function (m) { return m.key; })).then(function () {
+        var lacking = batch.filter(function (m) { return !holdsQuery(words, m.key); });
+        return Promise.all(lacking.map(function (m) { return loadRest(m.key); })).then(function () {
+          batch.forEach(function (m) { m.full = holdsQuery(words, m.key); if (m.full) held += 1; });
+          return round();
+        });
+      });
+    }
+    return round();
+  }
+  /* Documents holding every word in a visible field, read from the postings: a Han word is held where
+     an index term of Han characters that starts with it is (a bigram or segmenter word is a piece of
+     the text itself, and the shard of the word's first two characters holds every such term).
+     null when a word has no such term. */
+  var HAN_ONLY = /^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$/;
+  function provenHolders(words) {
+    var found = null;
+    for (var i = 0; i < words.length; i++) {
+      var w = words[i], terms = {};
+      if (!HAN_ONLY.test(w) || w.length < 2) return null;
+      shardsFor(w).forEach(function (shard) {
+        Object.keys(shard || {}).forEach(function (t) { if (t.lastIndexOf(w, 0) === 0 && HAN_ONLY.test(t)) terms[t] = true; });
+      });
+      var names = Object.keys(terms), here = new Set();
+      if (!names.length) return null;
+      names.forEach(function (t) {
+        var p = decode(t);
+        for (var j = 0; j < p.docs.length; j++) if (p.seen[j] && (!found || found.has(p.docs[j]))) here.add(p.docs[j]);
+      });
+      found = here;
+    }
+    return found;
+  }
+  function cmp(a, b) {
+    for (var i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+    return 0;
+  }
   function dateOf(doc) { return parseInt(state.frags[doc].d.replace(/-/g, ""), 10) || 0; }
   function loadFrags(docs) { return Promise.all(docs.map(loadFrag)); }
 
@@ -486,26 +614,45 @@
       return Promise.all(loads);
     }).then(function () {
       var variants = A.analyzeQuery(q, hasTerm, state.manifest.synonyms, state.manifest.maxQueryTerms), runs = queryRuns(q);
-      var matches = bestMatches(variants, filters), full = matches.filter(function (x) { return x.full; }).length;
+      var matches = bestMatches(variants, filters);
+      var spellings = A.expandSynonyms(A.normalize(q), state.manifest.synonyms);
+      return verifyFull(matches, queryWords(q), spellings).then(function (unread) { return ranked(q, cut, typed, variants, runs, matches, unread); });
+    });
+    function ranked(q, cut, typed, variants, runs, matches, unread) {
+      var full = matches.filter(function (x) { return x.full; }).length;
       var spellings = A.expandSynonyms(A.normalize(q), state.manifest.synonyms), bySynonym = synonymCounts(matches, spellings);
       state.matched = new Map(matches.map(function (x) { return [x.key, x]; }));
       var groups = keepBelow(sortGroups(fold(matches), false));
+      var words = queryWords(q), longest = 0;
+      words.forEach(function (w) { longest = Math.max(longest, w.length); });
       return rerankWindows(groups, offset, limit, runs).then(function (shown) {
         shown = keepBelow(shown);
-        shown.forEach(function (g) {
-          var f = state.frags[g.head.key], t = texts(g.head.key);
-          var where = bestUnit(runs, f.x.map(function (u, i) { return [u[1] || "", t[i] || ""]; }), g.head.unit);
-          g.unit = where.unit; g.piece = where.piece; g.topics = matchedTopics(runs, f.p, where.piece); g.titleMarks = titleMarks(runs, f.t);
+        /* the snippet comes from the edition that holds the query (an older one when only it does);
+           a full match whose fragment shows less of the query than it holds loads its rest */
+        shown.forEach(function (g) { g.source = fullElsewhere(g); if (g.source === null) g.source = g.head.key; });
+        var more = shown.filter(function (g) {
+          return state.matched.get(g.source).full && !hasOwn(state.rests, g.source) && state.frags[g.source].m &&
+            bestOf(g.source, runs, g.head.unit).piece.length < longest;
         });
-        return { query: q, shortened: cut !== typed, folded: q !== cut ? q : "", maxQuery: state.manifest.maxQuery,
-          terms: [].concat.apply([], variants), runs: runs, total: groups.length, full: full,
-          partial: matches.length - full - bySynonym.count, synonym: bySynonym.count, synonymWords: bySynonym.words,
-          results: shown.map(asResult), ms: performance.now() - started };
+        return Promise.all(more.map(function (g) { return loadRest(g.source); })).then(function () {
+          shown.forEach(function (g) {
+            var f = state.frags[g.head.key], where = bestOf(g.source, runs, g.source === g.head.key ? g.head.unit : -1);
+            g.unit = where.unit; g.piece = where.piece; g.topics = matchedTopics(runs, f.p, where.piece); g.titleMarks = titleMarks(runs, f.t);
+          });
+          return { query: q, shortened: cut !== typed, folded: q !== cut ? q : "", maxQuery: state.manifest.maxQuery,
+            terms: [].concat.apply([], variants), runs: runs, total: groups.length, full: full, fullUpper: unread.full > 0, synonymUpper: unread.all > unread.full,
+            partial: matches.length - full - bySynonym.count, synonym: bySynonym.count, synonymWords: bySynonym.words,
+            results: shown.map(asResult), ms: performance.now() - started };
+        });
       });
-    });
+    }
+  }
+  function bestOf(doc, runs, preferred) {
+    var f = state.frags[doc], t = wholeTexts(doc);
+    return bestUnit(runs, f.x.map(function (u, i) { return [u[1] || "", t[i] || ""]; }), preferred);
   }
   function asResult(g) {
-    return { doc: g.head.key, unit: g.unit, piece: g.piece, topics: g.topics, titleMarks: g.titleMarks, score: groupScore(g), full: g.full,
+    return { doc: g.head.key, source: g.source, unit: g.unit, piece: g.piece, topics: g.topics, titleMarks: g.titleMarks, score: groupScore(g), full: g.full,
       current: g.current !== null && g.current !== undefined && g.current !== g.head.key ? g.current : null,
       fullIn: fullElsewhere(g),
       older: g.members.filter(function (m) { return m !== g.head; }).map(function (m) { return m.key; }) };
@@ -514,7 +661,7 @@
   window.mzkbSearch = M.search = {
     load: load,
     search: function (q, filters, limit, offset) { return search(q, filters || {}, limit || 10, offset || 0); },
-    ensureManifest: ensureManifest, loadFrags: loadFrags, statusNow: statusNow, texts: texts, snippetSpans: snippetSpans, bestUnit: bestUnit, matchedTopics: matchedTopics, longestPart: longestPart, siteRoot: siteRoot,
+    ensureManifest: ensureManifest, loadFrags: loadFrags, statusNow: statusNow, texts: texts, wholeTexts: wholeTexts, queryWords: queryWords, holdsQuery: holdsQuery, snippetSpans: snippetSpans, bestUnit: bestUnit, matchedTopics: matchedTopics, longestPart: longestPart, siteRoot: siteRoot,
     state: state
   };
 })();
