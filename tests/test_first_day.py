@@ -48,7 +48,7 @@ _MASKS = [
     r"\bMZ\d{3}\b",                                 # diagnostic codes
     r"\bv\d+\b",                                    # version names
     r"[^\s：:，。；（）()“”、]*[/\\][^\s：:，。；（）()“”、]*",  # anything with a path separator
-    r"[\w\-.一-鿿]*\.(?:md|yml|yaml|html|zip|pdf|docx|txt|vtt|pem|pub|json|mp4|gitignore)\b",  # files, file types
+    r"[\w\-.一-鿿]*\.(?:md|yml|yaml|html|zip|pdf|docx|doc|wps|rtf|ofd|htm|txt|vtt|pem|pub|json|mp4|gitignore)\b",  # files, file types
     r"\b[a-z]+(?:\.[a-z_]+)+\b",                     # a site_config.yml key (bundle.public_key)
     r"\b(?=[0-9a-f]*\d)[0-9a-f]{7,64}\b",           # commit hashes, digests
     r"\b(?:[0-9A-F]{4} ){3,}[0-9A-F]{4}\b",          # key fingerprints

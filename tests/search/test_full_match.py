@@ -65,10 +65,10 @@ def _cli_count_line(config_path: Path, query: str) -> str:
     return line
 
 
-def test_demo_counts_are_the_documents_whose_text_holds_the_query(demo_site: Path, page):
+def test_demo_counts_are_the_documents_whose_text_holds_the_query(demo_site: Path, demo_config: Path, page):
     """遗体处置 (two videos hold it only as a topic) and the audience words 城乡 and 社区: the count
     is the number of documents whose text holds the word, the same in Chromium and `mzkb search` (its count line; ``--json``'s first hit is a full match exactly when there are some)."""
-    config, _ = load_config(ROOT / "site_config.yml")
+    config, _ = load_config(demo_config)
     total = len([p for p in (ROOT / "content").rglob("*.md") if not _visible(p)[1]])
     page.goto((demo_site / "search.html").as_uri())
     page.wait_for_function("window.mzkb && window.mzkb.search && window.mzkb.analyzer")
@@ -79,7 +79,7 @@ def test_demo_counts_are_the_documents_whose_text_holds_the_query(demo_site: Pat
         found = search_results(config.state_dir / "whoosh", query, config)
         assert found.full == truth, (query, found.full, truth)
         assert browser[query] == [truth, False], (query, browser[query], truth)
-        line = _cli_count_line(ROOT / "site_config.yml", query)
+        line = _cli_count_line(demo_config, query)
         assert line.startswith(f"找到 {truth} 个文件完全匹配" if truth else f"没有文件完全匹配“{query}”"), line
     assert true_count(ROOT / "content", "遗体处置") == 4  # the issue's figure: 6 were reported
     for word in ("城乡", "社区"):  # audience labels of every document no longer make them full matches
@@ -87,7 +87,7 @@ def test_demo_counts_are_the_documents_whose_text_holds_the_query(demo_site: Pat
     page.goto((demo_site / "search.html").as_uri() + "?q=" + quote("遗体处置"))
     page.wait_for_selector("[data-mzkb-result]", timeout=10000)
     summary = page.locator("#mzkb-search-summary").inner_text()
-    assert summary.startswith(_cli_count_line(ROOT / "site_config.yml", "遗体处置")), summary
+    assert summary.startswith(_cli_count_line(demo_config, "遗体处置")), summary
     assert page.errors == []
 
 
