@@ -393,10 +393,14 @@ def search(config_path: str, query: str, as_json: bool, limit: int, doc_type: st
         click.echo(json.dumps([h.to_json() for h in hits], ensure_ascii=False, indent=2))
         return
     if not hits:
-        click.echo(f"没有找到与“{query}”相关的文件。")
+        click.echo(no_owner_line(found.no_owner) if found.no_owner else f"没有找到与“{query}”相关的文件。")
         return
     if found.folded:
         click.echo(f"已按简体字“{found.folded}”搜索。")
+    if found.aliased:
+        click.echo(f"已按“{found.aliased}”搜索。")
+    if found.no_owner:
+        click.echo(no_owner_line(found.no_owner))
     click.echo(count_line(found.full, found.partial, query, found.synonym, found.synonym_words))
     click.echo(f"（状态以 {day} 为准）")
     from .content.model import Status
@@ -437,6 +441,11 @@ def shortened_line() -> str:
     from .search.analyzer import MAX_QUERY
 
     return f"搜索词太长，只按前 {MAX_QUERY} 个字符搜索。"
+
+
+def no_owner_line(prefix: str) -> str:
+    """What both engines say when a 文号 prefix is no document's (search-ui.js noOwnerText)."""
+    return f"没有文号以“{prefix}”开头的文件。"
 
 
 def count_line(full: int, partial: int, query: str, synonym: int = 0, synonym_words=()) -> str:

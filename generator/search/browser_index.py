@@ -43,7 +43,7 @@ from ..regions import load_regions
 from . import analyzer
 from .postings import DocTerms, Postings, document_terms, take
 from ..content.status import doc_record
-from .records import ALWAYS, MEASURE, UNIT_TEXT, below_candidates, edition_chains, section_unit, status_factor, synonym_groups
+from .records import ALWAYS, MEASURE, UNIT_TEXT, below_candidates, edition_chains, query_aliases, section_unit, status_factor, synonym_groups
 
 K1, B = 1.2, 0.75
 """BM25F constants, Whoosh's defaults (``whoosh.scoring.BM25F``), so both engines score alike."""
@@ -196,6 +196,7 @@ def assemble(config: SiteConfig, segments: list[Segment], numbered: dict[int, ob
         "regions": _regions(docs),
         "years": sorted({d.date.year for d in docs}, reverse=True),
         "synonyms": [[analyzer.normalize(w) for w in g] for g in synonym_groups(config)],
+        "aliases": [list(pair) for pair in query_aliases(config)],
         "chains": chains(numbered), "example": example(docs), "below": _below(numbered), "dated": _dated(numbered),
     }
     fold_files, manifest["fold"] = _fold_files()

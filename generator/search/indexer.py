@@ -102,8 +102,8 @@ def index_key(config: SiteConfig, words: frozenset[str]) -> str:
     return digest(FORMAT, bi.FORMAT, bi.K1, bi.B, bi.SCALE, records.UNIT_TEXT, sorted(records.FIELD_WEIGHTS.items()),
                   sorted(records.STATUS_FACTOR.items()), "pinyin, docno prefixes, status in Whoosh postings, prev_ids", audiences,
                   records.AMENDED_SECTION_FACTOR, "amends: below pairs v2", "whoosh: inlined postings keep bytes values",
-                  "status records (content.status), below candidates with kinds",
-                  [list(g) for g in config.synonyms], sorted(words))
+                  "status records (content.status), below candidates with kinds", "docno owner terms",
+                  [list(g) for g in config.synonyms], records.query_aliases(config), sorted(words))
 
 
 def fingerprints(corpus: Corpus, config: SiteConfig) -> dict[str, str]:

@@ -18,7 +18,7 @@ from ..content import status as dated_status
 from ..seal import is_sealed
 from . import analyzer
 from . import ranking
-from .records import ALWAYS, binds_always, binds_on, RELEVANT_SHARE, keep_below, status_factor, synonym_groups
+from .records import ALWAYS, binds_always, binds_on, RELEVANT_SHARE, keep_below, query_aliases, status_factor, synonym_groups
 from .whoosh_writer import TEXT_FIELDS
 
 
@@ -91,6 +91,11 @@ class Results:
     """Documents holding a synonym's spelling of the query whole but not the query typed."""
     synonym_words: tuple = ()
     """Those spellings (``analyzer.expand_synonyms`` order), named in the count line."""
+    no_owner: str = ""
+    """The query when it is a 文号 prefix that no document's 文号 starts with (``ranking.docno_only``):
+    the results are then only documents citing it, and the CLI says 没有文号以…开头的文件."""
+    aliased: str = ""
+    """The query as searched when an alias replaced a word of it (``analyzer.apply_aliases``: covid -> 新冠), else ''."""
 
 
 class LiveBM25F(BM25F):
@@ -136,7 +141,8 @@ def search_results(index_dir: Path, text: str, config: SiteConfig, limit: int = 
     if not is_sealed(index_dir):  # planted or damaged indexes are never opened (Whoosh reads pickles)
         raise IndexDamaged(str(index_dir))
     typed, cut = text, analyzer.cut_query(text)
-    text = analyzer.fold_traditional(cut)
+    folded = analyzer.fold_traditional(cut)
+    text = analyzer.apply_aliases(folded, query_aliases(config))
     ix = windex.open_dir(str(index_dir))
     with ix.searcher(weighting=LiveBM25F()) as searcher:
         reader = searcher.reader()
@@ -157,7 +163,7 @@ def search_results(index_dir: Path, text: str, config: SiteConfig, limit: int = 
                     best[match.key] = match
                 else:
                     top = match if match.score > old.score else old
-                    best[match.key] = ranking.Match(top.key, top.score, old.full or match.full, old.docno or match.docno,
+                    best[match.key] = ranking.Match(top.key, top.score, old.full or match.full, max(old.docno, match.docno),
                                                     0, top.date)
         stored = _Stored(searcher, day)
         if status and day:
@@ -168,7 +174,11 @@ def search_results(index_dir: Path, text: str, config: SiteConfig, limit: int = 
                 best[key] = ranking.Match(key, match.score * ratio, match.full, match.docno, match.unit, match.date)
                 match = best[key]
             if match.docno:  # 文号 matches are listed newest first
-                best[key] = ranking.Match(key, match.score, match.full, True, 0, stored.date(key))
+                best[key] = ranking.Match(key, match.score, match.full, match.docno, 0, stored.date(key))
+        only, no_owner = ranking.docno_only(analyzer.normalize(text), best.values())
+        if only:  # a query that is nothing but a 文号: the documents holding it, owners first
+            best = {key: match for key, match in best.items() if match.docno}
+            by_synonym = {key: v for key, v in by_synonym.items() if key in best}
         runs = ranking.query_runs(analyzer.expand_synonyms(analyzer.normalize(text), synonym_groups(config)))
         needed = -(-max(limit, 1) // ranking.WINDOW) * ranking.WINDOW
         below = _below(searcher, best, stored, runs)
@@ -178,7 +188,8 @@ def search_results(index_dir: Path, text: str, config: SiteConfig, limit: int = 
         full = sum(1 for m in best.values() if m.full)
         spellings = analyzer.expand_synonyms(analyzer.normalize(text), synonym_groups(config))
         count, words = ranking.synonym_counts({k: v for k, v in by_synonym.items() if not best[k].full}, spellings)
-        return Results(hits, full, len(best) - full - count, text, cut != typed, text if text != cut else "", count, words)
+        return Results(hits, full, len(best) - full - count, text, cut != typed, folded if folded != cut else "", count, words,
+                       text.strip() if no_owner else "", text if text != folded else "")
 
 
 def _below(searcher, best: dict, stored: "_Stored", runs: list) -> dict[int, list[int]]:
@@ -353,12 +364,13 @@ def _rank_variant(searcher, terms: list[dict], filters: list, typed: bool) -> li
     needed = [i for i, t in enumerate(terms) if t["kind"] != "word" and (t["kind"] != "docno" or holders[i])] \
         or list(range(len(terms)))
     docno = [i for i, t in enumerate(terms) if t["kind"] == "docno"]
+    owned = set().union(*(_term_docs(reader, {"kind": "docno", "term": analyzer.OWNER + terms[i]["term"]}) for i in docno))
     ranked = []
     for docnum, score in results.items():
         matched = sum(docnum in h for h in holders)
         full = typed and all(docnum in holders[i] for i in needed)
         ranked.append(ranking.Match(docnum, score * (matched / len(terms)) ** 2, full,
-                                    any(docnum in holders[i] for i in docno), 0, 0))
+                                    ranking.docno_level(any(docnum in holders[i] for i in docno), docnum in owned), 0, 0))
     return ranked
 
 

@@ -129,8 +129,12 @@
     return li;
   }
 
-  /* A query longer than manifest.maxQuery was cut (cli.shortened_line says the same). */
-  function shortenedText(res) { return res.shortened ? "搜索词太长，只按前 " + res.maxQuery + " 个字符搜索。" : ""; }
+  /* A query longer than manifest.maxQuery was cut (cli.shortened_line says the same); a 文号 prefix
+     that is no document's (cli.no_owner_line). */
+  function shortenedText(res) {
+    return (res.shortened ? "搜索词太长，只按前 " + res.maxQuery + " 个字符搜索。" : "") +
+      (res.aliased ? "已按“" + res.aliased + "”搜索。" : "") + (res.noOwner ? "没有文号以“" + res.noOwner + "”开头的文件。" : "");
+  }
 
   /* "找到 N 个文件完全匹配，另有 M 个部分匹配" — documents, counted before folding editions
      (of what was searched: the query, cut when too long, in simplified characters). */
