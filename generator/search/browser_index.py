@@ -35,6 +35,8 @@ from itertools import chain, repeat
 from operator import add, mul, sub, truediv
 from pathlib import Path
 
+from whoosh.util.numeric import byte_to_length, length_to_byte
+
 from .. import urls
 from ..config import SiteConfig
 from ..content.model import DocType, Status
@@ -268,6 +270,18 @@ class _Varints(dict):
         return digits
 
 
+def stored_length(length: int) -> int:
+    """A document length as Whoosh keeps it (one byte, ``whoosh.util.numeric``): the browser's
+    length normalization uses it too, so both engines compute the same scores."""
+    return byte_to_length(length_to_byte(length))
+
+
+def quantized(saturated: float) -> int:
+    """A posting's BM25 term-frequency part as both engines score it: ``SCALE`` steps, at least one
+    (the browser stores the integer; ``whoosh_index.SharedBM25F`` rounds Whoosh's value the same way)."""
+    return max(1, round(saturated * SCALE))
+
+
 def _score(postings: Postings, lengths: array, factors: list[float], avg: float, first: int = 0) -> dict[str, str]:
     """Per term and document: BM25F's term-frequency part as Whoosh computes it (``bm25`` in
     ``whoosh.scoring``): tf = the term's field-weighted frequency over the document
@@ -277,7 +291,7 @@ def _score(postings: Postings, lengths: array, factors: list[float], avg: float,
     from the number of live postings, so a document's postings depend on that document alone
     and segments can be added later. Each step is a C-level ``map`` over a term's postings."""
     k1 = K1 + 1
-    pivot = [K1 * (1 - B + B * length / avg) for length in lengths]
+    pivot = [K1 * (1 - B + B * stored_length(length) / avg) for length in lengths]
     digits = _Varints()
     result: dict[str, str] = {}
     for term, docs, weights, best in postings.by_term():

@@ -11,13 +11,14 @@ from pathlib import Path
 
 from whoosh import index as windex
 from whoosh import query as wq
-from whoosh.scoring import BM25F
+from whoosh.scoring import BM25F, BM25FScorer
 
 from ..config import SiteConfig
 from ..content import status as dated_status
 from ..seal import is_sealed
 from . import analyzer
 from . import ranking
+from .browser_index import B, K1, SCALE, quantized
 from .records import ALWAYS, binds_always, binds_on, RELEVANT_SHARE, keep_below, query_aliases, status_factor, synonym_groups
 from .whoosh_writer import TEXT_FIELDS
 
@@ -113,6 +114,25 @@ class LiveBM25F(BM25F):
         return log(parent.doc_count() / (live + 1)) + 1
 
 
+class SharedBM25F(LiveBM25F):
+    """The browser's score of a posting (``browser_index.quantized``: BM25's term-frequency part in
+    ``SCALE`` steps, on the length Whoosh stores), times the live idf, over ``SCALE``: both engines
+    rank on the same numbers, so they return the same order."""
+
+    def scorer(self, searcher, fieldname, text, qf=1):  # noqa: D102 (Whoosh API)
+        if not searcher.schema[fieldname].scorable:
+            return super().scorer(searcher, fieldname, text, qf)
+        return _SharedScorer(searcher, fieldname, text, self.B, self.K1, qf)
+
+
+class _SharedScorer(BM25FScorer):
+    """BM25F's scorer (the idf of the top-level searcher's weighting: ``LiveBM25F``), quantized."""
+
+    def _score(self, weight, length):
+        saturated = weight * (self.K1 + 1) / (weight + self.K1 * ((1 - self.B) + self.B * length / self.avgfl))
+        return self.idf * quantized(saturated) / SCALE
+
+
 class IndexMissing(Exception):
     """No index has been built yet for this knowledge base."""
 
@@ -144,7 +164,7 @@ def search_results(index_dir: Path, text: str, config: SiteConfig, limit: int = 
     folded = analyzer.fold_traditional(cut)
     text = analyzer.apply_aliases(folded, query_aliases(config))
     ix = windex.open_dir(str(index_dir))
-    with ix.searcher(weighting=LiveBM25F()) as searcher:
+    with ix.searcher(weighting=SharedBM25F(B=B, K1=K1)) as searcher:
         reader = searcher.reader()
         variants = analyzer.analyze_query(text, lambda t: any((f, t) in reader for f in TEXT_FIELDS), synonym_groups(config))
         filters = [wq.Term(name, value) for name, value in (("type", doc_type), ("audience", audience)) if value]

@@ -140,7 +140,7 @@
       var seen = new Map();
       postingsFor(item).forEach(function (p) {
         for (var i = 0; i < p.docs.length; i++) {
-          var d = p.docs[i], prev = seen.get(d), value = p.scores[i] * p.idf;
+          var d = p.docs[i], prev = seen.get(d), value = p.scores[i] / state.manifest.scale * p.idf;  /* whoosh_index.SharedBM25F */
           if (prev === undefined || prev[0] < value) seen.set(d, [value, p.units[i]]);
         }
       });
