@@ -133,10 +133,11 @@ class BrowserIndexBuilder:
 
     @property
     def avg(self) -> float:
-        """Mean document length used for BM25F's length normalization."""
+        """Mean document length used for BM25F's length normalization: of the lengths as Whoosh
+        stores them (``stored_length``), which a Whoosh merge keeps (``whoosh_index.SharedBM25F``)."""
         if self.fixed_avg is not None:
             return self.fixed_avg
-        return sum(self.lengths) / max(len(self.lengths), 1)
+        return sum(map(stored_length, self.lengths)) / max(len(self.lengths), 1)
 
     def finish(self, as_text: bool = True) -> tuple[Segment, dict[str, str | bytes]]:
         """Score, shard and serialize; return the segment and its files (name -> text; with

@@ -172,7 +172,7 @@ def _mean_length(browser: BrowserIndexBuilder, number: int, lengths: tuple | Non
     if lengths is None:
         return
     barrier, totals = lengths
-    totals[number] = (sum(browser.lengths), len(browser.lengths))
+    totals[number] = (sum(map(bi.stored_length, browser.lengths)), len(browser.lengths))
     try:
         barrier.wait(BARRIER_SECONDS)
     except BaseException:

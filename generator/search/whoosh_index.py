@@ -122,7 +122,19 @@ class SharedBM25F(LiveBM25F):
     def scorer(self, searcher, fieldname, text, qf=1):  # noqa: D102 (Whoosh API)
         if not searcher.schema[fieldname].scorable:
             return super().scorer(searcher, fieldname, text, qf)
-        return _SharedScorer(searcher, fieldname, text, self.B, self.K1, qf)
+        scorer = _SharedScorer(searcher, fieldname, text, self.B, self.K1, qf)
+        scorer.avgfl = self.mean_length(searcher.get_parent(), fieldname)
+        return scorer
+
+    def mean_length(self, searcher, fieldname: str) -> float:
+        """Mean stored length of the live documents (as ``browser_index.BrowserIndexBuilder.avg``):
+        a Whoosh merge keeps each stored length but not the exact total, and drops deleted ones."""
+        cache = self.__dict__.setdefault("_means", {})
+        if fieldname not in cache:
+            reader = searcher.reader()
+            lengths = [reader.doc_field_length(d, fieldname, 0) for d in reader.all_doc_ids()]
+            cache[fieldname] = (sum(lengths) / len(lengths)) if lengths else 1.0
+        return cache[fieldname] or 1.0
 
 
 class _SharedScorer(BM25FScorer):
