@@ -70,14 +70,18 @@ def docno_forms(number: str, n: int) -> str:
     return number.replace("〔", left).replace("〕", right)
 
 
-def cli_top(config_path: Path, queries: list[str], top: int = TOP) -> list[list[str]]:
-    """Ids of ``mzkb search``'s first ``top`` results per query."""
+def cli_top(config_path: Path, queries: list[str], top: int = TOP, day: str | None = None) -> list[list[str]]:
+    """Ids of ``mzkb search``'s first ``top`` results per query (statuses on ``day``, YYYY-MM-DD)."""
     config, _ = load_config(config_path)
-    return [[h.id for h in search_results(config.state_dir / "whoosh", q, config, top).hits] for q in queries]
+    return [[h.id for h in search_results(config.state_dir / "whoosh", q, config, top, day=day).hits] for q in queries]
 
 
-def browser_top(page, site: Path, queries: list[str], top: int = TOP) -> list[list[str]]:
-    """Ids (page names) of the browser's first ``top`` results per query."""
+def browser_top(page, site: Path, queries: list[str], top: int = TOP, day: str | None = None) -> list[list[str]]:
+    """Ids (page names) of the browser's first ``top`` results per query (the reader's clock on ``day``)."""
+    if day:
+        import datetime as dt
+
+        page.clock.set_fixed_time(dt.datetime.fromisoformat(day + "T10:00:00"))
     page.goto((site / "search.html").as_uri())
     page.wait_for_function("window.mzkb && window.mzkb.search && window.mzkb.analyzer")
     return page.evaluate(BROWSER_TOP, [queries, top])
