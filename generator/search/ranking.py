@@ -68,18 +68,17 @@ def docno_level(cited: bool, owner: bool) -> int:
 
 def docno_only(normalized_query: str, matches) -> tuple[bool, bool]:
     """(only 文号 matches are results, say that no document's 文号 starts with the query) for a
-    query that is nothing but a 文号 (``analyzer.docno_query``): a whole 文号 or a prefix some
-    document holds lists the documents holding it (owners first, then those citing it, each newest
-    first), never the documents that merely share its characters; a bracketed prefix nobody owns
-    says so (``没有文号以…开头的文件``), with the documents citing it if any."""
+    query that is nothing but a 文号 (``analyzer.docno_query``): a whole 文号 some document holds,
+    or a bracketed prefix, lists the documents holding it (owners first, then those citing it, each
+    newest first), never the documents that merely share its characters; a bracketed prefix nobody
+    owns says so (``没有文号以…开头的文件``), with the documents citing it if any. Words and a year
+    (民发2020, perhaps 养老2020) keep every result, 文号 matches first."""
     kind = analyzer.docno_query(normalized_query)
     held = any(m.docno for m in matches)
     owned = any(m.docno == OWNER for m in matches)
     if kind == "prefix":
         return True, not owned
-    if kind in ("whole", "head") and held:
-        return True, not owned and kind == "head"
-    return False, False
+    return kind == "whole" and held, False
 
 
 def browser_rules() -> dict:

@@ -497,8 +497,7 @@
       /* ranking.docno_only: a query that is nothing but a 文号 keeps the documents holding it (owners first) */
       var kind = A.docnoQuery(A.normalize(q)), held = matches.some(function (x) { return x.docno; });
       var owned = matches.some(function (x) { return x.docno === RULES.OWNER; });
-      var only = kind === "prefix" || ((kind === "whole" || kind === "head") && held);
-      var noOwner = kind === "prefix" ? !owned : only && !owned && kind === "head";
+      var only = kind === "prefix" || (kind === "whole" && held), noOwner = kind === "prefix" && !owned;
       if (only) matches = matches.filter(function (x) { return x.docno; });
       var full = matches.filter(function (x) { return x.full; }).length;
       var spellings = A.expandSynonyms(A.normalize(q), state.manifest.synonyms), bySynonym = synonymCounts(matches, spellings);
