@@ -52,15 +52,42 @@ def kb_queries(config_path: Path, extra: list[str], limit: int, seed: int = 27) 
     return extra + [d.title for d in docs] + [q for q, _ in pairs], pairs
 
 
-def measure(name: str, config_path: Path, site: Path, queries: list[str], pairs: list[tuple[str, str]]) -> dict:
+COMMON = "的一是了我不人在他有这个上们来到时大地为子中你说生国年着就那和要她出也得里后自以会"
+SUGGEST = """async qs => { const out = []; for (const q of qs) out.push((await mzkbSearch.search(q, {}, 10)).suggestion); return out; }"""
+
+
+def typo_queries(queries: list[str], seed: int = 27) -> list[tuple[str, str]]:
+    """(typo, phrase): from each title, its first Han run cut to 8 characters with one character
+    replaced by a common one (a typing slip)."""
+    import re
+
+    rng, out = random.Random(seed), []
+    for q in queries:
+        run = next((r for r in re.findall("[\u4e00-\u9fff]+", q) if len(r) >= 4), "")[:8]
+        if run:
+            i = rng.randrange(len(run))
+            slip = rng.choice([c for c in COMMON if c != run[i]])
+            out.append((run[:i] + slip + run[i + 1:], run))
+    return out
+
+
+def measure(name: str, config_path: Path, site: Path, queries: list[str], pairs: list[tuple[str, str]],
+            titles: list[str] = ()) -> dict:
     from playwright.sync_api import sync_playwright
 
+    from mzkb.search.whoosh_index import search_results
+
     cli = cli_top(config_path, queries)
+    typos = typo_queries(list(titles))
+    config, _ = load_config(config_path)
+    hints = [search_results(config.state_dir / "whoosh", t, config, 10) for t, _ in typos]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
         page = browser.new_page()
         theirs = browser_top(page, site, queries)
+        their_hints = page.evaluate(SUGGEST, [t for t, _ in typos])
         browser.close()
+    asked = [(h.suggestion, w) for h, w in zip(hints, their_hints) if not h.full]
     top1, top10 = agreement(cli, theirs)
     by_query = dict(zip(queries, zip(cli, theirs)))
     owner_cli = sum(by_query[q][0][:1] == [owner] for q, owner in pairs)
@@ -70,7 +97,10 @@ def measure(name: str, config_path: Path, site: Path, queries: list[str], pairs:
              "docno_success1_cli": round(owner_cli / len(pairs), 3) if pairs else None,
              "docno_success1_browser": round(owner_browser / len(pairs), 3) if pairs else None,
              "disagree_top1": [q for q in queries if by_query[q][0][:1] != by_query[q][1][:1]][:20],
-             "docno_wrong": [(q, o, by_query[q][0][:3]) for q, o in pairs if by_query[q][0][:1] != [o]][:20]}
+             "docno_wrong": [(q, o, by_query[q][0][:3]) for q, o in pairs if by_query[q][0][:1] != [o]][:20],
+             "typos": len(typos), "typos_without_full_match": len(asked),
+             "suggestion_right": round(sum(h.suggestion == p for h, (_, p) in zip(hints, typos) if not h.full) / max(1, len(asked)), 3),
+             "suggestion_agree": round(sum(a == b for a, b in asked) / max(1, len(asked)), 3)}
     out = HERE / "out"
     out.mkdir(exist_ok=True)
     (out / f"agree-{name}.json").write_text(json.dumps(found, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -102,7 +132,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     load_config(config)
     queries, pairs = kb_queries(config, extra, args.limit)
-    print(json.dumps(measure(args.set, config, site, queries, pairs), ensure_ascii=False))
+    titles = queries[len(extra):len(queries) - len(pairs)][:60]
+    print(json.dumps(measure(args.set, config, site, queries, pairs, titles), ensure_ascii=False))
     return 0
 
 

@@ -394,6 +394,8 @@ def search(config_path: str, query: str, as_json: bool, limit: int, doc_type: st
         return
     if not hits:
         click.echo(no_owner_line(found.no_owner) if found.no_owner else f"没有找到与“{query}”相关的文件。")
+        if found.suggestion:
+            click.echo(f"您是不是要找：{found.suggestion}")
         return
     if found.folded:
         click.echo(f"已按简体字“{found.folded}”搜索。")
@@ -401,6 +403,8 @@ def search(config_path: str, query: str, as_json: bool, limit: int, doc_type: st
         click.echo(f"已按“{found.aliased}”搜索。")
     if found.no_owner:
         click.echo(no_owner_line(found.no_owner))
+    if found.suggestion:
+        click.echo(f"您是不是要找：{found.suggestion}")
     click.echo(count_line(found.full, found.partial, query, found.synonym, found.synonym_words))
     click.echo(f"（状态以 {day} 为准）")
     from .content.model import Status

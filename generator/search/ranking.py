@@ -81,13 +81,40 @@ def docno_only(normalized_query: str, matches) -> tuple[bool, bool]:
     return kind == "whole" and held, False
 
 
+SUGGEST_MIN = 3
+"""Shortest Han run of a query that ``suggestion`` corrects."""
+
+
+def suggestion(typed: str, texts: list[str]) -> str:
+    """您是不是要找: for a query no document matches whole (``typed``: normalized), the query with one
+    character of a Han run (``SUGGEST_MIN`` or longer) replaced so that it occurs in the indexed texts
+    — the titles and unit texts of the best members of the first window's results (``texts``, in
+    any order): the replacement found most often (ties: the smallest string), for the first run
+    that has one (隔里观察 -> 隔离观察); '' when none. ``search.js`` suggestion does the same."""
+    folded = [fold_text(t) for t in texts]
+    for run in (r for r in analyzer.runs(typed) if analyzer.is_han(r) and len(r) >= SUGGEST_MIN):
+        size, counts = len(run), {}
+        for text in folded:
+            for i in range(len(text) - size + 1):
+                window = text[i : i + size]
+                if window != run and sum(a != b for a, b in zip(window, run)) == 1 and _HAN_WORD.fullmatch(window):
+                    counts[window] = counts.get(window, 0) + 1
+        if counts:
+            best = min(counts, key=lambda w: (-counts[w], w))
+            return typed.replace(run, best, 1)
+    return ""
+
+
+_HAN_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+
+
 def browser_rules() -> dict:
     """The constants ``search.js`` reads (emitted into it at build time, ``scripts.py``)."""
     return {"WINDOW": WINDOW, "PHRASE_BOOST": PHRASE_BOOST, "TITLE_BOOST": TITLE_BOOST, "SIMILAR": SIMILAR,
             "SNIPPET_WIDTH": SNIPPET_WIDTH, "KNOWN_TITLE_SHARE": KNOWN_TITLE_SHARE,
             "KNOWN_PHRASE_CHARS": KNOWN_PHRASE_CHARS, "RELEVANT_SHARE": RELEVANT_SHARE,
             "STATUS_FACTOR": dict(STATUS_FACTOR), "DEFAULT_STATUS_FACTOR": DEFAULT_STATUS_FACTOR,
-            "CITED": CITED, "OWNER": OWNER, "OWNER_MARK": analyzer.OWNER}
+            "CITED": CITED, "OWNER": OWNER, "OWNER_MARK": analyzer.OWNER, "SUGGEST_MIN": SUGGEST_MIN}
 
 
 def synonym_counts(by_synonym: dict, spellings: list[str]) -> tuple[int, tuple[str, ...]]:

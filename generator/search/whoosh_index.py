@@ -97,6 +97,9 @@ class Results:
     the results are then only documents citing it, and the CLI says 没有文号以…开头的文件."""
     aliased: str = ""
     """The query as searched when an alias replaced a word of it (``analyzer.apply_aliases``: covid -> 新冠), else ''."""
+    suggestion: str = ""
+    """您是不是要找: when no document matches the whole query, the query with one character corrected
+    so that the first results' texts hold it (``ranking.suggestion``), else ''."""
 
 
 class LiveBM25F(BM25F):
@@ -215,13 +218,16 @@ def search_results(index_dir: Path, text: str, config: SiteConfig, limit: int = 
         needed = -(-max(limit, 1) // ranking.WINDOW) * ranking.WINDOW
         below = _below(searcher, best, stored, runs)
         groups = _ordered_below(_top_groups(best, stored, needed + len(below)), below, best)[:needed]
-        shown = _ordered_below(_reranked(groups, needed, stored, runs), below, best)[:limit]  # -n cuts after ordering
+        reranked = _reranked(groups, needed, stored, runs)
+        shown = _ordered_below(reranked, below, best)[:limit]  # -n cuts after ordering
         hits = [_hit(g, stored, runs) for g in shown]
         full = sum(1 for m in best.values() if m.full)
         spellings = analyzer.expand_synonyms(analyzer.normalize(text), synonym_groups(config))
         count, words = ranking.synonym_counts({k: v for k, v in by_synonym.items() if not best[k].full}, spellings)
+        hint = "" if full else ranking.suggestion(analyzer.normalize(text), [t for g in reranked[: ranking.WINDOW]
+                                                for t in (stored[g.best.key]["title_s"], *(u[3] or "" for u in stored[g.best.key]["units"]))])
         return Results(hits, full, len(best) - full - count, text, cut != typed, folded if folded != cut else "", count, words,
-                       text.strip() if no_owner else "", text if text != folded else "")
+                       text.strip() if no_owner else "", text if text != folded else "", hint)
 
 
 def _below(searcher, best: dict, stored: "_Stored", runs: list) -> dict[int, list[int]]:

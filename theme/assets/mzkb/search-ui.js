@@ -133,7 +133,8 @@
      that is no document's (cli.no_owner_line). */
   function shortenedText(res) {
     return (res.shortened ? "搜索词太长，只按前 " + res.maxQuery + " 个字符搜索。" : "") +
-      (res.aliased ? "已按“" + res.aliased + "”搜索。" : "") + (res.noOwner ? "没有文号以“" + res.noOwner + "”开头的文件。" : "");
+      (res.aliased ? "已按“" + res.aliased + "”搜索。" : "") + (res.noOwner ? "没有文号以“" + res.noOwner + "”开头的文件。" : "") +
+      (res.suggestion ? "您是不是要找：" + res.suggestion + "。" : "");
   }
 
   /* "找到 N 个文件完全匹配，另有 M 个部分匹配" — documents, counted before folding editions

@@ -434,6 +434,29 @@
     return found ? snippetSpans(title, runsPerVariant, found, title.length).marks : [];
   }
 
+  /* ranking.suggestion: 您是不是要找 — the query with one character of a Han run (SUGGEST_MIN+)
+     replaced so that the given texts hold it, the replacement found most often (ties: the smallest). */
+  var HAN_ONLY = /^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$/;
+  function suggestion(typed, texts) {
+    var folded = texts.map(foldText), runs = A.runs(typed).filter(function (r) { return A.isHan(r) && r.length >= RULES.SUGGEST_MIN; });
+    for (var k = 0; k < runs.length; k++) {
+      var run = runs[k], size = run.length, counts = {}, found = false;
+      folded.forEach(function (text) {
+        for (var i = 0; i + size <= text.length; i++) {
+          var w = text.slice(i, i + size), diff = 0;
+          if (w === run) continue;
+          for (var j = 0; j < size && diff < 2; j++) if (w.charAt(j) !== run.charAt(j)) diff++;
+          if (diff === 1 && HAN_ONLY.test(w)) { counts[w] = (counts[w] || 0) + 1; found = true; }
+        }
+      });
+      if (found) {
+        var best = Object.keys(counts).sort(function (a, b) { return counts[b] - counts[a] || (a < b ? -1 : a > b ? 1 : 0); })[0];
+        return typed.replace(run, best);
+      }
+    }
+    return "";
+  }
+
   /* A fragment's units (f.x: [anchor, heading(, "a")]) and their texts travel deflated (UTF-16, base 85):
      unpacked once per fragment by search-inflate.js, on the first texts() call. */
   function texts(doc) {
@@ -510,7 +533,13 @@
           var where = bestUnit(runs, f.x.map(function (u, i) { return [u[1] || "", t[i] || ""]; }), g.head.unit);
           g.unit = where.unit; g.piece = where.piece; g.topics = matchedTopics(runs, f.p, where.piece); g.titleMarks = titleMarks(runs, f.t);
         });
-        return { query: q, noOwner: noOwner ? q.trim() : "", shortened: cut !== typed, folded: folded !== cut ? folded : "", aliased: q !== folded ? q : "", maxQuery: state.manifest.maxQuery,
+        var hint = "";
+        if (!full && offset === 0) {
+          var pool = [];
+          groups.slice(0, WINDOW).forEach(function (g) { pool.push(state.frags[g.best.key].t); pool = pool.concat(texts(g.best.key)); });
+          hint = suggestion(A.normalize(q), pool);
+        }
+        return { query: q, noOwner: noOwner ? q.trim() : "", suggestion: hint, shortened: cut !== typed, folded: folded !== cut ? folded : "", aliased: q !== folded ? q : "", maxQuery: state.manifest.maxQuery,
           terms: [].concat.apply([], variants), runs: runs, total: groups.length, full: full,
           partial: matches.length - full - bySynonym.count, synonym: bySynonym.count, synonymWords: bySynonym.words,
           results: shown.map(asResult), ms: performance.now() - started };
