@@ -403,9 +403,9 @@ def search(config_path: str, query: str, as_json: bool, limit: int, doc_type: st
         click.echo(f"已按“{found.aliased}”搜索。")
     if found.no_owner:
         click.echo(no_owner_line(found.no_owner))
+    click.echo(count_line(found.full, found.partial, query, found.synonym, found.synonym_words))
     if found.suggestion:
         click.echo(f"您是不是要找：{found.suggestion}")
-    click.echo(count_line(found.full, found.partial, query, found.synonym, found.synonym_words))
     click.echo(f"（状态以 {day} 为准）")
     from .content.model import Status
 

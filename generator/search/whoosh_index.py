@@ -224,7 +224,7 @@ def search_results(index_dir: Path, text: str, config: SiteConfig, limit: int = 
         full = sum(1 for m in best.values() if m.full)
         spellings = analyzer.expand_synonyms(analyzer.normalize(text), synonym_groups(config))
         count, words = ranking.synonym_counts({k: v for k, v in by_synonym.items() if not best[k].full}, spellings)
-        hint = "" if full else ranking.suggestion(analyzer.normalize(text), [t for g in reranked[: ranking.WINDOW]
+        hint = "" if full or count else ranking.suggestion(analyzer.normalize(text), [t for g in reranked[: ranking.WINDOW]
                                                 for t in (stored[g.best.key]["title_s"], *(u[3] or "" for u in stored[g.best.key]["units"]))])
         return Results(hits, full, len(best) - full - count, text, cut != typed, folded if folded != cut else "", count, words,
                        text.strip() if no_owner else "", text if text != folded else "", hint)

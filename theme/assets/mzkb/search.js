@@ -534,7 +534,7 @@
           g.unit = where.unit; g.piece = where.piece; g.topics = matchedTopics(runs, f.p, where.piece); g.titleMarks = titleMarks(runs, f.t);
         });
         var hint = "";
-        if (!full && offset === 0) {
+        if (!full && !bySynonym.count && offset === 0) {  /* a synonym's spelling found whole is no typo */
           var pool = [];
           groups.slice(0, WINDOW).forEach(function (g) { pool.push(state.frags[g.best.key].t); pool = pool.concat(texts(g.best.key)); });
           hint = suggestion(A.normalize(q), pool);
