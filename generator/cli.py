@@ -449,11 +449,19 @@ def search(config_path: str, query: str, as_json: bool, limit: int, doc_type: st
         click.echo(json.dumps([h.to_json() for h in hits], ensure_ascii=False, indent=2))
         return
     if not hits:
-        click.echo(f"没有找到与“{query}”相关的文件。")
+        click.echo(no_owner_line(found.no_owner) if found.no_owner else f"没有找到与“{query}”相关的文件。")
+        if found.suggestion:
+            click.echo(f"您是不是要找：{found.suggestion}")
         return
     if found.folded:
         click.echo(f"已按简体字“{found.folded}”搜索。")
+    if found.aliased:
+        click.echo(f"已按“{found.aliased}”搜索。")
+    if found.no_owner:
+        click.echo(no_owner_line(found.no_owner))
     click.echo(count_line(found.full, found.partial, query, found.synonym, found.synonym_words))
+    if found.suggestion:
+        click.echo(f"您是不是要找：{found.suggestion}")
     click.echo(f"（状态以 {day} 为准）")
     from .content.model import Status
 
@@ -512,6 +520,9 @@ def disclosure_line(hit) -> str:
     if hit.recipients:
         parts.append(f"主送：{hit.recipients}")
     return " · ".join(parts)
+def no_owner_line(prefix: str) -> str:
+    """What both engines say when a 文号 prefix is no document's (search-ui.js noOwnerText)."""
+    return f"没有文号以“{prefix}”开头的文件。"
 
 
 def count_line(full: int, partial: int, query: str, synonym: int = 0, synonym_words=()) -> str:

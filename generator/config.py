@@ -8,7 +8,7 @@ Paths in the file are relative to the file itself.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import yamlsrc
@@ -104,6 +104,9 @@ class SiteConfig:
     """Known topic tags."""
     synonyms: tuple[tuple[str, ...], ...] = ()
     """Search synonym groups (search.synonyms)."""
+    aliases: tuple[tuple[str, str], ...] = ()
+    """Search aliases (``search.aliases``: a word typed -> the word searched, e.g. covid -> 新冠), as written;
+    the search adds them to its defaults (``search.records.query_aliases``)."""
     future_date_margin_days: int = 31
     """Dates later than today by more than this many days are warned about."""
     max_file_mb: float = 50.0
@@ -202,13 +205,15 @@ def load_config(path: str | Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
     audiences = _audiences(data.get("audiences"), path.name, checker.pos, checker.diags)
     search = data.get("search") if isinstance(data.get("search"), dict) else {}
     synonyms = _synonyms(search, path.name, checker.pos, checker.diags)
+    aliases = _aliases(search, path.name, checker.pos, checker.diags)
     content_raw = data.get("content_dir", "content")
     content_dir = (path.parent / (content_raw if isinstance(content_raw, str) else "content")).resolve()
     if isinstance(content_raw, str) and not content_dir.is_dir():
         checker.diags.append(make("MZ107", path.name, *checker.pos("content_dir"), path=content_raw))
     if any(d.severity.value == "error" for d in checker.diags):
         return None, checker.diags
-    return _site_config(path, data, validation, content_dir, audiences, synonyms, search), checker.diags
+    return replace(_site_config(path, data, validation, content_dir, audiences, synonyms, search), aliases=aliases), \
+        checker.diags
 
 
 class _Checker:
@@ -366,3 +371,24 @@ def _synonyms(search: dict, shown: str, pos, diags: list[Diagnostic]) -> tuple[t
             continue
         groups.append(tuple(str(word) for word in group))
     return tuple(groups)
+
+
+def _aliases(search: dict, shown: str, pos, diags: list[Diagnostic]) -> tuple[tuple[str, str], ...]:
+    """``search.aliases``: a mapping of words typed to the words searched (covid: 新冠)."""
+    raw = search.get("aliases", {})
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict):
+        diags.append(make("MZ104", shown, *pos("search", "aliases"), key="search.aliases", expected="映射（输入的词: 搜索的词）",
+                          actual=_type_name(raw)))
+        return ()
+    found: list[tuple[str, str]] = []
+    for typed, searched in raw.items():
+        where = pos("search", "aliases", typed)
+        if not isinstance(searched, (str, int)) or isinstance(searched, bool) or not str(searched).strip():
+            diags.append(make("MZ353", shown, *where, typed=typed, detail=f"搜索的词应为非空字符串，实际为 {_type_name(searched)}"))
+        elif not str(typed).strip() or str(typed).strip().lower() == str(searched).strip().lower():
+            diags.append(make("MZ353", shown, *where, typed=typed, detail="输入的词为空或与搜索的词相同"))
+        else:
+            found.append((str(typed).strip(), str(searched).strip()))
+    return tuple(found)

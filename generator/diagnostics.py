@@ -86,6 +86,7 @@ CATALOGUE: dict[str, Spec] = {
     "MZ342": Spec(E, "主题分类 {value} 不在可选的主题分类中{hint}", "从 site_config.yml 的 subjects 列表（默认为国务院公文主题分类，见编辑指南）中选择。", "subjects: [养老]"),
     "MZ343": Spec(E, "索引号 {value} 格式不正确", "索引号只用字母、数字和 - / . _，4 至 50 个字符，例如 000014349/2020-00123。", "index_number: 索引 12"),
     "MZ344": Spec(W, "成文日期 {written} 晚于发布日期 {date}", "检查 written_date（成文日期）和 date（发布日期）是否写反。", "written_date: 2020-03-02 ⏎ date: 2020-03-01"),
+    "MZ353": Spec(E, "搜索别名 {typed} 不合法：{detail}", "在 site_config.yml 的 search.aliases 中写成“输入的词: 搜索的词”，两者都不为空且不相同。", "search:\n  aliases:\n    covid: []"),
     # relations and links
     "MZ401": Spec(E, "id {value} 重复：{other} 也使用了这个 id", "为其中一个文档指定不同的 id。", "两个文件都是 guide.md"),
     "MZ402": Spec(E, "{key} 引用的文档 {value} 不存在{hint}", "检查 id 拼写，或先创建被引用的文档。", "supersedes: no-such-id"),

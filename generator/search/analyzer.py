@@ -130,6 +130,30 @@ def _doc_number_terms(text: str) -> tuple[list[str], list[str]]:
     return whole, prefixes
 
 
+OWNER = "="
+"""Mark of an owner term: ``OWNER`` + a 文号 term (whole or prefix) is indexed for the document
+whose own ``doc_number`` it is (``owner_terms``), not for the documents that cite it; its shard is
+the 文号 term's (``shard_key``), so looking it up loads no other file."""
+
+
+def owner_terms(doc_number: str) -> list[str]:
+    """Index side, ``docno`` field only: the document's own 文号 terms and prefixes, marked ``OWNER``."""
+    whole, prefixes = _doc_number_terms(normalize(doc_number))
+    return [OWNER + term for term in dict.fromkeys(whole + prefixes)]
+
+
+def docno_query(text: str) -> str:
+    """What a query that is nothing but a 文号 is (text normalized): ``whole`` (民发〔2020〕12号),
+    ``prefix`` (民发〔2020〕, 〔2020〕12号: brackets or 号 say it is a 文号), ``head`` (民发2020: words
+    and a year, perhaps a 文号) or '' (other words around it, or no 文号)."""
+    text = text.strip()
+    if _DOCNO.fullmatch(text):
+        return "whole"
+    if _DOCNO_TAIL.fullmatch(text) or (_DOCNO_HEAD.fullmatch(text) and "[" in text):
+        return "prefix"
+    return "head" if _DOCNO_HEAD.fullmatch(text) else ""
+
+
 def query_doc_numbers(text: str) -> list[str]:
     """Query side: whole 文号 terms, else the prefix typed (``民发〔2020〕``, ``民发2020``,
     ``〔2020〕12号``) as the index's prefix terms (``doc_number_prefixes``)."""
@@ -278,6 +302,39 @@ def cut_query(text: str) -> str:
     return text[:MAX_QUERY]
 
 
+def _word_edge(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
+def ascii_lower(text: str) -> str:
+    """Only ASCII letters lowered (as ``search-analyzer.js`` asciiLower; one character for one)."""
+    return "".join(c.lower() if c.isascii() else c for c in text)
+
+
+def apply_aliases(text: str, aliases: Iterable[tuple[str, str]]) -> str:
+    """The query with each alias typed replaced by the word it stands for (covid -> 新冠), scanning
+    left to right and trying the longest alias first; ASCII letters match in any case, and an alias
+    starting or ending with a Latin letter or digit matches only a whole Latin word there
+    (covid in COVID-19, not in covidx). ``search-analyzer.js`` applyAliases does the same."""
+    pairs = sorted(((ascii_lower(a), b) for a, b in aliases if a), key=lambda p: (-len(p[0]), p[0]))
+    if not pairs:
+        return text
+    low = ascii_lower(text)
+    out, i = [], 0
+    while i < len(text):
+        for typed, searched in pairs:
+            end = i + len(typed)
+            if low.startswith(typed, i) and not (_word_edge(typed[0]) and i and _word_edge(low[i - 1])) \
+                    and not (_word_edge(typed[-1]) and end < len(low) and _word_edge(low[end])):
+                out.append(searched)
+                i = end
+                break
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
 def expand_synonyms(text: str, groups: Iterable[Iterable[str]]) -> list[str]:
     """The query and its variants with synonyms swapped in (养老院探视 -> 养老机构探视 …).
 
@@ -337,10 +394,21 @@ def analyze_query(text: str, has_term: Callable[[str], bool], synonyms: Iterable
     return [analyze_one(variant, has_term, max_terms) for variant in expand_synonyms(normalize(text), synonyms)]
 
 
+def browser_rules() -> dict:
+    """The analyzer's rules ``search-analyzer.js`` reads (emitted into it at build time,
+    ``scripts.py``): bracket folding, the Han ranges and the 文号 patterns (their Python sources
+    are valid JavaScript regular expressions), word sizes, spelling limit and the owner mark."""
+    brackets = {chr(code): folded for code, folded in _BRACKETS.items() if chr(code) != folded}
+    return {"BRACKETS": brackets, "HAN": _HAN, "ASCII_WORD": _ASCII_WORD, "DOCNO": _DOCNO.pattern,
+            "DOCNO_HEAD": _DOCNO_HEAD.pattern, "DOCNO_TAIL": _DOCNO_TAIL.pattern, "DOCNO_PREFIX": list(DOCNO_PREFIX),
+            "MAX_WORD": MAX_WORD, "MIN_WORD": MIN_WORD, "MAX_VARIANTS": MAX_VARIANTS, "OWNER": OWNER}
+
+
 def shard_key(term: str) -> str:
     """The index shard a term lives in is chosen by its first two characters; a 文号 term
-    (which has brackets) by the whole term, so thousands of 文号 of one issuer do not share a shard."""
-    return term if "[" in term else term[:2]
+    (which has brackets) by the whole term, so thousands of 文号 of one issuer do not share a shard;
+    an owner term (``OWNER``) by its 文号 term."""
+    return term.removeprefix(OWNER) if "[" in term else term[:2]
 
 
 def shard_keys(text: str, synonyms: Iterable[Iterable[str]] = (), max_terms: int = MAX_QUERY_TERMS) -> list[str]:

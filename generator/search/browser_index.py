@@ -38,6 +38,8 @@ from itertools import chain, repeat
 from operator import add, mul, sub, truediv
 from pathlib import Path
 
+from whoosh.util.numeric import byte_to_length, length_to_byte
+
 from .. import urls
 from ..config import SiteConfig
 from ..content.model import DocType, Status
@@ -46,7 +48,7 @@ from ..regions import load_regions
 from . import analyzer
 from .postings import DocTerms, Postings, document_terms, take
 from ..content.status import doc_record
-from .records import ALWAYS, MEASURE, UNIT_TEXT, below_candidates, edition_chains, section_unit, status_factor, synonym_groups
+from .records import ALWAYS, MEASURE, UNIT_TEXT, below_candidates, edition_chains, query_aliases, section_unit, status_factor, synonym_groups
 
 K1, B = 1.2, 0.75
 """BM25F constants, Whoosh's defaults (``whoosh.scoring.BM25F``), so both engines score alike."""
@@ -146,10 +148,11 @@ class BrowserIndexBuilder:
 
     @property
     def avg(self) -> float:
-        """Mean document length used for BM25F's length normalization."""
+        """Mean document length used for BM25F's length normalization: of the lengths as Whoosh
+        stores them (``stored_length``), which a Whoosh merge keeps (``whoosh_index.SharedBM25F``)."""
         if self.fixed_avg is not None:
             return self.fixed_avg
-        return sum(self.lengths) / max(len(self.lengths), 1)
+        return sum(map(stored_length, self.lengths)) / max(len(self.lengths), 1)
 
     def finish(self, as_text: bool = True) -> tuple[Segment, dict[str, str | bytes]]:
         """Score, shard and serialize; return the segment and its files (name -> text; with
@@ -228,6 +231,7 @@ def assemble(config: SiteConfig, segments: list[Segment], numbered: dict[int, ob
         "regions": _regions(docs),
         "years": sorted({d.date.year for d in docs}, reverse=True),
         "synonyms": [[analyzer.normalize(w) for w in g] for g in synonym_groups(config)],
+        "aliases": [list(pair) for pair in query_aliases(config)],
         "chains": chains(numbered), "example": example(docs), "below": _below(numbered), "dated": _dated(numbered),
     }
     fold_files, manifest["fold"] = _fold_files()
@@ -299,6 +303,18 @@ class _Varints(dict):
         return digits
 
 
+def stored_length(length: int) -> int:
+    """A document length as Whoosh keeps it (one byte, ``whoosh.util.numeric``): the browser's
+    length normalization uses it too, so both engines compute the same scores."""
+    return byte_to_length(length_to_byte(length))
+
+
+def quantized(saturated: float) -> int:
+    """A posting's BM25 term-frequency part as both engines score it: ``SCALE`` steps, at least one
+    (the browser stores the integer; ``whoosh_index.SharedBM25F`` rounds Whoosh's value the same way)."""
+    return max(1, round(saturated * SCALE))
+
+
 def _score(postings: Postings, lengths: array, factors: list[float], avg: float, first: int = 0) -> dict[str, str]:
     """Per term and document: BM25F's term-frequency part as Whoosh computes it (``bm25`` in
     ``whoosh.scoring``): tf = the term's field-weighted frequency over the document
@@ -308,7 +324,7 @@ def _score(postings: Postings, lengths: array, factors: list[float], avg: float,
     from the number of live postings, so a document's postings depend on that document alone
     and segments can be added later. Each step is a C-level ``map`` over a term's postings."""
     k1 = K1 + 1
-    pivot = [K1 * (1 - B + B * length / avg) for length in lengths]
+    pivot = [K1 * (1 - B + B * stored_length(length) / avg) for length in lengths]
     digits = _Varints()
     result: dict[str, str] = {}
     for term, docs, weights, best in postings.by_term():

@@ -103,7 +103,7 @@ def index_key(config: SiteConfig, words: frozenset[str]) -> str:
                   sorted(records.STATUS_FACTOR.items()), "pinyin, docno prefixes, status in Whoosh postings, prev_ids", audiences,
                   records.AMENDED_SECTION_FACTOR, "amends: below pairs v2", "whoosh: inlined postings keep bytes values",
                   "status records (content.status), below candidates with kinds", "信息公开 fields stored for result cards",
-                  [list(g) for g in config.synonyms], sorted(words))
+                  "docno owner terms", [list(g) for g in config.synonyms], records.query_aliases(config), sorted(words))
 
 
 def fingerprints(corpus: Corpus, config: SiteConfig) -> dict[str, str]:
@@ -152,19 +152,42 @@ class Part:
 
 
 def index_part(docs: list, words: frozenset, config: SiteConfig, whoosh_target: Path | None, first: int,
-               number: int = 0, out_dir: Path | None = None, pinyin: dict[str, str] | None = None) -> Part:
+               number: int = 0, out_dir: Path | None = None, pinyin: dict[str, str] | None = None,
+               lengths: tuple | None = None) -> Part:
     """Index some documents (numbered from ``first``): browser segment ``number``, one Whoosh index.
 
     With ``out_dir`` the segment's files are written to ``out_dir/<segment>/`` here (a worker
     process) instead of being sent back to the main process as text. ``pinyin``: the titles'
     readings (``analyzer.title_pinyin``), read beforehand so that this process never loads pypinyin.
+    ``lengths`` (a manager's barrier and dict, shared by the workers of one build): each worker
+    posts its documents' total length there and waits for the others, so that every segment is
+    scored with the mean length of the whole corpus, as Whoosh scores the joined index.
     """
     with fewer_collections():
-        return _index_part(docs, words, config, whoosh_target, first, number, out_dir, pinyin)
+        return _index_part(docs, words, config, whoosh_target, first, number, out_dir, pinyin, lengths)
+
+
+def _mean_length(browser: BrowserIndexBuilder, number: int, lengths: tuple | None) -> None:
+    """Set the segment's mean length to the whole corpus's (``index_part``'s ``lengths``)."""
+    if lengths is None:
+        return
+    barrier, totals = lengths
+    totals[number] = (sum(map(bi.stored_length, browser.lengths)), len(browser.lengths))
+    try:
+        barrier.wait(BARRIER_SECONDS)
+    except BaseException:
+        barrier.abort()  # the other workers stop waiting too (their error is this one's)
+        raise
+    total = [totals[n] for n in range(barrier.parties)]
+    browser.fixed_avg = sum(t for t, _ in total) / max(1, sum(c for _, c in total))
+
+
+BARRIER_SECONDS = 3600
+"""How long an index worker waits for the others' lengths before the build fails."""
 
 
 def _index_part(docs: list, words: frozenset, config: SiteConfig, whoosh_target: Path | None, first: int,
-                number: int, out_dir: Path | None, pinyin: dict[str, str] | None) -> Part:
+                number: int, out_dir: Path | None, pinyin: dict[str, str] | None, lengths: tuple | None) -> Part:
     clock = time.perf_counter
     spent = {"analysis": 0.0, "browser": 0.0, "whoosh": 0.0}
     browser = BrowserIndexBuilder(config, first=first, number=number)
@@ -182,6 +205,7 @@ def _index_part(docs: list, words: frozenset, config: SiteConfig, whoosh_target:
             spent["browser"] += t2 - t1
             spent["whoosh"] += t3 - t2
             started = clock()
+        _mean_length(browser, number, lengths)
         avg = browser.avg
         t1 = clock()
         segment, files = browser.finish(as_text=out_dir is None)  # before Whoosh's commit releases the postings
@@ -330,6 +354,8 @@ class Pending:
             # (in a process of its own), then hands the shares to the workers
             workers = max(1, min(MAX_WORKERS, os.cpu_count() or 1))
             self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=_SPAWN)
+            self._manager = _SPAWN.Manager()  # the workers' shared lengths (``index_part``)
+            self._lengths = None
             self._futures: list = []
             self._failed: BaseException | None = None
             self._submitter = threading.Thread(target=self._submit, daemon=True,
@@ -345,8 +371,9 @@ class Pending:
             docs = list(corpus.documents)
             pinyin = read_pinyin(sorted({d.title for d in docs}))
             bounds = [len(docs) * i // workers for i in range(workers + 1)]
+            lengths = self._lengths = (self._manager.Barrier(workers), self._manager.dict())
             self._futures = [self._pool.submit(index_part, docs[lo:hi], words, config, _part_target(whoosh_target, i),
-                                               lo, i, out_dir, {d.title: pinyin[d.title] for d in docs[lo:hi]})
+                                               lo, i, out_dir, {d.title: pinyin[d.title] for d in docs[lo:hi]}, lengths)
                              for i, (lo, hi) in enumerate(zip(bounds, bounds[1:]))]
         except BaseException as exc:  # re-raised by ``result`` in the main thread
             self._failed = exc
@@ -361,12 +388,15 @@ class Pending:
                 raise self._failed
             parts = [future.result() for future in self._futures]
         except BaseException:
+            if getattr(self, "_lengths", None) is not None:
+                self._lengths[0].abort()  # workers still waiting for the others' lengths stop
             for future in self._futures:
                 if future.done() and future.exception() is None and future.result().whoosh is not None:
                     future.result().whoosh.discard()
             raise
         finally:
             self._pool.shutdown()
+            self._manager.shutdown()
         self._result = combine(parts, *self._args)
         self._pool = None
         return self._result

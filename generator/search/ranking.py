@@ -11,8 +11,10 @@
    before a partial one), and says so when only an older edition matches the whole query.
    The browser folds every match (chains are in its manifest); Whoosh folds the matches best
    first until it has the groups it shows.
-3. ``first_order``: full matches before partial ones; within each, 文号 matches first (newest
-   first), then by score.
+3. ``first_order``: full matches before partial ones; within each, 文号 matches first — the
+   documents whose own ``doc_number`` it is (``OWNER``, a partial one too) before those citing it,
+   each newest first —, then by score. A query that is only a 文号 prefix no document's 文号
+   starts with keeps only the documents citing it (``docno_only``), and both engines say so.
 4. ``rerank``: within each window of ``WINDOW`` results, each member's ``known_level`` is read
    from its texts (the title typed, or a phrase only its text holds whole) and may make it the
    head (``settle``); a known item ranks above the other results of its tier whatever its
@@ -58,12 +60,65 @@ query, the first window's and those that move into it; a count with candidates l
 shown as an upper bound (至多). ``mzkb search`` reads every candidate's text."""
 
 
+CITED, OWNER = 1, 2
+"""``Match.docno``: the query's 文号 is in the document's text (cited) / is its own ``doc_number``."""
+
+
+def docno_level(cited: bool, owner: bool) -> int:
+    """``Match.docno`` of a document holding the query's 文号 terms (``cited``) and owner terms
+    (``analyzer.OWNER`` + a query 文号 term: ``owner``)."""
+    return OWNER if owner else CITED if cited else 0
+
+
+def docno_only(normalized_query: str, matches) -> tuple[bool, bool]:
+    """(only 文号 matches are results, say that no document's 文号 starts with the query) for a
+    query that is nothing but a 文号 (``analyzer.docno_query``): a whole 文号 some document holds,
+    or a bracketed prefix, lists the documents holding it (owners first, then those citing it, each
+    newest first), never the documents that merely share its characters; a bracketed prefix nobody
+    owns says so (``没有文号以…开头的文件``), with the documents citing it if any. Words and a year
+    (民发2020, perhaps 养老2020) keep every result, 文号 matches first."""
+    kind = analyzer.docno_query(normalized_query)
+    held = any(m.docno for m in matches)
+    owned = any(m.docno == OWNER for m in matches)
+    if kind == "prefix":
+        return True, not owned
+    return kind == "whole" and held, False
+
+
+SUGGEST_MIN = 3
+"""Shortest Han run of a query that ``suggestion`` corrects."""
+
+
+def suggestion(typed: str, texts: list[str]) -> str:
+    """您是不是要找: for a query no document matches whole (``typed``: normalized), the query with one
+    character of a Han run (``SUGGEST_MIN`` or longer) replaced so that it occurs in the indexed texts
+    — the titles and unit texts of the best members of the first window's results (``texts``, in
+    any order): the replacement found most often (ties: the smallest string), for the first run
+    that has one (隔里观察 -> 隔离观察); '' when none. ``search.js`` suggestion does the same."""
+    folded = [fold_text(t) for t in texts]
+    for run in (r for r in analyzer.runs(typed) if analyzer.is_han(r) and len(r) >= SUGGEST_MIN):
+        size, counts = len(run), {}
+        for text in folded:
+            for i in range(len(text) - size + 1):
+                window = text[i : i + size]
+                if window != run and sum(a != b for a, b in zip(window, run)) == 1 and _HAN_WORD.fullmatch(window):
+                    counts[window] = counts.get(window, 0) + 1
+        if counts:
+            best = min(counts, key=lambda w: (-counts[w], w))
+            return typed.replace(run, best, 1)
+    return ""
+
+
+_HAN_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+
+
 def browser_rules() -> dict:
     """The constants ``search.js`` reads (emitted into it at build time, ``scripts.py``)."""
     return {"WINDOW": WINDOW, "PHRASE_BOOST": PHRASE_BOOST, "TITLE_BOOST": TITLE_BOOST, "SIMILAR": SIMILAR,
             "SNIPPET_WIDTH": SNIPPET_WIDTH, "KNOWN_TITLE_SHARE": KNOWN_TITLE_SHARE,
             "KNOWN_PHRASE_CHARS": KNOWN_PHRASE_CHARS, "RELEVANT_SHARE": RELEVANT_SHARE, "VERIFY": VERIFY,
-            "STATUS_FACTOR": dict(STATUS_FACTOR), "DEFAULT_STATUS_FACTOR": DEFAULT_STATUS_FACTOR}
+            "STATUS_FACTOR": dict(STATUS_FACTOR), "DEFAULT_STATUS_FACTOR": DEFAULT_STATUS_FACTOR,
+            "CITED": CITED, "OWNER": OWNER, "OWNER_MARK": analyzer.OWNER, "SUGGEST_MIN": SUGGEST_MIN}
 
 
 _EDGE = re.compile(r"^[^0-9a-z\[\]\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[^0-9a-z\[\]\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$")
@@ -125,7 +180,8 @@ class Match:
     """Document id (Whoosh) or number (browser)."""
     score: float
     full: bool
-    docno: bool
+    docno: int
+    """``OWNER`` when the query's 文号 is the document's own, ``CITED`` when its text holds it, else 0."""
     unit: int
     date: int
     """yyyymmdd."""
@@ -153,8 +209,8 @@ class Group:
         return any(m.full for m in self.members)
 
     @property
-    def docno(self) -> bool:
-        return any(m.docno for m in self.members)
+    def docno(self) -> int:
+        return max(m.docno for m in self.members)
 
     @property
     def older(self) -> list:
@@ -216,9 +272,9 @@ def first_key(match: Match) -> tuple:
 def _order_key(group: Group, similar: bool) -> tuple:
     head = group.head
     if group.docno:
-        return (0 if group.full else 1, 0, -group.known, -head.date, 0)
+        return (0 if group.full or group.docno == OWNER else 1, 0, -group.docno, -group.known, -head.date, 0)
     level = -math.floor(math.log(max(group.score, 1e-9)) / math.log(SIMILAR)) if similar else -group.score
-    return (0 if group.full else 1, 1, -group.known, level, -head.date if similar else 0)
+    return (0 if group.full else 1, 1, 0, -group.known, level, -head.date if similar else 0)
 
 
 def first_order(groups: list[Group]) -> list[Group]:

@@ -145,6 +145,19 @@ def synonym_groups(config: SiteConfig) -> list[list[str]]:
     return groups
 
 
+DEFAULT_ALIASES = (("covid-19", "新冠"), ("covid19", "新冠"), ("covid", "新冠"), ("2019-ncov", "新冠"), ("ncov", "新冠"),
+                   ("sars-cov-2", "新冠病毒"))
+"""Aliases every knowledge base has (``search.aliases`` in site_config.yml adds to them or overrides one)."""
+
+
+def query_aliases(config: SiteConfig) -> list[tuple[str, str]]:
+    """Aliases applied to queries (``analyzer.apply_aliases``): the defaults, then ``search.aliases``
+    (a word typed there replaces its default)."""
+    merged = dict(DEFAULT_ALIASES)
+    merged.update((analyzer.ascii_lower(typed), searched) for typed, searched in config.aliases)
+    return sorted(merged.items())
+
+
 STATUS_FACTOR = {"current": 1.0, "amended": 1.0, "superseded": 0.45, "pending": 0.4, "expired": 0.3, "repealed": 0.35}
 """Score multipliers per document status (the hook for new states: add one entry per state; a
 state that is no longer in force — expired, not yet valid — takes a superseded-like factor).
@@ -269,4 +282,7 @@ def analyze_documents(docs, config: SiteConfig, words: frozenset[str], pinyin: d
 
 def analyze_unit(unit: Unit, seg: rjieba.Jieba) -> dict[str, Counter]:
     """Field -> term counts of one unit (the analysis both engines index)."""
-    return {field: Counter(analyzer.analyze(text, seg)) for field, text in unit.fields.items() if text}
+    fields = {field: Counter(analyzer.analyze(text, seg)) for field, text in unit.fields.items() if text}
+    if "docno" in fields:  # the document's own 文号, apart from the ones it cites (analyzer.owner_terms)
+        fields["docno"].update(analyzer.owner_terms(unit.fields["docno"]))
+    return fields

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from rjsmin import jsmin
 
+from . import analyzer
 from .ranking import browser_rules
 
 SHIPPED = re.compile(r"assets/mzkb/search[\w-]*\.js")
@@ -22,9 +23,19 @@ RULES = re.compile(r"/\*mzkb:rules\*/.*?/\*mzkb:rules-end\*/")
 """Where ``search.js`` receives ``ranking.browser_rules()`` (the ranking constants written once, in Python)."""
 
 
+ANALYZER_RULES = re.compile(r"/\*mzkb:analyzer\*/.*?/\*mzkb:analyzer-end\*/")
+"""Where ``search-analyzer.js`` receives ``analyzer.browser_rules()`` (brackets, 文号 patterns, word sizes)."""
+
+
 def with_rules(text: str) -> str:
-    """A script with the ranking constants written in (each marker replaced by their JSON)."""
-    return RULES.sub(lambda _: json.dumps(browser_rules(), sort_keys=True, separators=(",", ":")), text)
+    """A script with the ranking constants and analyzer rules written in (each marker replaced by their JSON)."""
+    text = RULES.sub(lambda _: _json(browser_rules()), text)
+    return ANALYZER_RULES.sub(lambda _: _json(analyzer.browser_rules()), text)
+
+
+def _json(rules: dict) -> str:
+    """ASCII JSON (non-ASCII characters as \\u escapes: safe in any script encoding and engine)."""
+    return json.dumps(rules, sort_keys=True, separators=(",", ":"))
 
 
 def shipped_script(source: Path) -> str:

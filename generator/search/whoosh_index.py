@@ -11,14 +11,15 @@ from pathlib import Path
 
 from whoosh import index as windex
 from whoosh import query as wq
-from whoosh.scoring import BM25F
+from whoosh.scoring import BM25F, BM25FScorer
 
 from ..config import SiteConfig
 from ..content import status as dated_status
 from ..seal import is_sealed
 from . import analyzer
 from . import ranking
-from .records import ALWAYS, binds_always, binds_on, RELEVANT_SHARE, keep_below, status_factor, synonym_groups
+from .browser_index import B, K1, SCALE, quantized
+from .records import ALWAYS, binds_always, binds_on, RELEVANT_SHARE, keep_below, query_aliases, status_factor, synonym_groups
 from .whoosh_writer import TEXT_FIELDS
 
 
@@ -102,6 +103,14 @@ class Results:
     """Documents holding a synonym's spelling of the query whole but not the query typed."""
     synonym_words: tuple = ()
     """Those spellings (``analyzer.expand_synonyms`` order), named in the count line."""
+    no_owner: str = ""
+    """The query when it is a 文号 prefix that no document's 文号 starts with (``ranking.docno_only``):
+    the results are then only documents citing it, and the CLI says 没有文号以…开头的文件."""
+    aliased: str = ""
+    """The query as searched when an alias replaced a word of it (``analyzer.apply_aliases``: covid -> 新冠), else ''."""
+    suggestion: str = ""
+    """您是不是要找: when no document matches the whole query, the query with one character corrected
+    so that the first results' texts hold it (``ranking.suggestion``), else ''."""
 
 
 class LiveBM25F(BM25F):
@@ -117,6 +126,37 @@ class LiveBM25F(BM25F):
             return super().idf(searcher, fieldname, text)
         live = sum(1 for _ in reader.postings(fieldname, text).all_ids())  # segment readers skip deleted documents
         return log(parent.doc_count() / (live + 1)) + 1
+
+
+class SharedBM25F(LiveBM25F):
+    """The browser's score of a posting (``browser_index.quantized``: BM25's term-frequency part in
+    ``SCALE`` steps, on the length Whoosh stores), times the live idf, over ``SCALE``: both engines
+    rank on the same numbers, so they return the same order."""
+
+    def scorer(self, searcher, fieldname, text, qf=1):  # noqa: D102 (Whoosh API)
+        if not searcher.schema[fieldname].scorable:
+            return super().scorer(searcher, fieldname, text, qf)
+        scorer = _SharedScorer(searcher, fieldname, text, self.B, self.K1, qf)
+        scorer.avgfl = self.mean_length(searcher.get_parent(), fieldname)
+        return scorer
+
+    def mean_length(self, searcher, fieldname: str) -> float:
+        """Mean stored length of the live documents (as ``browser_index.BrowserIndexBuilder.avg``):
+        a Whoosh merge keeps each stored length but not the exact total, and drops deleted ones."""
+        cache = self.__dict__.setdefault("_means", {})
+        if fieldname not in cache:
+            reader = searcher.reader()
+            lengths = [reader.doc_field_length(d, fieldname, 0) for d in reader.all_doc_ids()]
+            cache[fieldname] = (sum(lengths) / len(lengths)) if lengths else 1.0
+        return cache[fieldname] or 1.0
+
+
+class _SharedScorer(BM25FScorer):
+    """BM25F's scorer (the idf of the top-level searcher's weighting: ``LiveBM25F``), quantized."""
+
+    def _score(self, weight, length):
+        saturated = weight * (self.K1 + 1) / (weight + self.K1 * ((1 - self.B) + self.B * length / self.avgfl))
+        return self.idf * quantized(saturated) / SCALE
 
 
 class IndexMissing(Exception):
@@ -147,9 +187,10 @@ def search_results(index_dir: Path, text: str, config: SiteConfig, limit: int = 
     if not is_sealed(index_dir):  # planted or damaged indexes are never opened (Whoosh reads pickles)
         raise IndexDamaged(str(index_dir))
     typed, cut = text, analyzer.cut_query(text)
-    text = analyzer.fold_traditional(cut)
+    folded = analyzer.fold_traditional(cut)
+    text = analyzer.apply_aliases(folded, query_aliases(config))
     ix = windex.open_dir(str(index_dir))
-    with ix.searcher(weighting=LiveBM25F()) as searcher:
+    with ix.searcher(weighting=SharedBM25F(B=B, K1=K1)) as searcher:
         reader = searcher.reader()
         variants = analyzer.analyze_query(text, lambda t: any((f, t) in reader for f in TEXT_FIELDS), synonym_groups(config))
         filters = [wq.Term(name, value) for name, value in (("type", doc_type), ("audience", audience)) if value]
@@ -168,7 +209,7 @@ def search_results(index_dir: Path, text: str, config: SiteConfig, limit: int = 
                     best[match.key] = match
                 else:
                     top = match if match.score > old.score else old
-                    best[match.key] = ranking.Match(top.key, top.score, old.full or match.full, old.docno or match.docno,
+                    best[match.key] = ranking.Match(top.key, top.score, old.full or match.full, max(old.docno, match.docno),
                                                     0, top.date)
         stored = _Stored(searcher, day)
         _verify(best, stored, ranking.query_words(text))
@@ -180,17 +221,25 @@ def search_results(index_dir: Path, text: str, config: SiteConfig, limit: int = 
                 best[key] = ranking.Match(key, match.score * ratio, match.full, match.docno, match.unit, match.date)
                 match = best[key]
             if match.docno:  # 文号 matches are listed newest first
-                best[key] = ranking.Match(key, match.score, match.full, True, 0, stored.date(key))
+                best[key] = ranking.Match(key, match.score, match.full, match.docno, 0, stored.date(key))
+        only, no_owner = ranking.docno_only(analyzer.normalize(text), best.values())
+        if only:  # a query that is nothing but a 文号: the documents holding it, owners first
+            best = {key: match for key, match in best.items() if match.docno}
+            by_synonym = {key: v for key, v in by_synonym.items() if key in best}
         runs = ranking.query_runs(analyzer.expand_synonyms(analyzer.normalize(text), synonym_groups(config)))
         needed = -(-max(limit, 1) // ranking.WINDOW) * ranking.WINDOW
         below = _below(searcher, best, stored, runs)
         groups = _ordered_below(_top_groups(best, stored, needed + len(below)), below, best)[:needed]
-        shown = _ordered_below(_reranked(groups, needed, stored, runs), below, best)[:limit]  # -n cuts after ordering
+        reranked = _reranked(groups, needed, stored, runs)
+        shown = _ordered_below(reranked, below, best)[:limit]  # -n cuts after ordering
         hits = [_hit(g, stored, runs) for g in shown]
         full = sum(1 for m in best.values() if m.full)
         spellings = analyzer.expand_synonyms(analyzer.normalize(text), synonym_groups(config))
         count, words = ranking.synonym_counts(_held_synonyms(by_synonym, best, stored, spellings), spellings)
-        return Results(hits, full, len(best) - full - count, text, cut != typed, text if text != cut else "", count, words)
+        hint = "" if full or count else ranking.suggestion(analyzer.normalize(text), [t for g in reranked[: ranking.WINDOW]
+                                                for t in (stored[g.best.key]["title_s"], *(u[3] or "" for u in stored[g.best.key]["units"]))])
+        return Results(hits, full, len(best) - full - count, text, cut != typed, folded if folded != cut else "", count, words,
+                       text.strip() if no_owner else "", text if text != folded else "", hint)
 
 
 def visible_texts(fields: dict) -> list[str]:
@@ -400,12 +449,13 @@ def _rank_variant(searcher, terms: list[dict], filters: list, typed: bool) -> li
     needed = [i for i, t in enumerate(terms) if t["kind"] != "word" and (t["kind"] != "docno" or holders[i])] \
         or list(range(len(terms)))
     docno = [i for i, t in enumerate(terms) if t["kind"] == "docno"]
+    owned = set().union(*(_term_docs(reader, {"kind": "docno", "term": analyzer.OWNER + terms[i]["term"]}) for i in docno))
     ranked = []
     for docnum, score in results.items():
         matched = sum(docnum in h for h in holders)
         full = typed and all(docnum in holders[i] for i in needed)
         ranked.append(ranking.Match(docnum, score * (matched / len(terms)) ** 2, full,
-                                    any(docnum in holders[i] for i in docno), 0, 0))
+                                    ranking.docno_level(any(docnum in holders[i] for i in docno), docnum in owned), 0, 0))
     return ranked
 
 

@@ -1,9 +1,10 @@
-// Runs the shared analyzer test vectors against the browser analyzer (node tests/search/run_vectors.js).
+// Runs the shared analyzer test vectors against the browser analyzer (node tests/search/run_vectors.js FOLD.json ANALYZER.js).
 // Prints a JSON report; exit code 1 when any vector fails. Called by test_analyzer.py.
 "use strict";
 const path = require("path");
 const fs = require("fs");
-const A = require(path.join(__dirname, "..", "..", "theme", "assets", "mzkb", "search-analyzer.js"));
+// argv[3]: the analyzer as the site ships it (its rules written in from analyzer.browser_rules(), scripts.with_rules)
+const A = require(path.resolve(process.argv[3]));
 const data = JSON.parse(fs.readFileSync(path.join(__dirname, "analyzer_vectors.json"), "utf8"));
 const vectors = data.query;
 const maxTerms = data.limits.max_query_terms;  // the manifest's maxQueryTerms (analyzer.MAX_QUERY_TERMS)

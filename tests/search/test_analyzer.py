@@ -43,7 +43,8 @@ def test_browser_analyzer_passes_the_same_vectors(tmp_path):
     assert node, "node is needed to run the browser analyzer's vectors (install Debian nodejs)"
     table = tmp_path / "fold.json"
     table.write_text(json.dumps(analyzer.fold_parts(), ensure_ascii=False), encoding="utf-8")
-    run = subprocess.run([node, str(Path(__file__).parent / "run_vectors.js"), str(table)], capture_output=True, text=True, timeout=60)
+    run = subprocess.run([node, str(Path(__file__).parent / "run_vectors.js"), str(table), str(shipped_analyzer(tmp_path))],
+                         capture_output=True, text=True, timeout=60)
     report = json.loads(run.stdout)
     assert report["checked"] == len(VECTORS) and report["folded"] == len(FOLD_VECTORS)
     assert report["failures"] == [], report["failures"]
@@ -98,16 +99,32 @@ def test_index_terms_cover_what_the_query_side_produces():
     assert all(t["term"] in index_terms for t in variants[0])
 
 
-def test_shard_hash_is_the_same_in_python_and_javascript():
+def shipped_analyzer(folder: Path) -> Path:
+    """search-analyzer.js with its rules written in (``scripts.with_rules``), as the site ships it."""
+    from mzkb.search.scripts import with_rules
+
+    source = Path(__file__).resolve().parents[2] / "theme" / "assets" / "mzkb" / "search-analyzer.js"
+    target = folder / "search-analyzer.js"
+    target.write_text(with_rules(source.read_text(encoding="utf-8")), encoding="utf-8")
+    return target
+
+
+def test_shard_hash_is_the_same_in_python_and_javascript(tmp_path):
     from mzkb.search.browser_index import shard_of
 
-    keys = ["民发", "ab", "民发[2020]12号", "𠀀x", "养", "covid"]
-    module = Path(__file__).resolve().parents[2] / "theme" / "assets" / "mzkb" / "search-analyzer.js"
+    keys = ["民发", "ab", "民发[2020]12号", "𠀀x", "养", "covid", "=民发[2020]12号"]
+    module = shipped_analyzer(tmp_path)
     # the real shardOf that search.js calls (exported by search-analyzer.js), not a copy
     script = (f"const A = require({json.dumps(str(module))});"
               f"console.log(JSON.stringify({json.dumps(keys, ensure_ascii=False)}.map(k => A.shardOf(k, 1009))));")
     run = subprocess.run([shutil.which("node"), "-e", script], capture_output=True, text=True, timeout=60)
     assert json.loads(run.stdout) == [shard_of(k, 1009) for k in keys]
+    terms = ["民发", "养老", "民发[2020]12号", "=民发[2020]12号", "=民发[2020]", "covid"]
+    script = (f"const A = require({json.dumps(str(module))});"
+              f"console.log(JSON.stringify({json.dumps(terms, ensure_ascii=False)}.map(k => A.shardKey(k))));")
+    run = subprocess.run([shutil.which("node"), "-e", script], capture_output=True, text=True, timeout=60)
+    assert json.loads(run.stdout) == [analyzer.shard_key(k) for k in terms]
+    assert analyzer.shard_key("=民发[2020]12号") == "民发[2020]12号"  # an owner term lives in its 文号 term's shard
 
 
 @pytest.mark.parametrize("typed", ["民发〔2020〕", "民发2020", "民发[2020]", "〔2020〕12号"])

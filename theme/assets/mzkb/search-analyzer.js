@@ -4,17 +4,18 @@
 (function (root) {
   "use strict";
 
-  var BRACKETS = { "〔": "[", "〕": "]", "【": "[", "】": "]", "(": "[", ")": "]", "{": "[", "}": "]",
-    "［": "[", "］": "]", "（": "[", "）": "]", "﹝": "[", "﹞": "]" };
-  var HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff";
-  var RUNS = new RegExp("[" + HAN + "]+|[a-z0-9]+", "g");
-  var DOCNO = new RegExp("([" + HAN + "]{1,12}) *\\[ *([0-9]{4}) *\\] *([" + HAN + "]{0,4}[0-9]+) *号", "g");
+  /* analyzer.browser_rules(), written into this script at build time (generator/search/scripts.py). */
+  var RULES = /*mzkb:analyzer*/null/*mzkb:analyzer-end*/;
+  var BRACKETS = RULES.BRACKETS, HAN = RULES.HAN, OWNER = RULES.OWNER;
+  var RUNS = new RegExp("[" + HAN + "]+|" + RULES.ASCII_WORD, "g");
+  var DOCNO = new RegExp(RULES.DOCNO, "g");
   var IS_HAN = new RegExp("^[" + HAN + "]");
-  var DOCNO_HEAD = new RegExp("([" + HAN + "]{1,12}) *\\[? *((?:19|20)[0-9]{2}) *\\]?(?![0-9])", "g");
-  var DOCNO_TAIL = new RegExp("\\[ *([0-9]{4}) *\\] *([" + HAN + "]{0,4}[0-9]+) *号?", "g");
-  var DOCNO_PREFIX = [2, 6];
-  var MAX_WORD = 8;
-  var MIN_WORD = 3;
+  var DOCNO_HEAD = new RegExp(RULES.DOCNO_HEAD, "g");
+  var DOCNO_TAIL = new RegExp(RULES.DOCNO_TAIL, "g");
+  var DOCNO_PREFIX = RULES.DOCNO_PREFIX;
+  var MAX_WORD = RULES.MAX_WORD;
+  var MIN_WORD = RULES.MIN_WORD;
+  var BRACKET_CHARS = new RegExp("[" + Object.keys(BRACKETS).join("").replace(/[\]\[\\^-]/g, "\\$&") + "]", "g");
 
   var HAN_CHAR = new RegExp("[" + HAN + "]", "g");
 
@@ -36,7 +37,7 @@
 
   /* NFKC (full width -> half width), lowercase, and one bracket style for 文号. */
   function normalize(text) {
-    return String(text).normalize("NFKC").toLowerCase().replace(/[〔〕【】(){}［］（）﹝﹞]/g, function (c) { return BRACKETS[c]; });
+    return String(text).normalize("NFKC").toLowerCase().replace(BRACKET_CHARS, function (c) { return BRACKETS[c]; });
   }
 
   function codeSuffixes(code) {
@@ -98,13 +99,35 @@
     return found;
   }
 
-  var MAX_VARIANTS = 8;
+  var MAX_VARIANTS = RULES.MAX_VARIANTS;
 
   /* analyzer.cut_query: the first maxQuery characters (code points) of a query are searched
      (maxQuery comes from the index manifest, written from analyzer.MAX_QUERY). */
   function cutQuery(text, maxQuery) {
     var chars = Array.from(String(text));
     return chars.length > maxQuery ? chars.slice(0, maxQuery).join("") : String(text);
+  }
+
+  /* analyzer.ascii_lower / apply_aliases: each alias typed replaced by the word it stands for
+     (covid -> 新冠), left to right, longest alias first; an alias with a Latin edge matches a whole
+     Latin word there. aliases: [[typed, searched]] (manifest.aliases). */
+  function asciiLower(text) { return String(text).replace(/[A-Z]+/g, function (s) { return s.toLowerCase(); }); }
+  function wordEdge(c) { return /^[a-z0-9]$/.test(c || ""); }
+  function applyAliases(text, aliases) {
+    var pairs = (aliases || []).filter(function (p) { return p[0]; }).map(function (p) { return [asciiLower(p[0]), p[1]]; });
+    if (!pairs.length) return text;
+    pairs.sort(function (a, b) { return b[0].length - a[0].length || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0); });
+    var low = asciiLower(text), out = "", i = 0;
+    while (i < text.length) {
+      var hit = null;
+      for (var k = 0; k < pairs.length && !hit; k++) {
+        var typed = pairs[k][0], end = i + typed.length;
+        if (low.substr(i, typed.length) === typed && !(wordEdge(typed.charAt(0)) && i && wordEdge(low.charAt(i - 1))) &&
+            !(wordEdge(typed.charAt(typed.length - 1)) && end < low.length && wordEdge(low.charAt(end)))) hit = pairs[k];
+      }
+      if (hit) { out += hit[1]; i += hit[0].length; } else { out += text.charAt(i); i += 1; }
+    }
+    return out;
   }
 
   /* The query and its variants with synonyms swapped in (养老院探视 -> 养老机构探视 …). */
@@ -153,7 +176,23 @@
   }
 
   /* The index shard a term lives in is chosen by its first two characters; a 文号 term by the whole term. */
-  function shardKey(term) { return term.indexOf("[") >= 0 ? term : term.slice(0, 2); }
+  function shardKey(term) {
+    if (term.indexOf("[") < 0) return term.slice(0, 2);
+    return term.lastIndexOf(OWNER, 0) === 0 ? term.slice(OWNER.length) : term;  /* an owner term: its 文号 term's */
+  }
+
+  /* analyzer.docno_query: "whole", "prefix", "head" or "" (text normalized). */
+  var WHOLE = {};
+  function whole(name, text) {
+    if (!WHOLE[name]) WHOLE[name] = new RegExp("^(?:" + RULES[name] + ")$");  /* Python's fullmatch */
+    return WHOLE[name].test(text);
+  }
+  function docnoQuery(text) {
+    text = text.trim();
+    if (whole("DOCNO", text)) return "whole";
+    if (whole("DOCNO_TAIL", text) || (whole("DOCNO_HEAD", text) && text.indexOf("[") >= 0)) return "prefix";
+    return whole("DOCNO_HEAD", text) ? "head" : "";
+  }
 
   /* Shard keys of every term any spelling of the query can produce (per spelling the first
      maxTerms keys: they hold the terms analyzeOne keeps). */
@@ -181,7 +220,7 @@
 
   var api = { foldTraditional: foldTraditional, foldChunk: foldChunk, foldChunks: foldChunks, normalize: normalize, docNumbers: docNumbers, queryDocNumbers: queryDocNumbers, shardOf: shardOf, runs: runs, isHan: isHan, bigrams: bigrams,
     vocabularyWords: vocabularyWords, expandSynonyms: expandSynonyms, cutQuery: cutQuery, analyzeOne: analyzeOne, analyzeQuery: analyzeQuery,
-    shardKey: shardKey, shardKeys: shardKeys,
+    shardKey: shardKey, shardKeys: shardKeys, docnoQuery: docnoQuery, OWNER: OWNER, applyAliases: applyAliases,
     MAX_WORD: MAX_WORD, MIN_WORD: MIN_WORD };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   else (root.mzkb = root.mzkb || {}).analyzer = api;

@@ -148,8 +148,14 @@
     return li;
   }
 
-  /* A query longer than manifest.maxQuery was cut (cli.shortened_line says the same). */
-  function shortenedText(res) { return res.shortened ? "搜索词太长，只按前 " + res.maxQuery + " 个字符搜索。" : ""; }
+  /* A query longer than manifest.maxQuery was cut (cli.shortened_line says the same); a 文号 prefix
+     that is no document's (cli.no_owner_line). */
+  function shortenedText(res) {
+    return (res.shortened ? "搜索词太长，只按前 " + res.maxQuery + " 个字符搜索。" : "") +
+      (res.aliased ? "已按“" + res.aliased + "”搜索。" : "") + (res.noOwner ? "没有文号以“" + res.noOwner + "”开头的文件。" : "");
+  }
+  /* ranking.suggestion: 您是不是要找 (cli says the same), after the counts. */
+  function suggestText(res) { return res.suggestion ? "您是不是要找：" + res.suggestion + "。" : ""; }
 
   /* "找到 N 个文件完全匹配，另有 M 个部分匹配" — documents, counted before folding editions
      (of what was searched: the query, cut when too long, in simplified characters). */
@@ -214,7 +220,7 @@
           list.appendChild(node);
         });
         if (!res.results.length) extra.appendChild(el("p", "mzkb-suggest__empty", shortenedText(res) + "没有找到与“" + res.query + "”相关的文件。"));
-        else extra.appendChild(el("p", "mzkb-suggest__count", shortenedText(res) + countText(res)));
+        else extra.appendChild(el("p", "mzkb-suggest__count", shortenedText(res) + countText(res) + suggestText(res)));
         if (res.total > res.results.length) {
           var more = el("a", "mzkb-suggest__more", "查看全部结果 →");
           more.href = S.siteRoot() + "search.html?q=" + encodeURIComponent(q);
@@ -295,7 +301,7 @@
         if (mine !== seq) return;
         list.textContent = "";
         res.results.forEach(function (r) { list.appendChild(resultNode(r, res, false)); });
-        summary.textContent = shortenedText(res) + countText(res) + (res.results.length > 1 ? ORDER_NOTE : "");
+        summary.textContent = shortenedText(res) + countText(res) + suggestText(res) + (res.results.length > 1 ? ORDER_NOTE : "");
         more.hidden = res.total <= res.results.length;
         more.onclick = function () {
           var shown = list.children.length;

@@ -139,11 +139,17 @@
       return t.kind !== "word" && (t.kind !== "docno" || postingsFor(t).some(function (p) { return p.docs.length > 0; }));
     });
     if (!must.length) must = terms;
+    /* ranking.docno_level: the documents whose own 文号 it is hold its owner term (analyzer.owner_terms) */
+    var owned = new Set();
+    terms.forEach(function (item) {
+      if (item.kind !== "docno") return;
+      postingsFor({ term: A.OWNER + item.term, kind: "docno" }).forEach(function (p) { p.docs.forEach(function (d) { owned.add(d); }); });
+    });
     terms.forEach(function (item) {
       var seen = new Map();
       postingsFor(item).forEach(function (p) {
         for (var i = 0; i < p.docs.length; i++) {
-          var d = p.docs[i], prev = seen.get(d), value = p.scores[i] * p.idf;
+          var d = p.docs[i], prev = seen.get(d), value = p.scores[i] / state.manifest.scale * p.idf;  /* whoosh_index.SharedBM25F */
           if (prev === undefined || prev[0] < value) seen.set(d, [value, p.units[i], p.seen[i] || (prev ? prev[2] : 0)]);
           else if (p.seen[i]) prev[2] = 1;
         }
@@ -152,7 +158,7 @@
         score.set(d, (score.get(d) || 0) + v[0]);
         matched.set(d, (matched.get(d) || 0) + 1);
         if (v[2] && must.indexOf(item) >= 0) needed.set(d, (needed.get(d) || 0) + 1);
-        if (item.kind === "docno") docno.set(d, true);
+        if (item.kind === "docno") docno.set(d, owned.has(d) ? RULES.OWNER : RULES.CITED);
         var unitVotes = votes.get(d);
         if (!unitVotes) votes.set(d, unitVotes = new Map());
         unitVotes.set(v[1], (unitVotes.get(v[1]) || 0) + v[0]);
@@ -163,7 +169,7 @@
       if (!passes(d, filters)) return;
       var coord = matched.get(d) / terms.length, best = 0, bestVotes = -1;
       votes.get(d).forEach(function (v, u) { if (v > bestVotes || (v === bestVotes && u < best)) { bestVotes = v; best = u; } });
-      results.push({ key: d, score: s * coord * coord, full: needed.get(d) === must.length, docno: !!docno.get(d),
+      results.push({ key: d, score: s * coord * coord, full: needed.get(d) === must.length, docno: docno.get(d) || 0,
         unit: best, date: state.docs && state.docs[d] ? state.docs[d][5] : 0 });
     });
     return results;
@@ -181,7 +187,7 @@
         var old = best.get(m.key);
         if (!old) { best.set(m.key, m); return; }
         var top = m.score > old.score ? m : old;
-        best.set(m.key, { key: m.key, score: top.score, full: old.full || m.full, docno: old.docno || m.docno, unit: top.unit, date: top.date,
+        best.set(m.key, { key: m.key, score: top.score, full: old.full || m.full, docno: Math.max(old.docno, m.docno), unit: top.unit, date: top.date,
           syn: old.syn || m.syn });
       });
     });
@@ -224,7 +230,7 @@
   /* ---- ranking.py, step by step ---- */
   /* ranking.lead: the first member (chain order) the query names most surely: 文号, known level. */
   function lead(members, levels) {
-    var best = members[0], key = function (m) { return [m.docno ? 1 : 0, (levels && levels.get(m.key)) || 0]; };
+    var best = members[0], key = function (m) { return [m.docno, (levels && levels.get(m.key)) || 0]; };
     members.forEach(function (m) {
       var a = key(m), b = key(best);
       for (var i = 0; i < a.length; i++) if (a[i] !== b[i]) { if (a[i] > b[i]) best = m; return; }
@@ -246,7 +252,7 @@
       var c = state.chains[ordered[0].key];
       out.push({ head: lead(ordered), best: best, members: ordered, factor: 1, known: 0,
         chainFirst: c ? state.manifest.chains[c[0]][0] : null,
-        full: ordered.some(function (m) { return m.full; }), docno: ordered.some(function (m) { return m.docno; }) });
+        full: ordered.some(function (m) { return m.full; }), docno: Math.max.apply(null, ordered.map(function (m) { return m.docno; })) });
     });
     return out;
   }
@@ -303,9 +309,9 @@
   }
   function groupScore(g) { return g.best.score * g.factor; }
   function orderKey(g, similar) {
-    if (g.docno) return [g.full ? 0 : 1, 0, -g.known, -g.head.date, 0];
+    if (g.docno) return [g.full || g.docno === RULES.OWNER ? 0 : 1, 0, -g.docno, -g.known, -g.head.date, 0];
     var s = groupScore(g), level = similar ? -Math.floor(Math.log(Math.max(s, 1e-9)) / Math.log(SIMILAR)) : -s;
-    return [g.full ? 0 : 1, 1, -g.known, level, similar ? -g.head.date : 0];
+    return [g.full ? 0 : 1, 1, 0, -g.known, level, similar ? -g.head.date : 0];
   }
   function sortGroups(groups, similar) {
     return groups.sort(function (a, b) {
@@ -436,6 +442,29 @@
       runs.forEach(function (r) { var part = longestPart(r, folded); if (part.length > found.length) found = part; });
     });
     return found ? snippetSpans(title, runsPerVariant, found, title.length).marks : [];
+  }
+
+  /* ranking.suggestion: 您是不是要找 — the query with one character of a Han run (SUGGEST_MIN+)
+     replaced so that the given texts hold it, the replacement found most often (ties: the smallest). */
+  var HAN_ONLY = /^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$/;
+  function suggestion(typed, texts) {
+    var folded = texts.map(foldText), runs = A.runs(typed).filter(function (r) { return A.isHan(r) && r.length >= RULES.SUGGEST_MIN; });
+    for (var k = 0; k < runs.length; k++) {
+      var run = runs[k], size = run.length, counts = {}, found = false;
+      folded.forEach(function (text) {
+        for (var i = 0; i + size <= text.length; i++) {
+          var w = text.slice(i, i + size), diff = 0;
+          if (w === run) continue;
+          for (var j = 0; j < size && diff < 2; j++) if (w.charAt(j) !== run.charAt(j)) diff++;
+          if (diff === 1 && HAN_ONLY.test(w)) { counts[w] = (counts[w] || 0) + 1; found = true; }
+        }
+      });
+      if (found) {
+        var best = Object.keys(counts).sort(function (a, b) { return counts[b] - counts[a] || (a < b ? -1 : a > b ? 1 : 0); })[0];
+        return typed.replace(run, best);
+      }
+    }
+    return "";
   }
 
   /* A fragment's units (f.x: [anchor, heading(, "a")]) and their texts travel deflated (UTF-16, base 85):
@@ -598,14 +627,15 @@
   }
 
   function search(typed, filters, limit, offset) {
-    var started = performance.now(), q = typed, cut = typed;
+    var started = performance.now(), q = typed, cut = typed, folded = typed;
     offset = offset || 0;
     return ensureManifest().then(function (m) {
       cut = A.cutQuery(typed, m.maxQuery);  /* analyzer.cut_query: a long query is cut before any work */
       return loadFold(cut);
     }).then(function () {
       var m = state.manifest, loads = [];
-      q = A.foldTraditional(cut, state.fold);
+      folded = A.foldTraditional(cut, state.fold);
+      q = A.applyAliases(folded, m.aliases);  /* analyzer.apply_aliases: covid -> 新冠 */
       A.shardKeys(q, m.synonyms, m.maxQueryTerms).forEach(function (k) {
         m.segments.forEach(function (s, i) { loads.push(loadShard(i, A.shardOf(k, s.s))); });
       });
@@ -615,10 +645,15 @@
     }).then(function () {
       var variants = A.analyzeQuery(q, hasTerm, state.manifest.synonyms, state.manifest.maxQueryTerms), runs = queryRuns(q);
       var matches = bestMatches(variants, filters);
+      /* ranking.docno_only: a query that is nothing but a 文号 keeps the documents holding it (owners first) */
+      var kind = A.docnoQuery(A.normalize(q)), held = matches.some(function (x) { return x.docno; });
+      var owned = matches.some(function (x) { return x.docno === RULES.OWNER; });
+      var only = kind === "prefix" || (kind === "whole" && held), noOwner = kind === "prefix" && !owned;
+      if (only) matches = matches.filter(function (x) { return x.docno; });
       var spellings = A.expandSynonyms(A.normalize(q), state.manifest.synonyms);
-      return verifyFull(matches, queryWords(q), spellings).then(function (unread) { return ranked(q, cut, typed, variants, runs, matches, unread); });
+      return verifyFull(matches, queryWords(q), spellings).then(function (unread) { return ranked(q, cut, typed, variants, runs, matches, unread, noOwner); });
     });
-    function ranked(q, cut, typed, variants, runs, matches, unread) {
+    function ranked(q, cut, typed, variants, runs, matches, unread, noOwner) {
       var full = matches.filter(function (x) { return x.full; }).length;
       var spellings = A.expandSynonyms(A.normalize(q), state.manifest.synonyms), bySynonym = synonymCounts(matches, spellings);
       state.matched = new Map(matches.map(function (x) { return [x.key, x]; }));
@@ -639,7 +674,14 @@
             var f = state.frags[g.head.key], where = bestOf(g.source, runs, g.source === g.head.key ? g.head.unit : -1);
             g.unit = where.unit; g.piece = where.piece; g.topics = matchedTopics(runs, f.p, where.piece); g.titleMarks = titleMarks(runs, f.t);
           });
-          return { query: q, shortened: cut !== typed, folded: q !== cut ? q : "", maxQuery: state.manifest.maxQuery,
+          var hint = "";
+          if (!full && !bySynonym.count && offset === 0) {  /* a synonym's spelling found whole is no typo */
+            var pool = [];
+            groups.slice(0, WINDOW).forEach(function (g) { pool.push(state.frags[g.best.key].t); pool = pool.concat(texts(g.best.key)); });
+            hint = suggestion(A.normalize(q), pool);
+          }
+          return { query: q, noOwner: noOwner ? q.trim() : "", suggestion: hint, shortened: cut !== typed, folded: folded !== cut ? folded : "",
+            aliased: q !== folded ? q : "", maxQuery: state.manifest.maxQuery,
             terms: [].concat.apply([], variants), runs: runs, total: groups.length, full: full, fullUpper: unread.full > 0, synonymUpper: unread.all > unread.full,
             partial: matches.length - full - bySynonym.count, synonym: bySynonym.count, synonymWords: bySynonym.words,
             results: shown.map(asResult), ms: performance.now() - started };
