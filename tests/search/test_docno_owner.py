@@ -99,10 +99,8 @@ def test_aliases_default_and_configured_in_both_engines(generated, tmp_path, pag
     assert page.errors == []
 
 
-def test_covid_finds_the_demo_documents_on_xinguan(demo_site: Path, page):
-    root = Path(__file__).resolve().parents[2]
-    config = root / "site_config.yml"
-    covid, xinguan = cli_top(config, ["covid", "新冠"])
+def test_covid_finds_the_demo_documents_on_xinguan(demo_site: Path, demo_config: Path, page):
+    covid, xinguan = cli_top(demo_config, ["covid", "新冠"])
     assert covid == xinguan and len(covid) == 10
     assert browser_top(page, demo_site, ["COVID-19"]) == browser_top(page, demo_site, ["新冠"])
 

@@ -18,12 +18,12 @@ sys.path.insert(0, str(ROOT / "tests"))
 from engines import browser_top, cli_top  # noqa: E402
 
 
-def test_both_engines_return_the_recorded_top_10(demo_site: Path, page):
+def test_both_engines_return_the_recorded_top_10(demo_site: Path, demo_config: Path, page):
     vectors = json.loads(VECTORS.read_text(encoding="utf-8"))
     queries = [v["q"] for v in vectors]
     expected = [v["top"] for v in vectors]
     assert len(queries) >= 40
-    assert cli_top(ROOT / "site_config.yml", queries, day=DAY) == expected
+    assert cli_top(demo_config, queries, day=DAY) == expected
     assert browser_top(page, demo_site, queries, day=DAY) == expected
     assert page.errors == []
 

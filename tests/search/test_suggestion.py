@@ -25,9 +25,9 @@ def test_suggestion_rule():
     assert ranking.suggestion("隔里观察", ["无关"]) == ""
 
 
-def test_typo_gets_the_same_suggestion_in_both_engines(demo_site: Path, page):
-    config, _ = load_config(ROOT / "site_config.yml")
-    run = CliRunner().invoke(cli, ["search", "-c", str(ROOT / "site_config.yml"), "隔里观察"])
+def test_typo_gets_the_same_suggestion_in_both_engines(demo_site: Path, demo_config: Path, page):
+    config, _ = load_config(demo_config)
+    run = CliRunner().invoke(cli, ["search", "-c", str(demo_config), "隔里观察"])
     assert run.exit_code == 0 and "您是不是要找：隔离观察" in run.output
     page.goto((demo_site / "search.html").as_uri() + "?q=" + quote("隔里观察"))
     page.wait_for_function("() => document.body.innerText.includes('您是不是要找：隔离观察')", timeout=10000)
