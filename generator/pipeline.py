@@ -96,7 +96,7 @@ def prepare(config_path: str | Path, strict: bool = False, today: dt.date | None
     today = today or as_of_date()
     run = session or Session(config.path, keep=False)  # a run of its own: nothing outlives it
     memo = run.memo_of(config, use_cache)
-    loaded = loader.load(config.content_dir, config.root, memo, run.files)
+    loaded = loader.load(config.content_dir, config.root, memo, run.files, run.take_changed())
     documents, problems = run.validate(loaded.sources, config, today)
     if session is None and use_cache:
         save_markdown_memo(config, memo)
@@ -146,13 +146,18 @@ class Session:
         self.history: tuple | None = None
         self.config: SiteConfig | None = None
         self.memory = PreviewMemory()
-        self.changes = 0
-        """How many changed paths the watcher has reported to ``rebuild`` (for the benchmark)."""
+        self.changed: frozenset[str] = frozenset()
+        """The paths a watcher saw change since the last run (``loader.load`` may then skip its walk)."""
 
     def close(self) -> None:
         """Save the content cache (markdown analyses of the bodies edited while serving)."""
         if self.memo is not None and self.config is not None:
             save_markdown_memo(self.config, self.memo)
+
+    def take_changed(self) -> frozenset[str]:
+        """The changed paths reported for this run (none after it)."""
+        changed, self.changed = self.changed, frozenset()
+        return changed
 
     def memo_of(self, config: SiteConfig, use_cache: bool = True) -> dict:
         """The content cache of the knowledge base (read from disk once per session)."""
@@ -225,15 +230,16 @@ def rebuild(session: Session, changed: Iterable[str | Path] = ()) -> Rebuilt:
     """``mzkb serve``'s build: the same stages as ``build`` (check, index, render), run again in
     one session and rendered in place into its preview folder.
 
-    ``changed``: the paths a watcher saw change (what is read again is decided by the files'
-    stamps, so a missed or spurious path never gives a wrong site; it is counted in
-    ``session.changes``). A failed check leaves the preview folder as the last good rebuild
-    left it; the index stage works incrementally against the preview folder (no Whoosh index).
+    ``changed``: the paths a watcher saw change. When they are all Markdown files the session
+    already read, only those are looked at again; otherwise (or with none) the content folder
+    is walked and every file whose stamp changed is read again. A failed check leaves the
+    preview folder as the last good rebuild left it; the index stage works incrementally
+    against the preview folder (no Whoosh index).
     """
     from .render import render
     from .search import indexer, records
 
-    session.changes += len(set(changed))
+    session.changed = frozenset(str(path) for path in changed)
     with fewer_collections():  # the session's corpus lives long: the collector seldom runs
         prepared = prepare(session.config_path, session=session)
         if prepared.failed:

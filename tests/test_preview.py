@@ -226,3 +226,30 @@ def test_serve_shows_a_draft_marked_as_such(served):
     wait_until(lambda: has(port, "/notices/cao-gao.html", "草稿中的通知"), "the draft's page")
     page = get(port, "/notices/cao-gao.html")[1]
     assert 'class="mzkb-badge mzkb-badge--draft">草稿<' in page and "不会被构建、打包或发布" in page
+
+
+def test_a_watched_edit_of_a_known_file_is_loaded_without_walking_the_folder(small_kb: Path, monkeypatch):
+    """``rebuild(session, changed)``: an edit of a Markdown file the session read is loaded
+    without walking the content folder, and gives what a full check gives; a new file among
+    the changed paths walks it again (and is found)."""
+    from mzkb.content import loader
+    from mzkb.pipeline import Session, prepare
+
+    session = Session(small_kb)
+    prepare(small_kb, session=session)
+    walks = []
+    real = loader.find_markdown
+    monkeypatch.setattr(loader, "find_markdown", lambda *a, **k: walks.append(1) or real(*a, **k))
+    content = (small_kb.parent / "content").resolve()
+    guide = content / "guidelines/guide-1.md"
+    guide.write_text(guide.read_text(encoding="utf-8") + "\n看守一句。\n", encoding="utf-8")
+    session.changed = frozenset({str(guide)})
+    ours = prepare(small_kb, session=session)
+    assert walks == [] and "看守一句" in ours.corpus.by_id["guide-1"].body
+    fresh = prepare(small_kb, use_cache=False)
+    assert ours.corpus.documents == fresh.corpus.documents
+    assert [d.format() for d in ours.diagnostics] == [d.format() for d in fresh.diagnostics]
+    new = content / "guidelines/guide-3.md"
+    new.write_text(NEW_DOC, encoding="utf-8")
+    session.changed = frozenset({str(new)})
+    assert "guide-3" in prepare(small_kb, session=session).corpus.by_id and len(walks) == 2  # its own walk and the fresh check's

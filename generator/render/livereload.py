@@ -58,7 +58,7 @@ def run(site_dir: Path, host: str, port: int, open_browser: bool, rebuild: Calla
             changed.clear()
         rebuild(paths)
 
-    server = LiveReloadServer(builder=builder, host=host, port=port, root=root)
+    server = _Server(builder=builder, host=host, port=port, root=root)
     server.build_delay = BUILD_DELAY
     server.set_app(wrap(server.serve_request, root))
     server.error_handler = lambda code: error_page(root, code)
@@ -74,25 +74,36 @@ def run(site_dir: Path, host: str, port: int, open_browser: bool, rebuild: Calla
         access.removeHandler(to_stderr)
 
 
-def _watch(server: LiveReloadServer, paths: list[Path], changed: set[str], lock: threading.Lock) -> None:
-    """Watch the folders ``paths`` (a file: its folder, not recursively, so that an editor's
-    save-by-rename is seen) with the system's notifications, polling when there are none; each
-    event's paths are added to ``changed`` before the server is told to rebuild."""
+class _Server(LiveReloadServer):
+    """MkDocs' server, told about changes by our watcher (``_Recorder``) instead of its own."""
+
+    def request_rebuild(self) -> None:
+        """What MkDocs' own watch callback does: ask its build loop for a rebuild."""
+        with self._rebuild_cond:
+            self._want_rebuild = True
+            self._rebuild_cond.notify_all()
+
+
+def _watch(server: _Server, paths: list[Path], changed: set[str], lock: threading.Lock):
+    """Start watching the folders ``paths`` (a file: its folder, not recursively, so that an
+    editor's save-by-rename is seen) with the system's notifications, polling when there are
+    none; return the running observer."""
     watched = [(str(p), True) if p.is_dir() else (str(p.parent), False) for p in paths]
-    if not _notifications_work(watched):
-        server.observer = PollingObserver(timeout=0.5)
-    else:
-        server.observer = Observer(timeout=0.1)
-    recorder = _Recorder(changed, lock)
+    observer = Observer(timeout=0.1) if _notifications_work(watched) else PollingObserver(timeout=0.5)
+    recorder = _Recorder(changed, lock, server.request_rebuild)
     for folder, recursive in watched:
-        server.observer.schedule(recorder, folder, recursive=recursive)
-        server.watch(folder, recursive=recursive)
+        observer.schedule(recorder, folder, recursive=recursive)
+    server.observer = observer  # stopped by server.shutdown()
+    observer.start()
+    return observer
 
 
 def _notifications_work(watched: list[tuple[str, bool]]) -> bool:
     """True when the system's file notifications can watch these folders (inotify exists and
     its limits are not reached)."""
     probe = Observer()
+    if isinstance(probe, PollingObserver):
+        return False
     try:
         for folder, recursive in watched:
             probe.schedule(FileSystemEventHandler(), folder, recursive=recursive)
@@ -103,23 +114,28 @@ def _notifications_work(watched: list[tuple[str, bool]]) -> bool:
         if probe.is_alive():
             probe.stop()
             probe.join()
-    return not isinstance(probe, PollingObserver)
+    return True
 
 
 class _Recorder(FileSystemEventHandler):
-    """Remembers the paths of file events (scheduled before the server's own handler)."""
+    """Remembers the paths of changes and asks for a rebuild. Opening or reading a file is no
+    change (inotify reports them: the rebuild reads files and MkDocs copies attachments), nor
+    is a folder's modification (the change of a file in it is reported itself)."""
 
-    def __init__(self, changed: set[str], lock: threading.Lock) -> None:
+    IGNORED = ("opened", "closed", "closed_no_write")
+
+    def __init__(self, changed: set[str], lock: threading.Lock, poke: Callable[[], None]) -> None:
         super().__init__()
-        self.changed, self.lock = changed, lock
+        self.changed, self.lock, self.poke = changed, lock, poke
 
     def on_any_event(self, event) -> None:  # noqa: D102 (watchdog API)
-        if event.is_directory and event.event_type != "moved":
+        if event.event_type in self.IGNORED or (event.is_directory and event.event_type == "modified"):
             return
         with self.lock:
             self.changed.add(str(event.src_path))
             if getattr(event, "dest_path", ""):
                 self.changed.add(str(event.dest_path))
+        self.poke()
 
 
 _REQUEST_LINE = re.compile(r'^(\[\d\d:\d\d:\d\d\] )?"(\S+) (\S+) HTTP/[\d.]+" code (\d{3})$')
