@@ -95,8 +95,10 @@ def serve_latency(kb: Path, baseline: str | None, edits: int, label: str) -> dic
         proc.send_signal(signal.SIGINT)
         try:
             proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
+        except subprocess.TimeoutExpired:  # reported as exit "killed"
             proc.kill()
+            proc.wait()
+            proc.returncode = "killed"
     return {"code": label, "serve_first_build_s": round(first, 2),
             "edit_to_page_s": [round(x, 3) for x in latencies],
             "edit_to_page_median_s": round(statistics.median(latencies), 3),
