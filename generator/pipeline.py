@@ -2,7 +2,9 @@
 
 ``prepare`` runs the checking stages; ``build`` then plans the output, starts the index stage,
 renders into a staging folder, publishes the index into it, swaps it into place and finishes
-(Whoosh index installed, caches saved, build report written).
+(Whoosh index installed, caches saved, build report written). ``rebuild`` runs the same stages
+for ``mzkb serve``, again and again in one ``Session`` (what changed, kept in memory), rendered
+in place into the preview folder.
 """
 
 from __future__ import annotations
