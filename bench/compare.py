@@ -20,9 +20,9 @@ For each size one corpus is generated (``bench/synth.py``); then, alternating ol
 - body conversion alone, in-process over the same bodies: the old code's Python-Markdown
   conversion (``Page.render`` with the generated ``mkdocs.yml``'s extensions) + nh3, against
   the new code's markdown-it-py ``render`` + nh3 (``--bodies``);
-- a ``mzkb serve`` rebuild after one edit: the preview build MkDocs' live-reload server runs
-  (``mzkb.serve.rebuild`` where the code has it, else ``mkdocs.commands.build.build(dirty=True)``
-  with our plugin), cold and then after editing one document, in one process (like the server);
+- a ``mzkb serve`` rebuild after one edit: the preview build the server runs
+  (``pipeline.rebuild`` of one session where the code has it, else MkDocs' dirty build with our
+  plugin), cold and then after editing one document, in one process (like the server);
   the browser's reload itself is not included.
 
 Writes ``bench/out/compare-<n>.json`` and prints one JSON line per size.
@@ -51,45 +51,63 @@ import build as build_bench  # noqa: E402
 SERVE_SCRIPT = r"""
 import json, sys, time
 from pathlib import Path
-try:
-    from mzkb.preview import install  # new code: serve mode is its own module
-    install()
-except ImportError:
-    pass  # old code: the plugin loads the knowledge base itself
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
-from mzkb.pipeline import prepare
-from mzkb.render.mkdocs import write_mkdocs_yml
 
-config = Path(sys.argv[1])
-prepared = prepare(config)
-yml = write_mkdocs_yml(prepared.config, prepared.config.state_dir / "serve-site")
+def main():
+    config = Path(sys.argv[1])
+    try:  # newest code: the pipeline owns serve's rebuilds (one session)
+        from mzkb.pipeline import Session, rebuild as pipeline_rebuild
+        from mzkb.config import load_config as load_site
+        site = load_site(config)[0].state_dir / "serve-site"
+        session = Session(config, site)
 
-try:  # what the server runs (newer code): its configurations and its rebuild
-    from mzkb.render.livereload import config_loader, rebuild as serve_build
-    get_config = config_loader(yml, None, None)
-except ImportError:
-    def get_config():
-        return load_config(str(yml))
+        def serve_build():
+            assert pipeline_rebuild(session).ok
+    except ImportError:
+        serve_build = _plugin_build(config)
 
-    def serve_build(cfg):
-        build(cfg, dirty=True)
+    def rebuild():
+        start = time.perf_counter()
+        serve_build()
+        return time.perf_counter() - start
 
-def rebuild():
-    start = time.perf_counter()
-    serve_build(get_config())
-    return time.perf_counter() - start
+    cold = rebuild()
+    files = sorted((config.parent / "content").rglob("*.md"))
+    path = files[len(files) // 3]
+    path.write_text(path.read_text(encoding="utf-8") + "\n预览基准追加的一句话。\n", encoding="utf-8")
+    edited = rebuild()
+    path = files[len(files) // 2]  # a second edit in the same process (the server's steady state)
+    path.write_text(path.read_text(encoding="utf-8") + "\n预览基准追加的另一句话。\n", encoding="utf-8")
+    again = rebuild()
+    print("MZKB_SERVE=" + json.dumps({"serve_first_build_s": round(cold, 2), "serve_edit_rebuild_s": round(edited, 2),
+                                      "serve_second_edit_s": round(again, 2)}))
 
-cold = rebuild()
-files = sorted((config.parent / "content").rglob("*.md"))
-path = files[len(files) // 3]
-path.write_text(path.read_text(encoding="utf-8") + "\n预览基准追加的一句话。\n", encoding="utf-8")
-edited = rebuild()
-path = files[len(files) // 2]  # a second edit in the same process (the server's steady state)
-path.write_text(path.read_text(encoding="utf-8") + "\n预览基准追加的另一句话。\n", encoding="utf-8")
-again = rebuild()
-print("MZKB_SERVE=" + json.dumps({"serve_first_build_s": round(cold, 2), "serve_edit_rebuild_s": round(edited, 2),
-                                  "serve_second_edit_s": round(again, 2)}))
+def _plugin_build(config):
+    # older code: MkDocs' dirty build, the plugin loading the knowledge base itself
+    try:
+        from mzkb.preview import install  # serve mode is its own module
+        install()
+    except ImportError:
+        pass
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mzkb.pipeline import prepare
+    from mzkb.render.mkdocs import write_mkdocs_yml
+
+    prepared = prepare(config)
+    yml = write_mkdocs_yml(prepared.config, prepared.config.state_dir / "serve-site")
+    try:  # what the server runs: its configurations and its rebuild
+        from mzkb.render.livereload import config_loader, rebuild as serve_build
+        get_config = config_loader(yml, None, None)
+    except ImportError:
+        def get_config():
+            return load_config(str(yml))
+
+        def serve_build(cfg):
+            build(cfg, dirty=True)
+    return lambda: serve_build(get_config())
+
+if __name__ == "__main__":  # index workers are spawned: they import this file again
+    main()
 """
 
 RENDER_CPU_SCRIPT = r"""
@@ -196,8 +214,11 @@ def render_cpu(kb: Path, baseline: str | None) -> dict:
 def serve_rebuild(kb: Path, baseline: str | None) -> dict:
     """The preview rebuilds of ``mzkb serve`` (cold, then after one edit)."""
     shutil.rmtree(kb / ".mzkb", ignore_errors=True)
-    done = subprocess.run([sys.executable, "-c", SERVE_SCRIPT, str(kb / "site_config.yml")], env=_env(baseline),
-                          capture_output=True, text=True, cwd=kb, timeout=1800)
+    with tempfile.TemporaryDirectory() as folder:
+        script = Path(folder) / "serve_rebuild.py"
+        script.write_text(SERVE_SCRIPT, encoding="utf-8")
+        done = subprocess.run([sys.executable, str(script), str(kb / "site_config.yml")], env=_env(baseline),
+                              capture_output=True, text=True, cwd=kb, timeout=1800)
     line = [x for x in done.stdout.splitlines() if x.startswith("MZKB_SERVE=")]
     return json.loads(line[-1].split("=", 1)[1]) if line else {"error": done.stderr[-2000:]}
 

@@ -54,6 +54,14 @@ def _places() -> list[str]:
     return [row[1] for row in rows]
 
 
+@lru_cache(maxsize=1)
+def _provinces() -> list[str]:
+    """The 34 province-level divisions (a case's ``region`` must start with one)."""
+    with open(ROOT / "generator" / "data" / "regions.csv", encoding="utf-8") as handle:
+        rows = [row for row in csv.reader(line for line in handle if not line.startswith("#"))][1:]
+    return [row[1] for row in rows if row[3] == "province"]
+
+
 def sentence(rng: random.Random, length: int) -> str:
     """About ``length`` characters of Markov text ending in a full stop, with a named place or institution."""
     chain, text = _chain(), _training_text()
@@ -87,7 +95,7 @@ def document(rng: random.Random, number: int, chars: int = 2500) -> tuple[str, s
     meta = [f"id: synth-{number:05d}", f"title: {title}", f"date: {year}-{1 + number % 12:02d}-{1 + number % 28:02d}",
             f"audiences: [{', '.join(audiences)}]", f"issuer: {place}民政局", f"doc_number: 示民发〔{year}〕{number}号"]
     if folder == "cases":
-        meta.append(f"region: {rng.choice(_places()[:34])}")
+        meta.append(f"region: {rng.choice(_provinces())}")
     body: list[str] = [paragraph(rng, 3), ""]
     size, section = 0, 0
     while size < chars:

@@ -2,7 +2,9 @@
 
 ``prepare`` runs the checking stages; ``build`` then plans the output, starts the index stage,
 renders into a staging folder, publishes the index into it, swaps it into place and finishes
-(Whoosh index installed, caches saved, build report written).
+(Whoosh index installed, caches saved, build report written). ``rebuild`` runs the same stages
+for ``mzkb serve``, again and again in one ``Session`` (what changed, kept in memory), rendered
+in place into the preview folder.
 """
 
 from __future__ import annotations
@@ -17,17 +19,20 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+from collections.abc import Iterable
 
 from .cache import Cache
 from .clock import as_of_date, pinned_epoch, source_epoch
 from .config import SiteConfig, load_config
 from .content import analysis_cache, drafts, links, loader, refs, schema
+from .content.relink import LinkMemory
 from .content.changelog import changes, doc_summary
 from .content.links import Corpus
 from .diagnostics import Diagnostic, Severity, make, sort_key
 from .foundations import fewer_collections
 from .progress import Progress, quiet
-from .releases import GitError, head_epoch, history_or_empty
+from .releases import GitError, head_commit, head_epoch, history_or_empty
+from .site.memory import PreviewMemory
 from .site.model import RenderInput, RenderReport, VersionInfo
 from .lock import LockBusy, build_lock, state_dir_of
 from .site.reuse import RENDER_CACHE
@@ -78,31 +83,186 @@ class BuildResult:
 
 
 def prepare(config_path: str | Path, strict: bool = False, today: dt.date | None = None,
-            use_cache: bool = True) -> Prepared:
+            use_cache: bool = True, session: Session | None = None) -> Prepared:
     """Load, validate and link a knowledge base; every problem of the run is collected.
 
     With ``use_cache``, markdown analyses of unchanged bodies come from ``.mzkb/cache``.
     ``today`` is the run's one as-of date (default ``as_of_date()``): validation (dates in the
-    future) and linking (status on that day) both judge on it.
+    future) and linking (status on that day) both judge on it. ``session`` (``mzkb serve``):
+    what the last run of the session read, validated and linked is reused where nothing it
+    depends on changed, and drafts stay in the corpus (shown, marked 草稿).
     """
     config, diags = load_config(config_path)
     if config is None:
         return Prepared(None, None, tuple(diags), strict)
-    memo = markdown_memo(config) if use_cache else _TrackedMemo({})
-    loaded = loader.load(config.content_dir, config.root, memo)
-    prefill_markdown(memo, loaded.sources)
     today = today or as_of_date()
-    documents, problems = schema.validate(loaded.sources, config, today, memo)
-    if use_cache:
+    run = session or Session(config.path, keep=False)  # a run of its own: nothing outlives it
+    memo = run.memo_of(config, use_cache)
+    loaded = loader.load(config.content_dir, config.root, memo, run.files, run.take_changed())
+    documents, problems = run.validate(loaded.sources, config, today)
+    if session is None and use_cache:
         save_markdown_memo(config, memo)
     valid_documents = documents
-    documents, draft_documents = drafts.published(documents)  # drafts are checked, never built
-    corpus, link_problems = links.link(documents, config.content_dir, today)
+    draft_documents: list = []
+    if session is None:
+        documents, draft_documents = drafts.published(documents)  # drafts are checked, never built
+    corpus, link_problems = run.link(documents, config, today)
     link_problems = refs.without_failed(link_problems, valid_documents, loaded.sources)
     draft_problems = drafts.references(documents, draft_documents)
     link_problems = [*drafts.without_missing(link_problems, draft_problems), *draft_problems]
     all_diags = sorted([*diags, *loaded.diagnostics, *problems, *link_problems], key=sort_key)
     return Prepared(config, corpus, tuple(all_diags), strict, len(draft_documents))
+
+
+class Session:
+    """What the runs of one process keep in memory between them: the one owner of "what changed".
+
+    ``mzkb serve`` keeps one (``keep=True``) for as long as it runs; ``prepare`` without a
+    session makes one that lives for a single run. A kept session remembers:
+
+    - each Markdown file's stamp, ``Source`` and diagnostics (``loader.LoadMemory``): only files
+      whose size or times changed are read again;
+    - each file's validated ``Document`` and diagnostics, reused while its ``Source`` is the same
+      object and the configuration, the as-of date and the other content files (attachments,
+      media) are unchanged;
+    - the markdown analyses (the content cache, read from disk once, saved by ``close``);
+    - the link stage's last result (``content.relink.LinkMemory``), reused when the edits changed
+      nothing it reads (only the text of bodies);
+    - the index state of the preview folder, the git history (read again when HEAD moves) and
+      the last good rebuild's corpus and pages (``site.memory.PreviewMemory``), for ``rebuild``.
+
+    Every diagnostic of the knowledge base is reported on every run, as ``mzkb check`` reports it.
+    """
+
+    def __init__(self, config_path: str | Path, site_dir: Path | None = None, keep: bool = True) -> None:
+        self.config_path = Path(config_path)
+        self.site_dir = site_dir
+        """The preview folder ``rebuild`` renders into (updated in place, pages kept by ``memory``)."""
+        self.files = loader.LoadMemory() if keep else None
+        self.documents: dict[str, tuple] = {}
+        """Path -> (Source, Document or None, diagnostics) of the last validation."""
+        self.settings: tuple = ()
+        """(configuration, as-of date, stamps of the other content files) of the last validation."""
+        self.memo: dict | None = None
+        self.memo_for: Path | None = None
+        self.linking = LinkMemory() if keep else None
+        self.index_state: dict | None = None
+        self.history: tuple | None = None
+        self.config: SiteConfig | None = None
+        self.memory = PreviewMemory()
+        self.changed: frozenset[str] = frozenset()
+        """The paths a watcher saw change since the last run (``loader.load`` may then skip its walk)."""
+
+    def close(self) -> None:
+        """Save the content cache (markdown analyses of the bodies edited while serving)."""
+        if self.memo is not None and self.config is not None:
+            save_markdown_memo(self.config, self.memo)
+
+    def take_changed(self) -> frozenset[str]:
+        """The changed paths reported for this run (none after it)."""
+        changed, self.changed = self.changed, frozenset()
+        return changed
+
+    def memo_of(self, config: SiteConfig, use_cache: bool = True) -> dict:
+        """The content cache of the knowledge base (read from disk once per session)."""
+        if self.memo is None or self.memo_for != config.state_dir:
+            self.memo = markdown_memo(config) if use_cache else _TrackedMemo({})
+            self.memo_for = config.state_dir
+        return self.memo
+
+    def validate(self, sources, config: SiteConfig, today: dt.date) -> tuple[list, list]:
+        """``schema.validate`` of the sources as of ``today``, taking the unchanged ones from the
+        last run (all of them are checked again when the settings changed)."""
+        others = {} if self.files is None else {p: s for p, s in self.files.stamps.items() if not p.endswith(".md")}
+        settings = (config, today, others)
+        if settings != self.settings:  # every document is checked again (from the content cache)
+            self.documents, self.settings = {}, settings
+        self.config = config
+        fresh = [src for src in sources if self.documents.get(str(src.path), (None,))[0] is not src]
+        prefill_markdown(self.memo, fresh)
+        kept: dict[str, tuple] = {}
+        documents, problems = [], []
+        for src in sources:
+            found = self.documents.get(str(src.path))
+            if found is None or found[0] is not src:
+                doc, diags = schema.validate_one(src, config, today, self.memo)
+                found = (src, doc, tuple(diags))
+            kept[str(src.path)] = found
+            problems.extend(found[2])
+            if found[1] is not None:
+                documents.append(found[1])
+        if self.files is not None:
+            self.documents = kept
+        return documents, problems
+
+    def link(self, documents: list, config: SiteConfig, today: dt.date) -> tuple[Corpus, list]:
+        """The link stage (its last result reused when only body text changed)."""
+        if self.linking is None:
+            return links.link(documents, config.content_dir, today)
+        return self.linking.link(documents, config.content_dir, today, self.settings)
+
+    def history_of(self, root: Path) -> dict:
+        """The git revisions of the knowledge base's files (read again when HEAD moves)."""
+        try:
+            head = head_commit(root)
+        except GitError:
+            return {}
+        if self.history is None or self.history[0] != (root, head):
+            self.history = ((root, head), history_or_empty(root))
+        return self.history[1]
+
+
+@dataclass(frozen=True, slots=True)
+class Rebuilt:
+    """Result of one ``rebuild``: the check, and the render report when it rendered."""
+
+    prepared: Prepared
+    render: RenderReport | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when the preview folder holds the new site."""
+        return self.render is not None and not any(d.severity is Severity.ERROR for d in self.render.diagnostics)
+
+    @property
+    def diagnostics(self) -> tuple[Diagnostic, ...]:
+        """Every problem of the rebuild (the check's, then the renderer's)."""
+        return (*self.prepared.diagnostics, *(self.render.diagnostics if self.render is not None else ()))
+
+
+def rebuild(session: Session, changed: Iterable[str | Path] = ()) -> Rebuilt:
+    """``mzkb serve``'s build: the same stages as ``build`` (check, index, render), run again in
+    one session and rendered in place into its preview folder.
+
+    ``changed``: the paths a watcher saw change. When they are all Markdown files the session
+    already read, only those are looked at again; otherwise (or with none) the content folder
+    is walked and every file whose stamp changed is read again. A failed check leaves the
+    preview folder as the last good rebuild left it; the index stage works incrementally
+    against the preview folder (no Whoosh index).
+    """
+    from .render import render
+    from .search import indexer, records
+
+    session.changed = frozenset(str(path) for path in changed)
+    with fewer_collections():  # the session's corpus lives long: the collector seldom runs
+        prepared = prepare(session.config_path, session=session)
+        if prepared.failed:
+            return Rebuilt(prepared)
+        config, site_dir = prepared.config, session.site_dir
+        history = session.history_of(config.root)
+        corpus = session.memory.intern(prepared.corpus)
+        session.memory.compare(corpus, (session.settings, history))
+        index = indexer.start(corpus, config, None, session.index_state, site_dir).result()
+        if session.index_state is None and corpus.documents:
+            # the full index was built by worker processes: analyse one document here, so that
+            # the segmenters the next rebuilds need are made now, not on the first edit
+            next(records.analyzed_documents(corpus, config, only={corpus.documents[0].id}), None)
+        session.index_state = index.state
+        files = dict(index.browser.files)
+        files.update({rel: None for rel in index.browser.reused})  # already in the preview folder
+        report = render(RenderInput(config, corpus, files, history=history, reuse_from=site_dir,
+                                    cache=Cache(config.state_dir), memory=session.memory), site_dir)
+        return Rebuilt(prepared, report)
 
 
 MARKDOWN_SHARDS = 16

@@ -1,7 +1,10 @@
 """``mzkb serve``: the preview server of the knowledge base, with HTTP Range requests.
 
-The watching, rebuilding and reloading loop is the renderer's (``render/livereload.py``: MkDocs'
-``LiveReloadServer`` with dirty rebuilds). Its WSGI application is wrapped by ``ranged``, which answers one ``Range: bytes=…``
+One ``pipeline.Session`` lives as long as the server; every change runs ``pipeline.rebuild``
+on it (the stages of ``mzkb build``, reusing what did not change, rendered in place into the
+preview folder). The HTTP server, the file watcher and the browsers' reloading are the
+renderer's (``render/livereload.py``: MkDocs' ``LiveReloadServer``). Its WSGI application is
+wrapped by ``ranged``, which answers one ``Range: bytes=…``
 range with 206 (video seeking in the preview; several or unparseable ranges get the whole
 file with 200, RFC 9110), adds ``Accept-Ranges`` and refuses paths with a NUL byte (400) instead of letting them fail as 500. Errors are ``ServeError`` with a Chinese message;
 this module prints nothing (``report`` callbacks are the CLI's).
@@ -13,7 +16,9 @@ import mimetypes
 import os
 import posixpath
 import re
+import shutil
 import socket
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 
@@ -151,19 +156,56 @@ def serve(config: SiteConfig, host: str, port: int, open_browser: bool = False,
           report: Callable[[str], None] = lambda message: None) -> None:
     """Build the knowledge base into a preview folder and serve it until Ctrl+C.
 
-    ``report`` receives Chinese messages of failed rebuilds, and the traceback of a rebuild that
-    failed for a bug (the server then keeps the last good site and waits for the next change).
-    The watching, rebuilding and reloading loop is the renderer's (``render.livereload``).
+    ``report`` receives the Chinese diagnostics of failed rebuilds, and the traceback of a
+    rebuild that failed for a bug (the server then keeps the last good site and waits for the
+    next change).
     """
-    from .preview import install
+    from .pipeline import Session, rebuild
     from .render.livereload import run
 
     check_port(host, port)
-    session = install()  # the plugin checks and indexes the knowledge base on every rebuild (see preview.py)
+    site_dir = config.state_dir / f".serve-site.building-{os.getpid()}"  # removed by the next build if killed
+    site_dir.mkdir(parents=True, exist_ok=True)
+    session = Session(config.path, site_dir)
     try:
-        run(config, host, port, open_browser, report, ranged, _error_page)
+        first = rebuild(session)
+        if not first.ok:  # the first build: nothing to serve
+            _tell(first, report)
+            raise ServeError("存在错误，无法生成预览网站。")
+        run(site_dir, host, port, open_browser, lambda changed: _again(session, changed, report),
+            [config.content_dir, config.path], ranged, _error_page)
     finally:
         session.close()
+        shutil.rmtree(site_dir, ignore_errors=True)
+
+
+def _again(session, changed: set[str], report: Callable[[str], None]) -> None:
+    """A rebuild after a change: what failed is reported, the last good site stays served."""
+    from .pipeline import rebuild
+
+    try:
+        result = rebuild(session, changed)
+    except Exception:
+        # a bug keeps its traceback (in the log) but must not stop the preview: the last good
+        # site stays served (the renderer's memory made the next rebuild render again every page
+        # this one may have written)
+        session.memory.forget_pages()
+        report(traceback.format_exc().rstrip())
+        report("mzkb 在生成预览时出错（程序错误，请把上面的 Traceback 报告给维护者）；"
+               "预览仍显示上一次成功生成的网站，修改内容后会再次尝试。")
+        return
+    if not result.ok:
+        _tell(result, report)
+        report("存在错误，预览仍显示上一次成功生成的网站；修正后会自动刷新。")
+    elif result.render.diagnostics:
+        _tell(result, report, renderer_only=True)
+
+
+def _tell(result, report: Callable[[str], None], renderer_only: bool = False) -> None:
+    """Report a rebuild's diagnostics (a failed check's; else the renderer's)."""
+    shown = result.render.diagnostics if renderer_only else result.diagnostics
+    for diagnostic in shown:
+        report(diagnostic.format())
 
 
 def _error_page(site_dir: str, code: int) -> bytes | None:

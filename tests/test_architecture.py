@@ -136,7 +136,7 @@ LAYERS = [
     ("search", ("mzkb.search",)),
     ("render", ("mzkb.site", "mzkb.render")),
     ("pipeline", ("mzkb.pipeline",)),
-    ("tools", ("mzkb.preview", "mzkb.serve", "mzkb.versions", "mzkb.feed", "mzkb.offline", "mzkb.importer", "mzkb.scaffold")),
+    ("tools", ("mzkb.serve", "mzkb.versions", "mzkb.feed", "mzkb.offline", "mzkb.importer", "mzkb.scaffold")),
     ("cli", ("mzkb.cli", "mzkb.cli_common", "mzkb.cli_offline", "mzkb.click_zh", "mzkb.diagnostic_formats",
              "mzkb.config_edit", "mzkb.__main__")),
 ]

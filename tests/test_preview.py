@@ -1,4 +1,4 @@
-"""`mzkb serve`'s rebuilds (generator/preview.py): incremental, and still a correct site.
+"""`mzkb serve`'s rebuilds (``pipeline.rebuild`` of one ``pipeline.Session``): incremental, and still a correct site.
 
 One server on a real temporary knowledge base goes through a body edit, a title edit, a new
 file, a broken file and a deleted file, and the served pages are checked after each; the
@@ -96,7 +96,7 @@ def test_edits_while_serving_give_the_right_pages(served):
     assert "养老机构夜间巡查指南" not in get(port, "/guidelines/index.html")[1]
     assert has(port, "/guidelines/guide-2.html", "琥珀台账")
 
-    # the theme's files (found once per server: render.livereload.one_theme_env) are still linked and served
+    # the theme's files (found once per server: render.mkdocs.one_theme_env) are still linked and served
     page = get(port, "/guidelines/guide-2.html")[1]
     assets = re.findall(r'(?:href|src)="\.\./(assets/[^"]+\.(?:css|js))"', page)
     assert any("stylesheets/main" in a for a in assets) and any("javascripts/bundle" in a for a in assets), assets
@@ -107,11 +107,8 @@ def test_edits_while_serving_give_the_right_pages(served):
 @pytest.fixture
 def session_build(small_kb: Path, tmp_path: Path, monkeypatch):
     """Rebuild the preview in this process as the server does; counts what the plugin regenerates."""
-    from mzkb import preview
-    from mzkb.config import load_config as load_site
-    from mzkb.render.livereload import config_loader, rebuild
+    from mzkb.pipeline import Session, rebuild
     from mzkb.render import plugin
-    from mzkb.render.mkdocs import write_mkdocs_yml
 
     calls = {"home_page": 0, "document_context": 0}
     for name in calls:
@@ -122,16 +119,13 @@ def session_build(small_kb: Path, tmp_path: Path, monkeypatch):
             return _real(*args, **kwargs)
 
         monkeypatch.setattr(plugin, name, counted)
-    monkeypatch.setattr(plugin.MzkbPlugin, "loader", None)
-    preview.install()
-    config = load_site(small_kb)[0]
     site = tmp_path / "preview"
-    get_config = config_loader(write_mkdocs_yml(config, site), None, None)
+    session = Session(small_kb, site)
 
     def build() -> dict:
         for name in calls:
             calls[name] = 0
-        rebuild(get_config())
+        assert rebuild(session).ok
         return dict(calls)
 
     return build, small_kb.parent, site
@@ -160,29 +154,29 @@ def test_a_body_edit_renders_only_that_document(session_build):
 def test_an_attachment_change_checks_again(small_kb: Path):
     """A file the documents use (not Markdown) changing makes the next rebuild check every
     document again: the reused check must not hide a missing attachment."""
-    from mzkb.preview import Session
+    from mzkb.pipeline import Session, prepare
 
-    session = Session()
-    first, _ = session.check(small_kb)
+    session = Session(small_kb)
+    first = prepare(small_kb, session=session)
     assert not first.failed
     (small_kb.parent / "content/cases/files/登记表.txt").unlink()
-    second, _ = session.check(small_kb)
+    second = prepare(small_kb, session=session)
     missing = [d for d in second.diagnostics if d.code == "MZ501"]
     assert second.failed and missing and missing[0].file == "content/guidelines/guide-2.md" and missing[0].line == 9
 
 
 def test_unchanged_files_are_not_read_again(small_kb: Path, monkeypatch):
     from mzkb.content import loader
-    from mzkb.preview import Session
+    from mzkb.pipeline import Session, prepare
 
-    session = Session()
-    session.check(small_kb)
+    session = Session(small_kb)
+    prepare(small_kb, session=session)
     read = []
     real = loader.read_source
     monkeypatch.setattr(loader, "read_source", lambda path, *a, **k: read.append(path.name) or real(path, *a, **k))
     guide = small_kb.parent / "content/guidelines/guide-1.md"
     guide.write_text(guide.read_text(encoding="utf-8") + "\n补充一句。\n", encoding="utf-8")
-    prepared, _ = session.check(small_kb)
+    prepared = prepare(small_kb, session=session)
     assert read == ["guide-1.md"] and "补充一句" in prepared.corpus.by_id["guide-1"].body
 
 
@@ -212,14 +206,13 @@ EDITS = [
 def test_session_checks_like_a_fresh_check_after_each_edit(small_kb: Path):
     """After every kind of edit, the session's check (files, documents and link results reused
     where possible) gives exactly what `mzkb check` gives on the same files."""
-    from mzkb.pipeline import prepare
-    from mzkb.preview import Session
+    from mzkb.pipeline import Session, prepare
 
-    session = Session()
-    session.check(small_kb)
+    session = Session(small_kb)
+    prepare(small_kb, session=session)
     for edit, body_only in EDITS:
         edit(small_kb.parent)
-        ours, _ = session.check(small_kb)
+        ours = prepare(small_kb, session=session)
         fresh = prepare(small_kb, use_cache=False)
         assert session.linking.reused is body_only
         assert ours.corpus.documents == fresh.corpus.documents
@@ -236,3 +229,30 @@ def test_serve_shows_a_draft_marked_as_such(served):
     wait_until(lambda: has(port, "/notices/cao-gao.html", "草稿中的通知"), "the draft's page")
     page = get(port, "/notices/cao-gao.html")[1]
     assert 'class="mzkb-badge mzkb-badge--draft">草稿<' in page and "不会被构建、打包或发布" in page
+
+
+def test_a_watched_edit_of_a_known_file_is_loaded_without_walking_the_folder(small_kb: Path, monkeypatch):
+    """``rebuild(session, changed)``: an edit of a Markdown file the session read is loaded
+    without walking the content folder, and gives what a full check gives; a new file among
+    the changed paths walks it again (and is found)."""
+    from mzkb.content import loader
+    from mzkb.pipeline import Session, prepare
+
+    session = Session(small_kb)
+    prepare(small_kb, session=session)
+    walks = []
+    real = loader.find_markdown
+    monkeypatch.setattr(loader, "find_markdown", lambda *a, **k: walks.append(1) or real(*a, **k))
+    content = (small_kb.parent / "content").resolve()
+    guide = content / "guidelines/guide-1.md"
+    guide.write_text(guide.read_text(encoding="utf-8") + "\n看守一句。\n", encoding="utf-8")
+    session.changed = frozenset({str(guide)})
+    ours = prepare(small_kb, session=session)
+    assert walks == [] and "看守一句" in ours.corpus.by_id["guide-1"].body
+    fresh = prepare(small_kb, use_cache=False)
+    assert ours.corpus.documents == fresh.corpus.documents
+    assert [d.format() for d in ours.diagnostics] == [d.format() for d in fresh.diagnostics]
+    new = content / "guidelines/guide-3.md"
+    new.write_text(NEW_DOC, encoding="utf-8")
+    session.changed = frozenset({str(new)})
+    assert "guide-3" in prepare(small_kb, session=session).corpus.by_id and len(walks) == 2  # its own walk and the fresh check's

@@ -55,6 +55,8 @@ class LoadMemory:
     def __init__(self) -> None:
         self.files: dict[str, tuple] = {}
         self.stamps: dict[str, tuple] = {}
+        self.scan: tuple | None = None
+        """What the last walk of the content folder found (``find_markdown``'s result)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,19 +67,31 @@ class LoadResult:
     diagnostics: tuple[Diagnostic, ...]
 
 
-def load(content_dir: Path, root: Path, memo: dict | None = None, memory: LoadMemory | None = None) -> LoadResult:
+def load(content_dir: Path, root: Path, memo: dict | None = None, memory: LoadMemory | None = None,
+         changed: frozenset[str] = frozenset()) -> LoadResult:
     """Read every ``*.md`` under the four type folders of ``content_dir``, in sorted order.
 
     ``memo`` keeps parsed front matter by file text hash, so unchanged files skip YAML.
     ``memory`` (kept by the caller between loads) skips files whose stamp did not change:
-    what they gave last time (source or diagnostics) is given again.
+    what they gave last time (source or diagnostics) is given again. ``changed``: the paths a
+    file watcher saw change since the last load; when every one is a Markdown file the last
+    load read and still a regular file, the folder is not walked again (only those files'
+    stamps are taken); anything else (a new, deleted or moved file, a folder, an attachment)
+    walks the whole folder.
     """
     content_dir = content_dir.resolve()
     _real_dir.cache_clear()
     sources: list[Source] = []
     diags: list[Diagnostic] = []
     stamps: dict[str, tuple] | None = {} if memory is not None else None
-    found, odd = find_markdown(content_dir, stamps)
+    known = _known_edits(memory, changed) if memory is not None else None
+    if known is not None:
+        stamps = known
+        found, odd = list(memory.scan[0]), [(path, code, dict(fields)) for path, code, fields in memory.scan[1]]
+    else:
+        found, odd = find_markdown(content_dir, stamps)
+        if memory is not None:
+            memory.scan = (tuple(found), tuple((path, code, dict(fields)) for path, code, fields in odd))
     kept: dict[str, tuple] = {}
     by_case: dict[str, Path] = {}
     for path in found:  # paths one file on Windows and macOS: a checkout there keeps only one of them
@@ -105,6 +119,25 @@ def load(content_dir: Path, root: Path, memo: dict | None = None, memory: LoadMe
     if memory is not None:
         memory.files, memory.stamps = kept, stamps
     return LoadResult(tuple(sources), tuple(diags))
+
+
+def _known_edits(memory: LoadMemory, changed: frozenset[str]) -> dict[str, tuple] | None:
+    """The stamps of the last load with those of ``changed`` taken again, when every changed
+    path is a Markdown file the last load read and still a regular file; else None."""
+    if memory.scan is None or not changed:
+        return None
+    stamps = dict(memory.stamps)
+    for name in changed:
+        if name not in memory.files:
+            return None
+        try:
+            info = os.lstat(name)
+        except OSError:
+            return None
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        stamps[name] = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+    return stamps
 
 
 def _load_one(path: Path, content_dir: Path, root: Path, memo: dict | None) -> tuple[Source | None, tuple[Diagnostic, ...]]:

@@ -7,14 +7,16 @@ Its door is ``render(state, stage) -> RenderReport``:
   versioned build, the git history, and what may be reused (``reuse_from`` + ``cache`` on disk,
   ``memory`` under ``mzkb serve``);
 - out: every page, the theme's assets and the copied attachments written into ``stage`` (a new
-  folder the writer swaps into place), and a ``site.model.RenderReport`` (pages rendered and
+  folder the writer swaps into place; under ``mzkb serve`` the preview folder, updated in
+  place), and a ``site.model.RenderReport`` (pages rendered and
   reused, the page fingerprints to keep, diagnostics for what an editor can fix).
 
 The pages themselves (home, listings, portals, comparisons …) and the document pages' context
 are made by renderer-neutral code in ``site/``; this package turns them into Material pages:
 ``mkdocs.py`` (the generated mkdocs.yml and MkDocs' build), ``plugin.py`` (our MkDocs plugin),
 ``fragments.py`` and ``rawhtml.py`` (speed-ups inside Material's frame and Python-Markdown),
-``livereload.py`` (``mzkb serve``'s loop, MkDocs' live-reload server).
+``livereload.py`` (``mzkb serve``'s HTTP server, watcher and browser reloading: MkDocs'
+live-reload server, calling back ``pipeline.rebuild`` through ``serve.serve``).
 
 Importing this package imports nothing of MkDocs: ``render`` loads it when it is called, so
 ``mzkb check`` starts fast.

@@ -1,94 +1,141 @@
-"""``mzkb serve``'s loop as MkDocs runs it: its public ``LiveReloadServer`` (watching,
-rebuilding, reloading browsers) built the way ``mkdocs serve`` builds it, with dirty rebuilds
-(pages whose inputs did not change stay as they are in the preview folder).
+"""``mzkb serve``'s HTTP server and browser reloading: MkDocs' public ``LiveReloadServer``.
 
-``serve.serve`` hands it the WSGI wrapper (HTTP Range requests) and the error pages; every
-rebuild's input comes from the plugin's loader (``preview.install``).
+Only the serving is MkDocs': it answers requests from the preview folder, injects its reload
+script into pages and long-polls browsers. What happens on a change is ``serve.serve``'s
+(``pipeline.rebuild`` of its session): ``run`` calls ``rebuild(changed_paths)`` after each burst
+of changes and reloads the browsers when it returns.
+
+The files are watched with the operating system's notifications (inotify on Linux) where
+there are any, instead of MkDocs' polling every half second (which stats every file of the
+knowledge base twice a second and makes an edit wait for the next poll); ``PollingObserver``
+only where the system has none or refuses more watches.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import re
-import shutil
-import traceback
+import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote
 
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
-from mkdocs.exceptions import Abort, MkDocsException
 from mkdocs.livereload import LiveReloadServer
+from watchdog.events import FileSystemEventHandler
+from watchdog.observers import Observer
+from watchdog.observers.polling import PollingObserver
 
-from ..config import SiteConfig
-from ..foundations import fewer_collections
 from ..site.model import ServeError
-from .mkdocs import DropDirtyNotice, write_mkdocs_yml
 
-def run(config: SiteConfig, host: str, port: int, open_browser: bool, report: Callable[[str], None],
-        wrap: Callable[[Callable, str], Callable], error_page: Callable[[str, int], bytes | None]) -> None:
-    """Build the knowledge base into a preview folder and serve it until Ctrl+C (``serve.serve``).
+BUILD_DELAY = 0.05
+"""Seconds without another change before a rebuild starts (an editor's save is several events)."""
+
+
+def run(site_dir: Path, host: str, port: int, open_browser: bool, rebuild: Callable[[set[str]], None],
+        watch: list[Path], wrap: Callable[[Callable, str], Callable],
+        error_page: Callable[[str, int], bytes | None]) -> None:
+    """Serve ``site_dir`` (already built) until Ctrl+C; ``rebuild(changed paths)`` after each
+    change under ``watch``.
 
     ``wrap(app, site_dir)`` wraps the server's WSGI application (Range requests); ``error_page``
-    gives the body of a 404/500 answer. The plugin's ``MzkbPlugin.loader`` (set by
-    ``preview.install``) checks and indexes the knowledge base on every rebuild.
+    gives the body of a 404/500 answer. ``rebuild`` must not raise for what an editor did (it
+    reports that itself); browsers are reloaded when it returns.
     """
-    site_dir = str(config.state_dir / f".serve-site.building-{os.getpid()}")  # removed by the next build if killed
-    os.makedirs(site_dir, exist_ok=True)
-    path = write_mkdocs_yml(config, Path(site_dir))
-    url = f"http://{host}:{port}/"
-    logging.getLogger("mkdocs.commands.build").addFilter(DropDirtyNotice())
-    logging.getLogger("mkdocs.livereload").addFilter(AccessLogInChinese())
+    root = str(site_dir)
+    access = logging.getLogger("mkdocs.livereload")
+    access.addFilter(AccessLogInChinese())
+    to_stderr = logging.StreamHandler(sys.stderr)
+    to_stderr.setLevel(logging.WARNING)
+    access.addHandler(to_stderr)  # its own: a rebuild's MkDocs logger collects warnings as diagnostics
+    access.propagate = False
+    changed: set[str] = set()
+    lock = threading.Lock()
 
-    get_config = config_loader(path, site_dir, url)
+    def builder() -> None:
+        with lock:
+            paths = set(changed)
+            changed.clear()
+        rebuild(paths)
 
-    def builder(cfg=None) -> None:
-        # MkDocs has logged a failed check's Chinese diagnostics (file:line); its own summary
-        # (Abort: "Aborted with a BuildError!") is English and says nothing more
-        try:
-            rebuild(cfg or get_config(), url)
-        except (MkDocsException, OSError) as exc:
-            if not isinstance(exc, Abort):
-                report(str(exc))
-            if cfg is not None:  # the first build: nothing to serve
-                raise ServeError("存在错误，无法生成预览网站。") from None
-            # a later one: the server keeps serving the last good site (MkDocs' loop must not
-            # see the error: it would print a traceback, or stop the server for SystemExit)
-            report("存在错误，预览仍显示上一次成功生成的网站；修正后会自动刷新。")
-        except Exception:
-            if cfg is not None:  # a bug in the first build: nothing to serve, the traceback is the CLI's
-                raise
-            # a bug in a later one keeps its traceback (in the log) but must not stop the preview:
-            # raised into MkDocs' loop, the site would never become "visible" again and every
-            # request would wait for it; returning serves the last good site (the plugin's
-            # on_build_error made the next rebuild render again every page this one may have written)
-            report(traceback.format_exc().rstrip())
-            report("mzkb 在生成预览时出错（程序错误，请把上面的 Traceback 报告给维护者）；"
-                   "预览仍显示上一次成功生成的网站，修改内容后会再次尝试。")
-
-    first = get_config()
-    first.plugins.on_startup(command="serve", dirty=True)
-    server = LiveReloadServer(builder=builder, host=host, port=port, root=site_dir)
-    server.set_app(wrap(server.serve_request, site_dir))
-    server.error_handler = lambda code: error_page(site_dir, code)
+    server = _Server(builder=builder, host=host, port=port, root=root)
+    server.build_delay = BUILD_DELAY
+    server.set_app(wrap(server.serve_request, root))
+    server.error_handler = lambda code: error_page(root, code)
+    _watch(server, watch, changed, lock)
     try:
-        builder(first)
-        for item in first.watch:
-            server.watch(item)
-        server = first.plugins.on_serve(server, config=first, builder=builder)
-        try:
-            server.serve(open_in_browser=open_browser)
-        except KeyboardInterrupt:
-            pass
-        except OSError as exc:
-            raise ServeError(f"无法监听 {host}:{port}（错误码 {exc.errno}）") from None
-        finally:
-            server.shutdown()
+        server.serve(open_in_browser=open_browser)
+    except KeyboardInterrupt:
+        pass
+    except OSError as exc:
+        raise ServeError(f"无法监听 {host}:{port}（错误码 {exc.errno}）") from None
     finally:
-        first.plugins.on_shutdown()
-        shutil.rmtree(site_dir, ignore_errors=True)
+        server.shutdown()
+        access.removeHandler(to_stderr)
+
+
+class _Server(LiveReloadServer):
+    """MkDocs' server, told about changes by our watcher (``_Recorder``) instead of its own."""
+
+    def request_rebuild(self) -> None:
+        """What MkDocs' own watch callback does: ask its build loop for a rebuild."""
+        with self._rebuild_cond:
+            self._want_rebuild = True
+            self._rebuild_cond.notify_all()
+
+
+def _watch(server: _Server, paths: list[Path], changed: set[str], lock: threading.Lock):
+    """Start watching the folders ``paths`` (a file: its folder, not recursively, so that an
+    editor's save-by-rename is seen) with the system's notifications, polling when there are
+    none; return the running observer."""
+    watched = [(str(p), True) if p.is_dir() else (str(p.parent), False) for p in paths]
+    observer = Observer(timeout=0.1) if _notifications_work(watched) else PollingObserver(timeout=0.5)
+    recorder = _Recorder(changed, lock, server.request_rebuild)
+    for folder, recursive in watched:
+        observer.schedule(recorder, folder, recursive=recursive)
+    server.observer = observer  # stopped by server.shutdown()
+    observer.start()
+    return observer
+
+
+def _notifications_work(watched: list[tuple[str, bool]]) -> bool:
+    """True when the system's file notifications can watch these folders (inotify exists and
+    its limits are not reached)."""
+    probe = Observer()
+    if isinstance(probe, PollingObserver):
+        return False
+    try:
+        for folder, recursive in watched:
+            probe.schedule(FileSystemEventHandler(), folder, recursive=recursive)
+        probe.start()
+    except OSError:
+        return False
+    finally:
+        if probe.is_alive():
+            probe.stop()
+            probe.join()
+    return True
+
+
+class _Recorder(FileSystemEventHandler):
+    """Remembers the paths of changes and asks for a rebuild. Opening or reading a file is no
+    change (inotify reports them: the rebuild reads files and MkDocs copies attachments), nor
+    is a folder's modification (the change of a file in it is reported itself)."""
+
+    IGNORED = ("opened", "closed", "closed_no_write")
+
+    def __init__(self, changed: set[str], lock: threading.Lock, poke: Callable[[], None]) -> None:
+        super().__init__()
+        self.changed, self.lock, self.poke = changed, lock, poke
+
+    def on_any_event(self, event) -> None:  # noqa: D102 (watchdog API)
+        if event.event_type in self.IGNORED or (event.is_directory and event.event_type == "modified"):
+            return
+        with self.lock:
+            self.changed.add(str(event.src_path))
+            if getattr(event, "dest_path", ""):
+                self.changed.add(str(event.dest_path))
+        self.poke()
 
 
 _REQUEST_LINE = re.compile(r'^(\[\d\d:\d\d:\d\d\] )?"(\S+) (\S+) HTTP/[\d.]+" code (\d{3})$')
@@ -108,53 +155,3 @@ class AccessLogInChinese(logging.Filter):
             path = unquote(target.split("?", 1)[0])
             record.msg, record.args = f"{stamp or ''}{_STATUS_TEXT.get(code, '请求未成功')}（{code}）：{path}", ()
         return True
-
-
-def config_loader(path: Path, site_dir: str | None, url: str | None) -> Callable:
-    """A function giving the MkDocs configuration of each rebuild (all with one theme environment);
-    ``site_dir`` None: the one in ``path``."""
-    theme_env: list = []
-
-    def get_config():
-        cfg = load_config(config_file=str(path), **({"site_dir": site_dir} if site_dir else {}))
-        if url is not None:
-            cfg.site_url = url
-        one_theme_env(cfg.theme, theme_env)
-        return cfg
-
-    return get_config
-
-
-def one_theme_env(theme, kept: list) -> None:
-    """Let every rebuild of one server use the first rebuild's Jinja environment of the theme.
-
-    MkDocs makes a new one per build: templates loaded again, and Material's ~14,500 theme
-    files (icons) walked and filtered to find its static files, a fixed ~0.2 s per rebuild.
-    The theme folders are not watched by ``mzkb serve`` (a theme change needs a restart
-    anyway), the generated mkdocs.yml does not change while it runs, and MkDocs passes each
-    page its context at render time, so the same environment and file list serve every rebuild.
-    """
-    make_env = theme.get_env
-
-    def get_env():
-        if not kept:
-            env = make_env()
-            listing = []
-
-            def list_templates(extensions=None, filter_func=None, _real=env.list_templates):
-                if not listing:
-                    listing.append(_real(extensions, filter_func))
-                return listing[0]
-
-            env.list_templates = list_templates
-            kept.append(env)
-        return kept[0]
-
-    theme.get_env = get_env
-
-
-def rebuild(cfg, url: str | None = None) -> None:
-    """One preview build, as the live-reload server runs it after a change (MkDocs' dirty
-    build with our plugin; the garbage collector seldom runs: the session's corpus lives long)."""
-    with fewer_collections():
-        build(cfg, serve_url=url, dirty=True)

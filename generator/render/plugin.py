@@ -1,9 +1,8 @@
 """Our MkDocs plugin: generated pages, document pages from the corpus, metadata in the page context.
 
 The pipeline hands the plugin a ``RenderInput`` (an already validated corpus) through
-``render.mkdocs.render``. Under ``mzkb serve`` MkDocs creates the plugin on every rebuild
-(``render/livereload.py``); ``MzkbPlugin.loader`` (set by ``generator/preview.py``) then checks
-and indexes the knowledge base for it.
+``render.mkdocs.render``, for ``mzkb build`` and for each of ``mzkb serve``'s rebuilds
+(``pipeline.rebuild``) alike.
 
 Document bodies are rendered by markdown-it-py (``generator/markdown.py``, the parser the
 check uses) and sanitized (``generator/sanitize.py``); MkDocs/Python-Markdown converts only
@@ -15,7 +14,6 @@ from __future__ import annotations
 import re
 from importlib.resources import files as package_files
 from pathlib import Path
-from typing import Callable
 from urllib.parse import quote
 
 from jinja2 import ChoiceLoader, FileSystemBytecodeCache, FileSystemLoader, PrefixLoader
@@ -38,7 +36,7 @@ from ..seal import user_dir
 from ..search.scripts import SHIPPED, shipped_script
 from ..site.context import document_context
 from ..site.memory import PageKeeper
-from ..site.model import CheckFailed, RenderInput, RenderReport
+from ..site.model import RenderInput, RenderReport
 from ..site.pages.changes import changes_page
 from ..site.pages.compare import compare_page, edition_pairs
 from ..site.pages.home import home_page
@@ -114,9 +112,6 @@ def rewrite_links(doc: Document, corpus: Corpus, content_dir: Path) -> tuple[str
 class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
     """Adds every page of the knowledge base to MkDocs' file collection."""
 
-    loader: Callable[[str, Path], RenderInput] | None = None
-    """Under ``mzkb serve``: (site_config path, preview folder) -> the render input of a rebuild."""
-
     def __init__(self) -> None:
         super().__init__()
         self.state: RenderInput | None = None
@@ -132,13 +127,8 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
         self._set_aside: dict[str, tuple[str, list[str]]] = {}
 
     def on_config(self, config):  # noqa: D102 (MkDocs event)
-        if self.state is None:
-            if self.loader is None:
-                raise PluginError("mzkb 插件只能由 mzkb build 或 mzkb serve 运行")
-            try:
-                self.state = type(self).loader(self.config.site_config, Path(config.site_dir))
-            except CheckFailed as failed:  # MkDocs logs it (the diagnostics) and stops this build
-                raise PluginError(str(failed)) from None
+        if self.state is None:  # run by `mkdocs build` itself: nothing checked the knowledge base
+            raise PluginError("mzkb 插件只能由 mzkb build 或 mzkb serve 运行")
         # Material prints these without escaping (MkDocs' Jinja has autoescape off): hand it
         # escaped HTML (Markup, so templates that do escape do not escape twice)
         config.site_name = escape(config.site_name or "")

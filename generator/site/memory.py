@@ -1,7 +1,7 @@
 """What ``mzkb serve``'s rebuilds keep in memory from the last good one.
 
-MkDocs' live-reload server creates our plugin anew on every rebuild; this object outlives it
-(``generator/preview.py`` holds it). After an edit of one document's body, the plugin takes
+The renderer is run anew on every rebuild; this object outlives it (``pipeline.Session``
+holds it). After an edit of one document's body, the plugin takes
 from it what cannot have changed: the generated pages (home, listings, portals, timelines …)
 and the fingerprints of the other documents' pages, when no document's *listed facts* (see
 ``listed_facts``) changed, no document was added or removed and the settings (configuration,
@@ -62,6 +62,8 @@ class PreviewMemory:
         """The configuration those pages were rendered with."""
         self.stable = False
         """True for the current rebuild when only bodies changed (set by ``compare``)."""
+        self.renderer: dict = {}
+        """What the renderer keeps between the rebuilds of one session (its own business)."""
         self._pending: tuple | None = None
 
     def intern(self, corpus: Corpus) -> Corpus:

@@ -69,10 +69,5 @@ class RenderReport:
     """The page fingerprints of this build (saved to the render cache once the site is in place)."""
 
 
-class CheckFailed(Exception):
-    """Raised by a render input's loader (``mzkb serve``) when the knowledge base has errors;
-    ``args[0]`` is the diagnostics, formatted. The renderer reports it without a traceback."""
-
-
 class ServeError(Exception):
     """The preview server cannot run; ``args[0]`` is a Chinese message."""

@@ -92,25 +92,19 @@ def test_a_new_nav_label_and_site_title_show_on_every_page_of_the_next_build(sma
         assert "改名后的知识库" in nav and "测试知识库" not in nav, page
 
 
-def test_serve_rebuilds_in_one_environment_show_a_changed_nav(small_kb: Path, tmp_path: Path, monkeypatch):
+def test_serve_rebuilds_in_one_environment_show_a_changed_nav(small_kb: Path, tmp_path: Path):
     """``mzkb serve`` keeps one Jinja environment for all rebuilds: fragments of the last
     rebuild must not leak into the next one."""
-    from mzkb import preview
-    from mzkb.config import load_config as load_site
-    from mzkb.render.livereload import config_loader, rebuild
-    from mzkb.render import plugin
-    from mzkb.render.mkdocs import write_mkdocs_yml
+    from mzkb.pipeline import Session, rebuild
 
-    monkeypatch.setattr(plugin.MzkbPlugin, "loader", None)
-    preview.install()
     site = tmp_path / "preview"
-    path = write_mkdocs_yml(load_site(small_kb)[0], site)
-    get_config = config_loader(path, None, None)
-    rebuild(get_config())
+    session = Session(small_kb, site)
+    assert rebuild(session).ok
     assert "殡葬服务机构" in primary_nav(read(site / "guidelines/guide-2.html"))
+    environment = session.memory.renderer["theme_env"]
     relabel(small_kb.parent)
-    assert write_mkdocs_yml(load_site(small_kb)[0], site) == path
-    rebuild(get_config())
+    assert rebuild(session).ok
+    assert session.memory.renderer["theme_env"] is environment and len(environment) == 1
     for page in OUTSIDE_NAV:
         nav = primary_nav(read(site / page))
         assert "殡葬与公墓服务机构" in nav and "殡葬服务机构" not in nav, page
