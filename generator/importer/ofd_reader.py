@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .limits import LIMITS, Budget, Limits
 from .model import Extracted, ReadError
-from .pdf_reader import laid_out, prepare
+from .pdf_layout import laid_out, prepare
 
 PT = 72 / 25.4
 """Points per millimetre: the lines get the PDF reader's units."""
