@@ -17,60 +17,17 @@ import re
 import sys
 from pathlib import Path
 
-ROW = re.compile(r"^insert into ge_policy_raw \(([^)]*)\) values \((.*)\);\s*$", re.I | re.S | re.M)
+from realdocs import sql_rows  # bench/ is on sys.path when a bench script runs
+
 TAG = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.S | re.I)
 BLOCK = re.compile(r"</?(p|div|br|tr|li|h[1-6])\b[^>]*>", re.I)
 DOCNO = re.compile(r"〔(19|20)\d\d〕\d+号$")
 
 
-def sql_values(text: str) -> list[str | None]:
-    """The values of one ``values (…)`` list: quoted strings (with '' and backslash escapes), null, numbers."""
-    out: list[str | None] = []
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c in " ,\n\r\t":
-            i += 1
-        elif c == "'":
-            i += 1
-            buf = []
-            while i < n:
-                c = text[i]
-                if c == "\\" and i + 1 < n:
-                    buf.append({"n": "\n", "t": "\t", "r": ""}.get(text[i + 1], text[i + 1]))
-                    i += 2
-                elif c == "'" and i + 1 < n and text[i + 1] == "'":
-                    buf.append("'")
-                    i += 2
-                elif c == "'":
-                    i += 1
-                    break
-                else:
-                    buf.append(c)
-                    i += 1
-            out.append("".join(buf))
-        else:
-            j = i
-            while j < n and text[j] not in ",":
-                j += 1
-            word = text[i:j].strip()
-            out.append(None if word.lower() == "null" else word)
-            i = j
-    return out
-
-
 def rows(sql: str) -> list[dict]:
-    """Rows of the dump as dicts."""
-    found = []
-    for statement in re.split(r"(?=^insert into )", sql, flags=re.I | re.M):
-        match = ROW.match(statement.strip() + "\n")
-        if not match:
-            continue
-        names = [c.strip() for c in match.group(1).split(",")]
-        values = sql_values(match.group(2))
-        if len(values) == len(names):
-            found.append(dict(zip(names, values)))
-    return found
+    """Rows of the dump as dicts (``realdocs.sql_rows`` reads the same gov.cn dump): SQL null as None,
+    carriage returns dropped."""
+    return [{k: None if v.lower() == "null" else v.replace("\r", "") for k, v in row.items()} for row in sql_rows(sql)]
 
 
 def paragraphs(page: str) -> list[str]:
