@@ -71,6 +71,26 @@ def worker_data(site: Path) -> dict:
     return json.loads(head[len("self.MZKB_OFFLINE = "):-1])
 
 
+def track_in_flight(context) -> set:
+    """The requests of ``context`` (pages and workers) that were issued and have not yet ended."""
+    pending: set = set()
+    context.on("request", lambda r: pending.add(r))
+    context.on("requestfinished", lambda r: pending.discard(r))
+    context.on("requestfailed", lambda r: pending.discard(r))
+    return pending
+
+
+def go_offline(context, page, pending: set, server) -> None:
+    """Cut the network, let the requests issued before the cut end, then forget what the server saw:
+    whatever reaches it afterwards was asked for with the network off."""
+    context.set_offline(True)
+    for _ in range(200):  # bounded wait for requests already on the wire (not an assertion on time)
+        if not pending:
+            break
+        page.wait_for_timeout(50)
+    server.requested.clear()
+
+
 def status_text(page) -> str:
     page.wait_for_function("() => { const s = document.querySelector('.mzkb-offline__status');"
                            " return s && s.textContent.startsWith('已可离线使用'); }", timeout=30000)
@@ -82,6 +102,7 @@ def test_a_phone_keeps_the_site_after_one_visit_and_updates_only_what_changed(de
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     foreign = []
     context.on("request", lambda r: foreign.append(r.url) if not r.url.startswith((base, "data:", "blob:")) else None)
+    pending = track_in_flight(context)
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -93,8 +114,7 @@ def test_a_phone_keeps_the_site_after_one_visit_and_updates_only_what_changed(de
     assert manifest["name"] and manifest["display"] == "standalone" and manifest["icons"]
 
     before = worker_data(demo_kb / "site")
-    server.requested.clear()
-    context.set_offline(True)
+    go_offline(context, page, pending, server)
     page.reload()
     assert page.locator("h1").count() >= 1 and "此页未保存" not in page.content()
     page.goto(base + "audiences/elderly-care.html")
@@ -135,8 +155,7 @@ def test_a_phone_keeps_the_site_after_one_visit_and_updates_only_what_changed(de
                            " return s && s.textContent.startsWith('已可离线使用') && navigator.serviceWorker.controller"
                            " && navigator.serviceWorker.controller.scriptURL.endsWith('sw.js'); }", timeout=30000)
     page.wait_for_selector(".mzkb-offline__update[hidden]", state="attached")
-    server.requested.clear()
-    context.set_offline(True)
+    go_offline(context, page, pending, server)
     page.goto(base + CHANGED_DOC + ".html")
     assert "探视登记表保存一年" in page.locator("article").inner_text()
     assert server.requested == []
