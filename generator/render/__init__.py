@@ -24,6 +24,7 @@ Importing this package imports nothing of MkDocs: ``render`` loads it when it is
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,8 +32,28 @@ if TYPE_CHECKING:
     from ..site.model import RenderInput, RenderReport
 
 
+RENDERERS = ("mkdocs", "jinja")
+"""The renderers behind the door: MkDocs' build with our plugin, or our own Jinja loop (``jinja/``)."""
+SWITCH = "MZKB_RENDERER"
+"""The environment variable choosing one of ``RENDERERS`` (default: ``DEFAULT``)."""
+DEFAULT = "mkdocs"
+
+
+def chosen() -> str:
+    """The renderer this process uses (``MZKB_RENDERER``; an unknown name is a usage error of
+    the developer who set it, not of an editor: it raises)."""
+    name = os.environ.get(SWITCH, "") or DEFAULT
+    if name not in RENDERERS:
+        raise ValueError(f"{SWITCH}={name!r}: expected one of {', '.join(RENDERERS)}")
+    return name
+
+
 def render(state: RenderInput, stage: Path) -> RenderReport:
     """Render the site of ``state`` into the folder ``stage`` (created); report what was done."""
+    if chosen() == "jinja":
+        from . import jinja
+
+        return jinja.render(state, stage)
     from . import mkdocs
 
     return mkdocs.render(state, stage)

@@ -16,25 +16,18 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
 from ..config import SiteConfig
-from ..content.model import DocType
 from ..diagnostics import make
-from ..urls import AUDIENCES, CHANGES, HOME, SEARCH, TIMELINES, audience, listing, source_uri
 from ..writer import describe_os_error, shown_path
 from ..site.model import RenderInput, RenderReport
 from ..site.pages.templates import theme_dir
+from .pageset import EXTENSIONS, THEME, TOC, extra, nav_entries
 
 
 
 def mkdocs_config(config: SiteConfig, site_dir: Path, versioned: bool = False) -> dict:
     """The MkDocs configuration for a knowledge base (as a YAML-ready dict)."""
-    nav = [{"首页": source_uri(HOME)}]
-    nav += [{t.label: source_uri(listing(t.folder))} for t in DocType]
-    # every nav entry has its title here: a dirty build does not read the pages it keeps
-    nav += [{"按机构类型": [{"按机构类型": source_uri(AUDIENCES)}] + [{a.label: source_uri(audience(a.key))} for a in config.audiences]}]
-    nav += [{"按主题": source_uri(TIMELINES)}]
-    nav += [{"搜索": source_uri(SEARCH)}]
-    if versioned:
-        nav += [{"更新记录": source_uri(CHANGES)}]
+    nav = [{title: [{t: u} for t, u in target] if isinstance(target, list) else target}
+           for title, target in nav_entries(config, versioned)]
     return {
         "site_name": config.title,
         "site_description": config.description,
@@ -43,24 +36,12 @@ def mkdocs_config(config: SiteConfig, site_dir: Path, versioned: bool = False) -
         "site_dir": str(site_dir),
         "use_directory_urls": False,
         "strict": False,
-        "theme": {
-            "name": "material",
-            "custom_dir": str(theme_dir()),
-            "language": "zh",
-            "font": False,
-            # no "content.tooltips": Material puts a title attribute into a tooltip with innerHTML (its
-            # text runs as HTML), so a document title, link title or site name could run a script
-            "features": ["navigation.sections", "navigation.top", "toc.follow"],
-            "palette": {"scheme": "default", "primary": "teal", "accent": "deep orange"},
-        },
+        # no "content.tooltips" (pageset.THEME): Material puts a title attribute into a tooltip with innerHTML
+        "theme": {"name": "material", "custom_dir": str(theme_dir()), **THEME},
         "plugins": [{"mzkb": {"site_config": str(config.path)}}],
-        "markdown_extensions": [
-            {"toc": {"permalink": "¶", "slugify": "__SLUGIFY__", "toc_depth": "2-4"}},
-            "tables", "admonition", "attr_list", "def_list", "footnotes", "sane_lists", "pymdownx.tilde",
-        ],
-        "extra": {"generator": False, "mzkb_types": [{"folder": t.folder, "label": t.label} for t in DocType], "mzkb_identity": {
-            "lines": [{"label": label, "text": text, "url": url} for label, text, url in config.identity.lines],
-            "logo": config.identity.logo_url, "organizer": config.identity.organizer}},
+        "markdown_extensions": [{"toc": {"permalink": TOC["permalink"], "slugify": "__SLUGIFY__", "toc_depth": TOC["toc_depth"]}},
+                                *EXTENSIONS],
+        "extra": extra(config),
         "nav": nav,
         # links and anchors are checked by the link stage (MZ403/MZ404) before rendering
         "validation": {"nav": {"omitted_files": "ignore", "not_found": "warn"},

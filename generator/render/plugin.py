@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from importlib.resources import files as package_files
 from pathlib import Path
-from urllib.parse import quote
 
 from jinja2 import ChoiceLoader, FileSystemBytecodeCache, FileSystemLoader, PrefixLoader
 from markupsafe import escape
@@ -28,26 +27,22 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_build_datetime
 
 from ..cache import digest
-from ..content.links import Corpus, asset_url, resolve_href
+from ..content.links import asset_url
 from ..content.model import Document
-from ..markdown import Heading, render
+from ..markdown import render
 from ..sanitize import clean
 from ..seal import user_dir
 from ..search.scripts import SHIPPED, shipped_script
 from ..site.context import document_context
 from ..site.memory import PageKeeper
 from ..site.model import RenderInput, RenderReport
-from ..site.pages.changes import changes_page
-from ..site.pages.compare import compare_page, edition_pairs
-from ..site.pages.home import home_page
-from ..site.pages.listings import audience_pages, audiences_index, listing_pages
-from ..site.pages.timelines import timeline_pages
 from ..site.partials import section_banners, table_regions
 from ..site.reuse import RENDER_CACHE, PageReuse, page_fingerprint, theme_key
 from ..site.status_view import SCRIPT as STATUS_SCRIPT
-from ..site.status_view import as_of, status_script
+from ..site.status_view import status_script
 from .fragments import KEY as FRAGMENT_KEY
 from .fragments import Fragments
+from .pageset import generated_pages, rewrite_links, toc_tokens
 from .rawhtml import put_back, set_aside
 
 
@@ -71,42 +66,10 @@ class _DocumentPage(Page):
         self.content = ""
 
 
-def toc_tokens(headings: tuple[Heading, ...]) -> list[dict]:
-    """MkDocs' table-of-contents tokens (nested by level) from a body's headings."""
-    roots: list[dict] = []
-    stack: list[dict] = []
-    for heading in headings:
-        token = {"level": heading.level, "id": heading.anchor, "name": str(escape(heading.title)), "children": []}
-        while stack and stack[-1]["level"] >= heading.level:
-            stack.pop()
-        (stack[-1]["children"] if stack else roots).append(token)
-        stack.append(token)
-    return roots
-
-
 class MzkbPluginConfig(Config):
     """Options of the plugin in the generated mkdocs.yml."""
 
     site_config = config_options.Type(str, default="")
-
-
-def rewrite_links(doc: Document, corpus: Corpus, content_dir: Path) -> tuple[str, list[Path]]:
-    """The document body with links to other documents and files turned into site URLs.
-
-    Returns (markdown, absolute paths of the local files the body links to).
-    """
-    body = doc.body
-    assets = []
-    for link in doc.links:
-        new, _problem = resolve_href(doc, link.href, corpus.by_path, content_dir)
-        if new is None or new == link.href:
-            continue
-        if not new.startswith("#") and not new.split("#")[0].endswith(".html"):
-            assets.append((doc.source.parent / link.href.split("#")[0]).resolve())
-        for written in dict.fromkeys((link.href, quote(link.href, safe="/#:?&=%~-._"))):
-            pattern = re.compile(r"(\]\(\s*<?|^\s*\[[^\]]+\]:\s*<?)" + re.escape(written) + r"(?=[\s>)]|$)", re.M)
-            body = pattern.sub(lambda m: m.group(1) + new, body)
-    return body, assets
 
 
 class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
@@ -177,30 +140,9 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
         return files
 
     def _generated_pages(self) -> tuple[list, list]:
-        """(uri, Markdown) of the generated pages in the nav and of those out of it (province
-        and topic pages); under ``mzkb serve`` taken from the last rebuild when only bodies changed."""
-        state, memory = self.state, self.state.memory
-        site, corpus = state.config, state.corpus
-        if memory is not None and memory.stable:
-            listed = memory.generated
-        else:
-            in_nav = [("index.md", home_page(corpus, site)), audiences_index(site), ("search.md", "---\ntitle: 搜索\n---\n")]
-            listings, out_of_nav = listing_pages(corpus, site)
-            in_nav.extend(listings)
-            in_nav.extend(audience_pages(corpus, site))
-            timelines = timeline_pages(corpus, site)  # the index is in the nav, each topic's page is not
-            in_nav.extend(timelines[:1])
-            listed = (tuple(in_nav), tuple(out_of_nav + timelines[1:]))
-        self._generated = listed
-        in_nav = list(listed[0])
-        for old, new in edition_pairs(corpus):
-            made = memory.comparison(old, new) if memory is not None else None
-            made = made or compare_page(old, new, as_of(corpus))
-            self._compares[(old.id, new.id)] = (old, new, made)
-            in_nav.append(made)
-        if state.version is not None:
-            in_nav.append(changes_page(state.version, state.changes or {}))
-        return in_nav, list(listed[1])
+        """(uri, Markdown) of the generated pages in the nav and of those out of it (``pageset``)."""
+        in_nav, out_of_nav, self._generated, self._compares = generated_pages(self.state)
+        return in_nav, out_of_nav
 
     def _add_documents(self, files: Files, config, reuse: PageReuse | PageKeeper) -> None:
         """One page per document (kept from the previous build when its inputs did not change),
