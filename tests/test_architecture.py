@@ -251,6 +251,39 @@ def test_only_the_renderer_imports_mkdocs_or_material():
     assert outside == set()
 
 
+OWN_RENDERER = "mzkb.render.jinja"
+"""The second renderer behind the door: Material's templates by our Jinja loop, read from its
+package folder by path. Neither it nor anything it imports imports MkDocs or Material."""
+
+
+def reachable(start: str, edges: dict[str, set[str]]) -> set[str]:
+    """``start`` and every module it imports, directly or not."""
+    seen, todo = set(), [start]
+    while todo:
+        module = todo.pop()
+        if module not in seen:
+            seen.add(module)
+            todo.extend(edges.get(module, ()))
+    return seen
+
+
+def test_the_own_renderer_needs_neither_mkdocs_nor_material():
+    texts = sources()
+    own = {m for m in texts if _within(m, OWN_RENDERER)}
+    assert {"mzkb.render.jinja.build", "mzkb.render.jinja.theme", "mzkb.render.jinja.structure"} <= own
+    edges = graph(texts)
+    used = set().union(*(reachable(m, edges) for m in own))
+    assert {m for m in used if third_party(texts[m][0]) & set(THIRD_PARTY_RENDERER)} == set()
+    assert "mzkb.render.pageset" in used and "mzkb.render.plugin" not in used
+
+
+def test_the_own_renderer_check_catches_an_mkdocs_import():
+    texts = sources()
+    texts["mzkb.render.jinja.structure"] = (texts["mzkb.render.jinja.structure"][0] + "\nfrom ..plugin import MzkbPlugin\n", False)
+    edges = graph(texts)
+    assert "mzkb.render.plugin" in reachable("mzkb.render.jinja.structure", edges)
+
+
 def test_ruff_reports_nothing():
     """The linter configured in pyproject.toml ([tool.ruff]) passes over the code, tests and benchmarks."""
     pytest.importorskip("ruff", reason="ruff is in the test extra: pip install -e .[test]")

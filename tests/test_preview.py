@@ -104,21 +104,25 @@ def test_edits_while_serving_give_the_right_pages(served):
         assert get(port, "/" + asset.split("?")[0])[0] == 200, asset
 
 
-@pytest.fixture
-def session_build(small_kb: Path, tmp_path: Path, monkeypatch):
-    """Rebuild the preview in this process as the server does; counts what the plugin regenerates."""
+@pytest.fixture(params=["mkdocs", "jinja"])
+def session_build(small_kb: Path, tmp_path: Path, monkeypatch, request):
+    """Rebuild the preview in this process as the server does, with each renderer; counts what
+    the renderer regenerates."""
     from mzkb.pipeline import Session, rebuild
-    from mzkb.render import plugin
+    from mzkb.render import SWITCH, pageset, plugin
+    from mzkb.render.jinja import build as jinja_build
 
+    monkeypatch.setenv(SWITCH, request.param)
     calls = {"home_page": 0, "document_context": 0}
+    where = {"home_page": pageset, "document_context": {"mkdocs": plugin, "jinja": jinja_build}[request.param]}
     for name in calls:
-        real = getattr(plugin, name)
+        real = getattr(where[name], name)
 
         def counted(*args, _real=real, _name=name, **kwargs):
             calls[_name] += 1
             return _real(*args, **kwargs)
 
-        monkeypatch.setattr(plugin, name, counted)
+        monkeypatch.setattr(where[name], name, counted)
     site = tmp_path / "preview"
     session = Session(small_kb, site)
 
