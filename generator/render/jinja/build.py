@@ -199,14 +199,15 @@ class Build:
     def copy_files(self) -> None:
         """Theme assets (once per serve session), attachments (when newer), scripts and index files."""
         session, site_dir = self.session, self.site_dir
-        files: dict[str, object] = dict(static_files())
+        theme = dict(static_files())
+        files: dict[str, object] = dict(theme)
         files.update(self.files)
         for rel, source in files.items():
             target = site_dir / rel
             if isinstance(source, Path):
                 seen = source
-                if session.copied.get(rel) == seen and not _newer(source, target):
-                    continue
+                if session.copied.get(rel) == seen and (theme.get(rel) == source or not _newer(source, target)):
+                    continue  # theme folders are not watched while serving (a change needs a restart)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 if SHIPPED.fullmatch(rel):  # minified, the ranking constants written in
                     target.write_text(shipped_script(source), encoding="utf-8")
@@ -232,7 +233,7 @@ class Build:
         _theme, static = theme_options()
         for name in sorted(static):
             key = (name, self.date, repr(self.config), tuple(p.url for p in nav.pages), tuple(p.title for p in nav.pages),
-                   tuple(p.url for p in pages) if name == "sitemap.xml" else ())
+                   tuple(self.pages) if name == "sitemap.xml" else ())
             target = self.site_dir / name
             if self.session.special.get(name) == key and target.exists():
                 continue

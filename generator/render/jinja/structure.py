@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from urllib.parse import quote, urljoin, urlsplit
 
 import yaml
@@ -129,22 +129,34 @@ class Page(Item):
     def __init__(self, src_uri: str, title: str | None, site_url: str | None, build_date: str) -> None:
         self.src_uri = src_uri
         self.dest_uri = dest_uri(src_uri)
-        self.url = quote(self.dest_uri)
-        self.name = posixpath.splitext(posixpath.basename(src_uri))[0]
         self.title = title
         self.meta: dict = {}
         self.markdown: str | None = None
         self.content: str | None = None
-        self.toc = TableOfContents([])
+        self.toc = _NO_TOC
         self.previous_page = self.next_page = None
         self.update_date = build_date
         self.edit_url = None
-        if site_url:
-            base = site_url if site_url.endswith("/") else site_url + "/"
-            self.canonical_url = urljoin(base, self.url)
-            self.abs_url = urlsplit(self.canonical_url).path
-        else:
-            self.canonical_url = self.abs_url = None
+        self._site_url = site_url
+
+    # made when a template asks (most pages of a serve rebuild are never rendered)
+    @cached_property
+    def url(self) -> str:  # noqa: D102
+        return quote(self.dest_uri)
+
+    @cached_property
+    def name(self) -> str:  # noqa: D102
+        return posixpath.splitext(posixpath.basename(self.src_uri))[0]
+
+    @cached_property
+    def canonical_url(self) -> str | None:  # noqa: D102
+        if not self._site_url:
+            return None
+        return urljoin(self._site_url if self._site_url.endswith("/") else self._site_url + "/", self.url)
+
+    @property
+    def abs_url(self) -> str | None:  # noqa: D102
+        return urlsplit(self.canonical_url).path if self.canonical_url else None
 
     @property
     def file(self) -> Page:
@@ -249,3 +261,7 @@ def get_toc(tokens: list[dict]) -> TableOfContents:
     if toc:
         toc[0].active = True
     return TableOfContents(toc)
+
+
+_NO_TOC = TableOfContents([])
+"""The table of contents of a page not (yet) converted, shared."""
