@@ -4,6 +4,7 @@ Usage:
     git worktree add --detach /tmp/mzkb-old <commit>          # the code to compare with
     python bench/serve.py --baseline /tmp/mzkb-old [--candidate DIR] [--sizes 5000] [--edits 5]
                           [--only new] [--builds]
+    python bench/serve.py --renderers mkdocs,jinja [--candidate DIR] ...   # one code, each renderer
 
 For each size one corpus is generated (``bench/synth.py``). For the old code and then the new
 (each in a child process whose ``PYTHONPATH`` gives the checkout's ``generator`` and ``theme``,
@@ -17,13 +18,18 @@ as ``bench/compare.py`` does):
   included). Median and worst are reported;
 - with ``--builds``, a cold ``mzkb build`` (``compare.cold_build``: wall seconds and stages).
 
+With ``--renderers``, the sides are the candidate code with each renderer behind the door
+(``MZKB_RENDERER``) instead of two checkouts.
+
 Writes ``bench/out/serve-<n>.json`` and prints one JSON line per code and size.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import shutil
 import signal
 import statistics
@@ -105,19 +111,40 @@ def serve_latency(kb: Path, baseline: str | None, edits: int, label: str) -> dic
             "edit_to_page_worst_s": round(max(latencies), 3), "exit": proc.returncode}
 
 
+@contextlib.contextmanager
+def renderer_chosen(name: str | None):
+    """``MZKB_RENDERER`` set to ``name`` for the child processes started meanwhile (None: as it is)."""
+    old = os.environ.get("MZKB_RENDERER")
+    if name is not None:
+        os.environ["MZKB_RENDERER"] = name
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("MZKB_RENDERER", None)
+        else:
+            os.environ["MZKB_RENDERER"] = old
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--baseline", required=True, help="a checkout of the code to compare with")
+    parser.add_argument("--baseline", default=None, help="a checkout of the code to compare with")
+    parser.add_argument("--renderers", default=None, help="compare renderers of one code instead, e.g. mkdocs,jinja")
     parser.add_argument("--candidate", default=None, help="a checkout of the new code (default: the installed one)")
     parser.add_argument("--sizes", default="5000")
     parser.add_argument("--edits", type=int, default=5)
-    parser.add_argument("--only", choices=("old", "new"), default=None, help="run one side only")
+    parser.add_argument("--only", default=None, help="run one side only (old, new, or a renderer)")
     parser.add_argument("--builds", action="store_true", help="also a cold mzkb build of each side")
     parser.add_argument("--workdir", default=str(OUT / "work"))
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
-    sides = [("old", str(Path(args.baseline).resolve())),
-             ("new", str(Path(args.candidate).resolve()) if args.candidate else None)]
+    candidate = str(Path(args.candidate).resolve()) if args.candidate else None
+    if args.renderers:
+        sides = [(name, candidate, name) for name in args.renderers.split(",")]
+    elif args.baseline:
+        sides = [("old", str(Path(args.baseline).resolve()), None), ("new", candidate, None)]
+    else:
+        parser.error("give --baseline or --renderers")
     for n in [int(x) for x in args.sizes.split(",")]:
         kb = Path(args.workdir) / f"serve-{n}" / "kb"
         shutil.rmtree(kb.parent, ignore_errors=True)
@@ -125,14 +152,15 @@ def main() -> None:
         pristine = kb.parent / "content"
         shutil.copytree(kb / "content", pristine)
         rows = []
-        for label, checkout in sides:
+        for label, checkout, renderer in sides:
             if args.only and label != args.only:
                 continue
             shutil.rmtree(kb / "content")
             shutil.copytree(pristine, kb / "content")
-            row = serve_latency(kb, checkout, args.edits, label)
-            if args.builds:
-                row["build"] = cold_build(kb, checkout)
+            with renderer_chosen(renderer):
+                row = serve_latency(kb, checkout, args.edits, label)
+                if args.builds:
+                    row["build"] = cold_build(kb, checkout)
             row["documents"] = n
             rows.append(row)
             print(json.dumps(row, ensure_ascii=False), flush=True)
