@@ -130,15 +130,21 @@ def test_failed_build_leaves_previous_site_untouched(small_kb: Path):
     assert third.ok and (site / "404.html").read_text(encoding="utf-8") != "previous"
 
 
-def test_render_failure_also_keeps_previous_site(small_kb: Path, monkeypatch):
+@pytest.mark.parametrize("renderer", ["mkdocs", "jinja"])
+def test_render_failure_also_keeps_previous_site(renderer: str, small_kb: Path, monkeypatch):
+    monkeypatch.setenv("MZKB_RENDERER", renderer)
     first = build(small_kb)
     (first.out_dir / "404.html").write_text("previous", encoding="utf-8")
-    import mzkb.render.mkdocs as renderer
+    import mzkb.render.jinja.build as jinja_build
+    import mzkb.render.mkdocs as mkdocs_renderer
 
     def explode(*_args, **_kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(renderer, "write_mkdocs_yml", explode)
+    if renderer == "mkdocs":
+        monkeypatch.setattr(mkdocs_renderer, "write_mkdocs_yml", explode)
+    else:
+        monkeypatch.setattr(jinja_build.shutil, "copyfile", explode)
     second = build(small_kb)
     assert not second.ok and (first.out_dir / "404.html").read_text(encoding="utf-8") == "previous"
     assert any(d.code in ("MZ901", "MZ902") for d in second.diagnostics)

@@ -92,19 +92,27 @@ def test_a_new_nav_label_and_site_title_show_on_every_page_of_the_next_build(sma
         assert "改名后的知识库" in nav and "测试知识库" not in nav, page
 
 
-def test_serve_rebuilds_in_one_environment_show_a_changed_nav(small_kb: Path, tmp_path: Path):
+@pytest.mark.parametrize("renderer", ["mkdocs", "jinja"])
+def test_serve_rebuilds_in_one_environment_show_a_changed_nav(renderer: str, small_kb: Path, tmp_path: Path, monkeypatch):
     """``mzkb serve`` keeps one Jinja environment for all rebuilds: fragments of the last
     rebuild must not leak into the next one."""
     from mzkb.pipeline import Session, rebuild
+
+    monkeypatch.setenv("MZKB_RENDERER", renderer)
+
+    def environment_of(memory):
+        return memory.renderer["theme_env"][0] if renderer == "mkdocs" else memory.renderer["jinja"].env
 
     site = tmp_path / "preview"
     session = Session(small_kb, site)
     assert rebuild(session).ok
     assert "殡葬服务机构" in primary_nav(read(site / "guidelines/guide-2.html"))
-    environment = session.memory.renderer["theme_env"]
+    environment = environment_of(session.memory)
     relabel(small_kb.parent)
     assert rebuild(session).ok
-    assert session.memory.renderer["theme_env"] is environment and len(environment) == 1
+    assert environment_of(session.memory) is environment
+    if renderer == "mkdocs":
+        assert len(session.memory.renderer["theme_env"]) == 1
     for page in OUTSIDE_NAV:
         nav = primary_nav(read(site / page))
         assert "殡葬与公墓服务机构" in nav and "殡葬服务机构" not in nav, page

@@ -21,6 +21,7 @@ from markupsafe import escape
 
 from ...cache import digest
 from ...content.links import asset_url
+from ...diagnostics import make
 from ...markdown import render as render_body
 from ...markdown import slugify
 from ...sanitize import clean
@@ -33,6 +34,7 @@ from ...site.partials import section_banners, table_regions
 from ...site.reuse import RENDER_CACHE, PageReuse, page_fingerprint, theme_key
 from ...site.status_view import SCRIPT as STATUS_SCRIPT
 from ...site.status_view import status_script
+from ...writer import describe_os_error, shown_path
 from ..fragments import KEY as FRAGMENT_KEY
 from ..fragments import Fragments
 from ..pageset import EXTENSIONS, MARKDOWN_EXTENSIONS, THEME, TOC, extra, generated_pages, nav_entries, rewrite_links, toc_tokens
@@ -90,11 +92,21 @@ def render(state: RenderInput, site_dir: Path) -> RenderReport:
             memory.renderer[KEY] = session
     try:
         return Build(state, site_dir, session).run()
-    except BaseException:
-        if memory is not None:  # pages may have been written before the error
-            memory.forget_pages()
-            memory.renderer.pop(KEY, None)
+    except OSError as exc:  # disk full, read-only folder ...: in Chinese, naming the path
+        _forget(memory)
+        where = shown_path(exc.filename if exc.filename is not None else site_dir, site_dir)
+        detail = describe_os_error(OSError(exc.errno, exc.strerror))
+        return RenderReport((make("MZ902", where, 0, 0, path=where, detail=detail),))
+    except BaseException:  # a bug in mzkb: its traceback is shown
+        _forget(memory)
         raise
+
+
+def _forget(memory) -> None:
+    """A render failed: pages may have been written before it; the next one renders them all."""
+    if memory is not None:
+        memory.forget_pages()
+        memory.renderer.pop(KEY, None)
 
 
 class Build:
