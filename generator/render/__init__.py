@@ -12,7 +12,10 @@ Its door is ``render(state, stage) -> RenderReport``:
   reused, the page fingerprints to keep, diagnostics for what an editor can fix).
 
 The pages themselves (home, listings, portals, comparisons …) and the document pages' context
-are made by renderer-neutral code in ``site/``; this package turns them into Material pages:
+are made by renderer-neutral code in ``site/``; ``pageset.py`` says which pages a site has and
+their inputs. Two renderers turn them into Material pages, chosen by ``MZKB_RENDERER``:
+``jinja/`` (the default: Material's templates, read by path, rendered by our own loop; it
+imports neither MkDocs nor Material) and the MkDocs one —
 ``mkdocs.py`` (the generated mkdocs.yml and MkDocs' build), ``plugin.py`` (our MkDocs plugin),
 ``fragments.py`` and ``rawhtml.py`` (speed-ups inside Material's frame and Python-Markdown),
 ``livereload.py`` (``mzkb serve``'s HTTP server, watcher and browser reloading: MkDocs'
@@ -36,7 +39,9 @@ RENDERERS = ("mkdocs", "jinja")
 """The renderers behind the door: MkDocs' build with our plugin, or our own Jinja loop (``jinja/``)."""
 SWITCH = "MZKB_RENDERER"
 """The environment variable choosing one of ``RENDERERS`` (default: ``DEFAULT``)."""
-DEFAULT = "mkdocs"
+DEFAULT = "jinja"
+"""Our own renderer: it writes the same sites as the MkDocs one, byte for byte
+(``tests/site/test_renderers.py``), and renders only what changed while serving."""
 
 
 def chosen() -> str:
