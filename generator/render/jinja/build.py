@@ -14,6 +14,7 @@ import gzip
 import os
 import shutil
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import markdown as python_markdown
 from jinja2 import FileSystemBytecodeCache
@@ -153,8 +154,7 @@ class Build:
         if state.progress is not None:
             state.progress.stage("render", "生成页面", len(reuse.new) - reuse.reused)
         nav = navigation(nav_entries(state.config, state.version is not None), self.pages)
-        for item in nav.pages:
-            item.title = escape(item.title)
+        _escape_titles(nav.items)  # Material prints nav titles as they are
         self.copy_files()
         pages = list(self.pages.values())
         self.special_templates(nav, pages)
@@ -267,7 +267,7 @@ class Build:
     def build_page(self, page: Page, nav, pages: list[Page]) -> None:
         """Convert and render one page, and write it."""
         state = self.state
-        doc = getattr(page, "document", None)
+        doc = page.document
         if doc is not None:
             page.meta = {"title": escape(doc.title)}
             page.meta["mzkb"] = document_context(doc, state.corpus, state.config, state.history.get(doc.rel_path, ()))
@@ -334,9 +334,15 @@ def _title_of(page: Page) -> str:
 
 
 def _path_of(url: str) -> str:
-    from urllib.parse import urlsplit
-
     return urlsplit(url).path
+
+
+def _escape_titles(items: list) -> None:
+    """Every navigation title as escaped HTML (``Markup``)."""
+    for item in items:
+        if isinstance(item.title, str):
+            item.title = escape(item.title)
+        _escape_titles(item.children or [])
 
 
 def _newer(source: Path, target: Path) -> bool:

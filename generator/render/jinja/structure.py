@@ -125,6 +125,12 @@ class Page(Item):
     """One page of the site (``src_uri``: its source path, e.g. ``notices/index.md``)."""
 
     is_page = True
+    source = ""
+    """A generated page's Markdown (with front matter)."""
+    document = None
+    """A document page's ``Document``."""
+    reused = False
+    """True when the page already in the output folder is kept (not rendered again)."""
 
     def __init__(self, src_uri: str, title: str | None, site_url: str | None, build_date: str) -> None:
         self.src_uri = src_uri
