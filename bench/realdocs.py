@@ -20,7 +20,7 @@ from the pinned snapshots in ``AGENCY`` (stem: repository, commit, path): the na
 Word files of 16 laws and one 决定 (Microsoft Word / WPS, kept in a RAG demo), the National Health
 Commission's WPS-made PDFs (防控方案 第八版 and the 71号 notice of 第九版, 诊疗方案 第九版 and 第十版) and a law
 PDF made in Word, a third party's LibreOffice PDF of the 宪法, and a 公文-checker's WPS test files
-(the same two red-header 公文 as .docx, .doc, .wps, .ofd and .pdf).
+(two red-header 公文 as .docx, .doc, .wps, .ofd and .pdf; the .doc of the first is a third notice).
 """
 
 from __future__ import annotations
@@ -61,7 +61,8 @@ AGENCY = {
     "laosheng-xianfa.pdf": (LAOSHENG, "741dfcc1f8122bd1c15741bdc6d9dce02cd4477f", "falv/2018《宪法》.pdf"),
     "laosheng-xingfa.pdf": (LAOSHENG, "960d764c2764edb3314e225cd500a5144b8d56c4", "falv/duben/2020-xingfa.pdf"),
     **{f"tpl-test.{ext}": (GOVCHECK, _TPL, f"cmd/debug_tools/govcheck/test_docs/test.{ext}")
-       for ext in ("docx", "doc", "wps", "ofd", "pdf")},
+       for ext in ("docx", "wps", "ofd", "pdf")},
+    "tpl-test2.doc": (GOVCHECK, _TPL, "cmd/debug_tools/govcheck/test_docs/test.doc"),  # another notice
     **{f"tpl-master.{ext}": (GOVCHECK, _TPL, f"cmd/debug_tools/{where}/master_template.{ext}")
        for ext, where in (("docx", "govcheck/test_docs"), ("doc", "secret_level/test_data"),
                           ("wps", "secret_level/test_data"), ("ofd", "govcheck/test_docs"), ("pdf", "govcheck/test_docs"))},

@@ -334,7 +334,8 @@ def _title(blocks: list[Block], paras: list[int], start: int, hint: str) -> tupl
             end = i + 1
         else:
             break
-    return "".join(_unspace(x.strip()) for x in lines), end
+    # a title typed over two lines with a line break inside one paragraph joins as two paragraphs do
+    return "".join(_unspace(part.strip()) for x in lines for part in x.split("\n")), end
 
 
 def _largest(blocks: list[Block], candidates: list[int]) -> int:

@@ -1,0 +1,87 @@
+"""Shapes found in files agencies published (bench/realdocs.py --set agency), rebuilt here in code:
+ruling that makes one column around prose (WPS prints white paragraph shading as a filled rectangle
+per line in the NHC 方案: pdfplumber saw one-column tables, and the punctuation hanging past them
+became paragraphs of its own), a page whose margin a few
+overflowing lines would widen (the 刑法 reading edition: list items then broke after every line),
+and a Word title typed over two lines with a line break."""
+
+from __future__ import annotations
+
+import html
+
+from docx import Document
+
+from mzkb.importer import gongwen
+from mzkb.importer.docx_reader import read_docx
+from mzkb.importer.model import Para, Table
+from mzkb.importer.pdf_reader import read_pdf
+
+PROSE = [f"第{n}段 新型冠状病毒属于β属的冠状病毒，有包膜，颗粒呈圆形或椭圆形，具有多个必需基因，"
+         f"分别针对核蛋白、病毒包膜、基质蛋白和刺突蛋白等结构蛋白，体外分离培养时约需数天。" for n in range(1, 5)]
+ITEMS = [f"（{c}）从事校车业务或者旅客运输，严重超过额定乘员载客，或者严重超过规定时速行驶，"
+         f"或者违反危险化学品安全管理规定运输危险化学品，危及公共安全的{'；' if c != '四' else '。'}"
+         for c in "一二三四"]
+STYLE = """@page { size: A4; margin: 3cm 2.6cm; }
+body { font-family: 'Noto Serif CJK SC'; font-size: 12pt; line-height: 1.8; margin: 0; }
+p { margin: 0; text-indent: 2em; text-align: left; }"""
+
+
+def _pdf(browser, path, body: str) -> list:
+    page = browser.new_page()
+    page.set_content(f'<html><head><meta charset="utf-8"><style>{STYLE}</style></head><body>{body}</body></html>')
+    page.pdf(path=str(path), format="A4")
+    page.close()
+    return read_pdf(path).blocks
+
+
+def _shaded(paragraph: str) -> str:
+    """A paragraph as WPS prints white paragraph shading: each line on its own white filled
+    rectangle, the rectangles stacked edge to edge (pdfplumber reads their edges as ruling)."""
+    lines, rest, width = [], paragraph, 34
+    while rest:
+        lines.append(rest[:width])
+        rest, width = rest[width:], 36
+    style = "background:#fff;height:22pt;margin:0;text-indent:0;text-align:justify;text-align-last:justify"
+    out = [f"<div style='{style}{';padding-left:2em' if n == 0 else ''}'>{html.escape(line)}</div>"
+           for n, line in enumerate(lines)]
+    out[-1] = out[-1].replace("text-align-last:justify", "text-align-last:left")
+    return "".join(out)
+
+
+def test_a_frame_ruled_around_prose_is_text_and_a_real_table_stays(tmp_path, browser):
+    framed = "".join(_shaded(p) for p in PROSE)
+    table = ("<table style='border-collapse:collapse;margin-top:1em'>"
+             + "".join(f"<tr><td style='border:1px solid #000'>{a}</td><td style='border:1px solid #000'>{b}</td></tr>"
+                       for a, b in (("场所", "要求"), ("养老机构", "每周核酸检测"), ("儿童福利机构", "每周核酸检测")))
+             + "</table>")
+    blocks = _pdf(browser, tmp_path / "framed.pdf",
+                  f"{framed}{table}")
+    texts = [b.text for b in blocks if isinstance(b, Para)]
+    assert texts == PROSE  # each paragraph whole, none read as a one-column table
+    tables = [b for b in blocks if isinstance(b, Table)]
+    assert len(tables) == 1 and list(tables[0].rows[1]) == ["养老机构", "每周核酸检测"]
+
+
+def test_list_items_wrap_whole_when_a_few_lines_overflow_the_margin(tmp_path, browser):
+    # two paragraphs set 1.5 characters wider than the type area (as lines with hanging punctuation
+    # are), then list items indented by two characters, each wrapping over two or three lines
+    wide = "".join(f"<p style='margin-right:-1.5em'>{html.escape(p)}</p>" for p in PROSE[:2])
+    items = "".join(f"<p style='text-indent:0;padding-left:2em'>{html.escape(i)}</p>" for i in ITEMS)
+    blocks = _pdf(browser, tmp_path / "list.pdf", f"<p>有下列情形之一的，处拘役，并处罚金：</p>{items}{wide}")
+    texts = [b.text for b in blocks if isinstance(b, Para)]
+    assert [t for t in texts if t.startswith("（")] == ITEMS  # an item ending with its own ；/。 ends; one that does not, continues
+    assert texts[0] == "有下列情形之一的，处拘役，并处罚金："
+    assert [t[:3] for t in texts[-2:]] == ["第1段", "第2段"]  # (Chromium clips what passes the page's margin box)
+
+
+def test_a_word_title_typed_over_two_lines_is_one_title(tmp_path):
+    doc = Document()
+    title = doc.add_paragraph()
+    run = title.add_run("中华人民共和国全国人民代表大会和")
+    run.add_break()
+    title.add_run("地方各级人民代表大会代表法")
+    doc.add_paragraph("（1992年4月3日第七届全国人民代表大会第五次会议通过）")
+    doc.add_paragraph("第一条 为保证全国人民代表大会和地方各级人民代表大会代表依法行使代表的职权，制定本法。")
+    doc.save(tmp_path / "law.docx")
+    fields = gongwen.extract(read_docx(tmp_path / "law.docx")).fields
+    assert fields.title == "中华人民共和国全国人民代表大会和地方各级人民代表大会代表法"
