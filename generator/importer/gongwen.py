@@ -288,6 +288,9 @@ def _kind_end(text: str) -> bool:
     return text.endswith(_KINDS) or "关于" in text
 
 
+_EDITION = re.compile(r"（(?![^）]*(?:年|月|日|通过|公布|发布|修订|修正))[^（）]{1,12}）")
+
+
 def _title(blocks: list[Block], paras: list[int], start: int, hint: str) -> tuple[str, int]:
     """(title, index of the first body block). Two-line titles are joined."""
     candidates = [i for i in paras if i >= start]
@@ -328,6 +331,8 @@ def _title(blocks: list[Block], paras: list[int], start: int, hint: str) -> tupl
         if _ADDRESSEE.match(text) or text.endswith("。") or normalize_doc_number(text):
             break
         same_style = styled and nxt.centered == par.centered and nxt.size == par.size and nxt.heading == par.heading
+        # an edition or status in brackets centred under the title, set smaller: （第八版）（试行）（征求意见稿）
+        same_style = same_style or bool(par.centered and nxt.centered and _EDITION.fullmatch(text))
         unfinished = not styled and not _kind_end_title(compact(" ".join(lines))) and len(text) <= 40 and _kind_end_title(text)
         if same_style and (par.centered or par.heading or par.size) or unfinished:
             lines.append(nxt.text)

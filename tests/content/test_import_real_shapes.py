@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 
 from docx import Document
+from docx.shared import Pt
 
 from mzkb.importer import gongwen
 from mzkb.importer.docx_reader import read_docx
@@ -85,3 +86,25 @@ def test_a_word_title_typed_over_two_lines_is_one_title(tmp_path):
     doc.save(tmp_path / "law.docx")
     fields = gongwen.extract(read_docx(tmp_path / "law.docx")).fields
     assert fields.title == "中华人民共和国全国人民代表大会和地方各级人民代表大会代表法"
+
+
+def _centred(doc, text: str, size: int) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    par = doc.add_paragraph()
+    par.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    par.add_run(text).font.size = Pt(size)
+
+
+def test_an_edition_in_brackets_under_the_title_belongs_to_it_a_dated_note_does_not(tmp_path):
+    # the NHC 方案: "（第八版）" centred under the title in smaller type; a law's 题注 is no part of its title
+    for name, under, title in (("plan", "（第八版）", "新型冠状病毒肺炎防控方案（第八版）"),
+                               ("law", "（2021年5月14日第十三届全国人民代表大会常务委员会第二十八次会议通过）",
+                                "新型冠状病毒肺炎防控方案")):
+        doc = Document()
+        _centred(doc, "新型冠状病毒肺炎防控方案", 22)
+        _centred(doc, under, 16)
+        body = doc.add_paragraph("为指导各地做好新型冠状病毒肺炎疫情的常态化防控工作，制定本方案。")
+        body.runs[0].font.size = Pt(16)
+        doc.save(tmp_path / f"{name}.docx")
+        assert gongwen.extract(read_docx(tmp_path / f"{name}.docx")).fields.title == title
