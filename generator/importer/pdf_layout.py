@@ -14,6 +14,7 @@ from .model import Block, Cell, Image, Para, table_from_cells
 
 _NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.．、]|（\d+）|第[一二三四五六七八九十百零〇\d]+[章节条]|附件)")
 _SENTENCE_END = tuple("。；：！？…”’）」』.;:!?")
+_REFERENCE = re.compile(r"附件[\d一二三四五六七八九十]+(?:[-－]\d+)?[）)。，、；的中所和及]")
 
 
 def laid_out(pages: list) -> tuple[list[Block], list[tuple[str, bytes]]]:
@@ -153,6 +154,8 @@ def _continues(prev: dict, line: dict) -> bool:
         return False
     if line["indented"] and prev["text"].rstrip().endswith(_SENTENCE_END):
         return False  # a first-line indent after a finished sentence opens a paragraph
+    if _REFERENCE.match(line["text"]) and not prev["text"].rstrip().endswith(_SENTENCE_END + tuple("，、")):
+        return True  # "…模板参见 / 附件4-2。": a reference to an attachment wrapped to the line start
     return not _NUMBERED.match(line["text"])  # an indented line under a full, unfinished one: a hanging indent
 
 

@@ -35,14 +35,14 @@ def _pdf(browser, path, body: str) -> list:
     return read_pdf(path).blocks
 
 
-def _shaded(paragraph: str) -> str:
+def _shaded(paragraph: str, background: str = "#fff") -> str:
     """A paragraph as WPS prints white paragraph shading: each line on its own white filled
     rectangle, the rectangles stacked edge to edge (pdfplumber reads their edges as ruling)."""
     lines, rest, width = [], paragraph, 34
     while rest:
         lines.append(rest[:width])
         rest, width = rest[width:], 36
-    style = "background:#fff;height:22pt;margin:0;text-indent:0;text-align:justify;text-align-last:justify"
+    style = f"background:{background};height:22pt;margin:0;text-indent:0;text-align:justify;text-align-last:justify"
     out = [f"<div style='{style}{';padding-left:2em' if n == 0 else ''}'>{html.escape(line)}</div>"
            for n, line in enumerate(lines)]
     out[-1] = out[-1].replace("text-align-last:justify", "text-align-last:left")
@@ -108,3 +108,13 @@ def test_an_edition_in_brackets_under_the_title_belongs_to_it_a_dated_note_does_
         body.runs[0].font.size = Pt(16)
         doc.save(tmp_path / f"{name}.docx")
         assert gongwen.extract(read_docx(tmp_path / f"{name}.docx")).fields.title == title
+
+
+def test_a_reference_to_an_attachment_wrapped_to_the_line_start_continues_the_paragraph(tmp_path, browser):
+    # the 71号 notice: "…报告模板参见" ends a full line, "附件4-2。…" starts the next
+    first = "各地要在规定时间内完成流调个案核心信息，二十四小时内完成初步流行病学调查报告，报告模板参见"[-34:]
+    refer = first + "附件4-2。公共卫生人员与轨迹排查人员要相互印证。"
+    listed = "附件：1.公民防疫基本行为准则"
+    blocks = _pdf(browser, tmp_path / "refer.pdf", _shaded(refer, "none") + f"<p style='text-indent:0'>{listed}</p>")
+    texts = [b.text for b in blocks if isinstance(b, Para)]
+    assert texts == [refer, listed]  # and a 附件说明 after a finished sentence still starts its own paragraph
