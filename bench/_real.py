@@ -261,6 +261,7 @@ def measure(folder: Path, truth_file: Path = HERE / "realdocs_truth.yml") -> dic
             config, _ = load_config(kb / "site_config.yml")
             c: Counter = Counter()
             misses: list[dict] = []
+            per_file: dict[str, dict] = {}
             known: list = []
             for path in files:
                 want = truth[path.stem]
@@ -302,14 +303,19 @@ def measure(folder: Path, truth_file: Path = HERE / "realdocs_truth.yml") -> dic
                     loss_ref = ref_paras
                 else:
                     loss_ref = ofd_source(path) if fmt == "ofd" else pdf_source(path).splitlines()
-                shown = "".join(str(meta.get(k) or "") for k in ("title", "doc_number", "recipients")) + body
-                miss, total = lost(loss_ref, shown)  # the title and 文号 moved into the page's header
+                # the 版头 and 版记 move into the front matter (title, 文号, 主送, 抄送, 印发…): shown in the page's header
+                shown = "".join(str(meta.get(k) or "") for k in ("title", "doc_number", "issuer", "recipients", "cc",
+                                                                  "printed", "signer")) + body
+                miss, total = lost(loss_ref, shown)
                 c["han_lost"] += miss
                 c["han"] += total
                 paras, tables = out_blocks(body)
                 b, n = broken(paras, ref_paras)
                 c["broken"] += b
                 c["paras"] += n
+                per_file[path.name] = {"fields": {k: got[k] == (want[k] or ([] if k == "attachments" else ""))
+                                                  or (not want[k] and str(got[k]).startswith("（请填写")) for k in FIELDS},
+                                       "han_lost": miss, "han": total, "broken": b, "paras": n}
                 if b or miss:
                     misses.append({"file": path.name, "mid_sentence": f"{b}/{n}", "han_lost": f"{miss}/{total}",
                                    "examples": [p[-30:] for p in paras if p and not p.endswith(ENDS)][:3]})
@@ -328,7 +334,7 @@ def measure(folder: Path, truth_file: Path = HERE / "realdocs_truth.yml") -> dic
                                    capture_output=True, text=True)
             failing = {ln.split(":", 1)[0] for ln in (check.stdout + check.stderr).splitlines() if " 错误：" in ln}
             c["check_failing"] = len(failing)
-            report[fmt] = {"counts": dict(c), "misses": misses, "check_errors": sorted(failing)[:5],
+            report[fmt] = {"counts": dict(c), "misses": misses, "check_errors": sorted(failing)[:5], "files": per_file,
                            "anchor": anchor(fmt, files, html_refs)}
     return report
 
@@ -382,4 +388,20 @@ def summary(report: dict) -> list[str]:
             rows = f"{a.get('rows_aligned', 0)}/{a.get('merged_rows', 0)}" if a.get("merged_rows") else "-"
             lines.append(f"  {a['tool']}: text lost {a.get('han_lost', 0) / max(1, a.get('han', 0)):.2%}; mid-sentence "
                          f"{a['broken']}/{a['paras']} ({a['broken'] / max(1, a['paras']):.1%}); merged rows aligned {rows}")
+    return lines
+
+
+def by_source(report: dict) -> list[str]:
+    """The same bars per source (the file-name prefix: npc-, nhc-, laosheng-, tpl-, gov-) and format."""
+    lines = []
+    for fmt, part in report.items():
+        groups: dict[str, list[dict]] = {}
+        for name, rec in (part.get("files") or {}).items():
+            groups.setdefault(name.split("-")[0], []).append(rec)
+        for source, recs in sorted(groups.items()):
+            exact = " ".join(f"{sum(r['fields'][k] for r in recs)}" for k in FIELDS)
+            lost_, han_ = sum(r["han_lost"] for r in recs), sum(r["han"] for r in recs)
+            b, n = sum(r["broken"] for r in recs), sum(r["paras"] for r in recs)
+            lines.append(f"  {fmt} {source}: {len(recs)} files; exact {exact}; lost {lost_}/{han_} "
+                         f"({lost_ / max(1, han_):.2%}); mid-sentence {b}/{n} ({b / max(1, n):.1%})")
     return lines
