@@ -288,6 +288,8 @@ def _kind_end(text: str) -> bool:
     return text.endswith(_KINDS) or "关于" in text
 
 
+_MARKING = re.compile(r"(?:密级|份号|紧急程度|保密期限)[：:]|[★☆]|(?:绝密|机密|秘密|特急|加急)$")
+"""A 密级/份号/紧急程度 marking printed beside or under the title: never part of it."""
 _EDITION = re.compile(r"（(?![^）]*(?:年|月|日|通过|公布|发布|修订|修正))[^（）]{1,12}）")
 
 
@@ -328,7 +330,7 @@ def _title(blocks: list[Block], paras: list[int], start: int, hint: str) -> tupl
             break
         nxt = blocks[i]
         text = compact(nxt.text)
-        if _ADDRESSEE.match(text) or text.endswith("。") or normalize_doc_number(text):
+        if _ADDRESSEE.match(text) or text.endswith("。") or normalize_doc_number(text) or _MARKING.match(text):
             break
         same_style = styled and nxt.centered == par.centered and nxt.size == par.size and nxt.heading == par.heading
         # an edition or status in brackets centred under the title, set smaller: （第八版）（试行）（征求意见稿）

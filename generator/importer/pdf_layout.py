@@ -14,6 +14,7 @@ from .model import Block, Cell, Image, Para, table_from_cells
 
 _NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.．、]|（\d+）|第[一二三四五六七八九十百零〇\d]+[章节条]|附件)")
 _SENTENCE_END = tuple("。；：！？…”’）」』.;:!?")
+_MARKING = re.compile(r"(?:密级|份号|紧急程度|保密期限)\s*[：:]")
 _REFERENCE = re.compile(r"附件[\d一二三四五六七八九十]+(?:[-－]\d+)?[）)。，、；的中所和及]")
 
 
@@ -146,6 +147,8 @@ def _joined(lines: list[dict]):
 
 
 def _continues(prev: dict, line: dict) -> bool:
+    if _MARKING.match(line["text"]):
+        return False  # "密级：秘密" printed beside the title starts its own line
     if prev["big"] or line["big"]:
         return prev["big"] and line["big"] and prev["size"] == line["size"] and prev["red"] == line["red"]
     if prev["centered"] or line["centered"] or prev["right"] or line["right"]:

@@ -144,3 +144,21 @@ def test_a_legacy_word_file_has_its_own_wall_time_for_libreoffice(tmp_path):
     result = import_file(source, source.name, cfg, DocType.NOTICE, [], limits=Limits(convert_seconds=0))
     assert [d.code for d in result.diagnostics] == ["MZ751"], [d.format() for d in result.diagnostics]
     assert "超过 0 秒" in next(d.format() for d in result.diagnostics if d.code == "MZ751")
+
+
+def test_a_secrecy_marking_under_the_title_is_no_part_of_it(tmp_path):
+    # the 公文 checker's red-header template prints "密级：秘密" under its title
+    doc = Document()
+    _centred(doc, "关于开展安全检测工作的通知", 22)
+    _centred(doc, "密级：秘密", 22)
+    doc.add_paragraph("本文件用于安全检测测试，请各单位按要求做好相关工作。").runs[0].font.size = Pt(16)
+    doc.save(tmp_path / "marked.docx")
+    assert gongwen.extract(read_docx(tmp_path / "marked.docx")).fields.title == "关于开展安全检测工作的通知"
+
+
+def test_a_secrecy_marking_printed_beside_the_title_in_a_pdf_starts_its_own_line(tmp_path, browser):
+    body = ("<p style='font-size:22pt;text-align:center;text-indent:0'>测试公文标题</p>"
+            "<p style='font-size:22pt;text-align:right;text-indent:0'>密级：秘密</p>"
+            "<p>本文件用于安全检测测试，请各单位按要求做好相关工作。</p>")
+    _pdf(browser, tmp_path / "marked.pdf", body)
+    assert gongwen.extract(read_pdf(tmp_path / "marked.pdf")).fields.title == "测试公文标题"
