@@ -391,8 +391,9 @@ def _unspace(line: str) -> str:
 
 
 def _banji(blocks: list[Block]) -> tuple[int, str, str]:
-    """(start of the 版记 at the end, 抄送, 印发 line)."""
-    start, cc, printed = len(blocks), "", ""
+    """(start of the 版记 at the end, 抄送, 印发 line). Nothing of it is dropped: a second list
+    (抄报/分送 after 抄送) keeps its label in ``cc``, "共印N份" joins the 印发 line."""
+    start, lists, printed = len(blocks), [], []
     for i in range(len(blocks) - 1, -1, -1):
         block = blocks[i]
         if not isinstance(block, Para):
@@ -402,10 +403,12 @@ def _banji(blocks: list[Block]) -> tuple[int, str, str]:
             break
         start = i
         if re.match(r"^(抄送|抄报|分送)[：:]", text):
-            cc = re.sub(r"^(抄送|抄报|分送)[：:]\s*", "", block.text.strip()).rstrip("。")
-        elif text.endswith("印发"):
-            printed = re.sub(r"\s+", " ", block.text.strip())
-    return start, cc, printed
+            lists.insert(0, block.text.strip().rstrip("。"))
+        elif text.endswith("印发") or re.search(r"共印\d+份", text):
+            printed.insert(0, re.sub(r"\s+", " ", block.text.strip()))
+    if lists:
+        lists[0] = re.sub(r"^(抄送|抄报|分送)[：:]\s*", "", lists[0])
+    return start, "；".join(lists), " ".join(printed)
 
 
 def _signature(blocks: list[Block], body_idx: list[int], date_at: int) -> str:

@@ -162,3 +162,19 @@ def test_a_secrecy_marking_printed_beside_the_title_in_a_pdf_starts_its_own_line
             "<p>本文件用于安全检测测试，请各单位按要求做好相关工作。</p>")
     _pdf(browser, tmp_path / "marked.pdf", body)
     assert gongwen.extract(read_pdf(tmp_path / "marked.pdf")).fields.title == "测试公文标题"
+
+
+def test_nothing_of_the_banji_is_dropped(tmp_path):
+    # the 公文 checker's notice: 抄送 and then 分送, the 印发 line, then "共印2份"
+    doc = Document()
+    _centred(doc, "国防部关于放假的通知", 22)
+    doc.add_paragraph("各有关单位：")
+    doc.add_paragraph("现将放假安排通知如下，请遵照执行。")
+    doc.add_paragraph("国防部")
+    doc.add_paragraph("2012年12月12日")
+    for line in ("抄送：教育局，教育局。", "分送：财政局。", "国防部 2012年12月12日印发", "共印2份"):
+        doc.add_paragraph(line)
+    doc.save(tmp_path / "banji.docx")
+    fields = gongwen.extract(read_docx(tmp_path / "banji.docx")).fields
+    assert fields.cc == "教育局，教育局；分送：财政局"
+    assert fields.printed == "国防部 2012年12月12日印发 共印2份"
