@@ -27,6 +27,7 @@ import yaml
 HAN = re.compile(r"[\u3400-\u9fff]")
 ENDS = tuple("。；：！？…”’）」』")
 FIELDS = ("title", "doc_number", "issuer", "date", "attachments")
+FORMATS = ("html", "docx", "doc", "wps", "ofd", "pdf")
 HERE = Path(__file__).resolve().parent
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -116,6 +117,31 @@ def docx_source(path: Path) -> list[str]:
             if compact(piece):
                 out.append(compact(piece))
     return out
+
+
+def converted_source(path: Path) -> list[str]:
+    """Paragraphs of a .doc/.wps as LibreOffice saves them to .docx (the reference reading of a binary Word file)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(["soffice", "--headless", "--convert-to", "docx:MS Word 2007 XML", "--outdir", tmp, str(path)],
+                       check=True, capture_output=True, timeout=180)
+        return docx_source(Path(tmp) / (path.stem + ".docx"))
+
+
+def ofd_source(path: Path) -> list[str]:
+    """Text lines of an OFD: the TextCode runs of each page's Content.xml, a line per baseline."""
+    from lxml import etree
+
+    lines: list[str] = []
+    with zipfile.ZipFile(path) as z:
+        for name in sorted(n for n in z.namelist() if n.endswith("Content.xml")):
+            rows: dict[float, list[tuple[float, str]]] = {}
+            for obj in etree.fromstring(z.read(name)).iter("{*}TextObject"):
+                box = [float(v) for v in (obj.get("Boundary") or "0 0 0 0").split()]
+                for code in obj.iter("{*}TextCode"):
+                    y = round(box[1] + float(code.get("Y") or 0))
+                    rows.setdefault(y, []).append((box[0] + float(code.get("X") or 0), code.text or ""))
+            lines += ["".join(t for _, t in sorted(row)) for _, row in sorted(rows.items())]
+    return [compact(ln) for ln in lines if compact(ln)]
 
 
 def pdf_source(path: Path, layout: bool = False) -> str:
@@ -226,13 +252,16 @@ def measure(folder: Path, truth_file: Path = HERE / "realdocs_truth.yml") -> dic
     html_refs = {p.stem: html_source(p) for p in sorted((folder / "html").glob("*.html"))}
     report: dict = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for fmt in ("html", "docx", "pdf"):
+        for fmt in FORMATS:
             files = sorted((folder / fmt).glob(f"*.{fmt}"))
+            if not files:
+                continue
             kb = Path(tmp) / f"kb-{fmt}"
             subprocess.run([sys.executable, "-m", "mzkb.cli", "init", str(kb)], check=True, capture_output=True)
             config, _ = load_config(kb / "site_config.yml")
             c: Counter = Counter()
             misses: list[dict] = []
+            per_file: dict[str, dict] = {}
             known: list = []
             for path in files:
                 want = truth[path.stem]
@@ -253,6 +282,8 @@ def measure(folder: Path, truth_file: Path = HERE / "realdocs_truth.yml") -> dic
                        "attachments": names}
                 for key in FIELDS:
                     good = got[key] == (want[key] or ([] if key == "attachments" else ""))
+                    if not want[key] and key != "attachments" and str(got[key]).startswith("（请填写"):
+                        good = True  # not printed in the file: the placeholder to fill is the right answer
                     c[key] += good
                     if not good:
                         misses.append({"file": path.name, key: [got[key], want[key]], "flagged": key in flagged})
@@ -262,19 +293,29 @@ def measure(folder: Path, truth_file: Path = HERE / "realdocs_truth.yml") -> dic
                 ref = html_refs.get(path.stem) if path.stem in html_refs else None
                 if fmt == "docx":
                     ref_paras = docx_source(path)
+                elif fmt in ("doc", "wps"):
+                    ref_paras = converted_source(path)
                 elif ref is not None:
                     ref_paras = ref["paras"]
                 else:
                     ref_paras = None
-                loss_ref = ref_paras if ref_paras is not None else [ln for ln in pdf_source(path).splitlines()]
-                shown = "".join(str(meta.get(k) or "") for k in ("title", "doc_number", "recipients")) + body
-                miss, total = lost(loss_ref, shown)  # the title and 文号 moved into the page's header
+                if ref_paras is not None:
+                    loss_ref = ref_paras
+                else:
+                    loss_ref = ofd_source(path) if fmt == "ofd" else pdf_source(path).splitlines()
+                # the 版头 and 版记 move into the front matter (title, 文号, 主送, 抄送, 印发…): shown in the page's header
+                shown = "".join(str(meta.get(k) or "") for k in ("title", "doc_number", "issuer", "recipients", "cc",
+                                                                  "printed", "signer")) + body
+                miss, total = lost(loss_ref, shown)
                 c["han_lost"] += miss
                 c["han"] += total
                 paras, tables = out_blocks(body)
                 b, n = broken(paras, ref_paras)
                 c["broken"] += b
                 c["paras"] += n
+                per_file[path.name] = {"fields": {k: got[k] == (want[k] or ([] if k == "attachments" else ""))
+                                                  or (not want[k] and str(got[k]).startswith("（请填写")) for k in FIELDS},
+                                       "han_lost": miss, "han": total, "broken": b, "paras": n}
                 if b or miss:
                     misses.append({"file": path.name, "mid_sentence": f"{b}/{n}", "han_lost": f"{miss}/{total}",
                                    "examples": [p[-30:] for p in paras if p and not p.endswith(ENDS)][:3]})
@@ -293,7 +334,7 @@ def measure(folder: Path, truth_file: Path = HERE / "realdocs_truth.yml") -> dic
                                    capture_output=True, text=True)
             failing = {ln.split(":", 1)[0] for ln in (check.stdout + check.stderr).splitlines() if " 错误：" in ln}
             c["check_failing"] = len(failing)
-            report[fmt] = {"counts": dict(c), "misses": misses, "check_errors": sorted(failing)[:5],
+            report[fmt] = {"counts": dict(c), "misses": misses, "check_errors": sorted(failing)[:5], "files": per_file,
                            "anchor": anchor(fmt, files, html_refs)}
     return report
 
@@ -301,6 +342,8 @@ def measure(folder: Path, truth_file: Path = HERE / "realdocs_truth.yml") -> dic
 def anchor(fmt: str, files: list[Path], html_refs: dict) -> dict:
     """The same figures for pandoc (HTML, Word) and ``pdftotext -layout`` (PDF), where they apply."""
     c: Counter = Counter()
+    if fmt not in ("html", "docx", "pdf"):
+        return {"tool": "none for this format"}
     for path in files:
         ref = html_refs.get(path.stem)
         if fmt == "pdf":
@@ -345,4 +388,20 @@ def summary(report: dict) -> list[str]:
             rows = f"{a.get('rows_aligned', 0)}/{a.get('merged_rows', 0)}" if a.get("merged_rows") else "-"
             lines.append(f"  {a['tool']}: text lost {a.get('han_lost', 0) / max(1, a.get('han', 0)):.2%}; mid-sentence "
                          f"{a['broken']}/{a['paras']} ({a['broken'] / max(1, a['paras']):.1%}); merged rows aligned {rows}")
+    return lines
+
+
+def by_source(report: dict) -> list[str]:
+    """The same bars per source (the file-name prefix: npc-, nhc-, laosheng-, tpl-, gov-) and format."""
+    lines = []
+    for fmt, part in report.items():
+        groups: dict[str, list[dict]] = {}
+        for name, rec in (part.get("files") or {}).items():
+            groups.setdefault(name.split("-")[0], []).append(rec)
+        for source, recs in sorted(groups.items()):
+            exact = " ".join(f"{sum(r['fields'][k] for r in recs)}" for k in FIELDS)
+            lost_, han_ = sum(r["han_lost"] for r in recs), sum(r["han"] for r in recs)
+            b, n = sum(r["broken"] for r in recs), sum(r["paras"] for r in recs)
+            lines.append(f"  {fmt} {source}: {len(recs)} files; exact {exact}; lost {lost_}/{han_} "
+                         f"({lost_ / max(1, han_):.2%}); mid-sentence {b}/{n} ({b / max(1, n):.1%})")
     return lines

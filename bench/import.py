@@ -176,6 +176,7 @@ def main() -> None:
         (HERE / "out").mkdir(exist_ok=True)
         (HERE / "out" / "import-real.json").write_text(json.dumps(real, ensure_ascii=False, indent=1), encoding="utf-8")
         print("\n".join(_real.summary(real)))
+        print("\n".join(_real.by_source(real)))
         for fmt, part in real.items():
             for miss in part["misses"][:25]:
                 print(f"  {fmt} miss:", json.dumps(miss, ensure_ascii=False))

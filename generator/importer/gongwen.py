@@ -288,6 +288,11 @@ def _kind_end(text: str) -> bool:
     return text.endswith(_KINDS) or "关于" in text
 
 
+_MARKING = re.compile(r"(?:密级|份号|紧急程度|保密期限)[：:]|[★☆]|(?:绝密|机密|秘密|特急|加急)$")
+"""A 密级/份号/紧急程度 marking printed beside or under the title: never part of it."""
+_EDITION = re.compile(r"（(?![^）]*(?:年|月|日|通过|公布|发布|修订|修正))[^（）]{1,12}）")
+
+
 def _title(blocks: list[Block], paras: list[int], start: int, hint: str) -> tuple[str, int]:
     """(title, index of the first body block). Two-line titles are joined."""
     candidates = [i for i in paras if i >= start]
@@ -325,16 +330,19 @@ def _title(blocks: list[Block], paras: list[int], start: int, hint: str) -> tupl
             break
         nxt = blocks[i]
         text = compact(nxt.text)
-        if _ADDRESSEE.match(text) or text.endswith("。") or normalize_doc_number(text):
+        if _ADDRESSEE.match(text) or text.endswith("。") or normalize_doc_number(text) or _MARKING.match(text):
             break
         same_style = styled and nxt.centered == par.centered and nxt.size == par.size and nxt.heading == par.heading
+        # an edition or status in brackets centred under the title, set smaller: （第八版）（试行）（征求意见稿）
+        same_style = same_style or bool(par.centered and nxt.centered and _EDITION.fullmatch(text))
         unfinished = not styled and not _kind_end_title(compact(" ".join(lines))) and len(text) <= 40 and _kind_end_title(text)
         if same_style and (par.centered or par.heading or par.size) or unfinished:
             lines.append(nxt.text)
             end = i + 1
         else:
             break
-    return "".join(_unspace(x.strip()) for x in lines), end
+    # a title typed over two lines with a line break inside one paragraph joins as two paragraphs do
+    return "".join(_unspace(part.strip()) for x in lines for part in x.split("\n")), end
 
 
 def _largest(blocks: list[Block], candidates: list[int]) -> int:
@@ -383,8 +391,9 @@ def _unspace(line: str) -> str:
 
 
 def _banji(blocks: list[Block]) -> tuple[int, str, str]:
-    """(start of the 版记 at the end, 抄送, 印发 line)."""
-    start, cc, printed = len(blocks), "", ""
+    """(start of the 版记 at the end, 抄送, 印发 line). Nothing of it is dropped: a second list
+    (抄报/分送 after 抄送) keeps its label in ``cc``, "共印N份" joins the 印发 line."""
+    start, lists, printed = len(blocks), [], []
     for i in range(len(blocks) - 1, -1, -1):
         block = blocks[i]
         if not isinstance(block, Para):
@@ -394,10 +403,12 @@ def _banji(blocks: list[Block]) -> tuple[int, str, str]:
             break
         start = i
         if re.match(r"^(抄送|抄报|分送)[：:]", text):
-            cc = re.sub(r"^(抄送|抄报|分送)[：:]\s*", "", block.text.strip()).rstrip("。")
-        elif text.endswith("印发"):
-            printed = re.sub(r"\s+", " ", block.text.strip())
-    return start, cc, printed
+            lists.insert(0, block.text.strip().rstrip("。"))
+        elif text.endswith("印发") or re.search(r"共印\d+份", text):
+            printed.insert(0, re.sub(r"\s+", " ", block.text.strip()))
+    if lists:
+        lists[0] = re.sub(r"^(抄送|抄报|分送)[：:]\s*", "", lists[0])
+    return start, "；".join(lists), " ".join(printed)
 
 
 def _signature(blocks: list[Block], body_idx: list[int], date_at: int) -> str:

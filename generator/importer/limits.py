@@ -22,6 +22,9 @@ class Limits:
     seconds: float = 20.0
     """CPU time budget for reading one file (checked between pages, paragraphs and pictures): the
     work a file costs, so a busy machine does not make a good file fail."""
+    convert_seconds: float = 90.0
+    """Wall time for LibreOffice to turn one .doc/.wps into .docx: a separate process, so wall time
+    is what bounds it (its start-up alone takes seconds, and several times that on a busy machine)."""
     docx_part_mb: int = 32
     """Inflated size of one XML part of a .docx (document.xml, styles.xml …)."""
     docx_xml_mb: int = 64

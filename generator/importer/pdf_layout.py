@@ -14,6 +14,8 @@ from .model import Block, Cell, Image, Para, table_from_cells
 
 _NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.．、]|（\d+）|第[一二三四五六七八九十百零〇\d]+[章节条]|附件)")
 _SENTENCE_END = tuple("。；：！？…”’）」』.;:!?")
+_MARKING = re.compile(r"(?:密级|份号|紧急程度|保密期限)\s*[：:]")
+_REFERENCE = re.compile(r"附件[\d一二三四五六七八九十]+(?:[-－]\d+)?[）)。，、；的中所和及]")
 
 
 def laid_out(pages: list) -> tuple[list[Block], list[tuple[str, bytes]]]:
@@ -95,18 +97,25 @@ def _mark_layout(lines: list[dict]) -> None:
         line["indented"] = line["x0"] > left + 1.2 * em
         line["full"] = line["x1"] >= right - 1.5 * em
         margin_l, margin_r = line["x0"] - left, right - line["x1"]
-        line["centered"] = margin_l > 2 * em and abs(margin_l - margin_r) < 1.5 * em
+        # centred: short, and clear of both margins by two characters (the lines of an indented list
+        # item that nearly fill the line have about equal margins too)
+        line["centered"] = (min(margin_l, margin_r) > 2 * em and abs(margin_l - margin_r) < 1.5 * em
+                            and line["x1"] - line["x0"] < 0.75 * (right - left))
         line["right"] = margin_r < 2.5 * em and margin_l > (right - left) * 0.4 and not line["centered"]
 
 
 def _edges(lines: list[dict]) -> tuple[float, float]:
     """Left and right edge of the type area: the leftmost start and the rightmost end that at
-    least two lines share (to the point), so one stray line does not move the margins."""
+    least a tenth of the lines (two or more) share to the point, so stray lines (a punctuation
+    mark hanging past the margin, a line set wider) do not move the margins; lacking such a
+    value, the extreme that two lines share."""
+    need = max(2, -(-len(lines) // 10))
+
     def shared(values: list[float], pick) -> float:
         counts: dict[int, int] = {}
         for value in values:
             counts[round(value)] = counts.get(round(value), 0) + 1
-        common = [v for v in values if counts[round(v)] >= 2]
+        common = [v for v in values if counts[round(v)] >= need] or [v for v in values if counts[round(v)] >= 2]
         return pick(common or values)
 
     return shared([line["x0"] for line in lines], min), shared([line["x1"] for line in lines], max)
@@ -138,6 +147,8 @@ def _joined(lines: list[dict]):
 
 
 def _continues(prev: dict, line: dict) -> bool:
+    if _MARKING.match(line["text"]):
+        return False  # "密级：秘密" printed beside the title starts its own line
     if prev["big"] or line["big"]:
         return prev["big"] and line["big"] and prev["size"] == line["size"] and prev["red"] == line["red"]
     if prev["centered"] or line["centered"] or prev["right"] or line["right"]:
@@ -146,6 +157,8 @@ def _continues(prev: dict, line: dict) -> bool:
         return False
     if line["indented"] and prev["text"].rstrip().endswith(_SENTENCE_END):
         return False  # a first-line indent after a finished sentence opens a paragraph
+    if _REFERENCE.match(line["text"]) and not prev["text"].rstrip().endswith(_SENTENCE_END + tuple("，、")):
+        return True  # "…模板参见 / 附件4-2。": a reference to an attachment wrapped to the line start
     return not _NUMBERED.match(line["text"])  # an indented line under a full, unfinished one: a hanging indent
 
 

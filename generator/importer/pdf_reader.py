@@ -262,6 +262,9 @@ def _page_items(page, number: int, renderer: _Renderer, limits: Limits, budget: 
     budget.check(f"查找 PDF 第 {number} 页的表格")
     # pdfplumber finds tables by their ruling lines: a page drawing none has none (and is read 10× faster)
     tables = page.find_tables() if page.rects or page.lines or page.curves else []
+    # ruling that makes one column (a frame or rules drawn around prose, as WPS prints) is no table:
+    # its lines are read as text, with the punctuation that hangs past the frame's edge
+    tables = [t for t in tables if len({round(cell[0]) for cell in t.cells}) >= 2]
     boxes = [t.bbox for t in tables]
 
     def outside(obj) -> bool:

@@ -83,7 +83,7 @@ def read(path: Path, shown: str, max_mb: float, limits: Limits = LIMITS) -> Extr
 
         with tempfile.TemporaryDirectory(prefix="mzkb-import-") as tmp:
             converted = Path(tmp) / "converted.docx"
-            converted.write_bytes(legacy.convert_to_docx(path, exe, limits.seconds))
+            converted.write_bytes(legacy.convert_to_docx(path, exe, limits.convert_seconds))
             return read_docx(converted, limits, Budget(limits.seconds))
     kind = READERS.get(suffix)
     if kind is None:
