@@ -8,7 +8,7 @@
   "use strict";
   var M = window.mzkb, A = M.analyzer, Z = M.inflate;
   var hasOwn = function (o, k) { return Object.prototype.hasOwnProperty.call(o, k); };
-  var state = { manifest: null, shards: {}, frags: {}, rests: {}, docs: null, chains: {}, fold: {}, foldParts: {} };
+  var state = { manifest: null, shards: {}, places: {}, frags: {}, rests: {}, docs: null, chains: {}, fold: {}, foldParts: {} };
   /* ranking.browser_rules(), written into this script at build time (generator/search/scripts.py). */
   var RULES = /*mzkb:rules*/null/*mzkb:rules-end*/;
   var WINDOW = RULES.WINDOW, PHRASE_BOOST = RULES.PHRASE_BOOST, TITLE_BOOST = RULES.TITLE_BOOST, SIMILAR = RULES.SIMILAR;
@@ -22,6 +22,7 @@
       data.dead.forEach(function (d) { state.dead[d] = true; });
       (data.chains || []).forEach(function (chain, c) { chain.forEach(function (d, i) { state.chains[d] = [c, i]; }); });
     } else if (kind === "shard") state.shards[(segment || 0) + ":" + n] = data;
+    else if (kind === "pos") state.places[(segment || 0) + ":" + n] = data;
     else if (kind === "frag") state.frags[n] = data;
     else if (kind === "rest") state.rests[n] = { z: data };
     else if (kind === "docs") state.docs = data;
@@ -80,20 +81,24 @@
   "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_".split("").forEach(function (c, i) { DIGITS[c] = i; });
   var decoded = {};
 
+  /* Varints (browser_index.encode_varints) -> numbers. */
+  function varints(text) {
+    var nums = [], value = 0, shift = 0;
+    for (var i = 0; i < text.length; i++) {
+      var d = DIGITS[text.charAt(i)];
+      if (d >= 32) { value += (d - 32) * Math.pow(2, shift); shift += 5; continue; }
+      nums.push(value + d * Math.pow(2, shift)); value = 0; shift = 0;
+    }
+    return nums;
+  }
   /* A term's live postings over all segments, with its idf (Whoosh's formula, from the live frequency). */
   function decode(term) {
     if (decoded[term]) return decoded[term];
     var nums = [];
     shardsFor(term).forEach(function (shard) {
       if (!shard || !hasOwn(shard, term)) return;
-      var text = shard[term], value = 0, shift = 0, doc = 0, k = 0;
-      for (var i = 0; i < text.length; i++) {
-        var d = DIGITS[text.charAt(i)];
-        if (d >= 32) { value += (d - 32) * Math.pow(2, shift); shift += 5; continue; }
-        value += d * Math.pow(2, shift);
-        if (k % 3 === 0) { doc += value; value = doc; }
-        nums.push(value); value = 0; shift = 0; k++;
-      }
+      var these = varints(shard[term]), doc = 0;
+      for (var k = 0; k < these.length; k += 3) { doc += these[k]; nums.push(doc, these[k + 1], these[k + 2]); }
     });
     var live = [];
     for (var j = 0; j < nums.length; j += 3) if (!state.dead[nums[j]]) live.push(j);
@@ -528,6 +533,20 @@
        document holds in a visible field; the others are read, all of them when VERIFY allows */
     var proven = provenHolders(words), held = 0;
     candidates = candidates.filter(function (m) { if (proven && proven.has(m.key)) { held += 1; return false; } return true; });
+    /* more candidates than it reads: their positions (positions.py) drop those whose words do not stand
+       in a row and prove those whose words are made of bigrams and Latin words; the rest are read */
+    var placed = candidates.length > VERIFY ? loadPlaces(words) : null;
+    if (!placed) return reading();
+    return placed.then(function (tokens) {
+      candidates = candidates.filter(function (m) {
+        var fits = tokens.every(function (t) { return positionsHold(t.tokens, m.key); });
+        if (!fits) { m.full = false; return false; }
+        if (tokens.every(function (t) { return t.proves; })) { held += 1; return false; }
+        return true;
+      });
+      return reading();
+    });
+    function reading() {
     var all = candidates.length <= VERIFY;
     candidates.sort(function (a, b) { return cmp(key(b), key(a)); });
     var read = 0, synonyms = null, synRead = 0, spelled = spellings.map(queryWords);
@@ -567,6 +586,95 @@
       });
     }
     return round();
+    }
+  }
+  /* ---- positions (positions.py): where each bigram and Latin word stands in a document's visible texts ---- */
+  var TOKEN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[0-9a-z]+/g;
+  /* positions.word_tokens: [{at, term, kind}] of a folded word, and whether standing there proves it */
+  function wordTokens(word) {
+    var tokens = [], covered = 0, m;
+    TOKEN.lastIndex = 0;
+    while ((m = TOKEN.exec(word)) !== null) {
+      var run = m[0], start = m.index;
+      if (run.charCodeAt(0) > 127) {
+        /* positions._cover: bigrams at 0, 2, 4 … and at the last two characters */
+        var at = [];
+        for (var i = 0; i + 1 < run.length; i += 2) at.push(i);
+        if (run.length > 1 && at[at.length - 1] !== run.length - 2) at.push(run.length - 2);
+        at.forEach(function (i) { tokens.push({ at: start + i, term: run.slice(i, i + 2), kind: "bigram" }); });
+        if (run.length > 1) covered += run.length;
+      } else {
+        tokens.push({ at: start, term: run, kind: start + run.length === word.length ? "prefix" : "latin" });
+        covered += run.length;
+      }
+    }
+    return { tokens: tokens, proves: tokens.length > 0 && covered === word.length };
+  }
+  /* The position shards of every word's tokens (null when a word has none, or the index has no positions). */
+  function loadPlaces(words) {
+    var all = words.map(wordTokens), loads = [];
+    if (all.some(function (t) { return !t.tokens.length; }) || segments().some(function (s) { return !s.p; })) return null;
+    all.forEach(function (t) {
+      t.tokens.forEach(function (token) {
+        var key = A.shardKey(token.term);
+        segments().forEach(function (s, i) {
+          var n = A.shardOf(key, s.p);
+          if (!hasOwn(state.places, i + ":" + n)) loads.push(loadScript(indexFile(s, "p" + n + ".js")));
+        });
+      });
+    });
+    return Promise.all(loads).then(function () { return all; });
+  }
+  var placesOf = {};
+  /* A term's positions: document -> offsets, over all segments (positions.decode). */
+  function decodePlaces(term) {
+    if (placesOf[term]) return placesOf[term];
+    var out = new Map();
+    segments().forEach(function (s, si) {
+      var shard = state.places[si + ":" + A.shardOf(A.shardKey(term), s.p)];
+      if (!shard || !hasOwn(shard, term)) return;
+      var nums = varints(shard[term]);
+      for (var j = 0, doc = 0; j < nums.length;) {
+        doc += nums[j];
+        var n = nums[j + 1], at = 0, offsets = new Set();
+        for (var k = 0; k < n; k++) { at += nums[j + 2 + k]; offsets.add(at); }
+        out.set(doc, offsets);
+        j += 2 + n;
+      }
+    });
+    return (placesOf[term] = out);
+  }
+  /* The offsets of a token in a document (a prefix token: of every term starting with it). */
+  function tokenPlaces(token, doc) {
+    if (token.kind !== "prefix") return decodePlaces(token.term).get(doc) || null;
+    var found = null;
+    segments().forEach(function (s, si) {
+      var shard = state.places[si + ":" + A.shardOf(A.shardKey(token.term), s.p)] || {};
+      Object.keys(shard).forEach(function (t) {
+        if (t.lastIndexOf(token.term, 0) !== 0) return;
+        var here = decodePlaces(t).get(doc);
+        if (here) { found = found || new Set(); here.forEach(function (p) { found.add(p); }); }
+      });
+    });
+    return found;
+  }
+  /* positions.holds: a base offset where every token of the word stands. */
+  function positionsHold(tokens, doc) {
+    var sets = [];
+    for (var i = 0; i < tokens.length; i++) {
+      var here = tokenPlaces(tokens[i], doc);
+      if (!here) return false;
+      sets.push(here);
+    }
+    var smallest = 0;
+    sets.forEach(function (set, i) { if (set.size < sets[smallest].size) smallest = i; });
+    var found = false;
+    sets[smallest].forEach(function (p) {
+      if (found) return;
+      var base = p - tokens[smallest].at;
+      found = tokens.every(function (t, i) { return sets[i].has(base + t.at); });
+    });
+    return found;
   }
   /* Documents holding every word in a visible field, read from the postings: a Han word is held where
      an index term of Han characters that starts with it is (a bigram or segmenter word is a piece of
