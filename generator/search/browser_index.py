@@ -21,7 +21,7 @@ segment with the documents that changed since (their old numbers become dead).
                     match, ``ranking.holds_query``, or to cut a snippet there)
 - ``H/pN.js``       position shards (``positions``): per bigram and Latin word, its offsets in
                     each document's visible texts, sharded by the term shards' key; loaded only
-                    to prove a full-match count its postings cannot (``search.js`` positionsHold)
+                    to prove a full-match count its postings cannot (``search-positions.js``)
 - ``docs-X.js``     per-document filter data, loaded only when a filter is used
 
 Each file calls ``mzkbSearch.load(kind, n, data[, segment])``; no fetch, no worker, no modules, so it

@@ -11,7 +11,7 @@ whose candidates postings cannot prove and that are more than it would read (``r
 every other query loads nothing more.
 
 ``word_tokens`` cuts a query word into (offset, term, kind) as the index cuts text; ``holds``
-is the check search.js ``positionsHold`` mirrors: a base offset where every token stands.
+is the check ``search-positions.js`` ``holds`` mirrors (that script is loaded only then): a base offset where every token stands.
 A word made only of Han runs of two or more characters and Latin words is then proven held; a
 word with a lone Han character or another character (〔, ·) is only filtered (its survivors are
 read as before).
@@ -57,8 +57,8 @@ def doc_positions(texts: list[str]) -> dict[str, list[int]]:
     return found
 
 
-def word_tokens(word: str) -> tuple[list[tuple[int, str, str]], bool]:
-    """(offset, term, kind) of a folded query word — kind ``bigram`` (``_cover``), ``latin`` (the whole Latin
+def word_tokens(word: str, frequency=lambda term: 0) -> tuple[list[tuple[int, str, str]], bool]:
+    """(offset, term, kind) of a folded query word — kind ``bigram`` (``cover``, ``frequency``: a bigram's document frequency), ``latin`` (the whole Latin
     word) or ``prefix`` (a Latin word ending the query word: the text's may go on, 12 in 第120号
     holds 第12) — and whether standing at those offsets proves the word held (only Han runs of
     two or more characters and Latin words, nothing between them)."""
@@ -67,7 +67,8 @@ def word_tokens(word: str) -> tuple[list[tuple[int, str, str]], bool]:
     for match in _TOKEN.finditer(word):
         run, start = match.group(), match.start()
         if analyzer.is_han(run):
-            tokens += [(start + i, run[i : i + 2], "bigram") for i in _cover(len(run))]
+            tokens += [(start + i, run[i : i + 2], "bigram")
+                       for i in cover(len(run), lambda i, run=run: frequency(run[i : i + 2]) + 1)]
             covered += len(run) if len(run) > 1 else 0
         else:
             tokens.append((start, run, "prefix" if match.end() == len(word) else "latin"))
@@ -75,12 +76,25 @@ def word_tokens(word: str) -> tuple[list[tuple[int, str, str]], bool]:
     return tokens, bool(tokens) and covered == len(word)
 
 
-def _cover(size: int) -> list[int]:
-    """Offsets of the bigrams that cover a Han run of ``size`` characters, each character once where
-    it can be (医疗保障: 医疗 at 0, 保障 at 2): half the position shards of every bigram."""
+def cover(size: int, cost=lambda offset: 1) -> list[int]:
+    """Offsets of bigrams covering a Han run of ``size`` characters (each character at least once),
+    the cheapest by ``cost(offset)`` — the browser's cost is the bigram's document frequency + 1:
+    rare bigrams have short position lists (公共卫生事件: 公共 共卫 生事 事件, not 卫生). Every cover
+    holds the first and the last bigram and skips no two offsets in a row; equal costs take the
+    fewest bigrams (医疗保障: 医疗 at 0, 保障 at 2). ``search-positions.js`` cover is the same."""
     if size < 2:
         return []
-    return sorted({*range(0, size - 1, 2), size - 2})
+    best: list[float] = []
+    came: list[int] = []
+    for i in range(size - 1):
+        prev = -1 if i == 0 else 0 if i == 1 else (i - 2 if best[i - 2] <= best[i - 1] else i - 1)
+        best.append(cost(i) + (best[prev] if prev >= 0 else 0))
+        came.append(prev)
+    out, at = [], size - 2
+    while at >= 0:
+        out.insert(0, at)
+        at = came[at]
+    return out
 
 
 def holds(tokens: list[tuple[int, str, str]], positions: dict[str, list[int]]) -> bool:

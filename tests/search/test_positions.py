@@ -84,4 +84,5 @@ def test_browser_counts_exactly_where_bigrams_overcount(tmp_path_factory, page):
     assert page.locator("#mzkb-search-summary").inner_text().startswith("找到 4 个文件完全匹配")
     loaded = page.evaluate("mzkb.loadedScripts()")
     assert any(Path(u).name.startswith("p") for u in loaded if "/search/" in u), loaded
+    assert any(u.endswith("assets/mzkb/search-positions.js") for u in loaded), loaded
     assert page.errors == []

@@ -535,15 +535,14 @@
     candidates = candidates.filter(function (m) { if (proven && proven.has(m.key)) { held += 1; return false; } return true; });
     /* more candidates than it reads: their positions (positions.py) drop those whose words do not stand
        in a row and prove those whose words are made of bigrams and Latin words; the rest are read */
-    var placed = candidates.length > VERIFY ? loadPlaces(words) : null;
-    if (!placed) return reading();
-    return placed.then(function (tokens) {
-      candidates = candidates.filter(function (m) {
-        var fits = tokens.every(function (t) { return positionsHold(t.tokens, m.key); });
-        if (!fits) { m.full = false; return false; }
-        if (tokens.every(function (t) { return t.proves; })) { held += 1; return false; }
-        return true;
-      });
+    if (candidates.length <= VERIFY || segments().some(function (s) { return !s.p; })) return reading();
+    return loadScript(siteRoot() + "assets/mzkb/search-positions.js").then(function () {
+      return M.positions.settle(words, candidates, placesContext);
+    }).then(function (settled) {
+      if (settled) {
+        candidates = settled.left;
+        held += settled.proven;
+      }
       return reading();
     });
     function reading() {
@@ -588,94 +587,6 @@
     return round();
     }
   }
-  /* ---- positions (positions.py): where each bigram and Latin word stands in a document's visible texts ---- */
-  var TOKEN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[0-9a-z]+/g;
-  /* positions.word_tokens: [{at, term, kind}] of a folded word, and whether standing there proves it */
-  function wordTokens(word) {
-    var tokens = [], covered = 0, m;
-    TOKEN.lastIndex = 0;
-    while ((m = TOKEN.exec(word)) !== null) {
-      var run = m[0], start = m.index;
-      if (run.charCodeAt(0) > 127) {
-        /* positions._cover: bigrams at 0, 2, 4 … and at the last two characters */
-        var at = [];
-        for (var i = 0; i + 1 < run.length; i += 2) at.push(i);
-        if (run.length > 1 && at[at.length - 1] !== run.length - 2) at.push(run.length - 2);
-        at.forEach(function (i) { tokens.push({ at: start + i, term: run.slice(i, i + 2), kind: "bigram" }); });
-        if (run.length > 1) covered += run.length;
-      } else {
-        tokens.push({ at: start, term: run, kind: start + run.length === word.length ? "prefix" : "latin" });
-        covered += run.length;
-      }
-    }
-    return { tokens: tokens, proves: tokens.length > 0 && covered === word.length };
-  }
-  /* The position shards of every word's tokens (null when a word has none, or the index has no positions). */
-  function loadPlaces(words) {
-    var all = words.map(wordTokens), loads = [];
-    if (all.some(function (t) { return !t.tokens.length; }) || segments().some(function (s) { return !s.p; })) return null;
-    all.forEach(function (t) {
-      t.tokens.forEach(function (token) {
-        var key = A.shardKey(token.term);
-        segments().forEach(function (s, i) {
-          var n = A.shardOf(key, s.p);
-          if (!hasOwn(state.places, i + ":" + n)) loads.push(loadScript(indexFile(s, "p" + n + ".js")));
-        });
-      });
-    });
-    return Promise.all(loads).then(function () { return all; });
-  }
-  var placesOf = {};
-  /* A term's positions: document -> offsets, over all segments (positions.decode). */
-  function decodePlaces(term) {
-    if (placesOf[term]) return placesOf[term];
-    var out = new Map();
-    segments().forEach(function (s, si) {
-      var shard = state.places[si + ":" + A.shardOf(A.shardKey(term), s.p)];
-      if (!shard || !hasOwn(shard, term)) return;
-      var nums = varints(shard[term]);
-      for (var j = 0, doc = 0; j < nums.length;) {
-        doc += nums[j];
-        var n = nums[j + 1], at = 0, offsets = new Set();
-        for (var k = 0; k < n; k++) { at += nums[j + 2 + k]; offsets.add(at); }
-        out.set(doc, offsets);
-        j += 2 + n;
-      }
-    });
-    return (placesOf[term] = out);
-  }
-  /* The offsets of a token in a document (a prefix token: of every term starting with it). */
-  function tokenPlaces(token, doc) {
-    if (token.kind !== "prefix") return decodePlaces(token.term).get(doc) || null;
-    var found = null;
-    segments().forEach(function (s, si) {
-      var shard = state.places[si + ":" + A.shardOf(A.shardKey(token.term), s.p)] || {};
-      Object.keys(shard).forEach(function (t) {
-        if (t.lastIndexOf(token.term, 0) !== 0) return;
-        var here = decodePlaces(t).get(doc);
-        if (here) { found = found || new Set(); here.forEach(function (p) { found.add(p); }); }
-      });
-    });
-    return found;
-  }
-  /* positions.holds: a base offset where every token of the word stands. */
-  function positionsHold(tokens, doc) {
-    var sets = [];
-    for (var i = 0; i < tokens.length; i++) {
-      var here = tokenPlaces(tokens[i], doc);
-      if (!here) return false;
-      sets.push(here);
-    }
-    var smallest = 0;
-    sets.forEach(function (set, i) { if (set.size < sets[smallest].size) smallest = i; });
-    var found = false;
-    sets[smallest].forEach(function (p) {
-      if (found) return;
-      var base = p - tokens[smallest].at;
-      found = tokens.every(function (t, i) { return sets[i].has(base + t.at); });
-    });
-    return found;
-  }
   /* Documents holding every word in a visible field, read from the postings: a Han word is held where
      an index term of Han characters that starts with it is (a bigram or segmenter word is a piece of
      the text itself, and the shard of the word's first two characters holds every such term).
@@ -699,6 +610,15 @@
     }
     return found;
   }
+  /* What search-positions.js reads: the segments, their loaded position shards, how to load one,
+     and a term's document frequency (postings loaded) to choose the cheapest bigrams. */
+  var placesContext = {
+    segments: segments, places: state.places, varints: varints,
+    load: function (i, n) {
+      return hasOwn(state.places, i + ":" + n) ? Promise.resolve() : loadScript(indexFile(segments()[i], "p" + n + ".js"));
+    },
+    frequency: function (term) { return hasTerm(term) ? decode(term).docs.length : 0; }
+  };
   function cmp(a, b) {
     for (var i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
     return 0;
