@@ -20,8 +20,9 @@ segment with the documents that changed since (their old numbers become dead).
                     those units' texts, packed as the fragment's (loaded only to check a full
                     match, ``ranking.holds_query``, or to cut a snippet there)
 - ``H/pN.js``       position shards (``positions``): per bigram and Latin word, its offsets in
-                    each document's visible texts, sharded by the term shards' key; loaded only
-                    to prove a full-match count its postings cannot (``search-positions.js``)
+                    each document's visible texts, sharded by the term shards' key (a long
+                    list in a file of its own, ``pN.K.js``, its number K in ``pN.js``); loaded
+                    only to prove a full-match count its postings cannot (``search-positions.js``)
 - ``docs-X.js``     per-document filter data, loaded only when a filter is used
 
 Each file calls ``mzkbSearch.load(kind, n, data[, segment])``; no fetch, no worker, no modules, so it
@@ -49,7 +50,7 @@ from ..content.model import DocType, Status
 from ..foundations import js_json
 from ..regions import load_regions
 from . import analyzer
-from .positions import PositionsBuilder, visible_texts
+from .positions import ALONE, PLACE_TARGET_BYTES, PositionsBuilder, visible_texts
 from .postings import DocTerms, Postings, document_terms, take
 from ..content.status import doc_record
 from .records import ALWAYS, MEASURE, UNIT_TEXT, below_candidates, edition_chains, query_aliases, section_unit, status_factor, synonym_groups
@@ -172,12 +173,8 @@ class BrowserIndexBuilder:
         for term in sorted(postings):
             shards[shard_of(analyzer.shard_key(term), shard_count)][term] = postings[term]
         files = {f"s{n}.js": _js("shard", n, shards.get(n, {}), self.number or None) for n in range(shard_count)}
-        places = {term: encode_varints(numbers) for term, numbers in self.positions.numbers().items()}
-        place_count = max(1, min(8192, sum(len(t.encode()) + len(p) + 6 for t, p in places.items()) // SHARD_TARGET_BYTES))
-        by_place: dict[int, dict[str, str]] = defaultdict(dict)
-        for term, text in places.items():
-            by_place[shard_of(analyzer.shard_key(term), place_count)][term] = text
-        files |= {f"p{n}.js": _js("pos", n, by_place.get(n, {}), self.number or None) for n in range(place_count)}
+        place_count, place_files = _position_files(self.positions.numbers(), self.number or None)
+        files |= place_files
         files |= {f"f{self.first + di}.js": data.decode("utf-8") if as_text else data for di, data in self.fragments.items()}
         files |= {f"r{self.first + di}.js": data.decode("utf-8") if as_text else data for di, data in self.rests.items()}
         self.fragments.clear()
@@ -188,6 +185,27 @@ class BrowserIndexBuilder:
         segment = Segment(digest.hexdigest()[:12], shard_count, self.first, len(self.ids), tuple(sorted(files)), len(postings),
                           place_count)
         return segment, files
+
+
+def _position_files(numbers: dict[str, list[int]], segment: int | None) -> tuple[int, dict[str, str]]:
+    """The position shards of a segment (``positions.py``): ``pN.js`` holds the terms whose shard key
+    hashes to N; a term whose positions take more than ``positions.ALONE`` characters has a file of
+    its own, ``pN.K.js``, and ``pN.js`` holds K in its place — a query loads the big lists it asks
+    for and never another word's."""
+    places = {term: encode_varints(found) for term, found in numbers.items()}
+    small = sum(len(t.encode()) + len(p) + 6 for t, p in places.items() if len(p) <= ALONE)
+    count = max(1, min(8192, small // PLACE_TARGET_BYTES))
+    shards: dict[int, dict[str, str | int]] = defaultdict(dict)
+    files = {}
+    for term in sorted(places):
+        n, text = shard_of(analyzer.shard_key(term), count), places[term]
+        if len(text) > ALONE:
+            alone = shards[n][term] = sum(isinstance(v, int) for v in shards[n].values())
+            files[f"p{n}.{alone}.js"] = _js("pos", n, {term: text}, segment)
+        else:
+            shards[n][term] = text
+    files |= {f"p{n}.js": _js("pos", n, shards.get(n, {}), segment) for n in range(count)}
+    return count, files
 
 
 def recall_only(analyzed: list[dict[str, Counter]]) -> set[str]:

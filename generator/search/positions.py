@@ -31,8 +31,12 @@ _HAN = analyzer._HAN
 _BIGRAM = re.compile(rf"(?=([{_HAN}]{{2}}))")
 _LATIN = re.compile(analyzer._ASCII_WORD)
 _TOKEN = re.compile(rf"[{_HAN}]+|{analyzer._ASCII_WORD}")
-TARGET_BYTES = 4_000
-"""Aimed size of one position shard (as ``browser_index.SHARD_TARGET_BYTES``)."""
+PLACE_TARGET_BYTES = 2_000
+"""Aimed size of one position shard (``pN.js``): a query loads one per bigram it looks up, and
+every other term there comes along."""
+ALONE = 2_000
+"""A term whose positions take more characters has a file of its own (``pN.K.js``): the long
+lists (公共, 项目 …) never come along with another query's bigram."""
 
 
 def visible_texts(doc, units) -> list[str]:

@@ -106,6 +106,21 @@
       });
     });
     return Promise.all(loads).then(function () {
+      /* a long list has a file of its own (pN.K.js; pN.js holds K): load those the tokens name */
+      var alone = [];
+      all.forEach(function (t) {
+        t.tokens.forEach(function (token) {
+          ctx.segments().forEach(function (s, i) {
+            var n = shardOf(ctx, i, token.term), shard = ctx.places[i + ":" + n] || {};
+            Object.keys(shard).forEach(function (term) {
+              var named = token.kind === "prefix" ? term.lastIndexOf(token.term, 0) === 0 : term === token.term;
+              if (named && typeof shard[term] === "number") alone.push(ctx.load(i, n, shard[term]));
+            });
+          });
+        });
+      });
+      return Promise.all(alone);
+    }).then(function () {
       var proven = 0, proves = all.every(function (t) { return t.proves; });
       var left = candidates.filter(function (m) {
         if (!all.every(function (t) { return holds(ctx, t.tokens, m.key); })) { m.full = false; return false; }

@@ -22,7 +22,10 @@
       data.dead.forEach(function (d) { state.dead[d] = true; });
       (data.chains || []).forEach(function (chain, c) { chain.forEach(function (d, i) { state.chains[d] = [c, i]; }); });
     } else if (kind === "shard") state.shards[(segment || 0) + ":" + n] = data;
-    else if (kind === "pos") state.places[(segment || 0) + ":" + n] = data;
+    else if (kind === "pos") {  /* pN.js, or pN.K.js: one long list that pN.js holds as K */
+      var into = state.places[(segment || 0) + ":" + n] || (state.places[(segment || 0) + ":" + n] = {});
+      Object.keys(data).forEach(function (t) { if (typeof data[t] === "string" || !hasOwn(into, t)) into[t] = data[t]; });
+    }
     else if (kind === "frag") state.frags[n] = data;
     else if (kind === "rest") state.rests[n] = { z: data };
     else if (kind === "docs") state.docs = data;
@@ -614,8 +617,9 @@
      and a term's document frequency (postings loaded) to choose the cheapest bigrams. */
   var placesContext = {
     segments: segments, places: state.places, varints: varints,
-    load: function (i, n) {
-      return hasOwn(state.places, i + ":" + n) ? Promise.resolve() : loadScript(indexFile(segments()[i], "p" + n + ".js"));
+    load: function (i, n, alone) {
+      if (alone === undefined && hasOwn(state.places, i + ":" + n)) return Promise.resolve();
+      return loadScript(indexFile(segments()[i], "p" + n + (alone === undefined ? "" : "." + alone) + ".js"));
     },
     frequency: function (term) { return hasTerm(term) ? decode(term).docs.length : 0; }
   };
