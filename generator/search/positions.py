@@ -45,6 +45,11 @@ def visible_texts(doc, units) -> list[str]:
             *((u.text or doc.summary or "") for u in units)]
 
 
+FILTER_BIGRAMS = 2
+"""A word positions cannot prove (国务院令第12号: the 号 alone) is filtered by its Latin words and this
+many of its cheapest bigrams: enough to leave few to read, without the long lists of 中华 人民 共和 …"""
+
+
 def doc_positions(texts: list[str]) -> dict[str, list[int]]:
     """Term -> ascending offsets of its occurrences (bigrams and Latin words) in the texts end to end."""
     found: defaultdict[str, list[int]] = defaultdict(list)
@@ -77,7 +82,11 @@ def word_tokens(word: str, frequency=lambda term: 0) -> tuple[list[tuple[int, st
         else:
             tokens.append((start, run, "prefix" if match.end() == len(word) else "latin"))
             covered += len(run)
-    return tokens, bool(tokens) and covered == len(word)
+    proves = bool(tokens) and covered == len(word)
+    if not proves:  # only a filter (its survivors are read): its Latin words and two cheapest bigrams
+        bigrams = sorted((t for t in tokens if t[2] == "bigram"), key=lambda t: (frequency(t[1]), t[0]))[FILTER_BIGRAMS:]
+        tokens = [t for t in tokens if t not in bigrams]
+    return tokens, proves
 
 
 def cover(size: int, cost=lambda offset: 1) -> list[int]:

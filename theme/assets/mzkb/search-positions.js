@@ -7,6 +7,7 @@
 (function () {
   "use strict";
   var M = window.mzkb, A = M.analyzer;
+  var FILTER_BIGRAMS = 2;  /* positions.FILTER_BIGRAMS */
   var TOKEN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[0-9a-z]+/g;
 
   /* positions.cover: bigram offsets covering a Han run (each character at least once), the
@@ -40,7 +41,14 @@
         covered += run.length;
       }
     }
-    return { tokens: tokens, proves: tokens.length > 0 && covered === word.length };
+    var proves = tokens.length > 0 && covered === word.length;
+    if (!proves) {  /* positions.FILTER_BIGRAMS: only a filter, by its Latin words and two cheapest bigrams */
+      var cheap = tokens.filter(function (t) { return t.kind === "bigram"; }).sort(function (a, b) {
+        return frequency(a.term) - frequency(b.term) || a.at - b.at;
+      }).slice(0, FILTER_BIGRAMS);
+      tokens = tokens.filter(function (t) { return t.kind !== "bigram" || cheap.indexOf(t) >= 0; });
+    }
+    return { tokens: tokens, proves: proves };
   }
 
   function shardOf(ctx, i, term) { return A.shardOf(A.shardKey(term), ctx.segments()[i].p); }
