@@ -10,11 +10,12 @@ these side files (``H/pN.js``, sharded by the same key as the term shards) only 
 whose candidates postings cannot prove and that are more than it would read (``ranking.VERIFY``):
 every other query loads nothing more.
 
-``word_tokens`` cuts a query word into (offset, term, kind) as the index cuts text; ``holds``
-is the check ``search-positions.js`` ``holds`` mirrors (that script is loaded only then): a base offset where every token stands.
-A word made only of Han runs of two or more characters and Latin words is then proven held; a
-word with a lone Han character or another character (〔, ·) is only filtered (its survivors are
-read as before).
+``word_tokens`` cuts a query word into (offset, term, kind): the bigrams that cover its Han runs
+most cheaply (``cover``) and its Latin words; ``holds`` is the check ``search-positions.js``
+mirrors (that script too is loaded only then): a base offset where every token stands. A word
+made only of Han runs of two or more characters and Latin words is then proven held; a word with
+a lone Han character or another character (号, 〔, ·) is only filtered, by its Latin words and
+``FILTER_BIGRAMS`` bigrams (its survivors are read as before).
 """
 
 from __future__ import annotations
