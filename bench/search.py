@@ -293,7 +293,9 @@ def cold_bytes(site: Path, queries: list[str]) -> list[dict]:
             page.wait_for_function("document.querySelector('#mzkb-search-summary') && "
                                    "document.querySelector('#mzkb-search-summary').textContent.length > 0", timeout=60000)
             loaded = page.evaluate("mzkb.loadedScripts()")
-            files = sorted((site / "assets/mzkb").glob("search*.js")) + [site / "assets/mzkb/loader.js"]
+            page_html = (site / "search.html").read_text(encoding="utf-8")  # the scripts the page itself loads;
+            files = [f for f in sorted((site / "assets/mzkb").glob("search*.js")) if f.name in page_html]  # lazy ones: below
+            files += [site / "assets/mzkb/loader.js"]
             files += [(site / "search.html").parent / u for u in loaded]
             rows.append({"q": q, "bytes": sum(f.resolve().stat().st_size for f in files), "files": len(files)})
             context.close()

@@ -19,6 +19,10 @@ segment with the documents that changed since (their old numbers become dead).
 - ``H/rD.js``       for a document with a unit longer than ``records.UNIT_TEXT``: the rest of
                     those units' texts, packed as the fragment's (loaded only to check a full
                     match, ``ranking.holds_query``, or to cut a snippet there)
+- ``H/pN.js``       position shards (``positions``): per bigram and Latin word, its offsets in
+                    each document's visible texts, sharded by the term shards' key (a long
+                    list in a file of its own, ``pN.K.js``, its number K in ``pN.js``); loaded
+                    only to prove a full-match count its postings cannot (``search-positions.js``)
 - ``docs-X.js``     per-document filter data, loaded only when a filter is used
 
 Each file calls ``mzkbSearch.load(kind, n, data[, segment])``; no fetch, no worker, no modules, so it
@@ -46,6 +50,7 @@ from ..content.model import DocType, Status
 from ..foundations import js_json
 from ..regions import load_regions
 from . import analyzer
+from .positions import ALONE, PLACE_TARGET_BYTES, PositionsBuilder, visible_texts
 from .postings import DocTerms, Postings, document_terms, take
 from ..content.status import doc_record
 from .records import ALWAYS, MEASURE, UNIT_TEXT, below_candidates, edition_chains, query_aliases, section_unit, status_factor, synonym_groups
@@ -54,7 +59,7 @@ K1, B = 1.2, 0.75
 """BM25F constants, Whoosh's defaults (``whoosh.scoring.BM25F``), so both engines score alike."""
 SCALE = 20
 """Scores are stored as round(score * SCALE)."""
-FORMAT = "bm25f per document, whoosh idf; topics in fragments and Whoosh; units and texts utf-16 deflate b85; postings v2; status records in the manifest; hidden flag, rests"
+FORMAT = "bm25f per document, whoosh idf; topics in fragments and Whoosh; units and texts utf-16 deflate b85; postings v2; status records in the manifest; hidden flag, rests; positions"
 """What the postings mean; ``indexer.index_key`` hashes it, so a change rebuilds cached indexes."""
 SHARD_TARGET_BYTES = 4_000
 HIDDEN = 128
@@ -90,10 +95,12 @@ class Segment:
     files: tuple
     """File names inside the folder."""
     terms: int = 0
+    positions: int = 0
+    """Position shards (``pN.js``; 0: none, an index written before them)."""
 
     def manifest(self) -> dict:
         """How ``search.js`` finds this segment."""
-        return {"b": self.build, "s": self.shards, "f": self.first, "n": self.count}
+        return {"b": self.build, "s": self.shards, "f": self.first, "n": self.count, "p": self.positions}
 
 
 def _js(kind: str, number: int, data: object, segment: int | None = None) -> str:
@@ -129,6 +136,7 @@ class BrowserIndexBuilder:
         """Per document: its fragment file, UTF-8 (half the memory of the text: it holds Han characters)."""
         self.rests: dict[int, bytes] = {}
         """Per document with a unit longer than ``UNIT_TEXT``: its rest file."""
+        self.positions = PositionsBuilder()
 
     def add(self, doc, units: list, analyzed: list[dict[str, Counter]]) -> DocTerms:
         """Add one document: its units and, for each unit, field -> term counts. Returns the
@@ -141,6 +149,7 @@ class BrowserIndexBuilder:
         self.factors.append(status_factor(doc.status.value))
         self.lengths.append(max(1, terms.length))
         self.fragments[di] = _js("frag", self.first + di, _fragment(doc, units, self.config)).encode("utf-8")
+        self.positions.add(self.first + di, visible_texts(doc, units))
         rest = rests(doc, units)
         if rest:
             self.rests[di] = _js("rest", self.first + di, pack_texts(rest)).encode("utf-8")
@@ -164,6 +173,8 @@ class BrowserIndexBuilder:
         for term in sorted(postings):
             shards[shard_of(analyzer.shard_key(term), shard_count)][term] = postings[term]
         files = {f"s{n}.js": _js("shard", n, shards.get(n, {}), self.number or None) for n in range(shard_count)}
+        place_count, place_files = _position_files(self.positions.numbers(), self.number or None)
+        files |= place_files
         files |= {f"f{self.first + di}.js": data.decode("utf-8") if as_text else data for di, data in self.fragments.items()}
         files |= {f"r{self.first + di}.js": data.decode("utf-8") if as_text else data for di, data in self.rests.items()}
         self.fragments.clear()
@@ -171,8 +182,30 @@ class BrowserIndexBuilder:
         digest = hashlib.sha256()
         for name in sorted(files):
             digest.update(name.encode() + b"\0" + _utf8(files[name]))
-        segment = Segment(digest.hexdigest()[:12], shard_count, self.first, len(self.ids), tuple(sorted(files)), len(postings))
+        segment = Segment(digest.hexdigest()[:12], shard_count, self.first, len(self.ids), tuple(sorted(files)), len(postings),
+                          place_count)
         return segment, files
+
+
+def _position_files(numbers: dict[str, list[int]], segment: int | None) -> tuple[int, dict[str, str]]:
+    """The position shards of a segment (``positions.py``): ``pN.js`` holds the terms whose shard key
+    hashes to N; a term whose positions take more than ``positions.ALONE`` characters has a file of
+    its own, ``pN.K.js``, and ``pN.js`` holds K in its place — a query loads the big lists it asks
+    for and never another word's."""
+    places = {term: encode_varints(found) for term, found in numbers.items()}
+    small = sum(len(t.encode()) + len(p) + 6 for t, p in places.items() if len(p) <= ALONE)
+    count = max(1, min(8192, small // PLACE_TARGET_BYTES))
+    shards: dict[int, dict[str, str | int]] = defaultdict(dict)
+    files = {}
+    for term in sorted(places):
+        n, text = shard_of(analyzer.shard_key(term), count), places[term]
+        if len(text) > ALONE:
+            alone = shards[n][term] = sum(isinstance(v, int) for v in shards[n].values())
+            files[f"p{n}.{alone}.js"] = _js("pos", n, {term: text}, segment)
+        else:
+            shards[n][term] = text
+    files |= {f"p{n}.js": _js("pos", n, shards.get(n, {}), segment) for n in range(count)}
+    return count, files
 
 
 def recall_only(analyzed: list[dict[str, Counter]]) -> set[str]:

@@ -8,7 +8,7 @@
   "use strict";
   var M = window.mzkb, A = M.analyzer, Z = M.inflate;
   var hasOwn = function (o, k) { return Object.prototype.hasOwnProperty.call(o, k); };
-  var state = { manifest: null, shards: {}, frags: {}, rests: {}, docs: null, chains: {}, fold: {}, foldParts: {} };
+  var state = { manifest: null, shards: {}, places: {}, frags: {}, rests: {}, docs: null, chains: {}, fold: {}, foldParts: {} };
   /* ranking.browser_rules(), written into this script at build time (generator/search/scripts.py). */
   var RULES = /*mzkb:rules*/null/*mzkb:rules-end*/;
   var WINDOW = RULES.WINDOW, PHRASE_BOOST = RULES.PHRASE_BOOST, TITLE_BOOST = RULES.TITLE_BOOST, SIMILAR = RULES.SIMILAR;
@@ -22,6 +22,10 @@
       data.dead.forEach(function (d) { state.dead[d] = true; });
       (data.chains || []).forEach(function (chain, c) { chain.forEach(function (d, i) { state.chains[d] = [c, i]; }); });
     } else if (kind === "shard") state.shards[(segment || 0) + ":" + n] = data;
+    else if (kind === "pos") {  /* pN.js, or pN.K.js: one long list that pN.js holds as K */
+      var into = state.places[(segment || 0) + ":" + n] || (state.places[(segment || 0) + ":" + n] = {});
+      Object.keys(data).forEach(function (t) { if (typeof data[t] === "string" || !hasOwn(into, t)) into[t] = data[t]; });
+    }
     else if (kind === "frag") state.frags[n] = data;
     else if (kind === "rest") state.rests[n] = { z: data };
     else if (kind === "docs") state.docs = data;
@@ -80,20 +84,24 @@
   "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_".split("").forEach(function (c, i) { DIGITS[c] = i; });
   var decoded = {};
 
+  /* Varints (browser_index.encode_varints) -> numbers. */
+  function varints(text) {
+    var nums = [], value = 0, shift = 0;
+    for (var i = 0; i < text.length; i++) {
+      var d = DIGITS[text.charAt(i)];
+      if (d >= 32) { value += (d - 32) * Math.pow(2, shift); shift += 5; continue; }
+      nums.push(value + d * Math.pow(2, shift)); value = 0; shift = 0;
+    }
+    return nums;
+  }
   /* A term's live postings over all segments, with its idf (Whoosh's formula, from the live frequency). */
   function decode(term) {
     if (decoded[term]) return decoded[term];
     var nums = [];
     shardsFor(term).forEach(function (shard) {
       if (!shard || !hasOwn(shard, term)) return;
-      var text = shard[term], value = 0, shift = 0, doc = 0, k = 0;
-      for (var i = 0; i < text.length; i++) {
-        var d = DIGITS[text.charAt(i)];
-        if (d >= 32) { value += (d - 32) * Math.pow(2, shift); shift += 5; continue; }
-        value += d * Math.pow(2, shift);
-        if (k % 3 === 0) { doc += value; value = doc; }
-        nums.push(value); value = 0; shift = 0; k++;
-      }
+      var these = varints(shard[term]), doc = 0;
+      for (var k = 0; k < these.length; k += 3) { doc += these[k]; nums.push(doc, these[k + 1], these[k + 2]); }
     });
     var live = [];
     for (var j = 0; j < nums.length; j += 3) if (!state.dead[nums[j]]) live.push(j);
@@ -528,6 +536,19 @@
        document holds in a visible field; the others are read, all of them when VERIFY allows */
     var proven = provenHolders(words), held = 0;
     candidates = candidates.filter(function (m) { if (proven && proven.has(m.key)) { held += 1; return false; } return true; });
+    /* more candidates than it reads: their positions (positions.py) drop those whose words do not stand
+       in a row and prove those whose words are made of bigrams and Latin words; the rest are read */
+    if (candidates.length <= VERIFY || segments().some(function (s) { return !s.p; })) return reading();
+    return loadScript(siteRoot() + "assets/mzkb/search-positions.js").then(function () {
+      return M.positions.settle(words, candidates, placesContext);
+    }).then(function (settled) {
+      if (settled) {
+        candidates = settled.left;
+        held += settled.proven;
+      }
+      return reading();
+    });
+    function reading() {
     var all = candidates.length <= VERIFY;
     candidates.sort(function (a, b) { return cmp(key(b), key(a)); });
     var read = 0, synonyms = null, synRead = 0, spelled = spellings.map(queryWords);
@@ -567,6 +588,7 @@
       });
     }
     return round();
+    }
   }
   /* Documents holding every word in a visible field, read from the postings: a Han word is held where
      an index term of Han characters that starts with it is (a bigram or segmenter word is a piece of
@@ -591,6 +613,16 @@
     }
     return found;
   }
+  /* What search-positions.js reads: the segments, their loaded position shards, how to load one,
+     and a term's document frequency (postings loaded) to choose the cheapest bigrams. */
+  var placesContext = {
+    segments: segments, places: state.places, varints: varints,
+    load: function (i, n, alone) {
+      if (alone === undefined && hasOwn(state.places, i + ":" + n)) return Promise.resolve();
+      return loadScript(indexFile(segments()[i], "p" + n + (alone === undefined ? "" : "." + alone) + ".js"));
+    },
+    frequency: function (term) { return hasTerm(term) ? decode(term).docs.length : 0; }
+  };
   function cmp(a, b) {
     for (var i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
     return 0;
