@@ -246,9 +246,8 @@ def document_context(doc: Document, corpus: Corpus, config: SiteConfig, revision
         "superseded_by": [doc_ref(d) for d in map(corpus.get, doc.superseded_by) if d],
         "editions": [dict(doc_ref(d), this=d.id == doc.id, compare=_compare_link(d, corpus)) for d in chain] if len(chain) > 1 else [],
         "validity": validity(doc),
-        # the day judged, said wherever the page shows a status that depends on it (its own, or in 版本历史 / 相关文件)
-        "as_of": as_of(corpus) if dated_id(doc) or doc.amended_by or any(
-            dated_id(d) for d in (*chain, *filter(None, map(corpus.get, doc.related)))) else "",
+        # the day judged, said on every page (it shows a status; a later build may repeal a current document)
+        "as_of": as_of(corpus),
         **amendments(doc, corpus),
         "compare_next": (urls.compare(doc.id, doc.superseded_by[-1]) if doc.superseded_by else ""),
         "related": [doc_ref(d) for d in map(corpus.get, doc.related) if d],

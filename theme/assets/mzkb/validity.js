@@ -7,7 +7,7 @@
      listed in each group it can belong to: 现行规定 / 即将施行, current / history lists);
    - data-mzkb-when="s …" on its parts: shown only in those statuses;
    - data-mzkb-label (itself or a part): the status label, badge and item class follow it;
-   - a data-mzkb-group counts its shown entries into data-mzkb-count, shows data-mzkb-empty when
+   - a data-mzkb-group counts its shown entries (list items, case cards) into data-mzkb-count, shows data-mzkb-empty when
      none is shown and hides itself then when marked data-mzkb-hide-empty;
    - data-mzkb-tally="ID …" counts (home tiles, listing lead lines): its text becomes
      data-mzkb-tally-base (the documents whose status never changes) plus the listed IDs whose
@@ -49,7 +49,7 @@
   function data() { return (window.mzkb && window.mzkb.statusData) || null; }
 
   function has(list, status) { return (" " + (list || "") + " ").indexOf(" " + status + " ") >= 0; }
-  var MODIFIER = /^(mzkb-(?:badge|item))--(current|amended|pending|expired|superseded|repealed)$/;
+  var MODIFIER = /^(mzkb-(?:badge|item|case-card))--(current|amended|pending|expired|superseded|repealed)$/;
 
   function relabel(el, status, labels) {
     if (labels[status]) el.textContent = labels[status];
@@ -72,12 +72,13 @@
     if (box.hasAttribute("data-mzkb-label")) relabel(box, status, d.labels);
     own(box, "[data-mzkb-label]").forEach(function (el) { relabel(el, status, d.labels); });
     own(box, "[data-mzkb-when]").forEach(function (el) { el.hidden = !has(el.getAttribute("data-mzkb-when"), status); });
-    if (box.classList.contains("mzkb-item")) relabel(box, status, {});
+    relabel(box, status, {});  /* the item's or card's class (mzkb-item--…, mzkb-case-card--…) */
   }
 
   function recount(group) {
-    var entries = Array.prototype.filter.call(group.querySelectorAll("li"), function (li) {
-      return li.parentNode.closest("[data-mzkb-group]") === group && !li.hidden;
+    /* its entries: the list items and cards (li, article) of this group, not those nested in one */
+    var entries = Array.prototype.filter.call(group.querySelectorAll("li, article"), function (el) {
+      return el.parentNode.closest("li, article, [data-mzkb-group]") === group && !el.hidden;
     });
     Array.prototype.forEach.call(group.querySelectorAll("[data-mzkb-count]"), function (el) { el.textContent = String(entries.length); });
     Array.prototype.forEach.call(group.querySelectorAll("[data-mzkb-empty]"), function (el) { el.hidden = entries.length > 0; });
