@@ -10,6 +10,7 @@ import io
 
 from .. import urls
 from ..config import SiteConfig
+from ..content import status
 from ..content.links import Corpus, asset_url
 from ..content.model import Asset, Cue, Document, DocType, Status
 from ..foundations import human_size
@@ -47,12 +48,13 @@ def validity(doc: Document) -> dict | None:
     ``base`` is the status without the dates (what the reader's browser shows while the
     period runs); the browser recomputes 尚未生效 / 已失效 from ``from`` and ``until``.
     """
-    if not (doc.valid_from or doc.valid_until or doc.temporary):
+    start = status.effective_from(doc)  # an amending document applies from its date: pending before it
+    if not (start or doc.valid_until or doc.temporary):
         return None
     dated = doc.status in (Status.PENDING, Status.EXPIRED)
     base = (Status.AMENDED if any(c.active for c in doc.amended_by) else Status.CURRENT) if dated else doc.status
     return {
-        "from": doc.valid_from.isoformat() if doc.valid_from else "",
+        "from": start.isoformat() if start else "",
         "until": doc.valid_until.isoformat() if doc.valid_until else "",
         "temporary": doc.temporary, "base": base.value, "base_label": base.label,
         "dated": base.in_force,  # only documents in force by their editions can be pending or expired
