@@ -54,7 +54,8 @@ def validity(doc: Document) -> dict | None:
     dated = doc.status in (Status.PENDING, Status.EXPIRED)
     base = (Status.AMENDED if any(c.active for c in doc.amended_by) else Status.CURRENT) if dated else doc.status
     return {
-        "from": start.isoformat() if start else "",
+        "from": doc.valid_from.isoformat() if doc.valid_from else "",  # the 有效期 the editor wrote
+        "starts": start.isoformat() if start else "",  # the day it takes effect (the pending banner)
         "until": doc.valid_until.isoformat() if doc.valid_until else "",
         "temporary": doc.temporary, "base": base.value, "base_label": base.label,
         "dated": base.in_force,  # only documents in force by their editions can be pending or expired

@@ -12,7 +12,8 @@
    - data-mzkb-tally="ID …" counts (home tiles, listing lead lines): its text becomes
      data-mzkb-tally-base (the documents whose status never changes) plus the listed IDs whose
      status today is one of data-mzkb-tally-in;
-   - data-mzkb-asof shows the day judged ("状态以 YYYY-MM-DD 为准"). No fetch. */
+   - data-mzkb-asof shows the day judged ("状态以 YYYY-MM-DD 为准"); a data-mzkb-asof-line (hidden in
+     the static HTML, which has no day to say there) is shown once filled. No fetch. */
 (function () {
   "use strict";
 
@@ -108,6 +109,8 @@
       el.textContent = day;
       if (el.tagName === "TIME") el.setAttribute("datetime", day);
     });
+    /* a line that only this script can fill (the search page's) shows once filled */
+    Array.prototype.forEach.call(root.querySelectorAll("[data-mzkb-asof-line]"), function (el) { el.hidden = false; });
   }
 
   /* A document's status on day by id (the search page's badges use statusOn with its own keys). */
