@@ -168,6 +168,11 @@ def test_every_view_agrees_with_the_document_page(story, browser, day):
                                                         ).evaluate_all("els => els.filter(e => !e.closest('[hidden]')).map(e => +e.textContent)")
         if view == "cases/index.html":
             views[view]["count_line"] = page.locator("#mzkb-case-count").inner_text()
+            # the filters count each case once and leave a card of another day's group hidden
+            page.select_option("#mzkb-case-province", "320000")
+            views[view]["filtered"] = (page.locator("#mzkb-case-count").inner_text(),
+                                       page.evaluate(VISIBLE_IDS, ".mzkb-case-group:not(.mzkb-case-group--history) .mzkb-case-card"),
+                                       page.evaluate(VISIBLE_IDS, ".mzkb-case-group--history .mzkb-case-card"))
     for d in docs.values():  # the document pages are views too: 版本历史, 相关文件, the amendment banners
         views.setdefault("doc", []).append(d["view"])
 
@@ -207,6 +212,9 @@ def test_every_view_agrees_with_the_document_page(story, browser, day):
     assert CASE in gallery["current"] + gallery["history"]
     assert gallery["count_line"] == f"共 {len(gallery['current']) + len(gallery['history'])} 个案例"
     assert f"现行案例 {len(gallery['current'])} 个，历史案例 {len(gallery['history'])} 个。" in gallery["text"]
+    count, current, history = gallery["filtered"]
+    assert count == f"符合条件的案例 1 个（共 {len(gallery['current']) + len(gallery['history'])} 个）", (day, count)
+    assert (current, history) == (([CASE], []) if truth[CASE] in IN_FORCE else ([], [CASE])), (day, current, history)
     lead = views["notices/index.html"]["text"]
     assert f"现行有效 {len(views['notices/index.html']['current'])} 件" in lead
     home = views["index.html"]
