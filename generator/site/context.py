@@ -10,6 +10,7 @@ import io
 
 from .. import urls
 from ..config import SiteConfig
+from ..content import status
 from ..content.links import Corpus, asset_url
 from ..content.model import Asset, Cue, Document, DocType, Status
 from ..foundations import human_size
@@ -47,12 +48,14 @@ def validity(doc: Document) -> dict | None:
     ``base`` is the status without the dates (what the reader's browser shows while the
     period runs); the browser recomputes 尚未生效 / 已失效 from ``from`` and ``until``.
     """
-    if not (doc.valid_from or doc.valid_until or doc.temporary):
+    start = status.effective_from(doc)  # an amending document applies from its date: pending before it
+    if not (start or doc.valid_until or doc.temporary):
         return None
     dated = doc.status in (Status.PENDING, Status.EXPIRED)
     base = (Status.AMENDED if any(c.active for c in doc.amended_by) else Status.CURRENT) if dated else doc.status
     return {
-        "from": doc.valid_from.isoformat() if doc.valid_from else "",
+        "from": doc.valid_from.isoformat() if doc.valid_from else "",  # the 有效期 the editor wrote
+        "starts": start.isoformat() if start else "",  # the day it takes effect (the pending banner)
         "until": doc.valid_until.isoformat() if doc.valid_until else "",
         "temporary": doc.temporary, "base": base.value, "base_label": base.label,
         "dated": base.in_force,  # only documents in force by their editions can be pending or expired
@@ -246,9 +249,8 @@ def document_context(doc: Document, corpus: Corpus, config: SiteConfig, revision
         "superseded_by": [doc_ref(d) for d in map(corpus.get, doc.superseded_by) if d],
         "editions": [dict(doc_ref(d), this=d.id == doc.id, compare=_compare_link(d, corpus)) for d in chain] if len(chain) > 1 else [],
         "validity": validity(doc),
-        # the day judged, said wherever the page shows a status that depends on it (its own, or in 版本历史 / 相关文件)
-        "as_of": as_of(corpus) if dated_id(doc) or doc.amended_by or any(
-            dated_id(d) for d in (*chain, *filter(None, map(corpus.get, doc.related)))) else "",
+        # the day judged, said on every page (it shows a status; a later build may repeal a current document)
+        "as_of": as_of(corpus),
         **amendments(doc, corpus),
         "compare_next": (urls.compare(doc.id, doc.superseded_by[-1]) if doc.superseded_by else ""),
         "related": [doc_ref(d) for d in map(corpus.get, doc.related) if d],

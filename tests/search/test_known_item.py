@@ -149,3 +149,20 @@ def test_ranking_constants_reach_the_browser_from_python(demo_site: Path):
     assert "mzkb:rules" not in shipped
     source = (ROOT / "theme/assets/mzkb/search.js").read_text(encoding="utf-8")
     assert not re.search(r"\b(?:WINDOW|SIMILAR|KNOWN_PHRASE_CHARS)\s*=\s*[0-9]", source)
+
+
+@pytest.mark.parametrize("day", ["2020-05-09", "2022-01-15", "2027-03-05", "2035-06-01"])
+def test_every_title_and_unique_phrase_first_on_the_readers_day(demo_site: Path, demo_config: Path, page, day):
+    """The known-item bar holds on any reader's day, not only the build's: statuses re-judged on
+    ``day`` (``mzkb search --as-of``, the browser's clock) never push a title or a unique phrase
+    below rank 1 in either engine."""
+    from engines import browser_top, cli_top
+
+    cases = known_queries() + [("issue", q, d) for q, d in ISSUE_CASES]
+    queries = [q for _, q, _ in cases]
+    expected = [d for _, _, d in cases]
+    whoosh = [ids[:1] for ids in cli_top(demo_config, queries, 1, day=day)]
+    browser = [ids[:1] for ids in browser_top(page, demo_site, queries, 1, day=day)]
+    assert [(q, e, w) for q, e, w in zip(queries, expected, whoosh) if w != [e]] == []
+    assert [(q, e, b) for q, e, b in zip(queries, expected, browser) if b != [e]] == []
+    assert page.errors == []

@@ -57,7 +57,7 @@ def _document_context() -> dict:
         "attachments": [{"name": PAYLOAD, "url": PAYLOAD, "size": PAYLOAD, "kind": PAYLOAD}],
         "breadcrumbs": [{"title": PAYLOAD, "url": PAYLOAD}], "demo": True, "region": PAYLOAD,
         "last_updated": PAYLOAD, "revisions": [{"date": PAYLOAD, "message": PAYLOAD, "commit": PAYLOAD}], "video": video,
-        "validity": {"from": PAYLOAD, "until": PAYLOAD, "temporary": True, "base": "current", "base_label": PAYLOAD,
+        "validity": {"from": PAYLOAD, "starts": PAYLOAD, "until": PAYLOAD, "temporary": True, "base": "current", "base_label": PAYLOAD,
                      "dated": True, "state": "in"},
         "amends": [{"doc": _ref(), "note": PAYLOAD, "at": PAYLOAD, "sections": [{"title": PAYLOAD, "url": PAYLOAD}]}],
         "amended": {PAYLOAD: [{"by": _ref(), "note": PAYLOAD, "active": True, "url": PAYLOAD, "section": PAYLOAD}]},
@@ -134,7 +134,8 @@ def test_generated_pages_escape_their_data():
                              groups=[{"kind": "added", "label": "新增", "refs": [{"title": PAYLOAD, "href": PAYLOAD}]}]),
         "videos.html": dict(audiences=[{"key": PAYLOAD, "label": PAYLOAD}], cards=[{
             "href": PAYLOAD, "title": PAYLOAD, "poster": PAYLOAD, "duration": PAYLOAD, "status": "current", "status_label": PAYLOAD, "key": PAYLOAD,
-            "date": PAYLOAD, "audience_keys": PAYLOAD, "audiences": PAYLOAD, "related": [{"href": PAYLOAD, "title": PAYLOAD}]}]),
+            "date": PAYLOAD, "audience_keys": PAYLOAD, "audiences": PAYLOAD, "related": [{"href": PAYLOAD, "title": PAYLOAD}]}],
+            as_of=PAYLOAD),
     }
     for name, data in cases.items():
         html = templates.render(templates.PAGES + name, **data)

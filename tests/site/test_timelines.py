@@ -194,7 +194,7 @@ def test_timeline_and_banner_templates_escape_hostile_values():
     bad = '<script>window.__xss=1</script>"><img src=x onerror=1>'
     ref = {"id": bad, "title": bad, "url": bad, "href": bad, "date": bad, "type": "notice", "type_label": bad,
            "status": "amended", "status_label": bad, "edition": bad, "doc_number": bad, "key": bad,
-           "validity": {"from": bad, "until": bad, "temporary": True, "base": "current", "base_label": bad,
+           "validity": {"from": bad, "starts": bad, "until": bad, "temporary": True, "base": "current", "base_label": bad,
                         "dated": True, "state": "expired"}}
     section = {"title": bad, "href": bad}
     entry = {"doc": ref, "start": bad, "sections": [section], "amended": [dict(section, changes=[

@@ -28,7 +28,7 @@ from ...config import SiteConfig
 from ...content.links import Corpus, relative_url
 from ...content.model import Document, DocType, Status
 from ...regions import Region, RegionTable
-from ..status_view import dated_id
+from ..status_view import HISTORY, as_of, dated_id, may_change, tally
 from .common import audiences_text
 from .templates import PAGES, page, render
 
@@ -144,9 +144,12 @@ def case_card(doc: Document, page_url: str, corpus: Corpus, config: SiteConfig, 
 
 
 def _cards(docs: list[Document], page_url: str, corpus: Corpus, config: SiteConfig, table: RegionTable) -> dict:
-    """Current and historical cases of one page, as cards."""
-    return {"current": [case_card(d, page_url, corpus, config, table) for d in docs if d.status.in_force],
-            "history": [case_card(d, page_url, corpus, config, table) for d in docs if not d.status.in_force]}
+    """Current and historical cases of one page, as cards; a case whose status depends on the day is
+    in both lists (``validity.js`` shows the one of the reader's day). ``*_shown``: the build day's counts."""
+    cards = {d.id: case_card(d, page_url, corpus, config, table) for d in docs}
+    return {"current": [cards[d.id] for d in docs if d.status.in_force or may_change(d)],
+            "history": [cards[d.id] for d in docs if not d.status.in_force or may_change(d)],
+            "current_shown": sum(d.status.in_force for d in docs), "history_shown": sum(not d.status.in_force for d in docs)}
 
 
 def prefecture_groups(docs: list[Document], page_url: str, corpus: Corpus, config: SiteConfig,
@@ -197,12 +200,12 @@ def case_pages(corpus: Corpus, config: SiteConfig, table: RegionTable) -> list[t
     def link_of(region: Region) -> str | None:
         return relative_url(GALLERY_URL, urls.province(region.code)) if counts.get(region.code) else None
 
-    current = sum(1 for d in cases if d.status.in_force)
-    lead = f"现行案例 {current} 个，历史案例 {len(cases) - current} 个。点击地图上的省份，查看该地的案例。"
-    if unplaced:
-        lead += f"另有 {unplaced} 个案例未标注可识别的地区。"
+    # the lead counts current and historical cases on the reader's day (validity.js recounts the tallies);
+    # the map, the province links and the filters count every case, whatever its status
+    lead = "点击地图上的省份，查看该地的案例。" + (f"另有 {unplaced} 个案例未标注可识别的地区。" if unplaced else "")
     # Markup: the tile map comes from the escaping template tile-map.html, so it is not escaped again
-    gallery = page("典型案例", PAGES + "cases.html", lead=lead, tile_map=Markup(tile_map_svg(counts, link_of, table)),
+    gallery = page("典型案例", PAGES + "cases.html", lead=lead, current_count=tally(cases), history_count=tally(cases, HISTORY),
+                   as_of=as_of(corpus), tile_map=Markup(tile_map_svg(counts, link_of, table)),
                    provinces=[{"href": link_of(r) or "", "name": r.name, "count": counts[r.code]} for r in provinces],
                    filters=_filters(cases, provinces, counts, config) if cases else None,
                    cards=_cards(cases, GALLERY_URL, corpus, config, table))
@@ -211,7 +214,7 @@ def case_pages(corpus: Corpus, config: SiteConfig, table: RegionTable) -> list[t
         url = urls.province(region.code)
         docs = by_province[region.code]
         text = page(f"典型案例：{region.name}", PAGES + "cases-province.html", back=relative_url(url, GALLERY_URL),
-                    name=region.name, code=region.code, count=len(docs),
+                    name=region.name, code=region.code, count=len(docs), as_of=as_of(corpus),
                     groups=prefecture_groups(docs, url, corpus, config, table))
         pages.append((urls.source_uri(url), text))
     return pages

@@ -10,6 +10,7 @@ import re
 
 from ... import urls
 from ...config import Audience, SiteConfig
+from ...content import status
 from ...content.ids import make_id
 from ...content.links import Corpus, relative_url
 from ...content.model import Document, DocType, Status
@@ -77,7 +78,7 @@ def _timeline(corpus: Corpus, config: SiteConfig, topic: str, audience: Audience
            else [{"title": "按主题", "href": relative_url(url, INDEX)}]),
         # a document whose status depends on the day is listed in both groups, shown by validity.js
         "in_force": [link.entry(d) for d in newest if d.status.in_force or may_change(d)],
-        "pending": [link.entry(d) for d in newest if d.status is Status.PENDING or (may_change(d) and d.valid_from)],
+        "pending": [link.entry(d) for d in newest if d.status is Status.PENDING or (may_change(d) and status.effective_from(d))],
         "in_force_shown": any(d.status.in_force for d in newest),
         "pending_shown": any(d.status is Status.PENDING for d in newest),
         "as_of": as_of(corpus),

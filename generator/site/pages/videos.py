@@ -7,7 +7,7 @@ from ...config import SiteConfig
 from ...content.links import Corpus, asset_url, relative_url
 from ...content.model import DocType, Status
 from ..context import hms
-from ..status_view import dated_id
+from ..status_view import as_of, dated_id
 from .templates import PAGES, page
 
 URL = urls.listing(DocType.VIDEO.folder)
@@ -36,4 +36,5 @@ def video_index(corpus: Corpus, config: SiteConfig) -> tuple[str, str]:
     labels = {a.key: a.label for a in config.audiences}
     used = [{"key": a.key, "label": a.label} for a in config.audiences if any(a.key in v.audiences for v in videos)]
     cards = [_card(v, corpus, labels) for v in videos]
-    return urls.source_uri(URL), page(DocType.VIDEO.label, PAGES + "videos.html", audiences=used, cards=cards)
+    return urls.source_uri(URL), page(DocType.VIDEO.label, PAGES + "videos.html", audiences=used, cards=cards,
+                                        as_of=as_of(corpus))

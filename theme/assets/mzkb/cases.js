@@ -8,6 +8,8 @@
  *   6-digit code (or ''), data-audiences holds audience keys separated by spaces and
  *   data-topics holds topics separated by "|". Cards sit in .mzkb-case-list blocks; the history
  *   block (.mzkb-case-list--history) is preceded by its heading h2.mzkb-case-history.
+ * A case whose status depends on the day is in both the current and the history list; validity.js
+ * (loaded first) hides the copy of the other day, and this script counts each case once.
  * Without this script every card stays visible and the filters stay hidden.
  */
 (function () {
@@ -43,13 +45,16 @@
     function apply() {
       var province = value("province"), audience = value("audience"), topic = value("topic");
       var shown = 0;
-      cards.forEach(function (card) {
+      /* a card hidden by validity.js (listed in the group of another day) is not in the gallery today;
+         the filters mark cards with data-mzkb-filtered-out and leave the hidden attribute to validity.js */
+      var listed = cards.filter(function (card) { return !card.hidden; });
+      listed.forEach(function (card) {
         var ok = matches(card, province, audience, topic);
-        card.hidden = !ok;
+        card.toggleAttribute("data-mzkb-filtered-out", !ok);
         if (ok) shown += 1;
       });
       lists.forEach(function (list) {
-        var any = list.querySelector(".mzkb-case-card:not([hidden])") !== null;
+        var any = list.querySelector(".mzkb-case-card:not([hidden]):not([data-mzkb-filtered-out])") !== null;
         list.hidden = !any;
         var heading = list.previousElementSibling;
         if (heading && heading.classList.contains("mzkb-case-history")) heading.hidden = !any;
@@ -57,8 +62,8 @@
       var filtered = province || audience || topic;
       if (count) {
         count.textContent = filtered
-          ? "符合条件的案例 " + shown + " 个（共 " + cards.length + " 个）"
-          : "共 " + cards.length + " 个案例";
+          ? "符合条件的案例 " + shown + " 个（共 " + listed.length + " 个）"
+          : "共 " + listed.length + " 个案例";
       }
       if (empty) empty.hidden = shown !== 0;
     }

@@ -7,12 +7,13 @@
      listed in each group it can belong to: 现行规定 / 即将施行, current / history lists);
    - data-mzkb-when="s …" on its parts: shown only in those statuses;
    - data-mzkb-label (itself or a part): the status label, badge and item class follow it;
-   - a data-mzkb-group counts its shown entries into data-mzkb-count, shows data-mzkb-empty when
+   - a data-mzkb-group counts its shown entries (list items, case cards) into data-mzkb-count, shows data-mzkb-empty when
      none is shown and hides itself then when marked data-mzkb-hide-empty;
    - data-mzkb-tally="ID …" counts (home tiles, listing lead lines): its text becomes
      data-mzkb-tally-base (the documents whose status never changes) plus the listed IDs whose
      status today is one of data-mzkb-tally-in;
-   - data-mzkb-asof shows the day judged ("状态以 YYYY-MM-DD 为准"). No fetch. */
+   - data-mzkb-asof shows the day judged ("状态以 YYYY-MM-DD 为准"); a data-mzkb-asof-line (hidden in
+     the static HTML, which has no day to say there) is shown once filled. No fetch. */
 (function () {
   "use strict";
 
@@ -49,7 +50,7 @@
   function data() { return (window.mzkb && window.mzkb.statusData) || null; }
 
   function has(list, status) { return (" " + (list || "") + " ").indexOf(" " + status + " ") >= 0; }
-  var MODIFIER = /^(mzkb-(?:badge|item))--(current|amended|pending|expired|superseded|repealed)$/;
+  var MODIFIER = /^(mzkb-(?:badge|item|case-card))--(current|amended|pending|expired|superseded|repealed)$/;
 
   function relabel(el, status, labels) {
     if (labels[status]) el.textContent = labels[status];
@@ -72,12 +73,13 @@
     if (box.hasAttribute("data-mzkb-label")) relabel(box, status, d.labels);
     own(box, "[data-mzkb-label]").forEach(function (el) { relabel(el, status, d.labels); });
     own(box, "[data-mzkb-when]").forEach(function (el) { el.hidden = !has(el.getAttribute("data-mzkb-when"), status); });
-    if (box.classList.contains("mzkb-item")) relabel(box, status, {});
+    relabel(box, status, {});  /* the item's or card's class (mzkb-item--…, mzkb-case-card--…) */
   }
 
   function recount(group) {
-    var entries = Array.prototype.filter.call(group.querySelectorAll("li"), function (li) {
-      return li.parentNode.closest("[data-mzkb-group]") === group && !li.hidden;
+    /* its entries: the list items and cards (li, article) of this group, not those nested in one */
+    var entries = Array.prototype.filter.call(group.querySelectorAll("li, article"), function (el) {
+      return el.parentNode.closest("li, article, [data-mzkb-group]") === group && !el.hidden;
     });
     Array.prototype.forEach.call(group.querySelectorAll("[data-mzkb-count]"), function (el) { el.textContent = String(entries.length); });
     Array.prototype.forEach.call(group.querySelectorAll("[data-mzkb-empty]"), function (el) { el.hidden = entries.length > 0; });
@@ -107,6 +109,8 @@
       el.textContent = day;
       if (el.tagName === "TIME") el.setAttribute("datetime", day);
     });
+    /* a line that only this script can fill (the search page's) shows once filled */
+    Array.prototype.forEach.call(root.querySelectorAll("[data-mzkb-asof-line]"), function (el) { el.hidden = false; });
   }
 
   /* A document's status on day by id (the search page's badges use statusOn with its own keys). */
