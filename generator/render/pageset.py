@@ -57,7 +57,7 @@ def nav_entries(config: SiteConfig, versioned: bool = False) -> list[tuple[str, 
     """The navigation as (title, source URI) and (title, [entries]) for a section."""
     nav: list[tuple[str, str | list]] = [("首页", source_uri(HOME))]
     nav += [(t.label, source_uri(listing(t.folder))) for t in DocType]
-    nav += [("按机构类型", [("按机构类型", source_uri(AUDIENCES))] + [(a.label, source_uri(audience(a.key)))
+    nav += [("按机构类型", [("全部机构类型", source_uri(AUDIENCES))] + [(a.label, source_uri(audience(a.key)))
                                                                 for a in config.audiences])]
     nav += [("按主题", source_uri(TIMELINES)), ("搜索", source_uri(SEARCH))]
     if versioned:
