@@ -240,3 +240,40 @@ def test_fingerprints_of_unchanged_document_objects_are_not_hashed_again(small_k
     assert hashed == [docs[0].id]
     assert edited[docs[0].id] != first[docs[0].id] and {k: v for k, v in edited.items() if k != docs[0].id} == \
         {k: v for k, v in first.items() if k != docs[0].id}
+
+
+def test_a_serve_edit_assembles_the_browser_index_from_the_edited_document_alone(small_kb: Path, tmp_path: Path,
+                                                                                  monkeypatch):
+    """``mzkb serve``: after a body edit the manifest and the docs file take the facts of the
+    unchanged documents (the same frozen objects) from the last rebuild, and only the edited
+    document's are made again; the search files are byte for byte those of the same session
+    with nothing remembered."""
+    from mzkb.pipeline import Session, rebuild
+    from mzkb.search import browser_index as bi
+
+    guide = small_kb.parent / "content/guidelines/guide-2.md"
+    original = guide.read_text(encoding="utf-8")
+
+    def serve_and_edit(site: Path, made: list) -> dict[str, bytes]:
+        guide.write_text(original, encoding="utf-8")
+        session = Session(small_kb, site)
+        assert rebuild(session).ok
+        made.clear()
+        guide.write_text(original.replace("每日消毒三次", "每日消毒四次，记录玛瑙台账"), encoding="utf-8")
+        assert rebuild(session, {str(guide)}).ok
+        return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted((site / "search").rglob("*")) if p.is_file()}
+
+    real = bi.doc_facts
+    made: list[str] = []
+    monkeypatch.setattr(bi, "doc_facts", lambda doc: made.append(doc.id) or real(doc))
+    remembered = serve_and_edit(tmp_path / "remembered", made)
+    assert made == ["guide-2"]
+
+    class Forgetful(dict):
+        def get(self, key, default=None):
+            return default
+
+    monkeypatch.setattr(bi, "_LAST_FACTS", Forgetful())
+    forgotten = serve_and_edit(tmp_path / "forgotten", made)
+    assert len(made) > 1  # every document's facts were made again
+    assert forgotten == remembered
