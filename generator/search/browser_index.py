@@ -38,6 +38,7 @@ import zlib
 from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import chain, repeat
 from operator import add, mul, sub, truediv
 from pathlib import Path
@@ -249,8 +250,9 @@ def assemble(config: SiteConfig, segments: list[Segment], numbered: dict[int, ob
     (folder, bytes) pair when an index worker has written them to disk already.
     """
     total = max((s.first + s.count for s in segments), default=0)
+    facts = _facts_of(numbered.values())
     docs = [numbered[n] for n in sorted(numbered)]
-    rows = _doc_filters(numbered, total, config)
+    rows = _doc_filters(numbered, total, config, facts)
     docs_text = _js("docs", 0, rows)
     docs_name = f"docs-{hashlib.sha256(docs_text.encode()).hexdigest()[:12]}.js"
     manifest = {
@@ -261,11 +263,12 @@ def assemble(config: SiteConfig, segments: list[Segment], numbered: dict[int, ob
         "types": [[t.value, t.label] for t in DocType],
         "statuses": [[s.value, s.label] for s in Status],
         "audiences": [[a.key, a.label] for a in config.audiences],
-        "regions": _regions(docs),
-        "years": sorted({d.date.year for d in docs}, reverse=True),
+        "regions": _regions(docs, facts),
+        "years": sorted({facts[id(d)].year for d in docs}, reverse=True),
         "synonyms": [[analyzer.normalize(w) for w in g] for g in synonym_groups(config)],
         "aliases": [list(pair) for pair in query_aliases(config)],
-        "chains": chains(numbered), "example": example(docs), "below": _below(numbered), "dated": _dated(numbered),
+        "chains": chains(numbered), "example": example(docs, facts), "below": _below(numbered, facts),
+        "dated": _dated(numbered, facts),
     }
     fold_files, manifest["fold"] = _fold_files()
     moved = tuple((written[0], urls.search_file(segment.build)) for segment, written in zip(segments, segment_files)
@@ -276,10 +279,17 @@ def assemble(config: SiteConfig, segments: list[Segment], numbered: dict[int, ob
     files[urls.search_file(docs_name)] = docs_text
     files.update(fold_files)
     files[urls.search_file("manifest.js")] = _js("manifest", 0, manifest)
-    reused = tuple(urls.search_file(f"{segment.build}/{name}") for segment, written in zip(segments, segment_files)
-                   if isinstance(written, dict) and not written for name in segment.files)
+    reused = tuple(chain.from_iterable(_segment_paths(segment.build, tuple(segment.files))
+                                       for segment, written in zip(segments, segment_files)
+                                       if isinstance(written, dict) and not written))
     size = sum(len(t.encode()) for t in files.values()) + sum(w[1] for w in segment_files if isinstance(w, tuple))
     return BrowserIndex(files, sum(s.terms for s in segments), sum(s.shards for s in segments), size, reused, moved)
+
+
+@lru_cache(maxsize=8)
+def _segment_paths(build: str, names: tuple[str, ...]) -> tuple[str, ...]:
+    """The site paths of a segment's files (a kept segment's, the same on every rebuild of ``mzkb serve``)."""
+    return tuple(urls.search_file(f"{build}/{name}") for name in names)
 
 
 def _fold_files() -> tuple[dict[str, str], dict]:
@@ -406,14 +416,15 @@ def _fragment(doc, units, config: SiteConfig) -> dict:
     return data
 
 
-def _below(numbered: dict[int, object]) -> dict[str, list[list]]:
+def _below(numbered: dict[int, object], facts: dict[int, DocFacts] | None = None) -> dict[str, list[list]]:
     """Document number -> [target number, own unit (-1: any, -2: always), [target units] (empty: any),
     kind (0: a measure's, 1: an amended section's)] for each ``records.below_candidates`` pair
     (``search.js``: ``keepBelow`` keeps those that bind on the reader's day, ``records.binds_on``)."""
+    facts = facts or _facts_of(numbered.values())
     number = {doc.id: n for n, doc in numbered.items()}
     found = {}
-    for n, doc in sorted(numbered.items()):
-        pairs = [p for p in below_candidates(doc) if p[0] in number]
+    for n, doc in sorted((n, d) for n, d in numbered.items() if facts[id(d)].below):
+        pairs = [p for p in facts[id(doc)].below if p[0] in number]
         if pairs:
             found[str(n)] = [[number[t], -2 if own == ALWAYS else section_unit(doc, own) if own else -1,
                               [section_unit(numbered[number[t]], a) for a in anchors], 0 if kind == MEASURE else 1]
@@ -421,15 +432,15 @@ def _below(numbered: dict[int, object]) -> dict[str, list[list]]:
     return found
 
 
-def _dated(numbered: dict[int, object]) -> dict[str, list]:
+def _dated(numbered: dict[int, object], facts: dict[int, DocFacts] | None = None) -> dict[str, list]:
     """Document number -> its ``content.status`` record (amenders as numbers) and, last, the status
     the build judged (in its postings): ``validity.js`` judges the reader's day with them."""
+    facts = facts or _facts_of(numbered.values())
     number = {doc.id: n for n, doc in numbered.items()}
     found = {}
-    for n, doc in sorted(numbered.items()):
-        rec = doc_record(doc)
-        if rec is not None:
-            found[str(n)] = [*rec[:3], [number[a] for a in rec[3] if a in number], doc.status.value]
+    for n, doc in sorted((n, d) for n, d in numbered.items() if facts[id(d)].record is not None):
+        rec = facts[id(doc)].record
+        found[str(n)] = [*rec[:3], [number[a] for a in rec[3] if a in number], doc.status.value]
     return found
 
 
@@ -445,36 +456,88 @@ def chains(numbered: dict[int, object]) -> list[list[int]]:
             if len(members) > 1]
 
 
-def example(docs) -> str:
+def example(docs, facts: dict[int, DocFacts] | None = None) -> str:
     """The search box's example, chosen at build time from the knowledge base itself: the 文号
-    of the newest current document that has one, else the newest current short title."""
-    current = sorted((d for d in docs if d.status.value == "current"), key=lambda d: (d.date, d.id), reverse=True)
-    for doc in current:
-        if analyzer.doc_numbers(analyzer.normalize(doc.doc_number)):
-            return doc.doc_number
-    short = [d.title for d in current if len(d.title) <= 16]
-    return short[0] if short else (current[0].title if current else "")
+    of the newest current document that has one, else the newest current short title (newest:
+    latest date, then greatest id)."""
+    facts = facts or _facts_of(docs)
+    current = [d for d in docs if d.status.value == "current"]
+    newest = lambda d: (d.date, d.id)  # noqa: E731
+    numbered = [d for d in current if facts[id(d)].has_docno]
+    if numbered:
+        return max(numbered, key=newest).doc_number
+    short = [d for d in current if len(d.title) <= 16]
+    return max(short, key=newest).title if short else (max(current, key=newest).title if current else "")
 
 
-def _regions(docs) -> list[str]:
-    return sorted({province(d) for d in docs if province(d)})
+def _regions(docs, facts: dict[int, DocFacts] | None = None) -> list[str]:
+    facts = facts or _facts_of(docs)
+    return sorted({facts[id(d)].province for d in docs} - {""})
 
 
-def _doc_filters(numbered: dict[int, object], total: int, config: SiteConfig) -> list:
+def _doc_filters(numbered: dict[int, object], total: int, config: SiteConfig,
+                 facts: dict[int, DocFacts] | None = None) -> list:
     """Filter data per document number: [type, status, year, audience bits, region, date as
     yyyymmdd] or null (the date orders 文号 listings newest first)."""
-    types = [t.value for t in DocType]
-    statuses = [s.value for s in Status]
+    facts = facts or _facts_of(numbered.values())
     keys = [a.key for a in config.audiences]
-    regions = _regions(numbered.values())
+    bits = {k: 1 << keys.index(k) for k in keys}
+    regions = {name: n for n, name in enumerate(_regions(numbered.values(), facts))}
     rows: list = []
     for number in range(total):
         doc = numbered.get(number)
         if doc is None:
             rows.append(None)
             continue
-        mask = sum(1 << keys.index(k) for k in doc.audiences if k in keys)
-        region = province(doc)
-        rows.append([types.index(doc.type.value), statuses.index(doc.status.value), doc.date.year, mask,
-                     regions.index(region) if region else -1, int(doc.date.strftime("%Y%m%d"))])
+        f = facts[id(doc)]
+        mask = sum(bits.get(k, 0) for k in f.audiences)
+        rows.append([f.type, f.status, f.year, mask, regions[f.province] if f.province else -1, f.day])
     return rows
+
+
+@dataclass(frozen=True, slots=True)
+class DocFacts:
+    """What the manifest and the docs file take from one document (``doc_facts``)."""
+
+    type: int
+    status: int
+    year: int
+    audiences: tuple
+    province: str
+    day: int
+    """The date as yyyymmdd."""
+    record: list | None
+    """``content.status.doc_record``."""
+    below: tuple
+    """``records.below_candidates``."""
+    has_docno: bool
+    """The 文号 is one the analyzer reads as a 文号 (``example``)."""
+
+
+def doc_facts(doc) -> DocFacts:
+    """The facts of one document (a function of the document alone)."""
+    return DocFacts(_TYPES.index(doc.type.value), _STATUSES.index(doc.status.value), doc.date.year,
+                    tuple(doc.audiences), province(doc), int(doc.date.strftime("%Y%m%d")), doc_record(doc),
+                    below_candidates(doc), bool(analyzer.doc_numbers(analyzer.normalize(doc.doc_number))))
+
+
+_TYPES = [t.value for t in DocType]
+_STATUSES = [s.value for s in Status]
+_LAST_FACTS: dict[int, tuple[object, DocFacts]] = {}
+"""id(document) -> (document, facts) of the last ``assemble`` (``mzkb serve`` keeps unchanged
+documents as the same objects across rebuilds, so an edit computes the facts of the edited
+documents only; the document is kept so its id cannot be reused by another object)."""
+
+
+def _facts_of(docs) -> dict[int, DocFacts]:
+    """id(document) -> ``doc_facts`` for ``docs``, reusing the last call's for the same objects
+    (documents are frozen); the memo then holds exactly these documents."""
+    found, seen = {}, {}
+    for doc in docs:
+        last = _LAST_FACTS.get(id(doc))
+        facts = last[1] if last is not None and last[0] is doc else doc_facts(doc)
+        seen[id(doc)] = (doc, facts)
+        found[id(doc)] = facts
+    _LAST_FACTS.clear()
+    _LAST_FACTS.update(seen)
+    return found

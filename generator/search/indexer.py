@@ -267,7 +267,7 @@ def update_index(corpus: Corpus, config: SiteConfig, whoosh_target: Path, fps: d
     try:
         for doc_id in sorted(stale | gone):
             whoosh.remove(doc_id)
-        for doc, units, analyzed in analyzed_documents(corpus, config, only=wanted, words=words):
+        for doc, units, analyzed in _overlay_analyses(corpus, config, wanted, words, fps):
             terms = builder.add(doc, units, analyzed) if doc.id in in_overlay else None
             if doc.id in stale:
                 whoosh.add(doc, units, analyzed, terms)  # weighed once when the overlay has it too
@@ -284,6 +284,32 @@ def update_index(corpus: Corpus, config: SiteConfig, whoosh_target: Path, fps: d
         files.append(written)
     index = assemble(config, segments, numbered, files)
     return IndexResult(index, staged, whoosh.count, dict(state, whoosh_fp=fps), len(wanted))
+
+
+_LAST_ANALYSES: dict[str, tuple] = {}
+"""Document id -> (document, words, fingerprint, units, analyses) of the last ``update_index``:
+the documents of the overlay segment (the document is kept so that its object is not reused)."""
+
+
+def _overlay_analyses(corpus: Corpus, config: SiteConfig, wanted: set[str], words: frozenset[str], fps: dict):
+    """``analyzed_documents(corpus, config, only=wanted)``, taking the analyses of the last update
+    for documents that are the very same objects with the same fingerprint and segmenter words
+    (``mzkb serve``: the overlay is written again on every rebuild, but only the documents edited
+    since the last one are analyzed again; the index key, checked by ``can_update``, covers
+    the configuration). Kept: the analyses of this update's documents only."""
+    kept = {}
+    for doc in corpus.documents:
+        last = _LAST_ANALYSES.get(doc.id) if doc.id in wanted else None
+        if last is not None and last[0] is doc and last[1] == words and last[2] == fps[doc.id]:
+            kept[doc.id] = last[3:]
+    todo = wanted - set(kept)
+    fresh = {d.id: (u, a) for d, u, a in analyzed_documents(corpus, config, only=todo, words=words)} if todo else {}
+    _LAST_ANALYSES.clear()
+    for doc in corpus.documents:
+        if doc.id in wanted:
+            units, analyzed = kept[doc.id] if doc.id in kept else fresh[doc.id]
+            _LAST_ANALYSES[doc.id] = (doc, words, fps[doc.id], units, analyzed)
+            yield doc, units, analyzed
 
 
 def can_update(state: dict | None, key: str, corpus: Corpus, overlay: list, whoosh_target: Path,

@@ -73,7 +73,7 @@ class PreviewMemory:
         mapped = {}
         for doc in corpus.documents:
             previous = old.get(doc.id)
-            mapped[id(doc)] = previous if previous is not None and _equal(previous, doc) else doc
+            mapped[id(doc)] = previous if previous is not None and (previous is doc or _equal(previous, doc)) else doc
         docs = tuple(mapped[id(d)] for d in corpus.documents)
         return Corpus(docs, {d.id: d for d in docs}, {path: mapped[id(d)] for path, d in corpus.by_path.items()}, corpus.day)
 

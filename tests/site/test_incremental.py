@@ -240,3 +240,54 @@ def test_fingerprints_of_unchanged_document_objects_are_not_hashed_again(small_k
     assert hashed == [docs[0].id]
     assert edited[docs[0].id] != first[docs[0].id] and {k: v for k, v in edited.items() if k != docs[0].id} == \
         {k: v for k, v in first.items() if k != docs[0].id}
+
+
+def test_a_serve_edit_indexes_and_assembles_from_the_edited_document_alone(small_kb: Path, tmp_path: Path,
+                                                                            monkeypatch):
+    """``mzkb serve``: after a body edit, only the edited document is analyzed again (the overlay
+    segment's other documents keep their analyses) and the manifest and the docs file take the
+    facts of the unchanged documents (the same frozen objects) from the last rebuild; the search
+    files are byte for byte those of the same session with nothing remembered."""
+    from mzkb.pipeline import Session, rebuild
+    from mzkb.search import browser_index as bi
+    from mzkb.search import indexer
+
+    kb = small_kb.parent
+    first, second = kb / "content/guidelines/guide-2.md", kb / "content/guidelines/guide-1.md"
+    originals = {path: path.read_text(encoding="utf-8") for path in (first, second)}
+
+    def serve_and_edit(site: Path, made: list, analyzed: list) -> dict[str, bytes]:
+        for path, text in originals.items():
+            path.write_text(text, encoding="utf-8")
+        session = Session(small_kb, site)
+        assert rebuild(session).ok
+        for path, word in ((first, "玛瑙台账"), (second, "琉璃台账")):
+            made.clear()
+            analyzed.clear()
+            path.write_text(originals[path].rstrip("\n") + f"\n\n补充记录{word}。\n", encoding="utf-8")
+            assert rebuild(session, {str(path)}).ok
+        return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted((site / "search").rglob("*")) if p.is_file()}
+
+    made: list[str] = []
+    analyzed: list[str] = []
+    real_facts, real_analyses = bi.doc_facts, indexer.analyzed_documents
+    monkeypatch.setattr(bi, "doc_facts", lambda doc: made.append(doc.id) or real_facts(doc))
+
+    def counted(*args, **kwargs):
+        for found in real_analyses(*args, **kwargs):
+            analyzed.append(found[0].id)
+            yield found
+
+    monkeypatch.setattr(indexer, "analyzed_documents", counted)
+    remembered = serve_and_edit(tmp_path / "remembered", made, analyzed)
+    assert made == ["guide-1"] and analyzed == ["guide-1"]  # the overlay holds guide-2 too
+
+    class Forgetful(dict):
+        def get(self, key, default=None):
+            return default
+
+    monkeypatch.setattr(bi, "_LAST_FACTS", Forgetful())
+    monkeypatch.setattr(indexer, "_LAST_ANALYSES", Forgetful())
+    forgotten = serve_and_edit(tmp_path / "forgotten", made, analyzed)
+    assert len(made) > 1 and sorted(analyzed) == ["guide-1", "guide-2"]  # all made again
+    assert forgotten == remembered
