@@ -127,13 +127,21 @@ _LAST_FINGERPRINTS: dict[int, tuple[object, str]] = {}
 kept so that its id cannot be reused by another object while the entry exists)."""
 
 
+def _modified(path) -> int:
+    """An attachment's modification time: a file replaced by one of the same size is read again."""
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return 0
+
+
 def _fingerprint(doc) -> str:
     # units and fragments are made from these (and the settings in the index key)
     facts = (doc.title, doc.url, doc.type.value, doc.status.value, doc.date.isoformat(), doc.issuer,
              doc.doc_number, doc.edition, doc.region, tuple(doc.audiences), tuple(doc.topics), doc.summary,
              doc.index_number, doc.subjects, doc.recipients,  # 信息公开 fields are in the head unit's meta
              doc.superseded_by,  # Whoosh stores next_ids (chains)
-             [(a.rel, a.size) for a in doc.attachments],  # attachment text is indexed too
+             [(a.rel, a.size, _modified(a.source)) for a in doc.attachments],  # attachment text is indexed too
              tuple((c.anchor, c.active) for c in doc.amended_by), tuple(a.target for a in doc.amends))
     return digest(repr(facts), doc.body, repr(doc.cues), repr([(s.title, s.anchor, s.text) for s in doc.sections if not s.title]))
 
