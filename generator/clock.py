@@ -30,6 +30,12 @@ def as_of_date(given: dt.date | dt.datetime | None = None) -> dt.date:
     return dt.date.today()
 
 
+def build_moment() -> dt.datetime:
+    """The build's time as pages and the sitemap print it: SOURCE_DATE_EPOCH when set, else now (UTC)."""
+    epoch = source_epoch()
+    return dt.datetime.now(dt.timezone.utc) if epoch is None else dt.datetime.fromtimestamp(epoch, dt.timezone.utc)
+
+
 def local_today() -> dt.date:
     """The editor's calendar day (the date ``mzkb new`` writes into a new document)."""
     return dt.date.today()

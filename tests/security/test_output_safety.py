@@ -116,15 +116,26 @@ def test_disk_full_while_writing_is_chinese_and_names_the_path(small_kb: Path, t
     assert not (tmp_path / "out").exists()
 
 
-def test_read_only_output_while_rendering_is_chinese_and_names_the_path(small_kb: Path, tmp_path: Path, monkeypatch):
+@pytest.mark.parametrize("renderer", ["jinja", "mkdocs"])
+def test_read_only_output_while_rendering_is_chinese_and_names_the_path(small_kb: Path, tmp_path: Path, monkeypatch,
+                                                                         renderer: str):
     import errno
 
-    import mkdocs.commands.build
+    monkeypatch.setenv("MZKB_RENDERER", renderer)
+    if renderer == "mkdocs":
+        import mkdocs.commands.build
 
-    def read_only(config, **kwargs):  # MkDocs fails writing a page into the staging folder
-        raise OSError(errno.EROFS, "Read-only file system", str(Path(config.site_dir) / "index.html"))
+        def read_only(config, **kwargs):  # MkDocs fails writing a page into the staging folder
+            raise OSError(errno.EROFS, "Read-only file system", str(Path(config.site_dir) / "index.html"))
 
-    monkeypatch.setattr(mkdocs.commands.build, "build", read_only)
+        monkeypatch.setattr(mkdocs.commands.build, "build", read_only)
+    else:
+        from mzkb.render.jinja import build as jinja_build
+
+        def read_only(self, page, nav, pages):  # our renderer fails writing a page into the staging folder
+            raise OSError(errno.EROFS, "Read-only file system", str(self.site_dir / "index.html"))
+
+        monkeypatch.setattr(jinja_build.Build, "build_page", read_only)
     result = build(small_kb, "-o", str(tmp_path / "ro"))
     assert result.exit_code == 1 and "文件系统是只读的" in result.output
     assert f"{tmp_path / 'ro' / 'index.html'}:0:0: MZ902" in result.output  # the page as the user knows it

@@ -69,7 +69,7 @@ def test_fields_and_identity_on_the_page_and_in_search(identity_site: tuple[Path
     shown = {k: re.sub(r"<[^>]+>", "", v).strip() for k, v in pairs}
     assert shown["索引号"] == "000014349/2020-00123" and shown["主题分类"] == "民政、扶贫、救灾"
     assert shown["成文日期"] == "2020-11-20" and shown["发布日期"] == "2020-11-25" and shown["主送"] == "各市民政局"
-    assert shown["有效性"] == "现行有效" and "状态" not in shown
+    assert re.fullmatch(r"现行有效（状态以 \d{4}-\d{2}-\d{2} 为准）", shown["有效性"]) and "状态" not in shown
     for html_page in (page, (out / "index.html").read_text(encoding="utf-8"), (out / "cases/index.html").read_text(encoding="utf-8")):
         footer = re.search(r'<div class="md-copyright mzkb-identity">(.*?)</div>\s*</div>', html_page, re.S).group(1)
         assert "主办单位：</span>测试省民政厅" in footer and "网站标识码：</span>3300000001" in footer

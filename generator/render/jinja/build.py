@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
-import os
 import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -21,6 +20,7 @@ from jinja2 import FileSystemBytecodeCache
 from markupsafe import escape
 
 from ...cache import digest
+from ...clock import build_moment
 from ...content.links import asset_url
 from ...diagnostics import make
 from ...markdown import render as render_body
@@ -45,12 +45,6 @@ from .theme import environment, package_version, static_files, theme_options
 
 KEY = "jinja"
 """What this renderer keeps in a serve session's ``memory.renderer``."""
-
-
-def build_datetime() -> dt.datetime:
-    """The build's time: ``SOURCE_DATE_EPOCH`` when set (the pipeline sets it), else now (UTC)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    return dt.datetime.now(dt.timezone.utc) if epoch is None else dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
 
 
 def template_config(state: RenderInput) -> dict:
@@ -115,7 +109,7 @@ class Build:
 
     def __init__(self, state: RenderInput, site_dir: Path, session: Session) -> None:
         self.state, self.site_dir, self.session = state, site_dir, session
-        self.when = build_datetime()
+        self.when = build_moment()
         self.date = self.when.strftime("%Y-%m-%d")
         self.config = template_config(state)
         self.site_url = self.config["site_url"]
