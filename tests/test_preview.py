@@ -114,15 +114,17 @@ def session_build(small_kb: Path, tmp_path: Path, monkeypatch, request):
 
     monkeypatch.setenv(SWITCH, request.param)
     calls = {"home_page": 0, "document_context": 0}
-    where = {"home_page": pageset, "document_context": {"mkdocs": plugin, "jinja": jinja_build}[request.param]}
+    # a document's context is made for its page's fingerprint (pageset) and when its page is rendered
+    where = {"home_page": (pageset,), "document_context": (pageset, {"mkdocs": plugin, "jinja": jinja_build}[request.param])}
     for name in calls:
-        real = getattr(where[name], name)
+        for module in where[name]:
+            real = getattr(module, name)
 
-        def counted(*args, _real=real, _name=name, **kwargs):
-            calls[_name] += 1
-            return _real(*args, **kwargs)
+            def counted(*args, _real=real, _name=name, **kwargs):
+                calls[_name] += 1
+                return _real(*args, **kwargs)
 
-        monkeypatch.setattr(where[name], name, counted)
+            monkeypatch.setattr(module, name, counted)
     site = tmp_path / "preview"
     session = Session(small_kb, site)
 

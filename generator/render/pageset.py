@@ -10,21 +10,24 @@ Nothing here imports MkDocs or Material.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
 from markupsafe import escape
 
 from ..config import SiteConfig
-from ..content.links import Corpus, resolve_href
+from ..content.links import Corpus, asset_url, resolve_href
 from ..content.model import Document, DocType
 from ..markdown import Heading
+from ..site.context import document_context
 from ..site.model import RenderInput
 from ..site.pages.changes import changes_page
 from ..site.pages.compare import compare_page, edition_pairs
 from ..site.pages.home import home_page
 from ..site.pages.listings import audience_pages, audiences_index, listing_pages
 from ..site.pages.timelines import timeline_pages
+from ..site.reuse import page_fingerprint
 from ..site.status_view import as_of
 from ..urls import AUDIENCES, CHANGES, HOME, SEARCH, TIMELINES, audience, listing, source_uri
 
@@ -95,6 +98,27 @@ def rewrite_links(doc: Document, corpus: Corpus, content_dir: Path) -> tuple[str
             pattern = re.compile(r"(\]\(\s*<?|^\s*\[[^\]]+\]:\s*<?)" + re.escape(written) + r"(?=[\s>)]|$)", re.M)
             body = pattern.sub(lambda m: m.group(1) + new, body)
     return body, assets
+
+
+def document_inputs(state: RenderInput, doc: Document) -> tuple[str, list[Path]]:
+    """(fingerprint of the document's page, files its body links to); under ``mzkb serve`` kept
+    by the session's memory while the document did not change."""
+    known = state.memory.page(doc) if state.memory is not None else None
+    if known is None:
+        body, linked = rewrite_links(doc, state.corpus, state.config.content_dir)
+        context = document_context(doc, state.corpus, state.config, state.history.get(doc.rel_path, ()))
+        known = (page_fingerprint(body, context), linked)
+    return known
+
+
+def document_files(doc: Document, linked: list[Path], content_dir: Path) -> Iterator[tuple[str, Path]]:
+    """(site URL under ``assets/``, source) of every file a document's page links: the files of
+    its front matter, then those its body links to (``linked``)."""
+    for asset in (*doc.attachments, doc.media_asset, doc.poster, doc.transcript):
+        if asset is not None:
+            yield asset_url(asset.rel), asset.source
+    for path in linked:
+        yield asset_url(path.relative_to(content_dir).as_posix()), path
 
 
 def generated_pages(state: RenderInput) -> tuple[list, list, tuple, dict]:

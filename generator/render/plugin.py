@@ -27,7 +27,6 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_build_datetime
 
 from ..cache import digest
-from ..content.links import asset_url
 from ..content.model import Document
 from ..markdown import render
 from ..sanitize import clean
@@ -42,7 +41,7 @@ from ..site.status_view import SCRIPT as STATUS_SCRIPT
 from ..site.status_view import status_script
 from .fragments import KEY as FRAGMENT_KEY
 from .fragments import Fragments
-from .pageset import generated_pages, rewrite_links, toc_tokens
+from .pageset import document_files, document_inputs, generated_pages, rewrite_links, toc_tokens
 from .rawhtml import put_back, set_aside
 
 
@@ -147,15 +146,11 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
     def _add_documents(self, files: Files, config, reuse: PageReuse | PageKeeper) -> None:
         """One page per document (kept from the previous build when its inputs did not change),
         and the files its front matter and body link to, copied under ``assets/``."""
-        site, corpus, memory = self.state.config, self.state.corpus, self.state.memory
+        content_dir = self.state.config.content_dir
         copied: dict[str, str] = {}
-        for doc in corpus.documents:
+        for doc in self.state.corpus.documents:
             self._by_uri[doc.src_uri] = doc
-            known = memory.page(doc) if memory is not None else None
-            if known is None:
-                body, linked = rewrite_links(doc, corpus, site.content_dir)
-                context = document_context(doc, corpus, site, self.state.history.get(doc.rel_path, ()))
-                known = (page_fingerprint(body, context), linked)
+            known = document_inputs(self.state, doc)
             self._fingerprints[doc.id] = (doc, *known)
             # the Markdown and the context are made again just before the page is rendered
             # (on_page_context), so neither is held for thousands of pages at once
@@ -164,11 +159,8 @@ class MzkbPlugin(BasePlugin[MzkbPluginConfig]):
             _DocumentPage(doc.title, page, config)
             files.append(page)
             self._outputs.add(page.dest_uri)
-            for asset in (*doc.attachments, doc.media_asset, doc.poster, doc.transcript):
-                if asset is not None:
-                    copied.setdefault(asset_url(asset.rel), str(asset.source))
-            for path in known[1]:
-                copied.setdefault(asset_url(path.relative_to(site.content_dir).as_posix()), str(path))
+            for url, source in document_files(doc, known[1], content_dir):
+                copied.setdefault(url, str(source))
         for url, source in sorted(copied.items()):
             files.append(File.generated(config, url, abs_src_path=source))
             self._outputs.add(url)

@@ -21,7 +21,6 @@ from markupsafe import escape
 
 from ...cache import digest
 from ...clock import build_moment
-from ...content.links import asset_url
 from ...diagnostics import make
 from ...markdown import render as render_body
 from ...markdown import slugify
@@ -38,7 +37,8 @@ from ...site.status_view import status_script
 from ...writer import describe_os_error, shown_path
 from ..fragments import KEY as FRAGMENT_KEY
 from ..fragments import Fragments
-from ..pageset import EXTENSIONS, MARKDOWN_EXTENSIONS, THEME, TOC, extra, generated_pages, nav_entries, rewrite_links, toc_tokens
+from ..pageset import (EXTENSIONS, MARKDOWN_EXTENSIONS, THEME, TOC, document_files, document_inputs, extra, generated_pages,
+                       nav_entries, rewrite_links, toc_tokens)
 from ..rawhtml import put_back, set_aside
 from .structure import Page, front_matter, get_relative_url, get_toc, navigation
 from .theme import environment, package_version, static_files, theme_options
@@ -170,23 +170,16 @@ class Build:
     def add_documents(self, reuse) -> None:
         """One page per document (its fingerprint from memory when it did not change), and the
         files its front matter and body link to, copied under ``assets/``."""
-        site, corpus, memory = self.state.config, self.state.corpus, self.state.memory
+        content_dir = self.state.config.content_dir
         copied: dict[str, Path] = {}
-        for doc in corpus.documents:
-            known = memory.page(doc) if memory is not None else None
-            if known is None:
-                body, linked = rewrite_links(doc, corpus, site.content_dir)
-                context = document_context(doc, corpus, site, self.state.history.get(doc.rel_path, ()))
-                known = (page_fingerprint(body, context), linked)
+        for doc in self.state.corpus.documents:
+            known = document_inputs(self.state, doc)
             self.fingerprints[doc.id] = (doc, *known)
             page = self.add_page(doc.src_uri, doc.title)
             page.document = doc
             page.reused = reuse.keep(page.dest_uri, known[0])
-            for asset in (*doc.attachments, doc.media_asset, doc.poster, doc.transcript):
-                if asset is not None:
-                    copied.setdefault(asset_url(asset.rel), asset.source)
-            for path in known[1]:
-                copied.setdefault(asset_url(path.relative_to(site.content_dir).as_posix()), path)
+            for url, source in document_files(doc, known[1], content_dir):
+                copied.setdefault(url, source)
         for url, source in sorted(copied.items()):
             self.files[url] = Path(source)
             self.outputs.add(url)
